@@ -1,0 +1,153 @@
+/* mpimark: the driver. Parses options (the same on every rank), checks the
+ * request against the job, sets up buffers, runs the suite, writes results.
+ * Every error is agreed on by all ranks before anyone exits, so no rank is
+ * left waiting; usage errors exit 2, runtime failures 1. */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "buffers.h"
+#include "errors.h"
+#include "metadata.h"
+#include "mpi_util.h"
+#include "op.h"
+#include "output.h"
+#include "sizes.h"
+#include "suite.h"
+
+typedef struct run {
+  MPI_Comm comm;
+  int rank, nranks;
+} run;
+
+/* Ends the job with the agreed code; rank 0 has printed the reason. */
+static int finish(run *r, int err) {
+  MPI_Comm_free(&r->comm);
+  MPI_Finalize();
+  return mm_exit_code(err);
+}
+
+/* Rank 0 says why, once; every rank returns the same error. */
+static int fail(run *r, int err, const char *why) {
+  if (err && r->rank == 0 && why && *why) fprintf(stderr, "mpimark: %s\n", why);
+  return err;
+}
+
+/* What the options ask of this job: enough ranks, a valid root, and paths
+ * that exist. Pure, so every rank reaches the same verdict. */
+static int check_request(const mm_config *cfg, int nranks, char *why, size_t len) {
+  if (cfg->root >= nranks) {
+    snprintf(why, len, "--root %d is not a rank of this job (ranks 0..%d)", cfg->root, nranks - 1);
+    return MM_EUSAGE;
+  }
+  bool any_path = false;
+  for (size_t i = 0; i < mm_n_ops; i++) {
+    const mm_op *op = mm_ops[i];
+    if (!((cfg->ops >> i) & 1u)) continue;
+    if (nranks < op->min_ranks) {
+      snprintf(why, len, "%s needs at least %d ranks, this job has %d (mpirun -np %d ...)",
+               op->name, op->min_ranks, nranks, op->min_ranks);
+      return MM_EUSAGE;
+    }
+    for (int p = 0; p < MM_PATH_COUNT; p++)
+      any_path |= (cfg->paths & (1u << p)) && mm_op_has_path(op, (mm_path)p);
+  }
+  if (!any_path) {
+    snprintf(why, len, "the object path is not built yet: use --path buffer");
+    return MM_ENOTBUILT;
+  }
+  return MM_OK;
+}
+
+/* Rank 0 checks the output file up front, so a run of minutes does not end
+ * in "cannot write". */
+static int check_output(run *r, const mm_config *cfg) {
+  char why[512] = "";
+  int err = MM_OK;
+  if (cfg->output && r->rank == 0) err = mm_atomic_check(cfg->output, cfg->force, why, sizeof why);
+  return fail(r, mm_mpi_agree(r->comm, err), why);
+}
+
+static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
+  size_t sbytes, rbytes;
+  mm_suite_buffer_bytes(cfg, r->nranks, &sbytes, &rbytes);
+  s->sbuf = mm_buffer_alloc(sbytes);
+  s->rbuf = mm_buffer_alloc(rbytes);
+  s->reqs = malloc(2 * (size_t)cfg->window * sizeof *s->reqs);
+  int err = s->sbuf && s->rbuf && s->reqs ? MM_OK : MM_ETOOBIG;
+  char why[256] = "", size[32];
+  snprintf(why, sizeof why, "cannot allocate buffers for messages of %s (%zu + %zu bytes per rank)",
+           mm_size_human(mm_sizes_max(&cfg->sizes), size, sizeof size), sbytes, rbytes);
+  return fail(r, mm_mpi_agree(r->comm, err), why);
+}
+
+static int write_results(const mm_config *cfg, const mm_results *results) {
+  mm_output_write(stdout, results, cfg->format);
+  fflush(stdout);
+  if (!cfg->output) return MM_OK;
+  mm_atomic_file af;
+  char why[512];
+  int err = mm_atomic_open(&af, cfg->output, cfg->force, why, sizeof why);
+  if (err == MM_OK && mm_output_write(af.fp, results, mm_output_format_for(cfg->output))) {
+    mm_atomic_abort(&af);
+    snprintf(why, sizeof why, "cannot write '%s'", cfg->output);
+    err = MM_EIO;
+  } else if (err == MM_OK) {
+    err = mm_atomic_commit(&af, why, sizeof why);
+  }
+  if (err) fprintf(stderr, "mpimark: %s\n", why);
+  /* Writing failed after a full run: a runtime failure, not a usage error. */
+  return err ? MM_EIO : MM_OK;
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  run r;
+  MPI_Comm_dup(MPI_COMM_WORLD, &r.comm);
+  MPI_Comm_set_errhandler(r.comm, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(r.comm, &r.rank);
+  MPI_Comm_size(r.comm, &r.nranks);
+
+  const char *names[MM_MAX_OPS], *summaries[MM_MAX_OPS];
+  for (size_t i = 0; i < mm_n_ops; i++) names[i] = mm_ops[i]->name, summaries[i] = mm_ops[i]->summary;
+  mm_op_names op_names = {mm_n_ops, names, summaries};
+
+  mm_config cfg;
+  char why[512] = "";
+  if (mm_options_parse(argc, argv, &op_names, &cfg, why, sizeof why))
+    return finish(&r, fail(&r, MM_EUSAGE, why));
+  if (cfg.help || cfg.version) {
+    if (r.rank == 0 && cfg.help) mm_options_usage(stdout, &op_names);
+    else if (r.rank == 0) printf("mpimark %s (git %s)\n", MPIMARK_VERSION, MPIMARK_GIT_COMMIT);
+    return finish(&r, MM_OK);
+  }
+  int err = check_request(&cfg, r.nranks, why, sizeof why);
+  if (err) return finish(&r, fail(&r, err, why));
+  if ((err = check_output(&r, &cfg))) return finish(&r, err);
+
+  mm_suite suite = {.comm = r.comm, .rank = r.rank, .nranks = r.nranks, .cfg = &cfg};
+  if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
+
+  if (r.rank == 0 && !cfg.quiet && (cfg.paths & (1u << MM_PATH_OBJECT))) {
+    for (size_t i = 0; i < mm_n_ops; i++)
+      if (((cfg.ops >> i) & 1u) && !mm_op_has_path(mm_ops[i], MM_PATH_OBJECT)) {
+        fprintf(stderr, "mpimark: note: the object path is not built yet; measuring buffers only\n");
+        break;
+      }
+  }
+
+  mm_results results = {0};
+  if (mm_metadata_collect(r.comm, argc, argv, &cfg, &results))
+    mm_mpi_die(r.comm, MM_ENOMEM, "no memory for metadata");
+  err = mm_suite_run(&suite, &results);
+  if (err == MM_OK && r.rank == 0) err = write_results(&cfg, &results);
+  err = mm_mpi_agree(r.comm, err);
+
+  mm_results_free(&results);
+  mm_buffer_free(suite.sbuf);
+  mm_buffer_free(suite.rbuf);
+  free(suite.reqs);
+  return finish(&r, err);
+}

@@ -1,0 +1,90 @@
+/* An operation is a table, not a main(): what it is, and one kernel per
+ * (path, metric). Kernels communicate; the harness times them; the suite
+ * turns samples into rows; the output module prints. */
+#ifndef MM_OP_H
+#define MM_OP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "harness.h"
+
+typedef enum { MM_P2P, MM_COLLECTIVE } mm_op_kind;
+
+/* What one iteration of a kernel is, which fixes how its time per iteration
+ * becomes metrics (suite.c). */
+typedef enum {
+  MM_SHAPE_NONE = 0,
+  MM_SHAPE_PINGPONG,   /* a round trip between ranks 0 and 1: latency = half */
+  MM_SHAPE_COLLECTIVE, /* one collective call: latency, algbw, busbw */
+  MM_SHAPE_STREAM,     /* `window` messages 0 -> 1, then an ack: bandwidth */
+  MM_SHAPE_BISTREAM,   /* `window` messages each way at once: bibw */
+} mm_shape;
+
+typedef struct mm_kernel {
+  mm_shape shape;
+  mm_kernel_fn run;
+} mm_kernel;
+
+#define MM_MAX_KERNELS 3
+
+typedef struct mm_op {
+  const char *name;
+  const char *summary;      /* one line for --help */
+  mm_op_kind kind;
+  int min_ranks;
+  bool float64;             /* buffer path moves float64 (MPI_DOUBLE): sizes round down to 8 */
+  bool root_sends_all;      /* the root's send buffer holds one message per rank (scatter) */
+  bool root_recvs_all;      /* the root's receive buffer holds one message per rank (gather) */
+  /* Collectives: bus bandwidth = algorithmic bandwidth * this factor, the
+   * nccl-tests correction that makes figures comparable to link speed. */
+  double (*busbw_factor)(int nranks);
+  /* Per path: setup/teardown around a size (may be NULL), the kernels, and
+   * validation: prepare() fills what the rank sends with its pattern before
+   * one untimed run, check() verifies what it received after it. */
+  struct {
+    int (*setup)(mm_ctx *ctx);
+    void (*teardown)(mm_ctx *ctx);
+    void (*prepare)(mm_ctx *ctx);
+    int (*check)(mm_ctx *ctx, mm_shape shape, char *why, size_t len);
+    mm_kernel kernels[MM_MAX_KERNELS];
+  } path[MM_PATH_COUNT];
+} mm_op;
+
+/* The registry, generated from ops.def. */
+#define MM_OP(name) extern const mm_op mm_op_##name;
+#include "ops.def"
+#undef MM_OP
+extern const mm_op *const mm_ops[];
+extern const size_t mm_n_ops;
+
+/* Whether an operation has kernels for a path. */
+static inline bool mm_op_has_path(const mm_op *op, mm_path path) {
+  return op->path[path].kernels[0].run != NULL;
+}
+
+/* Message tags of the point-to-point kernels. */
+enum { MM_TAG_DATA = 1, MM_TAG_ACK = 2 };
+
+/* The nccl-tests bus-bandwidth factors. */
+static inline double mm_busbw_one(int n) { (void)n; return 1.0; }
+static inline double mm_busbw_gather(int n) { return (double)(n - 1) / n; }
+static inline double mm_busbw_allreduce(int n) { return 2.0 * (n - 1) / n; }
+
+/* Pattern seeds shared by prepare() and check(): data sent by rank r. */
+static inline unsigned mm_seed_of_rank(int rank) { return (unsigned)rank + 1u; }
+/* Data the root sends to rank r in a scatter. */
+static inline unsigned mm_seed_for_rank(int rank) { return 1000u + (unsigned)rank; }
+
+/* Shared prepare() steps (check.c): fill the send buffer with this rank's
+ * pattern, as bytes or as float64 elements. */
+void mm_prepare_own_bytes(mm_ctx *ctx);
+void mm_prepare_own_doubles(mm_ctx *ctx);
+
+/* Shared validation helpers (check.c): compare a received buffer with the
+ * pattern, and float64 sums with the expected reduction of every rank. */
+int mm_check_bytes(const mm_ctx *ctx, const void *buf, size_t n, unsigned seed, char *why,
+                   size_t len);
+int mm_check_sums(const mm_ctx *ctx, const double *v, size_t count, char *why, size_t len);
+
+#endif

@@ -1,0 +1,30 @@
+/* bcast: MPI_Bcast from the root (osu_bcast). */
+#include "buffers.h"
+#include "errors.h"
+#include "mpi_util.h"
+#include "op.h"
+
+/* The root broadcasts from sbuf, the others receive into rbuf, so a check
+ * never reads the root's own data. */
+static int bcast(mm_ctx *c) {
+  void *buf = c->rank == c->root ? c->sbuf : c->rbuf;
+  MM_MPI(MPI_Bcast(buf, (int)c->bytes, MPI_BYTE, c->root, c->comm));
+  return MM_OK;
+}
+
+static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  if (c->rank == c->root) return MM_OK;
+  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(c->root), why, len);
+}
+
+const mm_op mm_op_bcast = {
+    .name = "bcast",
+    .summary = "MPI_Bcast from the root: latency, algbw, busbw",
+    .kind = MM_COLLECTIVE,
+    .min_ranks = 2,
+    .busbw_factor = mm_busbw_one,
+    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
+                             .check = check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, bcast}}},
+};

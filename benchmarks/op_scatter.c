@@ -1,0 +1,35 @@
+/* scatter: MPI_Scatter of one message per rank from the root (osu_scatter). */
+#include "buffers.h"
+#include "errors.h"
+#include "mpi_util.h"
+#include "op.h"
+
+static int scatter(mm_ctx *c) {
+  int n = (int)c->bytes;
+  MM_MPI(MPI_Scatter(c->sbuf, n, MPI_BYTE, c->rbuf, n, MPI_BYTE, c->root, c->comm));
+  return MM_OK;
+}
+
+/* The root fills segment r of its send buffer with rank r's pattern. */
+static void prepare(mm_ctx *c) {
+  if (c->rank != c->root) return;
+  for (int r = 0; r < c->nranks; r++)
+    mm_pattern_fill(c->sbuf + (size_t)r * c->bytes, c->bytes, mm_seed_for_rank(r));
+}
+
+static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_for_rank(c->rank), why, len);
+}
+
+const mm_op mm_op_scatter = {
+    .name = "scatter",
+    .summary = "MPI_Scatter from the root, SIZE bytes to each rank: latency, algbw, busbw",
+    .kind = MM_COLLECTIVE,
+    .min_ranks = 2,
+    .root_sends_all = true,
+    .busbw_factor = mm_busbw_gather,
+    .path[MM_PATH_BUFFER] = {.prepare = prepare,
+                             .check = check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, scatter}}},
+};

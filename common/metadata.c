@@ -1,0 +1,132 @@
+#include "metadata.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "mpi_util.h"
+
+static int set(mm_results *r, const char *key, const char *value) {
+  return mm_results_set_meta(r, key, value);
+}
+
+static int set_long(mm_results *r, const char *key, long long value) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lld", value);
+  return set(r, key, buf);
+}
+
+/* Host facts from every rank's processor name: how many nodes, how many
+ * ranks on each, and whether ranks 0 and 1 (the point-to-point pair) share
+ * a node. */
+static int hosts_meta(MPI_Comm comm, int rank, int nranks, mm_results *r) {
+  char name[MPI_MAX_PROCESSOR_NAME] = {0};
+  int len;
+  MM_MPI(MPI_Get_processor_name(name, &len));
+  char *all = rank == 0 ? calloc((size_t)nranks, MPI_MAX_PROCESSOR_NAME) : NULL;
+  int nomem = rank == 0 && !all;
+  if (mm_mpi_agree(comm, nomem)) return -1;
+  MM_MPI(MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all, MPI_MAX_PROCESSOR_NAME,
+                    MPI_CHAR, 0, comm));
+  if (rank != 0) return 0;
+
+  char hosts[1024] = "", per_node[1024] = "";
+  int nodes = 0, uniform = 1, first_count = -1;
+  for (int i = 0; i < nranks; i++) {
+    const char *h = all + (size_t)i * MPI_MAX_PROCESSOR_NAME;
+    int seen = 0, count = 0;
+    for (int j = 0; j < i && !seen; j++) seen = !strcmp(h, all + (size_t)j * MPI_MAX_PROCESSOR_NAME);
+    if (seen) continue;
+    for (int j = 0; j < nranks; j++) count += !strcmp(h, all + (size_t)j * MPI_MAX_PROCESSOR_NAME);
+    size_t hl = strlen(hosts), pl = strlen(per_node);
+    snprintf(hosts + hl, sizeof hosts - hl, "%s%s", nodes ? " " : "", h);
+    snprintf(per_node + pl, sizeof per_node - pl, "%s%d", nodes ? " " : "", count);
+    if (first_count < 0) first_count = count;
+    uniform &= count == first_count;
+    nodes++;
+  }
+  int rc = set_long(r, "nodes", nodes);
+  rc |= uniform ? set_long(r, "ranks_per_node", first_count) : set(r, "ranks_per_node", per_node);
+  rc |= set(r, "hosts", hosts);
+  if (nranks >= 2)
+    rc |= set(r, "p2p_placement",
+              strcmp(all, all + MPI_MAX_PROCESSOR_NAME) ? "cross-node" : "same-node");
+  free(all);
+  return rc;
+}
+
+/* The first line of MPI_Get_library_version (the rest is build detail). */
+static void library_version(char *out, size_t len) {
+  char lib[MPI_MAX_LIBRARY_VERSION_STRING] = {0};
+  int n;
+  MPI_Get_library_version(lib, &n);
+  lib[strcspn(lib, "\n")] = '\0';
+  snprintf(out, len, "%s", lib);
+}
+
+static void command_line(int argc, char **argv, char *out, size_t len) {
+  size_t used = 0;
+  out[0] = '\0';
+  for (int i = 0; i < argc && used < len; i++)
+    used += (size_t)snprintf(out + used, len - used, "%s%s", i ? " " : "", argv[i]);
+}
+
+static int slurm_meta(mm_results *r) {
+  static const struct {
+    const char *env, *key;
+  } vars[] = {{"SLURM_JOB_ID", "slurm_job_id"},
+              {"SLURM_JOB_NODELIST", "slurm_nodelist"},
+              {"SLURM_JOB_PARTITION", "slurm_partition"},
+              {"SLURM_NTASKS", "slurm_ntasks"},
+              {"SLURM_NTASKS_PER_NODE", "slurm_ntasks_per_node"}};
+  if (!getenv("SLURM_JOB_ID")) return 0;
+  int rc = 0;
+  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+    const char *v = getenv(vars[i].env);
+    if (v) rc |= set(r, vars[i].key, v);
+  }
+  return rc;
+}
+
+int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, const mm_config *cfg,
+                        mm_results *r) {
+  int rank, nranks;
+  MM_MPI(MPI_Comm_rank(comm, &rank));
+  MM_MPI(MPI_Comm_size(comm, &nranks));
+  char buf[1024];
+  int rc = 0;
+  if (rank == 0) {
+    rc |= set(r, "mpimark_version", MPIMARK_VERSION);
+    rc |= set(r, "git_commit", MPIMARK_GIT_COMMIT);
+    library_version(buf, sizeof buf);
+    rc |= set(r, "mpi_library", buf);
+    int major, minor;
+    MPI_Get_version(&major, &minor);
+    snprintf(buf, sizeof buf, "%d.%d", major, minor);
+    rc |= set(r, "mpi_version", buf);
+    rc |= set_long(r, "ranks", nranks);
+  }
+  if (hosts_meta(comm, rank, nranks, r)) rc = -1;
+  if (rank != 0) return 0;
+
+  rc |= slurm_meta(r);
+  time_t now = time(NULL);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  rc |= set(r, "date_utc", buf);
+  command_line(argc, argv, buf, sizeof buf);
+  rc |= set(r, "command", buf);
+  rc |= set(r, "clock", mm_clock_name());
+  snprintf(buf, sizeof buf, "%g", mm_clock_resolution_ns());
+  rc |= set(r, "clock_resolution_ns", buf);
+  /* The settings behind the numbers, so a CSV explains itself. */
+  snprintf(buf, sizeof buf, "%g", cfg->time_budget);
+  rc |= set(r, "time_budget_s", buf);
+  rc |= set_long(r, "iterations", cfg->iterations);
+  rc |= set_long(r, "warmup", cfg->warmup);
+  rc |= set_long(r, "window", cfg->window);
+  rc |= set_long(r, "root", cfg->root);
+  rc |= set(r, "validate", cfg->validate ? "yes" : "no");
+  return rc ? -1 : 0;
+}

@@ -1,0 +1,37 @@
+#include "mpi_util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "errors.h"
+
+void mm_mpi_check(int rc, const char *what, const char *file, int line) {
+  if (rc == MPI_SUCCESS) return;
+  char msg[MPI_MAX_ERROR_STRING];
+  int len = 0, rank = -1;
+  MPI_Error_string(rc, msg, &len);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  fprintf(stderr, "mpimark: rank %d: %s failed (%s:%d): %s\n", rank, what, file, line, msg);
+  MPI_Abort(MPI_COMM_WORLD, 1);
+  exit(1);
+}
+
+int mm_mpi_agree(MPI_Comm comm, int local_err) {
+  int all = local_err;
+  MM_MPI(MPI_Allreduce(&local_err, &all, 1, MPI_INT, MPI_MAX, comm));
+  return all;
+}
+
+void mm_mpi_die(MPI_Comm comm, int err, const char *fmt, ...) {
+  int rank = -1;
+  MPI_Comm_rank(comm, &rank);
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "mpimark: rank %d: ", rank);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  MPI_Abort(comm, mm_exit_code(err));
+  exit(mm_exit_code(err));
+}

@@ -1,0 +1,21 @@
+/* MPI error handling: check every call, agree on errors across ranks, and
+ * never leave a rank waiting. */
+#ifndef MM_MPI_UTIL_H
+#define MM_MPI_UTIL_H
+
+#include <mpi.h>
+
+/* Checks an MPI return code; on failure prints MPI_Error_string with the
+ * call and place, then MPI_Abort()s the job so that no rank waits forever. */
+#define MM_MPI(call) mm_mpi_check((call), #call, __FILE__, __LINE__)
+void mm_mpi_check(int rc, const char *what, const char *file, int line);
+
+/* Every rank passes its local error code (MM_OK if none); every rank gets
+ * the largest, so all take the same branch afterwards. */
+int mm_mpi_agree(MPI_Comm comm, int local_err);
+
+/* Prints "mpimark: rank R: message" on stderr and aborts the job. */
+void mm_mpi_die(MPI_Comm comm, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
+
+#endif

@@ -1,0 +1,55 @@
+/* Command-line options: one declarative table, parsed once, the same way on
+ * every rank, into a config that is const from then on. */
+#ifndef MM_OPTIONS_H
+#define MM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sizes.h"
+
+#define MM_MAX_OPS 32
+
+typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_COUNT = 2 } mm_path;
+typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1 } mm_payload;
+typedef enum { MM_FORMAT_TABLE = 0, MM_FORMAT_CSV = 1, MM_FORMAT_JSON = 2 } mm_format;
+
+typedef struct mm_config {
+  uint32_t ops;            /* bit i: operation i of the registry is selected */
+  unsigned paths;          /* bit (1 << mm_path) per selected path */
+  mm_payload payload;
+  mm_sizes sizes;
+  long iterations;         /* timed iterations per size; 0: use the time budget */
+  long warmup;             /* untimed iterations before timing */
+  double time_budget;      /* seconds per (operation, metric, size) */
+  int window;              /* messages in flight for bandwidth */
+  int root;                /* root rank of rooted collectives */
+  bool validate;
+  mm_format format;
+  const char *output;      /* also write results here (.csv or .json), or NULL */
+  bool force;              /* replace an existing output file */
+  bool quiet;              /* no progress on stderr */
+  bool help, version;
+} mm_config;
+
+/* The operations the parser accepts as positional arguments. */
+typedef struct mm_op_names {
+  size_t n;
+  const char *const *names;
+  const char *const *summaries;
+} mm_op_names;
+
+/* Parses argv into cfg (defaults first). Returns 0, or -1 with a one-line
+ * message in err. Pure: no MPI, no I/O, so every rank reaches the same
+ * verdict on the same argv. */
+int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *cfg, char *err,
+                     size_t errlen);
+
+/* The --help text, generated from the option table and the operation list. */
+void mm_options_usage(FILE *fp, const mm_op_names *ops);
+
+const char *mm_path_name(mm_path p);
+const char *mm_format_name(mm_format f);
+
+#endif

@@ -1,0 +1,177 @@
+#include "output.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sizes.h"
+
+const char *const mm_csv_columns[] = {
+    "op",  "path",   "payload", "bytes", "wire_bytes", "metric",  "unit",    "samples",
+    "iterations", "min", "median", "mean", "max", "p99", "ci_low", "ci_high", NULL};
+
+mm_format mm_output_format_for(const char *path) {
+  size_t n = strlen(path);
+  return n >= 5 && !strcmp(path + n - 5, ".json") ? MM_FORMAT_JSON : MM_FORMAT_CSV;
+}
+
+/* ---- CSV: #@key=value metadata, one header row, one row per result ---- */
+
+static void write_csv(FILE *fp, const mm_results *r) {
+  for (size_t i = 0; i < r->n_meta; i++)
+    fprintf(fp, "#@%s=%s\n", r->meta[i].key, r->meta[i].value);
+  for (size_t i = 0; mm_csv_columns[i]; i++)
+    fprintf(fp, "%s%s", i ? "," : "", mm_csv_columns[i]);
+  fputc('\n', fp);
+  for (size_t i = 0; i < r->n_rows; i++) {
+    const mm_row *w = &r->rows[i];
+    const mm_stats *s = &w->st;
+    fprintf(fp, "%s,%s,%s,%zu,%zu,%s,%s,%zu,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", w->op,
+            w->path, w->payload, w->bytes, w->wire_bytes, w->metric, w->unit, s->n,
+            w->iterations, s->min, s->median, s->mean, s->max, s->p99, s->ci_low, s->ci_high);
+  }
+}
+
+/* ---- JSON: {"metadata": {...}, "results": [{...}, ...]} ---- */
+
+static void json_string(FILE *fp, const char *s) {
+  fputc('"', fp);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
+    else if (c < 0x20) fprintf(fp, "\\u%04x", c);
+    else fputc(c, fp);
+  }
+  fputc('"', fp);
+}
+
+static void write_json(FILE *fp, const mm_results *r) {
+  fprintf(fp, "{\n  \"metadata\": {");
+  for (size_t i = 0; i < r->n_meta; i++) {
+    fprintf(fp, "%s\n    ", i ? "," : "");
+    json_string(fp, r->meta[i].key);
+    fprintf(fp, ": ");
+    json_string(fp, r->meta[i].value);
+  }
+  fprintf(fp, "\n  },\n  \"results\": [");
+  for (size_t i = 0; i < r->n_rows; i++) {
+    const mm_row *w = &r->rows[i];
+    const mm_stats *s = &w->st;
+    fprintf(fp,
+            "%s\n    {\"op\": \"%s\", \"path\": \"%s\", \"payload\": \"%s\", \"bytes\": %zu, "
+            "\"wire_bytes\": %zu, \"metric\": \"%s\", \"unit\": \"%s\", \"samples\": %zu, "
+            "\"iterations\": %lld, \"min\": %.6g, \"median\": %.6g, \"mean\": %.6g, "
+            "\"max\": %.6g, \"p99\": %.6g, \"ci_low\": %.6g, \"ci_high\": %.6g}",
+            i ? "," : "", w->op, w->path, w->payload, w->bytes, w->wire_bytes, w->metric,
+            w->unit, s->n, w->iterations, s->min, s->median, s->mean, s->max, s->p99, s->ci_low,
+            s->ci_high);
+  }
+  fprintf(fp, "\n  ]\n}\n");
+}
+
+/* ---- Table: one block per operation, a line per (size, path), a column
+ * group per metric; with both paths, the object/buffer ratio of the first
+ * metric (latency) on each object line. ---- */
+
+typedef struct line_key {
+  size_t bytes;
+  const char *path, *payload;
+  size_t wire_bytes;
+} line_key;
+
+static int cmp_line(const void *a, const void *b) {
+  const line_key *x = a, *y = b;
+  if (x->bytes != y->bytes) return x->bytes < y->bytes ? -1 : 1;
+  return strcmp(x->path, y->path); /* "buffer" before "object" */
+}
+
+static const mm_row *find_row(const mm_results *r, const char *op, const line_key *k,
+                              const char *path, const char *metric) {
+  for (size_t i = 0; i < r->n_rows; i++) {
+    const mm_row *w = &r->rows[i];
+    if (!strcmp(w->op, op) && w->bytes == k->bytes && !strcmp(w->path, path) &&
+        !strcmp(w->metric, metric) && (path != k->path || !strcmp(w->payload, k->payload)))
+      return w;
+  }
+  return NULL;
+}
+
+static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
+  const char *metrics[8], *units[8];
+  size_t n_metrics = 0, n_lines = 0;
+  line_key *lines = calloc(r->n_rows, sizeof *lines);
+  if (!lines) return;
+  for (size_t i = 0; i < r->n_rows; i++) {
+    const mm_row *w = &r->rows[i];
+    if (strcmp(w->op, op)) continue;
+    bool seen = false;
+    for (size_t m = 0; m < n_metrics; m++) seen |= !strcmp(metrics[m], w->metric);
+    if (!seen && n_metrics < 8) metrics[n_metrics] = w->metric, units[n_metrics++] = w->unit;
+    seen = false;
+    for (size_t l = 0; l < n_lines; l++)
+      seen |= lines[l].bytes == w->bytes && !strcmp(lines[l].path, w->path) &&
+              !strcmp(lines[l].payload, w->payload);
+    if (!seen) lines[n_lines++] = (line_key){w->bytes, w->path, w->payload, w->wire_bytes};
+  }
+  qsort(lines, n_lines, sizeof *lines, cmp_line);
+  bool has_object = false, has_buffer = false;
+  for (size_t l = 0; l < n_lines; l++) {
+    has_object |= !strcmp(lines[l].path, "object");
+    has_buffer |= !strcmp(lines[l].path, "buffer");
+  }
+  bool both = has_object && has_buffer;
+
+  fprintf(fp, "\n# %s\n", op);
+  fprintf(fp, "%10s  %-6s  %-10s %10s", "size", "path", "payload", "wire bytes");
+  for (size_t m = 0; m < n_metrics; m++) {
+    char head[48];
+    snprintf(head, sizeof head, "%s (%s) median [95%% CI]", metrics[m], units[m]);
+    fprintf(fp, "  %-34s", head);
+  }
+  if (both) fprintf(fp, "  object/buffer");
+  fputc('\n', fp);
+
+  for (size_t l = 0; l < n_lines; l++) {
+    const line_key *k = &lines[l];
+    char size[32];
+    fprintf(fp, "%10s  %-6s  %-10s %10zu", mm_size_human(k->bytes, size, sizeof size), k->path,
+            k->payload, k->wire_bytes);
+    for (size_t m = 0; m < n_metrics; m++) {
+      const mm_row *w = find_row(r, op, k, k->path, metrics[m]);
+      char cell[64] = "-";
+      if (w)
+        snprintf(cell, sizeof cell, "%10.3f [%.3f, %.3f]", w->st.median, w->st.ci_low,
+                 w->st.ci_high);
+      fprintf(fp, "  %-34s", cell);
+    }
+    if (both && !strcmp(k->path, "object")) {
+      const mm_row *o = find_row(r, op, k, "object", metrics[0]);
+      const mm_row *b = find_row(r, op, k, "buffer", metrics[0]);
+      if (o && b && b->st.median > 0) fprintf(fp, "  %9.2fx", o->st.median / b->st.median);
+    }
+    fputc('\n', fp);
+  }
+  free(lines);
+}
+
+static void write_table(FILE *fp, const mm_results *r) {
+  const char *keys[] = {"mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", NULL};
+  for (size_t i = 0; keys[i]; i++) {
+    const char *v = mm_results_meta(r, keys[i]);
+    if (v) fprintf(fp, "# %s: %s\n", keys[i], v);
+  }
+  for (size_t i = 0; i < r->n_rows; i++) {
+    bool first = true;
+    for (size_t j = 0; j < i && first; j++) first = strcmp(r->rows[j].op, r->rows[i].op) != 0;
+    if (first) write_table_op(fp, r, r->rows[i].op);
+  }
+}
+
+int mm_output_write(FILE *fp, const mm_results *r, mm_format format) {
+  switch (format) {
+    case MM_FORMAT_CSV: write_csv(fp, r); break;
+    case MM_FORMAT_JSON: write_json(fp, r); break;
+    default: write_table(fp, r); break;
+  }
+  return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,19 @@
+/* The output module: every format is written from one mm_results. */
+#ifndef MM_OUTPUT_H
+#define MM_OUTPUT_H
+
+#include <stdio.h>
+
+#include "options.h"
+#include "results.h"
+
+/* The CSV columns, in order, as the header row names them. */
+extern const char *const mm_csv_columns[];
+
+/* Writes r to fp in the given format. Returns 0, or -1 on a write error. */
+int mm_output_write(FILE *fp, const mm_results *r, mm_format format);
+
+/* The format a file name asks for: .json gives JSON, anything else CSV. */
+mm_format mm_output_format_for(const char *path);
+
+#endif

@@ -1,0 +1,74 @@
+/* The CSV and JSON writers, byte for byte, and the table's shape. */
+#include <stdlib.h>
+
+#include "output.h"
+#include "unit.h"
+
+static char *render(const mm_results *r, mm_format f) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  mm_output_write(fp, r, f);
+  fclose(fp);
+  return buf;
+}
+
+static mm_row row(const char *path, const char *payload, size_t bytes, const char *metric,
+                  double median) {
+  mm_row w = {.bytes = bytes, .wire_bytes = bytes + 10, .iterations = 100};
+  snprintf(w.op, sizeof w.op, "sendrecv");
+  snprintf(w.path, sizeof w.path, "%s", path);
+  snprintf(w.payload, sizeof w.payload, "%s", payload);
+  snprintf(w.metric, sizeof w.metric, "%s", metric);
+  snprintf(w.unit, sizeof w.unit, "us");
+  w.st = (mm_stats){10, median - 1, median, median + 0.5, median + 2, median + 1.5, median - 0.25,
+                    median + 0.25};
+  return w;
+}
+
+int main(void) {
+  mm_results r = {0};
+  mm_results_set_meta(&r, "ranks", "2");
+  mm_results_set_meta(&r, "command", "mpimark \"quoted\"\nsecond line");
+  mm_results_set_meta(&r, "ranks", "4"); /* replaces */
+  CHECK(r.n_meta == 2);
+  CHECK_STR(mm_results_meta(&r, "ranks"), "4");
+  CHECK(mm_results_meta(&r, "nope") == NULL);
+  mm_row a = row("buffer", "MPI_BYTE", 8, "latency", 2.0);
+  mm_row b = row("object", "bytes", 8, "latency", 5.0);
+  mm_results_add_row(&r, &a);
+  mm_results_add_row(&r, &b);
+
+  char *csv = render(&r, MM_FORMAT_CSV);
+  const char *want_csv =
+      "#@ranks=4\n"
+      "#@command=mpimark \"quoted\" second line\n"
+      "op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,"
+      "ci_low,ci_high\n"
+      "sendrecv,buffer,MPI_BYTE,8,18,latency,us,10,100,1,2,2.5,4,3.5,1.75,2.25\n"
+      "sendrecv,object,bytes,8,18,latency,us,10,100,4,5,5.5,7,6.5,4.75,5.25\n";
+  CHECK_STR(csv, want_csv);
+  if (strcmp(csv, want_csv)) fprintf(stderr, "got:\n%s", csv);
+
+  char *json = render(&r, MM_FORMAT_JSON);
+  CHECK(strstr(json, "\"command\": \"mpimark \\\"quoted\\\" second line\"") != NULL);
+  CHECK(strstr(json, "{\"op\": \"sendrecv\", \"path\": \"object\", \"payload\": \"bytes\", "
+                     "\"bytes\": 8, \"wire_bytes\": 18, \"metric\": \"latency\", \"unit\": \"us\", "
+                     "\"samples\": 10, \"iterations\": 100, \"min\": 4, \"median\": 5,") != NULL);
+  CHECK(json[0] == '{' && json[strlen(json) - 2] == '}');
+
+  char *table = render(&r, MM_FORMAT_TABLE);
+  CHECK(strstr(table, "# sendrecv") != NULL);
+  CHECK(strstr(table, "latency (us) median [95% CI]") != NULL);
+  CHECK(strstr(table, "object/buffer") != NULL);
+  CHECK(strstr(table, "2.50x") != NULL); /* 5.0 / 2.0 */
+  CHECK(strstr(table, "2.000 [1.750, 2.250]") != NULL);
+
+  CHECK(mm_output_format_for("a/b.json") == MM_FORMAT_JSON);
+  CHECK(mm_output_format_for("a/b.csv") == MM_FORMAT_CSV);
+  free(csv);
+  free(json);
+  free(table);
+  mm_results_free(&r);
+  return unit_report("test_output");
+}
