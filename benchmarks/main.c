@@ -83,6 +83,24 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
   return fail(r, mm_mpi_agree(r->comm, err), why);
 }
 
+/* The settings behind the numbers, so that a CSV explains itself. */
+static int settings_meta(const mm_config *cfg, mm_results *r) {
+  char buf[64];
+  int rc = 0;
+  snprintf(buf, sizeof buf, "%g", cfg->time_budget);
+  rc |= mm_results_set_meta(r, "time_budget_s", buf);
+  snprintf(buf, sizeof buf, "%ld", cfg->iterations);
+  rc |= mm_results_set_meta(r, "iterations", buf);
+  snprintf(buf, sizeof buf, "%ld", cfg->warmup);
+  rc |= mm_results_set_meta(r, "warmup", buf);
+  snprintf(buf, sizeof buf, "%d", cfg->window);
+  rc |= mm_results_set_meta(r, "window", buf);
+  snprintf(buf, sizeof buf, "%d", cfg->root);
+  rc |= mm_results_set_meta(r, "root", buf);
+  rc |= mm_results_set_meta(r, "validate", cfg->validate ? "yes" : "no");
+  return rc;
+}
+
 static int write_results(const mm_config *cfg, const mm_results *results) {
   mm_output_write(stdout, results, cfg->format);
   fflush(stdout);
@@ -139,7 +157,8 @@ int main(int argc, char **argv) {
   }
 
   mm_results results = {0};
-  if (mm_metadata_collect(r.comm, argc, argv, &cfg, &results))
+  if (mm_metadata_collect(r.comm, argc, argv, &results) ||
+      (r.rank == 0 && settings_meta(&cfg, &results)))
     mm_mpi_die(r.comm, MM_ENOMEM, "no memory for metadata");
   err = mm_suite_run(&suite, &results);
   if (err == MM_OK && r.rank == 0) err = write_results(&cfg, &results);

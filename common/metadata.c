@@ -90,8 +90,7 @@ static int slurm_meta(mm_results *r) {
   return rc;
 }
 
-int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, const mm_config *cfg,
-                        mm_results *r) {
+int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, mm_results *r) {
   int rank, nranks;
   MM_MPI(MPI_Comm_rank(comm, &rank));
   MM_MPI(MPI_Comm_size(comm, &nranks));
@@ -120,13 +119,5 @@ int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, const mm_config *c
   rc |= set(r, "clock", mm_clock_name());
   snprintf(buf, sizeof buf, "%g", mm_clock_resolution_ns());
   rc |= set(r, "clock_resolution_ns", buf);
-  /* The settings behind the numbers, so a CSV explains itself. */
-  snprintf(buf, sizeof buf, "%g", cfg->time_budget);
-  rc |= set(r, "time_budget_s", buf);
-  rc |= set_long(r, "iterations", cfg->iterations);
-  rc |= set_long(r, "warmup", cfg->warmup);
-  rc |= set_long(r, "window", cfg->window);
-  rc |= set_long(r, "root", cfg->root);
-  rc |= set(r, "validate", cfg->validate ? "yes" : "no");
   return rc ? -1 : 0;
 }

@@ -17,9 +17,13 @@ mm_format mm_output_format_for(const char *path) {
 
 /* ---- CSV: #@key=value metadata, one header row, one row per result ---- */
 
-static void write_csv(FILE *fp, const mm_results *r) {
+void mm_output_csv_meta(FILE *fp, const mm_results *r) {
   for (size_t i = 0; i < r->n_meta; i++)
     fprintf(fp, "#@%s=%s\n", r->meta[i].key, r->meta[i].value);
+}
+
+static void write_csv(FILE *fp, const mm_results *r) {
+  mm_output_csv_meta(fp, r);
   for (size_t i = 0; mm_csv_columns[i]; i++)
     fprintf(fp, "%s%s", i ? "," : "", mm_csv_columns[i]);
   fputc('\n', fp);

@@ -10,6 +10,10 @@
 /* The CSV columns, in order, as the header row names them. */
 extern const char *const mm_csv_columns[];
 
+/* The #@key=value metadata lines alone, for programs with their own rows
+ * (montecarlo_pi, the scripts) that keep the same self-describing header. */
+void mm_output_csv_meta(FILE *fp, const mm_results *r);
+
 /* Writes r to fp in the given format. Returns 0, or -1 on a write error. */
 int mm_output_write(FILE *fp, const mm_results *r, mm_format format);
 

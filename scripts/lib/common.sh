@@ -1,0 +1,72 @@
+# Shared by the scripts in scripts/ (sourced, not run): where things are,
+# installing Debian packages, building.
+
+set -euo pipefail
+
+MPIMARK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+# What running mpimark needs, and what the tests need on top.
+MPIMARK_RUN_PACKAGES=(build-essential cmake git openmpi-bin libopenmpi-dev libpmix-dev
+  gnuplot-nox python3)
+MPIMARK_TEST_PACKAGES=("${MPIMARK_RUN_PACKAGES[@]}" mpich libmpich-dev clang
+  libclang-rt-14-dev python3-numpy python3-mpi4py slurm-wlm slurm-client munge iproute2 file
+  procps)
+
+say() { echo "[mpimark] $*" >&2; }
+# die: a usage or set-up problem (exit 2); fail: a runtime failure (exit 1).
+die() {
+  echo "[mpimark] error: $*" >&2
+  exit 2
+}
+fail() {
+  echo "[mpimark] error: $*" >&2
+  exit 1
+}
+
+# ensure_packages PKG...: installs the Debian packages that are missing;
+# without root, prints the exact command and stops.
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing Debian packages; install them with:
+  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+  fi
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq > /dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+}
+
+# build DIR [CMAKE ARGS...]: configures and builds into $MPIMARK_ROOT/DIR.
+build() {
+  local dir=$1
+  shift
+  say "building $dir/"
+  cmake -S "$MPIMARK_ROOT" -B "$MPIMARK_ROOT/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > /dev/null
+  local log="$MPIMARK_ROOT/$dir/build.log"
+  if ! cmake --build "$MPIMARK_ROOT/$dir" -j "$(nproc)" > "$log" 2>&1; then
+    tail -40 "$log" >&2
+    fail "build failed in $dir/ (full log: $dir/build.log)"
+  fi
+  grep -E "warning:" "$log" >&2 || true
+}
+
+# new_results_dir [SUFFIX]: a fresh results/<UTC-stamp>[-SUFFIX]/ that no
+# earlier run owns (mkdir fails if it exists, so a second run in the same
+# second gets its own folder).
+new_results_dir() {
+  local base="$MPIMARK_ROOT/results/$(date -u +%Y%m%dT%H%M%SZ)${1:+-$1}" dir n=1
+  dir=$base
+  mkdir -p "$MPIMARK_ROOT/results"
+  until mkdir "$dir" 2> /dev/null; do
+    n=$((n + 1))
+    dir="$base.$n"
+  done
+  echo "$dir"
+}

@@ -1,0 +1,41 @@
+# Shared helpers for the test scripts (sourced, not run).
+# MPIEXEC may name the launcher (default: mpiexec); MPIMARK the binary.
+
+set -euo pipefail
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Open MPI prints a banner per failed job; keep test logs readable.
+export OMPI_MCA_orte_base_help_aggregate=1
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# launch NP ARGS...: run under the MPI launcher with NP ranks; more ranks
+# than cores need --oversubscribe with Open MPI (MPICH takes them as is).
+launch() {
+  local np=$1
+  shift
+  local mpiexec=${MPIEXEC:-mpiexec}
+  local extra=()
+  if "$mpiexec" --version 2>&1 | grep -qE "Open MPI|OpenRTE"; then extra=(--oversubscribe); fi
+  "$mpiexec" "${extra[@]}" -n "$np" "$@"
+}
+
+# csv_rows FILE: the data rows (no metadata, no header).
+csv_rows() { grep -v '^#' "$1" | tail -n +2; }
+
+# csv_meta FILE KEY: the value of a #@KEY= metadata line.
+csv_meta() { sed -n "s/^#@$2=//p" "$1"; }
+
+# The metrics each operation reports, from its kind.
+metrics_of() {
+  case $1 in
+    sendrecv) echo "latency bandwidth" ;;
+    isendirecv) echo "latency bandwidth bibw" ;;
+    *) echo "latency algbw busbw" ;;
+  esac
+}
+
+workdir() { mktemp -d "${TMPDIR:-/tmp}/mpimark-test-XXXXXX"; }

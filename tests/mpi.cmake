@@ -1,0 +1,44 @@
+# MPI tests: the real launcher with several ranks. The operation matrix is
+# generated from benchmarks/ops.def, the one list of operations.
+set(MPI_TEST_ENV
+  "MPIMARK=$<TARGET_FILE:mpimark>"
+  "MPIEXEC=${MPIEXEC_EXECUTABLE}"
+  "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (see README)
+)
+
+file(STRINGS ${PROJECT_SOURCE_DIR}/benchmarks/ops.def op_lines REGEX "^MM_OP\\(")
+set(MPIMARK_OPS "")
+foreach(line ${op_lines})
+  string(REGEX REPLACE "^MM_OP\\(([a-z0-9_]+)\\).*" "\\1" op "${line}")
+  list(APPEND MPIMARK_OPS ${op})
+endforeach()
+
+function(mpimark_mpi_test name)
+  add_test(NAME ${name} COMMAND ${ARGN})
+  set_tests_properties(${name} PROPERTIES LABELS mpi TIMEOUT 180 ENVIRONMENT "${MPI_TEST_ENV}"
+    RUN_SERIAL TRUE)
+endfunction()
+
+foreach(op ${MPIMARK_OPS})
+  foreach(np 2 4)
+    mpimark_mpi_test(mpi.${op}.buffer.np${np}
+      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} buffer)
+  endforeach()
+endforeach()
+
+foreach(case unknown-op unknown-option reversed-range malformed-size malformed-list
+    size-too-large zero-iterations negative-iterations negative-warmup missing-value bad-format
+    bad-root unwritable-output output-exists bad-output-suffix cannot-allocate)
+  foreach(np 2 4)
+    mpimark_mpi_test(mpi.bad_input.${case}.np${np}
+      ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh ${np} ${case})
+  endforeach()
+endforeach()
+mpimark_mpi_test(mpi.bad_input.too-few-ranks.np1
+  ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh 1 too-few-ranks)
+
+foreach(np 2 3)
+  mpimark_mpi_test(mpi.validation_detects_corruption.np${np}
+    ${CMAKE_CURRENT_LIST_DIR}/mpi/validation.sh ${np})
+endforeach()
+mpimark_mpi_test(mpi.formats ${CMAKE_CURRENT_LIST_DIR}/mpi/formats.sh)

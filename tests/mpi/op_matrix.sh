@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# op_matrix.sh NP OP PATH [PAYLOAD]: runs one operation with -c at a few
+# sizes (0 and 1 byte, a non-power of two, 64 KiB) and checks the exit
+# status and that the CSV holds exactly the expected rows.
+source "$(dirname "$0")/../lib.sh"
+np=$1 op=$2 path=$3 payload=${4:-bytes}
+root=$((np - 1)) # a non-zero root where the operation has one
+dir=$(workdir)
+trap 'rm -rf "$dir"' EXIT
+
+launch "$np" "$MPIMARK" "$op" --path "$path" --payload "$payload" -c -m 0,1,999,64K \
+  -i 20 -x 2 --root "$root" -q --format csv -o "$dir/r.csv" > "$dir/stdout.csv" \
+  || fail "$op at $np ranks exited $?"
+
+[ -f "$dir/r.csv" ] || fail "no results file"
+cmp -s "$dir/r.csv" "$dir/stdout.csv" || fail "stdout CSV differs from the -o file"
+[ "$(csv_meta "$dir/r.csv" ranks)" = "$np" ] || fail "metadata ranks != $np"
+[ "$(csv_meta "$dir/r.csv" root)" = "$root" ] || fail "metadata root != $root"
+for key in mpimark_version git_commit mpi_library mpi_version nodes ranks_per_node hosts \
+  p2p_placement date_utc command clock clock_resolution_ns; do
+  [ -n "$(csv_meta "$dir/r.csv" "$key")" ] || fail "metadata key $key missing"
+done
+header=$(grep -v '^#' "$dir/r.csv" | head -1)
+[ "$header" = "op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high" ] \
+  || fail "unexpected header: $header"
+
+case $op in
+  reduce | allreduce) sizes="0 992 65536" ;; # float64: 999 -> 992, 1 byte skipped
+  *) sizes="0 1 999 65536" ;;
+esac
+expected=""
+for s in $sizes; do
+  for m in $(metrics_of "$op"); do expected+="$op,$path,$s,$m"$'\n'; done
+done
+got=$(csv_rows "$dir/r.csv" | awk -F, '{print $1","$2","$4","$6}')
+[ "$got" = "${expected%$'\n'}" ] || fail "rows differ; expected:
+$expected
+got:
+$got"
+# Every row: 20 timed iterations, positive finite statistics in order.
+csv_rows "$dir/r.csv" | awk -F, '
+  $9 != 20 { print "iterations " $9 " != 20: " $0; bad = 1 }
+  !($10 <= $11 && $11 <= $13 && $15 <= $11 && $11 <= $16) { print "stats out of order: " $0; bad = 1 }
+  $6 == "latency" && !($11 > 0) { print "latency not positive: " $0; bad = 1 }
+  END { exit bad }' || fail "bad statistics"
+echo "ok: $op $path at $np ranks"
