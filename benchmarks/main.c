@@ -70,16 +70,32 @@ static int check_output(run *r, const mm_config *cfg) {
   return fail(r, mm_mpi_agree(r->comm, err), why);
 }
 
+/* Buffers for the largest message, allocated once. Before allocating, the
+ * ranks of each node add up what they will touch and compare it with the
+ * node's available memory: a request that would push a node into swap or
+ * the OOM killer is a usage error, not a crash. */
 static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
   size_t sbytes, rbytes;
   mm_suite_buffer_bytes(cfg, r->nranks, &sbytes, &rbytes);
-  s->sbuf = mm_buffer_alloc(sbytes);
-  s->rbuf = mm_buffer_alloc(rbytes);
-  s->reqs = malloc(2 * (size_t)cfg->window * sizeof *s->reqs);
-  int err = s->sbuf && s->rbuf && s->reqs ? MM_OK : MM_ETOOBIG;
-  char why[256] = "", size[32];
-  snprintf(why, sizeof why, "cannot allocate buffers for messages of %s (%zu + %zu bytes per rank)",
-           mm_size_human(mm_sizes_max(&cfg->sizes), size, sizeof size), sbytes, rbytes);
+  double need = (double)sbytes + (double)rbytes, node_need = 0;
+  MPI_Comm node;
+  MM_MPI(MPI_Comm_split_type(r->comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  MM_MPI(MPI_Allreduce(&need, &node_need, 1, MPI_DOUBLE, MPI_SUM, node));
+  MPI_Comm_free(&node);
+  double avail = (double)mm_memory_available();
+  int err = avail > 0 && node_need > avail ? MM_ETOOBIG : MM_OK;
+  if (err == MM_OK) {
+    s->sbuf = mm_buffer_alloc(sbytes);
+    s->rbuf = mm_buffer_alloc(rbytes);
+    s->reqs = malloc(2 * (size_t)cfg->window * sizeof *s->reqs);
+    err = s->sbuf && s->rbuf && s->reqs ? MM_OK : MM_ETOOBIG;
+  }
+  char why[256], size[32];
+  snprintf(why, sizeof why,
+           "cannot allocate buffers for messages of %s: %.2f GiB per rank, %.2f GiB on this "
+           "node, %.2f GiB available",
+           mm_size_human(mm_sizes_max(&cfg->sizes), size, sizeof size), need / 1073741824.0,
+           node_need / 1073741824.0, avail / 1073741824.0);
   return fail(r, mm_mpi_agree(r->comm, err), why);
 }
 

@@ -1,5 +1,6 @@
 #include "buffers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,16 @@ void *mm_buffer_alloc(size_t bytes) {
 }
 
 void mm_buffer_free(void *buf) { free(buf); }
+
+size_t mm_memory_available(void) {
+  FILE *fp = fopen("/proc/meminfo", "r");
+  char line[256];
+  unsigned long long kib = 0;
+  while (fp && fgets(line, sizeof line, fp))
+    if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1) break;
+  if (fp) fclose(fp);
+  return (size_t)kib * 1024;
+}
 
 void mm_pattern_fill(void *buf, size_t n, unsigned seed) {
   uint8_t *b = buf;

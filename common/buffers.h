@@ -11,6 +11,10 @@
 void *mm_buffer_alloc(size_t bytes);
 void mm_buffer_free(void *buf);
 
+/* Memory this node can still give without swapping (MemAvailable), in
+ * bytes; 0 when unknown. */
+size_t mm_memory_available(void);
+
 /* The byte at offset i of the pattern with the given seed. Seeds tell ranks
  * (and scatter segments) apart; the pattern does not repeat with period 256,
  * so a shifted or truncated message does not pass. */

@@ -1,0 +1,219 @@
+# shellcheck shell=bash
+# What every mpimark Slurm template does, written once. Sourced by
+# slurm/*.slurm after they have found this file; not run on its own.
+#
+# A template calls:  mm_main <name> <ranks outside Slurm> <op ...>
+#
+#  1. finds the repository (MPIMARK_ROOT, default: the folder above slurm/);
+#  2. finds build/bin/mpimark (MPIMARK_BUILD_DIR, default <root>/build) and
+#     builds it with cmake if it is missing;
+#  3. detects the MPI the binary links (ldd) and picks the launcher:
+#       inside a Slurm allocation  srun --mpi=pmix (Open MPI)
+#                                  srun --mpi=pmi2 (MPICH and derivatives)
+#       outside Slurm              mpirun -np N (Open MPI), mpiexec.mpich -n N
+#  4. runs  mpimark <op ...> $MPIMARK_ARGS -o mpimark.csv  inside a
+#     temporary folder results/.<stamp>-<jobid>.partial, checks that the
+#     run used as many ranks as were launched, renders plots if
+#     scripts/plot exists, then renames the folder to
+#     results/<UTC stamp>-<jobid>/ and prints it. A failed run leaves no
+#     results folder (the partial one is removed and the log says so).
+#
+# Environment (all optional):
+#   MPIMARK_ARGS         extra mpimark options, e.g. "-m 1:64K --time 0.5"
+#   MPIMARK_ROOT         repository root (sources, build/, results/)
+#   MPIMARK_BUILD_DIR    build folder holding bin/mpimark (default <root>/build)
+#   MPIMARK_RESULTS_DIR  where result folders go (default <root>/results)
+#   MPIMARK_NP           number of ranks when run outside Slurm
+#   MPIMARK_SRUN_MPI     srun --mpi= value, overriding the detected one
+#   MPIMARK_SRUN_ARGS    extra srun options, e.g. "--cpu-bind=cores"
+#   MPIMARK_MPIRUN_ARGS  extra mpirun/mpiexec options outside Slurm
+
+MM_TAG=mpimark-slurm
+
+mm_log() { printf '%s: %s\n' "$MM_TAG" "$*"; }
+mm_warn() { printf '%s: warning: %s\n' "$MM_TAG" "$*" >&2; }
+mm_die() {
+    printf '%s: error: %s\n' "$MM_TAG" "$1" >&2
+    exit "${2:-1}"
+}
+
+# mm_paths TEMPLATE_DIR: sets MM_ROOT, MM_BUILD, MM_BIN, MM_RESULTS.
+mm_paths() {
+    local tdir=$1
+    MM_ROOT=${MPIMARK_ROOT:-$(cd "$tdir/.." && pwd)}
+    [[ -d $MM_ROOT ]] || mm_die "MPIMARK_ROOT=$MM_ROOT is not a folder"
+    MM_ROOT=$(cd "$MM_ROOT" && pwd)
+    MM_BUILD=${MPIMARK_BUILD_DIR:-$MM_ROOT/build}
+    [[ $MM_BUILD == /* ]] || MM_BUILD=$PWD/$MM_BUILD
+    MM_BIN=$MM_BUILD/bin/mpimark
+    MM_RESULTS=${MPIMARK_RESULTS_DIR:-$MM_ROOT/results}
+    [[ $MM_RESULTS == /* ]] || MM_RESULTS=$PWD/$MM_RESULTS
+}
+
+# mm_ensure_binary: build the binary if it is missing. Concurrent jobs
+# serialize on a lock file so they do not build into one folder at once.
+mm_ensure_binary() {
+    [[ -x $MM_BIN ]] && return 0
+    mm_log "$MM_BIN is missing; building it (cmake -S $MM_ROOT -B $MM_BUILD)"
+    command -v cmake >/dev/null || mm_die "cannot build mpimark: cmake is not installed (or load your site's cmake module), and $MM_BIN does not exist"
+    [[ -f $MM_ROOT/CMakeLists.txt ]] || mm_die "cannot build mpimark: $MM_ROOT has no CMakeLists.txt (set MPIMARK_ROOT to the mpimark repository)"
+    mkdir -p "$MM_BUILD" || mm_die "cannot create the build folder $MM_BUILD"
+    local jobs
+    jobs=$(nproc 2>/dev/null || echo 2)
+    (
+        if command -v flock >/dev/null; then
+            exec 9>"$MM_BUILD/.mpimark-build.lock"
+            flock -w 1800 9 || { echo "$MM_TAG: error: waited 30 min for another build in $MM_BUILD" >&2; exit 1; }
+        fi
+        [[ -x $MM_BIN ]] && exit 0 # another job built it meanwhile
+        cmake -S "$MM_ROOT" -B "$MM_BUILD" && cmake --build "$MM_BUILD" --target mpimark -j "$jobs"
+    ) || mm_die "building mpimark failed (see the cmake output above); nothing was run. Fix the build, or build it yourself: cmake -S $MM_ROOT -B $MM_BUILD && cmake --build $MM_BUILD"
+    [[ -x $MM_BIN ]] || mm_die "the build finished but $MM_BIN does not exist"
+    mm_log "built $MM_BIN"
+}
+
+# mm_detect_mpi: sets MM_MPI to openmpi or mpich (MPICH, Intel MPI, MVAPICH,
+# Cray MPICH: all take PMI-2 from srun).
+mm_detect_mpi() {
+    local libs
+    libs=$(ldd "$MM_BIN" 2>&1) || mm_die "ldd $MM_BIN failed: $libs"
+    if grep -q 'not found' <<<"$libs"; then
+        mm_die "$MM_BIN cannot find its libraries (load the MPI it was built with?):
+$(grep 'not found' <<<"$libs")"
+    fi
+    if grep -Eq 'libmpich|libmpi_(intel|cray)|libmpi\.so\.12' <<<"$libs"; then
+        MM_MPI=mpich
+    elif grep -Eq 'libmpi\.so\.[0-9]|libopen-rte|libopen-pal' <<<"$libs"; then
+        MM_MPI=openmpi
+    else
+        MM_MPI=unknown
+    fi
+}
+
+# mm_launcher NP: sets the array MM_LAUNCH (the command before the binary).
+mm_launcher() {
+    local np=$1 plugin extra
+    # Word splitting of the *_ARGS variables is intended: "--a b --c".
+    if [[ -n ${SLURM_JOB_ID:-} ]]; then
+        command -v srun >/dev/null || mm_die "inside a Slurm job but srun is not on PATH"
+        case ${MPIMARK_SRUN_MPI:-$MM_MPI} in
+            openmpi) plugin=pmix ;;
+            mpich) plugin=pmi2 ;;
+            unknown) mm_die "cannot tell which MPI $MM_BIN links (ldd shows neither Open MPI nor MPICH); set MPIMARK_SRUN_MPI to the srun --mpi= value to use" ;;
+            *) plugin=$MPIMARK_SRUN_MPI ;;
+        esac
+        read -r -a extra <<<"${MPIMARK_SRUN_ARGS:-}"
+        MM_LAUNCH=(srun "--mpi=$plugin" "${extra[@]}")
+        MM_NP=${SLURM_NTASKS:-${SLURM_NPROCS:-}}
+        return 0
+    fi
+    read -r -a extra <<<"${MPIMARK_MPIRUN_ARGS:-}"
+    MM_NP=$np
+    case $MM_MPI in
+        openmpi)
+            local run=
+            if command -v mpirun.openmpi >/dev/null; then
+                run=mpirun.openmpi
+            elif command -v mpirun >/dev/null && mpirun --version 2>&1 | grep -q 'Open MPI'; then
+                run=mpirun
+            fi
+            [[ -n $run ]] || mm_die "the binary links Open MPI but no Open MPI mpirun is on PATH"
+            MM_LAUNCH=("$run" -np "$np")
+            # More ranks than cores needs --oversubscribe with Open MPI.
+            if [[ $np -gt $(nproc 2>/dev/null || echo 1) ]]; then MM_LAUNCH+=(--oversubscribe); fi
+            if [[ $(id -u) == 0 ]]; then
+                # Containers and CI often run as root; Open MPI refuses that
+                # unless told twice.
+                export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+            fi
+            ;;
+        mpich)
+            local run=
+            if command -v mpiexec.mpich >/dev/null; then
+                run=mpiexec.mpich
+            elif command -v mpiexec >/dev/null && mpiexec --version 2>&1 | grep -qi 'hydra'; then
+                run=mpiexec
+            fi
+            [[ -n $run ]] || mm_die "the binary links MPICH but no MPICH mpiexec is on PATH"
+            MM_LAUNCH=("$run" -n "$np")
+            ;;
+        *)
+            command -v mpiexec >/dev/null || mm_die "cannot tell which MPI $MM_BIN links and no mpiexec is on PATH"
+            MM_LAUNCH=(mpiexec -n "$np")
+            ;;
+    esac
+    MM_LAUNCH+=("${extra[@]}")
+}
+
+# mm_csv_meta FILE KEY: value of a "#@KEY=value" line.
+mm_csv_meta() { sed -n "s/^#@$2=//p" "$1" | head -n1; }
+
+# mm_main NAME NP_OUTSIDE_SLURM OP...
+mm_main() {
+    local name=$1 np=$2
+    shift 2
+    local ops=("$@") args jobid stamp final rc
+    mm_paths "$MM_TEMPLATE_DIR"
+    mm_log "$name: repository $MM_ROOT"
+    mm_ensure_binary
+    mm_detect_mpi
+    mm_launcher "$np"
+
+    jobid=${SLURM_JOB_ID:-local-$$}
+    stamp=$(date -u +%Y%m%dT%H%M%SZ)
+    mkdir -p "$MM_RESULTS" || mm_die "cannot create $MM_RESULTS"
+    final=$MM_RESULTS/$stamp-$jobid
+    MM_PARTIAL=$MM_RESULTS/.$stamp-$jobid.partial
+    [[ ! -e $final ]] || mm_die "$final already exists; not overwriting it"
+    mkdir "$MM_PARTIAL" || mm_die "cannot create $MM_PARTIAL"
+    # Whatever ends this script early (error, scancel, time limit), no
+    # half-written results folder stays behind.
+    trap 'mm_cleanup' EXIT
+    trap 'mm_log "terminated by a signal"; exit 143' TERM INT HUP
+
+    read -r -a args <<<"${MPIMARK_ARGS:-}"
+    # Run inside the (temporary) results folder so that the command recorded
+    # in the metadata reads "-o mpimark.csv", not the temporary path.
+    local cmd=("${MM_LAUNCH[@]}" "$MM_BIN" "${ops[@]}" "${args[@]}" -o mpimark.csv)
+    mm_log "MPI: $MM_MPI; ranks: ${MM_NP:-?}${SLURM_JOB_ID:+; job $SLURM_JOB_ID on ${SLURM_JOB_NODELIST:-?}}"
+    mm_log "running in $MM_PARTIAL: ${cmd[*]}"
+    rc=0
+    (cd "$MM_PARTIAL" && exec "${cmd[@]}") || rc=$?
+    if [[ $rc != 0 ]]; then
+        mm_die "the run failed (${MM_LAUNCH[0]} exit status $rc); no results kept. See the messages above." "$rc"
+    fi
+    [[ -s $MM_PARTIAL/mpimark.csv ]] || mm_die "the run reported success but wrote no $MM_PARTIAL/mpimark.csv; no results kept"
+    local ranks
+    ranks=$(mm_csv_meta "$MM_PARTIAL/mpimark.csv" ranks)
+    if [[ -n ${MM_NP:-} && -n $ranks && $ranks != "$MM_NP" ]]; then
+        # MPICH under srun --mpi=pmix starts N separate copies of size 1.
+        mm_die "launched $MM_NP ranks but mpimark ran with $ranks (wrong srun --mpi plugin? MPI detected: $MM_MPI); no results kept"
+    fi
+    {
+        echo "template=$name"
+        echo "job_id=${SLURM_JOB_ID:-}"
+        echo "launcher=${MM_LAUNCH[*]}"
+        echo "command=${cmd[*]}"
+        echo "mpi=$MM_MPI"
+        [[ -z ${SLURM_JOB_ID:-} ]] || echo "slurm_output=$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/^ *StdOut=//p')"
+    } >"$MM_PARTIAL/run.txt"
+
+    if [[ -x $MM_ROOT/scripts/plot ]]; then
+        mm_log "rendering plots: scripts/plot $MM_PARTIAL/mpimark.csv"
+        "$MM_ROOT/scripts/plot" "$MM_PARTIAL/mpimark.csv" ||
+            mm_warn "scripts/plot failed (exit $?); the results are kept without plots"
+    else
+        mm_log "no plots: $MM_ROOT/scripts/plot does not exist"
+    fi
+
+    mv -T "$MM_PARTIAL" "$final" || mm_die "cannot rename $MM_PARTIAL to $final"
+    MM_PARTIAL=
+    mm_log "results: $final"
+}
+
+mm_cleanup() {
+    if [[ -n ${MM_PARTIAL:-} && -d $MM_PARTIAL ]]; then
+        rm -rf -- "$MM_PARTIAL"
+        printf '%s: removed the unfinished results folder %s\n' "$MM_TAG" "$MM_PARTIAL" >&2
+    fi
+}

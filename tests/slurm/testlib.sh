@@ -1,0 +1,157 @@
+# shellcheck shell=bash
+# Helpers for the Slurm e2e tests (tests/slurm/*.sh). Sourced, not run.
+#
+# Environment (set by tests/slurm.cmake):
+#   MPIMARK_REPO        the source tree (templates live in $MPIMARK_REPO/slurm)
+#   MPIMARK_BUILD_DIR   the build tree whose bin/mpimark is under test
+#   MPIMARK_TEST_WORK   scratch folder for this test area
+#   MPIMARK_JOB_TIMEOUT seconds a job may take before it is cancelled (120)
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=${MPIMARK_REPO:-$(cd "$HERE/../.." && pwd)}
+export MPIMARK_BUILD_DIR=${MPIMARK_BUILD_DIR:-$REPO/build}
+WORK_BASE=${MPIMARK_TEST_WORK:-/tmp/mpimark-slurm-tests}
+JOB_TIMEOUT=${MPIMARK_JOB_TIMEOUT:-120}
+# shellcheck disable=SC2034 # used by job.sh
+# Small, fixed measurements: the tests check plumbing, not performance.
+TEST_ARGS=${MPIMARK_TEST_ARGS:--m 8,1K -i 20 -x 2}
+
+fail() {
+    printf 'FAIL: %s\n' "$*" >&2
+    exit 1
+}
+note() { printf -- '-- %s\n' "$*"; }
+
+# Point the Slurm clients at the private test cluster.
+use_cluster() {
+    eval "$("$HERE/cluster.sh" env)"
+    scontrol ping >/dev/null 2>&1 || fail "the test cluster does not answer (SLURM_CONF=$SLURM_CONF); is the slurm.cluster.start test running first?"
+}
+
+# fresh_work NAME: an empty scratch folder $WORK with results/ inside.
+fresh_work() {
+    WORK=$WORK_BASE/$1
+    rm -rf -- "$WORK"
+    mkdir -p "$WORK/results"
+    export MPIMARK_RESULTS_DIR=$WORK/results
+}
+
+# submit ARGS...: sbatch --parsable, sets JOB.
+submit() {
+    note "sbatch $*"
+    JOB=$(sbatch --parsable "$@") || fail "sbatch $* was rejected"
+    JOB=${JOB%%;*}
+    [[ $JOB =~ ^[0-9]+$ ]] || fail "sbatch printed '$JOB', not a job id"
+    note "job $JOB"
+}
+
+# wait_job: poll squeue until job $JOB leaves the queue (bounded); on
+# timeout cancel it and fail. Sets STATE and EXIT (ExitCode=a:b -> a).
+wait_job() {
+    local i
+    for ((i = 0; i < JOB_TIMEOUT * 4; i++)); do
+        [[ -z $(squeue -h -j "$JOB" 2>/dev/null) ]] && break
+        sleep 0.25
+    done
+    if [[ -n $(squeue -h -j "$JOB" 2>/dev/null) ]]; then
+        scancel "$JOB" || true
+        show_output
+        fail "job $JOB did not finish within ${JOB_TIMEOUT}s; cancelled it"
+    fi
+    local info
+    info=$(scontrol show job -o "$JOB" 2>/dev/null) || fail "scontrol knows no job $JOB"
+    STATE=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$info")
+    EXIT=$(sed -n 's/.* ExitCode=\([0-9]*\):.*/\1/p' <<<"$info")
+    OUTPUT=$(sed -n 's/.* StdOut=\([^ ]*\).*/\1/p' <<<"$info")
+    note "job $JOB: $STATE, exit code $EXIT, output $OUTPUT"
+}
+
+show_output() {
+    if [[ -n ${OUTPUT:-} && -f $OUTPUT ]]; then
+        printf -- '---- job output %s\n' "$OUTPUT"
+        cat "$OUTPUT"
+        printf -- '---- end of job output\n'
+    fi
+}
+
+expect_completed() {
+    show_output
+    [[ $STATE == COMPLETED && $EXIT == 0 ]] || fail "job $JOB should have completed with exit 0 but is $STATE with exit $EXIT"
+}
+
+# expect_failed_with TEXT: the job failed and its output says TEXT.
+expect_failed_with() {
+    show_output
+    [[ $STATE == FAILED && $EXIT != 0 ]] || fail "job $JOB should have failed but is $STATE with exit $EXIT"
+    grep -qF -- "$1" "$OUTPUT" || fail "the output of job $JOB does not say '$1'"
+}
+
+# result_dir: the one results folder of job $JOB; sets RES and CSV.
+result_dir() {
+    local dirs
+    dirs=$(find "$MPIMARK_RESULTS_DIR" -mindepth 1 -maxdepth 1 -type d -name "*-$JOB")
+    [[ -n $dirs ]] || fail "no results folder *-$JOB in $MPIMARK_RESULTS_DIR: $(ls -A "$MPIMARK_RESULTS_DIR")"
+    [[ $(wc -l <<<"$dirs") == 1 ]] || fail "several results folders for job $JOB: $dirs"
+    RES=$dirs CSV=$dirs/mpimark.csv
+    [[ $(basename "$RES") =~ ^[0-9]{8}T[0-9]{6}Z-$JOB$ ]] || fail "results folder name $(basename "$RES") is not <UTC stamp>-<job id>"
+    [[ -s $CSV ]] || fail "$CSV is missing or empty"
+    expect_no_partial
+    note "results in $RES"
+}
+
+# No unfinished (.partial) folders anywhere in the results folder.
+expect_no_partial() {
+    local left
+    left=$(find "$MPIMARK_RESULTS_DIR" -mindepth 1 -maxdepth 1 -name '.*partial*')
+    [[ -z $left ]] || fail "an unfinished results folder was left behind: $left"
+}
+
+# expect_no_results: a failed job left no results folder at all (its log
+# file, *.out, may be there).
+expect_no_results() {
+    local left
+    left=$(find "$MPIMARK_RESULTS_DIR" -mindepth 1 -maxdepth 1 ! -name '*.out')
+    [[ -z $left ]] || fail "job $JOB failed but left results behind: $left"
+}
+
+# meta KEY: the value of #@KEY= in $CSV (empty if absent).
+# shellcheck disable=SC2034 # CSV, RES, OUTPUT, STATE, EXIT are read by job.sh
+meta() { sed -n "s/^#@$1=//p" "$CSV" | head -n1; }
+
+# expect_meta KEY VALUE
+expect_meta() {
+    local v
+    v=$(meta "$1")
+    [[ $v == "$2" ]] || fail "#@$1 is '$v', expected '$2' (in $CSV)"
+}
+
+expect_meta_nonempty() {
+    [[ -n $(meta "$1") ]] || fail "#@$1 is missing or empty in $CSV"
+}
+
+HEADER='op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high'
+
+# expect_rows OP...: for each op, buffer-path latency rows for 8 and 1024
+# bytes with a positive median; object-path rows too unless the job said the
+# object path is not built yet.
+expect_rows() {
+    grep -qxF "$HEADER" "$CSV" || fail "$CSV has no header row '$HEADER'"
+    local paths=(buffer) op path size n
+    if grep -q 'object path is not built yet' "$OUTPUT"; then
+        note "object path not built yet: checking buffer rows only"
+    else
+        paths+=(object)
+    fi
+    for op in "$@"; do
+        for path in "${paths[@]}"; do
+            for size in 8 1024; do
+                n=$(awk -F, -v op="$op" -v path="$path" -v size="$size" \
+                    '$1 == op && $2 == path && $4 == size && $6 == "latency" && $11 + 0 > 0' "$CSV" | wc -l)
+                [[ $n -ge 1 ]] || fail "no $op/$path latency row for $size bytes with a positive median in $CSV"
+            done
+        done
+    done
+    note "rows ok for: $* (paths: ${paths[*]})"
+}
