@@ -4,6 +4,7 @@
 
 #include "buffers.h"
 #include "errors.h"
+#include "mpi_util.h"
 #include "op.h"
 
 int mm_check_bytes(const mm_ctx *ctx, const void *buf, size_t n, unsigned seed, char *why,
@@ -36,4 +37,14 @@ void mm_prepare_own_bytes(mm_ctx *ctx) {
 void mm_prepare_own_doubles(mm_ctx *ctx) {
   mm_pattern_fill_doubles((double *)ctx->sbuf, ctx->bytes / sizeof(double),
                           mm_seed_of_rank(ctx->rank));
+}
+
+void mm_ack_send(const mm_ctx *ctx, int to) {
+  char ack = 0;
+  MM_MPI(MPI_Send(&ack, 1, MPI_BYTE, to, MM_TAG_ACK, ctx->comm));
+}
+
+void mm_ack_wait(const mm_ctx *ctx, int from) {
+  char ack;
+  MM_MPI(MPI_Recv(&ack, 1, MPI_BYTE, from, MM_TAG_ACK, ctx->comm, MPI_STATUS_IGNORE));
 }

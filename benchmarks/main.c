@@ -35,14 +35,13 @@ static int fail(run *r, int err, const char *why) {
   return err;
 }
 
-/* What the options ask of this job: enough ranks, a valid root, and paths
- * that exist. Pure, so every rank reaches the same verdict. */
+/* What the options ask of this job: enough ranks and a valid root. Pure,
+ * so every rank reaches the same verdict. */
 static int check_request(const mm_config *cfg, int nranks, char *why, size_t len) {
   if (cfg->root >= nranks) {
     snprintf(why, len, "--root %d is not a rank of this job (ranks 0..%d)", cfg->root, nranks - 1);
     return MM_EUSAGE;
   }
-  bool any_path = false;
   for (size_t i = 0; i < mm_n_ops; i++) {
     const mm_op *op = mm_ops[i];
     if (!((cfg->ops >> i) & 1u)) continue;
@@ -51,12 +50,6 @@ static int check_request(const mm_config *cfg, int nranks, char *why, size_t len
                op->name, op->min_ranks, nranks, op->min_ranks);
       return MM_EUSAGE;
     }
-    for (int p = 0; p < MM_PATH_COUNT; p++)
-      any_path |= (cfg->paths & (1u << p)) && mm_op_has_path(op, (mm_path)p);
-  }
-  if (!any_path) {
-    snprintf(why, len, "the object path is not built yet: use --path buffer");
-    return MM_ENOTBUILT;
   }
   return MM_OK;
 }
@@ -163,14 +156,6 @@ int main(int argc, char **argv) {
 
   mm_suite suite = {.comm = r.comm, .rank = r.rank, .nranks = r.nranks, .cfg = &cfg};
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
-
-  if (r.rank == 0 && !cfg.quiet && (cfg.paths & (1u << MM_PATH_OBJECT))) {
-    for (size_t i = 0; i < mm_n_ops; i++)
-      if (((cfg.ops >> i) & 1u) && !mm_op_has_path(mm_ops[i], MM_PATH_OBJECT)) {
-        fprintf(stderr, "mpimark: note: the object path is not built yet; measuring buffers only\n");
-        break;
-      }
-  }
 
   mm_results results = {0};
   if (mm_metadata_collect(r.comm, argc, argv, &results) ||

@@ -81,6 +81,10 @@ static inline unsigned mm_seed_for_rank(int rank) { return 1000u + (unsigned)ran
 void mm_prepare_own_bytes(mm_ctx *ctx);
 void mm_prepare_own_doubles(mm_ctx *ctx);
 
+/* The 1-byte acknowledgement that closes a window of messages (check.c). */
+void mm_ack_send(const mm_ctx *ctx, int to);
+void mm_ack_wait(const mm_ctx *ctx, int from);
+
 /* Shared validation helpers (check.c): compare a received buffer with the
  * pattern, and float64 sums with the expected reduction of every rank. */
 int mm_check_bytes(const mm_ctx *ctx, const void *buf, size_t n, unsigned seed, char *why,

@@ -2,6 +2,7 @@
 #include "buffers.h"
 #include "errors.h"
 #include "mpi_util.h"
+#include "objects.h"
 #include "op.h"
 
 static int allreduce(mm_ctx *c) {
@@ -15,6 +16,23 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), why, len);
 }
 
+/* ---- Object path: comm.allreduce(obj, op), op an elementwise float64 sum
+ * of decoded objects (a bytes payload is read as float64s) ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_FLOAT64); }
+
+static int obj_allreduce(mm_ctx *c) {
+  mm_pyobj *got = NULL;
+  int err = mm_obj_allreduce(mm_obj(c)->payload, mm_obj_sum, &got, c->comm);
+  mm_obj_keep(c, 0, got);
+  return err;
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  return mm_obj_check_sum(c, mm_obj(c)->received[0], why, len);
+}
+
 const mm_op mm_op_allreduce = {
     .name = "allreduce",
     .summary = "MPI_Allreduce, MPI_SUM of float64: latency, algbw, busbw",
@@ -25,4 +43,9 @@ const mm_op mm_op_allreduce = {
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, allreduce}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_allreduce}}},
 };

@@ -2,6 +2,7 @@
 #include "buffers.h"
 #include "errors.h"
 #include "mpi_util.h"
+#include "objects.h"
 #include "op.h"
 
 /* The root broadcasts from sbuf, the others receive into rbuf, so a check
@@ -18,6 +19,23 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(c->root), why, len);
 }
 
+/* ---- Object path: comm.bcast(obj, root); every rank decodes ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
+
+static int obj_bcast(mm_ctx *c) {
+  mm_pyobj *got = NULL;
+  int err = mm_obj_bcast(mm_obj(c)->payload, &got, c->root, c->comm);
+  mm_obj_keep(c, 0, got);
+  return err;
+}
+
+/* The root decodes its own pickle too, so it is checked as well. */
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  return mm_obj_check(c, mm_obj(c)->received[0], mm_seed_of_rank(c->root), false, why, len);
+}
+
 const mm_op mm_op_bcast = {
     .name = "bcast",
     .summary = "MPI_Bcast from the root: latency, algbw, busbw",
@@ -27,4 +45,9 @@ const mm_op mm_op_bcast = {
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, bcast}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_bcast}}},
 };

@@ -2,6 +2,7 @@
 #include "buffers.h"
 #include "errors.h"
 #include "mpi_util.h"
+#include "objects.h"
 #include "op.h"
 
 static int gather(mm_ctx *c) {
@@ -22,6 +23,24 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return MM_OK;
 }
 
+/* ---- Object path: comm.gather(obj, root); the root decodes every item ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
+
+static int obj_gather(mm_ctx *c) {
+  mm_obj_forget(c); /* the previous iteration's list of objects */
+  return mm_obj_gather(mm_obj(c)->payload, mm_obj(c)->received, c->root, c->comm);
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  if (c->rank != c->root) return MM_OK;
+  int err = MM_OK;
+  for (int r = 0; r < c->nranks && !err; r++)
+    err = mm_obj_check(c, mm_obj(c)->received[r], mm_seed_of_rank(r), false, why, len);
+  return err;
+}
+
 const mm_op mm_op_gather = {
     .name = "gather",
     .summary = "MPI_Gather to the root, SIZE bytes from each rank: latency, algbw, busbw",
@@ -32,4 +51,9 @@ const mm_op mm_op_gather = {
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, gather}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_gather}}},
 };

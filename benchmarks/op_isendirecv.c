@@ -5,6 +5,7 @@
 #include "buffers.h"
 #include "errors.h"
 #include "mpi_util.h"
+#include "objects.h"
 #include "op.h"
 
 static int pingpong(mm_ctx *c) {
@@ -24,17 +25,16 @@ static int pingpong(mm_ctx *c) {
 
 static int stream(mm_ctx *c) {
   int n = (int)c->bytes;
-  char ack = 0;
   if (c->rank == 0) {
     for (int w = 0; w < c->window; w++)
       MM_MPI(MPI_Isend(c->sbuf, n, MPI_BYTE, 1, MM_TAG_DATA, c->comm, &c->reqs[w]));
     MM_MPI(MPI_Waitall(c->window, c->reqs, MPI_STATUSES_IGNORE));
-    MM_MPI(MPI_Recv(&ack, 1, MPI_BYTE, 1, MM_TAG_ACK, c->comm, MPI_STATUS_IGNORE));
+    mm_ack_wait(c, 1);
   } else if (c->rank == 1) {
     for (int w = 0; w < c->window; w++)
       MM_MPI(MPI_Irecv(c->rbuf, n, MPI_BYTE, 0, MM_TAG_DATA, c->comm, &c->reqs[w]));
     MM_MPI(MPI_Waitall(c->window, c->reqs, MPI_STATUSES_IGNORE));
-    MM_MPI(MPI_Send(&ack, 1, MPI_BYTE, 0, MM_TAG_ACK, c->comm));
+    mm_ack_send(c, 0);
   }
   return MM_OK;
 }
@@ -51,10 +51,82 @@ static int bistream(mm_ctx *c) {
   return MM_OK;
 }
 
+/* Rank 1 receives in every kernel; rank 0 in all but the one-way stream. */
+static bool receives(const mm_ctx *c, mm_shape shape) {
+  return c->rank == 1 || (c->rank == 0 && shape != MM_SHAPE_STREAM);
+}
+
 static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  if (c->rank == 1 || (c->rank == 0 && shape != MM_SHAPE_STREAM))
-    return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(1 - c->rank), why, len);
-  return MM_OK;
+  if (!receives(c, shape)) return MM_OK;
+  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(1 - c->rank), why, len);
+}
+
+/* ---- Object path: comm.isend(obj) / comm.irecv(buf), Request.waitall ----
+ * Each receive gets its own buffer, sized for the peer's pickle, as an
+ * mpi4py user passes one to irecv; the decoded objects of an iteration are
+ * freed at the start of the next (still inside the timed region). */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_RECV_BUFS); }
+
+static int obj_irecv(mm_ctx *c, int i, int peer) {
+  mm_obj_state *s = mm_obj(c);
+  return mm_obj_irecv(s->rbufs + (size_t)i * s->rcap, s->rcap, peer, MM_TAG_DATA, c->comm,
+                      &s->reqs[i]);
+}
+
+static int obj_pingpong(mm_ctx *c) {
+  if (c->rank > 1) return MM_OK;
+  mm_obj_state *s = mm_obj(c);
+  int peer = 1 - c->rank, err;
+  mm_obj_forget(c);
+  if (c->rank == 0) {
+    if ((err = obj_irecv(c, 0, peer)) || (err = mm_obj_isend(s->payload, peer, MM_TAG_DATA,
+                                                              c->comm, &s->reqs[1])))
+      return err;
+    return mm_obj_waitall(2, s->reqs, s->received);
+  }
+  if ((err = obj_irecv(c, 0, peer)) || (err = mm_obj_waitall(1, s->reqs, s->received)))
+    return err;
+  if ((err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, c->comm, &s->reqs[1]))) return err;
+  return mm_obj_waitall(1, &s->reqs[1], NULL);
+}
+
+static int obj_stream(mm_ctx *c) {
+  mm_obj_state *s = mm_obj(c);
+  int err = MM_OK, w = c->window;
+  if (c->rank == 0) {
+    for (int i = 0; i < w && !err; i++)
+      err = mm_obj_isend(s->payload, 1, MM_TAG_DATA, c->comm, &s->reqs[i]);
+    if (!err) err = mm_obj_waitall((size_t)w, s->reqs, NULL);
+    mm_ack_wait(c, 1);
+  } else if (c->rank == 1) {
+    mm_obj_forget(c);
+    for (int i = 0; i < w && !err; i++) err = obj_irecv(c, i, 0);
+    if (!err) err = mm_obj_waitall((size_t)w, s->reqs, s->received);
+    mm_ack_send(c, 0);
+  }
+  return err;
+}
+
+static int obj_bistream(mm_ctx *c) {
+  if (c->rank > 1) return MM_OK;
+  mm_obj_state *s = mm_obj(c);
+  int err = MM_OK, w = c->window, peer = 1 - c->rank;
+  mm_obj_forget(c);
+  for (int i = 0; i < w && !err; i++) err = obj_irecv(c, i, peer);
+  for (int i = 0; i < w && !err; i++)
+    err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, c->comm, &s->reqs[w + i]);
+  if (!err) err = mm_obj_waitall(2 * (size_t)w, s->reqs, s->received);
+  return err;
+}
+
+/* Every message of the last iteration, element by element. */
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  if (!receives(c, shape)) return MM_OK;
+  int n = shape == MM_SHAPE_PINGPONG ? 1 : c->window, err = MM_OK;
+  for (int i = 0; i < n && !err; i++)
+    err = mm_obj_check(c, mm_obj(c)->received[i], mm_seed_of_rank(1 - c->rank), false, why, len);
+  return err;
 }
 
 const mm_op mm_op_isendirecv = {
@@ -67,4 +139,11 @@ const mm_op mm_op_isendirecv = {
                              .kernels = {{MM_SHAPE_PINGPONG, pingpong},
                                          {MM_SHAPE_STREAM, stream},
                                          {MM_SHAPE_BISTREAM, bistream}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_PINGPONG, obj_pingpong},
+                                         {MM_SHAPE_STREAM, obj_stream},
+                                         {MM_SHAPE_BISTREAM, obj_bistream}}},
 };

@@ -4,6 +4,7 @@
 #include "buffers.h"
 #include "errors.h"
 #include "mpi_util.h"
+#include "objects.h"
 #include "op.h"
 
 static int reduce(mm_ctx *c) {
@@ -18,6 +19,24 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), why, len);
 }
 
+/* ---- Object path: comm.reduce(obj, op, root), op an elementwise float64 sum
+ * of decoded objects (a bytes payload is read as float64s) ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_FLOAT64); }
+
+static int obj_reduce(mm_ctx *c) {
+  mm_pyobj *got = NULL;
+  int err = mm_obj_reduce(mm_obj(c)->payload, mm_obj_sum, &got, c->root, c->comm);
+  mm_obj_keep(c, 0, got);
+  return err;
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  if (c->rank != c->root) return MM_OK;
+  return mm_obj_check_sum(c, mm_obj(c)->received[0], why, len);
+}
+
 const mm_op mm_op_reduce = {
     .name = "reduce",
     .summary = "MPI_Reduce, MPI_SUM of float64 to the root: latency, algbw, busbw",
@@ -28,4 +47,9 @@ const mm_op mm_op_reduce = {
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, reduce}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_reduce}}},
 };

@@ -2,6 +2,7 @@
 #include "buffers.h"
 #include "errors.h"
 #include "mpi_util.h"
+#include "objects.h"
 #include "op.h"
 
 static int scatter(mm_ctx *c) {
@@ -22,6 +23,22 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_for_rank(c->rank), why, len);
 }
 
+/* ---- Object path: comm.scatter(items, root) ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_ITEMS); }
+
+static int obj_scatter(mm_ctx *c) {
+  mm_pyobj *got = NULL;
+  int err = mm_obj_scatter(mm_obj(c)->items, &got, c->root, c->comm);
+  mm_obj_keep(c, 0, got);
+  return err;
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  return mm_obj_check(c, mm_obj(c)->received[0], mm_seed_for_rank(c->rank), false, why, len);
+}
+
 const mm_op mm_op_scatter = {
     .name = "scatter",
     .summary = "MPI_Scatter from the root, SIZE bytes to each rank: latency, algbw, busbw",
@@ -32,4 +49,9 @@ const mm_op mm_op_scatter = {
     .path[MM_PATH_BUFFER] = {.prepare = prepare,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, scatter}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_scatter}}},
 };

@@ -1,8 +1,10 @@
 /* sendrecv: blocking MPI_Send/MPI_Recv between ranks 0 and 1 (osu_latency,
- * osu_bw). Other ranks idle. */
+ * osu_bw); on the object path mpi4py's comm.send/comm.recv. Other ranks
+ * idle. */
 #include "buffers.h"
 #include "errors.h"
 #include "mpi_util.h"
+#include "objects.h"
 #include "op.h"
 
 /* Rank 0 sends, rank 1 sends the same size back. */
@@ -22,24 +24,68 @@ static int pingpong(mm_ctx *c) {
  * window with one small message, so the time covers their delivery. */
 static int stream(mm_ctx *c) {
   int n = (int)c->bytes;
-  char ack = 0;
   if (c->rank == 0) {
     for (int w = 0; w < c->window; w++)
       MM_MPI(MPI_Send(c->sbuf, n, MPI_BYTE, 1, MM_TAG_DATA, c->comm));
-    MM_MPI(MPI_Recv(&ack, 1, MPI_BYTE, 1, MM_TAG_ACK, c->comm, MPI_STATUS_IGNORE));
+    mm_ack_wait(c, 1);
   } else if (c->rank == 1) {
     for (int w = 0; w < c->window; w++)
       MM_MPI(MPI_Recv(c->rbuf, n, MPI_BYTE, 0, MM_TAG_DATA, c->comm, MPI_STATUS_IGNORE));
-    MM_MPI(MPI_Send(&ack, 1, MPI_BYTE, 0, MM_TAG_ACK, c->comm));
+    mm_ack_send(c, 0);
   }
   return MM_OK;
 }
 
 /* Rank 1 receives in every kernel; rank 0 only in the ping-pong. */
+static bool receives(const mm_ctx *c, mm_shape shape) {
+  return c->rank == 1 || (c->rank == 0 && shape == MM_SHAPE_PINGPONG);
+}
+
 static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  if (c->rank == 1 || (c->rank == 0 && shape == MM_SHAPE_PINGPONG))
-    return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(1 - c->rank), why, len);
-  return MM_OK;
+  if (!receives(c, shape)) return MM_OK;
+  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(1 - c->rank), why, len);
+}
+
+/* ---- Object path: comm.send(obj) / comm.recv() ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
+
+static int obj_pingpong(mm_ctx *c) {
+  mm_obj_state *s = mm_obj(c);
+  mm_pyobj *got = NULL;
+  int err = MM_OK, peer = 1 - c->rank;
+  if (c->rank == 0) {
+    if (!(err = mm_obj_send(s->payload, peer, MM_TAG_DATA, c->comm)))
+      err = mm_obj_recv(&got, peer, MM_TAG_DATA, c->comm);
+  } else if (c->rank == 1) {
+    if (!(err = mm_obj_recv(&got, peer, MM_TAG_DATA, c->comm)))
+      err = mm_obj_send(s->payload, peer, MM_TAG_DATA, c->comm);
+  }
+  if (c->rank <= 1) mm_obj_keep(c, 0, got);
+  return err;
+}
+
+static int obj_stream(mm_ctx *c) {
+  mm_obj_state *s = mm_obj(c);
+  int err = MM_OK;
+  if (c->rank == 0) {
+    for (int w = 0; w < c->window && !err; w++)
+      err = mm_obj_send(s->payload, 1, MM_TAG_DATA, c->comm);
+    mm_ack_wait(c, 1);
+  } else if (c->rank == 1) {
+    for (int w = 0; w < c->window && !err; w++) {
+      mm_pyobj *got = NULL;
+      err = mm_obj_recv(&got, 0, MM_TAG_DATA, c->comm);
+      mm_obj_keep(c, 0, got);
+    }
+    mm_ack_send(c, 0);
+  }
+  return err;
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  if (!receives(c, shape)) return MM_OK;
+  return mm_obj_check(c, mm_obj(c)->received[0], mm_seed_of_rank(1 - c->rank), false, why, len);
 }
 
 const mm_op mm_op_sendrecv = {
@@ -50,4 +96,10 @@ const mm_op mm_op_sendrecv = {
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_PINGPONG, pingpong}, {MM_SHAPE_STREAM, stream}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_PINGPONG, obj_pingpong},
+                                         {MM_SHAPE_STREAM, obj_stream}}},
 };

@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "harness.h"
 #include "mpi_util.h"
+#include "objects.h"
 #include "sizes.h"
 #include "stats.h"
 
@@ -99,7 +100,10 @@ static int validate(const mm_op *op, mm_path path, mm_ctx *c, const mm_kernel *k
   op->path[path].prepare(c);
   int err = k->run(c);
   if (err) mm_mpi_die(c->comm, err, "%s", mm_strerror(err));
-  if (corrupt && atoi(corrupt) == c->rank && rbuf_bytes > 0) c->rbuf[0] ^= 0xffu;
+  if (corrupt && atoi(corrupt) == c->rank) {
+    if (path == MM_PATH_OBJECT) mm_obj_corrupt(c);
+    else if (rbuf_bytes > 0) c->rbuf[0] ^= 0xffu;
+  }
   char why[256] = "";
   err = op->path[path].check(c, k->shape, why, sizeof why);
   if (err) {
@@ -122,10 +126,13 @@ static void progress(const mm_suite *s, const mm_op *op, mm_path path, size_t do
   fflush(stderr);
 }
 
-/* The sizes an operation measures: float64 operations round down to whole
- * elements and skip what that makes empty or repeated. */
-static size_t effective_bytes(const mm_op *op, size_t requested) {
-  return op->float64 ? requested / sizeof(double) * sizeof(double) : requested;
+/* The sizes an operation measures: float64 operations and the floats
+ * payload (N/8 floats) round down to whole elements and skip what that
+ * makes empty or repeated. */
+static size_t effective_bytes(const mm_op *op, mm_path path, mm_payload payload,
+                              size_t requested) {
+  bool elements = op->float64 || (path == MM_PATH_OBJECT && payload == MM_PAYLOAD_FLOATS);
+  return elements ? requested / sizeof(double) * sizeof(double) : requested;
 }
 
 static int run_size(const mm_suite *s, const mm_op *op, mm_path path, mm_ctx *c,
@@ -165,7 +172,7 @@ int mm_suite_run(const mm_suite *s, mm_results *results) {
       double start = mm_clock_now();
       size_t previous = SIZE_MAX, skipped = 0;
       for (size_t z = 0; z < cfg->sizes.n; z++) {
-        size_t bytes = effective_bytes(op, cfg->sizes.v[z]);
+        size_t bytes = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
         if ((bytes == 0 && cfg->sizes.v[z] != 0) || bytes == previous) {
           skipped++;
         } else {

@@ -9,7 +9,6 @@
   X(MM_ETOOBIG, 2, "size too large to allocate")                   \
   X(MM_EEXIST, 2, "output file exists (use --force to replace it)") \
   X(MM_EOUTPUT, 2, "cannot write output file")                     \
-  X(MM_ENOTBUILT, 2, "not built yet")                              \
   X(MM_ENOMEM, 1, "out of memory")                                 \
   X(MM_EIO, 1, "I/O error")                                        \
   X(MM_EMPI, 1, "MPI error")                                       \

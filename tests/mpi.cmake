@@ -24,6 +24,12 @@ foreach(op ${MPIMARK_OPS})
     mpimark_mpi_test(mpi.${op}.buffer.np${np}
       ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} buffer)
   endforeach()
+  foreach(np 2 3 4)
+    foreach(payload bytes floats)
+      mpimark_mpi_test(mpi.${op}.object.${payload}.np${np}
+        ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} object ${payload})
+    endforeach()
+  endforeach()
 endforeach()
 
 foreach(case unknown-op unknown-option reversed-range malformed-size malformed-list

@@ -4,8 +4,8 @@
 source "$(dirname "$0")/../lib.sh"
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-launch 2 "$MPIMARK" sendrecv bcast -m 8,1K -i 4 -q --format json -o "$dir/r.json" > "$dir/out.json"
-launch 2 "$MPIMARK" sendrecv bcast -m 8,1K -i 4 -q -o "$dir/r.csv" > "$dir/out.txt"
+launch 2 "$MPIMARK" sendrecv bcast --path buffer -m 8,1K -i 4 -q --format json -o "$dir/r.json" > "$dir/out.json"
+launch 2 "$MPIMARK" sendrecv bcast --path buffer -m 8,1K -i 4 -q -o "$dir/r.csv" > "$dir/out.txt"
 cmp -s "$dir/r.json" "$dir/out.json" || fail "-o .json differs from --format json"
 /usr/bin/python3 - "$dir/r.json" "$dir/r.csv" <<'PY' || fail "JSON/CSV check failed"
 import csv, json, sys
@@ -28,4 +28,9 @@ PY
 grep -q "^# sendrecv" "$dir/out.txt" || fail "table lacks the sendrecv block"
 grep -q "latency (us) median \[95% CI\]" "$dir/out.txt" || fail "table header lacks units"
 grep -q "^# bcast" "$dir/out.txt" || fail "table lacks the bcast block"
+# Both paths: object lines carry the object/buffer ratio.
+launch 2 "$MPIMARK" sendrecv -m 1K -i 4 -q > "$dir/both.txt"
+grep -q "object/buffer" "$dir/both.txt" || fail "table lacks the object/buffer column"
+grep -qE "^ +1 KiB +object +bytes +1042 .* [0-9.]+x$" "$dir/both.txt" \
+  || { cat "$dir/both.txt" >&2; fail "object line lacks wire bytes or ratio"; }
 echo ok

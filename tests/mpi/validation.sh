@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # validation.sh NP: -c must catch a corrupted byte. The test hook
-# MPIMARK_TEST_CORRUPT_RANK flips one received byte on that rank after the
+# MPIMARK_TEST_CORRUPT_RANK flips one received byte (object path: changes
+# the first element of the decoded object) on that rank after the
 # validation run; mpimark must exit 1 naming the operation, size and rank.
 # Without -c the same hook must change nothing (exit 0).
 source "$(dirname "$0")/../lib.sh"
@@ -8,16 +9,23 @@ np=$1
 rank=1 # receives data in every one of these operations (root 0)
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-for op in sendrecv isendirecv bcast scatter allreduce; do
+check() { # path payload op
+  local path=$1 payload=$2 op=$3
   set +e
   MPIMARK_TEST_CORRUPT_RANK=$rank timeout 60 bash -c 'source "$1"; shift; launch "$@"' _ \
-    "$(dirname "$0")/../lib.sh" "$np" "$MPIMARK" "$op" -c -m 4K -i 2 -q > "$dir/out" 2> "$dir/err"
+    "$(dirname "$0")/../lib.sh" "$np" "$MPIMARK" "$op" --path "$path" --payload "$payload" -c \
+    -m 4K -i 2 -q > "$dir/out" 2> "$dir/err"
   rc=$?
   set -e
-  [ $rc -eq 1 ] || { cat "$dir/err" >&2; fail "$op: corrupted data gave exit $rc, want 1"; }
-  grep -q "validation failed: $op (buffer path), 4 KiB: rank $rank: .* of [0-9]* is " "$dir/err" \
-    || { cat "$dir/err" >&2; fail "$op: no validation message naming op, size and rank"; }
-  MPIMARK_TEST_CORRUPT_RANK=$rank launch "$np" "$MPIMARK" "$op" -m 4K -i 2 -q > /dev/null \
-    || fail "$op: the hook changed a run without -c"
-  echo "ok: $op corruption detected at rank $rank of $np"
+  [ $rc -eq 1 ] || { cat "$dir/err" >&2; fail "$op $path: corrupted data gave exit $rc, want 1"; }
+  grep -q "validation failed: $op ($path path), 4 KiB: rank $rank: .* of [0-9]* is " "$dir/err" \
+    || { cat "$dir/err" >&2; fail "$op $path: no validation message naming op, size and rank"; }
+  MPIMARK_TEST_CORRUPT_RANK=$rank launch "$np" "$MPIMARK" "$op" --path "$path" \
+    --payload "$payload" -m 4K -i 2 -q > /dev/null || fail "$op: the hook changed a run without -c"
+  echo "ok: $op $path/$payload corruption detected at rank $rank of $np"
+}
+for op in sendrecv isendirecv bcast scatter allreduce; do
+  check buffer bytes "$op"
+  check object bytes "$op"
+  check object floats "$op"
 done

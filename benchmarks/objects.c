@@ -1,0 +1,180 @@
+#include "objects.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffers.h"
+#include "errors.h"
+
+/* Whole numbers below 2^20, so that sums over any realistic rank count are
+ * exact, and a shifted or truncated list does not pass. */
+static double value_of(size_t i, unsigned seed) {
+  return (double)(((uint64_t)i * 2654435761u + (uint64_t)seed * 40503u) % 1000003u);
+}
+
+static size_t n_floats(const mm_ctx *c) { return c->bytes / sizeof(double); }
+
+/* The payload the rank with this seed sends. */
+static mm_pyobj *make_payload(const mm_ctx *c, unsigned seed, bool float64) {
+  if (c->payload == MM_PAYLOAD_FLOATS || float64) {
+    size_t n = n_floats(c);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return NULL;
+    for (size_t i = 0; i < n; i++) v[i] = value_of(i, seed);
+    mm_pyobj *obj = c->payload == MM_PAYLOAD_FLOATS ? mm_py_float_list(v, n)
+                                                    : mm_py_bytes(v, n * sizeof *v);
+    free(v);
+    return obj;
+  }
+  unsigned char *b = malloc(c->bytes ? c->bytes : 1);
+  if (!b) return NULL;
+  mm_pattern_fill(b, c->bytes, seed);
+  mm_pyobj *obj = mm_py_bytes(b, c->bytes);
+  free(b);
+  return obj;
+}
+
+int mm_obj_setup(mm_ctx *c, unsigned flags) {
+  mm_obj_state *s = calloc(1, sizeof *s);
+  if (!s) return MM_ENOMEM;
+  c->state = s;
+  bool float64 = flags & MM_OBJ_FLOAT64;
+  s->n_slots = (size_t)c->nranks > 2 * (size_t)c->window ? (size_t)c->nranks : 2 * (size_t)c->window;
+  s->received = calloc(s->n_slots, sizeof *s->received);
+  s->reqs = calloc(2 * (size_t)c->window, sizeof *s->reqs);
+  s->payload = make_payload(c, mm_seed_of_rank(c->rank), float64);
+  if (!s->received || !s->reqs || !s->payload) return MM_ENOMEM;
+  if ((flags & MM_OBJ_ITEMS) && c->rank == c->root) {
+    if (!(s->items = calloc((size_t)c->nranks, sizeof *s->items))) return MM_ENOMEM;
+    for (int r = 0; r < c->nranks; r++)
+      if (!(s->items[r] = make_payload(c, mm_seed_for_rank(r), float64))) return MM_ENOMEM;
+  }
+  if (mm_pickle_dumps_size(s->payload, &c->wire_bytes) != MM_PICKLE_OK) return MM_ENOMEM;
+  if (flags & MM_OBJ_RECV_BUFS) {
+    /* Every rank's payload has the same size and kind: its pickle bounds
+     * what can arrive. One buffer per message of a window, both ways. */
+    s->rcap = c->wire_bytes;
+    if (!(s->rbufs = malloc(2 * (size_t)c->window * (s->rcap ? s->rcap : 1)))) return MM_ENOMEM;
+  }
+  return MM_OK;
+}
+
+void mm_obj_forget(mm_ctx *c) {
+  mm_obj_state *s = c->state;
+  for (size_t i = 0; i < s->n_slots; i++) {
+    mm_pyobj_free(s->received[i]);
+    s->received[i] = NULL;
+  }
+}
+
+void mm_obj_teardown(mm_ctx *c) {
+  mm_obj_state *s = c->state;
+  if (!s) return;
+  if (s->received) mm_obj_forget(c);
+  for (int r = 0; s->items && r < c->nranks; r++) mm_pyobj_free(s->items[r]);
+  free(s->items);
+  mm_pyobj_free(s->payload);
+  free(s->received);
+  free(s->rbufs);
+  free(s->reqs);
+  free(s);
+  c->state = NULL;
+  mm_pyobj_trim();
+}
+
+void mm_obj_keep(mm_ctx *c, size_t slot, mm_pyobj *obj) {
+  mm_obj_state *s = c->state;
+  mm_pyobj_free(s->received[slot]);
+  s->received[slot] = obj;
+}
+
+void mm_obj_corrupt(mm_ctx *c) {
+  mm_pyobj *o = mm_obj(c)->received[0];
+  if (o && o->type == MM_PY_BYTES && o->u.s.len > 0) o->u.s.data[0] ^= 0xffu;
+  if (o && o->type == MM_PY_LIST && o->u.seq.len > 0 && o->u.seq.items[0]->type == MM_PY_FLOAT)
+    o->u.seq.items[0]->u.f += 1.0;
+}
+
+/* The float64 elements of a payload object, whichever its kind. */
+static int elements(const mm_pyobj *o, size_t *n) {
+  if (o->type == MM_PY_BYTES && o->u.s.len % sizeof(double) == 0) {
+    *n = o->u.s.len / sizeof(double);
+    return 1;
+  }
+  if (o->type == MM_PY_LIST) {
+    *n = o->u.seq.len;
+    return 1;
+  }
+  return 0;
+}
+
+static double element(const mm_pyobj *o, size_t i) {
+  if (o->type == MM_PY_BYTES) {
+    double v;
+    memcpy(&v, o->u.s.data + i * sizeof v, sizeof v);
+    return v;
+  }
+  const mm_pyobj *item = o->u.seq.items[i];
+  return item->type == MM_PY_FLOAT ? item->u.f : 0.0 / 0.0;
+}
+
+int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out) {
+  size_t na, nb;
+  if (!elements(a, &na) || !elements(b, &nb) || na != nb || a->type != b->type)
+    return MM_EDECODE;
+  double *v = malloc((na ? na : 1) * sizeof *v);
+  if (!v) return MM_ENOMEM;
+  for (size_t i = 0; i < na; i++) v[i] = element(a, i) + element(b, i);
+  *out = a->type == MM_PY_BYTES ? mm_py_bytes(v, na * sizeof *v) : mm_py_float_list(v, na);
+  free(v);
+  return *out ? MM_OK : MM_ENOMEM;
+}
+
+/* Common shape checks: present, the right kind, the right length. */
+static int check_shape(const mm_ctx *c, const mm_pyobj *obj, bool floats_expected, size_t want,
+                       size_t *n, char *why, size_t len) {
+  if (!obj) return snprintf(why, len, "no object was received"), MM_EVALIDATE;
+  int want_type = c->payload == MM_PAYLOAD_FLOATS ? MM_PY_LIST : MM_PY_BYTES;
+  if (obj->type != want_type)
+    return snprintf(why, len, "received a %s object, expected %s", obj->type == MM_PY_LIST ? "list" : "non-list",
+                    want_type == MM_PY_LIST ? "a list" : "bytes"), MM_EVALIDATE;
+  *n = obj->type == MM_PY_LIST ? obj->u.seq.len
+                               : floats_expected ? obj->u.s.len / sizeof(double) : obj->u.s.len;
+  if (*n != want || (obj->type == MM_PY_BYTES && floats_expected && obj->u.s.len % 8))
+    return snprintf(why, len, "received %zu elements, expected %zu", *n, want), MM_EVALIDATE;
+  return MM_OK;
+}
+
+int mm_obj_check(const mm_ctx *c, const mm_pyobj *obj, unsigned seed, bool float64, char *why,
+                 size_t len) {
+  bool floats = float64 || c->payload == MM_PAYLOAD_FLOATS;
+  size_t n, want = floats ? n_floats(c) : c->bytes;
+  int err = check_shape(c, obj, floats, want, &n, why, len);
+  if (err) return err;
+  if (!floats) return mm_check_bytes(c, obj->u.s.data, n, seed, why, len);
+  for (size_t i = 0; i < n; i++) {
+    double got = element(obj, i), expected = value_of(i, seed);
+    if (got != expected) {
+      snprintf(why, len, "element %zu of %zu is %.17g, expected %.17g", i, n, got, expected);
+      return MM_EVALIDATE;
+    }
+  }
+  return MM_OK;
+}
+
+int mm_obj_check_sum(const mm_ctx *c, const mm_pyobj *obj, char *why, size_t len) {
+  size_t n;
+  int err = check_shape(c, obj, true, n_floats(c), &n, why, len);
+  if (err) return err;
+  for (size_t i = 0; i < n; i++) {
+    double want = 0.0;
+    for (int r = 0; r < c->nranks; r++) want += value_of(i, mm_seed_of_rank(r));
+    if (element(obj, i) != want) {
+      snprintf(why, len, "element %zu of %zu is %.17g, expected the sum %.17g", i, n,
+               element(obj, i), want);
+      return MM_EVALIDATE;
+    }
+  }
+  return MM_OK;
+}

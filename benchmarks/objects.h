@@ -1,0 +1,57 @@
+/* What the object-path kernels share: the payload objects a rank sends,
+ * the objects it received in the last iteration (kept for validation), the
+ * elementwise sum used by reductions, and the checks. */
+#ifndef MM_OBJECTS_H
+#define MM_OBJECTS_H
+
+#include "objpath.h"
+#include "op.h"
+
+/* What an operation's object path needs besides its payload. */
+enum {
+  MM_OBJ_FLOAT64 = 1u << 0, /* payload values are float64 (reductions) */
+  MM_OBJ_ITEMS = 1u << 1,   /* the root holds one item per rank (scatter) */
+  MM_OBJ_RECV_BUFS = 1u << 2, /* irecv buffers for a window of messages */
+};
+
+typedef struct mm_obj_state {
+  mm_pyobj *payload;     /* this rank's object: a bytes object or a list of floats */
+  mm_pyobj **items;      /* MM_OBJ_ITEMS at the root: the object for each rank */
+  mm_pyobj **received;   /* slots for what the last iteration decoded */
+  size_t n_slots;
+  unsigned char *rbufs;  /* MM_OBJ_RECV_BUFS: 2 * window buffers of rcap bytes */
+  size_t rcap;
+  mm_obj_request *reqs;  /* 2 * window */
+} mm_obj_state;
+
+static inline mm_obj_state *mm_obj(mm_ctx *c) { return c->state; }
+
+/* Builds the payload for ctx->bytes and ctx->payload (values from the
+ * rank's pattern), sets ctx->wire_bytes to its pickled size. */
+int mm_obj_setup(mm_ctx *c, unsigned flags);
+void mm_obj_teardown(mm_ctx *c);
+
+/* Stores a decoded object in slot i, freeing the one it replaces: the
+ * free is part of the cost, as Python drops the previous object. */
+void mm_obj_keep(mm_ctx *c, size_t slot, mm_pyobj *obj);
+
+/* prepare() of every object path: forget what earlier iterations decoded,
+ * so that validation sees only the validation run. */
+void mm_obj_forget(mm_ctx *c);
+
+/* Test hook (MPIMARK_TEST_CORRUPT_RANK): changes the first element of the
+ * first object decoded, to prove that validation catches it. */
+void mm_obj_corrupt(mm_ctx *c);
+
+/* Elementwise float64 sum of two payloads of one kind: a bytes object read
+ * as float64s, or a list of floats. The result is a new object. */
+int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out);
+
+/* Checks a decoded object, element by element, against the payload the
+ * rank with the given seed sends (float64: when the op is a reduction). */
+int mm_obj_check(const mm_ctx *c, const mm_pyobj *obj, unsigned seed, bool float64, char *why,
+                 size_t len);
+/* Checks a reduction result: element i is the sum over all ranks. */
+int mm_obj_check_sum(const mm_ctx *c, const mm_pyobj *obj, char *why, size_t len);
+
+#endif

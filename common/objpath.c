@@ -1,0 +1,277 @@
+#include "objpath.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "mpi_util.h"
+
+/* Pickles obj into a new buffer; counts must fit MPI's int. */
+static int dump(const mm_pyobj *obj, unsigned char **buf, int *count) {
+  size_t len;
+  int rc = mm_pickle_dumps(obj, buf, &len);
+  if (rc == MM_PICKLE_ENOMEM) return MM_ENOMEM;
+  if (rc != MM_PICKLE_OK) return MM_EDECODE;
+  if (len > INT_MAX) {
+    free(*buf);
+    *buf = NULL;
+    return MM_ETOOBIG;
+  }
+  *count = (int)len;
+  return MM_OK;
+}
+
+static int load(const unsigned char *buf, int count, mm_pyobj **out) {
+  int rc = mm_pickle_loads(buf, (size_t)count, out);
+  return rc == MM_PICKLE_OK ? MM_OK : rc == MM_PICKLE_ENOMEM ? MM_ENOMEM : MM_EDECODE;
+}
+
+/* Allocates a receive buffer of count bytes (at least one, so that a
+ * zero-length message still has an address). */
+static unsigned char *alloc_bytes(size_t count) { return malloc(count ? count : 1); }
+
+int mm_obj_send(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm) {
+  unsigned char *buf;
+  int count, err = dump(obj, &buf, &count);
+  if (err) return err;
+  MM_MPI(MPI_Send(buf, count, MPI_BYTE, dest, tag, comm));
+  free(buf);
+  return MM_OK;
+}
+
+int mm_obj_recv(mm_pyobj **out, int source, int tag, MPI_Comm comm) {
+  MPI_Message msg;
+  MPI_Status status;
+  int count;
+  MM_MPI(MPI_Mprobe(source, tag, comm, &msg, &status));
+  MM_MPI(MPI_Get_count(&status, MPI_BYTE, &count));
+  unsigned char *buf = alloc_bytes((size_t)count);
+  if (!buf) return MM_ENOMEM;
+  MM_MPI(MPI_Mrecv(buf, count, MPI_BYTE, &msg, MPI_STATUS_IGNORE));
+  int err = load(buf, count, out);
+  free(buf);
+  return err;
+}
+
+int mm_obj_isend(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm, mm_obj_request *r) {
+  int count, err = dump(obj, &r->pickle, &count);
+  r->buf = NULL;
+  if (err) return err;
+  MM_MPI(MPI_Isend(r->pickle, count, MPI_BYTE, dest, tag, comm, &r->req));
+  return MM_OK;
+}
+
+int mm_obj_irecv(unsigned char *buf, size_t cap, int source, int tag, MPI_Comm comm,
+                 mm_obj_request *r) {
+  r->pickle = NULL;
+  r->buf = buf;
+  int count = cap > INT_MAX ? INT_MAX : (int)cap;
+  MM_MPI(MPI_Irecv(buf, count, MPI_BYTE, source, tag, comm, &r->req));
+  return MM_OK;
+}
+
+int mm_obj_waitall(size_t n, mm_obj_request *r, mm_pyobj **out) {
+  int err = MM_OK;
+  for (size_t i = 0; i < n; i++) {
+    MPI_Status status;
+    MM_MPI(MPI_Wait(&r[i].req, &status));
+    if (r[i].pickle) {
+      free(r[i].pickle);
+      r[i].pickle = NULL;
+      if (out) out[i] = NULL;
+    } else {
+      int count;
+      MM_MPI(MPI_Get_count(&status, MPI_BYTE, &count));
+      int e = load(r[i].buf, count, &out[i]);
+      if (e && !err) err = e;
+    }
+  }
+  return err;
+}
+
+/* The two-step broadcast of a pickle: the length, then the bytes. The root
+ * passes its pickle; the others get a new buffer in *buf. */
+static int bcast_bytes(unsigned char **buf, int *count, int root, MPI_Comm comm) {
+  int rank;
+  MM_MPI(MPI_Comm_rank(comm, &rank));
+  MM_MPI(MPI_Bcast(count, 1, MPI_INT, root, comm));
+  if (rank != root && !(*buf = alloc_bytes((size_t)*count)))
+    mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", *count);
+  MM_MPI(MPI_Bcast(*buf, *count, MPI_BYTE, root, comm));
+  return MM_OK;
+}
+
+int mm_obj_bcast(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm) {
+  int rank, count = 0, err = MM_OK;
+  unsigned char *buf = NULL;
+  MM_MPI(MPI_Comm_rank(comm, &rank));
+  if (rank == root && (err = dump(obj, &buf, &count)))
+    mm_mpi_die(comm, err, "bcast: cannot pickle the root's object: %s", mm_strerror(err));
+  bcast_bytes(&buf, &count, root, comm);
+  err = load(buf, count, out);
+  free(buf);
+  return err;
+}
+
+/* Displacements for Scatterv/Gatherv from per-rank counts; the total must
+ * fit an int, as MPI's displacements are ints. */
+static int displacements(const int *counts, int n, int *displs, size_t *total) {
+  size_t t = 0;
+  for (int i = 0; i < n; i++) {
+    if (t > INT_MAX) return MM_ETOOBIG;
+    displs[i] = (int)t;
+    t += (size_t)counts[i];
+  }
+  *total = t;
+  return MM_OK;
+}
+
+int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm comm) {
+  int rank, n, count;
+  MM_MPI(MPI_Comm_rank(comm, &rank));
+  MM_MPI(MPI_Comm_size(comm, &n));
+  int *counts = NULL, *displs = NULL;
+  unsigned char *sendbuf = NULL;
+  if (rank == root) {
+    /* Like pickle.dumpv: one pickle per item, packed into one buffer. */
+    counts = malloc((size_t)n * sizeof *counts);
+    displs = malloc((size_t)n * sizeof *displs);
+    unsigned char **parts = calloc((size_t)n, sizeof *parts);
+    size_t total = 0;
+    int err = counts && displs && parts ? MM_OK : MM_ENOMEM;
+    for (int i = 0; i < n && !err; i++) err = dump(items[i], &parts[i], &counts[i]);
+    if (!err) err = displacements(counts, n, displs, &total);
+    if (!err && !(sendbuf = alloc_bytes(total))) err = MM_ENOMEM;
+    for (int i = 0; i < n && parts; i++) {
+      if (!err) memcpy(sendbuf + displs[i], parts[i], (size_t)counts[i]);
+      free(parts[i]);
+    }
+    free(parts);
+    if (err) mm_mpi_die(comm, err, "scatter: cannot pickle the items: %s", mm_strerror(err));
+  }
+  MM_MPI(MPI_Scatter(counts, 1, MPI_INT, &count, 1, MPI_INT, root, comm));
+  unsigned char *buf = alloc_bytes((size_t)count);
+  if (!buf) mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", count);
+  MM_MPI(MPI_Scatterv(sendbuf, counts, displs, MPI_BYTE, buf, count, MPI_BYTE, root, comm));
+  free(sendbuf);
+  free(counts);
+  free(displs);
+  int err = load(buf, count, out);
+  free(buf);
+  return err;
+}
+
+int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm) {
+  int rank, n, count;
+  unsigned char *buf;
+  MM_MPI(MPI_Comm_rank(comm, &rank));
+  MM_MPI(MPI_Comm_size(comm, &n));
+  int err = dump(obj, &buf, &count);
+  if (err) mm_mpi_die(comm, err, "gather: cannot pickle: %s", mm_strerror(err));
+  int *counts = NULL, *displs = NULL;
+  unsigned char *recvbuf = NULL;
+  if (rank == root) {
+    counts = malloc((size_t)n * sizeof *counts);
+    displs = malloc((size_t)n * sizeof *displs);
+    if (!counts || !displs) mm_mpi_die(comm, MM_ENOMEM, "no memory for gather counts");
+  }
+  MM_MPI(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, root, comm));
+  if (rank == root) {
+    size_t total;
+    if ((err = displacements(counts, n, displs, &total)) || !(recvbuf = alloc_bytes(total)))
+      mm_mpi_die(comm, err ? err : MM_ENOMEM, "gather: cannot receive %d pickles", n);
+  }
+  MM_MPI(MPI_Gatherv(buf, count, MPI_BYTE, recvbuf, counts, displs, MPI_BYTE, root, comm));
+  free(buf);
+  err = MM_OK;
+  for (int i = 0; rank == root && i < n; i++) {
+    int e = load(recvbuf + displs[i], counts[i], &out[i]);
+    if (e && !err) err = e;
+  }
+  free(recvbuf);
+  free(counts);
+  free(displs);
+  return err;
+}
+
+/* The reduction tree's point-to-point steps: the length, then the bytes. */
+static int send_p2p(const mm_pyobj *obj, int dest, MPI_Comm comm) {
+  unsigned char *buf;
+  int count, err = dump(obj, &buf, &count);
+  if (err) return err;
+  MM_MPI(MPI_Send(&count, 1, MPI_INT, dest, MM_OBJ_TAG_REDUCE, comm));
+  MM_MPI(MPI_Send(buf, count, MPI_BYTE, dest, MM_OBJ_TAG_REDUCE, comm));
+  free(buf);
+  return MM_OK;
+}
+
+static int recv_p2p(mm_pyobj **out, int source, MPI_Comm comm) {
+  int count;
+  MM_MPI(MPI_Recv(&count, 1, MPI_INT, source, MM_OBJ_TAG_REDUCE, comm, MPI_STATUS_IGNORE));
+  unsigned char *buf = alloc_bytes((size_t)count);
+  if (!buf) return MM_ENOMEM;
+  MM_MPI(MPI_Recv(buf, count, MPI_BYTE, source, MM_OBJ_TAG_REDUCE, comm, MPI_STATUS_IGNORE));
+  int err = load(buf, count, out);
+  free(buf);
+  return err;
+}
+
+/* mpi4py's PyMPI_reduce_p2p: result at rank 0 after a binomial tree. */
+static int reduce_to_zero(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **result, MPI_Comm comm) {
+  int rank, n;
+  MM_MPI(MPI_Comm_rank(comm, &rank));
+  MM_MPI(MPI_Comm_size(comm, &n));
+  /* The copy mpi4py makes first (PyMPI_copy: pickle and unpickle). */
+  unsigned char *buf;
+  int count, err = dump(obj, &buf, &count);
+  if (err) return err;
+  err = load(buf, count, result);
+  free(buf);
+  if (err) return err;
+  for (unsigned mask = 1; mask < (unsigned)n; mask <<= 1) {
+    if ((unsigned)rank & mask) {
+      err = send_p2p(*result, (int)((unsigned)rank & ~mask), comm);
+      mm_pyobj_free(*result);
+      *result = NULL;
+      return err;
+    }
+    int source = (int)((unsigned)rank | mask);
+    if (source < n) {
+      mm_pyobj *other = NULL, *sum = NULL;
+      if ((err = recv_p2p(&other, source, comm)) == MM_OK) err = op(*result, other, &sum);
+      mm_pyobj_free(other);
+      if (err) return err;
+      mm_pyobj_free(*result);
+      *result = sum;
+    }
+  }
+  return MM_OK;
+}
+
+int mm_obj_reduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, int root, MPI_Comm comm) {
+  int rank;
+  MM_MPI(MPI_Comm_rank(comm, &rank));
+  *out = NULL;
+  int err = reduce_to_zero(obj, op, out, comm);
+  if (err) mm_mpi_die(comm, err, "reduce: %s", mm_strerror(err));
+  if (root != 0) {
+    if (rank == 0) {
+      err = send_p2p(*out, root, comm);
+      mm_pyobj_free(*out);
+      *out = NULL;
+    } else if (rank == root) {
+      err = recv_p2p(out, 0, comm);
+    }
+  }
+  return err;
+}
+
+int mm_obj_allreduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, MPI_Comm comm) {
+  mm_pyobj *partial = NULL;
+  int err = mm_obj_reduce(obj, op, &partial, 0, comm);
+  if (err) mm_mpi_die(comm, err, "allreduce: %s", mm_strerror(err));
+  err = mm_obj_bcast(partial, out, 0, comm);
+  mm_pyobj_free(partial);
+  return err;
+}

@@ -1,0 +1,72 @@
+/* mpi4py's object path in C: the MPI protocols of the lowercase methods
+ * (comm.send, comm.bcast, ...), as mpi4py 3.1's msgpickle.pxi runs them,
+ * on objects pickled with protocol 5 by common/pickle.c.
+ *
+ * Every function does all that the Python user pays for: encode (a new
+ * pickle buffer), length exchange, transfer, allocation, decode, and
+ * freeing the pickle buffers. Decoded objects are new; the caller frees
+ * them with mm_pyobj_free(). MPI errors abort the job (mm_mpi.h); codec
+ * errors return an mm_err (MM_ENOMEM, MM_EDECODE). */
+#ifndef MM_OBJPATH_H
+#define MM_OBJPATH_H
+
+#include <mpi.h>
+
+#include "pickle.h"
+
+/* comm.send(obj, dest, tag): pickle, then one MPI_Send of the bytes. */
+int mm_obj_send(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm);
+
+/* comm.recv(source, tag): MPI_Mprobe, MPI_Get_count, allocate, MPI_Mrecv,
+ * unpickle. */
+int mm_obj_recv(mm_pyobj **out, int source, int tag, MPI_Comm comm);
+
+/* comm.isend(obj, dest, tag): pickle, then MPI_Isend. The pickle lives in
+ * the request until mm_obj_wait(). */
+typedef struct mm_obj_request {
+  MPI_Request req;
+  unsigned char *pickle; /* isend: the bytes in flight */
+  unsigned char *buf;    /* irecv: the caller's buffer */
+} mm_obj_request;
+int mm_obj_isend(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm, mm_obj_request *r);
+
+/* comm.irecv(buf, source, tag): MPI_Irecv into the caller's buffer of cap
+ * bytes (mpi4py needs one passed in for large messages). */
+int mm_obj_irecv(unsigned char *buf, size_t cap, int source, int tag, MPI_Comm comm,
+                 mm_obj_request *r);
+
+/* Request.waitall(): completes n requests; for receives, unpickles into
+ * out[i] (out may be NULL when all are sends), for sends frees the pickle. */
+int mm_obj_waitall(size_t n, mm_obj_request *r, mm_pyobj **out);
+
+/* comm.bcast(obj, root): the root pickles; MPI_Bcast of the length, then of
+ * the bytes; every rank unpickles, the root included. *out is new. */
+int mm_obj_bcast(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm);
+
+/* comm.scatter(items, root): the root pickles each rank's item; MPI_Scatter
+ * of the lengths, MPI_Scatterv of the bytes; each rank unpickles its own. */
+int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm comm);
+
+/* comm.gather(obj, root): each rank pickles; MPI_Gather of the lengths,
+ * MPI_Gatherv of the bytes; the root unpickles every item into out[0..n). */
+int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm);
+
+/* A reduction operator on decoded objects: *out = a op b, a new object. */
+typedef int (*mm_obj_op)(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out);
+
+/* comm.reduce(obj, op, root): each rank copies its object (pickle and
+ * unpickle), then a binomial tree of point-to-point messages (the length,
+ * then the bytes) reduces to rank 0 with op applied to decoded objects;
+ * rank 0 forwards the result to the root if root != 0. *out is the result
+ * at the root, NULL elsewhere. */
+int mm_obj_reduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, int root, MPI_Comm comm);
+
+/* comm.allreduce(obj, op): the same reduction to rank 0, then the two-step
+ * bcast from rank 0. *out is new on every rank. */
+int mm_obj_allreduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, MPI_Comm comm);
+
+/* The tag of the reduction tree's messages (mpi4py uses a private
+ * communicator; this one stays clear of the benchmark's tags). */
+#define MM_OBJ_TAG_REDUCE 77
+
+#endif

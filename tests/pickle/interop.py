@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""Interop of mpimark's C pickle codec with CPython's pickle, both ways.
+
+usage: interop.py PATH/TO/pickle_tool
+
+1. C -> Python: `pickle_tool dumps bytes|floats N` must be byte-identical to
+   pickle.dumps(obj, protocol=5) (frames, MEMOIZE, APPENDS batches...).
+2. Python -> C: pickles written here with protocols 2, 3, 4 and 5 must decode
+   in C (`pickle_tool loads`) to the canonical form computed here by canon().
+3. Objects CPython cannot hand to the codec's object model (too big ints,
+   self-referencing lists) must be rejected with the expected error name.
+4. Bonus encoder types: `pickle_tool redumps` re-encodes what it decoded and
+   must match CPython for tree-shaped objects (no shared sub-objects).
+
+Both sides generate the same deterministic payloads: byte i is
+(i*31+7) & 255, float i is i*0.5 - 3.25. Exit status 0 only if all pass.
+Run it with /usr/bin/python3 (Debian's CPython 3.11), the reference.
+"""
+import math
+import pickle
+import random
+import subprocess
+import sys
+
+MiB = 1 << 20
+BYTES_SIZES = [0, 1, 255, 256, 65535, 65536, MiB]
+FLOAT_COUNTS = [0, 1, 999, 1000, 1001, 2500, 131072]
+# Sizes around the first frame commit (7281 floats fill 64 KiB), around
+# batch ends, and a few random ones (fixed seed) for later frames.
+FLOAT_SWEEP = (list(range(7270, 7300)) + [2, 3, 1999, 2000, 2001, 14562, 14563]
+               + random.Random(5).sample(range(3000, 300000), 12))
+
+failures = 0
+checks = 0
+
+
+def payload_bytes(n):
+    return bytes((i * 31 + 7) & 255 for i in range(n))
+
+
+def payload_floats(n):
+    return [i * 0.5 - 3.25 for i in range(n)]
+
+
+def canon(o):
+    """The canonical text form printed by pickle_tool (see pickle.h)."""
+    if o is None:
+        return "N"
+    if o is True:
+        return "T"
+    if o is False:
+        return "F"
+    if isinstance(o, int):
+        return "i%d" % o
+    if isinstance(o, float):
+        if math.isnan(o):
+            return "fnan"
+        if math.isinf(o):
+            return "finf" if o > 0 else "f-inf"
+        return "f%.17g" % o
+    if isinstance(o, bytes):
+        return "b" + o.hex()
+    if isinstance(o, str):
+        return "s" + o.encode("utf-8", "surrogatepass").hex()
+    if isinstance(o, list):
+        return "[" + ",".join(canon(x) for x in o) + "]"
+    if isinstance(o, tuple):
+        return "(" + ",".join(canon(x) for x in o) + ")"
+    if isinstance(o, dict):
+        return "{" + ",".join(canon(k) + ":" + canon(v) for k, v in o.items()) + "}"
+    raise TypeError(type(o))
+
+
+def run(tool, args, data=None):
+    p = subprocess.run([tool] + args, input=data, capture_output=True)
+    return p.returncode, p.stdout, p.stderr.decode(errors="replace").strip()
+
+
+def check(ok, what, detail=""):
+    global failures, checks
+    checks += 1
+    if not ok:
+        failures += 1
+        print("FAIL:", what, detail)
+
+
+def first_difference(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return "first difference at byte %d (C %02x, Python %02x)" % (i, x, y)
+    return "lengths %d (C) vs %d (Python)" % (len(a), len(b))
+
+
+def c_to_python(tool):
+    for kind, sizes, make in (("bytes", BYTES_SIZES, payload_bytes),
+                              ("floats", FLOAT_COUNTS + FLOAT_SWEEP, payload_floats)):
+        for n in sizes:
+            rc, out, err = run(tool, ["dumps", kind, str(n)])
+            ref = pickle.dumps(make(n), protocol=5)
+            check(rc == 0 and out == ref, "dumps %s %d byte-identical" % (kind, n),
+                  err if rc else first_difference(out, ref))
+            # And the bytes written by C load in Python to the same object.
+            if rc == 0:
+                check(pickle.loads(out) == make(n), "Python loads C's %s %d" % (kind, n))
+
+
+def small_objects():
+    x = [1, 2]
+    s = "shared"
+    return [
+        None, True, False, 0, 1, 255, 256, 65535, 65536, -1, -256,
+        2**31 - 1, -2**31, 2**31, -2**31 - 1, 2**40, 2**63 - 1, -2**63,
+        0.0, -0.0, 3.14, 1e300, -1e-300, float("inf"), float("-inf"), float("nan"),
+        b"", b"\x00\x80\xff", "", "x", "h\u00e9llo \u20ac \U0001f600", "\ud800",
+        "y" * 300, "z" * 70000,
+        [], [1], [[]], [[1, 2], [3, [4.5, None]]], (), (1,), (1, 2), (1, 2, 3),
+        (1, "x", None, True), {}, {"a": 7, "b": 3.14},
+        {(1, "k"): [b"v"], 2: {"n": ()}, 1.5: False},
+        {i: float(i) for i in range(2500)},
+        [x, x, (x, s, s)],           # shared objects: BINGET
+        list(range(3000)),
+        [b"q" * 70000, b"r" * 10, "s" * 65536],   # payloads outside frames
+        [[[[[[[[[[1]]]]]]]]]],
+    ]
+
+
+def python_to_c(tool):
+    cases = [("bytes %d" % n, payload_bytes(n)) for n in BYTES_SIZES]
+    cases += [("floats %d" % n, payload_floats(n)) for n in FLOAT_COUNTS]
+    cases += [("object %r" % (o,) if len(repr(o)) < 60 else "object %s..." % repr(o)[:50], o)
+              for o in small_objects()]
+    for proto in (2, 3, 4, 5):
+        for what, obj in cases:
+            data = pickle.dumps(obj, protocol=proto)
+            rc, out, err = run(tool, ["loads"], data)
+            want = canon(obj)
+            got = out.decode(errors="replace").rstrip("\n")
+            detail = err if rc else "got %s... want %s..." % (got[:80], want[:80])
+            check(rc == 0 and got == want, "loads protocol %d %s" % (proto, what), detail)
+
+
+def rejections(tool):
+    rec = []
+    rec.append(rec)
+    d = {}
+    d["self"] = [d]
+    cases = [
+        ("int above 64 bits", 2**64, "MM_PICKLE_EINTRANGE"),
+        ("self-referencing list", rec, "MM_PICKLE_ERECURSIVE"),
+        ("self-referencing dict", d, "MM_PICKLE_ERECURSIVE"),
+        ("set", {1, 2}, "MM_PICKLE_EOPCODE"),
+        ("bytearray", bytearray(b"ab"), "MM_PICKLE_EOPCODE"),
+        ("complex", 1j, "MM_PICKLE_EOPCODE"),
+    ]
+    for proto in (2, 3, 4, 5):
+        for what, obj, code in cases:
+            rc, out, err = run(tool, ["loads"], pickle.dumps(obj, protocol=proto))
+            # set/bytearray/complex are written with GLOBAL/STACK_GLOBAL +
+            # REDUCE at some protocols: any of these names is a clean refusal.
+            ok_codes = {code}
+            if code == "MM_PICKLE_EOPCODE":
+                ok_codes |= {"MM_PICKLE_EGLOBAL"}
+            check(rc == 1 and any(c in err for c in ok_codes),
+                  "rejects protocol %d %s" % (proto, what), "rc %d: %s" % (rc, err))
+
+
+def bonus_encoder(tool):
+    # Tree-shaped objects, no object appearing twice (CPython would write
+    # BINGET for a repeated object; the C encoder writes it again).
+    objs = [None, True, 7, -300, 70000, -2**31 - 1, 2**40, -2**63, 2.5, b"ab",
+            "h\u00e9", "w" * 70000, (), (1,), (1, 2, 3), (1, 2, 3, 4),
+            {"a": 7, "b": 3.14}, {}, [[1, [2.5]], (None, "x")],
+            {i: -i for i in range(1500)}]
+    for obj in objs:
+        ref = pickle.dumps(obj, protocol=5)
+        rc, out, err = run(tool, ["redumps"], ref)
+        check(rc == 0 and out == ref, "redumps %s" % repr(obj)[:40],
+              err if rc else first_difference(out, ref))
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: interop.py PATH/TO/pickle_tool")
+    tool = sys.argv[1]
+    c_to_python(tool)
+    python_to_c(tool)
+    rejections(tool)
+    bonus_encoder(tool)
+    print("interop: %d checks, %d failures (Python %s)"
+          % (checks, failures, sys.version.split()[0]))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+/* The C side of the pickle interop test (tests/pickle/interop.py).
+ *
+ *   pickle_tool dumps bytes N    pickle of N bytes, byte i = (i*31+7) & 255
+ *   pickle_tool dumps floats N   pickle of a list of N floats, i*0.5 - 3.25
+ *   pickle_tool loads            decode stdin, print the canonical form
+ *   pickle_tool redumps          decode stdin, write it again as protocol 5
+ *
+ * The payloads are the ones interop.py regenerates in Python, so that each
+ * side can check the other byte for byte. Exit 1 with the error name on
+ * stderr when decoding fails. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pickle.h"
+
+static mm_pyobj *make(const char *kind, size_t n) {
+  mm_pyobj *o = NULL;
+  if (!strcmp(kind, "bytes")) {
+    unsigned char *b = malloc(n ? n : 1);
+    if (!b) return NULL;
+    for (size_t i = 0; i < n; i++) b[i] = (unsigned char)((i * 31 + 7) & 255);
+    o = mm_py_bytes(b, n);
+    free(b);
+  } else if (!strcmp(kind, "floats")) {
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return NULL;
+    for (size_t i = 0; i < n; i++) v[i] = (double)i * 0.5 - 3.25;
+    o = mm_py_float_list(v, n);
+    free(v);
+  }
+  return o;
+}
+
+static int dumps(const char *kind, const char *count) {
+  char *end;
+  size_t n = strtoull(count, &end, 10);
+  if (*end || !*count) {
+    fprintf(stderr, "pickle_tool: bad count '%s'\n", count);
+    return 2;
+  }
+  mm_pyobj *o = make(kind, n);
+  if (!o) {
+    fprintf(stderr, "pickle_tool: unknown kind '%s' or out of memory\n", kind);
+    return 2;
+  }
+  unsigned char *out;
+  size_t len, size;
+  int rc = mm_pickle_dumps(o, &out, &len);
+  if (!rc) rc = mm_pickle_dumps_size(o, &size);
+  mm_pyobj_free(o);
+  if (rc) {
+    fprintf(stderr, "pickle_tool: %s\n", mm_pickle_strerror(rc));
+    return 1;
+  }
+  if (size != len) {
+    fprintf(stderr, "pickle_tool: dumps_size %zu != dumps length %zu\n", size, len);
+    free(out);
+    return 1;
+  }
+  int ok = fwrite(out, 1, len, stdout) == len && fflush(stdout) == 0;
+  free(out);
+  return ok ? 0 : 1;
+}
+
+static int loads(int redump) {
+  size_t len = 0, cap = 1 << 16;
+  unsigned char *in = malloc(cap);
+  size_t got;
+  while (in && (got = fread(in + len, 1, cap - len, stdin)) > 0) {
+    len += got;
+    if (len == cap) {
+      unsigned char *p = realloc(in, cap *= 2);
+      if (!p) free(in);
+      in = p;
+    }
+  }
+  if (!in) {
+    fprintf(stderr, "pickle_tool: out of memory\n");
+    return 2;
+  }
+  mm_pyobj *o;
+  int rc = mm_pickle_loads(in, len, &o);
+  free(in);
+  if (rc) {
+    fprintf(stderr, "pickle_tool: %s: %s\n", mm_pickle_errname(rc),
+            mm_pickle_strerror(rc));
+    return 1;
+  }
+  if (redump) {
+    unsigned char *out;
+    size_t olen;
+    rc = mm_pickle_dumps(o, &out, &olen);
+    mm_pyobj_free(o);
+    if (rc) {
+      fprintf(stderr, "pickle_tool: %s\n", mm_pickle_strerror(rc));
+      return 1;
+    }
+    int ok = fwrite(out, 1, olen, stdout) == olen && fflush(stdout) == 0;
+    free(out);
+    return ok ? 0 : 1;
+  }
+  char *text;
+  size_t tlen;
+  rc = mm_pyobj_repr(o, &text, &tlen);
+  mm_pyobj_free(o);
+  if (rc) {
+    fprintf(stderr, "pickle_tool: %s\n", mm_pickle_strerror(rc));
+    return 1;
+  }
+  fwrite(text, 1, tlen, stdout);
+  putchar('\n');
+  free(text);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 4 && !strcmp(argv[1], "dumps")) return dumps(argv[2], argv[3]);
+  if (argc == 2 && !strcmp(argv[1], "loads")) return loads(0);
+  if (argc == 2 && !strcmp(argv[1], "redumps")) return loads(1);
+  fprintf(stderr, "usage: pickle_tool dumps bytes|floats N\n"
+                  "       pickle_tool loads|redumps < file.pickle\n");
+  return 2;
+}
