@@ -116,13 +116,13 @@ static int validate(const mm_op *op, mm_path path, mm_ctx *c, const mm_kernel *k
 
 /* Progress on stderr for long sweeps: a live line on a terminal, else one
  * line per operation and path. */
-static void progress(const mm_suite *s, const mm_op *op, mm_path path, size_t done,
-                     size_t total, double elapsed) {
+static void progress(const mm_suite *s, const mm_op *op, size_t done, size_t total,
+                     double elapsed) {
   if (s->rank != 0 || s->cfg->quiet) return;
   bool tty = isatty(STDERR_FILENO);
   if (done < total && !tty) return;
-  fprintf(stderr, "%smpimark: %-10s %-6s %zu/%zu sizes, %.1f s%s", tty ? "\r" : "", op->name,
-          mm_path_name(path), done, total, elapsed, done == total ? "\n" : "");
+  fprintf(stderr, "%smpimark: %-10s %zu/%zu sizes, %.1f s%s", tty ? "\r" : "", op->name, done,
+          total, elapsed, done == total ? "\n" : "");
   fflush(stderr);
 }
 
@@ -161,44 +161,50 @@ static int run_size(const mm_suite *s, const mm_op *op, mm_path path, mm_ctx *c,
   return verdict;
 }
 
+/* Sizes outer, paths inner: the buffer and object measurements of one size
+ * run back to back, so the object/buffer ratio compares the machine in one
+ * state (this kind of machine drifts between performance states within
+ * seconds). */
 int mm_suite_run(const mm_suite *s, mm_results *results) {
   const mm_config *cfg = s->cfg;
   for (size_t i = 0; i < mm_n_ops; i++) {
     if (!selected(cfg, i)) continue;
     const mm_op *op = mm_ops[i];
-    for (int p = 0; p < MM_PATH_COUNT; p++) {
-      mm_path path = (mm_path)p;
-      if (!(cfg->paths & (1u << path)) || !mm_op_has_path(op, path)) continue;
-      double start = mm_clock_now();
-      size_t previous = SIZE_MAX, skipped = 0;
-      for (size_t z = 0; z < cfg->sizes.n; z++) {
+    double start = mm_clock_now();
+    size_t previous[MM_PATH_COUNT] = {SIZE_MAX, SIZE_MAX}, skipped = 0;
+    for (size_t z = 0; z < cfg->sizes.n; z++) {
+      bool skip = false;
+      for (int p = 0; p < MM_PATH_COUNT; p++) {
+        mm_path path = (mm_path)p;
+        if (!(cfg->paths & (1u << path)) || !mm_op_has_path(op, path)) continue;
         size_t bytes = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
-        if ((bytes == 0 && cfg->sizes.v[z] != 0) || bytes == previous) {
-          skipped++;
-        } else {
-          previous = bytes;
-          mm_ctx c = {.comm = s->comm,
-                      .rank = s->rank,
-                      .nranks = s->nranks,
-                      .root = cfg->root,
-                      .bytes = bytes,
-                      .wire_bytes = bytes,
-                      .window = cfg->window,
-                      .payload = cfg->payload,
-                      .sbuf = s->sbuf,
-                      .rbuf = s->rbuf,
-                      .reqs = s->reqs};
-          int verdict = run_size(s, op, path, &c, results);
-          if (verdict != MM_OK) return verdict;
+        if ((bytes == 0 && cfg->sizes.v[z] != 0) || bytes == previous[p]) {
+          skip = true;
+          continue;
         }
-        progress(s, op, path, z + 1, cfg->sizes.n, mm_clock_now() - start);
+        previous[p] = bytes;
+        mm_ctx c = {.comm = s->comm,
+                    .rank = s->rank,
+                    .nranks = s->nranks,
+                    .root = cfg->root,
+                    .bytes = bytes,
+                    .wire_bytes = bytes,
+                    .window = cfg->window,
+                    .payload = cfg->payload,
+                    .sbuf = s->sbuf,
+                    .rbuf = s->rbuf,
+                    .reqs = s->reqs};
+        int verdict = run_size(s, op, path, &c, results);
+        if (verdict != MM_OK) return verdict;
       }
-      if (skipped && s->rank == 0 && !cfg->quiet)
-        fprintf(stderr,
-                "mpimark: %s: %zu size(s) skipped: float64 elements round sizes down to "
-                "multiples of 8 bytes\n",
-                op->name, skipped);
+      skipped += skip;
+      progress(s, op, z + 1, cfg->sizes.n, mm_clock_now() - start);
     }
+    if (skipped && s->rank == 0 && !cfg->quiet)
+      fprintf(stderr,
+              "mpimark: %s: %zu size(s) skipped: float64 elements round sizes down to "
+              "multiples of 8 bytes\n",
+              op->name, skipped);
   }
   return MM_OK;
 }
