@@ -19,7 +19,9 @@ launch() {
   shift
   local mpiexec=${MPIEXEC:-mpiexec}
   local extra=()
-  if "$mpiexec" --version 2>&1 | grep -qE "Open MPI|OpenRTE"; then extra=(--oversubscribe); fi
+  local version
+  version=$("$mpiexec" --version 2>&1 || true) # no pipe: grep -q would SIGPIPE it
+  if [[ $version == *"Open MPI"* || $version == *OpenRTE* ]]; then extra=(--oversubscribe); fi
   "$mpiexec" "${extra[@]}" -n "$np" "$@"
 }
 

@@ -43,14 +43,16 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
 }
 
-# build DIR [CMAKE ARGS...]: configures and builds into $MPIMARK_ROOT/DIR.
+# build DIR [CMAKE ARGS...]: configures and builds into $MPIMARK_ROOT/DIR
+# (or into DIR itself when it is an absolute path).
 build() {
-  local dir=$1
+  local dir=$1 path
   shift
+  case $dir in /*) path=$dir ;; *) path=$MPIMARK_ROOT/$dir ;; esac
   say "building $dir/"
-  cmake -S "$MPIMARK_ROOT" -B "$MPIMARK_ROOT/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > /dev/null
-  local log="$MPIMARK_ROOT/$dir/build.log"
-  if ! cmake --build "$MPIMARK_ROOT/$dir" -j "$(nproc)" > "$log" 2>&1; then
+  cmake -S "$MPIMARK_ROOT" -B "$path" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > /dev/null
+  local log="$path/build.log"
+  if ! cmake --build "$path" -j "$(nproc)" > "$log" 2>&1; then
     tail -40 "$log" >&2
     fail "build failed in $dir/ (full log: $dir/build.log)"
   fi

@@ -1,0 +1,54 @@
+# Comparing MPI implementations (issue #6): scripts/build --mpi,
+# scripts/compare, scripts/compare-mpi, slurm/compare-mpi.slurm.
+#
+#   cd build && ctest -R '^compare\.' --output-on-failure
+#
+# Two fixtures build mpimark with Open MPI (mpicc.openmpi) and with MPICH
+# (mpicc.mpich) into this build tree's compare/ folder (never into the
+# repository's build-openmpi/ or build-mpich/); the MPI tests then run
+# each build under its own launcher (mpiexec.openmpi, mpiexec.mpich).
+# Needs: openmpi-bin libopenmpi-dev mpich libmpich-dev python3.
+
+set(_cmp_dir ${CMAKE_CURRENT_LIST_DIR}/compare)
+set(_cmp_builds ${CMAKE_CURRENT_BINARY_DIR}/compare)
+set(_cmp_env
+  "COMPARE_BUILD_OPENMPI=${_cmp_builds}/build-openmpi"
+  "COMPARE_BUILD_MPICH=${_cmp_builds}/build-mpich"
+  "ASAN_OPTIONS=detect_leaks=0"  # the MPI libraries' own allocations at exit (see README)
+)
+
+# The builds (script tests of scripts/build --mpi; fixtures for the rest).
+# A sanitizer tree builds its compare builds with the sanitizers too.
+foreach(lib openmpi mpich)
+  add_test(NAME compare.build.${lib}
+    COMMAND ${_cmp_dir}/build.sh ${lib} ${_cmp_builds}/build-${lib}
+      -DMPIMARK_SANITIZE=${MPIMARK_SANITIZE})
+  set_tests_properties(compare.build.${lib} PROPERTIES LABELS e2e TIMEOUT 600
+    ENVIRONMENT "${_cmp_env}" FIXTURES_SETUP compare_${lib} RESOURCE_LOCK compare_build_${lib})
+endforeach()
+
+# Each build passes each operation with -c at 2 ranks under its own launcher.
+file(STRINGS ${PROJECT_SOURCE_DIR}/benchmarks/ops.def _cmp_op_lines REGEX "^MM_OP\\(")
+foreach(line ${_cmp_op_lines})
+  string(REGEX REPLACE "^MM_OP\\(([a-z0-9_]+)\\).*" "\\1" op "${line}")
+  foreach(lib openmpi mpich)
+    add_test(NAME compare.mpi.${lib}.${op} COMMAND ${_cmp_dir}/mpi_check.sh ${lib} ${op})
+    set_tests_properties(compare.mpi.${lib}.${op} PROPERTIES LABELS mpi TIMEOUT 180
+      ENVIRONMENT "${_cmp_env}" FIXTURES_REQUIRED compare_${lib} RUN_SERIAL TRUE)
+  endforeach()
+endforeach()
+
+# Scripts that run both builds (MPI, so serial).
+foreach(case real compare_mpi template_local)
+  add_test(NAME compare.e2e.${case} COMMAND ${_cmp_dir}/${case}.sh)
+  set_tests_properties(compare.e2e.${case} PROPERTIES LABELS e2e TIMEOUT 300
+    ENVIRONMENT "${_cmp_env}" FIXTURES_REQUIRED "compare_openmpi;compare_mpich" RUN_SERIAL TRUE)
+endforeach()
+
+# The verdict logic on hand-made CSVs (tests/compare/fixtures/); no MPI.
+foreach(case slower faster overlap mismatch metadata formats regression-fails
+    regression-passes tolerance merge plot-missing plot-present missing-file
+    different-schema not-mpimark usage)
+  add_test(NAME compare.verdict.${case} COMMAND ${_cmp_dir}/verdicts.sh ${case})
+  set_tests_properties(compare.verdict.${case} PROPERTIES LABELS e2e TIMEOUT 60)
+endforeach()

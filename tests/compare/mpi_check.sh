@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# mpi_check.sh LIB OP: the LIB build of mpimark runs OP with -c at 2 ranks
+# under LIB's own launcher (mpiexec.openmpi / mpiexec.mpich), a few sizes,
+# few iterations; the CSV must name LIB and hold every expected row.
+source "$(dirname "$0")/../lib.sh"
+lib=$1 op=$2
+case $lib in
+  openmpi) bin=$COMPARE_BUILD_OPENMPI/bin/mpimark MPIEXEC=mpiexec.openmpi want="Open MPI" ;;
+  mpich) bin=$COMPARE_BUILD_MPICH/bin/mpimark MPIEXEC=mpiexec.mpich want="MPICH" ;;
+  *) fail "unknown library $lib" ;;
+esac
+export MPIEXEC
+[ -x "$bin" ] || fail "$bin does not exist (the compare.build.$lib fixture failed?)"
+dir=$(workdir)
+trap 'rm -rf "$dir"' EXIT
+
+launch 2 "$bin" "$op" -c -m 0,1,999,64K -i 10 -x 2 --root 1 -q --format csv -o "$dir/r.csv" \
+  > /dev/null || fail "$lib: $op at 2 ranks under $MPIEXEC exited $?"
+[ "$(csv_meta "$dir/r.csv" ranks)" = 2 ] \
+  || fail "$lib: #@ranks is '$(csv_meta "$dir/r.csv" ranks)', not 2 (wrong launcher for the library?)"
+csv_meta "$dir/r.csv" mpi_library | grep -q "^$want" \
+  || fail "$lib: #@mpi_library is '$(csv_meta "$dir/r.csv" mpi_library)', expected $want"
+[ "$(csv_meta "$dir/r.csv" validate)" = yes ] || fail "$lib: #@validate is not yes"
+
+case $op in
+  reduce | allreduce) sizes="0 992 65536" ;; # float64 elements
+  *) sizes="0 1 999 65536" ;;
+esac
+expected=""
+for s in $sizes; do
+  for m in $(metrics_of "$op"); do expected+="$op,buffer,$s,$m"$'\n'; done
+done
+got=$(csv_rows "$dir/r.csv" | awk -F, '$2 == "buffer" {print $1","$2","$4","$6}')
+[ "$got" = "${expected%$'\n'}" ] || fail "$lib: buffer rows differ; expected:
+$expected
+got:
+$got"
+csv_rows "$dir/r.csv" | awk -F, '
+  $9 != 10 { print "iterations " $9 " != 10: " $0; bad = 1 }
+  !($10 <= $11 && $11 <= $13 && $15 <= $11 && $11 <= $16) { print "stats out of order: " $0; bad = 1 }
+  $6 == "latency" && !($11 > 0) { print "latency not positive: " $0; bad = 1 }
+  END { exit bad }' || fail "$lib: bad statistics"
+echo "ok: $lib $op at 2 ranks under $MPIEXEC"

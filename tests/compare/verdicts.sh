@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# verdicts.sh CASE: scripts/compare on the hand-made CSVs in fixtures/
+# (A = a.csv, B = b.csv; old.csv and new-*.csv for regression mode).
+source "$(dirname "$0")/../lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+compare=$root/scripts/compare
+fx=$here/fixtures
+dir=$(workdir)
+trap 'rm -rf "$dir"' EXIT
+cd "$fx" || fail "cannot cd to $fx"
+
+# run ARGS...: scripts/compare with stdout in $out, stderr in $err, exit status in $rc.
+run() {
+  rc=0
+  "$compare" "$@" > "$dir/out" 2> "$dir/err" || rc=$?
+  out=$(cat "$dir/out") err=$(cat "$dir/err")
+}
+# verdict_of OP SIZE METRIC: the verdict column of that table row.
+verdict_of() {
+  awk -v op="$1" -v size="$2" -v m="$3" '$1 == op && $4 == size && $5 == m {
+    v = $0; sub(/.*(\]|-)  +[^ ]+  +/, "", v); print v }' "$dir/out"
+}
+expect_verdict() {
+  local got
+  got=$(verdict_of "$1" "$2" "$3")
+  [ "$got" = "$4" ] || fail "$1 $2 $3: verdict '$got', expected '$4'; output:
+$out"
+}
+expect_rc() {
+  [ "$rc" = "$1" ] || fail "exit status $rc, expected $1; stdout:
+$out
+stderr:
+$err"
+}
+# expect_error PATTERN: exit 2 and a one-line error naming the problem.
+expect_error() {
+  expect_rc 2
+  [ -z "$out" ] || fail "an error case printed on stdout: $out"
+  [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "the error is not one line: $err"
+  grep -qE -e "$1" <<< "$err" || fail "the error does not match '$1': $err"
+}
+
+case $1 in
+  slower) # B is clearly slower: latency doubles, bandwidth halves.
+    run a.csv b.csv
+    expect_rc 0
+    expect_verdict sendrecv 1 latency slower
+    expect_verdict sendrecv 1 bandwidth slower
+    grep -q "^sendrecv .* 1 .* latency .* 2 \+slower$" "$dir/out" || fail "no ratio 2 on the slower latency row"
+    ;;
+  faster) # lower latency and higher bandwidth are both "faster".
+    run a.csv b.csv
+    expect_verdict bcast 1 latency faster
+    expect_verdict sendrecv 1K bandwidth faster
+    ;;
+  overlap) # overlapping CIs: no significant difference, whatever the ratio.
+    run a.csv b.csv
+    expect_verdict sendrecv 1K latency "no significant difference"
+    expect_verdict bcast 1 algbw "no significant difference"
+    grep -q "^summary sendrecv (buffer): 4 rows: B faster in 1, slower in 2, no significant difference in 1" \
+      "$dir/out" || fail "wrong sendrecv summary:
+$out"
+    grep -q "^summary bcast (buffer): 2 rows: B faster in 1, slower in 0, no significant difference in 1" \
+      "$dir/out" || fail "wrong bcast summary:
+$out"
+    ;;
+  mismatch) # rows in one file only are listed, not dropped.
+    run a.csv b.csv
+    expect_rc 0
+    grep -A1 "^only in A (a.csv): 1 row$" "$dir/out" | grep -q "allreduce buffer MPI_DOUBLE 8 B latency" \
+      || fail "the row only in A is not listed:
+$out"
+    grep -A1 "^only in B (b.csv): 1 row$" "$dir/out" | grep -q "gather buffer MPI_BYTE 64 B latency" \
+      || fail "the row only in B is not listed:
+$out"
+    ! grep -q "^all .* rows are in both files" "$dir/out" || fail "claims all rows are in both files"
+    run --format csv a.csv b.csv
+    grep -q "^A,B,allreduce,buffer,MPI_DOUBLE,8,latency,.*,only in A$" "$dir/out" || fail "CSV lacks the only-in-A row"
+    grep -q "^A,B,gather,buffer,MPI_BYTE,64,latency,.*,only in B$" "$dir/out" || fail "CSV lacks the only-in-B row"
+    ;;
+  metadata) # a line naming both libraries, hosts and ranks.
+    run a.csv b.csv
+    head -1 "$dir/out" | grep -qx "# comparing A: Libfast MPI 1.0 (2 ranks on nodeA) vs B: Libslow MPI 2.0 (2 ranks on nodeB)" \
+      || fail "wrong metadata line: $(head -1 "$dir/out")"
+    grep -q "^# A vs B differ in: hosts: nodeA -> nodeB" "$dir/out" || fail "the differing hosts are not reported"
+    ;;
+  formats) # csv and markdown carry the same verdicts.
+    run --format csv a.csv b.csv
+    expect_rc 0
+    grep -q "^#@a_mpi_library=Libfast MPI 1.0, fixture$" "$dir/out" || fail "CSV: no #@a_mpi_library"
+    grep -q "^a,b,op,path,payload,bytes,metric,unit,a_median,a_ci_low,a_ci_high,b_median,b_ci_low,b_ci_high,ratio,verdict$" \
+      "$dir/out" || fail "CSV: wrong header"
+    grep -qx "A,B,sendrecv,buffer,MPI_BYTE,1,latency,us,1,0.95,1.05,2,1.95,2.05,2,slower" "$dir/out" \
+      || fail "CSV: wrong slower row:
+$out"
+    [ "$(grep -c '^A,B,' "$dir/out")" = 8 ] || fail "CSV: not 6 common + 2 one-sided rows"
+    run --format markdown a.csv b.csv
+    grep -qx "| sendrecv | buffer | MPI_BYTE | 1 | latency | us | 1 \[0.95, 1.05\] | 2 \[1.95, 2.05\] | 2 | slower |" \
+      "$dir/out" || fail "markdown: wrong slower row:
+$out"
+    grep -q "^|---|" "$dir/out" || fail "markdown: no separator row"
+    ;;
+  regression-fails) # bandwidth 20% worse, CIs apart: exit 1 and the row listed.
+    run --baseline old.csv new-regressed.csv --tolerance 5%
+    expect_rc 1
+    grep -q "^REGRESSION: 1 row significantly worse than the baseline by more than 5%:" "$dir/out" \
+      || fail "no REGRESSION line:
+$out"
+    grep -A1 "^REGRESSION" "$dir/out" | grep -q "sendrecv buffer MPI_BYTE 8 B bandwidth: 100 \[99, 101\] -> 80 \[79, 81\]" \
+      || fail "the regressed row is not listed:
+$out"
+    run --baseline old.csv new-regressed.csv --tolerance 5% --format csv
+    expect_rc 1
+    grep -q "^#@regressions=1$" "$dir/out" || fail "CSV: no #@regressions=1"
+    ;;
+  regression-passes) # 3% worse (within 5%), or 30% worse inside the noise: exit 0.
+    run --baseline old.csv new-ok.csv --tolerance 5%
+    expect_rc 0
+    grep -q "^no regression" "$dir/out" || fail "no 'no regression' line:
+$out"
+    expect_verdict sendrecv 8 latency slower # significant, but within tolerance
+    expect_verdict bcast 64K latency "no significant difference" # 30% worse in the noise
+    run --baseline old.csv new-ok.csv # default tolerance 5%
+    expect_rc 0
+    run --baseline old.csv old.csv --tolerance 0
+    expect_rc 0
+    ;;
+  tolerance) # the same 3% slowdown fails at 2% tolerance ("2" means 2% too).
+    run --baseline old.csv new-ok.csv --tolerance 2%
+    expect_rc 1
+    grep -q "^REGRESSION: 2 rows .* by more than 2%:" "$dir/out" || fail "not 2 regressions at 2%:
+$out"
+    run --baseline old.csv new-ok.csv --tolerance 2
+    expect_rc 1
+    run --baseline old.csv new-ok.csv --tolerance 3.5%
+    expect_rc 0
+    ;;
+  merge) # rounds: median of the round medians (round 3), CI = envelope of the
+    # round CIs (low from round 2, high from round 3), mean weighted by samples.
+    run --merge -o "$dir/m.csv" round1.csv round2.csv round3.csv
+    expect_rc 0
+    grep -q "^#@rounds=3$" "$dir/m.csv" || fail "no #@rounds=3"
+    grep -q "^#@mpi_library=Libfast MPI 1.0, fixture$" "$dir/m.csv" || fail "metadata not kept"
+    row=$(csv_rows "$dir/m.csv")
+    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,150,0.9,2,1.83333,3.5,3.5,0.9,3.5" ] \
+      || fail "merged row: $row"
+    # Six rounds: the CI comes from the round medians (order statistics:
+    # their min and max at 6), not from one round's wide CI (0.01-100).
+    r=0
+    for m in 5 1 3 6 2 4; do
+      r=$((r + 1))
+      lo=$(awk -v m=$m 'BEGIN { print (m == 3 ? 0.01 : m - 0.1) }')
+      hi=$(awk -v m=$m 'BEGIN { print (m == 3 ? 100 : m + 0.1) }')
+      sed "\$s/.*/sendrecv,buffer,MPI_BYTE,1,1,latency,us,10,50,$lo,$m,$m,$hi,$hi,$lo,$hi/" round1.csv > "$dir/r6-$r.csv"
+    done
+    run --merge -o "$dir/m6.csv" "$dir"/r6-*.csv
+    expect_rc 0
+    row=$(csv_rows "$dir/m6.csv")
+    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,300,0.01,3.5,3.5,100,100,1,6" ] \
+      || fail "merged row of 6 rounds: $row"
+    grep -q "^#@merge=.*at least 6 rounds" "$dir/m6.csv" || fail "#@merge does not state the rule"
+    run --merge -o "$dir/m.csv" round1.csv round2.csv
+    expect_error "exists"
+    run --merge -o "$dir/m2.csv" round1.csv b.csv
+    expect_error "mpi_library differs"
+    ;;
+  plot-missing) # --plot without scripts/plot: says so, the table stands, exit 0.
+    MPIMARK_PLOT=$dir/no-such-plot run --plot a.csv b.csv
+    expect_rc 0
+    grep -q "sendrecv" "$dir/out" || fail "no table"
+    grep -q "no overlay plot: .*no-such-plot is missing" "$dir/err" || fail "does not say the plot script is missing: $err"
+    ;;
+  plot-present) # --plot runs scripts/plot A.csv B.csv -o DIR.
+    printf '#!/bin/sh\necho "$@" > %s/plot-args\n' "$dir" > "$dir/plot"
+    chmod +x "$dir/plot"
+    MPIMARK_PLOT=$dir/plot run --plot --plot-dir "$dir/plots" a.csv b.csv
+    expect_rc 0
+    [ "$(cat "$dir/plot-args" 2> /dev/null)" = "a.csv b.csv -o $dir/plots" ] \
+      || fail "scripts/plot got '$(cat "$dir/plot-args" 2> /dev/null)'"
+    ;;
+  missing-file)
+    run a.csv no-such.csv
+    expect_error "no-such.csv: no such file"
+    run --baseline no-such.csv b.csv
+    expect_error "no-such.csv: no such file"
+    ;;
+  different-schema)
+    run a.csv other-schema.csv
+    expect_error "different schemas"
+    ;;
+  not-mpimark)
+    run a.csv not-mpimark.csv
+    expect_error "not-mpimark.csv: not an mpimark CSV"
+    run a.csv "$fx"
+    expect_error "is a folder"
+    ;;
+  usage)
+    run a.csv
+    expect_error "need two CSV files"
+    run --tolerance 5% a.csv b.csv
+    expect_error "--tolerance needs --baseline"
+    run --baseline old.csv new-ok.csv --tolerance fast
+    expect_error "--tolerance 'fast'"
+    run --format xml a.csv b.csv
+    expect_error "invalid choice"
+    run --help
+    expect_rc 0
+    grep -q "no significant difference" "$dir/out" || fail "--help does not explain the verdict"
+    ;;
+  *) fail "unknown case $1" ;;
+esac
+echo "ok: $1"
