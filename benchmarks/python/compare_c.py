@@ -1,0 +1,112 @@
+#!/usr/bin/python3
+"""compare_c.py: latency of the C binary against the mpi4py runner, measured
+interleaved, for docs/mpi4py.md.
+
+    /usr/bin/python3 benchmarks/python/compare_c.py [--mpimark build/bin/mpimark]
+        [--rounds 8] [--time 0.2] [--sizes 8,1K,64K,1M] [OP ...]
+
+Each round runs, one after the other on 2 ranks, the C buffer path, the
+mpi4py runner (both paths in one job) and, when it is built, the C object
+path; odd rounds reverse the order. Machines that switch performance
+states every few seconds make a single A-then-B comparison meaningless;
+over rounds, each variant's figure is the median of its per-round medians,
+and each ratio the median of the per-round (paired) ratios. Prints a
+Markdown table; --csv DIR also keeps every run's CSV.
+"""
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+
+
+def run(cmd, out):
+    r = subprocess.run(["mpirun", "--oversubscribe", "-np", "2"] + cmd + ["-q", "-o", out],
+                       env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit("compare_c: %s failed (exit %d): %s" % (" ".join(cmd), r.returncode, r.stderr))
+    rows = [l for l in open(out) if not l.startswith("#")]
+    return {(w["op"], w["path"], int(w["bytes"])): float(w["median"])
+            for w in csv.DictReader(rows) if w["metric"] == "latency"}
+
+
+def human(n):
+    for unit, size in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size and n % size == 0:
+            return "%d %s" % (n // size, unit)
+    return "%d B" % n
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("ops", nargs="*", default=["sendrecv", "bcast", "allreduce"])
+    ap.add_argument("--mpimark", default=os.path.join(REPO, "build", "bin", "mpimark"))
+    ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--time", default="0.2")
+    ap.add_argument("--sizes", default="8,1K,64K,1M")
+    ap.add_argument("--csv", help="keep every run's CSV in this folder")
+    a = ap.parse_args()
+    keep = a.csv or tempfile.mkdtemp(prefix="compare_c-")
+    os.makedirs(keep, exist_ok=True)
+    common = a.ops + ["-m", a.sizes, "--time", a.time]
+    probe = subprocess.run(["mpirun", "-np", "2", a.mpimark, "sendrecv", "--path", "object",
+                            "-m", "8", "-i", "1", "-q", "--format", "csv"], env=ENV,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    c_object = probe.returncode == 0
+    variants = [("c_buffer", [a.mpimark, "--path", "buffer"] + common),
+                ("py", [sys.executable, os.path.join(HERE, "mpimark.py"), "--path", "both"]
+                 + common)]
+    if c_object:
+        variants.append(("c_object", [a.mpimark, "--path", "object"] + common))
+    rounds = []
+    for r in range(a.rounds):
+        got = {}
+        for name, cmd in (variants if r % 2 == 0 else variants[::-1]):
+            got[name] = run(cmd, os.path.join(keep, "round%02d-%s.csv" % (r, name)))
+        rounds.append(got)
+        sys.stderr.write("compare_c: round %d of %d done\n" % (r + 1, a.rounds))
+
+    def series(op, size, name, path):
+        return [g[name].get((op, path, size)) for g in rounds if name in g]
+
+    def med(xs):
+        xs = [x for x in xs if x is not None]
+        return statistics.median(xs) if xs else None
+
+    def ratio(op, size, top, bottom):
+        pairs = [(t, b) for t, b in zip(series(op, size, *top), series(op, size, *bottom))
+                 if t is not None and b]
+        return statistics.median(t / b for t, b in pairs) if pairs else None
+
+    def fmt(x, spec="%.2f"):
+        return spec % x if x is not None else "n/a"
+
+    sizes = sorted({k[2] for k in rounds[0]["c_buffer"]})
+    print("| op | size | C buffer (us) | mpi4py buffer (us) | mpi4py pickled (us) | "
+          "C object (us) | mpi4py buffer / C buffer | mpi4py pickled / C object | "
+          "mpi4py pickled / mpi4py buffer |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for op in a.ops:
+        for size in sizes:
+            cb = med(series(op, size, "c_buffer", "buffer"))
+            pb = med(series(op, size, "py", "buffer"))
+            po = med(series(op, size, "py", "object"))
+            co = med(series(op, size, "c_object", "object")) if c_object else None
+            print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                op, human(size), fmt(cb), fmt(pb), fmt(po),
+                fmt(co) if c_object else "not built",
+                fmt(ratio(op, size, ("py", "buffer"), ("c_buffer", "buffer")), "%.2fx"),
+                fmt(ratio(op, size, ("py", "object"), ("c_object", "object")), "%.2fx")
+                if c_object else "n/a",
+                fmt(ratio(op, size, ("py", "object"), ("py", "buffer")), "%.2fx")))
+    print("\n%d rounds, --time %s per size and metric, CSVs in %s" % (a.rounds, a.time, keep))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1580 @@
+#!/usr/bin/python3
+"""mpimark's mpi4py runner: the real mpi4py paths, measured into the same results.
+
+    mpirun -np 2 /usr/bin/python3 benchmarks/python/mpimark.py [OP ...] [options]
+
+The same operations, options, defaults, errors, exit codes and CSV/JSON
+schema as the C binary (build/bin/mpimark), measured through mpi4py itself:
+
+- buffer path: NumPy arrays through the uppercase methods (comm.Send/Recv,
+  Isend/Irecv, Bcast, Scatter, Gather, Reduce/Allreduce with MPI.DOUBLE and
+  MPI.SUM), payload column MPI_BYTE / MPI_DOUBLE as in C;
+- object path: Python objects through the lowercase methods (comm.send/recv,
+  isend/irecv, bcast, scatter, gather, reduce/allreduce), which pickle with
+  protocol 5; the payload is a `bytes` object of N bytes or a `list` of N/8
+  floats, and `wire_bytes` is len(pickle.dumps(payload, protocol=5)).
+
+Reductions on the object path use ELEMENTWISE_SUM, a plain Python callable
+(mpi4py's lowercase reduce accepts one as `op`): MPI.SUM would run `x + y`,
+which concatenates bytes and lists instead of adding numbers.
+
+One harness loop (measure) mirrors common/harness.c; the statistics
+(mmstats.py) are common/stats.c's, checked bit for bit by the tests. See
+docs/mpi4py.md.
+"""
+
+import os
+import sys
+
+
+def _launcher_rank():
+    """This process's rank from the launcher's environment, before MPI is up."""
+    for var in ("OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"):
+        value = os.environ.get(var, "")
+        if value.isdigit():
+            return int(value)
+    return 0
+
+
+def _require(modules):
+    """Imports the modules this runner cannot work without. If any is
+    missing, one line from rank 0 names the Debian packages, and every rank
+    exits 2 before MPI starts (so no rank waits for another)."""
+    import importlib
+    loaded, missing = [], []
+    for module, package in modules:
+        try:
+            loaded.append(importlib.import_module(module))
+        except ImportError as e:
+            missing.append((module, package, e))
+    if not missing:
+        return loaded
+    if _launcher_rank() == 0:
+        python = sys.executable or "python3"
+        packages = " ".join(dict.fromkeys(p for _, p, _ in missing))
+        hint = "apt-get install %s" % packages
+        if os.path.realpath(python) != os.path.realpath("/usr/bin/python3"):
+            hint += ", or run the runner with /usr/bin/python3"
+        sys.stderr.write("mpimark: the mpi4py runner needs %s, which %s cannot import (%s): %s\n" % (
+            " and ".join("'%s' (Debian package %s)" % (m, p) for m, p, _ in missing), python,
+            "; ".join(str(e) for _, _, e in missing), hint))
+    sys.exit(2)
+
+
+np, mpi4py = _require([("numpy", "python3-numpy"), ("mpi4py", "python3-mpi4py")])
+# mpi4py asks MPI for MPI_THREAD_MULTIPLE unless told otherwise; that is
+# what its users get, so it is the default here too. MPIMARK_MPI4PY_THREAD_LEVEL
+# (single|funneled|serialized|multiple) sets mpi4py.rc.thread_level, to see
+# what the thread level costs; #@mpi_thread_level records what MPI granted.
+_level = os.environ.get("MPIMARK_MPI4PY_THREAD_LEVEL", "multiple")
+if _level not in ("single", "funneled", "serialized", "multiple"):
+    if _launcher_rank() == 0:
+        sys.stderr.write("mpimark: bad MPIMARK_MPI4PY_THREAD_LEVEL '%s': expected single, "
+                         "funneled, serialized or multiple\n" % _level)
+    sys.exit(2)
+mpi4py.rc.thread_level = _level
+(MPI,) = _require([("mpi4py.MPI", "python3-mpi4py")])
+
+import errno  # noqa: E402
+import itertools  # noqa: E402
+import math  # noqa: E402
+import pickle  # noqa: E402
+import platform  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mmstats  # noqa: E402
+
+REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+# ---- Errors: the same list, order and exit codes as common/errors.h ----
+# (ranks agree on the maximum, so the order matters as in C).
+OK, EUSAGE, ETOOBIG, EEXIST, EOUTPUT, ENOTBUILT, ENOMEM, EIO, EMPI, EVALIDATE, EDECODE = range(11)
+EXIT_CODE = [0, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1]
+STRERROR = ["success", "usage error", "size too large to allocate",
+            "output file exists (use --force to replace it)", "cannot write output file",
+            "not built yet", "out of memory", "I/O error", "MPI error", "validation failed",
+            "cannot decode received object"]
+
+
+class UsageError(Exception):
+    pass
+
+
+# ---- Sizes: common/sizes.c ----
+
+SIZE_MAX = 2147483647  # MPI counts are C ints
+SIZES_MAX_COUNT = 256
+_SHIFT = {"K": 10, "M": 20, "G": 30}
+
+
+def size_parse(text):
+    if not text[:1].isdigit() or not text[:1].isascii():
+        raise UsageError("bad size '%s': expected a number such as 64, 1K or 4M" % text)
+    m = re.match(r"[0-9]+", text)
+    digits, end = m.group(0), text[m.end():]
+    value = int(digits)
+    if value > 2 ** 64 - 1:
+        raise UsageError("bad size '%s': number out of range" % text)
+    shift = _SHIFT.get(end[:1].upper(), 0)
+    if shift:
+        end = end[1:]
+    if end.lower() == "b" or (shift and end.lower() == "ib"):
+        end = ""
+    if end:
+        raise UsageError("bad size '%s': unknown suffix '%s' (use K, M or G)" % (text, end))
+    if value > (SIZE_MAX >> shift):
+        raise UsageError("size '%s' exceeds the largest MPI message (%d bytes)"
+                         % (text, SIZE_MAX))
+    return value << shift
+
+
+def _add_size(out, size):
+    if size in out:
+        raise UsageError("size %d is listed twice" % size)
+    if len(out) == SIZES_MAX_COUNT:
+        raise UsageError("too many sizes (at most %d)" % SIZES_MAX_COUNT)
+    out.append(size)
+
+
+def sizes_parse(text):
+    """MIN:MAX (MIN, then powers of two up to MAX) or a list like 8,1K,64K."""
+    out = []
+    if not text:
+        raise UsageError("empty size list")
+    if ":" in text:
+        if "," in text:
+            raise UsageError("bad sizes '%s': use either MIN:MAX or a list, not both" % text)
+        lo_text, hi_text = text.split(":", 1)
+        if (not lo_text or len(lo_text.encode()) >= 64 or len(hi_text.encode()) >= 64
+                or ":" in hi_text):
+            raise UsageError("bad size range '%s': expected MIN:MAX such as 1:4M" % text)
+        lo, hi = size_parse(lo_text), size_parse(hi_text)
+        if lo > hi:
+            raise UsageError("bad size range '%s': MIN is larger than MAX" % text)
+        if lo == 0:
+            _add_size(out, 0)
+            lo = 1
+        s = lo
+        while s <= hi and s != 0:
+            _add_size(out, s)
+            s = s * 2 if s <= hi // 2 else 0
+        return out
+    for item in text.split(","):
+        if not item or len(item.encode()) >= 64:
+            raise UsageError("bad size list '%s': empty or overlong item" % text)
+        _add_size(out, size_parse(item))
+    return out
+
+
+def size_human(n):
+    units, u = ("B", "KiB", "MiB", "GiB"), 0
+    while u < 3 and n >= 1024 and n % 1024 == 0:
+        n //= 1024
+        u += 1
+    return "%d %s" % (n, units[u])
+
+
+# ---- Options: common/options.c (one declarative table, parsed once) ----
+
+_LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
+
+
+def _parse_long(arg, minimum, what):
+    """strtol(arg, &end, 10) with the whole argument consumed and >= minimum."""
+    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", arg)
+    v = int(m.group(1)) if m else None
+    if v is None or v < _LONG_MIN or v > _LONG_MAX or v < minimum:
+        raise UsageError("bad %s '%s': expected a whole number >= %d" % (what, arg, minimum))
+    return v
+
+
+_FLOAT = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+                    r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
+                    r"|(?i:inf(?:inity)?|nan))")
+
+
+def _parse_seconds(arg):
+    """strtod with the whole argument consumed; overflow and underflow fail
+    as strtod's ERANGE does."""
+    v = None
+    if _FLOAT.fullmatch(arg):
+        text = arg.strip(" \t\n\v\f\r")
+        try:
+            v = float.fromhex(text) if "x" in text.lower() else float(text)
+        except (ValueError, OverflowError):
+            v = None
+    bad = (v is None or not math.isfinite(v) or v <= 0 or v > 3600
+           or 0 < abs(v) < sys.float_info.min)
+    if bad:
+        raise UsageError("bad --time '%s': expected seconds, > 0 and <= 3600" % arg)
+    return v
+
+
+def _choice(name, choices, words):
+    def set_(cfg, a):
+        if a not in choices:
+            raise UsageError("bad --%s '%s': expected %s" % (name, a, words))
+        setattr(cfg, name, a)
+    return set_
+
+
+def _set_sizes(cfg, a):
+    cfg.sizes = sizes_parse(a)
+
+
+def _set_iterations(cfg, a):
+    cfg.iterations = _parse_long(a, 1, "iteration count")
+
+
+def _set_warmup(cfg, a):
+    cfg.warmup = _parse_long(a, 0, "warmup count")
+
+
+def _set_window(cfg, a):
+    v = _parse_long(a, 1, "window")
+    if v > 4096:
+        raise UsageError("bad window '%s': at most 4096" % a)
+    cfg.window = v
+
+
+def _set_root(cfg, a):
+    v = _parse_long(a, 0, "root rank")
+    if v > 1 << 30:
+        raise UsageError("bad root rank '%s'" % a)
+    cfg.root = v
+
+
+def _set_time(cfg, a):
+    cfg.time_budget = _parse_seconds(a)
+
+
+def _set_output(cfg, a):
+    if len(a) < 5 or not (a.endswith(".csv") or a.endswith(".json")):
+        raise UsageError("bad --output '%s': the name must end in .csv or .json" % a)
+    cfg.output = a
+
+
+def _flag(attr):
+    def set_(cfg, a):
+        setattr(cfg, attr, True)
+    return set_
+
+
+# (long name, short name, argument, default, setter, help): as in options.c
+OPTIONS = [
+    ("path", None, "buffer|object|both", "both",
+     _choice("path", ("buffer", "object", "both"), "buffer, object or both"),
+     "which paths to measure: NumPy arrays (comm.Send), pickled objects (comm.send)"),
+    ("payload", None, "bytes|floats", "bytes",
+     _choice("payload", ("bytes", "floats"), "bytes or floats"),
+     "object-path payload: a Python bytes object, or a list of N/8 floats"),
+    ("sizes", "m", "MIN:MAX|LIST", "1:4M", _set_sizes,
+     "message sizes in bytes: MIN:MAX in powers of two, or a list like 8,1K,64K"),
+    ("iterations", "i", "N", None, _set_iterations,
+     "timed iterations per size (overrides the time budget)"),
+    ("warmup", "x", "N", "10", _set_warmup, "untimed warmup iterations per size"),
+    ("time", None, "SECONDS", "0.1", _set_time,
+     "time budget per operation, metric and size; sampling stops earlier once the "
+     "95% CI of the median is within 1%"),
+    ("window", "W", "N", "64", _set_window, "messages in flight for bandwidth (like osu_bw)"),
+    ("root", "r", "RANK", "0", _set_root, "root rank of bcast, scatter, gather and reduce"),
+    ("validate", "c", None, None, _flag("validate"),
+     "check every received byte (outside timing); exit 1 on a mismatch"),
+    ("format", None, "table|csv|json", "table",
+     _choice("format", ("table", "csv", "json"), "table, csv or json"),
+     "what to print on stdout"),
+    ("output", "o", "FILE", None, _set_output,
+     "also write the results to FILE (.csv or .json), atomically"),
+    ("force", None, None, None, _flag("force"), "let --output replace an existing file"),
+    ("quiet", "q", None, None, _flag("quiet"), "no progress messages on stderr"),
+    ("help", "h", None, None, _flag("help"), "show this help and exit"),
+    ("version", None, None, None, _flag("version"), "show the version and exit"),
+]
+
+
+class Config:
+    def __init__(self):
+        self.ops = []
+        self.path = "both"
+        self.payload = "bytes"
+        self.sizes = []
+        self.iterations = 0
+        self.warmup = 0
+        self.time_budget = 0.1
+        self.window = 64
+        self.root = 0
+        self.validate = False
+        self.format = "table"
+        self.output = None
+        self.force = False
+        self.quiet = False
+        self.help = False
+        self.version = False
+
+    @property
+    def paths(self):
+        return ("buffer", "object") if self.path == "both" else (self.path,)
+
+
+def _find_option(arg):
+    """(option, inline value) for an argument that starts with '-', or None."""
+    if arg.startswith("--"):
+        name, eq, value = arg[2:].partition("=")
+        for o in OPTIONS:
+            if o[0] == name:
+                return o, (value if eq else None)
+        return None
+    for o in OPTIONS:
+        if o[1] and o[1] == arg[1]:
+            return o, (arg[2:] if len(arg) > 2 else None)  # -m1K as well as -m 1K
+    return None
+
+
+def options_parse(argv):
+    """Parses argv (without the program name) into a Config, defaults first.
+    Pure: every rank reaches the same verdict. Raises UsageError."""
+    cfg = Config()
+    for o in OPTIONS:
+        if o[3] is not None:
+            o[4](cfg, o[3])
+    names = [op.name for op in OPS]
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if not arg.startswith("-") or arg == "-":
+            if arg not in names:
+                raise UsageError("unknown operation '%s' (choose from: %s)"
+                                 % (arg, " ".join(names)))
+            if arg not in cfg.ops:
+                cfg.ops.append(arg)
+            continue
+        found = _find_option(arg)
+        if not found:
+            raise UsageError("unknown option '%s' (see --help)" % arg)
+        opt, value = found
+        if opt[2] is None and value is not None:
+            raise UsageError("option --%s takes no value" % opt[0])
+        if opt[2] is not None and value is None:
+            if i >= len(argv):
+                raise UsageError("option --%s needs a value: %s" % (opt[0], opt[2]))
+            value = argv[i]
+            i += 1
+        opt[4](cfg, value if value is not None else "")
+    # Registry order, as the C bit mask gives.
+    cfg.ops = [n for n in names if n in cfg.ops] if cfg.ops else names
+    return cfg
+
+
+def usage(fp):
+    fp.write(
+        "Usage: mpirun -np N /usr/bin/python3 benchmarks/python/mpimark.py [OP ...] [options]\n"
+        "\n"
+        "mpimark's mpi4py runner: measures MPI latency and bandwidth through mpi4py\n"
+        "itself, on the buffer path (NumPy arrays through comm.Send, comm.Bcast, ...)\n"
+        "and the object path (Python objects, pickled by comm.send, comm.bcast, ...).\n"
+        "Results use the C mpimark's CSV/JSON schema (#@runner=mpi4py).\n"
+        "\n"
+        "Operations (default: all):\n")
+    for op in OPS:
+        fp.write("  %-12s %s\n" % (op.name, op.summary))
+    fp.write("\nOptions:\n")
+    for name, short, arg, default, _, text in OPTIONS:
+        left = ("-%s, --%s %s" % (short, name, arg or "") if short
+                else "    --%s %s" % (name, arg or ""))
+        fp.write("  %-30s %s%s\n" % (left, text, " (default %s)" % default if default else ""))
+    fp.write(
+        "\nSizes take K, M, G suffixes (powers of 1024). Latency is in microseconds\n"
+        "(half a round trip for sendrecv/isendirecv), bandwidth in MB/s (10^6 bytes/s).\n"
+        "Object-path reductions add the payloads elementwise as float64 (a Python\n"
+        "callable as op); a floats payload rounds sizes down to whole 8-byte floats.\n"
+        "\nExit codes: 0 ok, 1 runtime or validation failure, 2 usage error.\n")
+
+
+# ---- Patterns: common/buffers.h, vectorized ----
+
+_CHUNK = 1 << 20
+
+
+def pattern_bytes(n, seed):
+    """mm_pattern_byte(i, seed) for i in 0..n-1, as a uint8 array."""
+    out = np.empty(n, np.uint8)
+    base = (seed * 40503 + 0x9E37) & 0xFFFFFFFF
+    for start in range(0, n, _CHUNK):
+        i = np.arange(start, min(n, start + _CHUNK), dtype=np.uint64)
+        x = (i * np.uint64(2654435761) + np.uint64(base)) & np.uint64(0xFFFFFFFF)
+        out[start:start + len(i)] = ((x >> np.uint64(13)) ^ (x >> np.uint64(24))) & np.uint64(0xFF)
+    return out
+
+
+def pattern_doubles(n, seed):
+    """mm_pattern_double(i, seed): small whole numbers 1..13, sums stay exact."""
+    i = np.arange(n, dtype=np.uint64)
+    return ((i * np.uint64(7) + np.uint64(seed * 3)) % np.uint64(13) + np.uint64(1)).astype(
+        np.float64)
+
+
+def seed_of_rank(r):  # data sent by rank r
+    return r + 1
+
+
+def seed_for_rank(r):  # data the root sends to rank r in a scatter
+    return 1000 + r
+
+
+def expected_sums(count, nranks):
+    want = np.zeros(count, np.float64)
+    for r in range(nranks):
+        want += pattern_doubles(count, seed_of_rank(r))
+    return want
+
+
+def check_bytes(buf, n, seed):
+    """None, or why the first n bytes of buf differ from the pattern."""
+    got = np.frombuffer(buf, np.uint8, count=n) if n else np.empty(0, np.uint8)
+    bad = np.flatnonzero(got != pattern_bytes(n, seed))
+    if bad.size == 0:
+        return None
+    i = int(bad[0])
+    return "byte %d of %d is 0x%02x, expected 0x%02x" % (i, n, got[i], pattern_bytes(i + 1, seed)[i])
+
+
+def check_values(got, want, what):
+    """None, or why float64 array got differs from want."""
+    bad = np.flatnonzero(got != want)
+    if bad.size == 0:
+        return None
+    i = int(bad[0])
+    return "%s element %d of %d is %.17g, expected %.17g" % (what, i, len(want), got[i], want[i])
+
+
+# ---- The object path's reduction operator ----
+
+def ELEMENTWISE_SUM(a, b):
+    """The object path's reduction: add two payloads elementwise as float64
+    and return a new object of the same type. `bytes` payloads are read as
+    native float64 (np.frombuffer, no copy) and the sum is returned as new
+    bytes; lists of floats give a new list. (MPI.SUM would call a + b, which
+    concatenates bytes and lists.)"""
+    if type(a) is bytes:
+        return (np.frombuffer(a, np.float64) + np.frombuffer(b, np.float64)).tobytes()
+    return [x + y for x, y in zip(a, b)]
+
+
+# ---- Operations: one table, kernels per path (benchmarks/op_*.c) ----
+
+PINGPONG, COLLECTIVE, STREAM, BISTREAM = "pingpong", "collective", "stream", "bistream"
+TAG_DATA, TAG_ACK = 1, 2
+
+
+def _idle():
+    pass
+
+
+class Ctx:
+    """Everything a kernel may use for one (operation, path, size)."""
+
+    def __init__(self, **kw):
+        self.got = None
+        self.__dict__.update(kw)
+
+    # Buffer path: views of the shared buffers, as mpi4py message specs.
+    def bytes_msg(self, buf, count=1):
+        return [buf[:self.bytes * count], MPI.BYTE]
+
+    def doubles_msg(self, buf):
+        return [buf[:self.bytes].view(np.float64), MPI.DOUBLE]
+
+    # Object path: this size's payload with a pattern seed.
+    def payload_obj(self, seed, doubles=False):
+        if self.payload == "floats":
+            return pattern_doubles(self.bytes // 8, seed).tolist()
+        if doubles:
+            return pattern_doubles(self.bytes // 8, seed).tobytes()
+        return pattern_bytes(self.bytes, seed).tobytes()
+
+    def check_obj(self, obj, seed, doubles=False):
+        """None, or why a received payload is not the one seed describes."""
+        if self.payload == "floats":
+            if type(obj) is not list:
+                return "received a %s, expected a list" % type(obj).__name__
+            if len(obj) != self.bytes // 8:
+                return "received %d floats, expected %d" % (len(obj), self.bytes // 8)
+            if any(type(x) is not float for x in obj):
+                return "received a list holding something other than floats"
+            return check_values(np.array(obj, np.float64), pattern_doubles(len(obj), seed), "float")
+        if type(obj) is not bytes:
+            return "received a %s, expected bytes" % type(obj).__name__
+        if len(obj) != self.bytes:
+            return "received %d bytes, expected %d" % (len(obj), self.bytes)
+        if doubles:
+            return check_values(np.frombuffer(obj, np.float64), pattern_doubles(self.bytes // 8, seed),
+                                "float64")
+        return check_bytes(obj, self.bytes, seed)
+
+    def check_sum_obj(self, obj):
+        if self.payload == "floats":
+            if type(obj) is not list or len(obj) != self.bytes // 8:
+                return "received %s, expected a list of %d floats" % (type(obj).__name__,
+                                                                     self.bytes // 8)
+            got = np.array(obj, np.float64)
+        else:
+            if type(obj) is not bytes or len(obj) != self.bytes:
+                return "received %s, expected %d bytes" % (type(obj).__name__, self.bytes)
+            got = np.frombuffer(obj, np.float64)
+        return check_values(got, expected_sums(self.bytes // 8, self.nranks), "float64")
+
+
+class Path:
+    """setup(ctx) -> [(shape, run)]: the kernels of one size (closures; the
+    branch on the rank is taken once, outside the timed loop). prepare(ctx)
+    fills what this rank sends before the validation run; check(ctx, shape)
+    returns None or why what this rank received is wrong."""
+
+    def __init__(self, setup, check, prepare=None):
+        self.setup, self.check, self.prepare = setup, check, prepare
+
+
+class Op:
+    def __init__(self, name, summary, kind, buffer, object_, float64=False,
+                 root_sends_all=False, root_recvs_all=False, busbw=None, min_ranks=2):
+        self.name, self.summary, self.kind = name, summary, kind
+        self.paths = {"buffer": buffer, "object": object_}
+        self.float64, self.min_ranks = float64, min_ranks
+        self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
+        self.busbw_factor = busbw
+
+
+def _busbw_one(n):
+    return 1.0
+
+
+def _busbw_gather(n):
+    return float(n - 1) / n
+
+
+def _busbw_allreduce(n):
+    return 2.0 * (n - 1) / n
+
+
+def _prepare_own_bytes(c):
+    c.sbuf[:c.bytes] = pattern_bytes(c.bytes, seed_of_rank(c.rank))
+
+
+def _prepare_own_doubles(c):
+    c.sbuf[:c.bytes].view(np.float64)[:] = pattern_doubles(c.bytes // 8, seed_of_rank(c.rank))
+
+
+# -- sendrecv --
+
+def _sendrecv_buffer(c):
+    comm, W = c.comm, c.window
+    s, r, ack = c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf), [c.ack, MPI.BYTE]
+    Send, Recv = comm.Send, comm.Recv
+    if c.rank == 0:
+        def pingpong():
+            Send(s, 1, TAG_DATA)
+            Recv(r, 1, TAG_DATA)
+
+        def stream():
+            for _ in range(W):
+                Send(s, 1, TAG_DATA)
+            Recv(ack, 1, TAG_ACK)
+    elif c.rank == 1:
+        def pingpong():
+            Recv(r, 0, TAG_DATA)
+            Send(s, 0, TAG_DATA)
+
+        def stream():
+            for _ in range(W):
+                Recv(r, 0, TAG_DATA)
+            Send(ack, 0, TAG_ACK)
+    else:
+        pingpong = stream = _idle
+    return [(PINGPONG, pingpong), (STREAM, stream)]
+
+
+def _sendrecv_buffer_check(c, shape):
+    if c.rank == 1 or (c.rank == 0 and shape == PINGPONG):
+        return check_bytes(c.rbuf, c.bytes, seed_of_rank(1 - c.rank))
+    return None
+
+
+def _sendrecv_object(c):
+    comm, W, ack = c.comm, c.window, [c.ack, MPI.BYTE]
+    obj = c.payload_obj(seed_of_rank(c.rank)) if c.rank < 2 else None
+    send, recv = comm.send, comm.recv
+    if c.rank == 0:
+        def pingpong():
+            send(obj, 1, TAG_DATA)
+            c.got = recv(None, 1, TAG_DATA)
+
+        def stream():
+            for _ in range(W):
+                send(obj, 1, TAG_DATA)
+            comm.Recv(ack, 1, TAG_ACK)
+    elif c.rank == 1:
+        def pingpong():
+            c.got = recv(None, 0, TAG_DATA)
+            send(obj, 0, TAG_DATA)
+
+        def stream():
+            got = None
+            for _ in range(W):
+                got = recv(None, 0, TAG_DATA)
+            comm.Send(ack, 0, TAG_ACK)
+            c.got = got
+    else:
+        pingpong = stream = _idle
+    return [(PINGPONG, pingpong), (STREAM, stream)]
+
+
+def _sendrecv_object_check(c, shape):
+    if c.rank == 1 or (c.rank == 0 and shape == PINGPONG):
+        return c.check_obj(c.got, seed_of_rank(1 - c.rank))
+    return None
+
+
+# -- isendirecv --
+
+def _isendirecv_buffer(c):
+    comm, W, peer = c.comm, c.window, 1 - c.rank
+    s, r, ack = c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf), [c.ack, MPI.BYTE]
+    Isend, Irecv, Waitall = comm.Isend, comm.Irecv, MPI.Request.Waitall
+    if c.rank == 0:
+        def pingpong():
+            Waitall([Irecv(r, peer, TAG_DATA), Isend(s, peer, TAG_DATA)])
+
+        def stream():
+            Waitall([Isend(s, 1, TAG_DATA) for _ in range(W)])
+            comm.Recv(ack, 1, TAG_ACK)
+    elif c.rank == 1:
+        def pingpong():
+            Irecv(r, peer, TAG_DATA).Wait()
+            Isend(s, peer, TAG_DATA).Wait()
+
+        def stream():
+            Waitall([Irecv(r, 0, TAG_DATA) for _ in range(W)])
+            comm.Send(ack, 0, TAG_ACK)
+    else:
+        pingpong = stream = _idle
+    if c.rank < 2:
+        def bistream():  # a window of receives and a window of sends at once
+            reqs = [Irecv(r, peer, TAG_DATA) for _ in range(W)]
+            reqs += [Isend(s, peer, TAG_DATA) for _ in range(W)]
+            Waitall(reqs)
+    else:
+        bistream = _idle
+    return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
+
+
+def _isendirecv_buffer_check(c, shape):
+    if c.rank == 1 or (c.rank == 0 and shape != STREAM):
+        return check_bytes(c.rbuf, c.bytes, seed_of_rank(1 - c.rank))
+    return None
+
+
+def _isendirecv_object(c):
+    # mpi4py's irecv needs a buffer big enough for the pickle of a large
+    # message: each receive of a window gets its own bytearray of the
+    # message's pickled size (as the C object path), made once per size.
+    comm, W, peer, ack = c.comm, c.window, 1 - c.rank, [c.ack, MPI.BYTE]
+    obj = c.payload_obj(seed_of_rank(c.rank)) if c.rank < 2 else None
+    bufs = [bytearray(c.wire_bytes) for _ in range(W)] if c.rank < 2 else None
+    isend, irecv, waitall = comm.isend, comm.irecv, MPI.Request.waitall
+    if c.rank == 0:
+        buf = bufs[0]
+
+        def pingpong():
+            c.got = waitall([irecv(buf, peer, TAG_DATA), isend(obj, peer, TAG_DATA)])[0]
+
+        def stream():
+            waitall([isend(obj, 1, TAG_DATA) for _ in range(W)])
+            comm.Recv(ack, 1, TAG_ACK)
+    elif c.rank == 1:
+        buf = bufs[0]
+
+        def pingpong():
+            c.got = irecv(buf, peer, TAG_DATA).wait()
+            isend(obj, peer, TAG_DATA).wait()
+
+        def stream():
+            c.got = waitall([irecv(b, 0, TAG_DATA) for b in bufs])
+            comm.Send(ack, 0, TAG_ACK)
+    else:
+        pingpong = stream = _idle
+    if c.rank < 2:
+        def bistream():
+            reqs = [irecv(b, peer, TAG_DATA) for b in bufs]
+            reqs += [isend(obj, peer, TAG_DATA) for _ in range(W)]
+            c.got = waitall(reqs)[:W]
+    else:
+        bistream = _idle
+    return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
+
+
+def _isendirecv_object_check(c, shape):
+    if c.rank == 1 or (c.rank == 0 and shape != STREAM):
+        received = c.got if shape != PINGPONG else [c.got]
+        if not isinstance(received, list):
+            return "received nothing"
+        for i, obj in enumerate(received):
+            why = c.check_obj(obj, seed_of_rank(1 - c.rank))
+            if why:
+                return "message %d of %d: %s" % (i, len(received), why) if shape != PINGPONG else why
+    return None
+
+
+# -- bcast --
+
+def _bcast_buffer(c):
+    # The root broadcasts from sbuf, the others receive into rbuf.
+    msg, root, Bcast = c.bytes_msg(c.sbuf if c.rank == c.root else c.rbuf), c.root, c.comm.Bcast
+
+    def bcast():
+        Bcast(msg, root)
+    return [(COLLECTIVE, bcast)]
+
+
+def _bcast_buffer_check(c, shape):
+    if c.rank == c.root:
+        return None
+    return check_bytes(c.rbuf, c.bytes, seed_of_rank(c.root))
+
+
+def _bcast_object(c):
+    obj = c.payload_obj(seed_of_rank(c.root)) if c.rank == c.root else None
+    root, bcast_ = c.root, c.comm.bcast
+
+    def bcast():
+        c.got = bcast_(obj, root)
+    return [(COLLECTIVE, bcast)]
+
+
+def _bcast_object_check(c, shape):
+    # Every rank decodes, the root included (it gets a copy).
+    return c.check_obj(c.got, seed_of_rank(c.root))
+
+
+# -- scatter --
+
+def _scatter_buffer(c):
+    s = c.bytes_msg(c.sbuf, c.nranks) if c.rank == c.root else None
+    r, root, Scatter = c.bytes_msg(c.rbuf), c.root, c.comm.Scatter
+
+    def scatter():
+        Scatter(s, r, root)
+    return [(COLLECTIVE, scatter)]
+
+
+def _scatter_prepare(c):
+    if c.rank != c.root:
+        return
+    n = c.bytes
+    for r in range(c.nranks):
+        c.sbuf[r * n:(r + 1) * n] = pattern_bytes(n, seed_for_rank(r))
+
+
+def _scatter_buffer_check(c, shape):
+    return check_bytes(c.rbuf, c.bytes, seed_for_rank(c.rank))
+
+
+def _scatter_object(c):
+    items = ([c.payload_obj(seed_for_rank(r)) for r in range(c.nranks)]
+             if c.rank == c.root else None)
+    root, scatter_ = c.root, c.comm.scatter
+
+    def scatter():
+        c.got = scatter_(items, root)
+    return [(COLLECTIVE, scatter)]
+
+
+def _scatter_object_check(c, shape):
+    return c.check_obj(c.got, seed_for_rank(c.rank))
+
+
+# -- gather --
+
+def _gather_buffer(c):
+    s = c.bytes_msg(c.sbuf)
+    r = c.bytes_msg(c.rbuf, c.nranks) if c.rank == c.root else None
+    root, Gather = c.root, c.comm.Gather
+
+    def gather():
+        Gather(s, r, root)
+    return [(COLLECTIVE, gather)]
+
+
+def _gather_buffer_check(c, shape):
+    if c.rank != c.root:
+        return None
+    n = c.bytes
+    for r in range(c.nranks):
+        why = check_bytes(c.rbuf[r * n:(r + 1) * n], n, seed_of_rank(r))
+        if why:
+            return why
+    return None
+
+
+def _gather_object(c):
+    obj, root, gather_ = c.payload_obj(seed_of_rank(c.rank)), c.root, c.comm.gather
+
+    def gather():
+        c.got = gather_(obj, root)
+    return [(COLLECTIVE, gather)]
+
+
+def _gather_object_check(c, shape):
+    if c.rank != c.root:
+        return None
+    if type(c.got) is not list or len(c.got) != c.nranks:
+        return "received %r instead of a list of %d items" % (type(c.got).__name__, c.nranks)
+    for r, obj in enumerate(c.got):
+        why = c.check_obj(obj, seed_of_rank(r))
+        if why:
+            return "item of rank %d: %s" % (r, why)
+    return None
+
+
+# -- reduce, allreduce --
+
+def _reduce_buffer(c):
+    s, r, root, Reduce = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.root, c.comm.Reduce
+
+    def reduce():
+        Reduce(s, r, MPI.SUM, root)
+    return [(COLLECTIVE, reduce)]
+
+
+def _reduce_buffer_check(c, shape):
+    if c.rank != c.root:
+        return None
+    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.nranks),
+                        "float64")
+
+
+def _reduce_object(c):
+    obj, root, reduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.root, c.comm.reduce
+
+    def reduce():
+        c.got = reduce_(obj, ELEMENTWISE_SUM, root)
+    return [(COLLECTIVE, reduce)]
+
+
+def _reduce_object_check(c, shape):
+    return c.check_sum_obj(c.got) if c.rank == c.root else None
+
+
+def _allreduce_buffer(c):
+    s, r, Allreduce = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.comm.Allreduce
+
+    def allreduce():
+        Allreduce(s, r, MPI.SUM)
+    return [(COLLECTIVE, allreduce)]
+
+
+def _allreduce_buffer_check(c, shape):
+    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.nranks),
+                        "float64")
+
+
+def _allreduce_object(c):
+    obj, allreduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.comm.allreduce
+
+    def allreduce():
+        c.got = allreduce_(obj, ELEMENTWISE_SUM)
+    return [(COLLECTIVE, allreduce)]
+
+
+def _allreduce_object_check(c, shape):
+    return c.check_sum_obj(c.got)
+
+
+# The registry, in benchmarks/ops.def order (a test checks the two lists agree).
+OPS = [
+    Op("sendrecv", "blocking Send/Recv, send/recv: ping-pong latency, windowed bandwidth",
+       "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
+       Path(_sendrecv_object, _sendrecv_object_check)),
+    Op("isendirecv", "non-blocking Isend/Irecv, isend/irecv: latency, windowed bandwidth, bibw",
+       "p2p", Path(_isendirecv_buffer, _isendirecv_buffer_check, _prepare_own_bytes),
+       Path(_isendirecv_object, _isendirecv_object_check)),
+    Op("bcast", "Bcast, bcast from the root: latency, algbw, busbw", "collective",
+       Path(_bcast_buffer, _bcast_buffer_check, _prepare_own_bytes),
+       Path(_bcast_object, _bcast_object_check), busbw=_busbw_one),
+    Op("scatter", "Scatter, scatter from the root, SIZE bytes to each rank: latency, algbw, busbw",
+       "collective", Path(_scatter_buffer, _scatter_buffer_check, _scatter_prepare),
+       Path(_scatter_object, _scatter_object_check), root_sends_all=True, busbw=_busbw_gather),
+    Op("gather", "Gather, gather to the root, SIZE bytes from each rank: latency, algbw, busbw",
+       "collective", Path(_gather_buffer, _gather_buffer_check, _prepare_own_bytes),
+       Path(_gather_object, _gather_object_check), root_recvs_all=True, busbw=_busbw_gather),
+    Op("reduce", "Reduce, reduce: float64 sum to the root: latency, algbw, busbw", "collective",
+       Path(_reduce_buffer, _reduce_buffer_check, _prepare_own_doubles),
+       Path(_reduce_object, _reduce_object_check), float64=True, busbw=_busbw_one),
+    Op("allreduce", "Allreduce, allreduce: float64 sum: latency, algbw, busbw", "collective",
+       Path(_allreduce_buffer, _allreduce_buffer_check, _prepare_own_doubles),
+       Path(_allreduce_object, _allreduce_object_check), float64=True, busbw=_busbw_allreduce),
+]
+
+
+# ---- The harness: common/harness.c ----
+
+MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 5, 1000, 20, 0.01
+perf_counter = time.perf_counter
+_repeat = itertools.repeat
+
+
+class Plan:
+    def __init__(self, iterations, warmup, budget, max_over_ranks):
+        self.iterations, self.warmup = iterations, warmup
+        self.budget, self.max_over_ranks = budget, max_over_ranks
+
+
+def _time_batch(comm, run, n):
+    """One timed batch of n iterations, started together after a barrier."""
+    comm.Barrier()
+    t0 = perf_counter()
+    for _ in _repeat(None, n):
+        run()
+    return perf_counter() - t0
+
+
+def _batch_target(budget):
+    t = budget / 50.0
+    return 20e-6 if t < 20e-6 else 10e-3 if t > 10e-3 else t
+
+
+def _calibrate(comm, run, target):
+    """A batch size whose slowest rank takes about the target time; the
+    calibration batches double as extra warmup."""
+    n = 1
+    t, slowest = np.zeros(1), np.zeros(1)
+    while True:
+        t[0] = _time_batch(comm, run, n)
+        comm.Allreduce([t, MPI.DOUBLE], [slowest, MPI.DOUBLE], MPI.MAX)
+        s = float(slowest[0])
+        if s >= target or n >= (1 << 24):
+            return n
+        grow = target / s if s > 0 else 8.0
+        n = math.ceil(float(n) * (8.0 if grow > 8.0 else 2.0 if grow < 2.0 else grow))
+
+
+def _keep_sampling(t, elapsed, budget):
+    """Rank 0 decides, from its own samples, whether to take another batch."""
+    n = len(t)
+    if n < MIN_SAMPLES:
+        return True
+    if n >= MAX_SAMPLES or elapsed >= budget:
+        return False
+    if n >= 10 and mmstats.rel_ci(mmstats.compute(t)) <= CI_TARGET:
+        return False
+    return True
+
+
+def measure(comm, rank, run, plan):
+    """Samples (seconds per iteration, one per batch; at rank 0, else None)
+    and the timed iteration count. Collectives: a sample is the slowest
+    rank's, reduced after the loop; point-to-point: rank 0's."""
+    for _ in _repeat(None, plan.warmup):
+        run()
+    local, iterations = [], 0
+    if plan.iterations > 0:
+        batches = min(plan.iterations, FIXED_BATCHES)
+        for b in range(batches):
+            k = plan.iterations // batches + (1 if b < plan.iterations % batches else 0)
+            local.append(_time_batch(comm, run, k) / float(k))
+            iterations += k
+    else:
+        k = _calibrate(comm, run, _batch_target(plan.budget))
+        start = perf_counter()
+        more = np.ones(1, np.intc)
+        while more[0]:
+            local.append(_time_batch(comm, run, k) / float(k))
+            iterations += k
+            if rank == 0:
+                more[0] = _keep_sampling(local, perf_counter() - start, plan.budget)
+            comm.Bcast([more, MPI.INT], 0)
+    if plan.max_over_ranks:  # after the loop, never inside it
+        mine = np.array(local, np.float64)
+        slowest = np.empty_like(mine) if rank == 0 else None
+        comm.Reduce([mine, MPI.DOUBLE], [slowest, MPI.DOUBLE] if rank == 0 else None,
+                    MPI.MAX, 0)
+        local = slowest.tolist() if rank == 0 else None
+    return (local if rank == 0 else None), iterations
+
+
+# ---- Results and output: common/results.c, common/output.c ----
+
+CSV_COLUMNS = ["op", "path", "payload", "bytes", "wire_bytes", "metric", "unit", "samples",
+               "iterations", "min", "median", "mean", "max", "p99", "ci_low", "ci_high"]
+
+
+class Row:
+    def __init__(self, op, path, payload, nbytes, wire_bytes, metric, unit, iterations, st):
+        self.op, self.path, self.payload, self.bytes = op, path, payload, nbytes
+        self.wire_bytes, self.metric, self.unit = wire_bytes, metric, unit
+        self.iterations, self.st = iterations, st
+
+
+class Results:
+    def __init__(self):
+        self.meta = []  # [key, value], in insertion order
+        self.rows = []
+
+    def set_meta(self, key, value):
+        # One line each, at most 1023 bytes, as mm_results_set_meta keeps them.
+        value = re.sub(r"[\r\n]", " ", str(value)).encode()[:1023].decode(errors="ignore")
+        for kv in self.meta:
+            if kv[0] == key:
+                kv[1] = value
+                return
+        self.meta.append([key, value])
+
+    def get_meta(self, key):
+        for k, v in self.meta:
+            if k == key:
+                return v
+        return None
+
+
+def _g(x):
+    return "%.6g" % x
+
+
+def write_csv(fp, r):
+    for k, v in r.meta:
+        fp.write("#@%s=%s\n" % (k, v))
+    fp.write(",".join(CSV_COLUMNS) + "\n")
+    for w in r.rows:
+        s = w.st
+        fp.write("%s,%s,%s,%d,%d,%s,%s,%d,%d,%s\n" % (
+            w.op, w.path, w.payload, w.bytes, w.wire_bytes, w.metric, w.unit, s.n, w.iterations,
+            ",".join(_g(x) for x in (s.min, s.median, s.mean, s.max, s.p99, s.ci_low,
+                                      s.ci_high))))
+
+
+def _json_string(s):
+    out = ['"']
+    for ch in s:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20:
+            out.append("\\u%04x" % ord(ch))
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def write_json(fp, r):
+    fp.write('{\n  "metadata": {')
+    for i, (k, v) in enumerate(r.meta):
+        fp.write("%s\n    %s: %s" % ("," if i else "", _json_string(k), _json_string(v)))
+    fp.write('\n  },\n  "results": [')
+    for i, w in enumerate(r.rows):
+        s = w.st
+        fp.write(
+            '%s\n    {"op": "%s", "path": "%s", "payload": "%s", "bytes": %d, '
+            '"wire_bytes": %d, "metric": "%s", "unit": "%s", "samples": %d, '
+            '"iterations": %d, "min": %s, "median": %s, "mean": %s, '
+            '"max": %s, "p99": %s, "ci_low": %s, "ci_high": %s}'
+            % ("," if i else "", w.op, w.path, w.payload, w.bytes, w.wire_bytes, w.metric,
+               w.unit, s.n, w.iterations, _g(s.min), _g(s.median), _g(s.mean), _g(s.max),
+               _g(s.p99), _g(s.ci_low), _g(s.ci_high)))
+    fp.write("\n  ]\n}\n")
+
+
+def _find_row(r, op, key, path, metric):
+    for w in r.rows:
+        if (w.op == op and w.bytes == key[0] and w.path == path and w.metric == metric
+                and (path != key[1] or w.payload == key[2])):
+            return w
+    return None
+
+
+def _write_table_op(fp, r, op):
+    metrics, lines = [], []
+    for w in r.rows:
+        if w.op != op:
+            continue
+        if w.metric not in [m for m, _ in metrics] and len(metrics) < 8:
+            metrics.append((w.metric, w.unit))
+        if not any(k[0] == w.bytes and k[1] == w.path and k[2] == w.payload for k in lines):
+            lines.append((w.bytes, w.path, w.payload, w.wire_bytes))
+    lines.sort(key=lambda k: (k[0], k[1]))
+    paths = {k[1] for k in lines}
+    both = "object" in paths and "buffer" in paths
+    fp.write("\n# %s\n" % op)
+    fp.write("%10s  %-6s  %-10s %10s" % ("size", "path", "payload", "wire bytes"))
+    for m, u in metrics:
+        fp.write("  %-34s" % ("%s (%s) median [95%% CI]" % (m, u)))
+    if both:
+        fp.write("  object/buffer")
+    fp.write("\n")
+    for k in lines:
+        fp.write("%10s  %-6s  %-10s %10d" % (size_human(k[0]), k[1], k[2], k[3]))
+        for m, _ in metrics:
+            w = _find_row(r, op, k, k[1], m)
+            cell = ("%10.3f [%.3f, %.3f]" % (w.st.median, w.st.ci_low, w.st.ci_high)
+                    if w else "-")
+            fp.write("  %-34s" % cell)
+        if both and k[1] == "object":
+            o = _find_row(r, op, k, "object", metrics[0][0])
+            b = _find_row(r, op, k, "buffer", metrics[0][0])
+            if o and b and b.st.median > 0:
+                fp.write("  %9.2fx" % (o.st.median / b.st.median))
+        fp.write("\n")
+
+
+def write_table(fp, r):
+    for key in ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "runner",
+                "python_version", "mpi4py_version"):
+        v = r.get_meta(key)
+        if v is not None:
+            fp.write("# %s: %s\n" % (key, v))
+    seen = []
+    for w in r.rows:
+        if w.op not in seen:
+            seen.append(w.op)
+            _write_table_op(fp, r, w.op)
+
+
+def write_results(fp, r, fmt):
+    {"csv": write_csv, "json": write_json}.get(fmt, write_table)(fp, r)
+
+
+def format_for(path):
+    return "json" if path.endswith(".json") else "csv"
+
+
+# ---- Atomic result files: common/atomic_file.c ----
+
+def atomic_check(path, force):
+    """None, or (error, why): the folder must be writable, the file absent
+    unless force."""
+    folder = os.path.dirname(path) or "."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        e = os.strerror(errno.ENOENT if not os.path.isdir(folder) and not os.path.exists(folder)
+                        else errno.EACCES if os.path.isdir(folder) else errno.ENOTDIR)
+        return EOUTPUT, "cannot write '%s': folder '%s': %s" % (path, folder, e)
+    if not force and os.path.lexists(path):
+        return EEXIST, "'%s' exists; mpimark never overwrites results (use --force)" % path
+    return None
+
+
+def atomic_write(path, force, text):
+    """Writes text to a temporary file in the same folder, then links it into
+    place (link fails if path exists: nothing is ever overwritten) or, with
+    force, renames it over. Returns None or why it failed."""
+    folder = os.path.dirname(path) or "."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".%s.tmp-" % os.path.basename(path), dir=folder)
+    except OSError as e:
+        return "cannot create a temporary file in '%s': %s" % (folder, e.strerror)
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
+        with os.fdopen(fd, "w") as fp:
+            fp.write(text)
+            fp.flush()
+            os.fsync(fp.fileno())
+    except OSError as e:
+        os.unlink(tmp)
+        return "cannot write '%s': %s" % (path, e.strerror)
+    try:
+        if force:
+            os.rename(tmp, path)
+        else:
+            os.link(tmp, path)
+            os.unlink(tmp)
+    except OSError as e:
+        os.unlink(tmp)
+        return "cannot create '%s': %s" % (path, e.strerror)
+    return None
+
+
+# ---- Run metadata: common/metadata.c, plus the runner's own keys ----
+
+def _project_version():
+    try:
+        with open(os.path.join(REPO, "CMakeLists.txt")) as f:
+            m = re.search(r"project\(\s*mpimark\s+VERSION\s+([0-9.]+)", f.read())
+        return m.group(1) if m else "unknown"
+    except OSError:
+        return "unknown"
+
+
+def _git_commit():
+    try:
+        out = subprocess.run(["git", "-C", REPO, "rev-parse", "--short=12", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "unknown" if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+_THREAD_LEVELS = {MPI.THREAD_SINGLE: "single", MPI.THREAD_FUNNELED: "funneled",
+                  MPI.THREAD_SERIALIZED: "serialized", MPI.THREAD_MULTIPLE: "multiple"}
+
+
+def collect_metadata(comm, rank, nranks, cfg, r):
+    names = comm.gather(MPI.Get_processor_name(), 0)
+    if rank != 0:
+        return
+    r.set_meta("mpimark_version", _project_version())
+    r.set_meta("git_commit", _git_commit())
+    r.set_meta("mpi_library", MPI.Get_library_version().split("\n")[0].rstrip("\x00"))
+    r.set_meta("mpi_version", "%d.%d" % MPI.Get_version())
+    r.set_meta("ranks", nranks)
+    hosts = []
+    for h in names:
+        if h not in hosts:
+            hosts.append(h)
+    counts = [names.count(h) for h in hosts]
+    r.set_meta("nodes", len(hosts))
+    r.set_meta("ranks_per_node", counts[0] if len(set(counts)) == 1
+               else " ".join(str(c) for c in counts))
+    r.set_meta("hosts", " ".join(hosts))
+    if nranks >= 2:
+        r.set_meta("p2p_placement", "cross-node" if names[0] != names[1] else "same-node")
+    if "SLURM_JOB_ID" in os.environ:
+        for env, key in (("SLURM_JOB_ID", "slurm_job_id"), ("SLURM_JOB_NODELIST", "slurm_nodelist"),
+                         ("SLURM_JOB_PARTITION", "slurm_partition"),
+                         ("SLURM_NTASKS", "slurm_ntasks"),
+                         ("SLURM_NTASKS_PER_NODE", "slurm_ntasks_per_node")):
+            if env in os.environ:
+                r.set_meta(key, os.environ[env])
+    r.set_meta("date_utc", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    r.set_meta("command", " ".join(getattr(sys, "orig_argv", [sys.executable] + sys.argv)))
+    info = time.get_clock_info("perf_counter")
+    r.set_meta("clock", "time.perf_counter: %s" % info.implementation)
+    r.set_meta("clock_resolution_ns", "%g" % (info.resolution * 1e9))
+    # The settings behind the numbers (main.c's settings_meta).
+    r.set_meta("time_budget_s", "%g" % cfg.time_budget)
+    r.set_meta("iterations", cfg.iterations)
+    r.set_meta("warmup", cfg.warmup)
+    r.set_meta("window", cfg.window)
+    r.set_meta("root", cfg.root)
+    r.set_meta("validate", "yes" if cfg.validate else "no")
+    # What this runner adds.
+    r.set_meta("runner", "mpi4py")
+    r.set_meta("python_version", platform.python_version())
+    r.set_meta("mpi4py_version", mpi4py.__version__)
+    r.set_meta("numpy_version", np.__version__)
+    r.set_meta("mpi_thread_level", _THREAD_LEVELS.get(MPI.Query_thread(), "unknown"))
+    r.set_meta("pickle_protocol", MPI.pickle.PROTOCOL)
+
+
+# ---- The sweep: benchmarks/suite.c ----
+
+def _half_round_trip_us(op, c, t):
+    return t * 1e6 / 2.0
+
+
+def _latency_us(op, c, t):
+    return t * 1e6
+
+
+def _algbw(op, c, t):
+    return float(c.bytes) / t / 1e6
+
+
+def _busbw(op, c, t):
+    return _algbw(op, c, t) * op.busbw_factor(c.nranks)
+
+
+def _stream_bw(op, c, t):
+    return float(c.bytes) * c.window / t / 1e6
+
+
+def _bistream_bw(op, c, t):
+    return 2.0 * _stream_bw(op, c, t)
+
+
+SHAPE_METRICS = {
+    PINGPONG: [("latency", "us", _half_round_trip_us)],
+    COLLECTIVE: [("latency", "us", _latency_us), ("algbw", "MB/s", _algbw),
+                 ("busbw", "MB/s", _busbw)],
+    STREAM: [("bandwidth", "MB/s", _stream_bw)],
+    BISTREAM: [("bibw", "MB/s", _bistream_bw)],
+}
+
+
+def _payload_name(op, path, payload):
+    if path == "object":
+        return payload
+    return "MPI_DOUBLE" if op.float64 else "MPI_BYTE"
+
+
+def _memory_available():
+    """MemAvailable from /proc/meminfo in bytes, or 0 (mm_memory_available)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                m = re.match(r"MemAvailable:\s*([0-9]+) kB", line)
+                if m:
+                    return int(m.group(1)) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _agree(comm, err):
+    """Every rank gets the largest error of any rank."""
+    return comm.allreduce(err, MPI.MAX)
+
+
+class Suite:
+    def __init__(self, comm, cfg):
+        self.comm, self.cfg = comm, cfg
+        self.rank, self.nranks = comm.Get_rank(), comm.Get_size()
+        self.sbuf = self.rbuf = None
+        self.ack = np.zeros(1, np.uint8)
+
+    def buffer_bytes(self):
+        top = max(self.cfg.sizes) if self.cfg.sizes else 0
+        s = r = top
+        for op in self.selected():
+            if op.root_sends_all:
+                s = top * self.nranks
+            if op.root_recvs_all:
+                r = top * self.nranks
+        return s, r
+
+    def selected(self):
+        return [op for op in OPS if op.name in self.cfg.ops]
+
+    def allocate(self):
+        """Buffers for the largest message, every page touched (main.c's
+        allocate): the ranks of each node first add up what they will touch
+        and compare it with the node's available memory, so that a request
+        that would push a node into swap or the OOM killer is a usage error."""
+        s, r = self.buffer_bytes()
+        need = float(s) + float(r)
+        node = self.comm.Split_type(MPI.COMM_TYPE_SHARED)
+        node_need = node.allreduce(need, MPI.SUM)
+        node.Free()
+        avail = float(_memory_available())
+        err = ETOOBIG if avail > 0 and node_need > avail else OK
+        if err == OK:
+            try:
+                self.sbuf = np.empty(max(s, 4096), np.uint8)
+                self.sbuf.fill(0)
+                self.rbuf = np.empty(max(r, 4096), np.uint8)
+                self.rbuf.fill(0)
+            except (MemoryError, ValueError):
+                self.sbuf = self.rbuf = None
+                err = ETOOBIG
+        why = ("cannot allocate buffers for messages of %s: %.2f GiB per rank, %.2f GiB on this "
+               "node, %.2f GiB available" % (size_human(max(self.cfg.sizes)), need / 1073741824.0,
+                                             node_need / 1073741824.0, avail / 1073741824.0))
+        return _agree(self.comm, err), why
+
+    def progress(self, op, path, done, total, elapsed):
+        if self.rank != 0 or self.cfg.quiet:
+            return
+        tty = sys.stderr.isatty()
+        if done < total and not tty:
+            return
+        sys.stderr.write("%smpimark: %-10s %-6s %d/%d sizes, %.1f s%s" % (
+            "\r" if tty else "", op.name, path, done, total, elapsed,
+            "\n" if done == total else ""))
+        sys.stderr.flush()
+
+    def effective_bytes(self, op, path, requested):
+        """float64 operations, and the floats payload, round down to whole
+        8-byte elements."""
+        if op.float64 or (path == "object" and self.cfg.payload == "floats"):
+            return requested // 8 * 8
+        return requested
+
+    def run(self, results):
+        cfg = self.cfg
+        for op in self.selected():
+            for path in cfg.paths:
+                start = perf_counter()
+                previous, skipped = None, 0
+                for z, req in enumerate(cfg.sizes):
+                    b = self.effective_bytes(op, path, req)
+                    if (b == 0 and req != 0) or b == previous:
+                        skipped += 1
+                    else:
+                        previous = b
+                        c = Ctx(comm=self.comm, rank=self.rank, nranks=self.nranks,
+                                root=cfg.root, bytes=b, wire_bytes=b, window=cfg.window,
+                                payload=cfg.payload, sbuf=self.sbuf, rbuf=self.rbuf,
+                                ack=self.ack)
+                        verdict = self.run_size(op, path, c, results)
+                        if verdict != OK:
+                            return verdict
+                    self.progress(op, path, z + 1, len(cfg.sizes), perf_counter() - start)
+                if skipped and self.rank == 0 and not cfg.quiet:
+                    sys.stderr.write("mpimark: %s: %d size(s) skipped: float64 elements round "
+                                     "sizes down to multiples of 8 bytes\n" % (op.name, skipped))
+        return OK
+
+    def setup(self, op, path, c):
+        """The kernels of one size, with the object path's wire size; every
+        rank agrees on whether setup worked (memory for the payloads)."""
+        kernels, err = None, OK
+        try:
+            if path == "object":  # first: irecv's buffer is sized from it
+                c.wire_bytes = len(pickle.dumps(c.payload_obj(1, op.float64), protocol=5))
+            kernels = op.paths[path].setup(c)
+        except MemoryError:
+            err = ENOMEM
+        err = _agree(self.comm, err)
+        if err:
+            if self.rank == 0:
+                sys.stderr.write("mpimark: %s: setup failed: %s\n" % (op.name, STRERROR[err]))
+            raise SystemExit(EXIT_CODE[err])
+        return kernels
+
+    def run_size(self, op, path, c, results):
+        cfg = self.cfg
+        kernels = self.setup(op, path, c)
+        plan = Plan(cfg.iterations, cfg.warmup, cfg.time_budget, op.kind == "collective")
+        rbuf_bytes = c.bytes * c.nranks if op.root_recvs_all else c.bytes
+        for shape, run in kernels:
+            samples, iterations = measure(self.comm, self.rank, run, plan)
+            if self.rank == 0:
+                self.add_rows(results, op, path, c, shape, samples, iterations)
+            if cfg.validate:
+                verdict = self.validate(op, path, c, shape, run, rbuf_bytes)
+                if verdict != OK:
+                    return verdict
+        c.got = None
+        return OK
+
+    def add_rows(self, results, op, path, c, shape, samples, iterations):
+        for metric, unit, value in SHAPE_METRICS[shape]:
+            st = mmstats.compute([value(op, c, t) for t in samples])
+            results.rows.append(Row(op.name, path, _payload_name(op, path, c.payload), c.bytes,
+                                    c.wire_bytes, metric, unit, iterations, st))
+
+    def validate(self, op, path, c, shape, run, rbuf_bytes):
+        """One untimed run with known data, then every rank checks what it
+        got; a rank that finds a mismatch names itself; all agree."""
+        corrupt = os.environ.get("MPIMARK_TEST_CORRUPT_RANK")  # test hook: proves checks fail
+        hit = corrupt is not None and corrupt.strip().lstrip("-").isdigit() and int(corrupt) == c.rank
+        p = op.paths[path]
+        if path == "buffer":
+            self.rbuf[:rbuf_bytes] = pattern_bytes(rbuf_bytes, 0xDEAD)
+            p.prepare(c)
+        else:
+            c.got = None
+        run()
+        if hit:
+            if path == "buffer" and rbuf_bytes > 0:
+                self.rbuf[0] ^= 0xFF
+            elif path == "object":
+                c.got = _corrupt(c.got)
+        why = p.check(c, shape)
+        if why:
+            sys.stderr.write("mpimark: validation failed: %s (%s path), %s: rank %d: %s\n"
+                             % (op.name, path, size_human(c.bytes), c.rank, why))
+            sys.stderr.flush()
+        return _agree(self.comm, EVALIDATE if why else OK)
+
+
+def _corrupt(obj):
+    """The test hook on the object path: change the first received element."""
+    if type(obj) is bytes and obj:
+        return bytes([obj[0] ^ 0xFF]) + obj[1:]
+    if type(obj) is list and obj:
+        first = obj[0] + 1.0 if type(obj[0]) is float else _corrupt(obj[0])
+        return [first] + obj[1:]
+    return obj
+
+
+# ---- The driver: benchmarks/main.c ----
+
+def _excepthook(tp, value, tb):
+    """An unexpected error on one rank ends the whole job: the other ranks
+    would otherwise wait for it forever."""
+    rank = MPI.COMM_WORLD.Get_rank() if MPI.Is_initialized() and not MPI.Is_finalized() else -1
+    sys.stderr.write("mpimark: rank %d: %s\n" % (
+        rank, "".join(traceback.format_exception_only(tp, value)).strip()))
+    traceback.print_tb(tb, file=sys.stderr)
+    sys.stderr.flush()
+    if MPI.Is_initialized() and not MPI.Is_finalized():
+        MPI.COMM_WORLD.Abort(1)
+    os._exit(1)
+
+
+def check_request(cfg, nranks):
+    if cfg.root >= nranks:
+        return "--root %d is not a rank of this job (ranks 0..%d)" % (cfg.root, nranks - 1)
+    for op in OPS:
+        if op.name in cfg.ops and nranks < op.min_ranks:
+            return ("%s needs at least %d ranks, this job has %d (mpirun -np %d ...)"
+                    % (op.name, op.min_ranks, nranks, op.min_ranks))
+    return None
+
+
+def main(argv):
+    sys.excepthook = _excepthook
+    comm = MPI.COMM_WORLD.Dup()
+    rank, nranks = comm.Get_rank(), comm.Get_size()
+
+    def fail(err, why):
+        if err and rank == 0 and why:
+            sys.stderr.write("mpimark: %s\n" % why)
+            sys.stderr.flush()
+        return EXIT_CODE[err]
+
+    try:
+        cfg = options_parse(argv)
+    except UsageError as e:
+        return fail(EUSAGE, str(e))
+    if cfg.help or cfg.version:
+        if rank == 0 and cfg.help:
+            usage(sys.stdout)
+        elif rank == 0:
+            sys.stdout.write("mpimark %s (git %s), mpi4py runner (mpi4py %s, Python %s)\n" % (
+                _project_version(), _git_commit(), mpi4py.__version__, platform.python_version()))
+        return 0
+    why = check_request(cfg, nranks)
+    if why:
+        return fail(EUSAGE, why)
+    err, why = OK, None
+    if cfg.output and rank == 0:
+        bad = atomic_check(cfg.output, cfg.force)
+        if bad:
+            err, why = bad
+    err = _agree(comm, err)
+    if err:
+        return fail(err, why)
+
+    suite = Suite(comm, cfg)
+    err, why = suite.allocate()
+    if err:
+        return fail(err, why)
+
+    results = Results()
+    collect_metadata(comm, rank, nranks, cfg, results)
+    err = suite.run(results)
+    if err == OK and rank == 0:
+        write_results(sys.stdout, results, cfg.format)
+        sys.stdout.flush()
+        if cfg.output:
+            import io
+            text = io.StringIO()
+            write_results(text, results, format_for(cfg.output))
+            why = atomic_write(cfg.output, cfg.force, text.getvalue())
+            if why:
+                sys.stderr.write("mpimark: %s\n" % why)
+                err = EIO  # after a full run: a runtime failure, not a usage error
+    err = _agree(comm, err)
+    comm.Free()
+    return EXIT_CODE[err]
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

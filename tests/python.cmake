@@ -1,0 +1,75 @@
+# The mpi4py runner (benchmarks/python/mpimark.py): its statistics against
+# common/stats.c (unit), and real runs under mpiexec (mpi): every operation
+# on both paths at 2 and 3 ranks with -c, corruption caught by -c, the C
+# binary's options, errors and output schema, mpi4py or numpy missing.
+# The interpreter is Debian's /usr/bin/python3 (python3-mpi4py,
+# python3-numpy), not whatever python3 comes first on PATH.
+
+# stats_tool: the C side of tests/python/stats_agree.py.
+add_executable(stats_tool ${CMAKE_CURRENT_LIST_DIR}/python/stats_tool.c)
+target_link_libraries(stats_tool PRIVATE mmcore)
+
+find_program(MPIMARK_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT MPIMARK_SYSTEM_PYTHON)
+  message(STATUS "python tests not registered: no /usr/bin/python3")
+  return()
+endif()
+
+set(PYTHON_TEST_ENV
+  "MPIMARK=$<TARGET_FILE:mpimark>"
+  "MPIEXEC=${MPIEXEC_EXECUTABLE}"
+  "PYTHON=${MPIMARK_SYSTEM_PYTHON}"
+  "MPIMARK_PY=${PROJECT_SOURCE_DIR}/benchmarks/python/mpimark.py"
+  "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (see README)
+  "OMPI_ALLOW_RUN_AS_ROOT=1"
+  "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
+)
+
+add_test(NAME python.stats_agree
+  COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/stats_agree.py
+          $<TARGET_FILE:stats_tool>)
+set_tests_properties(python.stats_agree PROPERTIES LABELS unit TIMEOUT 120
+  ENVIRONMENT "${PYTHON_TEST_ENV}")
+
+function(mpimark_python_test name)
+  add_test(NAME ${name} COMMAND ${ARGN})
+  set_tests_properties(${name} PROPERTIES LABELS mpi TIMEOUT 300
+    ENVIRONMENT "${PYTHON_TEST_ENV}" RUN_SERIAL TRUE SKIP_RETURN_CODE 77)
+endfunction()
+
+# The operations come from the one list, benchmarks/ops.def (help.sh checks
+# that the runner has exactly these).
+file(STRINGS ${PROJECT_SOURCE_DIR}/benchmarks/ops.def py_op_lines REGEX "^MM_OP\\(")
+foreach(line ${py_op_lines})
+  string(REGEX REPLACE "^MM_OP\\(([a-z0-9_]+)\\).*" "\\1" op "${line}")
+  foreach(np 2 3)
+    mpimark_python_test(python.${op}.np${np}
+      ${CMAKE_CURRENT_LIST_DIR}/python/op_matrix.sh ${np} ${op} bytes)
+  endforeach()
+  mpimark_python_test(python.${op}.floats.np2
+    ${CMAKE_CURRENT_LIST_DIR}/python/op_matrix.sh 2 ${op} floats)
+endforeach()
+
+foreach(np 2 3)
+  mpimark_python_test(python.validation_detects_corruption.np${np}
+    ${CMAKE_CURRENT_LIST_DIR}/python/validation.sh ${np})
+endforeach()
+
+foreach(case unknown-op unknown-option reversed-range malformed-size malformed-list
+    size-too-large zero-iterations negative-iterations negative-warmup missing-value bad-format
+    bad-path bad-payload bad-time bad-window flag-with-value bad-root unwritable-output
+    output-exists bad-output-suffix malloc-fails missing-mpi4py missing-numpy)
+  mpimark_python_test(python.bad_input.${case}.np2
+    ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 2 ${case})
+endforeach()
+foreach(case unknown-op bad-root output-exists missing-mpi4py)
+  mpimark_python_test(python.bad_input.${case}.np3
+    ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 3 ${case})
+endforeach()
+mpimark_python_test(python.bad_input.too-much-memory.np4
+  ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 4 too-much-memory)
+mpimark_python_test(python.bad_input.too-few-ranks.np1
+  ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 1 too-few-ranks)
+
+mpimark_python_test(python.formats ${CMAKE_CURRENT_LIST_DIR}/python/formats.sh)
+mpimark_python_test(python.help ${CMAKE_CURRENT_LIST_DIR}/python/help.sh)
