@@ -20,13 +20,77 @@
 #                    two-node cluster: cross-node results
 #   collectives-2node sbatch slurm/collectives.slurm, unmodified defaults (4
 #                    ranks), on the two-node cluster
+#   scaling-1node    sbatch -n2 slurm/scaling.slurm (tiny strong sweep at 1
+#                    and 2 ranks): scaling.csv, runs/, job metadata, srun
+#   scaling-fail     MPIMARK_SCALING_ARGS="--ranks 4" with -n2: the job
+#                    fails before any run, leaves no results
+#   compare-mpi-1node sbatch -N1 -n2 slurm/compare-mpi.slurm with the
+#                    compare tests' Open MPI and MPICH builds (2 rounds):
+#                    srun --mpi=pmix / --mpi=pmi2, 2 ranks in every round
+#   compare-mpi-wrong-plugin MPIMARK_SRUN_MPI=pmix also for MPICH: the MPICH
+#                    run starts copies of size 1; the job fails, no results
+#   compare-mpi-2node sbatch -N2 -n2 slurm/compare-mpi.slurm on the two-node
+#                    cluster: cross-node rounds
 #   local            bash slurm/pingpong.slurm outside Slurm (mpirun); needs
 #                    no cluster
+#
+# The compare-mpi cases use the builds of the compare tests' fixtures
+# (MPIMARK_COMPARE_BUILDS, default $MPIMARK_BUILD_DIR/tests/compare:
+# build-openmpi/ and build-mpich/).
 # shellcheck source=tests/slurm/testlib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/testlib.sh"
 # shellcheck disable=SC2164 # set -e (from testlib.sh) stops on a failed cd
 
 case=${1:?usage: job.sh CASE}
+
+COMPARE_BUILDS=${MPIMARK_COMPARE_BUILDS:-$MPIMARK_BUILD_DIR/tests/compare}
+COMPARE_ROUNDS=2
+COMPARE_ARGS="sendrecv bcast --path buffer -m 1,4K -i 20"
+
+# compare_submit SBATCH_ARGS...: submit slurm/compare-mpi.slurm with the
+# compare builds and a tiny sweep (2 rounds per library).
+compare_submit() {
+    local lib
+    for lib in openmpi mpich; do
+        [[ -x $COMPARE_BUILDS/build-$lib/bin/mpimark ]] ||
+            fail "no $lib build in $COMPARE_BUILDS/build-$lib (the compare_$lib fixture builds it)"
+    done
+    MPIMARK_ROUNDS=$COMPARE_ROUNDS MPIMARK_ARGS=$COMPARE_ARGS \
+        MPIMARK_BUILD_OPENMPI=$COMPARE_BUILDS/build-openmpi \
+        MPIMARK_BUILD_MPICH=$COMPARE_BUILDS/build-mpich \
+        submit "$@" "$REPO/slurm/compare-mpi.slurm"
+}
+
+# compare_expect_results PLACEMENT: the compare-mpi results folder of job
+# $JOB: every round of both libraries ran 2 ranks in this job at PLACEMENT
+# under its own srun plugin, the rounds were merged and compared.
+compare_expect_results() {
+    local placement=$1 lib plugin r n f
+    result_dir -compare-mpi compare.txt
+    [[ $OUTPUT == "$WORK/results/mpimark-compare-mpi-$JOB.out" ]] || fail "the job log is $OUTPUT, expected results/mpimark-compare-mpi-$JOB.out under the submit folder"
+    for lib in openmpi mpich; do
+        for ((r = 1; r <= COMPARE_ROUNDS; r++)); do
+            CSV=$RES/$lib-round$r.csv
+            [[ -s $CSV ]] || fail "$CSV is missing or empty"
+            expect_meta ranks 2
+            expect_meta slurm_job_id "$JOB"
+            expect_meta p2p_placement "$placement"
+        done
+        [[ -s $RES/$lib.csv ]] || fail "the merged $RES/$lib.csv is missing or empty"
+        case $lib in openmpi) plugin=pmix ;; mpich) plugin=pmi2 ;; esac
+        # run.txt: one line per run; each library under its own plugin.
+        n=$(grep -c "^round=[0-9]* lib=$lib " "$RES/run.txt" || true)
+        [[ $n == "$COMPARE_ROUNDS" ]] || fail "$RES/run.txt lists $n $lib runs, expected $COMPARE_ROUNDS"
+        n=$(grep "^round=[0-9]* lib=$lib " "$RES/run.txt" | grep -c " command=srun --mpi=$plugin .*/build-$lib/bin/mpimark " || true)
+        [[ $n == "$COMPARE_ROUNDS" ]] || fail "not every $lib run in $RES/run.txt was launched with srun --mpi=$plugin: $(cat "$RES/run.txt")"
+        grep -q "round 1/$COMPARE_ROUNDS $lib: srun --mpi=$plugin " "$OUTPUT" || fail "the job log does not show the $lib run launched with srun --mpi=$plugin"
+    done
+    local first
+    first=$(head -n1 "$RES/compare.txt")
+    [[ $first == *"A: Open MPI"*"B: MPICH"* ]] || fail "the first line of compare.txt does not name Open MPI (A) and MPICH (B): '$first'"
+    for f in compare.md compare.csv; do [[ -s $RES/$f ]] || fail "$RES/$f is missing or empty"; done
+    expect_log_ends_with_results
+}
 
 case $case in
 pingpong-1node)
@@ -159,6 +223,97 @@ collectives-2node)
     expect_meta ranks 4
     expect_meta nodes 2
     expect_rows bcast scatter gather reduce allreduce
+    ;;
+
+scaling-1node)
+    use_cluster
+    fresh_work "$case"
+    cd "$WORK"
+    MPIMARK_SCALING_ARGS="--samples 20M --reps 1" submit -n2 "$REPO/slurm/scaling.slurm"
+    wait_job
+    expect_completed
+    [[ $OUTPUT == "$WORK/results/mpimark-scaling-$JOB.out" ]] || fail "the job log is $OUTPUT, expected results/mpimark-scaling-$JOB.out under the submit folder"
+    result_dir -scaling scaling.csv
+    expect_meta slurm_job_id "$JOB"
+    expect_meta slurm_partition mpimark
+    expect_meta ranks_list 1,2
+    expect_meta reps 1
+    # The plugin that fits the MPI the build links (Open MPI: pmix).
+    case $(meta mpi_library) in
+        "Open MPI"*) plugin=pmix ;;
+        MPICH*) plugin=pmi2 ;;
+        *) fail "#@mpi_library '$(meta mpi_library)' is neither Open MPI nor MPICH" ;;
+    esac
+    [[ $(meta launcher) == "srun --mpi=$plugin "* ]] || fail "#@launcher is '$(meta launcher)', expected srun --mpi=$plugin ..."
+    for k in 1 2; do
+        n=$(awk -F, -v k="$k" '$1 == "strong" && $2 == k && $6 + 0 > 0' "$CSV" | wc -l)
+        [[ $n == 1 ]] || fail "$CSV has $n strong rows for $k rank(s) with a positive time, expected 1"
+    done
+    n=$(grep -cv '^#' "$CSV" || true)
+    [[ $n == 3 ]] || fail "$CSV has $((n - 1)) data rows, expected 2 (1 and 2 ranks)"
+    [[ -s $RES/scaling.md ]] || fail "$RES/scaling.md is missing or empty"
+    for k in 1 2; do
+        CSV=$RES/runs/np$k-rep1.csv
+        [[ -s $CSV ]] || fail "$CSV is missing or empty"
+        expect_meta ranks "$k"
+        expect_meta slurm_job_id "$JOB"
+    done
+    expect_log_ends_with_results
+    ;;
+
+scaling-fail)
+    use_cluster
+    fresh_work "$case"
+    cd "$WORK"
+    MPIMARK_SCALING_ARGS="--ranks 4" submit -n2 "$REPO/slurm/scaling.slurm"
+    wait_job
+    expect_failed_with "--ranks asks for 4 ranks, more than the job's tasks (SLURM_NTASKS=2)"
+    grep -qF "the scaling sweep failed" "$OUTPUT" || fail "the job log does not say the scaling sweep failed"
+    [[ $EXIT == 2 ]] || fail "bad scaling arguments should end the job with exit code 2, got $EXIT"
+    ! grep -q 'srun ' "$OUTPUT" || fail "a run was launched although the arguments were refused"
+    expect_no_results
+    ;;
+
+compare-mpi-1node)
+    use_cluster
+    fresh_work "$case"
+    cd "$WORK"
+    compare_submit -N1 -n2
+    wait_job
+    expect_completed
+    compare_expect_results same-node
+    ;;
+
+compare-mpi-wrong-plugin)
+    use_cluster
+    fresh_work "$case"
+    cd "$WORK"
+    MPIMARK_SRUN_MPI=pmix compare_submit -N1 -n2
+    wait_job
+    expect_failed_with "the mpich run of round 1 failed"
+    grep -q "round 1/$COMPARE_ROUNDS mpich: srun --mpi=pmix " "$OUTPUT" || fail "the job log does not show MPICH launched with srun --mpi=pmix"
+    # MPICH under pmix: 2 copies of size 1. mpimark itself refuses a world
+    # of 1 rank (exit 2) before the template's own #@ranks check is reached;
+    # either message says the rank count was wrong.
+    grep -Eq "needs at least 2 ranks, this job has 1|launched 2 ranks but mpimark ran with 1" "$OUTPUT" ||
+        fail "the job log does not say that MPICH ran with 1 rank instead of 2"
+    grep -q "removed the unfinished results folder" "$OUTPUT" || fail "the job output does not say it removed the unfinished folder"
+    expect_no_results
+    ;;
+
+compare-mpi-2node)
+    use_cluster
+    [[ $(sinfo -h -o %D) == 2 ]] || fail "the test cluster does not have 2 nodes: $(sinfo -h -N)"
+    fresh_work "$case"
+    cd "$WORK"
+    compare_submit -N2 -n2
+    wait_job
+    expect_completed
+    compare_expect_results cross-node
+    for CSV in "$RES"/*-round1.csv; do
+        expect_meta nodes 2
+        expect_meta slurm_nodelist "mmn[1-2]"
+    done
     ;;
 
 local)

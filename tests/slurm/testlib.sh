@@ -88,14 +88,16 @@ expect_failed_with() {
     grep -qF -- "$1" "$OUTPUT" || fail "the output of job $JOB does not say '$1'"
 }
 
-# result_dir: the one results folder of job $JOB; sets RES and CSV.
+# result_dir [SUFFIX [FILE]]: the one results folder of job $JOB, named
+# <UTC stamp>-<job id>SUFFIX (SUFFIX e.g. -scaling); sets RES and CSV
+# (RES/FILE, default mpimark.csv).
 result_dir() {
-    local dirs
-    dirs=$(find "$MPIMARK_RESULTS_DIR" -mindepth 1 -maxdepth 1 -type d -name "*-$JOB")
-    [[ -n $dirs ]] || fail "no results folder *-$JOB in $MPIMARK_RESULTS_DIR: $(ls -A "$MPIMARK_RESULTS_DIR")"
+    local suffix=${1:-} file=${2:-mpimark.csv} dirs
+    dirs=$(find "$MPIMARK_RESULTS_DIR" -mindepth 1 -maxdepth 1 -type d -name "*-$JOB$suffix")
+    [[ -n $dirs ]] || fail "no results folder *-$JOB$suffix in $MPIMARK_RESULTS_DIR: $(ls -A "$MPIMARK_RESULTS_DIR")"
     [[ $(wc -l <<<"$dirs") == 1 ]] || fail "several results folders for job $JOB: $dirs"
-    RES=$dirs CSV=$dirs/mpimark.csv
-    [[ $(basename "$RES") =~ ^[0-9]{8}T[0-9]{6}Z-$JOB$ ]] || fail "results folder name $(basename "$RES") is not <UTC stamp>-<job id>"
+    RES=$dirs CSV=$dirs/$file
+    [[ $(basename "$RES") =~ ^[0-9]{8}T[0-9]{6}Z-$JOB$suffix$ ]] || fail "results folder name $(basename "$RES") is not <UTC stamp>-<job id>$suffix"
     [[ -s $CSV ]] || fail "$CSV is missing or empty"
     expect_no_partial
     note "results in $RES"
@@ -106,6 +108,13 @@ expect_no_partial() {
     local left
     left=$(find "$MPIMARK_RESULTS_DIR" -mindepth 1 -maxdepth 1 -name '.*partial*')
     [[ -z $left ]] || fail "an unfinished results folder was left behind: $left"
+}
+
+# expect_log_ends_with_results: the last line of the job log names $RES.
+expect_log_ends_with_results() {
+    local last
+    last=$(tail -n1 "$OUTPUT")
+    [[ $last == "mpimark-slurm: results: $RES" ]] || fail "the job log does not end by naming the results folder $RES; its last line is '$last'"
 }
 
 # expect_no_results: a failed job left no results folder at all (its log
