@@ -59,6 +59,27 @@ static inline uint64_t mm_mc_block(uint64_t c, uint64_t seed, unsigned which) {
  * multiplications of different counters overlap in the pipeline. */
 #define MM_MC_LANES 8
 
+/* Philox4x32-10 on MM_MC_LANES consecutive counters c, c+1, ... at once, in
+ * structure-of-arrays form so that the compiler vectorizes the rounds;
+ * (a, b, d, e)[j] are the four output words of counter c + j. */
+static inline void mm_mc_philox_lanes(uint64_t c, uint64_t seed, uint32_t a[MM_MC_LANES],
+                                      uint32_t b[MM_MC_LANES], uint32_t d[MM_MC_LANES],
+                                      uint32_t e[MM_MC_LANES]) {
+  for (int j = 0; j < MM_MC_LANES; j++)
+    a[j] = (uint32_t)(c + (uint64_t)j), b[j] = (uint32_t)((c + (uint64_t)j) >> 32), d[j] = 0,
+    e[j] = 0;
+  uint32_t q0 = (uint32_t)seed, q1 = (uint32_t)(seed >> 32);
+  for (int r = 0; r < MM_PHILOX_ROUNDS; r++) {
+    for (int j = 0; j < MM_MC_LANES; j++) {
+      uint64_t p0 = (uint64_t)MM_PHILOX_M0 * a[j], p1 = (uint64_t)MM_PHILOX_M1 * d[j];
+      uint32_t n0 = (uint32_t)(p1 >> 32) ^ b[j] ^ q0, n1 = (uint32_t)p1;
+      uint32_t n2 = (uint32_t)(p0 >> 32) ^ e[j] ^ q1, n3 = (uint32_t)p0;
+      a[j] = n0, b[j] = n1, d[j] = n2, e[j] = n3;
+    }
+    q0 += MM_PHILOX_W0, q1 += MM_PHILOX_W1;
+  }
+}
+
 /* Hits among samples [start, start + n) of the stream keyed by seed. */
 static inline uint64_t mm_mc_count(uint64_t start, uint64_t n, uint64_t seed) {
   uint64_t hits = 0, end = start + n;
@@ -68,22 +89,9 @@ static inline uint64_t mm_mc_count(uint64_t start, uint64_t n, uint64_t seed) {
     if (n == 1) return mm_mc_block(c, seed, 2u);
     hits += mm_mc_block(c++, seed, 2u);
   }
-  const uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
   for (; c_end - c >= MM_MC_LANES; c += MM_MC_LANES) {
     uint32_t a[MM_MC_LANES], b[MM_MC_LANES], d[MM_MC_LANES], e[MM_MC_LANES];
-    for (int j = 0; j < MM_MC_LANES; j++)
-      a[j] = (uint32_t)(c + (uint64_t)j), b[j] = (uint32_t)((c + (uint64_t)j) >> 32), d[j] = 0,
-      e[j] = 0;
-    uint32_t q0 = k0, q1 = k1;
-    for (int r = 0; r < MM_PHILOX_ROUNDS; r++) {
-      for (int j = 0; j < MM_MC_LANES; j++) {
-        uint64_t p0 = (uint64_t)MM_PHILOX_M0 * a[j], p1 = (uint64_t)MM_PHILOX_M1 * d[j];
-        uint32_t n0 = (uint32_t)(p1 >> 32) ^ b[j] ^ q0, n1 = (uint32_t)p1;
-        uint32_t n2 = (uint32_t)(p0 >> 32) ^ e[j] ^ q1, n3 = (uint32_t)p0;
-        a[j] = n0, b[j] = n1, d[j] = n2, e[j] = n3;
-      }
-      q0 += MM_PHILOX_W0, q1 += MM_PHILOX_W1;
-    }
+    mm_mc_philox_lanes(c, seed, a, b, d, e);
     for (int j = 0; j < MM_MC_LANES; j++) hits += mm_mc_hit(a[j], b[j]) + mm_mc_hit(d[j], e[j]);
   }
   for (; c < c_end; c++) hits += mm_mc_block(c, seed, 3u);

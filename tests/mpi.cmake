@@ -34,6 +34,7 @@ endforeach()
 
 foreach(case unknown-op unknown-option reversed-range malformed-size malformed-list
     size-too-large zero-iterations negative-iterations negative-warmup missing-value bad-format
+    bad-path bad-payload bad-time bad-window flag-with-value
     bad-root unwritable-output output-exists bad-output-suffix malloc-fails)
   foreach(np 2 4)
     mpimark_mpi_test(mpi.bad_input.${case}.np${np}

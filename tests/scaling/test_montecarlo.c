@@ -96,22 +96,9 @@ static void test_estimate(void) {
  * mm_mc_count: every output word folded into a checksum. */
 static uint64_t generate_only(uint64_t c0, uint64_t blocks, uint64_t seed) {
   uint64_t acc = 0;
-  const uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
   for (uint64_t c = c0; c < c0 + blocks; c += MM_MC_LANES) {
     uint32_t a[MM_MC_LANES], b[MM_MC_LANES], d[MM_MC_LANES], e[MM_MC_LANES];
-    for (int j = 0; j < MM_MC_LANES; j++)
-      a[j] = (uint32_t)(c + (uint64_t)j), b[j] = (uint32_t)((c + (uint64_t)j) >> 32), d[j] = 0,
-      e[j] = 0;
-    uint32_t q0 = k0, q1 = k1;
-    for (int r = 0; r < MM_PHILOX_ROUNDS; r++) {
-      for (int j = 0; j < MM_MC_LANES; j++) {
-        uint64_t p0 = (uint64_t)MM_PHILOX_M0 * a[j], p1 = (uint64_t)MM_PHILOX_M1 * d[j];
-        uint32_t n0 = (uint32_t)(p1 >> 32) ^ b[j] ^ q0, n1 = (uint32_t)p1;
-        uint32_t n2 = (uint32_t)(p0 >> 32) ^ e[j] ^ q1, n3 = (uint32_t)p0;
-        a[j] = n0, b[j] = n1, d[j] = n2, e[j] = n3;
-      }
-      q0 += MM_PHILOX_W0, q1 += MM_PHILOX_W1;
-    }
+    mm_mc_philox_lanes(c, seed, a, b, d, e);
     for (int j = 0; j < MM_MC_LANES; j++) acc += a[j] ^ b[j] ^ d[j] ^ e[j];
   }
   return acc;

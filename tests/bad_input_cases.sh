@@ -1,0 +1,53 @@
+# The kinds of bad input every mpimark runner must refuse (sourced, not
+# run): shared by the C test (tests/mpi/bad_input.sh) and the mpi4py one
+# (tests/python/bad_input.sh), which must print the same line.
+#
+# bad_input_case CASE NP DIR: sets `args` (the options to pass, after small
+# defaults) and `want` (what the one line on stderr must contain). Returns 1
+# for an unknown case; exits 77 (ctest: skipped) where a case cannot run in
+# this build.
+bad_input_case() {
+  local case=$1 np=$2 dir=$3
+  case $case in
+    unknown-op) args=(allgather) want="unknown operation 'allgather'" ;;
+    unknown-option) args=(--frobnicate) want="unknown option '--frobnicate'" ;;
+    reversed-range) args=(-m 4K:1K) want="MIN is larger than MAX" ;;
+    malformed-size) args=(-m 1x) want="unknown suffix" ;;
+    malformed-list) args=(-m 8,,16) want="empty or overlong item" ;;
+    size-too-large) args=(-m 4G) want="exceeds the largest MPI message" ;;
+    zero-iterations) args=(-i 0) want="bad iteration count '0'" ;;
+    negative-iterations) args=(-i -5) want="bad iteration count '-5'" ;;
+    negative-warmup) args=(-x -1) want="bad warmup count '-1'" ;;
+    missing-value) args=(--sizes) want="needs a value" ;;
+    bad-format) args=(--format xml) want="bad --format 'xml'" ;;
+    bad-path) args=(--path pickled) want="bad --path 'pickled'" ;;
+    bad-payload) args=(--payload ints) want="bad --payload 'ints'" ;;
+    bad-time) args=(--time 0) want="bad --time '0'" ;;
+    bad-window) args=(-W 5000) want="bad window '5000': at most 4096" ;;
+    flag-with-value) args=(-cq) want="option --validate takes no value" ;;
+    bad-root) args=(bcast --root "$np") want="--root $np is not a rank of this job" ;;
+    unwritable-output) args=(-o /proc/mpimark/r.csv) want="cannot write '/proc/mpimark/r.csv'" ;;
+    output-exists)
+      echo keep > "$dir/r.csv"
+      args=(-o "$dir/r.csv") want="exists; mpimark never overwrites results" ;;
+    bad-output-suffix) args=(-o "$dir/r.txt") want="must end in .csv or .json" ;;
+    too-much-memory)
+      # scatter and gather of 2 GiB - 1 need 2 x NP x 2 GiB per rank, NP
+      # ranks per node: more than this machine has (NP >= 4). Refused
+      # before allocating.
+      args=(scatter gather -m 2047M) want="cannot allocate buffers for messages of 2047 MiB" ;;
+    malloc-fails)
+      # 1 GiB messages under a 3 GiB address-space limit: malloc itself
+      # fails; every rank must agree and exit 2 rather than crash.
+      # AddressSanitizer reserves terabytes of shadow memory and cannot
+      # start under ulimit -v.
+      if ldd "$MPIMARK" | grep -q libasan; then
+        echo "skipped under ASan"
+        exit 77
+      fi
+      ulimit -v 3000000
+      args=(scatter -m 1G) want="cannot allocate buffers for messages of 1 GiB" ;;
+    too-few-ranks) args=(sendrecv) want="sendrecv needs at least 2 ranks, this job has 1" ;;
+    *) return 1 ;;
+  esac
+}
