@@ -114,7 +114,7 @@ mm_launcher() {
             local run=
             if command -v mpirun.openmpi >/dev/null; then
                 run=mpirun.openmpi
-            elif command -v mpirun >/dev/null && mpirun --version 2>&1 | grep -q 'Open MPI'; then
+            elif command -v mpirun >/dev/null && [[ $(mpirun --version 2>&1) == *"Open MPI"* ]]; then
                 run=mpirun
             fi
             [[ -n $run ]] || mm_die "the binary links Open MPI but no Open MPI mpirun is on PATH"
@@ -131,7 +131,7 @@ mm_launcher() {
             local run=
             if command -v mpiexec.mpich >/dev/null; then
                 run=mpiexec.mpich
-            elif command -v mpiexec >/dev/null && mpiexec --version 2>&1 | grep -qi 'hydra'; then
+            elif command -v mpiexec >/dev/null && [[ $(mpiexec --version 2>&1) == *[Hh][Yy][Dd][Rr][Aa]* ]]; then
                 run=mpiexec
             fi
             [[ -n $run ]] || mm_die "the binary links MPICH but no MPICH mpiexec is on PATH"
