@@ -110,20 +110,24 @@ static int settings_meta(const mm_config *cfg, mm_results *r) {
   return rc;
 }
 
+typedef struct results_file {
+  const mm_results *results;
+  mm_format format;
+} results_file;
+
+static int write_results_file(FILE *fp, const void *arg) {
+  const results_file *f = arg;
+  return mm_output_write(fp, f->results, f->format);
+}
+
 static int write_results(const mm_config *cfg, const mm_results *results) {
   mm_output_write(stdout, results, cfg->format);
   fflush(stdout);
   if (!cfg->output) return MM_OK;
-  mm_atomic_file af;
+  const results_file file = {results, mm_output_format_for(cfg->output)};
   char why[512];
-  int err = mm_atomic_open(&af, cfg->output, cfg->force, why, sizeof why);
-  if (err == MM_OK && mm_output_write(af.fp, results, mm_output_format_for(cfg->output))) {
-    mm_atomic_abort(&af);
-    snprintf(why, sizeof why, "cannot write '%s'", cfg->output);
-    err = MM_EIO;
-  } else if (err == MM_OK) {
-    err = mm_atomic_commit(&af, why, sizeof why);
-  }
+  int err =
+      mm_write_file_atomic(cfg->output, cfg->force, write_results_file, &file, why, sizeof why);
   if (err) fprintf(stderr, "mpimark: %s\n", why);
   /* Writing failed after a full run: a runtime failure, not a usage error. */
   return err ? MM_EIO : MM_OK;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "cli.h"
 #include "clock.h"
 #include "errors.h"
 #include "metadata.h"
@@ -33,21 +34,18 @@
 #define MC_MAX_SAMPLES (UINT64_C(1) << 52)
 
 typedef enum { MODE_STRONG, MODE_WEAK } mc_mode;
-typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON } mc_format;
 
 typedef struct mc_config {
   mc_mode mode;
   uint64_t samples; /* strong: total; weak: per rank */
   uint64_t seed;
-  mc_format format;
+  mm_format format;
   const char *output;
   double check_sigmas; /* -c: the largest |error| allowed, in standard errors */
   bool force, check, help, version;
 } mc_config;
 
-/* ---- options: one table, parsed the same way on every rank ---- */
-
-typedef int (*mc_setter)(mc_config *c, const char *arg, char *err, size_t n);
+/* ---- options: one table, parsed the same way on every rank (common/cli.h) ---- */
 
 /* A sample count: digits with an optional decimal suffix K (10^3), M (10^6),
  * G (10^9) or T (10^12), case-insensitive. */
@@ -84,13 +82,15 @@ big:
   return -1;
 }
 
-static int set_samples(mc_config *c, const char *a, char *err, size_t n) {
+static int set_samples(void *cfg, const char *a, char *err, size_t n) {
+  mc_config *c = cfg;
   if (parse_count(a, &c->samples, err, n)) return -1;
   if (c->samples == 0) return snprintf(err, n, "bad --samples '%s': at least 1", a), -1;
   return 0;
 }
 
-static int set_seed(mc_config *c, const char *a, char *err, size_t n) {
+static int set_seed(void *cfg, const char *a, char *err, size_t n) {
+  mc_config *c = cfg;
   char *end;
   errno = 0;
   unsigned long long v = strtoull(a, &end, 0);
@@ -100,23 +100,16 @@ static int set_seed(mc_config *c, const char *a, char *err, size_t n) {
   return 0;
 }
 
-static int set_format(mc_config *c, const char *a, char *err, size_t n) {
-  if (!strcmp(a, "table")) c->format = FMT_TABLE;
-  else if (!strcmp(a, "csv")) c->format = FMT_CSV;
-  else if (!strcmp(a, "json")) c->format = FMT_JSON;
-  else return snprintf(err, n, "bad --format '%s': expected table, csv or json", a), -1;
-  return 0;
+static int set_format(void *cfg, const char *a, char *err, size_t n) {
+  return mm_cli_parse_format(a, &((mc_config *)cfg)->format, err, n);
 }
 
-static int set_output(mc_config *c, const char *a, char *err, size_t n) {
-  size_t len = strlen(a);
-  if (len < 5 || (strcmp(a + len - 4, ".csv") && strcmp(a + len - 5, ".json")))
-    return snprintf(err, n, "bad --output '%s': the name must end in .csv or .json", a), -1;
-  c->output = a;
-  return 0;
+static int set_output(void *cfg, const char *a, char *err, size_t n) {
+  return mm_cli_parse_output(a, &((mc_config *)cfg)->output, err, n);
 }
 
-static int set_check_sigmas(mc_config *c, const char *a, char *err, size_t n) {
+static int set_check_sigmas(void *cfg, const char *a, char *err, size_t n) {
+  mc_config *c = cfg;
   char *end;
   errno = 0;
   double v = strtod(a, &end);
@@ -126,29 +119,14 @@ static int set_check_sigmas(mc_config *c, const char *a, char *err, size_t n) {
   return 0;
 }
 
-#define FLAG_SETTER(fn, field, value)                              \
-  static int fn(mc_config *c, const char *a, char *e, size_t n) { \
-    (void)a, (void)e, (void)n;                                     \
-    c->field = value;                                              \
-    return 0;                                                      \
-  }
-FLAG_SETTER(set_strong, mode, MODE_STRONG)
-FLAG_SETTER(set_weak, mode, MODE_WEAK)
-FLAG_SETTER(set_force, force, true)
-FLAG_SETTER(set_check, check, true)
-FLAG_SETTER(set_help, help, true)
-FLAG_SETTER(set_version, version, true)
+MM_CLI_FLAG(set_strong, mc_config, mode, MODE_STRONG)
+MM_CLI_FLAG(set_weak, mc_config, mode, MODE_WEAK)
+MM_CLI_FLAG(set_force, mc_config, force, true)
+MM_CLI_FLAG(set_check, mc_config, check, true)
+MM_CLI_FLAG(set_help, mc_config, help, true)
+MM_CLI_FLAG(set_version, mc_config, version, true)
 
-typedef struct mc_option {
-  const char *name;
-  char short_name;
-  const char *arg; /* NULL for a flag */
-  const char *def;
-  mc_setter set;
-  const char *help;
-} mc_option;
-
-static const mc_option options[] = {
+static const mm_cli_option options[] = {
     {"strong", 0, NULL, NULL, set_strong,
      "strong scaling: --samples is the total, split over the ranks (default)"},
     {"weak", 0, NULL, NULL, set_weak, "weak scaling: --samples is per rank"},
@@ -165,49 +143,8 @@ static const mc_option options[] = {
     {"help", 'h', NULL, NULL, set_help, "show this help and exit"},
     {"version", 0, NULL, NULL, set_version, "show the version and exit"},
 };
-#define N_OPTIONS (sizeof options / sizeof options[0])
 
-static const mc_option *find_option(const char *arg, const char **value) {
-  *value = NULL;
-  if (arg[0] == '-' && arg[1] == '-') {
-    const char *name = arg + 2, *eq = strchr(name, '=');
-    size_t len = eq ? (size_t)(eq - name) : strlen(name);
-    for (size_t i = 0; i < N_OPTIONS; i++)
-      if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len)) {
-        if (eq) *value = eq + 1;
-        return &options[i];
-      }
-    return NULL;
-  }
-  for (size_t i = 0; i < N_OPTIONS; i++)
-    if (options[i].short_name && options[i].short_name == arg[1]) {
-      if (arg[2] != '\0') *value = arg + 2;
-      return &options[i];
-    }
-  return NULL;
-}
-
-/* Pure: no MPI, no I/O. Returns 0, or -1 with a message in err. */
-static int parse_options(int argc, char **argv, mc_config *c, char *err, size_t n) {
-  memset(c, 0, sizeof *c);
-  for (size_t i = 0; i < N_OPTIONS; i++)
-    if (options[i].def && options[i].set(c, options[i].def, err, n)) return -1;
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *value;
-    if (arg[0] != '-' || arg[1] == '\0')
-      return snprintf(err, n, "unexpected argument '%s' (see --help)", arg), -1;
-    const mc_option *o = find_option(arg, &value);
-    if (!o) return snprintf(err, n, "unknown option '%s' (see --help)", arg), -1;
-    if (!o->arg && value) return snprintf(err, n, "option --%s takes no value", o->name), -1;
-    if (o->arg && !value) {
-      if (i + 1 >= argc)
-        return snprintf(err, n, "option --%s needs a value: %s", o->name, o->arg), -1;
-      value = argv[++i];
-    }
-    if (o->set(c, value ? value : "", err, n)) return -1;
-  }
-  return 0;
-}
+static const mm_cli cli = {options, sizeof options / sizeof options[0], NULL, NULL};
 
 static void usage(FILE *fp) {
   fprintf(fp,
@@ -219,17 +156,7 @@ static void usage(FILE *fp) {
           "and the samples drawn, not on the number of ranks. The hits are summed with\n"
           "MPI_Reduce. A scaling application: see scripts/scaling.\n"
           "\nOptions:\n");
-  for (size_t i = 0; i < N_OPTIONS; i++) {
-    const mc_option *o = &options[i];
-    char left[64];
-    if (o->short_name)
-      snprintf(left, sizeof left, "-%c, --%s %s", o->short_name, o->name, o->arg ? o->arg : "");
-    else
-      snprintf(left, sizeof left, "    --%s %s", o->name, o->arg ? o->arg : "");
-    fprintf(fp, "  %-28s %s", left, o->help);
-    if (o->def) fprintf(fp, " (default %s)", o->def);
-    fputc('\n', fp);
-  }
+  mm_cli_usage(fp, &cli, 28);
   fprintf(fp,
           "\nReports the samples, hits, the estimate, |estimate - pi|, the standard error\n"
           "4*sqrt(p(1-p)/N) with p = pi/4, the wall time (slowest rank, from a barrier to\n"
@@ -302,27 +229,10 @@ static void write_csv(FILE *fp, const mm_results *meta, const mc_config *c, cons
           r->std_error, r->time_s, r->rate, r->rate_per_rank);
 }
 
-static void json_string(FILE *fp, const char *s) {
-  fputc('"', fp);
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\') fprintf(fp, "\\%c", ch);
-    else if (ch < 0x20) fprintf(fp, "\\u%04x", ch);
-    else fputc(ch, fp);
-  }
-  fputc('"', fp);
-}
-
 static void write_json(FILE *fp, const mm_results *meta, const mc_config *c, const mc_result *r) {
-  fprintf(fp, "{\n  \"metadata\": {");
-  for (size_t i = 0; i < meta->n_meta; i++) {
-    fprintf(fp, "%s\n    ", i ? "," : "");
-    json_string(fp, meta->meta[i].key);
-    fprintf(fp, ": ");
-    json_string(fp, meta->meta[i].value);
-  }
+  mm_output_json_meta(fp, meta);
   fprintf(fp,
-          "\n  },\n  \"result\": {\"mode\": \"%s\", \"ranks\": %d, \"samples\": %llu, "
+          ",\n  \"result\": {\"mode\": \"%s\", \"ranks\": %d, \"samples\": %llu, "
           "\"samples_per_rank\": %llu, \"seed\": %llu, \"hits\": %llu, \"estimate\": %.12f, "
           "\"abs_error\": %.6e, \"std_error\": %.6e, \"time_s\": %.6f, \"samples_per_s\": %.6e, "
           "\"samples_per_s_per_rank\": %.6e}\n}\n",
@@ -351,29 +261,26 @@ static void write_table(FILE *fp, const mm_results *meta, const mc_config *c, co
   fprintf(fp, "%-18s %.4g (%.4g per rank)\n", "samples/s", r->rate, r->rate_per_rank);
 }
 
-static void write_result(FILE *fp, mc_format f, const mm_results *meta, const mc_config *c,
-                         const mc_result *r) {
-  if (f == FMT_CSV) write_csv(fp, meta, c, r);
-  else if (f == FMT_JSON) write_json(fp, meta, c, r);
-  else write_table(fp, meta, c, r);
+/* What rank 0 reports, in one place for the writers (stdout and the file). */
+typedef struct mc_report {
+  const mm_results *meta;
+  const mc_config *c;
+  const mc_result *r;
+  mm_format format;
+} mc_report;
+
+static int write_report(FILE *fp, const void *arg) {
+  const mc_report *p = arg;
+  if (p->format == MM_FORMAT_CSV) write_csv(fp, p->meta, p->c, p->r);
+  else if (p->format == MM_FORMAT_JSON) write_json(fp, p->meta, p->c, p->r);
+  else write_table(fp, p->meta, p->c, p->r);
+  return 0;
 }
 
-static int write_file(const mc_config *c, const mm_results *meta, const mc_result *r) {
-  mm_atomic_file af;
+static int write_file(mc_report rep) {
   char why[512];
-  int err = mm_atomic_open(&af, c->output, c->force, why, sizeof why);
-  if (err == MM_OK) {
-    size_t len = strlen(c->output);
-    write_result(af.fp, len >= 5 && !strcmp(c->output + len - 5, ".json") ? FMT_JSON : FMT_CSV,
-                 meta, c, r);
-    if (ferror(af.fp)) {
-      mm_atomic_abort(&af);
-      snprintf(why, sizeof why, "cannot write '%s'", c->output);
-      err = MM_EIO;
-    } else {
-      err = mm_atomic_commit(&af, why, sizeof why);
-    }
-  }
+  rep.format = mm_output_format_for(rep.c->output);
+  int err = mm_write_file_atomic(rep.c->output, rep.c->force, write_report, &rep, why, sizeof why);
   if (err) fprintf(stderr, PROG ": %s\n", why);
   return err ? MM_EIO : MM_OK;
 }
@@ -408,7 +315,8 @@ int main(int argc, char **argv) {
   mc_config cfg;
   char why[512] = "";
   int err = MM_OK;
-  if (parse_options(argc, argv, &cfg, why, sizeof why)) {
+  memset(&cfg, 0, sizeof cfg);
+  if (mm_cli_parse(&cli, argc, argv, &cfg, why, sizeof why)) {
     err = MM_EUSAGE;
   } else if (cfg.mode == MODE_WEAK && cfg.samples > MC_MAX_SAMPLES / (uint64_t)nranks) {
     snprintf(why, sizeof why, "--weak --samples %llu at %d ranks makes more than %llu samples",
@@ -441,9 +349,10 @@ int main(int argc, char **argv) {
   measure(comm, &cfg, rank, nranks, &res);
 
   if (rank == 0) {
-    write_result(stdout, cfg.format, &meta, &cfg, &res);
+    const mc_report rep = {&meta, &cfg, &res, cfg.format};
+    write_report(stdout, &rep);
     fflush(stdout);
-    if (cfg.output) err = write_file(&cfg, &meta, &res);
+    if (cfg.output) err = write_file(rep);
     if (!err && cfg.check && res.abs_error > cfg.check_sigmas * res.std_error) {
       fprintf(stderr,
               PROG ": check failed: |estimate - pi| = %.3e is more than %g standard errors "

@@ -81,3 +81,16 @@ void mm_atomic_abort(mm_atomic_file *af) {
   af->fp = NULL;
   unlink(af->tmp);
 }
+
+int mm_write_file_atomic(const char *path, bool force, int (*writer)(FILE *fp, const void *arg),
+                         const void *arg, char *err, size_t errlen) {
+  mm_atomic_file af;
+  int rc = mm_atomic_open(&af, path, force, err, errlen);
+  if (rc != MM_OK) return rc;
+  if (writer(af.fp, arg) != 0 || ferror(af.fp)) {
+    mm_atomic_abort(&af);
+    snprintf(err, errlen, "cannot write '%s'", path);
+    return MM_EIO;
+  }
+  return mm_atomic_commit(&af, err, errlen);
+}

@@ -30,4 +30,10 @@ int mm_atomic_commit(mm_atomic_file *af, char *err, size_t errlen);
 /* Removes the temporary without touching the destination. */
 void mm_atomic_abort(mm_atomic_file *af);
 
+/* The whole sequence in one call, so that every program writes its results
+ * the same way: open, writer(fp, arg) (0 or -1), commit; on a failed write
+ * the temporary is removed. Returns MM_OK or an error with a message. */
+int mm_write_file_atomic(const char *path, bool force, int (*writer)(FILE *fp, const void *arg),
+                         const void *arg, char *err, size_t errlen);
+
 #endif

@@ -5,17 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (*setter)(mm_config *cfg, const char *arg, char *err, size_t errlen);
-
-typedef struct option_def {
-  const char *name;  /* long name, without "--" */
-  char short_name;   /* 0 if none */
-  const char *arg;   /* argument placeholder, NULL for a flag */
-  const char *def;   /* default, applied through set() before parsing */
-  setter set;
-  const char *help;
-} option_def;
-
 static int parse_long(const char *arg, long min, const char *what, long *out, char *err,
                       size_t errlen) {
   char *end;
@@ -29,7 +18,8 @@ static int parse_long(const char *arg, long min, const char *what, long *out, ch
   return 0;
 }
 
-static int set_path(mm_config *c, const char *a, char *err, size_t n) {
+static int set_path(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
   if (!strcmp(a, "buffer")) c->paths = 1u << MM_PATH_BUFFER;
   else if (!strcmp(a, "object")) c->paths = 1u << MM_PATH_OBJECT;
   else if (!strcmp(a, "both")) c->paths = (1u << MM_PATH_BUFFER) | (1u << MM_PATH_OBJECT);
@@ -37,26 +27,31 @@ static int set_path(mm_config *c, const char *a, char *err, size_t n) {
   return 0;
 }
 
-static int set_payload(mm_config *c, const char *a, char *err, size_t n) {
+static int set_payload(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
   if (!strcmp(a, "bytes")) c->payload = MM_PAYLOAD_BYTES;
   else if (!strcmp(a, "floats")) c->payload = MM_PAYLOAD_FLOATS;
   else return snprintf(err, n, "bad --payload '%s': expected bytes or floats", a), -1;
   return 0;
 }
 
-static int set_sizes(mm_config *c, const char *a, char *err, size_t n) {
+static int set_sizes(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
   return mm_sizes_parse(a, &c->sizes, err, n);
 }
 
-static int set_iterations(mm_config *c, const char *a, char *err, size_t n) {
+static int set_iterations(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
   return parse_long(a, 1, "iteration count", &c->iterations, err, n);
 }
 
-static int set_warmup(mm_config *c, const char *a, char *err, size_t n) {
+static int set_warmup(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
   return parse_long(a, 0, "warmup count", &c->warmup, err, n);
 }
 
-static int set_window(mm_config *c, const char *a, char *err, size_t n) {
+static int set_window(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
   long v;
   if (parse_long(a, 1, "window", &v, err, n)) return -1;
   if (v > 4096) return snprintf(err, n, "bad window '%s': at most 4096", a), -1;
@@ -64,7 +59,8 @@ static int set_window(mm_config *c, const char *a, char *err, size_t n) {
   return 0;
 }
 
-static int set_root(mm_config *c, const char *a, char *err, size_t n) {
+static int set_root(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
   long v;
   if (parse_long(a, 0, "root rank", &v, err, n)) return -1;
   if (v > 1 << 30) return snprintf(err, n, "bad root rank '%s'", a), -1;
@@ -72,7 +68,8 @@ static int set_root(mm_config *c, const char *a, char *err, size_t n) {
   return 0;
 }
 
-static int set_time(mm_config *c, const char *a, char *err, size_t n) {
+static int set_time(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
   char *end;
   errno = 0;
   double v = strtod(a, &end);
@@ -82,49 +79,21 @@ static int set_time(mm_config *c, const char *a, char *err, size_t n) {
   return 0;
 }
 
-static int set_format(mm_config *c, const char *a, char *err, size_t n) {
-  if (!strcmp(a, "table")) c->format = MM_FORMAT_TABLE;
-  else if (!strcmp(a, "csv")) c->format = MM_FORMAT_CSV;
-  else if (!strcmp(a, "json")) c->format = MM_FORMAT_JSON;
-  else return snprintf(err, n, "bad --format '%s': expected table, csv or json", a), -1;
-  return 0;
+static int set_format(void *cfg, const char *a, char *err, size_t n) {
+  return mm_cli_parse_format(a, &((mm_config *)cfg)->format, err, n);
 }
 
-static int set_output(mm_config *c, const char *a, char *err, size_t n) {
-  size_t len = strlen(a);
-  if (len < 5 || (strcmp(a + len - 4, ".csv") && strcmp(a + len - 5, ".json")))
-    return snprintf(err, n, "bad --output '%s': the name must end in .csv or .json", a), -1;
-  c->output = a;
-  return 0;
+static int set_output(void *cfg, const char *a, char *err, size_t n) {
+  return mm_cli_parse_output(a, &((mm_config *)cfg)->output, err, n);
 }
 
-static int set_validate(mm_config *c, const char *a, char *e, size_t n) {
-  (void)a, (void)e, (void)n;
-  c->validate = true;
-  return 0;
-}
-static int set_force(mm_config *c, const char *a, char *e, size_t n) {
-  (void)a, (void)e, (void)n;
-  c->force = true;
-  return 0;
-}
-static int set_quiet(mm_config *c, const char *a, char *e, size_t n) {
-  (void)a, (void)e, (void)n;
-  c->quiet = true;
-  return 0;
-}
-static int set_help(mm_config *c, const char *a, char *e, size_t n) {
-  (void)a, (void)e, (void)n;
-  c->help = true;
-  return 0;
-}
-static int set_version(mm_config *c, const char *a, char *e, size_t n) {
-  (void)a, (void)e, (void)n;
-  c->version = true;
-  return 0;
-}
+MM_CLI_FLAG(set_validate, mm_config, validate, true)
+MM_CLI_FLAG(set_force, mm_config, force, true)
+MM_CLI_FLAG(set_quiet, mm_config, quiet, true)
+MM_CLI_FLAG(set_help, mm_config, help, true)
+MM_CLI_FLAG(set_version, mm_config, version, true)
 
-static const option_def options[] = {
+static const mm_cli_option options[] = {
     {"path", 0, "buffer|object|both", "both", set_path,
      "which paths to measure: raw buffers (MPI_Send), pickled objects (mpi4py's comm.send)"},
     {"payload", 0, "bytes|floats", "bytes", set_payload,
@@ -151,32 +120,10 @@ static const option_def options[] = {
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
-static const option_def *find_option(const char *arg, const char **value) {
-  *value = NULL;
-  if (arg[0] == '-' && arg[1] == '-') {
-    const char *name = arg + 2, *eq = strchr(name, '=');
-    size_t len = eq ? (size_t)(eq - name) : strlen(name);
-    for (size_t i = 0; i < N_OPTIONS; i++) {
-      if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len)) {
-        if (eq) *value = eq + 1;
-        return &options[i];
-      }
-    }
-    return NULL;
-  }
-  if (arg[0] == '-' && arg[1] != '\0') {
-    for (size_t i = 0; i < N_OPTIONS; i++) {
-      if (options[i].short_name && options[i].short_name == arg[1]) {
-        if (arg[2] != '\0') *value = arg + 2; /* -m1K as well as -m 1K */
-        return &options[i];
-      }
-    }
-  }
-  return NULL;
-}
-
-static int select_op(mm_config *cfg, const char *name, const mm_op_names *ops, char *err,
-                     size_t errlen) {
+/* A positional argument names an operation to run. */
+static int select_op(void *vcfg, const void *ctx, const char *name, char *err, size_t errlen) {
+  mm_config *cfg = vcfg;
+  const mm_op_names *ops = ctx;
   for (size_t i = 0; i < ops->n; i++) {
     if (!strcmp(ops->names[i], name)) {
       cfg->ops |= 1u << i;
@@ -192,34 +139,9 @@ static int select_op(mm_config *cfg, const char *name, const mm_op_names *ops, c
 
 int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *cfg, char *err,
                      size_t errlen) {
+  const mm_cli cli = {options, N_OPTIONS, select_op, ops};
   memset(cfg, 0, sizeof *cfg);
-  for (size_t i = 0; i < N_OPTIONS; i++)
-    if (options[i].def && options[i].set(cfg, options[i].def, err, errlen)) return -1;
-
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i], *value;
-    if (arg[0] != '-' || arg[1] == '\0') {
-      if (select_op(cfg, arg, ops, err, errlen)) return -1;
-      continue;
-    }
-    const option_def *opt = find_option(arg, &value);
-    if (!opt) {
-      snprintf(err, errlen, "unknown option '%s' (see --help)", arg);
-      return -1;
-    }
-    if (!opt->arg && value) {
-      snprintf(err, errlen, "option --%s takes no value", opt->name);
-      return -1;
-    }
-    if (opt->arg && !value) {
-      if (i + 1 >= argc) {
-        snprintf(err, errlen, "option --%s needs a value: %s", opt->name, opt->arg);
-        return -1;
-      }
-      value = argv[++i];
-    }
-    if (opt->set(cfg, value ? value : "", err, errlen)) return -1;
-  }
+  if (mm_cli_parse(&cli, argc, argv, cfg, err, errlen)) return -1;
   if (cfg->ops == 0) cfg->ops = ops->n >= 32 ? UINT32_MAX : (1u << ops->n) - 1;
   return 0;
 }
@@ -236,17 +158,7 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops) {
   for (size_t i = 0; i < ops->n; i++)
     fprintf(fp, "  %-12s %s\n", ops->names[i], ops->summaries[i]);
   fprintf(fp, "\nOptions:\n");
-  for (size_t i = 0; i < N_OPTIONS; i++) {
-    const option_def *o = &options[i];
-    char left[64];
-    if (o->short_name)
-      snprintf(left, sizeof left, "-%c, --%s %s", o->short_name, o->name, o->arg ? o->arg : "");
-    else
-      snprintf(left, sizeof left, "    --%s %s", o->name, o->arg ? o->arg : "");
-    fprintf(fp, "  %-30s %s", left, o->help);
-    if (o->def) fprintf(fp, " (default %s)", o->def);
-    fputc('\n', fp);
-  }
+  mm_cli_usage(fp, &(const mm_cli){options, N_OPTIONS, NULL, NULL}, 30);
   fprintf(fp,
           "\nSizes take K, M, G suffixes (powers of 1024). Latency is in microseconds\n"
           "(half a round trip for sendrecv/isendirecv), bandwidth in MB/s (10^6 bytes/s).\n"

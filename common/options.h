@@ -7,13 +7,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "sizes.h"
 
 #define MM_MAX_OPS 32
 
 typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_COUNT = 2 } mm_path;
 typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1 } mm_payload;
-typedef enum { MM_FORMAT_TABLE = 0, MM_FORMAT_CSV = 1, MM_FORMAT_JSON = 2 } mm_format;
 
 typedef struct mm_config {
   uint32_t ops;            /* bit i: operation i of the registry is selected */

@@ -38,7 +38,7 @@ static void write_csv(FILE *fp, const mm_results *r) {
 
 /* ---- JSON: {"metadata": {...}, "results": [{...}, ...]} ---- */
 
-static void json_string(FILE *fp, const char *s) {
+void mm_output_json_string(FILE *fp, const char *s) {
   fputc('"', fp);
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
@@ -49,15 +49,20 @@ static void json_string(FILE *fp, const char *s) {
   fputc('"', fp);
 }
 
-static void write_json(FILE *fp, const mm_results *r) {
+void mm_output_json_meta(FILE *fp, const mm_results *r) {
   fprintf(fp, "{\n  \"metadata\": {");
   for (size_t i = 0; i < r->n_meta; i++) {
     fprintf(fp, "%s\n    ", i ? "," : "");
-    json_string(fp, r->meta[i].key);
+    mm_output_json_string(fp, r->meta[i].key);
     fprintf(fp, ": ");
-    json_string(fp, r->meta[i].value);
+    mm_output_json_string(fp, r->meta[i].value);
   }
-  fprintf(fp, "\n  },\n  \"results\": [");
+  fprintf(fp, "\n  }");
+}
+
+static void write_json(FILE *fp, const mm_results *r) {
+  mm_output_json_meta(fp, r);
+  fprintf(fp, ",\n  \"results\": [");
   for (size_t i = 0; i < r->n_rows; i++) {
     const mm_row *w = &r->rows[i];
     const mm_stats *s = &w->st;

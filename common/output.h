@@ -14,6 +14,13 @@ extern const char *const mm_csv_columns[];
  * (montecarlo_pi, the scripts) that keep the same self-describing header. */
 void mm_output_csv_meta(FILE *fp, const mm_results *r);
 
+/* The opening of a JSON results file, '{' and the "metadata" object, for
+ * programs with their own results member (montecarlo_pi). */
+void mm_output_json_meta(FILE *fp, const mm_results *r);
+
+/* s as a JSON string: quoted, with '"', '\\' and control characters escaped. */
+void mm_output_json_string(FILE *fp, const char *s);
+
 /* Writes r to fp in the given format. Returns 0, or -1 on a write error. */
 int mm_output_write(FILE *fp, const mm_results *r, mm_format format);
 

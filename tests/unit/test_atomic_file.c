@@ -23,6 +23,12 @@ static void slurp(const char *path, char *buf, size_t len) {
   if (fp) fclose(fp);
 }
 
+static int write_text(FILE *fp, const void *arg) { return fputs(arg, fp) < 0 ? -1 : 0; }
+static int write_fails(FILE *fp, const void *arg) {
+  fputs(arg, fp);
+  return -1;
+}
+
 int main(void) {
   char dir[] = "/tmp/mpimark-atomic-XXXXXX", path[256], err[512], text[64];
   CHECK(mkdtemp(dir) != NULL);
@@ -65,6 +71,17 @@ int main(void) {
   CHECK_STR(text, "third\n");
   struct stat st;
   CHECK(stat(path, &st) == 0 && (st.st_mode & 0044) != 0); /* readable by others, not 0600 */
+
+  /* The one-call form: a failed writer leaves the destination as it was. */
+  CHECK(mm_write_file_atomic(path, true, write_fails, "half", err, sizeof err) == MM_EIO);
+  CHECK(strstr(err, "cannot write") != NULL);
+  CHECK(mm_write_file_atomic(path, false, write_text, "fourth\n", err, sizeof err) == MM_EEXIST);
+  slurp(path, text, sizeof text);
+  CHECK_STR(text, "third\n");
+  CHECK(count_entries(dir) == 1);
+  CHECK(mm_write_file_atomic(path, true, write_text, "fifth\n", err, sizeof err) == MM_OK);
+  slurp(path, text, sizeof text);
+  CHECK_STR(text, "fifth\n");
 
   CHECK(mm_atomic_check("/nonexistent-dir/r.csv", false, err, sizeof err) == MM_EOUTPUT);
   CHECK(strstr(err, "/nonexistent-dir") != NULL);

@@ -8,6 +8,8 @@ static const mm_op_names ops = {3, names, names};
 static int parse(mm_config *cfg, char *err, int argc, char **argv) {
   return mm_options_parse(argc, argv, &ops, cfg, err, 256);
 }
+MM_CLI_FLAG(set_force, mm_config, force, true)
+
 #define PARSE(cfg, err, ...) \
   parse(cfg, err, (int)(sizeof((char *[]){"mpimark", __VA_ARGS__}) / sizeof(char *)), \
         (char *[]){"mpimark", __VA_ARGS__})
@@ -53,5 +55,14 @@ int main(void) {
   CHECK(PARSE(&c, err, "-m", "4:1") == -1 && strstr(err, "MIN is larger"));
   CHECK(PARSE(&c, err, "--validate=yes") == -1 && strstr(err, "takes no value"));
   CHECK(PARSE(&c, err, "--root", "-1") == -1 && strstr(err, "root"));
+
+  /* The engine alone, as montecarlo_pi uses it: without a positional
+   * callback, an argument that is not an option is refused. */
+  const mm_cli_option force[] = {{"force", 'f', NULL, NULL, set_force, "force"}};
+  const mm_cli cli = {force, 1, NULL, NULL};
+  memset(&c, 0, sizeof c);
+  CHECK(mm_cli_parse(&cli, 2, (char *[]){"p", "-f"}, &c, err, sizeof err) == 0 && c.force);
+  CHECK(mm_cli_parse(&cli, 2, (char *[]){"p", "-"}, &c, err, sizeof err) == -1);
+  CHECK(strstr(err, "unexpected argument '-'") != NULL);
   return unit_report("test_options");
 }

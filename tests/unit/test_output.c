@@ -64,6 +64,14 @@ int main(void) {
   CHECK(strstr(table, "2.50x") != NULL); /* 5.0 / 2.0 */
   CHECK(strstr(table, "2.000 [1.750, 2.250]") != NULL);
 
+  char *js = NULL;
+  size_t js_len = 0;
+  FILE *fp = open_memstream(&js, &js_len);
+  mm_output_json_string(fp, "a\"b\\c\td");
+  fclose(fp);
+  CHECK_STR(js, "\"a\\\"b\\\\c\\u0009d\"");
+  free(js);
+
   CHECK(mm_output_format_for("a/b.json") == MM_FORMAT_JSON);
   CHECK(mm_output_format_for("a/b.csv") == MM_FORMAT_CSV);
   free(csv);
