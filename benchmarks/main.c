@@ -100,7 +100,8 @@ static int settings_meta(const mm_config *cfg, mm_results *r) {
   rc |= mm_results_set_meta(r, "time_budget_s", buf);
   snprintf(buf, sizeof buf, "%ld", cfg->iterations);
   rc |= mm_results_set_meta(r, "iterations", buf);
-  snprintf(buf, sizeof buf, "%ld", cfg->warmup);
+  if (cfg->warmup < 0) snprintf(buf, sizeof buf, "auto");
+  else snprintf(buf, sizeof buf, "%ld", cfg->warmup);
   rc |= mm_results_set_meta(r, "warmup", buf);
   snprintf(buf, sizeof buf, "%d", cfg->window);
   rc |= mm_results_set_meta(r, "window", buf);

@@ -15,6 +15,22 @@ static void run_n(mm_ctx *ctx, mm_kernel_fn run, long n) {
   }
 }
 
+/* Warms up with plan->warmup iterations, or automatically: the slowest
+ * rank's first iteration decides how many more fit in a quarter of the
+ * budget, so every rank runs the same count and none waits. */
+static void warm_up(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan) {
+  long n = plan->warmup;
+  if (n == MM_WARMUP_AUTO) {
+    double t0 = mm_clock_now(), t, slowest;
+    run_n(ctx, run, 1);
+    t = mm_clock_now() - t0;
+    MM_MPI(MPI_Allreduce(&t, &slowest, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
+    double room = slowest > 0 ? plan->budget / 4.0 / slowest : (double)MM_AUTO_WARMUP;
+    n = room >= MM_AUTO_WARMUP - 1 ? MM_AUTO_WARMUP - 1 : (long)room;
+  }
+  run_n(ctx, run, n);
+}
+
 /* One timed batch of n iterations, started together: the barrier lines the
  * ranks up (to within its exit skew) so that a collective's time does not
  * include waiting for a late rank of the previous batch. */
@@ -64,7 +80,7 @@ int mm_harness_measure(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, mm_sa
   double *local = malloc(MM_MAX_SAMPLES * sizeof *local);
   if (!local) mm_mpi_die(ctx->comm, MM_ENOMEM, "no memory for samples");
 
-  run_n(ctx, run, plan->warmup);
+  warm_up(ctx, run, plan);
 
   size_t n = 0;
   if (plan->iterations > 0) {

@@ -29,7 +29,7 @@ typedef int (*mm_kernel_fn)(mm_ctx *ctx);
 
 typedef struct mm_plan {
   long iterations;     /* fixed timed iterations; 0: sample within the budget */
-  long warmup;         /* untimed iterations first */
+  long warmup;         /* untimed iterations first; MM_WARMUP_AUTO: see below */
   double budget;       /* seconds of sampling per measurement */
   bool max_over_ranks; /* collectives: a sample is the slowest rank's time;
                           point-to-point: rank 0's (the initiator's) time */
@@ -42,6 +42,12 @@ typedef struct mm_samples {
   size_t n;
   long long iterations;  /* timed iterations in all batches */
 } mm_samples;
+
+/* Automatic warmup: up to MM_AUTO_WARMUP iterations, as many as fit in a
+ * quarter of the time budget (at least one), so that slow kernels (large
+ * pickled windows) do not spend seconds warming up. */
+#define MM_WARMUP_AUTO (-1L)
+#define MM_AUTO_WARMUP 10
 
 /* Stop rules, documented in the README. */
 #define MM_MIN_SAMPLES 5

@@ -47,6 +47,10 @@ static int set_iterations(void *cfg, const char *a, char *err, size_t n) {
 
 static int set_warmup(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
+  if (!strcmp(a, "auto")) {
+    c->warmup = -1; /* MM_WARMUP_AUTO: the harness decides */
+    return 0;
+  }
   return parse_long(a, 0, "warmup count", &c->warmup, err, n);
 }
 
@@ -102,7 +106,9 @@ static const mm_cli_option options[] = {
      "message sizes in bytes: MIN:MAX in powers of two, or a list like 8,1K,64K"},
     {"iterations", 'i', "N", NULL, set_iterations,
      "timed iterations per size (overrides the time budget)"},
-    {"warmup", 'x', "N", "10", set_warmup, "untimed warmup iterations per size"},
+    {"warmup", 'x', "N|auto", "auto", set_warmup,
+     "untimed warmup iterations per size; auto: up to 10, as many as fit in a quarter of the "
+     "time budget"},
     {"time", 0, "SECONDS", "0.1", set_time,
      "time budget per operation, metric and size; sampling stops earlier once the "
      "95% CI of the median is within 1%"},

@@ -21,7 +21,7 @@ typedef struct mm_config {
   mm_payload payload;
   mm_sizes sizes;
   long iterations;         /* timed iterations per size; 0: use the time budget */
-  long warmup;             /* untimed iterations before timing */
+  long warmup;             /* untimed iterations before timing; -1: automatic */
   double time_budget;      /* seconds per (operation, metric, size) */
   int window;              /* messages in flight for bandwidth */
   int root;                /* root rank of rooted collectives */

@@ -233,7 +233,7 @@ def _set_iterations(cfg, a):
 
 
 def _set_warmup(cfg, a):
-    cfg.warmup = _parse_long(a, 0, "warmup count")
+    cfg.warmup = WARMUP_AUTO if a == "auto" else _parse_long(a, 0, "warmup count")
 
 
 def _set_window(cfg, a):
@@ -278,7 +278,9 @@ OPTIONS = [
      "message sizes in bytes: MIN:MAX in powers of two, or a list like 8,1K,64K"),
     ("iterations", "i", "N", None, _set_iterations,
      "timed iterations per size (overrides the time budget)"),
-    ("warmup", "x", "N", "10", _set_warmup, "untimed warmup iterations per size"),
+    ("warmup", "x", "N|auto", "auto", _set_warmup,
+     "untimed warmup iterations per size; auto: up to 10, as many as fit in a quarter "
+     "of the time budget"),
     ("time", None, "SECONDS", "0.1", _set_time,
      "time budget per operation, metric and size; sampling stops earlier once the "
      "95% CI of the median is within 1%"),
@@ -925,6 +927,9 @@ OPS = [
 # ---- The harness: common/harness.c ----
 
 MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 5, 1000, 20, 0.01
+# Automatic warmup (harness.h): up to AUTO_WARMUP iterations within a
+# quarter of the budget.
+WARMUP_AUTO, AUTO_WARMUP = -1, 10
 perf_counter = time.perf_counter
 _repeat = itertools.repeat
 
@@ -976,12 +981,26 @@ def _keep_sampling(t, elapsed, budget):
     return True
 
 
+def warm_up(comm, run, plan):
+    """plan.warmup iterations, or automatically: the slowest rank's first
+    iteration decides how many more fit in a quarter of the budget, so every
+    rank runs the same count (harness.c's warm_up)."""
+    n = plan.warmup
+    if n == WARMUP_AUTO:
+        t0 = perf_counter()
+        run()
+        slowest = comm.allreduce(perf_counter() - t0, op=MPI.MAX)
+        room = plan.budget / 4.0 / slowest if slowest > 0 else float(AUTO_WARMUP)
+        n = AUTO_WARMUP - 1 if room >= AUTO_WARMUP - 1 else int(room)
+    for _ in _repeat(None, n):
+        run()
+
+
 def measure(comm, rank, run, plan):
     """Samples (seconds per iteration, one per batch; at rank 0, else None)
     and the timed iteration count. Collectives: a sample is the slowest
     rank's, reduced after the loop; point-to-point: rank 0's."""
-    for _ in _repeat(None, plan.warmup):
-        run()
+    warm_up(comm, run, plan)
     local, iterations = [], 0
     if plan.iterations > 0:
         batches = min(plan.iterations, FIXED_BATCHES)
@@ -1258,7 +1277,7 @@ def collect_metadata(comm, rank, nranks, cfg, r):
     # The settings behind the numbers (main.c's settings_meta).
     r.set_meta("time_budget_s", "%g" % cfg.time_budget)
     r.set_meta("iterations", cfg.iterations)
-    r.set_meta("warmup", cfg.warmup)
+    r.set_meta("warmup", "auto" if cfg.warmup == WARMUP_AUTO else cfg.warmup)
     r.set_meta("window", cfg.window)
     r.set_meta("root", cfg.root)
     r.set_meta("validate", "yes" if cfg.validate else "no")
