@@ -63,7 +63,11 @@ int main(int argc, char **argv) {
   }
   int size = atoi(argv[2]), w = argc > 4 ? atoi(argv[4]) : 1;
   long iters = atol(argv[3]);
-  char *sbuf = calloc((size_t)size + 1, 1), *rbuf = calloc((size_t)size + 1, 1);
+  char *sbuf = malloc((size_t)size + 1), *rbuf = malloc((size_t)size + 1);
+  /* Touch both buffers as mpimark does: an untouched calloc'ed buffer maps
+   * the shared zero page, and sending from it never reads real memory. */
+  memset(sbuf, 1, (size_t)size + 1);
+  memset(rbuf, 0, (size_t)size + 1);
   MPI_Request *reqs = calloc((size_t)w, sizeof *reqs);
   int ping = !strcmp(argv[1], "pingpong");
   double v[5];
