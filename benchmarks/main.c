@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "metadata.h"
 #include "mpi_util.h"
+#include "objpath.h"
 #include "op.h"
 #include "output.h"
 #include "sizes.h"
@@ -160,6 +161,7 @@ int main(int argc, char **argv) {
   if ((err = check_output(&r, &cfg))) return finish(&r, err);
 
   mm_suite suite = {.comm = r.comm, .rank = r.rank, .nranks = r.nranks, .cfg = &cfg};
+  if (cfg.paths & (1u << MM_PATH_OBJECT)) mm_obj_heap_like_python();
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 
   mm_results results = {0};

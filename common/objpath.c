@@ -1,11 +1,17 @@
 #include "objpath.h"
 
 #include <limits.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
 #include "mpi_util.h"
+
+void mm_obj_heap_like_python(void) {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20); /* the largest pickle of a default run fits */
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
 
 /* Pickles obj into a new buffer; counts must fit MPI's int. */
 static int dump(const mm_pyobj *obj, unsigned char **buf, int *count) {
