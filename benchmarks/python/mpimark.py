@@ -1395,14 +1395,14 @@ class Suite:
                                              node_need / 1073741824.0, avail / 1073741824.0))
         return _agree(self.comm, err), why
 
-    def progress(self, op, path, done, total, elapsed):
+    def progress(self, op, done, total, elapsed):
         if self.rank != 0 or self.cfg.quiet:
             return
         tty = sys.stderr.isatty()
         if done < total and not tty:
             return
-        sys.stderr.write("%smpimark: %-10s %-6s %d/%d sizes, %.1f s%s" % (
-            "\r" if tty else "", op.name, path, done, total, elapsed,
+        sys.stderr.write("%smpimark: %-10s %d/%d sizes, %.1f s%s" % (
+            "\r" if tty else "", op.name, done, total, elapsed,
             "\n" if done == total else ""))
         sys.stderr.flush()
 
@@ -1414,28 +1414,32 @@ class Suite:
         return requested
 
     def run(self, results):
+        """Sizes outer, paths inner, as suite.c: the two paths of one size
+        run back to back, so their ratio compares one machine state."""
         cfg = self.cfg
         for op in self.selected():
-            for path in cfg.paths:
-                start = perf_counter()
-                previous, skipped = None, 0
-                for z, req in enumerate(cfg.sizes):
+            start = perf_counter()
+            previous, skipped = {}, 0
+            for z, req in enumerate(cfg.sizes):
+                skip = False
+                for path in cfg.paths:
                     b = self.effective_bytes(op, path, req)
-                    if (b == 0 and req != 0) or b == previous:
-                        skipped += 1
-                    else:
-                        previous = b
-                        c = Ctx(comm=self.comm, rank=self.rank, nranks=self.nranks,
-                                root=cfg.root, bytes=b, wire_bytes=b, window=cfg.window,
-                                payload=cfg.payload, sbuf=self.sbuf, rbuf=self.rbuf,
-                                ack=self.ack)
-                        verdict = self.run_size(op, path, c, results)
-                        if verdict != OK:
-                            return verdict
-                    self.progress(op, path, z + 1, len(cfg.sizes), perf_counter() - start)
-                if skipped and self.rank == 0 and not cfg.quiet:
-                    sys.stderr.write("mpimark: %s: %d size(s) skipped: float64 elements round "
-                                     "sizes down to multiples of 8 bytes\n" % (op.name, skipped))
+                    if (b == 0 and req != 0) or b == previous.get(path):
+                        skip = True
+                        continue
+                    previous[path] = b
+                    c = Ctx(comm=self.comm, rank=self.rank, nranks=self.nranks,
+                            root=cfg.root, bytes=b, wire_bytes=b, window=cfg.window,
+                            payload=cfg.payload, sbuf=self.sbuf, rbuf=self.rbuf,
+                            ack=self.ack)
+                    verdict = self.run_size(op, path, c, results)
+                    if verdict != OK:
+                        return verdict
+                skipped += skip
+                self.progress(op, z + 1, len(cfg.sizes), perf_counter() - start)
+            if skipped and self.rank == 0 and not cfg.quiet:
+                sys.stderr.write("mpimark: %s: %d size(s) skipped: float64 elements round "
+                                 "sizes down to multiples of 8 bytes\n" % (op.name, skipped))
         return OK
 
     def setup(self, op, path, c):
