@@ -51,3 +51,23 @@ bad_input_case() {
     *) return 1 ;;
   esac
 }
+
+# expect_refused CASE RC ERR OUT: what every bad input must give: no hang
+# (124 is timeout's), exit 2, exactly one "mpimark:" line on stderr (ERR)
+# containing $want, nothing on stdout (OUT), an existing output file left
+# as it was.
+expect_refused() {
+  local case=$1 rc=$2 err=$3 out=$4 n
+  [ "$rc" -ne 124 ] || fail "$case: timed out (a rank hung)"
+  [ "$rc" -eq 2 ] || { cat "$err" >&2; fail "$case: exit $rc, want 2"; }
+  n=$(grep -c "^mpimark: " "$err" || true)
+  [ "$n" -eq 1 ] || { cat "$err" >&2; fail "$case: $n mpimark lines on stderr, want 1"; }
+  grep -qF -- "$want" "$err" || { cat "$err" >&2; fail "$case: stderr lacks '$want'"; }
+  if [ "$case" = output-exists ] && [ "$(cat "$(dirname "$out")/r.csv")" != keep ]; then
+    fail "existing file changed"
+  fi
+  if [ -s "$out" ]; then
+    cat "$out" >&2
+    fail "$case: printed results"
+  fi
+}

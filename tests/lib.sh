@@ -41,3 +41,14 @@ metrics_of() {
 }
 
 workdir() { mktemp -d "${TMPDIR:-/tmp}/mpimark-test-XXXXXX"; }
+
+# expect_sane_rows FILE ITERATIONS: every data row of an mpimark CSV has
+# the given timed iterations, statistics in order (min <= median <= max,
+# ci_low <= median <= ci_high) and a positive latency.
+expect_sane_rows() {
+  csv_rows "$1" | awk -F, -v it="$2" '
+    $9 != it { print "iterations " $9 " != " it ": " $0; bad = 1 }
+    !($10 <= $11 && $11 <= $13 && $15 <= $11 && $11 <= $16) { print "stats out of order: " $0; bad = 1 }
+    $6 == "latency" && !($11 > 0) { print "latency not positive: " $0; bad = 1 }
+    END { exit bad }'
+}

@@ -37,13 +37,7 @@ run() {
 }
 
 run "$dir/out" "$dir/err" "${env[@]}" "$PYTHON" "$MPIMARK_PY"
-[ $rc -ne 124 ] || fail "$case: timed out (a rank hung)"
-[ $rc -eq 2 ] || { cat "$dir/err" >&2; fail "$case: exit $rc, want 2"; }
-n=$(grep -c "^mpimark: " "$dir/err" || true)
-[ "$n" -eq 1 ] || { cat "$dir/err" >&2; fail "$case: $n mpimark lines on stderr, want 1"; }
-grep -qF -- "$want" "$dir/err" || { cat "$dir/err" >&2; fail "$case: stderr lacks '$want'"; }
-[ "$case" = output-exists ] && [ "$(cat "$dir/r.csv")" != keep ] && fail "existing file changed"
-[ -s "$dir/out" ] && { cat "$dir/out" >&2; fail "$case: printed results"; }
+expect_refused "$case" "$rc" "$dir/err" "$dir/out"
 line=$(grep '^mpimark: ' "$dir/err")
 
 if [ $compare_c -eq 1 ]; then
