@@ -142,17 +142,11 @@ expect_meta_nonempty() {
 
 HEADER='op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high'
 
-# expect_rows OP...: for each op, buffer-path latency rows for 8 and 1024
-# bytes with a positive median; object-path rows too unless the job said the
-# object path is not built yet.
+# expect_rows OP...: for each op and both paths, latency rows for 8 and
+# 1024 bytes with a positive median.
 expect_rows() {
     grep -qxF "$HEADER" "$CSV" || fail "$CSV has no header row '$HEADER'"
-    local paths=(buffer) op path size n
-    if grep -q 'object path is not built yet' "$OUTPUT"; then
-        note "object path not built yet: checking buffer rows only"
-    else
-        paths+=(object)
-    fi
+    local paths=(buffer object) op path size n
     for op in "$@"; do
         for path in "${paths[@]}"; do
             for size in 8 1024; do
