@@ -36,6 +36,17 @@ def _launcher_rank():
     return 0
 
 
+def _exit_before_mpi(code):
+    """Exits without MPI. Rank 0 has printed why; the other ranks wait a
+    moment first, because the launcher kills the whole job when the first
+    rank exits, and rank 0 must have written its line by then."""
+    if _launcher_rank() != 0:
+        sys.stderr.flush()
+        import time
+        time.sleep(2.0)
+    sys.exit(code)
+
+
 def _require(modules):
     """Imports the modules this runner cannot work without. If any is
     missing, one line from rank 0 names the Debian packages, and every rank
@@ -58,7 +69,7 @@ def _require(modules):
         sys.stderr.write("mpimark: the mpi4py runner needs %s, which %s cannot import (%s): %s\n" % (
             " and ".join("'%s' (Debian package %s)" % (m, p) for m, p, _ in missing), python,
             "; ".join(str(e) for _, _, e in missing), hint))
-    sys.exit(2)
+    _exit_before_mpi(2)
 
 
 np, mpi4py = _require([("numpy", "python3-numpy"), ("mpi4py", "python3-mpi4py")])
@@ -71,7 +82,7 @@ if _level not in ("single", "funneled", "serialized", "multiple"):
     if _launcher_rank() == 0:
         sys.stderr.write("mpimark: bad MPIMARK_MPI4PY_THREAD_LEVEL '%s': expected single, "
                          "funneled, serialized or multiple\n" % _level)
-    sys.exit(2)
+    _exit_before_mpi(2)
 mpi4py.rc.thread_level = _level
 (MPI,) = _require([("mpi4py.MPI", "python3-mpi4py")])
 
