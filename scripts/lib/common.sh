@@ -40,7 +40,7 @@ ensure_packages() {
   say "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq > /dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+  apt-get install -y -qq "${missing[@]}" > /dev/null
 }
 
 # build DIR [CMAKE ARGS...]: configures and builds into $MPIMARK_ROOT/DIR
