@@ -101,7 +101,7 @@ static int settings_meta(const mm_config *cfg, mm_results *r) {
   rc |= mm_results_set_meta(r, "time_budget_s", buf);
   snprintf(buf, sizeof buf, "%ld", cfg->iterations);
   rc |= mm_results_set_meta(r, "iterations", buf);
-  if (cfg->warmup < 0) snprintf(buf, sizeof buf, "auto");
+  if (cfg->warmup == MM_WARMUP_AUTO) snprintf(buf, sizeof buf, "auto");
   else snprintf(buf, sizeof buf, "%ld", cfg->warmup);
   rc |= mm_results_set_meta(r, "warmup", buf);
   snprintf(buf, sizeof buf, "%d", cfg->window);

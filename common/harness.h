@@ -46,8 +46,7 @@ typedef struct mm_samples {
 /* Automatic warmup: up to MM_AUTO_WARMUP iterations, as many as fit in a
  * quarter of the time budget (at least one), so that slow kernels (large
  * pickled windows) do not spend seconds warming up. */
-#define MM_WARMUP_AUTO (-1L)
-#define MM_AUTO_WARMUP 10
+#define MM_AUTO_WARMUP 10 /* plan->warmup == MM_WARMUP_AUTO (options.h) */
 
 /* Stop rules, documented in the README. */
 #define MM_MIN_SAMPLES 5

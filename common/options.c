@@ -48,7 +48,7 @@ static int set_iterations(void *cfg, const char *a, char *err, size_t n) {
 static int set_warmup(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
   if (!strcmp(a, "auto")) {
-    c->warmup = -1; /* MM_WARMUP_AUTO: the harness decides */
+    c->warmup = MM_WARMUP_AUTO; /* the harness decides */
     return 0;
   }
   return parse_long(a, 0, "warmup count", &c->warmup, err, n);

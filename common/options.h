@@ -12,6 +12,9 @@
 
 #define MM_MAX_OPS 32
 
+/* -x auto: the harness picks the warmup count (harness.h, MM_AUTO_WARMUP). */
+#define MM_WARMUP_AUTO (-1L)
+
 typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_COUNT = 2 } mm_path;
 typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1 } mm_payload;
 
@@ -21,7 +24,7 @@ typedef struct mm_config {
   mm_payload payload;
   mm_sizes sizes;
   long iterations;         /* timed iterations per size; 0: use the time budget */
-  long warmup;             /* untimed iterations before timing; -1: automatic */
+  long warmup;             /* untimed iterations before timing, or MM_WARMUP_AUTO */
   double time_budget;      /* seconds per (operation, metric, size) */
   int window;              /* messages in flight for bandwidth */
   int root;                /* root rank of rooted collectives */

@@ -22,7 +22,7 @@ int main(void) {
   CHECK(c.ops == 7u); /* all three */
   CHECK(c.paths == 3u);
   CHECK(c.sizes.n == 23);
-  CHECK(c.iterations == 0 && c.warmup == -1 && c.window == 64 && c.root == 0);
+  CHECK(c.iterations == 0 && c.warmup == MM_WARMUP_AUTO && c.window == 64 && c.root == 0);
   CHECK_NEAR(c.time_budget, 0.1, 1e-12);
   CHECK(c.format == MM_FORMAT_TABLE && !c.validate && !c.output && !c.force);
 
@@ -37,7 +37,7 @@ int main(void) {
   CHECK(c.ops == 5u && c.root == 1 && c.payload == MM_PAYLOAD_FLOATS);
   CHECK(PARSE(&c, err, "-h") == 0 && c.help);
   CHECK(PARSE(&c, err, "-x", "7") == 0 && c.warmup == 7);
-  CHECK(PARSE(&c, err, "-x", "auto") == 0 && c.warmup == -1);
+  CHECK(PARSE(&c, err, "-x", "auto") == 0 && c.warmup == MM_WARMUP_AUTO);
 
   CHECK(PARSE(&c, err, "allgather") == -1 && strstr(err, "unknown operation 'allgather'"));
   CHECK(strstr(err, "sendrecv bcast reduce") != NULL);
