@@ -9,12 +9,14 @@
 
 #include "atomic_file.h"
 #include "buffers.h"
+#include "clock.h"
 #include "errors.h"
 #include "metadata.h"
 #include "mpi_util.h"
 #include "objpath.h"
 #include "op.h"
 #include "output.h"
+#include "rounds.h"
 #include "sizes.h"
 #include "suite.h"
 
@@ -94,7 +96,7 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
 }
 
 /* The settings behind the numbers, so that a CSV explains itself. */
-static int settings_meta(const mm_config *cfg, mm_results *r) {
+static int settings_meta(const mm_config *cfg, uint64_t seed, mm_results *r) {
   char buf[64];
   int rc = 0;
   snprintf(buf, sizeof buf, "%g", cfg->time_budget);
@@ -109,6 +111,17 @@ static int settings_meta(const mm_config *cfg, mm_results *r) {
   snprintf(buf, sizeof buf, "%d", cfg->root);
   rc |= mm_results_set_meta(r, "root", buf);
   rc |= mm_results_set_meta(r, "validate", cfg->validate ? "yes" : "no");
+  snprintf(buf, sizeof buf, "%d", cfg->rounds);
+  rc |= mm_results_set_meta(r, "rounds", buf);
+  snprintf(buf, sizeof buf, "%llu", (unsigned long long)seed);
+  rc |= mm_results_set_meta(r, "seed", buf);
+  rc |= mm_results_set_meta(r, "ci", cfg->rounds >= 2 ? mm_ci_method_rounds : mm_ci_method_samples);
+  rc |= mm_results_set_meta(r, "sync", mm_sync_name(cfg->sync));
+  snprintf(buf, sizeof buf, "%.1f", mm_clock_read_cost() * 1e9);
+  rc |= mm_results_set_meta(r, "clock_read_ns", buf);
+  rc |= mm_results_set_meta(r, "per_call_clock_read",
+                            "subtracted from each per-call sample (window, barrier); samples "
+                            "never go below clock_resolution_ns");
   return rc;
 }
 
@@ -161,12 +174,16 @@ int main(int argc, char **argv) {
   if ((err = check_output(&r, &cfg))) return finish(&r, err);
 
   mm_suite suite = {.comm = r.comm, .rank = r.rank, .nranks = r.nranks, .cfg = &cfg};
+  /* One seed for every rank: the rounds' orders must agree. */
+  unsigned long long seed = cfg.seed ? cfg.seed : mm_round_seed_from_clock();
+  MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));
+  suite.seed = seed;
   if (cfg.paths & (1u << MM_PATH_OBJECT)) mm_obj_heap_like_python();
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 
   mm_results results = {0};
   if (mm_metadata_collect(r.comm, argc, argv, &results) ||
-      (r.rank == 0 && settings_meta(&cfg, &results)))
+      (r.rank == 0 && settings_meta(&cfg, suite.seed, &results)))
     mm_mpi_die(r.comm, MM_ENOMEM, "no memory for metadata");
   err = mm_suite_run(&suite, &results);
   if (err == MM_OK && r.rank == 0) err = write_results(&cfg, &results);

@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "mpi_util.h"
 #include "objects.h"
+#include "rounds.h"
 #include "sizes.h"
 #include "stats.h"
 
@@ -71,24 +72,163 @@ static const char *payload_name(const mm_op *op, mm_path path, mm_payload payloa
   return op->float64 ? "MPI_DOUBLE" : "MPI_BYTE";
 }
 
-/* Rank 0: one row per metric of the kernel's shape, from the same samples. */
-static void add_rows(mm_results *results, const mm_op *op, mm_path path, const mm_ctx *c,
-                     mm_shape shape, const mm_samples *s) {
-  double *values = malloc(s->n * sizeof *values);
-  if (!values) mm_mpi_die(c->comm, MM_ENOMEM, "no memory for results");
-  for (size_t m = 0; m < 3 && shape_metrics[shape][m].name; m++) {
+/* ---- Cells: one (operation, path, size, kernel), sampled in every round ---- */
+
+typedef struct cell {
+  const mm_op *op;
+  size_t op_index, size_index; /* for the output order */
+  mm_path path;
+  size_t bytes, wire_bytes;
+  size_t kernel;           /* index into op->path[path].kernels */
+  mm_cell_cache cache;     /* calibration kept between rounds */
+  double *t;               /* rank 0: every sample (s per iteration), rounds in order */
+  size_t n, cap;
+  size_t round_end[MM_MAX_ROUNDS]; /* round r's samples end here */
+  long long iterations, late;
+  double window, max_offset, offset_uncertainty;
+} cell;
+
+/* Cells measured back to back in a round: both paths of one (op, size,
+ * kernel), so that their ratio is paired. The rounds shuffle units. */
+typedef struct unit {
+  size_t first, count;
+} unit;
+
+typedef struct sweep {
+  cell *cells;
+  size_t n_cells;
+  unit *units;
+  size_t n_units;
+} sweep;
+
+static const mm_kernel *kernel_of(const cell *c) {
+  return &c->op->path[c->path].kernels[c->kernel];
+}
+
+/* The sizes an operation measures: float64 operations and the floats
+ * payload (N/8 floats) round down to whole elements and skip what that
+ * makes empty or repeated. */
+static size_t effective_bytes(const mm_op *op, mm_path path, mm_payload payload,
+                              size_t requested) {
+  bool elements = op->float64 || (path == MM_PATH_OBJECT && payload == MM_PAYLOAD_FLOATS);
+  return elements ? requested / sizeof(double) * sizeof(double) : requested;
+}
+
+/* Lists the cells, a unit per (operation, size, kernel) with its paths
+ * inside, and notes the sizes skipped by rounding. */
+static int build_sweep(const mm_suite *s, sweep *w) {
+  const mm_config *cfg = s->cfg;
+  size_t max = mm_n_ops * cfg->sizes.n * MM_PATH_COUNT * MM_MAX_KERNELS + 1;
+  w->cells = calloc(max, sizeof *w->cells);
+  w->units = calloc(max, sizeof *w->units);
+  if (!w->cells || !w->units) return MM_ENOMEM;
+  for (size_t i = 0; i < mm_n_ops; i++) {
+    if (!selected(cfg, i)) continue;
+    const mm_op *op = mm_ops[i];
+    size_t previous[MM_PATH_COUNT] = {SIZE_MAX, SIZE_MAX}, skipped = 0;
+    for (size_t z = 0; z < cfg->sizes.n; z++) {
+      size_t bytes[MM_PATH_COUNT];
+      bool measured[MM_PATH_COUNT] = {false}, skip = false;
+      for (int p = 0; p < MM_PATH_COUNT; p++) {
+        mm_path path = (mm_path)p;
+        if (!(cfg->paths & (1u << path)) || !mm_op_has_path(op, path)) continue;
+        bytes[p] = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
+        if ((bytes[p] == 0 && cfg->sizes.v[z] != 0) || bytes[p] == previous[p]) {
+          skip = true;
+          continue;
+        }
+        previous[p] = bytes[p];
+        measured[p] = true;
+      }
+      skipped += skip;
+      for (size_t k = 0; k < MM_MAX_KERNELS; k++) {
+        unit u = {w->n_cells, 0};
+        for (int p = 0; p < MM_PATH_COUNT; p++) {
+          if (!measured[p] || !op->path[p].kernels[k].run) continue;
+          w->cells[w->n_cells++] = (cell){.op = op, .op_index = i, .size_index = z,
+                                          .path = (mm_path)p, .bytes = bytes[p],
+                                          .wire_bytes = bytes[p], .kernel = k};
+          u.count++;
+        }
+        if (u.count) w->units[w->n_units++] = u;
+      }
+    }
+    if (skipped && s->rank == 0 && !cfg->quiet)
+      fprintf(stderr,
+              "mpimark: %s: %zu size(s) skipped: float64 elements round sizes down to "
+              "multiples of 8 bytes\n",
+              op->name, skipped);
+  }
+  return MM_OK;
+}
+
+static void free_sweep(sweep *w) {
+  for (size_t i = 0; i < w->n_cells; i++) free(w->cells[i].t);
+  free(w->cells);
+  free(w->units);
+}
+
+/* Rank 0 keeps a visit's samples in its cell. */
+static int keep_samples(cell *c, int round, const mm_samples *s) {
+  if (c->n + s->n > c->cap) {
+    size_t cap = c->cap ? c->cap : 64;
+    while (cap < c->n + s->n) cap *= 2;
+    double *t = realloc(c->t, cap * sizeof *t);
+    if (!t) return MM_ENOMEM;
+    c->t = t;
+    c->cap = cap;
+  }
+  for (size_t i = 0; i < s->n; i++) c->t[c->n++] = s->t[i];
+  c->round_end[round] = c->n;
+  c->iterations += s->iterations;
+  c->late += s->late;
+  if (s->window > c->window) c->window = s->window;
+  if (s->max_offset > c->max_offset) c->max_offset = s->max_offset;
+  if (s->offset_uncertainty > c->offset_uncertainty) c->offset_uncertainty = s->offset_uncertainty;
+  return MM_OK;
+}
+
+/* Rank 0: one row per metric of the cell's kernel shape: the pooled samples'
+ * statistics, with the median and CI from the round medians. */
+static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int rounds) {
+  const mm_op *op = cl->op;
+  mm_shape shape = kernel_of(cl)->shape;
+  mm_ctx c = {.nranks = s->nranks, .bytes = cl->bytes, .window = s->cfg->window};
+  double *values = malloc((cl->n ? cl->n : 1) * sizeof *values);
+  if (!values) return MM_ENOMEM;
+  int err = MM_OK;
+  for (size_t m = 0; m < 3 && shape_metrics[shape][m].name && !err; m++) {
     const metric_def *def = &shape_metrics[shape][m];
-    mm_row row = {.bytes = c->bytes, .wire_bytes = c->wire_bytes, .iterations = s->iterations};
+    mm_row row = {.bytes = cl->bytes, .wire_bytes = cl->wire_bytes,
+                  .iterations = cl->iterations, .late = cl->late, .rounds = rounds};
     snprintf(row.op, sizeof row.op, "%s", op->name);
-    snprintf(row.path, sizeof row.path, "%s", mm_path_name(path));
-    snprintf(row.payload, sizeof row.payload, "%s", payload_name(op, path, c->payload));
+    snprintf(row.path, sizeof row.path, "%s", mm_path_name(cl->path));
+    snprintf(row.payload, sizeof row.payload, "%s", payload_name(op, cl->path, s->cfg->payload));
     snprintf(row.metric, sizeof row.metric, "%s", def->name);
     snprintf(row.unit, sizeof row.unit, "%s", def->unit);
-    for (size_t i = 0; i < s->n; i++) values[i] = def->value(op, c, s->t[i]);
-    if (mm_stats_compute(values, s->n, &row.st) || mm_results_add_row(results, &row))
-      mm_mpi_die(c->comm, MM_ENOMEM, "no memory for results");
+    for (size_t i = 0; i < cl->n; i++) values[i] = def->value(op, &c, cl->t[i]);
+    double lo[MM_MAX_ROUNDS], hi[MM_MAX_ROUNDS];
+    size_t from = 0;
+    for (int r = 0; r < rounds && !err; r++) {
+      mm_stats st;
+      if (mm_stats_compute(values + from, cl->round_end[r] - from, &st)) err = MM_ENOMEM;
+      row.round_median[r] = st.median, lo[r] = st.ci_low, hi[r] = st.ci_high;
+      from = cl->round_end[r];
+    }
+    mm_round_stats rs;
+    if (err || mm_stats_compute(values, cl->n, &row.st) ||
+        mm_stats_rounds(row.round_median, lo, hi, (size_t)rounds, &rs)) {
+      err = MM_ENOMEM;
+      break;
+    }
+    row.round_min = rs.round_min;
+    row.round_max = rs.round_max;
+    row.unstable = rs.unstable;
+    if (rounds >= 2) row.st.median = rs.median, row.st.ci_low = rs.ci_low, row.st.ci_high = rs.ci_high;
+    if (mm_results_add_row(results, &row)) err = MM_ENOMEM;
   }
   free(values);
+  return err;
 }
 
 /* One untimed run with known data, then every rank checks what it got.
@@ -115,96 +255,117 @@ static int validate(const mm_op *op, mm_path path, mm_ctx *c, const mm_kernel *k
 }
 
 /* Progress on stderr for long sweeps: a live line on a terminal, else one
- * line per operation and path. */
-static void progress(const mm_suite *s, const mm_op *op, size_t done, size_t total,
-                     double elapsed) {
+ * line per round. */
+static void progress(const mm_suite *s, int round, size_t done, size_t total, double elapsed) {
   if (s->rank != 0 || s->cfg->quiet) return;
   bool tty = isatty(STDERR_FILENO);
   if (done < total && !tty) return;
-  fprintf(stderr, "%smpimark: %-10s %zu/%zu sizes, %.1f s%s", tty ? "\r" : "", op->name, done,
-          total, elapsed, done == total ? "\n" : "");
+  fprintf(stderr, "%smpimark: round %d/%d: %zu/%zu cells, %.1f s%s", tty ? "\r" : "", round + 1,
+          s->cfg->rounds, done, total, elapsed, done == total ? "\n" : "");
   fflush(stderr);
 }
 
-/* The sizes an operation measures: float64 operations and the floats
- * payload (N/8 floats) round down to whole elements and skip what that
- * makes empty or repeated. */
-static size_t effective_bytes(const mm_op *op, mm_path path, mm_payload payload,
-                              size_t requested) {
-  bool elements = op->float64 || (path == MM_PATH_OBJECT && payload == MM_PAYLOAD_FLOATS);
-  return elements ? requested / sizeof(double) * sizeof(double) : requested;
-}
-
-static int run_size(const mm_suite *s, const mm_op *op, mm_path path, mm_ctx *c,
-                    mm_results *results) {
+/* One visit of a cell: set up, measure its kernel, keep the samples,
+ * validate (first round only, outside timing), tear down. */
+static int visit(const mm_suite *s, cell *cl, int round) {
   const mm_config *cfg = s->cfg;
-  if (op->path[path].setup) {
-    int err = mm_mpi_agree(s->comm, op->path[path].setup(c));
+  const mm_op *op = cl->op;
+  mm_ctx c = {.comm = s->comm, .rank = s->rank, .nranks = s->nranks, .root = cfg->root,
+              .bytes = cl->bytes, .wire_bytes = cl->bytes, .window = cfg->window,
+              .payload = cfg->payload, .sbuf = s->sbuf, .rbuf = s->rbuf, .reqs = s->reqs};
+  if (op->path[cl->path].setup) {
+    int err = mm_mpi_agree(s->comm, op->path[cl->path].setup(&c));
     if (err) mm_mpi_die(s->comm, err, "%s: setup failed: %s", op->name, mm_strerror(err));
   }
+  cl->wire_bytes = c.wire_bytes;
   mm_plan plan = {.iterations = cfg->iterations,
                   .warmup = cfg->warmup,
-                  .budget = cfg->time_budget,
-                  .max_over_ranks = op->kind == MM_COLLECTIVE};
-  size_t rbuf_bytes = op->root_recvs_all ? c->bytes * (size_t)c->nranks : c->bytes;
+                  .budget = cfg->time_budget / cfg->rounds,
+                  .collective = op->kind == MM_COLLECTIVE,
+                  .sync = cfg->sync,
+                  .cache = &cl->cache};
+  mm_samples samples;
+  mm_harness_measure(&c, kernel_of(cl)->run, &plan, &samples);
+  int err = s->rank == 0 ? keep_samples(cl, round, &samples) : MM_OK;
+  mm_samples_free(&samples);
+  if (mm_mpi_agree(s->comm, err)) mm_mpi_die(s->comm, MM_ENOMEM, "no memory for samples");
   int verdict = MM_OK;
-  for (size_t k = 0; k < MM_MAX_KERNELS && verdict == MM_OK; k++) {
-    const mm_kernel *kernel = &op->path[path].kernels[k];
-    if (!kernel->run) break;
-    mm_samples samples;
-    mm_harness_measure(c, kernel->run, &plan, &samples);
-    if (s->rank == 0) add_rows(results, op, path, c, kernel->shape, &samples);
-    mm_samples_free(&samples);
-    if (cfg->validate) verdict = validate(op, path, c, kernel, rbuf_bytes);
+  if (cfg->validate && round == 0) {
+    size_t rbuf_bytes = op->root_recvs_all ? c.bytes * (size_t)c.nranks : c.bytes;
+    verdict = validate(op, cl->path, &c, kernel_of(cl), rbuf_bytes);
   }
-  if (op->path[path].teardown) op->path[path].teardown(c);
+  if (op->path[cl->path].teardown) op->path[cl->path].teardown(&c);
   return verdict;
 }
 
-/* Sizes outer, paths inner: the buffer and object measurements of one size
- * run back to back, so the object/buffer ratio compares the machine in one
- * state (this kind of machine drifts between performance states within
- * seconds). */
+/* Output order: operations, sizes, paths, kernels (metrics). */
+static const cell *sort_cells;
+static int cmp_cells(const void *a, const void *b) {
+  const cell *x = &sort_cells[*(const size_t *)a], *y = &sort_cells[*(const size_t *)b];
+  if (x->op_index != y->op_index) return x->op_index < y->op_index ? -1 : 1;
+  if (x->size_index != y->size_index) return x->size_index < y->size_index ? -1 : 1;
+  if (x->path != y->path) return x->path < y->path ? -1 : 1;
+  return (x->kernel > y->kernel) - (x->kernel < y->kernel);
+}
+
+/* Rank 0: the rows, and the run-level facts of the sync in the metadata. */
+static int finish(const mm_suite *s, const sweep *w, mm_results *results) {
+  size_t *idx = malloc((w->n_cells + 1) * sizeof *idx);
+  if (!idx) return MM_ENOMEM;
+  for (size_t i = 0; i < w->n_cells; i++) idx[i] = i;
+  sort_cells = w->cells;
+  qsort(idx, w->n_cells, sizeof *idx, cmp_cells);
+  int err = MM_OK;
+  double window = 0, offset = 0, uncertainty = 0;
+  long long late = 0;
+  for (size_t i = 0; i < w->n_cells && !err; i++) {
+    const cell *c = &w->cells[idx[i]];
+    err = add_rows(results, s, c, s->cfg->rounds);
+    late += c->late;
+    window = c->window > window ? c->window : window;
+    offset = c->max_offset > offset ? c->max_offset : offset;
+    uncertainty = c->offset_uncertainty > uncertainty ? c->offset_uncertainty : uncertainty;
+  }
+  free(idx);
+  char buf[64];
+  if (!err && s->cfg->sync == MM_SYNC_WINDOW) {
+    snprintf(buf, sizeof buf, "%.3f", window * 1e6);
+    err |= mm_results_set_meta(results, "sync_window_us_max", buf);
+    snprintf(buf, sizeof buf, "%.3f", offset * 1e6);
+    err |= mm_results_set_meta(results, "clock_offset_max_us", buf);
+    snprintf(buf, sizeof buf, "%.3f", uncertainty * 1e6);
+    err |= mm_results_set_meta(results, "clock_offset_uncertainty_us", buf);
+    snprintf(buf, sizeof buf, "%lld", late);
+    err |= mm_results_set_meta(results, "late_calls", buf);
+  }
+  return err ? MM_ENOMEM : MM_OK;
+}
+
+/* R rounds over all cells, each in its own seeded order; within a unit the
+ * paths alternate which goes first, so that neither always follows the
+ * other. */
 int mm_suite_run(const mm_suite *s, mm_results *results) {
   const mm_config *cfg = s->cfg;
-  for (size_t i = 0; i < mm_n_ops; i++) {
-    if (!selected(cfg, i)) continue;
-    const mm_op *op = mm_ops[i];
-    double start = mm_clock_now();
-    size_t previous[MM_PATH_COUNT] = {SIZE_MAX, SIZE_MAX}, skipped = 0;
-    for (size_t z = 0; z < cfg->sizes.n; z++) {
-      bool skip = false;
-      for (int p = 0; p < MM_PATH_COUNT; p++) {
-        mm_path path = (mm_path)p;
-        if (!(cfg->paths & (1u << path)) || !mm_op_has_path(op, path)) continue;
-        size_t bytes = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
-        if ((bytes == 0 && cfg->sizes.v[z] != 0) || bytes == previous[p]) {
-          skip = true;
-          continue;
-        }
-        previous[p] = bytes;
-        mm_ctx c = {.comm = s->comm,
-                    .rank = s->rank,
-                    .nranks = s->nranks,
-                    .root = cfg->root,
-                    .bytes = bytes,
-                    .wire_bytes = bytes,
-                    .window = cfg->window,
-                    .payload = cfg->payload,
-                    .sbuf = s->sbuf,
-                    .rbuf = s->rbuf,
-                    .reqs = s->reqs};
-        int verdict = run_size(s, op, path, &c, results);
-        if (verdict != MM_OK) return verdict;
+  sweep w = {0};
+  int err = mm_mpi_agree(s->comm, build_sweep(s, &w));
+  size_t *order = malloc((w.n_units + 1) * sizeof *order);
+  if (mm_mpi_agree(s->comm, err || !order ? MM_ENOMEM : MM_OK))
+    mm_mpi_die(s->comm, MM_ENOMEM, "no memory for the sweep");
+  double start = mm_clock_now();
+  for (int r = 0; r < cfg->rounds && err == MM_OK; r++) {
+    mm_round_order(s->seed, r, w.n_units, order);
+    for (size_t u = 0; u < w.n_units && err == MM_OK; u++) {
+      const unit *un = &w.units[order[u]];
+      for (size_t j = 0; j < un->count && err == MM_OK; j++) {
+        size_t at = r % 2 ? un->first + un->count - 1 - j : un->first + j;
+        err = visit(s, &w.cells[at], r);
       }
-      skipped += skip;
-      progress(s, op, z + 1, cfg->sizes.n, mm_clock_now() - start);
+      progress(s, r, u + 1, w.n_units, mm_clock_now() - start);
     }
-    if (skipped && s->rank == 0 && !cfg->quiet)
-      fprintf(stderr,
-              "mpimark: %s: %zu size(s) skipped: float64 elements round sizes down to "
-              "multiples of 8 bytes\n",
-              op->name, skipped);
   }
-  return MM_OK;
+  if (err == MM_OK && s->rank == 0 && finish(s, &w, results))
+    mm_mpi_die(s->comm, MM_ENOMEM, "no memory for results");
+  free(order);
+  free_sweep(&w);
+  return err;
 }

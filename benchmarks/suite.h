@@ -4,6 +4,7 @@
 #define MM_SUITE_H
 
 #include <mpi.h>
+#include <stdint.h>
 
 #include "op.h"
 #include "options.h"
@@ -15,6 +16,7 @@ typedef struct mm_suite {
   const mm_config *cfg;
   unsigned char *sbuf, *rbuf; /* sized by mm_suite_buffer_bytes() */
   MPI_Request *reqs;          /* 2 * window */
+  uint64_t seed;              /* of the rounds' orders: the same on every rank */
 } mm_suite;
 
 /* Bytes each of sbuf and rbuf needs for the selected operations. */

@@ -1,12 +1,16 @@
 #include "harness.h"
 
 #include <math.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "clock.h"
+#include "clocksync.h"
 #include "errors.h"
 #include "mpi_util.h"
 #include "stats.h"
+#include "window.h"
 
 static void run_n(mm_ctx *ctx, mm_kernel_fn run, long n) {
   for (long i = 0; i < n; i++) {
@@ -15,6 +19,8 @@ static void run_n(mm_ctx *ctx, mm_kernel_fn run, long n) {
   }
 }
 
+static void run_once(mm_ctx *ctx, mm_kernel_fn run) { run_n(ctx, run, 1); }
+
 /* Warms up with plan->warmup iterations, or automatically: the slowest
  * rank's first iteration decides how many more fit in a quarter of the
  * budget, so every rank runs the same count and none waits. */
@@ -22,7 +28,7 @@ static void warm_up(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan) {
   long n = plan->warmup;
   if (n == MM_WARMUP_AUTO) {
     double t0 = mm_clock_now(), t, slowest;
-    run_n(ctx, run, 1);
+    run_once(ctx, run);
     t = mm_clock_now() - t0;
     MM_MPI(MPI_Allreduce(&t, &slowest, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
     double room = slowest > 0 ? plan->budget / 4.0 / slowest : (double)MM_AUTO_WARMUP;
@@ -31,21 +37,34 @@ static void warm_up(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan) {
   run_n(ctx, run, n);
 }
 
-/* One timed batch of n iterations, started together: the barrier lines the
- * ranks up (to within its exit skew) so that a collective's time does not
- * include waiting for a late rank of the previous batch. */
-static double time_batch(mm_ctx *ctx, mm_kernel_fn run, long n) {
-  MM_MPI(MPI_Barrier(ctx->comm));
-  double t0 = mm_clock_now();
-  run_n(ctx, run, n);
-  return mm_clock_now() - t0;
-}
-
 /* Batches long enough that two clock reads (tens of ns) stay far below 1%
  * of what is timed, short enough to give many samples within the budget. */
 static double batch_target(double budget) {
   double t = budget / 50.0;
   return t < 20e-6 ? 20e-6 : t > 10e-3 ? 10e-3 : t;
+}
+
+/* Rank 0 decides, from its own samples, whether to take more. */
+static int keep_sampling(const double *t, size_t n, double elapsed, double budget) {
+  if (n < MM_MIN_SAMPLES) return 1;
+  if (n >= MM_MAX_SAMPLES || elapsed >= budget) return 0;
+  mm_stats st;
+  if (n >= 10 && mm_stats_compute(t, n, &st) == 0 && mm_stats_rel_ci(&st) <= MM_CI_TARGET)
+    return 0;
+  return 1;
+}
+
+/* ---- Batches: point-to-point kernels, and collectives under --sync batch ---- */
+
+/* One timed batch of n iterations, started together: the barrier lines the
+ * ranks up (to within its exit skew) so that a collective's time does not
+ * include waiting for a late rank of the previous batch. Back-to-back
+ * collective calls pipeline, so a batch gives a rate, not a latency. */
+static double time_batch(mm_ctx *ctx, mm_kernel_fn run, long n) {
+  MM_MPI(MPI_Barrier(ctx->comm));
+  double t0 = mm_clock_now();
+  run_n(ctx, run, n);
+  return mm_clock_now() - t0;
 }
 
 /* Finds a batch size whose slowest rank takes about the target time; the
@@ -63,25 +82,8 @@ static long calibrate(mm_ctx *ctx, mm_kernel_fn run, double target) {
   }
 }
 
-/* Rank 0 decides, from its own samples, whether to take another batch. */
-static int keep_sampling(const double *t, size_t n, double elapsed, double budget) {
-  if (n < MM_MIN_SAMPLES) return 1;
-  if (n >= MM_MAX_SAMPLES || elapsed >= budget) return 0;
-  mm_stats st;
-  if (n >= 10 && mm_stats_compute(t, n, &st) == 0 && mm_stats_rel_ci(&st) <= MM_CI_TARGET)
-    return 0;
-  return 1;
-}
-
-int mm_harness_measure(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, mm_samples *out) {
-  out->n = 0;
-  out->iterations = 0;
-  out->t = NULL;
-  double *local = malloc(MM_MAX_SAMPLES * sizeof *local);
-  if (!local) mm_mpi_die(ctx->comm, MM_ENOMEM, "no memory for samples");
-
-  warm_up(ctx, run, plan);
-
+static size_t measure_batches(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan,
+                              double *local, mm_samples *out) {
   size_t n = 0;
   if (plan->iterations > 0) {
     /* Fixed count: split into equal-as-possible batches. */
@@ -92,7 +94,8 @@ int mm_harness_measure(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, mm_sa
       out->iterations += k;
     }
   } else {
-    long k = calibrate(ctx, run, batch_target(plan->budget));
+    if (plan->cache->batch == 0) plan->cache->batch = calibrate(ctx, run, batch_target(plan->budget));
+    long k = plan->cache->batch;
     double start = mm_clock_now();
     int more = 1;
     while (more) {
@@ -102,17 +105,152 @@ int mm_harness_measure(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, mm_sa
       MM_MPI(MPI_Bcast(&more, 1, MPI_INT, 0, ctx->comm));
     }
   }
-
   /* Reduce after the loop, never inside it. */
-  if (plan->max_over_ranks) {
-    double *slowest = ctx->rank == 0 ? malloc(n * sizeof *slowest) : NULL;
-    if (ctx->rank == 0 && !slowest) mm_mpi_die(ctx->comm, MM_ENOMEM, "no memory for samples");
-    MM_MPI(MPI_Reduce(local, slowest, (int)n, MPI_DOUBLE, MPI_MAX, 0, ctx->comm));
-    free(local);
-    local = slowest;
+  if (plan->collective) {
+    MM_MPI(MPI_Reduce(ctx->rank == 0 ? MPI_IN_PLACE : local, local, (int)n, MPI_DOUBLE, MPI_MAX,
+                      0, ctx->comm));
   }
+  return n;
+}
+
+/* ---- Per-call timing: collectives under --sync barrier and window ---- */
+
+typedef struct calls {
+  mm_ctx *ctx;
+  mm_kernel_fn run;
+  double read_cost, resolution;
+  double *buf, *red; /* 2 * capacity each: per call exit (or time) and late flag */
+  mm_clocksync sync;
+  bool yield;        /* more ranks than cores on this node: let others run while waiting */
+} calls;
+
+/* Barrier mode: each call after an MPI_Barrier, timed alone on every rank;
+ * a sample is the slowest rank's time (the barrier's exit skew stays in). */
+static size_t barrier_calls(calls *c, size_t n, double *out) {
+  for (size_t k = 0; k < n; k++) {
+    MM_MPI(MPI_Barrier(c->ctx->comm));
+    double t0 = mm_clock_now();
+    run_once(c->ctx, c->run);
+    c->buf[k] = mm_call_time(mm_clock_now() - t0, c->read_cost, c->resolution);
+  }
+  MM_MPI(MPI_Reduce(c->buf, out, (int)n, MPI_DOUBLE, MPI_MAX, 0, c->ctx->comm));
+  return n;
+}
+
+/* Window mode: call k starts when the global clock reaches t0 + k * w on
+ * every rank; a sample is the latest exit minus that start. A rank that
+ * arrives after the start marks the call late; it is dropped. */
+static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *late) {
+  mm_ctx *ctx = c->ctx;
+  /* Rank 0 schedules the first start far enough ahead for the broadcast. */
+  double t0 = mm_clocksync_now(&c->sync, ctx->rank) + 50e-6 + 4.0 * c->sync.max_uncertainty + w;
+  MM_MPI(MPI_Bcast(&t0, 1, MPI_DOUBLE, 0, ctx->comm));
+  for (size_t k = 0; k < n; k++) {
+    double start = mm_window_start(t0, w, k), now = mm_clocksync_now(&c->sync, ctx->rank);
+    c->buf[n + k] = now > start;
+    while (now < start) {
+      if (c->yield) sched_yield();
+      now = mm_clocksync_now(&c->sync, ctx->rank);
+    }
+    run_once(ctx, c->run);
+    c->buf[k] = mm_clocksync_now(&c->sync, ctx->rank);
+  }
+  MM_MPI(MPI_Reduce(c->buf, c->red, 2 * (int)n, MPI_DOUBLE, MPI_MAX, 0, ctx->comm));
+  if (ctx->rank != 0) return 0;
+  return mm_window_samples(t0, w, n, c->red, c->red + n, c->read_cost, c->resolution, out, late);
+}
+
+/* Whether this node runs more ranks than it has cores (checked once). */
+static bool oversubscribed(MPI_Comm comm) {
+  static int answer = -1;
+  if (answer < 0) {
+    MPI_Comm node;
+    int local;
+    MM_MPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+    MM_MPI(MPI_Comm_size(node, &local));
+    MPI_Comm_free(&node);
+    answer = local > sysconf(_SC_NPROCESSORS_ONLN);
+  }
+  return answer;
+}
+
+/* The window (or, in barrier mode, the expected call time) from a few
+ * calls timed alone: twice the slowest, plus the clock sync's error on
+ * both sides. */
+static double calibrate_window(calls *c) {
+  enum { PROBES = 5 };
+  double t[PROBES], w = 0;
+  barrier_calls(c, PROBES, t);
+  if (c->ctx->rank == 0) {
+    for (int i = 0; i < PROBES; i++) w = t[i] > w ? t[i] : w;
+    w = 2.0 * w + 4.0 * c->sync.max_uncertainty + 1e-6;
+  }
+  MM_MPI(MPI_Bcast(&w, 1, MPI_DOUBLE, 0, c->ctx->comm));
+  return w;
+}
+
+static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, double *local,
+                            size_t cap, mm_samples *out) {
+  calls c = {.ctx = ctx, .run = run, .read_cost = mm_clock_read_cost(),
+             .resolution = mm_clock_resolution_ns() * 1e-9};
+  c.buf = malloc(4 * cap * sizeof *c.buf);
+  if (!c.buf) mm_mpi_die(ctx->comm, MM_ENOMEM, "no memory for samples");
+  c.red = c.buf + 2 * cap;
+  bool window = plan->sync == MM_SYNC_WINDOW;
+  if (window) {
+    mm_clocksync_estimate(ctx->comm, &c.sync);
+    c.yield = oversubscribed(ctx->comm);
+    out->max_offset = c.sync.max_abs_offset;
+    out->offset_uncertainty = c.sync.max_uncertainty;
+  }
+  double w = calibrate_window(&c);
+  if (plan->cache->window > w) w = plan->cache->window; /* grown in earlier rounds */
+  size_t per_chunk = (size_t)ceil(batch_target(plan->budget) / w);
+
+  /* Rank 0 decides; every rank follows its state: more, window, samples. */
+  size_t n = 0;
+  long long attempted = 0;
+  double start = mm_clock_now(), state[3] = {1, w, 0};
+  while (state[0] != 0) {
+    size_t room = cap - (size_t)state[2], m = per_chunk < 1 ? 1 : per_chunk;
+    if (plan->iterations > 0 && (long long)m > plan->iterations - attempted)
+      m = attempted < plan->iterations ? (size_t)(plan->iterations - attempted) : 1;
+    if (m > room) m = room;
+    size_t got, late = 0;
+    got = window ? window_calls(&c, m, w, local + n, &late) : barrier_calls(&c, m, local + n);
+    attempted += (long long)m;
+    if (ctx->rank == 0) {
+      n += got;
+      out->late += (long long)late;
+      out->iterations += (long long)got;
+      if (plan->iterations > 0) /* every attempt made, and at least one valid call */
+        state[0] = (attempted < plan->iterations || n == 0) && n < cap;
+      else
+        state[0] = keep_sampling(local, n, mm_clock_now() - start, plan->budget) && n < cap;
+      state[1] = window ? mm_window_next(w, late, m) : w;
+      state[2] = (double)n;
+    }
+    MM_MPI(MPI_Bcast(state, 3, MPI_DOUBLE, 0, ctx->comm));
+    w = state[1];
+  }
+  plan->cache->window = w;
+  out->window = window ? w : 0.0;
+  free(c.buf);
+  return n;
+}
+
+int mm_harness_measure(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, mm_samples *out) {
+  *out = (mm_samples){0};
+  bool per_call = plan->collective && plan->sync != MM_SYNC_BATCH;
+  size_t cap = MM_MAX_SAMPLES;
+  if (per_call && plan->iterations > MM_MAX_SAMPLES) cap = (size_t)plan->iterations;
+  double *local = malloc(cap * sizeof *local);
+  if (!local) mm_mpi_die(ctx->comm, MM_ENOMEM, "no memory for samples");
+
+  warm_up(ctx, run, plan);
+  out->n = per_call ? measure_calls(ctx, run, plan, local, cap, out)
+                    : measure_batches(ctx, run, plan, local, out);
   out->t = local;
-  out->n = n;
   return MM_OK;
 }
 

@@ -27,20 +27,33 @@ typedef struct mm_ctx {
 /* One iteration of an operation. Returns MM_OK or an mm_err. */
 typedef int (*mm_kernel_fn)(mm_ctx *ctx);
 
+/* What the harness remembers of a cell between rounds, so that later rounds
+ * skip the calibration (agreed values, the same on every rank). */
+typedef struct mm_cell_cache {
+  long batch;    /* iterations per timed batch; 0: not calibrated yet */
+  double window; /* window mode: seconds between call starts; 0: not yet */
+} mm_cell_cache;
+
 typedef struct mm_plan {
-  long iterations;     /* fixed timed iterations; 0: sample within the budget */
+  long iterations;     /* fixed timed iterations (or calls); 0: sample within the budget */
   long warmup;         /* untimed iterations first; MM_WARMUP_AUTO: see below */
-  double budget;       /* seconds of sampling per measurement */
-  bool max_over_ranks; /* collectives: a sample is the slowest rank's time;
-                          point-to-point: rank 0's (the initiator's) time */
+  double budget;       /* seconds of sampling for this visit (one round's share) */
+  bool collective;     /* collectives: sync applies, a sample is the slowest rank's;
+                          point-to-point: batches timed by rank 0 (the initiator) */
+  mm_sync sync;        /* collectives: how each call is started and timed */
+  mm_cell_cache *cache;
 } mm_plan;
 
-/* Samples of one measurement, valid at rank 0: seconds per iteration, one
- * per timed batch. */
+/* Samples of one visit, valid at rank 0: seconds per iteration, one per
+ * timed batch (batch sync, point-to-point) or per valid call (window,
+ * barrier). */
 typedef struct mm_samples {
   double *t;
   size_t n;
-  long long iterations;  /* timed iterations in all batches */
+  long long iterations;  /* timed iterations (valid calls) behind the samples */
+  long long late;        /* window: calls dropped because a rank started late */
+  double window;         /* window: the last window length, seconds */
+  double max_offset, offset_uncertainty; /* window: the clock sync's, seconds */
 } mm_samples;
 
 /* Automatic warmup: up to MM_AUTO_WARMUP iterations, as many as fit in a
@@ -48,8 +61,8 @@ typedef struct mm_samples {
  * pickled windows) do not spend seconds warming up. */
 #define MM_AUTO_WARMUP 10 /* plan->warmup == MM_WARMUP_AUTO (options.h) */
 
-/* Stop rules, documented in the README. */
-#define MM_MIN_SAMPLES 5
+/* Stop rules of one visit, documented in the README. */
+#define MM_MIN_SAMPLES 3         /* per visit; rounds supply the rest */
 #define MM_MAX_SAMPLES 1000
 #define MM_FIXED_BATCHES 20      /* -i N is split into at most this many batches */
 #define MM_CI_TARGET 0.01        /* stop once the 95% CI half-width is 1% of the median */

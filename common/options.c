@@ -83,6 +83,32 @@ static int set_time(void *cfg, const char *a, char *err, size_t n) {
   return 0;
 }
 
+static int set_rounds(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  long v;
+  if (parse_long(a, 1, "round count", &v, err, n)) return -1;
+  if (v > MM_MAX_ROUNDS)
+    return snprintf(err, n, "bad round count '%s': at most %d", a, MM_MAX_ROUNDS), -1;
+  c->rounds = (int)v;
+  return 0;
+}
+
+static int set_seed(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  long v;
+  if (!strcmp(a, "auto")) return c->seed = 0, 0;
+  if (parse_long(a, 1, "seed", &v, err, n)) return -1;
+  c->seed = (unsigned long)v;
+  return 0;
+}
+
+static int set_sync(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  for (int s = MM_SYNC_WINDOW; s <= MM_SYNC_BATCH; s++)
+    if (!strcmp(a, mm_sync_name((mm_sync)s))) return c->sync = (mm_sync)s, 0;
+  return snprintf(err, n, "bad --sync '%s': expected window, barrier or batch", a), -1;
+}
+
 static int set_format(void *cfg, const char *a, char *err, size_t n) {
   return mm_cli_parse_format(a, &((mm_config *)cfg)->format, err, n);
 }
@@ -105,13 +131,21 @@ static const mm_cli_option options[] = {
     {"sizes", 'm', "MIN:MAX|LIST", "1:4M", set_sizes,
      "message sizes in bytes: MIN:MAX in powers of two, or a list like 8,1K,64K"},
     {"iterations", 'i', "N", NULL, set_iterations,
-     "timed iterations per size (overrides the time budget)"},
+     "timed iterations per size in each round (overrides the time budget)"},
     {"warmup", 'x', "N|auto", "auto", set_warmup,
      "untimed warmup iterations per size; auto: up to 10, as many as fit in a quarter of the "
      "time budget"},
     {"time", 0, "SECONDS", "0.1", set_time,
-     "time budget per operation, metric and size; sampling stops earlier once the "
-     "95% CI of the median is within 1%"},
+     "time budget per operation, metric and size, shared by the rounds; a round stops "
+     "earlier once its 95% CI of the median is within 1%"},
+    {"rounds", 0, "R", "6", set_rounds,
+     "sweeps of all cells, each visiting them in a new order; the 95% CI comes from the "
+     "round medians"},
+    {"seed", 0, "N|auto", "auto", set_seed,
+     "seed of the rounds' visiting orders (auto: from the clock; in the metadata)"},
+    {"sync", 0, "window|barrier|batch", "window", set_sync,
+     "collectives: each call in a synchronized start window (latency), after a barrier, or "
+     "back-to-back batches (a rate, as IMB)"},
     {"window", 'W', "N", "64", set_window, "messages in flight for bandwidth (like osu_bw)"},
     {"root", 'r', "RANK", "0", set_root, "root rank of bcast, scatter, gather and reduce"},
     {"validate", 'c', NULL, NULL, set_validate,
@@ -172,6 +206,10 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops) {
 }
 
 const char *mm_path_name(mm_path p) { return p == MM_PATH_OBJECT ? "object" : "buffer"; }
+
+const char *mm_sync_name(mm_sync s) {
+  return s == MM_SYNC_BARRIER ? "barrier" : s == MM_SYNC_BATCH ? "batch" : "window";
+}
 
 const char *mm_format_name(mm_format f) {
   return f == MM_FORMAT_CSV ? "csv" : f == MM_FORMAT_JSON ? "json" : "table";

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "sizes.h"
+#include "stats.h"
 
 #define MM_MAX_OPS 32
 
@@ -18,6 +19,11 @@
 typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_COUNT = 2 } mm_path;
 typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1 } mm_payload;
 
+/* How collective calls are synchronized and timed (harness.c, README
+ * "Measurement method"). Point-to-point kernels always time batches. */
+typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_sync;
+
+
 typedef struct mm_config {
   uint32_t ops;            /* bit i: operation i of the registry is selected */
   unsigned paths;          /* bit (1 << mm_path) per selected path */
@@ -25,7 +31,10 @@ typedef struct mm_config {
   mm_sizes sizes;
   long iterations;         /* timed iterations per size; 0: use the time budget */
   long warmup;             /* untimed iterations before timing, or MM_WARMUP_AUTO */
-  double time_budget;      /* seconds per (operation, metric, size) */
+  double time_budget;      /* seconds per (operation, metric, size), shared by the rounds */
+  int rounds;              /* sweeps of all cells, each in a new order */
+  unsigned long seed;      /* of the rounds' visiting orders; 0: pick one at run time */
+  mm_sync sync;            /* collectives: window, barrier or batch */
   int window;              /* messages in flight for bandwidth */
   int root;                /* root rank of rooted collectives */
   bool validate;
@@ -53,6 +62,7 @@ int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *c
 void mm_options_usage(FILE *fp, const mm_op_names *ops);
 
 const char *mm_path_name(mm_path p);
+const char *mm_sync_name(mm_sync s);
 const char *mm_format_name(mm_format f);
 
 #endif

@@ -8,7 +8,13 @@
 
 const char *const mm_csv_columns[] = {
     "op",  "path",   "payload", "bytes", "wire_bytes", "metric",  "unit",    "samples",
-    "iterations", "min", "median", "mean", "max", "p99", "ci_low", "ci_high", NULL};
+    "iterations", "min", "median", "mean", "max", "p99", "ci_low", "ci_high", "rounds",
+    "round_min", "round_max", "unstable", "late", "round_medians", NULL};
+
+/* The round medians in round order, separated by ';' (one CSV field). */
+static void write_round_medians(FILE *fp, const mm_row *w, const char *sep) {
+  for (int i = 0; i < w->rounds; i++) fprintf(fp, "%s%.6g", i ? sep : "", w->round_median[i]);
+}
 
 mm_format mm_output_format_for(const char *path) {
   size_t n = strlen(path);
@@ -30,9 +36,12 @@ static void write_csv(FILE *fp, const mm_results *r) {
   for (size_t i = 0; i < r->n_rows; i++) {
     const mm_row *w = &r->rows[i];
     const mm_stats *s = &w->st;
-    fprintf(fp, "%s,%s,%s,%zu,%zu,%s,%s,%zu,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", w->op,
-            w->path, w->payload, w->bytes, w->wire_bytes, w->metric, w->unit, s->n,
-            w->iterations, s->min, s->median, s->mean, s->max, s->p99, s->ci_low, s->ci_high);
+    fprintf(fp, "%s,%s,%s,%zu,%zu,%s,%s,%zu,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%d,%lld,",
+            w->op, w->path, w->payload, w->bytes, w->wire_bytes, w->metric, w->unit, s->n,
+            w->iterations, s->min, s->median, s->mean, s->max, s->p99, s->ci_low, s->ci_high,
+            w->rounds, w->round_min, w->round_max, w->unstable, w->late);
+    write_round_medians(fp, w, ";");
+    fputc('\n', fp);
   }
 }
 
@@ -70,10 +79,14 @@ static void write_json(FILE *fp, const mm_results *r) {
             "%s\n    {\"op\": \"%s\", \"path\": \"%s\", \"payload\": \"%s\", \"bytes\": %zu, "
             "\"wire_bytes\": %zu, \"metric\": \"%s\", \"unit\": \"%s\", \"samples\": %zu, "
             "\"iterations\": %lld, \"min\": %.6g, \"median\": %.6g, \"mean\": %.6g, "
-            "\"max\": %.6g, \"p99\": %.6g, \"ci_low\": %.6g, \"ci_high\": %.6g}",
+            "\"max\": %.6g, \"p99\": %.6g, \"ci_low\": %.6g, \"ci_high\": %.6g, "
+            "\"rounds\": %d, \"round_min\": %.6g, \"round_max\": %.6g, \"unstable\": %d, "
+            "\"late\": %lld, \"round_medians\": [",
             i ? "," : "", w->op, w->path, w->payload, w->bytes, w->wire_bytes, w->metric,
             w->unit, s->n, w->iterations, s->min, s->median, s->mean, s->max, s->p99, s->ci_low,
-            s->ci_high);
+            s->ci_high, w->rounds, w->round_min, w->round_max, w->unstable, w->late);
+    write_round_medians(fp, w, ", ");
+    fprintf(fp, "]}");
   }
   fprintf(fp, "\n  ]\n}\n");
 }
@@ -135,9 +148,9 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
   for (size_t m = 0; m < n_metrics; m++) {
     char head[48];
     snprintf(head, sizeof head, "%s (%s) median [95%% CI]", metrics[m], units[m]);
-    fprintf(fp, "  %-34s", head);
+    fprintf(fp, "  %-36s", head);
   }
-  if (both) fprintf(fp, "  object/buffer");
+  if (both) fprintf(fp, "  object/buffer [95%% CI]");
   fputc('\n', fp);
 
   for (size_t l = 0; l < n_lines; l++) {
@@ -149,22 +162,52 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
       const mm_row *w = find_row(r, op, k, k->path, metrics[m]);
       char cell[64] = "-";
       if (w)
-        snprintf(cell, sizeof cell, "%10.3f [%.3f, %.3f]", w->st.median, w->st.ci_low,
-                 w->st.ci_high);
-      fprintf(fp, "  %-34s", cell);
+        snprintf(cell, sizeof cell, "%10.3f [%.3f, %.3f]%s", w->st.median, w->st.ci_low,
+                 w->st.ci_high, w->unstable ? " !" : "");
+      fprintf(fp, "  %-36s", cell);
     }
     if (both && !strcmp(k->path, "object")) {
       const mm_row *o = find_row(r, op, k, "object", metrics[0]);
       const mm_row *b = find_row(r, op, k, "buffer", metrics[0]);
-      if (o && b && b->st.median > 0) fprintf(fp, "  %9.2fx", o->st.median / b->st.median);
+      double ratio, lo, hi;
+      if (o && b && !mm_output_paired_ratio(o, b, &ratio, &lo, &hi))
+        fprintf(fp, "  %6.2fx [%.2f, %.2f]", ratio, lo, hi);
     }
     fputc('\n', fp);
   }
   free(lines);
 }
 
+int mm_output_paired_ratio(const mm_row *num, const mm_row *den, double *ratio, double *lo,
+                           double *hi) {
+  int n = num->rounds < den->rounds ? num->rounds : den->rounds;
+  return mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, ratio, lo, hi);
+}
+
+/* The notes under the table: rows that dropped many late calls, and rows
+ * whose rounds disagree. */
+static void write_table_notes(FILE *fp, const mm_results *r) {
+  size_t unstable = 0;
+  for (size_t i = 0; i < r->n_rows; i++) {
+    const mm_row *w = &r->rows[i];
+    unstable += w->unstable;
+    long long tried = w->iterations + w->late;
+    if (tried > 0 && (double)w->late > 0.10 * (double)tried && !strcmp(w->metric, "latency")) {
+      char size[32];
+      fprintf(fp, "# note: %s %s (%s path): %lld of %lld calls (%.0f%%) dropped: a rank reached "
+              "the start window late\n", w->op, mm_size_human(w->bytes, size, sizeof size),
+              w->path, w->late, tried, 100.0 * (double)w->late / (double)tried);
+    }
+  }
+  if (unstable)
+    fprintf(fp, "# ! %zu of %zu rows changed by more than %.0f%% between rounds: the machine's "
+            "performance changed during the run\n", unstable, r->n_rows,
+            100.0 * MM_UNSTABLE_SPREAD);
+}
+
 static void write_table(FILE *fp, const mm_results *r) {
-  const char *keys[] = {"mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", NULL};
+  const char *keys[] = {"mpi_library", "ranks", "nodes", "p2p_placement", "date_utc",
+                        "rounds", "sync", NULL};
   for (size_t i = 0; keys[i]; i++) {
     const char *v = mm_results_meta(r, keys[i]);
     if (v) fprintf(fp, "# %s: %s\n", keys[i], v);
@@ -174,6 +217,8 @@ static void write_table(FILE *fp, const mm_results *r) {
     for (size_t j = 0; j < i && first; j++) first = strcmp(r->rows[j].op, r->rows[i].op) != 0;
     if (first) write_table_op(fp, r, r->rows[i].op);
   }
+  fputc('\n', fp);
+  write_table_notes(fp, r);
 }
 
 int mm_output_write(FILE *fp, const mm_results *r, mm_format format) {

@@ -14,8 +14,14 @@ typedef struct mm_row {
   size_t wire_bytes;  /* bytes on the wire per message (the pickle's size on the object path) */
   char metric[16];    /* latency | bandwidth | bibw | algbw | busbw */
   char unit[8];       /* us | MB/s */
-  long long iterations;  /* timed iterations behind the samples */
-  mm_stats st;        /* of the per-sample values, in `unit` */
+  long long iterations;  /* timed iterations (valid calls) behind the samples, all rounds */
+  long long late;     /* window sync: calls dropped because a rank started late */
+  mm_stats st;        /* of the per-sample values, in `unit`; with rounds >= 2 the median
+                         and CI come from the round medians (mm_stats_rounds) */
+  int rounds;         /* rounds behind the row */
+  double round_min, round_max; /* the smallest and largest round median */
+  int unstable;       /* the round medians disagree: the machine changed (stats.h) */
+  double round_median[MM_MAX_ROUNDS]; /* in round order, for paired ratios */
 } mm_row;
 
 typedef struct mm_meta {

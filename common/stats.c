@@ -4,6 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const mm_ci_method_rounds =
+    "95% CI of the median from the round medians (order statistics; fewer than 6 rounds: "
+    "[min, max] of the round medians, confidence 1-2^(1-rounds))";
+const char *const mm_ci_method_samples =
+    "95% CI of the median from the samples of one round (order statistics)";
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -69,4 +75,43 @@ int mm_stats_compute(const double *samples, size_t n, mm_stats *out) {
 double mm_stats_rel_ci(const mm_stats *s) {
   if (!(s->median > 0)) return INFINITY;
   return (s->ci_high - s->ci_low) / (2.0 * s->median);
+}
+
+/* Median and order-statistic CI of v[0..n), sorting v in place. */
+static void median_ci_of(double *v, size_t n, double *median, double *lo, double *hi) {
+  qsort(v, n, sizeof *v, cmp_double);
+  size_t l, h;
+  mm_median_ci_ranks(n, &l, &h);
+  *median = mm_quantile_sorted(v, n, 0.5);
+  *lo = v[l];
+  *hi = v[h];
+}
+
+int mm_stats_rounds(const double *medians, const double *round_ci_low,
+                    const double *round_ci_high, size_t r, mm_round_stats *out) {
+  if (r == 0 || r > MM_MAX_ROUNDS) return -1;
+  double v[MM_MAX_ROUNDS];
+  size_t lowest = 0, highest = 0;
+  for (size_t i = 0; i < r; i++) {
+    v[i] = medians[i];
+    if (medians[i] < medians[lowest]) lowest = i;
+    if (medians[i] > medians[highest]) highest = i;
+  }
+  median_ci_of(v, r, &out->median, &out->ci_low, &out->ci_high);
+  out->round_min = medians[lowest];
+  out->round_max = medians[highest];
+  out->unstable = r >= 2 && out->round_max > (1.0 + MM_UNSTABLE_SPREAD) * out->round_min &&
+                  round_ci_high[lowest] < round_ci_low[highest];
+  return 0;
+}
+
+int mm_stats_paired_ratio(const double *num, const double *den, size_t r, double *median,
+                          double *ci_low, double *ci_high) {
+  double v[MM_MAX_ROUNDS];
+  size_t n = 0;
+  for (size_t i = 0; i < r && i < MM_MAX_ROUNDS; i++)
+    if (den[i] > 0) v[n++] = num[i] / den[i];
+  if (n == 0) return -1;
+  median_ci_of(v, n, median, ci_low, ci_high);
+  return 0;
 }

@@ -23,6 +23,34 @@ double mm_quantile_sorted(const double *sorted, size_t n, double q);
  * For n < 6 no pair reaches 95%, and the whole range (0, n-1) is returned. */
 void mm_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 
+/* Rounds: the most a run can have (--rounds). */
+#define MM_MAX_ROUNDS 64
+/* A row is flagged when its round medians differ by more than this share and
+ * the within-round CIs of the lowest and highest round do not overlap. */
+#define MM_UNSTABLE_SPREAD 0.20
+
+/* A row's centre and interval from its R round medians (in round order):
+ * median = the median of the round medians; CI = the order statistics of the
+ * round medians that give a distribution-free 95% CI of the median (as
+ * mm_median_ci_ranks; with R < 6 it is [min, max], whose confidence is
+ * 1 - 2^(1-R), which the README states); round_min/max; unstable as above
+ * (round_ci_low/high: each round's own CI). Returns 0, or -1 if R is 0. */
+typedef struct mm_round_stats {
+  double median, ci_low, ci_high, round_min, round_max;
+  int unstable;
+} mm_round_stats;
+int mm_stats_rounds(const double *medians, const double *round_ci_low,
+                    const double *round_ci_high, size_t r, mm_round_stats *out);
+
+/* A paired ratio num_i / den_i over R rounds (both measured back to back in
+ * each round): the median of the per-round ratios and its 95% CI, by the
+ * same rule. Returns 0, or -1 if no pair has a positive denominator. */
+int mm_stats_paired_ratio(const double *num, const double *den, size_t r, double *median,
+                          double *ci_low, double *ci_high);
+
+/* How a row's CI was obtained, for the metadata (#@ci). */
+extern const char *const mm_ci_method_rounds, *const mm_ci_method_samples;
+
 /* Relative half-width of the CI, (ci_high - ci_low) / (2 * median). */
 double mm_stats_rel_ci(const mm_stats *s);
 

@@ -1,0 +1,25 @@
+#include "window.h"
+
+double mm_call_time(double dt, double read_cost, double resolution) {
+  double t = dt - read_cost;
+  return t < resolution ? resolution : t;
+}
+
+size_t mm_window_samples(double t0, double w, size_t n, const double *exit_max,
+                         const double *late_any, double read_cost, double resolution,
+                         double *out, size_t *late) {
+  size_t valid = 0;
+  *late = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (late_any[k] != 0.0) {
+      ++*late;
+      continue;
+    }
+    out[valid++] = mm_call_time(exit_max[k] - mm_window_start(t0, w, k), read_cost, resolution);
+  }
+  return valid;
+}
+
+double mm_window_next(double w, size_t late, size_t n) {
+  return n > 0 && (double)late > MM_WINDOW_LATE_MAX * (double)n ? w * MM_WINDOW_GROWTH : w;
+}

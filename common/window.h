@@ -1,0 +1,36 @@
+/* The synchronized start window of a collective call (ReproMPI's "window"
+ * process synchronization): call k of a batch starts when every rank's
+ * global clock reaches t0 + k * w. Its time is the latest exit among the
+ * ranks minus that start; a call that some rank reached after its start is
+ * invalid and dropped. Pure arithmetic, so that it is unit-tested without
+ * MPI; harness.c does the waiting and the reductions. */
+#ifndef MM_WINDOW_H
+#define MM_WINDOW_H
+
+#include <stddef.h>
+
+/* Grow the window when more than this share of a batch's calls are late. */
+#define MM_WINDOW_LATE_MAX 0.10
+#define MM_WINDOW_GROWTH 1.5
+
+/* The scheduled start of call k. */
+static inline double mm_window_start(double t0, double w, size_t k) { return t0 + (double)k * w; }
+
+/* One timed call as a sample: dt minus the cost of one clock read (the
+ * read that ends the interval is inside it), never below the clock's
+ * resolution. */
+double mm_call_time(double dt, double read_cost, double resolution);
+
+/* From the ranks' latest exits (global clock) and late flags (non-zero: some
+ * rank arrived after the start) of n calls, writes the valid calls' times
+ * to out (in call order) and returns how many; *late gets the number
+ * dropped. */
+size_t mm_window_samples(double t0, double w, size_t n, const double *exit_max,
+                         const double *late_any, double read_cost, double resolution,
+                         double *out, size_t *late);
+
+/* The window for the next batch: w grown by MM_WINDOW_GROWTH when more than
+ * MM_WINDOW_LATE_MAX of n calls were late, else w. */
+double mm_window_next(double w, size_t late, size_t n);
+
+#endif
