@@ -106,7 +106,8 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, mm_results *r) {
   if (cfg->warmup == MM_WARMUP_AUTO) snprintf(buf, sizeof buf, "auto");
   else snprintf(buf, sizeof buf, "%ld", cfg->warmup);
   rc |= mm_results_set_meta(r, "warmup", buf);
-  snprintf(buf, sizeof buf, "%d", cfg->window);
+  if (cfg->window_auto) snprintf(buf, sizeof buf, "auto (%d, at most %zu MiB in flight)", cfg->window, MM_WINDOW_AUTO_BYTES >> 20);
+  else snprintf(buf, sizeof buf, "%d", cfg->window);
   rc |= mm_results_set_meta(r, "window", buf);
   snprintf(buf, sizeof buf, "%d", cfg->root);
   rc |= mm_results_set_meta(r, "root", buf);

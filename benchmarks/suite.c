@@ -193,7 +193,7 @@ static int keep_samples(cell *c, int round, const mm_samples *s) {
 static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int rounds) {
   const mm_op *op = cl->op;
   mm_shape shape = kernel_of(cl)->shape;
-  mm_ctx c = {.nranks = s->nranks, .bytes = cl->bytes, .window = s->cfg->window};
+  mm_ctx c = {.nranks = s->nranks, .bytes = cl->bytes, .window = mm_stream_window(s->cfg, cl->bytes)};
   double *values = malloc((cl->n ? cl->n : 1) * sizeof *values);
   if (!values) return MM_ENOMEM;
   int err = MM_OK;
@@ -271,7 +271,7 @@ static int visit(const mm_suite *s, cell *cl, int round) {
   const mm_config *cfg = s->cfg;
   const mm_op *op = cl->op;
   mm_ctx c = {.comm = s->comm, .rank = s->rank, .nranks = s->nranks, .root = cfg->root,
-              .bytes = cl->bytes, .wire_bytes = cl->bytes, .window = cfg->window,
+              .bytes = cl->bytes, .wire_bytes = cl->bytes, .window = mm_stream_window(cfg, cl->bytes),
               .payload = cfg->payload, .sbuf = s->sbuf, .rbuf = s->rbuf, .reqs = s->reqs};
   if (op->path[cl->path].setup) {
     int err = mm_mpi_agree(s->comm, op->path[cl->path].setup(&c));
@@ -281,6 +281,7 @@ static int visit(const mm_suite *s, cell *cl, int round) {
   mm_plan plan = {.iterations = cfg->iterations,
                   .warmup = cfg->warmup,
                   .budget = cfg->time_budget / cfg->rounds,
+                  .min_samples = (MM_MIN_SAMPLES + cfg->rounds - 1) / cfg->rounds,
                   .collective = op->kind == MM_COLLECTIVE,
                   .sync = cfg->sync,
                   .cache = &cl->cache};

@@ -40,13 +40,14 @@ static void warm_up(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan) {
 /* Batches long enough that two clock reads (tens of ns) stay far below 1%
  * of what is timed, short enough to give many samples within the budget. */
 static double batch_target(double budget) {
-  double t = budget / 50.0;
+  double t = budget / 100.0;
   return t < 20e-6 ? 20e-6 : t > 10e-3 ? 10e-3 : t;
 }
 
 /* Rank 0 decides, from its own samples, whether to take more. */
-static int keep_sampling(const double *t, size_t n, double elapsed, double budget) {
-  if (n < MM_MIN_SAMPLES) return 1;
+static int keep_sampling(const double *t, size_t n, double elapsed, const mm_plan *plan) {
+  double budget = plan->budget;
+  if (n < (size_t)plan->min_samples) return 1;
   if (n >= MM_MAX_SAMPLES || elapsed >= budget) return 0;
   mm_stats st;
   if (n >= 10 && mm_stats_compute(t, n, &st) == 0 && mm_stats_rel_ci(&st) <= MM_CI_TARGET)
@@ -101,7 +102,7 @@ static size_t measure_batches(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan
     while (more) {
       local[n++] = time_batch(ctx, run, k) / (double)k;
       out->iterations += k;
-      if (ctx->rank == 0) more = keep_sampling(local, n, mm_clock_now() - start, plan->budget);
+      if (ctx->rank == 0) more = keep_sampling(local, n, mm_clock_now() - start, plan);
       MM_MPI(MPI_Bcast(&more, 1, MPI_INT, 0, ctx->comm));
     }
   }
@@ -226,7 +227,7 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
       if (plan->iterations > 0) /* every attempt made, and at least one valid call */
         state[0] = (attempted < plan->iterations || n == 0) && n < cap;
       else
-        state[0] = keep_sampling(local, n, mm_clock_now() - start, plan->budget) && n < cap;
+        state[0] = keep_sampling(local, n, mm_clock_now() - start, plan) && n < cap;
       state[1] = window ? mm_window_next(w, late, m) : w;
       state[2] = (double)n;
     }

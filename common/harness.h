@@ -38,6 +38,7 @@ typedef struct mm_plan {
   long iterations;     /* fixed timed iterations (or calls); 0: sample within the budget */
   long warmup;         /* untimed iterations first; MM_WARMUP_AUTO: see below */
   double budget;       /* seconds of sampling for this visit (one round's share) */
+  int min_samples;     /* take at least this many, whatever the budget */
   bool collective;     /* collectives: sync applies, a sample is the slowest rank's;
                           point-to-point: batches timed by rank 0 (the initiator) */
   mm_sync sync;        /* collectives: how each call is started and timed */
@@ -62,10 +63,10 @@ typedef struct mm_samples {
 #define MM_AUTO_WARMUP 10 /* plan->warmup == MM_WARMUP_AUTO (options.h) */
 
 /* Stop rules of one visit, documented in the README. */
-#define MM_MIN_SAMPLES 3         /* per visit; rounds supply the rest */
+#define MM_MIN_SAMPLES 6         /* per cell over all rounds: ceil(6 / R) per visit */
 #define MM_MAX_SAMPLES 1000
 #define MM_FIXED_BATCHES 20      /* -i N is split into at most this many batches */
-#define MM_CI_TARGET 0.01        /* stop once the 95% CI half-width is 1% of the median */
+#define MM_CI_TARGET 0.02        /* stop a visit once its 95% CI half-width is 2% of the median */
 
 /* Measures kernel `run` on every rank of ctx->comm (collective call).
  * Returns MM_OK; a kernel error aborts the job (ranks would otherwise wait). */

@@ -57,6 +57,8 @@ static int set_warmup(void *cfg, const char *a, char *err, size_t n) {
 static int set_window(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
   long v;
+  c->window_auto = !strcmp(a, "auto");
+  if (c->window_auto) return c->window = MM_WINDOW_AUTO_MAX, 0;
   if (parse_long(a, 1, "window", &v, err, n)) return -1;
   if (v > 4096) return snprintf(err, n, "bad window '%s': at most 4096", a), -1;
   c->window = (int)v;
@@ -146,7 +148,9 @@ static const mm_cli_option options[] = {
     {"sync", 0, "window|barrier|batch", "window", set_sync,
      "collectives: each call in a synchronized start window (latency), after a barrier, or "
      "back-to-back batches (a rate, as IMB)"},
-    {"window", 'W', "N", "64", set_window, "messages in flight for bandwidth (like osu_bw)"},
+    {"window", 'W', "N|auto", "auto", set_window,
+     "messages in flight for bandwidth (like osu_bw); auto: 64, or as many as fit in 16 MiB "
+     "(at least 2) for large messages"},
     {"root", 'r', "RANK", "0", set_root, "root rank of bcast, scatter, gather and reduce"},
     {"validate", 'c', NULL, NULL, set_validate,
      "check every received byte (outside timing); exit 1 on a mismatch"},
@@ -206,6 +210,12 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops) {
 }
 
 const char *mm_path_name(mm_path p) { return p == MM_PATH_OBJECT ? "object" : "buffer"; }
+
+int mm_stream_window(const mm_config *cfg, size_t bytes) {
+  if (!cfg->window_auto || bytes == 0) return cfg->window;
+  size_t fit = MM_WINDOW_AUTO_BYTES / bytes;
+  return fit < 2 ? 2 : fit > (size_t)cfg->window ? cfg->window : (int)fit;
+}
 
 const char *mm_sync_name(mm_sync s) {
   return s == MM_SYNC_BARRIER ? "barrier" : s == MM_SYNC_BATCH ? "batch" : "window";

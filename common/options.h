@@ -16,6 +16,12 @@
 /* -x auto: the harness picks the warmup count (harness.h, MM_AUTO_WARMUP). */
 #define MM_WARMUP_AUTO (-1L)
 
+/* -W auto: 64 messages in flight, or as many as fit in 16 MiB (at least 2):
+ * a 4 MiB stream is as saturated with 4 in flight as with 64, and takes a
+ * sixteenth of the time and memory. */
+#define MM_WINDOW_AUTO_MAX 64
+#define MM_WINDOW_AUTO_BYTES ((size_t)16 << 20)
+
 typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_COUNT = 2 } mm_path;
 typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1 } mm_payload;
 
@@ -35,7 +41,8 @@ typedef struct mm_config {
   int rounds;              /* sweeps of all cells, each in a new order */
   unsigned long seed;      /* of the rounds' visiting orders; 0: pick one at run time */
   mm_sync sync;            /* collectives: window, barrier or batch */
-  int window;              /* messages in flight for bandwidth */
+  int window;              /* messages in flight for bandwidth (the most, if window_auto) */
+  bool window_auto;        /* -W auto: fewer for large messages (mm_stream_window) */
   int root;                /* root rank of rooted collectives */
   bool validate;
   mm_format format;
@@ -63,6 +70,9 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops);
 
 const char *mm_path_name(mm_path p);
 const char *mm_sync_name(mm_sync s);
+
+/* Messages in flight for a bandwidth kernel at this size. */
+int mm_stream_window(const mm_config *cfg, size_t bytes);
 const char *mm_format_name(mm_format f);
 
 #endif
