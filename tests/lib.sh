@@ -42,13 +42,20 @@ metrics_of() {
 
 workdir() { mktemp -d "${TMPDIR:-/tmp}/mpimark-test-XXXXXX"; }
 
+# The CSV header row every mpimark runner writes (the contract in README).
+MPIMARK_CSV_HEADER=op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high,rounds,round_min,round_max,unstable,late,round_medians
+
 # expect_sane_rows FILE ITERATIONS: every data row of an mpimark CSV has
-# the given timed iterations, statistics in order (min <= median <= max,
-# ci_low <= median <= ci_high) and a positive latency.
+# ITERATIONS timed iterations per round (valid calls plus late ones dropped:
+# iterations + late = ITERATIONS x rounds), as many round medians as rounds,
+# statistics in order (min <= median <= max, ci_low <= median <= ci_high,
+# round_min <= median <= round_max) and a positive latency.
 expect_sane_rows() {
   csv_rows "$1" | awk -F, -v it="$2" '
-    $9 != it { print "iterations " $9 " != " it ": " $0; bad = 1 }
+    $9 + $21 != it * $17 { print "iterations " $9 " + late " $21 " != " it " x " $17 " rounds: " $0; bad = 1 }
+    split($22, r, ";") != $17 { print "round medians != rounds: " $0; bad = 1 }
     !($10 <= $11 && $11 <= $13 && $15 <= $11 && $11 <= $16) { print "stats out of order: " $0; bad = 1 }
+    !($18 <= $11 && $11 <= $19) { print "median outside the round medians: " $0; bad = 1 }
     $6 == "latency" && !($11 > 0) { print "latency not positive: " $0; bad = 1 }
     END { exit bad }'
 }

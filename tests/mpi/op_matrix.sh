@@ -21,7 +21,7 @@ for key in mpimark_version git_commit mpi_library mpi_version nodes ranks_per_no
   [ -n "$(csv_meta "$dir/r.csv" "$key")" ] || fail "metadata key $key missing"
 done
 header=$(grep -v '^#' "$dir/r.csv" | head -1)
-[ "$header" = "op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high" ] \
+[ "$header" = "$MPIMARK_CSV_HEADER" ] \
   || fail "unexpected header: $header"
 
 # float64 elements (reductions, the floats payload): 999 -> 992, 1 skipped

@@ -140,12 +140,14 @@ expect_meta_nonempty() {
     [[ -n $(meta "$1") ]] || fail "#@$1 is missing or empty in $CSV"
 }
 
-HEADER='op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high'
+
+# The header row, from the one definition the other tests use (tests/lib.sh).
+MPIMARK_CSV_HEADER=$(sed -n 's/^MPIMARK_CSV_HEADER=//p' "$(dirname "${BASH_SOURCE[0]}")/../lib.sh")
 
 # expect_rows OP...: for each op and both paths, latency rows for 8 and
 # 1024 bytes with a positive median.
 expect_rows() {
-    grep -qxF "$HEADER" "$CSV" || fail "$CSV has no header row '$HEADER'"
+    grep -qxF "$MPIMARK_CSV_HEADER" "$CSV" || fail "$CSV has no header row '$MPIMARK_CSV_HEADER'"
     local paths=(buffer object) op path size n
     for op in "$@"; do
         for path in "${paths[@]}"; do

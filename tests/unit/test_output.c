@@ -14,8 +14,10 @@ static char *render(const mm_results *r, mm_format f) {
 }
 
 static mm_row row(const char *path, const char *payload, size_t bytes, const char *metric,
-                  double median) {
-  mm_row w = {.bytes = bytes, .wire_bytes = bytes + 10, .iterations = 100};
+                  double median, const double rounds[3]) {
+  mm_row w = {.bytes = bytes, .wire_bytes = bytes + 10, .iterations = 100, .rounds = 3,
+              .round_min = median - 0.5, .round_max = median + 0.5};
+  for (int i = 0; i < 3; i++) w.round_median[i] = rounds[i];
   snprintf(w.op, sizeof w.op, "sendrecv");
   snprintf(w.path, sizeof w.path, "%s", path);
   snprintf(w.payload, sizeof w.payload, "%s", payload);
@@ -34,8 +36,12 @@ int main(void) {
   CHECK(r.n_meta == 2);
   CHECK_STR(mm_results_meta(&r, "ranks"), "4");
   CHECK(mm_results_meta(&r, "nope") == NULL);
-  mm_row a = row("buffer", "MPI_BYTE", 8, "latency", 2.0);
-  mm_row b = row("object", "bytes", 8, "latency", 5.0);
+  /* per-round object/buffer ratios 2.5, 2.684..., 2.190...: median 2.50,
+   * CI [min, max] with 3 rounds */
+  mm_row a = row("buffer", "MPI_BYTE", 8, "latency", 2.0, (const double[3]){2.0, 1.9, 2.1});
+  mm_row b = row("object", "bytes", 8, "latency", 5.0, (const double[3]){5.0, 5.1, 4.6});
+  b.unstable = 1;
+  b.late = 7;
   mm_results_add_row(&r, &a);
   mm_results_add_row(&r, &b);
 
@@ -44,9 +50,11 @@ int main(void) {
       "#@ranks=4\n"
       "#@command=mpimark \"quoted\" second line\n"
       "op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,"
-      "ci_low,ci_high\n"
-      "sendrecv,buffer,MPI_BYTE,8,18,latency,us,10,100,1,2,2.5,4,3.5,1.75,2.25\n"
-      "sendrecv,object,bytes,8,18,latency,us,10,100,4,5,5.5,7,6.5,4.75,5.25\n";
+      "ci_low,ci_high,rounds,round_min,round_max,unstable,late,round_medians\n"
+      "sendrecv,buffer,MPI_BYTE,8,18,latency,us,10,100,1,2,2.5,4,3.5,1.75,2.25,3,1.5,2.5,0,0,"
+      "2;1.9;2.1\n"
+      "sendrecv,object,bytes,8,18,latency,us,10,100,4,5,5.5,7,6.5,4.75,5.25,3,4.5,5.5,1,7,"
+      "5;5.1;4.6\n";
   CHECK_STR(csv, want_csv);
   if (strcmp(csv, want_csv)) fprintf(stderr, "got:\n%s", csv);
 
@@ -55,13 +63,17 @@ int main(void) {
   CHECK(strstr(json, "{\"op\": \"sendrecv\", \"path\": \"object\", \"payload\": \"bytes\", "
                      "\"bytes\": 8, \"wire_bytes\": 18, \"metric\": \"latency\", \"unit\": \"us\", "
                      "\"samples\": 10, \"iterations\": 100, \"min\": 4, \"median\": 5,") != NULL);
+  CHECK(strstr(json, "\"rounds\": 3, \"round_min\": 4.5, \"round_max\": 5.5, \"unstable\": 1, "
+                     "\"late\": 7, \"round_medians\": [5, 5.1, 4.6]}") != NULL);
   CHECK(json[0] == '{' && json[strlen(json) - 2] == '}');
 
   char *table = render(&r, MM_FORMAT_TABLE);
   CHECK(strstr(table, "# sendrecv") != NULL);
   CHECK(strstr(table, "latency (us) median [95% CI]") != NULL);
   CHECK(strstr(table, "object/buffer") != NULL);
-  CHECK(strstr(table, "2.50x") != NULL); /* 5.0 / 2.0 */
+  CHECK(strstr(table, "2.50x [2.19, 2.68]") != NULL); /* paired by round */
+  CHECK(strstr(table, "5.000 [4.750, 5.250] !") != NULL);  /* unstable */
+  CHECK(strstr(table, "1 of 2 rows changed by more than 20% between rounds") != NULL);
   CHECK(strstr(table, "2.000 [1.750, 2.250]") != NULL);
 
   char *js = NULL;
