@@ -123,6 +123,7 @@ typedef struct calls {
   double *buf, *red; /* 2 * capacity each: per call exit (or time) and late flag */
   mm_clocksync sync;
   bool yield;        /* more ranks than cores on this node: let others run while waiting */
+  int late_rank;     /* test hook MPIMARK_TEST_LATE_RANK: this rank starts every 4th call late */
 } calls;
 
 /* Barrier mode: each call after an MPI_Barrier, timed alone on every rank;
@@ -147,7 +148,10 @@ static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *la
   double t0 = mm_clocksync_now(&c->sync, ctx->rank) + 50e-6 + 4.0 * c->sync.max_uncertainty + w;
   MM_MPI(MPI_Bcast(&t0, 1, MPI_DOUBLE, 0, ctx->comm));
   for (size_t k = 0; k < n; k++) {
-    double start = mm_window_start(t0, w, k), now = mm_clocksync_now(&c->sync, ctx->rank);
+    double start = mm_window_start(t0, w, k);
+    if (ctx->rank == c->late_rank && k % 4 == 0) /* test hook: arrive after the start */
+      while (mm_clocksync_now(&c->sync, ctx->rank) <= start) continue;
+    double now = mm_clocksync_now(&c->sync, ctx->rank);
     c->buf[n + k] = now > start;
     while (now < start) {
       if (c->yield) sched_yield();
@@ -199,6 +203,8 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
   c.red = c.buf + 2 * cap;
   bool window = plan->sync == MM_SYNC_WINDOW;
   if (window) {
+    const char *late = getenv("MPIMARK_TEST_LATE_RANK");
+    c.late_rank = late ? atoi(late) : -1;
     mm_clocksync_estimate(ctx->comm, &c.sync);
     c.yield = oversubscribed(ctx->comm);
     out->max_offset = c.sync.max_abs_offset;

@@ -23,6 +23,10 @@ bad_input_case() {
     bad-path) args=(--path pickled) want="bad --path 'pickled'" ;;
     bad-payload) args=(--payload ints) want="bad --payload 'ints'" ;;
     bad-time) args=(--time 0) want="bad --time '0'" ;;
+    bad-sync) args=(bcast --sync fence) want="bad --sync 'fence': expected window, barrier or batch" ;;
+    bad-rounds) args=(--rounds 0) want="bad round count '0'" ;;
+    too-many-rounds) args=(--rounds 65) want="bad round count '65': at most 64" ;;
+    bad-seed) args=(--seed x1) want="bad seed 'x1'" ;;
     bad-window) args=(-W 5000) want="bad window '5000': at most 4096" ;;
     flag-with-value) args=(-cq) want="option --validate takes no value" ;;
     bad-root) args=(bcast --root "$np") want="--root $np is not a rank of this job" ;;

@@ -34,7 +34,7 @@ endforeach()
 
 foreach(case unknown-op unknown-option reversed-range malformed-size malformed-list
     size-too-large zero-iterations negative-iterations negative-warmup missing-value bad-format
-    bad-path bad-payload bad-time bad-window flag-with-value
+    bad-path bad-payload bad-time bad-sync bad-rounds too-many-rounds bad-seed bad-window flag-with-value
     bad-root unwritable-output output-exists bad-output-suffix malloc-fails)
   foreach(np 2 4)
     mpimark_mpi_test(mpi.bad_input.${case}.np${np}
@@ -53,3 +53,15 @@ foreach(np 2 3)
     ${CMAKE_CURRENT_LIST_DIR}/mpi/validation.sh ${np})
 endforeach()
 mpimark_mpi_test(mpi.formats ${CMAKE_CURRENT_LIST_DIR}/mpi/formats.sh)
+
+# Collective sync modes: validation under each at 2-4 ranks, late calls
+# dropped and reported, the clock-offset estimator against a known skew.
+foreach(np 2 4)
+  foreach(mode window barrier batch)
+    mpimark_mpi_test(mpi.sync.${mode}.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/sync.sh ${np} ${mode})
+  endforeach()
+endforeach()
+foreach(mode late skew offsets rounds)
+  mpimark_mpi_test(mpi.sync.${mode}.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/sync.sh 2 ${mode})
+endforeach()
+mpimark_mpi_test(mpi.sync.skew.np3 ${CMAKE_CURRENT_LIST_DIR}/mpi/sync.sh 3 skew)

@@ -57,7 +57,7 @@ endforeach()
 
 foreach(case unknown-op unknown-option reversed-range malformed-size malformed-list
     size-too-large zero-iterations negative-iterations negative-warmup missing-value bad-format
-    bad-path bad-payload bad-time bad-window flag-with-value bad-root unwritable-output
+    bad-path bad-payload bad-time bad-sync bad-rounds too-many-rounds bad-seed bad-window flag-with-value bad-root unwritable-output
     output-exists bad-output-suffix malloc-fails missing-mpi4py missing-numpy)
   mpimark_python_test(python.bad_input.${case}.np2
     ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 2 ${case})
