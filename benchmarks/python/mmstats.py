@@ -14,7 +14,8 @@ them (tests/python/stats_agree.py checks the two agree bit for bit).
 import math
 from functools import lru_cache
 
-__all__ = ["Stats", "compute", "quantile_sorted", "median_ci_ranks", "rel_ci"]
+__all__ = ["Stats", "compute", "quantile_sorted", "median_ci_ranks", "rel_ci", "rounds",
+           "paired_ratio", "round_order"]
 
 
 class Stats:
@@ -86,3 +87,82 @@ def rel_ci(st):
     if not st.median > 0:
         return math.inf
     return (st.ci_high - st.ci_low) / (2.0 * st.median)
+
+
+# ---- Rounds (common/stats.c: mm_stats_rounds, mm_stats_paired_ratio) ----
+
+MAX_ROUNDS = 64
+UNSTABLE_SPREAD = 0.20
+CI_METHOD_ROUNDS = ("95% CI of the median from the round medians (order statistics; fewer "
+                    "than 6 rounds: [min, max] of the round medians, confidence 1-2^(1-rounds))")
+CI_METHOD_SAMPLES = "95% CI of the median from the samples of one round (order statistics)"
+
+
+def _median_ci_of(v):
+    s = sorted(v)
+    lo, hi = median_ci_ranks(len(s))
+    return quantile_sorted(s, 0.5), s[lo], s[hi]
+
+
+class RoundStats:
+    __slots__ = ("median", "ci_low", "ci_high", "round_min", "round_max", "unstable")
+
+
+def rounds(medians, round_ci_low, round_ci_high):
+    """A row's median and 95% CI from its round medians (in round order),
+    the smallest and largest round median, and whether the rounds disagree:
+    they differ by more than UNSTABLE_SPREAD and the lowest and highest
+    rounds' own CIs do not overlap. None when there are no rounds."""
+    r = len(medians)
+    if r == 0 or r > MAX_ROUNDS:
+        return None
+    lowest = highest = 0
+    for i in range(r):
+        if medians[i] < medians[lowest]:
+            lowest = i
+        if medians[i] > medians[highest]:
+            highest = i
+    out = RoundStats()
+    out.median, out.ci_low, out.ci_high = _median_ci_of(medians)
+    out.round_min, out.round_max = medians[lowest], medians[highest]
+    out.unstable = int(r >= 2 and out.round_max > (1.0 + UNSTABLE_SPREAD) * out.round_min
+                       and round_ci_high[lowest] < round_ci_low[highest])
+    return out
+
+
+def paired_ratio(num, den):
+    """(median, ci_low, ci_high) of the per-round ratios num[i] / den[i]
+    (pairs with a positive denominator), or None."""
+    v = [a / b for a, b in zip(num[:MAX_ROUNDS], den[:MAX_ROUNDS]) if b > 0]
+    return _median_ci_of(v) if v else None
+
+
+# ---- The rounds' visiting orders (common/rounds.c: the same permutation) ----
+
+_M64 = (1 << 64) - 1
+
+
+def _splitmix64(state):
+    state = (state + 0x9E3779B97F4A7C15) & _M64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return state, z ^ (z >> 31)
+
+
+def round_order(seed, rnd, n):
+    """The visiting order of round rnd (0-based) under seed: mm_round_order."""
+    s = (seed ^ ((0x5851F42D4C957F2D * (rnd + 1)) & _M64)) & _M64
+    order = list(range(n))
+    for i in range(n, 1, -1):  # Fisher-Yates
+        s, v = _splitmix64(s)
+        j = v % i
+        order[i - 1], order[j] = order[j], order[i - 1]
+    return order
+
+
+def round_seed_from_clock(now):
+    """A seed from a clock reading in seconds (mm_round_seed_from_clock)."""
+    _, v = _splitmix64(int(now * 1e9) & _M64)
+    v %= 1000000000
+    return v or 1

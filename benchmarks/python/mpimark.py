@@ -193,6 +193,8 @@ def size_human(n):
 
 # ---- Options: common/options.c (one declarative table, parsed once) ----
 
+WINDOW_AUTO_MAX, WINDOW_AUTO_BYTES = 64, 16 << 20  # -W auto (options.h)
+
 _LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 
 
@@ -248,10 +250,25 @@ def _set_warmup(cfg, a):
 
 
 def _set_window(cfg, a):
+    cfg.window_auto = a == "auto"
+    if cfg.window_auto:
+        cfg.window = WINDOW_AUTO_MAX
+        return
     v = _parse_long(a, 1, "window")
     if v > 4096:
         raise UsageError("bad window '%s': at most 4096" % a)
     cfg.window = v
+
+
+def _set_rounds(cfg, a):
+    v = _parse_long(a, 1, "round count")
+    if v > mmstats.MAX_ROUNDS:
+        raise UsageError("bad round count '%s': at most %d" % (a, mmstats.MAX_ROUNDS))
+    cfg.rounds = v
+
+
+def _set_seed(cfg, a):
+    cfg.seed = 0 if a == "auto" else _parse_long(a, 1, "seed")
 
 
 def _set_root(cfg, a):
@@ -288,14 +305,25 @@ OPTIONS = [
     ("sizes", "m", "MIN:MAX|LIST", "1:4M", _set_sizes,
      "message sizes in bytes: MIN:MAX in powers of two, or a list like 8,1K,64K"),
     ("iterations", "i", "N", None, _set_iterations,
-     "timed iterations per size (overrides the time budget)"),
+     "timed iterations per size in each round (overrides the time budget)"),
     ("warmup", "x", "N|auto", "auto", _set_warmup,
      "untimed warmup iterations per size; auto: up to 10, as many as fit in a quarter "
      "of the time budget"),
     ("time", None, "SECONDS", "0.1", _set_time,
-     "time budget per operation, metric and size; sampling stops earlier once the "
-     "95% CI of the median is within 1%"),
-    ("window", "W", "N", "64", _set_window, "messages in flight for bandwidth (like osu_bw)"),
+     "time budget per operation, metric and size, shared by the rounds; a round stops "
+     "earlier once its 95% CI of the median is within 2%"),
+    ("rounds", None, "R", "6", _set_rounds,
+     "sweeps of all cells, each visiting them in a new order; the 95% CI comes from the "
+     "round medians"),
+    ("seed", None, "N|auto", "auto", _set_seed,
+     "seed of the rounds' visiting orders (auto: from the clock; in the metadata)"),
+    ("sync", None, "window|barrier|batch", "window",
+     _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch"),
+     "collectives: each call in a synchronized start window (latency), after a barrier, or "
+     "back-to-back batches (a rate, as IMB)"),
+    ("window", "W", "N|auto", "auto", _set_window,
+     "messages in flight for bandwidth (like osu_bw); auto: 64, or as many as fit in 16 MiB "
+     "(at least 2) for large messages"),
     ("root", "r", "RANK", "0", _set_root, "root rank of bcast, scatter, gather and reduce"),
     ("validate", "c", None, None, _flag("validate"),
      "check every received byte (outside timing); exit 1 on a mismatch"),
@@ -320,7 +348,11 @@ class Config:
         self.iterations = 0
         self.warmup = 0
         self.time_budget = 0.1
-        self.window = 64
+        self.rounds = 6
+        self.seed = 0
+        self.sync = "window"
+        self.window = WINDOW_AUTO_MAX
+        self.window_auto = True
         self.root = 0
         self.validate = False
         self.format = "table"
@@ -329,6 +361,14 @@ class Config:
         self.quiet = False
         self.help = False
         self.version = False
+
+    def stream_window(self, nbytes):
+        """Messages in flight for a bandwidth kernel at this size
+        (mm_stream_window)."""
+        if not self.window_auto or nbytes == 0:
+            return self.window
+        fit = WINDOW_AUTO_BYTES // nbytes
+        return 2 if fit < 2 else min(fit, self.window)
 
     @property
     def paths(self):
@@ -556,8 +596,10 @@ class Path:
 
 class Op:
     def __init__(self, name, summary, kind, buffer, object_, float64=False,
-                 root_sends_all=False, root_recvs_all=False, busbw=None, min_ranks=2):
+                 root_sends_all=False, root_recvs_all=False, busbw=None, min_ranks=2,
+                 shapes=(COLLECTIVE,)):
         self.name, self.summary, self.kind = name, summary, kind
+        self.shapes = shapes  # what setup() returns, in order: one kernel per shape
         self.paths = {"buffer": buffer, "object": object_}
         self.float64, self.min_ranks = float64, min_ranks
         self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
@@ -913,10 +955,10 @@ def _allreduce_object_check(c, shape):
 OPS = [
     Op("sendrecv", "blocking Send/Recv, send/recv: ping-pong latency, windowed bandwidth",
        "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
-       Path(_sendrecv_object, _sendrecv_object_check)),
+       Path(_sendrecv_object, _sendrecv_object_check), shapes=(PINGPONG, STREAM)),
     Op("isendirecv", "non-blocking Isend/Irecv, isend/irecv: latency, windowed bandwidth, bibw",
        "p2p", Path(_isendirecv_buffer, _isendirecv_buffer_check, _prepare_own_bytes),
-       Path(_isendirecv_object, _isendirecv_object_check)),
+       Path(_isendirecv_object, _isendirecv_object_check), shapes=(PINGPONG, STREAM, BISTREAM)),
     Op("bcast", "Bcast, bcast from the root: latency, algbw, busbw", "collective",
        Path(_bcast_buffer, _bcast_buffer_check, _prepare_own_bytes),
        Path(_bcast_object, _bcast_object_check), busbw=_busbw_one),
@@ -937,18 +979,49 @@ OPS = [
 
 # ---- The harness: common/harness.c ----
 
-MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 5, 1000, 20, 0.01
+MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 6, 1000, 20, 0.02
 # Automatic warmup (harness.h): up to AUTO_WARMUP iterations within a
 # quarter of the budget.
 WARMUP_AUTO, AUTO_WARMUP = -1, 10
+# The window (window.h) and the clock sync (clocksync.h).
+WINDOW_LATE_MAX, WINDOW_GROWTH, CLOCKSYNC_EXCHANGES = 0.10, 1.5, 25
+TAG_SYNC = 7
 perf_counter = time.perf_counter
 _repeat = itertools.repeat
 
 
+def _clock_read_cost():
+    """The median difference of back-to-back clock reads (mm_clock_read_cost)."""
+    d = []
+    for _ in range(257):
+        a = perf_counter()
+        d.append(perf_counter() - a)
+    d.sort()
+    return d[len(d) // 2]
+
+
+CLOCK_READ = _clock_read_cost()
+CLOCK_RESOLUTION = time.get_clock_info("perf_counter").resolution
+
+
+class CellCache:
+    """What the harness keeps of a cell between rounds (mm_cell_cache)."""
+    def __init__(self):
+        self.batch, self.window = 0, 0.0
+
+
 class Plan:
-    def __init__(self, iterations, warmup, budget, max_over_ranks):
+    def __init__(self, iterations, warmup, budget, min_samples, collective, sync, cache):
         self.iterations, self.warmup = iterations, warmup
-        self.budget, self.max_over_ranks = budget, max_over_ranks
+        self.budget, self.min_samples = budget, min_samples
+        self.collective, self.sync, self.cache = collective, sync, cache
+
+
+class Samples:
+    """One visit's samples at rank 0 (mm_samples)."""
+    def __init__(self):
+        self.t, self.iterations, self.late = [], 0, 0
+        self.window = self.max_offset = self.offset_uncertainty = 0.0
 
 
 def _time_batch(comm, run, n):
@@ -961,7 +1034,7 @@ def _time_batch(comm, run, n):
 
 
 def _batch_target(budget):
-    t = budget / 50.0
+    t = budget / 100.0
     return 20e-6 if t < 20e-6 else 10e-3 if t > 10e-3 else t
 
 
@@ -980,12 +1053,12 @@ def _calibrate(comm, run, target):
         n = math.ceil(float(n) * (8.0 if grow > 8.0 else 2.0 if grow < 2.0 else grow))
 
 
-def _keep_sampling(t, elapsed, budget):
-    """Rank 0 decides, from its own samples, whether to take another batch."""
+def _keep_sampling(t, elapsed, plan):
+    """Rank 0 decides, from its own samples, whether to take more."""
     n = len(t)
-    if n < MIN_SAMPLES:
+    if n < plan.min_samples:
         return True
-    if n >= MAX_SAMPLES or elapsed >= budget:
+    if n >= MAX_SAMPLES or elapsed >= plan.budget:
         return False
     if n >= 10 and mmstats.rel_ci(mmstats.compute(t)) <= CI_TARGET:
         return False
@@ -1007,48 +1080,194 @@ def warm_up(comm, run, plan):
         run()
 
 
-def measure(comm, rank, run, plan):
-    """Samples (seconds per iteration, one per batch; at rank 0, else None)
-    and the timed iteration count. Collectives: a sample is the slowest
-    rank's, reduced after the loop; point-to-point: rank 0's."""
-    warm_up(comm, run, plan)
-    local, iterations = [], 0
+def _measure_batches(comm, rank, run, plan, out):
+    local = []
     if plan.iterations > 0:
         batches = min(plan.iterations, FIXED_BATCHES)
         for b in range(batches):
             k = plan.iterations // batches + (1 if b < plan.iterations % batches else 0)
             local.append(_time_batch(comm, run, k) / float(k))
-            iterations += k
+            out.iterations += k
     else:
-        k = _calibrate(comm, run, _batch_target(plan.budget))
+        if plan.cache.batch == 0:
+            plan.cache.batch = _calibrate(comm, run, _batch_target(plan.budget))
+        k = plan.cache.batch
         start = perf_counter()
         more = np.ones(1, np.intc)
         while more[0]:
             local.append(_time_batch(comm, run, k) / float(k))
-            iterations += k
+            out.iterations += k
             if rank == 0:
-                more[0] = _keep_sampling(local, perf_counter() - start, plan.budget)
+                more[0] = _keep_sampling(local, perf_counter() - start, plan)
             comm.Bcast([more, MPI.INT], 0)
-    if plan.max_over_ranks:  # after the loop, never inside it
+    if plan.collective:  # the slowest rank's, after the loop, never inside it
         mine = np.array(local, np.float64)
         slowest = np.empty_like(mine) if rank == 0 else None
         comm.Reduce([mine, MPI.DOUBLE], [slowest, MPI.DOUBLE] if rank == 0 else None,
                     MPI.MAX, 0)
-        local = slowest.tolist() if rank == 0 else None
-    return (local if rank == 0 else None), iterations
+        local = slowest.tolist() if rank == 0 else []
+    out.t = local
+
+
+def _call_time(dt):
+    """mm_call_time: minus one clock read, never below the resolution."""
+    t = dt - CLOCK_READ
+    return CLOCK_RESOLUTION if t < CLOCK_RESOLUTION else t
+
+
+class ClockSync:
+    """Offsets against rank 0, SKaMPI style (common/clocksync.c)."""
+    def __init__(self, comm, rank, nranks):
+        self.rank, self.offset, self.uncertainty = rank, 0.0, 0.0
+        skew = os.environ.get("MPIMARK_TEST_CLOCK_SKEW_US")  # test hook, as in C
+        self.skew = abs(float(skew)) * 1e-6 * rank if skew else 0.0
+        t = np.zeros(1)
+        ping = np.zeros(1, np.uint8)
+        for peer in range(1, nranks):
+            if rank == 0:
+                for _ in range(CLOCKSYNC_EXCHANGES):
+                    comm.Recv([ping, MPI.BYTE], peer, TAG_SYNC)
+                    t[0] = self.local()
+                    comm.Send([t, MPI.DOUBLE], peer, TAG_SYNC)
+            elif rank == peer:
+                best = math.inf
+                for _ in range(CLOCKSYNC_EXCHANGES):
+                    t_send = self.local()
+                    comm.Send([ping, MPI.BYTE], 0, TAG_SYNC)
+                    comm.Recv([t, MPI.DOUBLE], 0, TAG_SYNC)
+                    t_recv = self.local()
+                    if t_recv - t_send < best:
+                        best = t_recv - t_send
+                        self.offset = float(t[0]) - (t_send + t_recv) / 2.0
+                self.uncertainty = best / 2.0
+        mine = np.array([abs(self.offset), self.uncertainty])
+        worst = np.zeros(2)
+        comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
+        self.max_abs_offset, self.max_uncertainty = float(worst[0]), float(worst[1])
+
+    def local(self):
+        return perf_counter() + self.skew
+
+    def now(self):
+        return perf_counter() + self.skew + self.offset
+
+
+def _barrier_calls(comm, run, n):
+    """Each call after a Barrier, timed alone; rank 0 gets the slowest rank's
+    time per call (the barrier's exit skew stays in)."""
+    mine = np.empty(n)
+    for k in range(n):
+        comm.Barrier()
+        t0 = perf_counter()
+        run()
+        mine[k] = _call_time(perf_counter() - t0)
+    worst = np.empty(n)
+    comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
+    return worst.tolist()
+
+
+def _window_calls(comm, rank, run, n, w, sync, late_rank):
+    """Call k starts when the global clock reaches t0 + k w on every rank; a
+    sample is the latest exit minus that start; a call some rank reached
+    after its start is dropped (mm_window_samples). Returns (samples, late)
+    at rank 0."""
+    t0 = np.array([sync.now() + 50e-6 + 4.0 * sync.max_uncertainty + w])
+    comm.Bcast([t0, MPI.DOUBLE], 0)
+    t0 = float(t0[0])
+    buf = np.empty(2 * n)
+    now_ = sync.now
+    for k in range(n):
+        start = t0 + k * w
+        if rank == late_rank and k % 4 == 0:  # test hook: arrive after the start
+            while now_() <= start:
+                pass
+        now = now_()
+        buf[n + k] = now > start
+        while now < start:
+            now = now_()
+        run()
+        buf[k] = now_()
+    red = np.empty(2 * n)
+    comm.Reduce([buf, MPI.DOUBLE], [red, MPI.DOUBLE], MPI.MAX, 0)
+    if rank != 0:
+        return [], 0
+    out = [_call_time(red[k] - (t0 + k * w)) for k in range(n) if red[n + k] == 0]
+    return out, n - len(out)
+
+
+def _measure_calls(comm, rank, run, plan, out):
+    window = plan.sync == "window"
+    sync = None
+    if window:
+        sync = ClockSync(comm, rank, comm.Get_size())
+        out.max_offset, out.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
+    late_rank = int(os.environ.get("MPIMARK_TEST_LATE_RANK", "-1"))
+    probe = _barrier_calls(comm, run, 5)  # the window: twice the slowest, plus sync error
+    w = np.array([2.0 * max(probe) + 4.0 * (sync.max_uncertainty if sync else 0.0) + 1e-6
+                  if rank == 0 else 0.0])
+    comm.Bcast([w, MPI.DOUBLE], 0)
+    w = max(float(w[0]), plan.cache.window)
+    cap = max(MAX_SAMPLES, plan.iterations)
+    per_chunk = max(1, math.ceil(_batch_target(plan.budget) / w))
+    local, attempted = [], 0
+    start = perf_counter()
+    state = np.array([1.0, w, 0.0])  # more, window, samples: rank 0 decides
+    while state[0]:
+        m = per_chunk
+        if plan.iterations > 0 and m > plan.iterations - attempted:
+            m = plan.iterations - attempted if attempted < plan.iterations else 1
+        m = min(m, cap - int(state[2]))
+        if window:
+            got, late = _window_calls(comm, rank, run, m, w, sync, late_rank)
+        else:
+            got, late = _barrier_calls(comm, run, m), 0
+        attempted += m
+        if rank == 0:
+            local.extend(got)
+            out.late += late
+            out.iterations += len(got)
+            n = len(local)
+            if plan.iterations > 0:
+                more = (attempted < plan.iterations or n == 0) and n < cap
+            else:
+                more = _keep_sampling(local, perf_counter() - start, plan) and n < cap
+            grow = window and m > 0 and late > WINDOW_LATE_MAX * m
+            state[:] = (1.0 if more else 0.0, w * WINDOW_GROWTH if grow else w, n)
+        comm.Bcast([state, MPI.DOUBLE], 0)
+        w = float(state[1])
+    plan.cache.window = w
+    out.window = w if window else 0.0
+    out.t = local
+
+
+def measure(comm, rank, run, plan):
+    """One visit of a cell (mm_harness_measure): samples at rank 0, seconds
+    per iteration, one per batch (point-to-point, --sync batch) or per valid
+    call (window, barrier)."""
+    out = Samples()
+    warm_up(comm, run, plan)
+    if plan.collective and plan.sync != "batch":
+        _measure_calls(comm, rank, run, plan, out)
+    else:
+        _measure_batches(comm, rank, run, plan, out)
+    return out
 
 
 # ---- Results and output: common/results.c, common/output.c ----
 
 CSV_COLUMNS = ["op", "path", "payload", "bytes", "wire_bytes", "metric", "unit", "samples",
-               "iterations", "min", "median", "mean", "max", "p99", "ci_low", "ci_high"]
+               "iterations", "min", "median", "mean", "max", "p99", "ci_low", "ci_high",
+               "rounds", "round_min", "round_max", "unstable", "late", "round_medians"]
 
 
 class Row:
-    def __init__(self, op, path, payload, nbytes, wire_bytes, metric, unit, iterations, st):
+    def __init__(self, op, path, payload, nbytes, wire_bytes, metric, unit, iterations, st,
+                 late=0, round_medians=(), round_min=0.0, round_max=0.0, unstable=0):
         self.op, self.path, self.payload, self.bytes = op, path, payload, nbytes
         self.wire_bytes, self.metric, self.unit = wire_bytes, metric, unit
-        self.iterations, self.st = iterations, st
+        self.iterations, self.st, self.late = iterations, st, late
+        self.round_medians, self.round_min, self.round_max = list(round_medians), round_min, round_max
+        self.unstable = unstable
 
 
 class Results:
@@ -1082,10 +1301,12 @@ def write_csv(fp, r):
     fp.write(",".join(CSV_COLUMNS) + "\n")
     for w in r.rows:
         s = w.st
-        fp.write("%s,%s,%s,%d,%d,%s,%s,%d,%d,%s\n" % (
+        fp.write("%s,%s,%s,%d,%d,%s,%s,%d,%d,%s,%d,%s,%s,%d,%d,%s\n" % (
             w.op, w.path, w.payload, w.bytes, w.wire_bytes, w.metric, w.unit, s.n, w.iterations,
             ",".join(_g(x) for x in (s.min, s.median, s.mean, s.max, s.p99, s.ci_low,
-                                      s.ci_high))))
+                                      s.ci_high)),
+            len(w.round_medians), _g(w.round_min), _g(w.round_max), w.unstable, w.late,
+            ";".join(_g(x) for x in w.round_medians)))
 
 
 def _json_string(s):
@@ -1112,10 +1333,13 @@ def write_json(fp, r):
             '%s\n    {"op": "%s", "path": "%s", "payload": "%s", "bytes": %d, '
             '"wire_bytes": %d, "metric": "%s", "unit": "%s", "samples": %d, '
             '"iterations": %d, "min": %s, "median": %s, "mean": %s, '
-            '"max": %s, "p99": %s, "ci_low": %s, "ci_high": %s}'
+            '"max": %s, "p99": %s, "ci_low": %s, "ci_high": %s, '
+            '"rounds": %d, "round_min": %s, "round_max": %s, "unstable": %d, '
+            '"late": %d, "round_medians": [%s]}'
             % ("," if i else "", w.op, w.path, w.payload, w.bytes, w.wire_bytes, w.metric,
                w.unit, s.n, w.iterations, _g(s.min), _g(s.median), _g(s.mean), _g(s.max),
-               _g(s.p99), _g(s.ci_low), _g(s.ci_high)))
+               _g(s.p99), _g(s.ci_low), _g(s.ci_high), len(w.round_medians), _g(w.round_min),
+               _g(w.round_max), w.unstable, w.late, ", ".join(_g(x) for x in w.round_medians)))
     fp.write("\n  ]\n}\n")
 
 
@@ -1142,28 +1366,45 @@ def _write_table_op(fp, r, op):
     fp.write("\n# %s\n" % op)
     fp.write("%10s  %-6s  %-10s %10s" % ("size", "path", "payload", "wire bytes"))
     for m, u in metrics:
-        fp.write("  %-34s" % ("%s (%s) median [95%% CI]" % (m, u)))
+        fp.write("  %-36s" % ("%s (%s) median [95%% CI]" % (m, u)))
     if both:
-        fp.write("  object/buffer")
+        fp.write("  object/buffer [95% CI]")
     fp.write("\n")
     for k in lines:
         fp.write("%10s  %-6s  %-10s %10d" % (size_human(k[0]), k[1], k[2], k[3]))
         for m, _ in metrics:
             w = _find_row(r, op, k, k[1], m)
-            cell = ("%10.3f [%.3f, %.3f]" % (w.st.median, w.st.ci_low, w.st.ci_high)
+            cell = ("%10.3f [%.3f, %.3f]%s" % (w.st.median, w.st.ci_low, w.st.ci_high,
+                                               " !" if w.unstable else "")
                     if w else "-")
-            fp.write("  %-34s" % cell)
+            fp.write("  %-36s" % cell)
         if both and k[1] == "object":
             o = _find_row(r, op, k, "object", metrics[0][0])
             b = _find_row(r, op, k, "buffer", metrics[0][0])
-            if o and b and b.st.median > 0:
-                fp.write("  %9.2fx" % (o.st.median / b.st.median))
+            ratio = o and b and mmstats.paired_ratio(o.round_medians, b.round_medians)
+            if ratio:
+                fp.write("  %6.2fx [%.2f, %.2f]" % ratio)
         fp.write("\n")
 
 
+def _write_table_notes(fp, r):
+    """Rows that dropped many late calls, and rows whose rounds disagree."""
+    for w in r.rows:
+        tried = w.iterations + w.late
+        if tried > 0 and w.late > 0.10 * tried and w.metric == "latency":
+            fp.write("# note: %s %s (%s path): %d of %d calls (%.0f%%) dropped: a rank reached "
+                     "the start window late\n" % (w.op, size_human(w.bytes), w.path, w.late,
+                                                  tried, 100.0 * w.late / tried))
+    unstable = sum(w.unstable for w in r.rows)
+    if unstable:
+        fp.write("# ! %d of %d rows changed by more than %.0f%% between rounds: the machine's "
+                 "performance changed during the run\n"
+                 % (unstable, len(r.rows), 100.0 * mmstats.UNSTABLE_SPREAD))
+
+
 def write_table(fp, r):
-    for key in ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "runner",
-                "python_version", "mpi4py_version"):
+    for key in ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "rounds", "sync",
+                "runner", "python_version", "mpi4py_version"):
         v = r.get_meta(key)
         if v is not None:
             fp.write("# %s: %s\n" % (key, v))
@@ -1172,6 +1413,8 @@ def write_table(fp, r):
         if w.op not in seen:
             seen.append(w.op)
             _write_table_op(fp, r, w.op)
+    fp.write("\n")
+    _write_table_notes(fp, r)
 
 
 def write_results(fp, r, fmt):
@@ -1253,7 +1496,7 @@ _THREAD_LEVELS = {MPI.THREAD_SINGLE: "single", MPI.THREAD_FUNNELED: "funneled",
                   MPI.THREAD_SERIALIZED: "serialized", MPI.THREAD_MULTIPLE: "multiple"}
 
 
-def collect_metadata(comm, rank, nranks, cfg, r):
+def collect_metadata(comm, rank, nranks, cfg, seed, r):
     names = comm.gather(MPI.Get_processor_name(), 0)
     if rank != 0:
         return
@@ -1289,9 +1532,17 @@ def collect_metadata(comm, rank, nranks, cfg, r):
     r.set_meta("time_budget_s", "%g" % cfg.time_budget)
     r.set_meta("iterations", cfg.iterations)
     r.set_meta("warmup", "auto" if cfg.warmup == WARMUP_AUTO else cfg.warmup)
-    r.set_meta("window", cfg.window)
+    r.set_meta("window", "auto (%d, at most %d MiB in flight)" % (cfg.window, WINDOW_AUTO_BYTES >> 20)
+               if cfg.window_auto else cfg.window)
     r.set_meta("root", cfg.root)
     r.set_meta("validate", "yes" if cfg.validate else "no")
+    r.set_meta("rounds", cfg.rounds)
+    r.set_meta("seed", seed)
+    r.set_meta("ci", mmstats.CI_METHOD_ROUNDS if cfg.rounds >= 2 else mmstats.CI_METHOD_SAMPLES)
+    r.set_meta("sync", cfg.sync)
+    r.set_meta("clock_read_ns", "%.1f" % (CLOCK_READ * 1e9))
+    r.set_meta("per_call_clock_read", "subtracted from each per-call sample (window, barrier); "
+               "samples never go below clock_resolution_ns")
     # What this runner adds.
     r.set_meta("runner", "mpi4py")
     r.set_meta("python_version", platform.python_version())
@@ -1360,6 +1611,24 @@ def _agree(comm, err):
     return comm.allreduce(err, MPI.MAX)
 
 
+class Cell:
+    """One (operation, path, size, kernel), sampled in every round (suite.c)."""
+    def __init__(self, op, op_index, size_index, path, nbytes, kernel):
+        self.op, self.op_index, self.size_index = op, op_index, size_index
+        self.path, self.bytes, self.wire_bytes, self.kernel = path, nbytes, nbytes, kernel
+        self.window_msgs, self.cache, self.rounds = 0, CellCache(), []
+        self.iterations = self.late = 0
+        self.window = self.max_offset = self.offset_uncertainty = 0.0
+
+    def keep(self, s):
+        self.rounds.append(s.t)
+        self.iterations += s.iterations
+        self.late += s.late
+        self.window = max(self.window, s.window)
+        self.max_offset = max(self.max_offset, s.max_offset)
+        self.offset_uncertainty = max(self.offset_uncertainty, s.offset_uncertainty)
+
+
 class Suite:
     def __init__(self, comm, cfg):
         self.comm, self.cfg = comm, cfg
@@ -1406,14 +1675,14 @@ class Suite:
                                              node_need / 1073741824.0, avail / 1073741824.0))
         return _agree(self.comm, err), why
 
-    def progress(self, op, done, total, elapsed):
+    def progress(self, rnd, done, total, elapsed):
         if self.rank != 0 or self.cfg.quiet:
             return
         tty = sys.stderr.isatty()
         if done < total and not tty:
             return
-        sys.stderr.write("%smpimark: %-10s %d/%d sizes, %.1f s%s" % (
-            "\r" if tty else "", op.name, done, total, elapsed,
+        sys.stderr.write("%smpimark: round %d/%d: %d/%d cells, %.1f s%s" % (
+            "\r" if tty else "", rnd + 1, self.cfg.rounds, done, total, elapsed,
             "\n" if done == total else ""))
         sys.stderr.flush()
 
@@ -1424,33 +1693,56 @@ class Suite:
             return requested // 8 * 8
         return requested
 
-    def run(self, results):
-        """Sizes outer, paths inner, as suite.c: the two paths of one size
-        run back to back, so their ratio compares one machine state."""
-        cfg = self.cfg
-        for op in self.selected():
-            start = perf_counter()
+    def build_sweep(self):
+        """Cells (op, path, size, kernel) and units (the paths of one op,
+        size and kernel, measured back to back), as suite.c's build_sweep."""
+        cfg, cells, units = self.cfg, [], []
+        for oi, op in enumerate(self.selected()):
             previous, skipped = {}, 0
             for z, req in enumerate(cfg.sizes):
-                skip = False
-                for path in cfg.paths:
+                measured, skip = {}, False
+                for path in ("buffer", "object"):
+                    if path not in cfg.paths:
+                        continue
                     b = self.effective_bytes(op, path, req)
                     if (b == 0 and req != 0) or b == previous.get(path):
                         skip = True
                         continue
-                    previous[path] = b
-                    c = Ctx(comm=self.comm, rank=self.rank, nranks=self.nranks,
-                            root=cfg.root, bytes=b, wire_bytes=b, window=cfg.window,
-                            payload=cfg.payload, sbuf=self.sbuf, rbuf=self.rbuf,
-                            ack=self.ack)
-                    verdict = self.run_size(op, path, c, results)
-                    if verdict != OK:
-                        return verdict
+                    previous[path] = measured[path] = b
                 skipped += skip
-                self.progress(op, z + 1, len(cfg.sizes), perf_counter() - start)
+                for k in range(len(op.shapes)):
+                    unit = [Cell(op, oi, z, path, measured[path], k)
+                            for path in ("buffer", "object") if path in measured]
+                    if unit:
+                        units.append(unit)
+                        cells.extend(unit)
             if skipped and self.rank == 0 and not cfg.quiet:
                 sys.stderr.write("mpimark: %s: %d size(s) skipped: float64 elements round "
                                  "sizes down to multiples of 8 bytes\n" % (op.name, skipped))
+        return cells, units
+
+    def run(self, results, seed):
+        """R rounds over all cells, each in its seeded order (the C order for
+        the same seed); within a unit the paths alternate which goes first."""
+        cfg = self.cfg
+        cells, units = self.build_sweep()
+        start = perf_counter()
+        for rnd in range(cfg.rounds):
+            for done, u in enumerate(mmstats.round_order(seed, rnd, len(units))):
+                for cell in (reversed(units[u]) if rnd % 2 else units[u]):
+                    verdict = self.visit(cell, rnd)
+                    if verdict != OK:
+                        return verdict
+                self.progress(rnd, done + 1, len(units), perf_counter() - start)
+        if self.rank == 0:
+            for cell in sorted(cells, key=lambda c: (c.op_index, c.size_index,
+                                                     c.path != "buffer", c.kernel)):
+                self.add_rows(results, cell)
+            if cfg.sync == "window":
+                results.set_meta("sync_window_us_max", "%.3f" % (max([c.window for c in cells] + [0]) * 1e6))
+                results.set_meta("clock_offset_max_us", "%.3f" % (max([c.max_offset for c in cells] + [0]) * 1e6))
+                results.set_meta("clock_offset_uncertainty_us", "%.3f" % (max([c.offset_uncertainty for c in cells] + [0]) * 1e6))
+                results.set_meta("late_calls", sum(c.late for c in cells))
         return OK
 
     def setup(self, op, path, c):
@@ -1470,27 +1762,41 @@ class Suite:
             raise SystemExit(EXIT_CODE[err])
         return kernels
 
-    def run_size(self, op, path, c, results):
-        cfg = self.cfg
-        kernels = self.setup(op, path, c)
-        plan = Plan(cfg.iterations, cfg.warmup, cfg.time_budget, op.kind == "collective")
-        rbuf_bytes = c.bytes * c.nranks if op.root_recvs_all else c.bytes
-        for shape, run in kernels:
-            samples, iterations = measure(self.comm, self.rank, run, plan)
-            if self.rank == 0:
-                self.add_rows(results, op, path, c, shape, samples, iterations)
-            if cfg.validate:
-                verdict = self.validate(op, path, c, shape, run, rbuf_bytes)
-                if verdict != OK:
-                    return verdict
+    def visit(self, cell, rnd):
+        """One visit of a cell: set up, measure its kernel, keep the samples,
+        validate (first round only, outside timing)."""
+        cfg, op, path = self.cfg, cell.op, cell.path
+        c = Ctx(comm=self.comm, rank=self.rank, nranks=self.nranks, root=cfg.root,
+                bytes=cell.bytes, wire_bytes=cell.bytes, window=cfg.stream_window(cell.bytes),
+                payload=cfg.payload, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
+        shape, run = self.setup(op, path, c)[cell.kernel]
+        cell.wire_bytes, cell.window_msgs = c.wire_bytes, c.window
+        plan = Plan(cfg.iterations, cfg.warmup, cfg.time_budget / cfg.rounds,
+                    -(-MIN_SAMPLES // cfg.rounds), op.kind == "collective", cfg.sync, cell.cache)
+        cell.keep(measure(self.comm, self.rank, run, plan))
+        verdict = OK
+        if cfg.validate and rnd == 0:
+            rbuf_bytes = c.bytes * c.nranks if op.root_recvs_all else c.bytes
+            verdict = self.validate(op, path, c, shape, run, rbuf_bytes)
         c.got = None
-        return OK
+        return verdict
 
-    def add_rows(self, results, op, path, c, shape, samples, iterations):
-        for metric, unit, value in SHAPE_METRICS[shape]:
-            st = mmstats.compute([value(op, c, t) for t in samples])
-            results.rows.append(Row(op.name, path, _payload_name(op, path, c.payload), c.bytes,
-                                    c.wire_bytes, metric, unit, iterations, st))
+    def add_rows(self, results, cell):
+        """One row per metric of the cell's kernel: the pooled samples'
+        statistics, with the median and CI from the round medians."""
+        op = cell.op
+        c = Ctx(bytes=cell.bytes, nranks=self.nranks, window=cell.window_msgs)
+        for metric, unit, value in SHAPE_METRICS[op.shapes[cell.kernel]]:
+            per_round = [[value(op, c, t) for t in r] for r in cell.rounds]
+            stats = [mmstats.compute(v) for v in per_round]
+            st = mmstats.compute([v for r in per_round for v in r])
+            medians = [x.median for x in stats]
+            rs = mmstats.rounds(medians, [x.ci_low for x in stats], [x.ci_high for x in stats])
+            if len(medians) >= 2:
+                st.median, st.ci_low, st.ci_high = rs.median, rs.ci_low, rs.ci_high
+            results.rows.append(Row(op.name, cell.path, _payload_name(op, cell.path, self.cfg.payload),
+                                    cell.bytes, cell.wire_bytes, metric, unit, cell.iterations, st,
+                                    cell.late, medians, rs.round_min, rs.round_max, rs.unstable))
 
     def validate(self, op, path, c, shape, run, rbuf_bytes):
         """One untimed run with known data, then every rank checks what it
@@ -1592,8 +1898,10 @@ def main(argv):
         return fail(err, why)
 
     results = Results()
-    collect_metadata(comm, rank, nranks, cfg, results)
-    err = suite.run(results)
+    # One seed for every rank: the rounds' orders must agree.
+    seed = comm.bcast(cfg.seed or mmstats.round_seed_from_clock(perf_counter()), 0)
+    collect_metadata(comm, rank, nranks, cfg, seed, results)
+    err = suite.run(results, seed)
     if err == OK and rank == 0:
         write_results(sys.stdout, results, cfg.format)
         sys.stdout.flush()

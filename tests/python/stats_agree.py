@@ -18,7 +18,8 @@ failures = 0
 
 
 def c_stats(text, lines=False):
-    out = subprocess.run([tool] + (["--lines"] if lines else []), input=text, text=True,
+    flag = lines if isinstance(lines, str) else "--lines"
+    out = subprocess.run([tool] + ([flag] if lines else []), input=text, text=True,
                          capture_output=True, check=True).stdout
     return out.splitlines()
 
@@ -67,6 +68,40 @@ for n in range(1, 2501):
             print("FAIL CI ranks n=%d: C (%s, %s), Python (%d, %d)" % (n, f[6], f[7], lo, hi))
 print("%s CI ranks for n = 1..2500" % ("ok" if not bad else "FAIL %d of" % bad))
 failures += bad
+
+# Rounds: the row's median, CI and flag from round medians, and paired
+# ratios, for R = 1..12 rounds of two-state and one-state machines.
+sets = []
+for r in range(1, 13):
+    for two_state in (False, True):
+        med = [rng.choice((1.0, 2.0)) if two_state else 1.0 + 0.01 * rng.random() for _ in range(r)]
+        lo = [m * (1 - 0.02 * rng.random()) for m in med]
+        hi = [m * (1 + 0.02 * rng.random()) for m in med]
+        sets.append((med, lo, hi))
+lines = c_stats("".join(" ".join(repr(x) for x in m + l + h) + "\n" for m, l, h in sets),
+                lines="--rounds")
+bad = 0
+for (med, lo, hi), want in zip(sets, lines):
+    rs = mmstats.rounds(med, lo, hi)
+    ratio = mmstats.paired_ratio(med, lo) or (0, 0, 0)
+    got = " ".join("%.17g" % x for x in (rs.median, rs.ci_low, rs.ci_high, rs.round_min,
+                                         rs.round_max)) + " %d " % rs.unstable + \
+        " ".join("%.17g" % x for x in ratio)
+    if got != want:
+        bad += 1
+        print("FAIL rounds R=%d:\n  C:      %s\n  Python: %s" % (len(med), want, got))
+print("%s round statistics for %d sets" % ("ok" if not bad else "FAIL", len(sets)))
+failures += bad
+
+# The rounds' visiting orders: the same permutation from the same seed.
+for seed, rnd, n in ((1, 0, 5), (42, 3, 100), (987654321, 63, 1000)):
+    want = subprocess.run([tool, "--order", str(seed), str(rnd), str(n)], text=True,
+                          capture_output=True, check=True).stdout.split()
+    if [int(x) for x in want] != mmstats.round_order(seed, rnd, n):
+        failures += 1
+        print("FAIL round order seed=%d round=%d n=%d" % (seed, rnd, n))
+    else:
+        print("ok round order seed=%d round=%d n=%d" % (seed, rnd, n))
 
 # The check itself must be able to fail: a perturbed mean is noticed.
 probe = [1.0, 2.0, 4.0]

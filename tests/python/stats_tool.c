@@ -2,11 +2,17 @@
  * whitespace-separated doubles on stdin and prints, with %.17g,
  *   n min median mean max p99 ci_low ci_high
  * as common/stats.c computes them. With --lines, every input line is its
- * own sample set and gets its own output line (empty sets print "0"). */
+ * own sample set and gets its own output line (empty sets print "0").
+ * With --rounds, every line holds 3R numbers (R round medians, their CI
+ * lows, their CI highs) and gets
+ *   median ci_low ci_high round_min round_max unstable ratio ratio_low ratio_high
+ * (mm_stats_rounds, and mm_stats_paired_ratio of the medians over the lows).
+ * With --order SEED ROUND N: the round's visiting order (mm_round_order). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rounds.h"
 #include "stats.h"
 
 static int print_stats(const double *v, size_t n) {
@@ -38,8 +44,29 @@ static int parse(char *text, double **v, size_t *n, size_t *cap) {
   return 0;
 }
 
+static int print_rounds(const double *v, size_t n) {
+  size_t r = n / 3;
+  mm_round_stats rs;
+  double m, lo, hi;
+  if (n % 3 || mm_stats_rounds(v, v + r, v + 2 * r, r, &rs)) return 1;
+  if (mm_stats_paired_ratio(v, v + r, r, &m, &lo, &hi)) m = lo = hi = 0;
+  printf("%.17g %.17g %.17g %.17g %.17g %d %.17g %.17g %.17g\n", rs.median, rs.ci_low, rs.ci_high,
+         rs.round_min, rs.round_max, rs.unstable, m, lo, hi);
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  int lines = argc > 1 && !strcmp(argv[1], "--lines");
+  if (argc == 5 && !strcmp(argv[1], "--order")) {
+    size_t n = (size_t)atol(argv[4]), *o = malloc((n + 1) * sizeof *o);
+    if (!o) return 1;
+    mm_round_order(strtoull(argv[2], NULL, 10), atoi(argv[3]), n, o);
+    for (size_t i = 0; i < n; i++) printf("%s%zu", i ? " " : "", o[i]);
+    putchar('\n');
+    free(o);
+    return 0;
+  }
+  int rounds = argc > 1 && !strcmp(argv[1], "--rounds");
+  int lines = rounds || (argc > 1 && !strcmp(argv[1], "--lines"));
   if (argc > 2 || (argc == 2 && !lines)) {
     fprintf(stderr, "usage: stats_tool [--lines] < samples\n");
     return 2;
@@ -51,7 +78,7 @@ int main(int argc, char **argv) {
   int rc = 0;
   while (rc == 0 && getline(&line, &linecap, stdin) >= 0) {
     if (parse(line, &v, &n, &cap)) rc = 1;
-    else if (lines) rc = print_stats(v, n), n = 0;
+    else if (lines) rc = rounds ? print_rounds(v, n) : print_stats(v, n), n = 0;
   }
   if (rc == 0 && !lines) rc = n ? print_stats(v, n) : (fprintf(stderr, "stats_tool: no samples\n"), 1);
   free(line);
