@@ -31,6 +31,6 @@ grep -q "^# bcast" "$dir/out.txt" || fail "table lacks the bcast block"
 # Both paths: object lines carry the object/buffer ratio.
 launch 2 "$MPIMARK" sendrecv -m 1K -i 4 -q > "$dir/both.txt"
 grep -q "object/buffer" "$dir/both.txt" || fail "table lacks the object/buffer column"
-grep -qE "^ +1 KiB +object +bytes +1042 .* [0-9.]+x$" "$dir/both.txt" \
+grep -qE "^ +1 KiB +object +bytes +1042 .* [0-9.]+x \[[0-9.]+, [0-9.]+\]$" "$dir/both.txt" \
   || { cat "$dir/both.txt" >&2; fail "object line lacks wire bytes or ratio"; }
 echo ok
