@@ -136,14 +136,15 @@ $out"
     run --baseline old.csv new-ok.csv --tolerance 3.5%
     expect_rc 0
     ;;
-  merge) # rounds: median of the round medians (round 3), CI = envelope of the
-    # round CIs (low from round 2, high from round 3), mean weighted by samples.
+  merge) # rounds: median of the round medians (round 3), CI = [min, max] of
+    # the round medians with fewer than 6 rounds (as mpimark's own rounds),
+    # mean weighted by samples.
     run --merge -o "$dir/m.csv" round1.csv round2.csv round3.csv
     expect_rc 0
     grep -q "^#@rounds=3$" "$dir/m.csv" || fail "no #@rounds=3"
     grep -q "^#@mpi_library=Libfast MPI 1.0, fixture$" "$dir/m.csv" || fail "metadata not kept"
     row=$(csv_rows "$dir/m.csv")
-    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,150,0.9,2,1.83333,3.5,3.5,0.9,3.5" ] \
+    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,150,0.9,2,1.83333,3.5,3.5,1,3" ] \
       || fail "merged row: $row"
     # Six rounds: the CI comes from the round medians (order statistics:
     # their min and max at 6), not from one round's wide CI (0.01-100).
@@ -159,7 +160,7 @@ $out"
     row=$(csv_rows "$dir/m6.csv")
     [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,300,0.01,3.5,3.5,100,100,1,6" ] \
       || fail "merged row of 6 rounds: $row"
-    grep -q "^#@merge=.*at least 6 rounds" "$dir/m6.csv" || fail "#@merge does not state the rule"
+    grep -q "^#@merge=.*fewer than 6 rounds: \[min, max\]" "$dir/m6.csv" || fail "#@merge does not state the rule"
     run --merge -o "$dir/m.csv" round1.csv round2.csv
     expect_error "exists"
     run --merge -o "$dir/m2.csv" round1.csv b.csv
@@ -207,6 +208,43 @@ $out"
     run --help
     expect_rc 0
     grep -q "no significant difference" "$dir/out" || fail "--help does not explain the verdict"
+    ;;
+  paired-slower | paired-flip | paired-regression)
+    # Merged files (interleaved rounds): each round's B/A ratio is 2 while
+    # the machine swings 3x between rounds, so the rounds' CIs overlap; the
+    # paired verdict must still see the gap. In paired-flip B is 2x slower in
+    # three rounds and 2x faster in three: no significant difference.
+    a_r="1;3;1;3;1;3" b_r="2;6;2;6;2;6"
+    [ "$1" = paired-flip ] && b_r="2;1.5;2;1.5;0.5;6"
+    paired_csv() { # FILE LIBRARY ROUND_MEDIANS
+      printf '#@mpi_library=%s\n#@ranks=2\n#@rounds=6\n#@merge=interleaved runs\n%s\n' "$2" \
+        "$MPIMARK_CSV_HEADER" > "$1"
+      /usr/bin/python3 - "$3" >> "$1" <<'PY'
+import sys
+r = sys.argv[1]
+v = sorted(float(x) for x in r.split(";"))
+med = (v[2] + v[3]) / 2
+print("sendrecv,buffer,MPI_BYTE,8,8,latency,us,60,600,%g,%g,%g,%g,%g,%g,%g,6,%g,%g,0,0,%s"
+      % (v[0], med, med, v[5], v[5], v[0], v[5], v[0], v[5], r))
+PY
+    }
+    paired_csv "$dir/A.csv" "Lib A" "$a_r"
+    paired_csv "$dir/B.csv" "Lib B" "$b_r"
+    if [ "$1" = paired-regression ]; then
+      run --baseline "$dir/A.csv" "$dir/B.csv"
+      expect_rc 1
+      grep -q "sendrecv" "$dir/out" || fail "the regression is not listed"
+    else
+      run "$dir/A.csv" "$dir/B.csv"
+      expect_rc 0
+      want=slower
+      [ "$1" = paired-flip ] && want="no significant difference"
+      expect_verdict sendrecv 8 latency "$want"
+      # Unpaired (the same files without #@merge), the CIs overlap: NSD.
+      sed -i '/^#@merge=/d' "$dir/A.csv" "$dir/B.csv"
+      run "$dir/A.csv" "$dir/B.csv"
+      expect_verdict sendrecv 8 latency "no significant difference"
+    fi
     ;;
   *) fail "unknown case $1" ;;
 esac
