@@ -223,6 +223,15 @@ collectives-2node)
     expect_meta ranks 4
     expect_meta nodes 2
     expect_rows bcast scatter gather reduce allreduce
+    # The default sync across "nodes": clock offsets estimated over the
+    # network; the namespaces share one kernel clock, so the offset found
+    # must lie within its own uncertainty.
+    expect_meta sync window
+    off=$(meta clock_offset_max_us) unc=$(meta clock_offset_uncertainty_us)
+    [[ -n $off && -n $unc ]] || fail "no clock offsets in the metadata"
+    awk -v o="$off" -v u="$unc" 'BEGIN { exit !(o <= u && u > 0) }' \
+        || fail "clock offset $off us exceeds its uncertainty $unc us on one kernel clock"
+    note "clock offset $off us +- $unc us across the two nodes"
     ;;
 
 scaling-1node)
