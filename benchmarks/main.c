@@ -2,7 +2,9 @@
  * request against the job, sets up buffers, runs the suite, writes results.
  * Every error is agreed on by all ranks before anyone exits, so no rank is
  * left waiting; usage errors exit 2, runtime failures 1. */
+#include <errno.h>
 #include <mpi.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,21 +138,31 @@ static int write_results_file(FILE *fp, const void *arg) {
   return mm_output_write(fp, f->results, f->format);
 }
 
+/* Writes the results to stdout and, with -o, to the file. A failed write
+ * (disk full, closed pipe) is a runtime failure with one line; the -o file
+ * is still written, so the results are not lost. */
 static int write_results(const mm_config *cfg, const mm_results *results) {
-  mm_output_write(stdout, results, cfg->format);
-  fflush(stdout);
-  if (!cfg->output) return MM_OK;
+  int stdout_err = MM_OK;
+  errno = 0;
+  if (mm_output_write(stdout, results, cfg->format) || fflush(stdout) || ferror(stdout)) {
+    fprintf(stderr, "mpimark: cannot write the results to standard output: %s\n",
+            errno ? strerror(errno) : "write error");
+    stdout_err = MM_EIO;
+  }
+  if (!cfg->output) return stdout_err;
   const results_file file = {results, mm_output_format_for(cfg->output)};
   char why[512];
   int err =
       mm_write_file_atomic(cfg->output, cfg->force, write_results_file, &file, why, sizeof why);
   if (err) fprintf(stderr, "mpimark: %s\n", why);
   /* Writing failed after a full run: a runtime failure, not a usage error. */
-  return err ? MM_EIO : MM_OK;
+  return err ? MM_EIO : stdout_err;
 }
 
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
+  /* A closed pipe on stdout is a write error to report, not a silent death. */
+  signal(SIGPIPE, SIG_IGN);
   run r;
   MPI_Comm_dup(MPI_COMM_WORLD, &r.comm);
   MPI_Comm_set_errhandler(r.comm, MPI_ERRORS_RETURN);
