@@ -11,6 +11,7 @@
 
 #include "atomic_file.h"
 #include "buffers.h"
+#include "build_id.h"
 #include "clock.h"
 #include "errors.h"
 #include "metadata.h"
@@ -179,7 +180,7 @@ int main(int argc, char **argv) {
     return finish(&r, fail(&r, MM_EUSAGE, why));
   if (cfg.help || cfg.version) {
     if (r.rank == 0 && cfg.help) mm_options_usage(stdout, &op_names);
-    else if (r.rank == 0) printf("mpimark %s (git %s)\n", MPIMARK_VERSION, MPIMARK_GIT_COMMIT);
+    else if (r.rank == 0) printf("mpimark %s (git %s)\n", MPIMARK_VERSION, mm_build_commit);
     return finish(&r, MM_OK);
   }
   int err = check_request(&cfg, r.nranks, why, sizeof why);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "build_id.h"
 #include "cli.h"
 #include "clock.h"
 #include "errors.h"
@@ -330,7 +331,7 @@ int main(int argc, char **argv) {
   if (cfg.help || cfg.version) {
     if (rank == 0 && cfg.help) usage(stdout);
     else if (rank == 0)
-      printf(PROG " (mpimark %s, git %s)\n", MPIMARK_VERSION, MPIMARK_GIT_COMMIT);
+      printf(PROG " (mpimark %s, git %s)\n", MPIMARK_VERSION, mm_build_commit);
     return finish(&comm, MM_OK);
   }
   /* The output file is checked before the work, not after. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "build_id.h"
 #include "clock.h"
 #include "mpi_util.h"
 
@@ -98,7 +99,7 @@ int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, mm_results *r) {
   int rc = 0;
   if (rank == 0) {
     rc |= set(r, "mpimark_version", MPIMARK_VERSION);
-    rc |= set(r, "git_commit", MPIMARK_GIT_COMMIT);
+    rc |= set(r, "git_commit", mm_build_commit);
     library_version(buf, sizeof buf);
     rc |= set(r, "mpi_library", buf);
     int major, minor;

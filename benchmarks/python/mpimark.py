@@ -1484,8 +1484,15 @@ def _project_version():
 
 
 def _git_commit():
+    """The commit of the source tree, as the C build records it
+    (cmake/build_id.cmake): `git describe --always --dirty --abbrev=12` when
+    REPO is the top of a git checkout, else "unknown"."""
     try:
-        out = subprocess.run(["git", "-C", REPO, "rev-parse", "--short=12", "HEAD"],
+        top = subprocess.run(["git", "-C", REPO, "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=10)
+        if top.returncode != 0 or os.path.realpath(top.stdout.strip()) != os.path.realpath(REPO):
+            return "unknown"
+        out = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty", "--abbrev=12"],
                              capture_output=True, text=True, timeout=10)
         return out.stdout.strip() or "unknown" if out.returncode == 0 else "unknown"
     except (OSError, subprocess.SubprocessError):
