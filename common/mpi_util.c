@@ -1,5 +1,9 @@
+/* program_invocation_short_name: each program names itself in its errors
+ * (mpimark, montecarlo_pi), with no global to set. */
+#define _GNU_SOURCE
 #include "mpi_util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +16,8 @@ void mm_mpi_check(int rc, const char *what, const char *file, int line) {
   int len = 0, rank = -1;
   MPI_Error_string(rc, msg, &len);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  fprintf(stderr, "mpimark: rank %d: %s failed (%s:%d): %s\n", rank, what, file, line, msg);
+  fprintf(stderr, "%s: rank %d: %s failed (%s:%d): %s\n", program_invocation_short_name, rank, what,
+          file, line, msg);
   MPI_Abort(MPI_COMM_WORLD, 1);
   exit(1);
 }
@@ -28,7 +33,7 @@ void mm_mpi_die(MPI_Comm comm, int err, const char *fmt, ...) {
   MPI_Comm_rank(comm, &rank);
   va_list ap;
   va_start(ap, fmt);
-  fprintf(stderr, "mpimark: rank %d: ", rank);
+  fprintf(stderr, "%s: rank %d: ", program_invocation_short_name, rank);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);

@@ -14,7 +14,8 @@ void mm_mpi_check(int rc, const char *what, const char *file, int line);
  * the largest, so all take the same branch afterwards. */
 int mm_mpi_agree(MPI_Comm comm, int local_err);
 
-/* Prints "mpimark: rank R: message" on stderr and aborts the job. */
+/* Prints "PROGRAM: rank R: message" on stderr (PROGRAM: the binary's own
+ * name) and aborts the job. */
 void mm_mpi_die(MPI_Comm comm, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 
