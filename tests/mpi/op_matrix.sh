@@ -17,7 +17,8 @@ cmp -s "$dir/r.csv" "$dir/stdout.csv" || fail "stdout CSV differs from the -o fi
 [ "$(csv_meta "$dir/r.csv" ranks)" = "$np" ] || fail "metadata ranks != $np"
 [ "$(csv_meta "$dir/r.csv" root)" = "$root" ] || fail "metadata root != $root"
 for key in mpimark_version git_commit mpi_library mpi_version nodes ranks_per_node hosts \
-  p2p_placement date_utc command clock clock_resolution_ns; do
+  p2p_placement date_utc command clock clock_resolution_ns rounds seed sync clock_read_ns \
+  memcpy_cache_mb_s memcpy_dram_mb_s; do
   [ -n "$(csv_meta "$dir/r.csv" "$key")" ] || fail "metadata key $key missing"
 done
 header=$(grep -v '^#' "$dir/r.csv" | head -1)

@@ -67,6 +67,12 @@ case $case in
     svg_has "$dir/out/latency-bcast.svg" "2 ranks, buffer" "3 ranks, buffer"
     svg_has "$dir/out/bandwidth.svg" "Bandwidth (MB/s)" "Message size (bytes)" "Point-to-point" \
       "Collectives (bus bandwidth)" "2 ranks: sendrecv" "3 ranks: bcast" "isendirecv bibw"
+    # The ceiling: one core's memcpy from the run's metadata, in the legend.
+    cache=$(csv_meta "$dir/r2/mpimark.csv" memcpy_cache_mb_s)
+    dram=$(csv_meta "$dir/r2/mpimark.csv" memcpy_dram_mb_s)
+    [[ $cache -gt 0 && $dram -gt 0 ]] || fail "no memcpy bandwidth in the metadata ('$cache', '$dram')"
+    svg_has "$dir/out/bandwidth.svg" "memcpy, one core, in cache: $cache MB/s" \
+      "memcpy, one core, DRAM: $dram MB/s"
     svg_has "$dir/out/collectives.svg" "bcast" "allreduce" "Latency (µs)" "2 ranks" "3 ranks"
     [ "$object" -eq 0 ] || svg_has "$dir/out/object-buffer-ratio.svg" "Object / buffer latency" "equal cost"
     # The error bars are the 95% CI: the data behind latency-sendrecv holds
