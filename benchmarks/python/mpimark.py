@@ -1503,6 +1503,26 @@ _THREAD_LEVELS = {MPI.THREAD_SINGLE: "single", MPI.THREAD_FUNNELED: "funneled",
                   MPI.THREAD_SERIALIZED: "serialized", MPI.THREAD_MULTIPLE: "multiple"}
 
 
+MEMBW_CACHE_BYTES, MEMBW_DRAM_BYTES = 1 << 20, 64 << 20
+
+
+def _memcpy_mbs(nbytes, seconds):
+    """MB/s of a contiguous copy (numpy.copyto: memcpy) of nbytes: the
+    median of timed copies, at least 3, at most 64, within about seconds
+    (mm_memcpy_mbs)."""
+    try:
+        src, dst = np.full(nbytes, 1, np.uint8), np.full(nbytes, 2, np.uint8)
+    except MemoryError:
+        return 0.0
+    t, start = [], perf_counter()
+    while len(t) < 64 and (len(t) < 3 or perf_counter() - start < seconds):
+        t0 = perf_counter()
+        np.copyto(dst, src)
+        t.append(perf_counter() - t0)
+    st = mmstats.compute(t)
+    return nbytes / st.median / 1e6 if st.median > 0 else 0.0
+
+
 def collect_metadata(comm, rank, nranks, cfg, seed, r):
     names = comm.gather(MPI.Get_processor_name(), 0)
     if rank != 0:
@@ -1532,6 +1552,11 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
                 r.set_meta(key, os.environ[env])
     r.set_meta("date_utc", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     r.set_meta("command", " ".join(getattr(sys, "orig_argv", [sys.executable] + sys.argv)))
+    # The ceiling for bandwidth figures (common/membw.c): one core's memcpy.
+    r.set_meta("memcpy_cache_mb_s", "%.0f" % _memcpy_mbs(MEMBW_CACHE_BYTES, 0.01))
+    r.set_meta("memcpy_dram_mb_s", "%.0f" % _memcpy_mbs(MEMBW_DRAM_BYTES, 0.03))
+    r.set_meta("memcpy_method", "one core, memcpy of 1 MiB (in cache) and 64 MiB (DRAM) buffers, "
+               "median of timed copies, MB/s = 10^6 bytes/s")
     info = time.get_clock_info("perf_counter")
     r.set_meta("clock", "time.perf_counter: %s" % info.implementation)
     r.set_meta("clock_resolution_ns", "%g" % (info.resolution * 1e9))
