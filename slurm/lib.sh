@@ -6,7 +6,9 @@
 #
 #  1. finds the repository (MPIMARK_ROOT, default: the folder above slurm/);
 #  2. finds build/bin/mpimark (MPIMARK_BUILD_DIR, default <root>/build) and
-#     builds it with cmake if it is missing;
+#     builds it with cmake if it is missing; installed (cmake --install:
+#     PREFIX/share/mpimark/slurm) it takes PREFIX/bin/mpimark or mpimark on
+#     PATH, never builds, and writes results under the submit folder;
 #  3. detects the MPI the binary links (ldd) and picks the launcher:
 #       inside a Slurm allocation  srun --mpi=pmix (Open MPI)
 #                                  srun --mpi=pmi2 (MPICH and derivatives)
@@ -37,16 +39,29 @@ mm_die() {
     exit "${2:-1}"
 }
 
-# mm_paths TEMPLATE_DIR: sets MM_ROOT, MM_BUILD, MM_BIN, MM_RESULTS.
+# mm_paths TEMPLATE_DIR: sets MM_ROOT, MM_BUILD, MM_BIN, MM_RESULTS, and
+# MM_INSTALLED (1 when the templates run from an installed prefix:
+# PREFIX/share/mpimark/slurm, with no CMakeLists.txt above them). Installed,
+# the binary is PREFIX/bin/mpimark (else mpimark on PATH), results go under
+# the submit folder, and nothing is ever built.
 mm_paths() {
     local tdir=$1
     MM_ROOT=${MPIMARK_ROOT:-$(cd "$tdir/.." && pwd)}
     [[ -d $MM_ROOT ]] || mm_die "MPIMARK_ROOT=$MM_ROOT is not a folder"
     MM_ROOT=$(cd "$MM_ROOT" && pwd)
-    MM_BUILD=${MPIMARK_BUILD_DIR:-$MM_ROOT/build}
-    [[ $MM_BUILD == /* ]] || MM_BUILD=$PWD/$MM_BUILD
-    MM_BIN=$MM_BUILD/bin/mpimark
-    MM_RESULTS=${MPIMARK_RESULTS_DIR:-$MM_ROOT/results}
+    MM_INSTALLED=0
+    [[ -f $MM_ROOT/CMakeLists.txt || -n ${MPIMARK_BUILD_DIR:-} ]] || MM_INSTALLED=1
+    if [[ $MM_INSTALLED == 1 ]]; then
+        MM_BUILD=''
+        MM_BIN=$(cd "$MM_ROOT/../.." && pwd)/bin/mpimark
+        [[ -x $MM_BIN ]] || MM_BIN=$(command -v mpimark || echo "$MM_BIN")
+        MM_RESULTS=${MPIMARK_RESULTS_DIR:-${SLURM_SUBMIT_DIR:-$PWD}/results}
+    else
+        MM_BUILD=${MPIMARK_BUILD_DIR:-$MM_ROOT/build}
+        [[ $MM_BUILD == /* ]] || MM_BUILD=$PWD/$MM_BUILD
+        MM_BIN=$MM_BUILD/bin/mpimark
+        MM_RESULTS=${MPIMARK_RESULTS_DIR:-$MM_ROOT/results}
+    fi
     [[ $MM_RESULTS == /* ]] || MM_RESULTS=$PWD/$MM_RESULTS
 }
 
@@ -54,6 +69,7 @@ mm_paths() {
 # serialize on a lock file so they do not build into one folder at once.
 mm_ensure_binary() {
     [[ -x $MM_BIN ]] && return 0
+    [[ $MM_INSTALLED == 0 ]] || mm_die "$MM_BIN does not exist and mpimark is not on PATH: this is an installed copy of the templates, which never builds (install mpimark, or add its bin/ folder to PATH)"
     mm_log "$MM_BIN is missing; building it (cmake -S $MM_ROOT -B $MM_BUILD)"
     command -v cmake >/dev/null || mm_die "cannot build mpimark: cmake is not installed (or load your site's cmake module), and $MM_BIN does not exist"
     [[ -f $MM_ROOT/CMakeLists.txt ]] || mm_die "cannot build mpimark: $MM_ROOT has no CMakeLists.txt (set MPIMARK_ROOT to the mpimark repository)"

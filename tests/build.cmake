@@ -1,3 +1,5 @@
 # The build itself: the commit it records (cmake/build_id.cmake).
 add_test(NAME build.commit_id COMMAND ${CMAKE_CURRENT_LIST_DIR}/build_id.sh)
 set_tests_properties(build.commit_id PROPERTIES LABELS e2e TIMEOUT 300)
+add_test(NAME build.install COMMAND ${CMAKE_CURRENT_LIST_DIR}/install.sh)
+set_tests_properties(build.install PROPERTIES LABELS e2e TIMEOUT 300)
