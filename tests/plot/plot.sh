@@ -87,6 +87,15 @@ assert "with yerrorbars" in gp
 rows = [[float(v) for v in l.split()] for l in gp.splitlines() if l[:1].isdigit() and len(l.split()) == 4]
 assert any(all(abs(a - b) <= 1e-9 * max(1, abs(b)) for a, b in zip(r, want)) for r in rows), rows[:5]
 PY
+    # Every series is a solid line (dashes between sparse points read as gaps
+    # in the data); the object path differs by its hollow points.
+    if grep -qE 'with linespoints .* dt [2-9]' "$dir/gp/collectives.gp" "$dir/gp/bandwidth.gp"; then
+      fail "a data series is drawn dashed"
+    fi
+    if [ "$object" -ne 0 ]; then
+      grep -qE 'with linespoints .* pt 6 title "[^"]*object' "$dir/gp/collectives.gp" \
+        || fail "the object path's points are not hollow in the collectives figure"
+    fi
     # One CSV, no -o: the figures go next to it (quickstart's call).
     "$PLOT" "$dir/r2/mpimark.csv" > /dev/null || fail "scripts/plot on one CSV: exit $?"
     figure "$dir/r2" latency-sendrecv
