@@ -4,9 +4,9 @@ static const struct {
   int exit_code;
   const char *message;
 } errors[] = {
-#define MM_ERROR_ENTRY(name, code, msg) {code, msg},
-    MM_ERROR_LIST(MM_ERROR_ENTRY)
-#undef MM_ERROR_ENTRY
+#define MM_ERROR(name, code, msg) {code, msg},
+#include "errors.def"
+#undef MM_ERROR
 };
 
 const char *mm_strerror(int err) {

@@ -7,9 +7,10 @@
 #include "sizes.h"
 
 const char *const mm_csv_columns[] = {
-    "op",  "path",   "payload", "bytes", "wire_bytes", "metric",  "unit",    "samples",
-    "iterations", "min", "median", "mean", "max", "p99", "ci_low", "ci_high", "rounds",
-    "round_min", "round_max", "unstable", "late", "round_medians", NULL};
+#define MM_COLUMN(name) #name,
+#include "columns.def"
+#undef MM_COLUMN
+    NULL};
 
 /* The round medians in round order, separated by ';' (one CSV field). */
 static void write_round_medians(FILE *fp, const mm_row *w, const char *sep) {

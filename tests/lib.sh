@@ -42,8 +42,9 @@ metrics_of() {
 
 workdir() { mktemp -d "${TMPDIR:-/tmp}/mpimark-test-XXXXXX"; }
 
-# The CSV header row every mpimark runner writes (the contract in README).
-MPIMARK_CSV_HEADER=op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high,rounds,round_min,round_max,unstable,late,round_medians
+# The CSV header row every mpimark runner writes, from the one list of
+# columns (common/columns.def).
+MPIMARK_CSV_HEADER=$(sed -n 's/^MM_COLUMN(\(.*\))$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../common/columns.def" | paste -sd,)
 
 # expect_sane_rows FILE ITERATIONS: every data row of an mpimark CSV has
 # ITERATIONS timed iterations per round (valid calls plus late ones dropped:

@@ -103,14 +103,22 @@ import mmstats  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
-# ---- Errors: the same list, order and exit codes as common/errors.h ----
+# ---- Errors: read from common/errors.def, the list the C code compiles ----
 # (ranks agree on the maximum, so the order matters as in C).
-OK, EUSAGE, ETOOBIG, EEXIST, EOUTPUT, ENOTBUILT, ENOMEM, EIO, EMPI, EVALIDATE, EDECODE = range(11)
-EXIT_CODE = [0, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1]
-STRERROR = ["success", "usage error", "size too large to allocate",
-            "output file exists (use --force to replace it)", "cannot write output file",
-            "not built yet", "out of memory", "I/O error", "MPI error", "validation failed",
-            "cannot decode received object"]
+
+def _read_errors():
+    path = os.path.join(REPO, "common", "errors.def")
+    with open(path) as f:
+        found = re.findall(r'^MM_ERROR\((MM_\w+), ([0-9]+), "(.*)"\)$', f.read(), re.M)
+    if not found or found[0][0] != "MM_OK":
+        raise SystemExit("mpimark: %s holds no error list" % path)
+    return found
+
+
+_ERRORS = _read_errors()
+globals().update({name[3:]: i for i, (name, _, _) in enumerate(_ERRORS)})  # OK, EUSAGE, ...
+EXIT_CODE = [int(code) for _, code, _ in _ERRORS]
+STRERROR = [msg for _, _, msg in _ERRORS]
 
 
 class UsageError(Exception):
@@ -1255,9 +1263,8 @@ def measure(comm, rank, run, plan):
 
 # ---- Results and output: common/results.c, common/output.c ----
 
-CSV_COLUMNS = ["op", "path", "payload", "bytes", "wire_bytes", "metric", "unit", "samples",
-               "iterations", "min", "median", "mean", "max", "p99", "ci_low", "ci_high",
-               "rounds", "round_min", "round_max", "unstable", "late", "round_medians"]
+with open(os.path.join(REPO, "common", "columns.def")) as _f:  # the list C compiles
+    CSV_COLUMNS = re.findall(r"^MM_COLUMN\((\w+)\)$", _f.read(), re.M)
 
 
 class Row:
