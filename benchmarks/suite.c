@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "buffers.h"
+#include "clocksync.h"
 #include "clock.h"
 #include "errors.h"
 #include "harness.h"
@@ -86,6 +87,7 @@ typedef struct cell {
   size_t round_end[MM_MAX_ROUNDS]; /* round r's samples end here */
   long long iterations, late;
   double window, max_offset, offset_uncertainty;
+  bool offsets_estimated;
 } cell;
 
 /* Cells measured back to back in a round: both paths of one (op, size,
@@ -185,6 +187,7 @@ static int keep_samples(cell *c, int round, const mm_samples *s) {
   if (s->window > c->window) c->window = s->window;
   if (s->max_offset > c->max_offset) c->max_offset = s->max_offset;
   if (s->offset_uncertainty > c->offset_uncertainty) c->offset_uncertainty = s->offset_uncertainty;
+  c->offsets_estimated |= s->offsets_estimated;
   return MM_OK;
 }
 
@@ -319,6 +322,7 @@ static int finish(const mm_suite *s, const sweep *w, mm_results *results) {
   int err = MM_OK;
   double window = 0, offset = 0, uncertainty = 0;
   long long late = 0;
+  bool estimated = false;
   for (size_t i = 0; i < w->n_cells && !err; i++) {
     const cell *c = &w->cells[idx[i]];
     err = add_rows(results, s, c, s->cfg->rounds);
@@ -326,6 +330,7 @@ static int finish(const mm_suite *s, const sweep *w, mm_results *results) {
     window = c->window > window ? c->window : window;
     offset = c->max_offset > offset ? c->max_offset : offset;
     uncertainty = c->offset_uncertainty > uncertainty ? c->offset_uncertainty : uncertainty;
+    estimated |= c->offsets_estimated;
   }
   free(idx);
   char buf[64];
@@ -338,6 +343,7 @@ static int finish(const mm_suite *s, const sweep *w, mm_results *results) {
     err |= mm_results_set_meta(results, "clock_offset_uncertainty_us", buf);
     snprintf(buf, sizeof buf, "%lld", late);
     err |= mm_results_set_meta(results, "late_calls", buf);
+    err |= mm_results_set_meta(results, "clock_sync", mm_clocksync_method(estimated));
   }
   return err ? MM_ENOMEM : MM_OK;
 }

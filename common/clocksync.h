@@ -9,10 +9,12 @@
 #define MM_CLOCKSYNC_H
 
 #include <mpi.h>
+#include <stdbool.h>
 
 #define MM_CLOCKSYNC_EXCHANGES 25
 
 typedef struct mm_clocksync {
+  bool estimated;     /* false: all ranks on one node share one clock, offsets are 0 */
   double offset;      /* seconds to add to this rank's clock to get rank 0's */
   double uncertainty; /* half the shortest round trip: |error| is below it */
   /* Valid at rank 0, over all ranks: */
@@ -24,8 +26,13 @@ typedef struct mm_clocksync {
  * the estimator finds a real offset. */
 double mm_clocksync_local(int rank);
 
-/* Estimates every rank's offset (collective). */
+/* Estimates every rank's offset (collective). When all ranks run on one
+ * node they read one clock: the offsets are 0 and nothing is exchanged,
+ * unless MPIMARK_TEST_CLOCK_SKEW_US is set (tests of the estimator). */
 void mm_clocksync_estimate(MPI_Comm comm, mm_clocksync *out);
+
+/* How the offsets were obtained, for the metadata (#@clock_sync). */
+const char *mm_clocksync_method(bool estimated);
 
 /* The global clock (rank 0's) on this rank. */
 static inline double mm_clocksync_now(const mm_clocksync *s, int rank) {

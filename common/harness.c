@@ -207,6 +207,7 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
     c.late_rank = late ? atoi(late) : -1;
     mm_clocksync_estimate(ctx->comm, &c.sync);
     c.yield = oversubscribed(ctx->comm);
+    out->offsets_estimated = c.sync.estimated;
     out->max_offset = c.sync.max_abs_offset;
     out->offset_uncertainty = c.sync.max_uncertainty;
   }

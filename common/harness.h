@@ -55,6 +55,7 @@ typedef struct mm_samples {
   long long late;        /* window: calls dropped because a rank started late */
   double window;         /* window: the last window length, seconds */
   double max_offset, offset_uncertainty; /* window: the clock sync's, seconds */
+  bool offsets_estimated; /* window: false when all ranks share one node's clock */
 } mm_samples;
 
 /* Automatic warmup: up to MM_AUTO_WARMUP iterations, as many as fit in a

@@ -994,6 +994,10 @@ WARMUP_AUTO, AUTO_WARMUP = -1, 10
 # The window (window.h) and the clock sync (clocksync.h).
 WINDOW_LATE_MAX, WINDOW_GROWTH, CLOCKSYNC_EXCHANGES = 0.10, 1.5, 25
 TAG_SYNC = 7
+CLOCK_SYNC_METHOD = {  # mm_clocksync_method
+    True: "offsets against rank 0 on every visit of a cell (SKaMPI: the shortest of 25 ping-pongs; "
+          "uncertainty half its round trip)",
+    False: "none needed: all ranks on one node read one CLOCK_MONOTONIC (offsets 0)"}
 perf_counter = time.perf_counter
 _repeat = itertools.repeat
 
@@ -1030,6 +1034,7 @@ class Samples:
     def __init__(self):
         self.t, self.iterations, self.late = [], 0, 0
         self.window = self.max_offset = self.offset_uncertainty = 0.0
+        self.offsets_estimated = False
 
 
 def _time_batch(comm, run, n):
@@ -1125,10 +1130,20 @@ def _call_time(dt):
 
 class ClockSync:
     """Offsets against rank 0, SKaMPI style (common/clocksync.c)."""
+    _one_node = None  # all ranks on one node read one clock: offsets are 0
+
     def __init__(self, comm, rank, nranks):
         self.rank, self.offset, self.uncertainty = rank, 0.0, 0.0
         skew = os.environ.get("MPIMARK_TEST_CLOCK_SKEW_US")  # test hook, as in C
         self.skew = abs(float(skew)) * 1e-6 * rank if skew else 0.0
+        if ClockSync._one_node is None:
+            node = comm.Split_type(MPI.COMM_TYPE_SHARED)
+            ClockSync._one_node = node.Get_size() == nranks
+            node.Free()
+        self.estimated = not ClockSync._one_node or skew is not None
+        self.max_abs_offset = self.max_uncertainty = 0.0
+        if not self.estimated:
+            return
         t = np.zeros(1)
         ping = np.zeros(1, np.uint8)
         for peer in range(1, nranks):
@@ -1209,6 +1224,7 @@ def _measure_calls(comm, rank, run, plan, out):
     if window:
         sync = ClockSync(comm, rank, comm.Get_size())
         out.max_offset, out.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
+        out.offsets_estimated = sync.estimated
     late_rank = int(os.environ.get("MPIMARK_TEST_LATE_RANK", "-1"))
     probe = _barrier_calls(comm, run, 5)  # the window: twice the slowest, plus sync error
     w = np.array([2.0 * max(probe) + 4.0 * (sync.max_uncertainty if sync else 0.0) + 1e-6
@@ -1658,6 +1674,7 @@ class Cell:
         self.window_msgs, self.cache, self.rounds = 0, CellCache(), []
         self.iterations = self.late = 0
         self.window = self.max_offset = self.offset_uncertainty = 0.0
+        self.offsets_estimated = False
 
     def keep(self, s):
         self.rounds.append(s.t)
@@ -1666,6 +1683,7 @@ class Cell:
         self.window = max(self.window, s.window)
         self.max_offset = max(self.max_offset, s.max_offset)
         self.offset_uncertainty = max(self.offset_uncertainty, s.offset_uncertainty)
+        self.offsets_estimated |= s.offsets_estimated
 
 
 class Suite:
@@ -1782,6 +1800,7 @@ class Suite:
                 results.set_meta("clock_offset_max_us", "%.3f" % (max([c.max_offset for c in cells] + [0]) * 1e6))
                 results.set_meta("clock_offset_uncertainty_us", "%.3f" % (max([c.offset_uncertainty for c in cells] + [0]) * 1e6))
                 results.set_meta("late_calls", sum(c.late for c in cells))
+                results.set_meta("clock_sync", CLOCK_SYNC_METHOD[any(c.offsets_estimated for c in cells)])
         return OK
 
     def setup(self, op, path, c):

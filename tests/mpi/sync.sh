@@ -9,8 +9,9 @@
 #   skew     every rank's clock shifted by 20 ms x rank (test hook): the
 #            estimator finds the shift to within its own uncertainty, and
 #            the window still times the calls.
-#   offsets  no skew: the offset found is below its own uncertainty (one
-#            node, one clock).
+#   offsets  no skew (the hook set to 0 runs the estimator, which one node
+#            otherwise skips: one clock): the offset found is below its own
+#            uncertainty.
 #   rounds   every cell gets --rounds R round medians; the same --seed
 #            prints the same visiting order's results shape; -i counts per round.
 source "$(dirname "$0")/../lib.sh"
@@ -29,7 +30,7 @@ case $mode in
     [ "$(meta_num sync)" = "$mode" ] || fail "#@sync is '$(meta_num sync)', want $mode"
     expect_sane_rows "$dir/r.csv" 10 || fail "bad statistics"
     if [ "$mode" = window ]; then
-      for key in sync_window_us_max clock_offset_max_us clock_offset_uncertainty_us late_calls; do
+      for key in sync_window_us_max clock_offset_max_us clock_offset_uncertainty_us late_calls clock_sync; do
         [ -n "$(meta_num "$key")" ] || fail "metadata key $key missing"
       done
     else
