@@ -139,7 +139,7 @@ static const mm_cli_option options[] = {
      "time budget"},
     {"time", 0, "SECONDS", "0.1", set_time,
      "time budget per operation, metric and size, shared by the rounds; a round stops "
-     "earlier once its 95% CI of the median is within 1%"},
+     "earlier once its 95% CI of the median is within 2%"},
     {"rounds", 0, "R", "6", set_rounds,
      "sweeps of all cells, each visiting them in a new order; the 95% CI comes from the "
      "round medians"},
