@@ -32,21 +32,16 @@ foreach(op ${MPIMARK_OPS})
   endforeach()
 endforeach()
 
-foreach(case unknown-op unknown-option reversed-range malformed-size malformed-list
-    size-too-large zero-iterations negative-iterations negative-warmup missing-value bad-format
-    bad-path bad-payload bad-time bad-sync bad-rounds too-many-rounds bad-seed bad-window flag-with-value
-    bad-root unwritable-output output-exists bad-output-suffix malloc-fails)
-  foreach(np 2 4)
-    mpimark_mpi_test(mpi.bad_input.${case}.np${np}
-      ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh ${np} ${case})
-  endforeach()
+# Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"
+# lines) at the rank counts it lists for the C binary.
+mpimark_bad_input_cases(1 _bad_cases)
+foreach(pair ${_bad_cases})
+  string(REPLACE ":" ";" pair "${pair}")
+  list(GET pair 0 case)
+  list(GET pair 1 np)
+  mpimark_mpi_test(mpi.bad_input.${case}.np${np}
+    ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh ${np} ${case})
 endforeach()
-foreach(np 4 6)
-  mpimark_mpi_test(mpi.bad_input.too-much-memory.np${np}
-    ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh ${np} too-much-memory)
-endforeach()
-mpimark_mpi_test(mpi.bad_input.too-few-ranks.np1
-  ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh 1 too-few-ranks)
 
 foreach(np 2 3)
   mpimark_mpi_test(mpi.validation_detects_corruption.np${np}

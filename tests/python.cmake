@@ -55,21 +55,16 @@ foreach(np 2 3)
     ${CMAKE_CURRENT_LIST_DIR}/python/validation.sh ${np})
 endforeach()
 
-foreach(case unknown-op unknown-option reversed-range malformed-size malformed-list
-    size-too-large zero-iterations negative-iterations negative-warmup missing-value bad-format
-    bad-path bad-payload bad-time bad-sync bad-rounds too-many-rounds bad-seed bad-window flag-with-value bad-root unwritable-output
-    output-exists bad-output-suffix malloc-fails missing-mpi4py missing-numpy)
-  mpimark_python_test(python.bad_input.${case}.np2
-    ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 2 ${case})
+# Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"
+# lines) at the rank counts it lists for the mpi4py runner.
+mpimark_bad_input_cases(2 _bad_cases)
+foreach(pair ${_bad_cases})
+  string(REPLACE ":" ";" pair "${pair}")
+  list(GET pair 0 case)
+  list(GET pair 1 np)
+  mpimark_python_test(python.bad_input.${case}.np${np}
+    ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh ${np} ${case})
 endforeach()
-foreach(case unknown-op bad-root output-exists missing-mpi4py)
-  mpimark_python_test(python.bad_input.${case}.np3
-    ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 3 ${case})
-endforeach()
-mpimark_python_test(python.bad_input.too-much-memory.np4
-  ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 4 too-much-memory)
-mpimark_python_test(python.bad_input.too-few-ranks.np1
-  ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh 1 too-few-ranks)
 
 mpimark_python_test(python.formats ${CMAKE_CURRENT_LIST_DIR}/python/formats.sh)
 mpimark_python_test(python.help ${CMAKE_CURRENT_LIST_DIR}/python/help.sh)
