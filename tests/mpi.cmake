@@ -34,14 +34,7 @@ endforeach()
 
 # Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"
 # lines) at the rank counts it lists for the C binary.
-mpimark_bad_input_cases(1 _bad_cases)
-foreach(pair ${_bad_cases})
-  string(REPLACE ":" ";" pair "${pair}")
-  list(GET pair 0 case)
-  list(GET pair 1 np)
-  mpimark_mpi_test(mpi.bad_input.${case}.np${np}
-    ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh ${np} ${case})
-endforeach()
+mpimark_bad_input_tests(1 mpi ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh mpimark_mpi_test)
 
 foreach(np 2 3)
   mpimark_mpi_test(mpi.validation_detects_corruption.np${np}

@@ -57,14 +57,7 @@ endforeach()
 
 # Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"
 # lines) at the rank counts it lists for the mpi4py runner.
-mpimark_bad_input_cases(2 _bad_cases)
-foreach(pair ${_bad_cases})
-  string(REPLACE ":" ";" pair "${pair}")
-  list(GET pair 0 case)
-  list(GET pair 1 np)
-  mpimark_python_test(python.bad_input.${case}.np${np}
-    ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh ${np} ${case})
-endforeach()
+mpimark_bad_input_tests(2 python ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh mpimark_python_test)
 
 mpimark_python_test(python.formats ${CMAKE_CURRENT_LIST_DIR}/python/formats.sh)
 mpimark_python_test(python.help ${CMAKE_CURRENT_LIST_DIR}/python/help.sh)
