@@ -85,9 +85,8 @@ typedef struct cell {
   double *t;               /* rank 0: every sample (s per iteration), rounds in order */
   size_t n, cap;
   size_t round_end[MM_MAX_ROUNDS]; /* round r's samples end here */
-  long long iterations, late;
-  double window, max_offset, offset_uncertainty;
-  bool offsets_estimated;
+  long long iterations;
+  mm_sync_facts sync;      /* over the rounds */
 } cell;
 
 /* Cells measured back to back in a round: both paths of one (op, size,
@@ -183,11 +182,7 @@ static int keep_samples(cell *c, int round, const mm_samples *s) {
   for (size_t i = 0; i < s->n; i++) c->t[c->n++] = s->t[i];
   c->round_end[round] = c->n;
   c->iterations += s->iterations;
-  c->late += s->late;
-  if (s->window > c->window) c->window = s->window;
-  if (s->max_offset > c->max_offset) c->max_offset = s->max_offset;
-  if (s->offset_uncertainty > c->offset_uncertainty) c->offset_uncertainty = s->offset_uncertainty;
-  c->offsets_estimated |= s->offsets_estimated;
+  mm_sync_facts_merge(&c->sync, &s->sync);
   return MM_OK;
 }
 
@@ -203,7 +198,7 @@ static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int 
   for (size_t m = 0; m < 3 && shape_metrics[shape][m].name && !err; m++) {
     const metric_def *def = &shape_metrics[shape][m];
     mm_row row = {.bytes = cl->bytes, .wire_bytes = cl->wire_bytes,
-                  .iterations = cl->iterations, .late = cl->late, .rounds = rounds};
+                  .iterations = cl->iterations, .late = cl->sync.late, .rounds = rounds};
     snprintf(row.op, sizeof row.op, "%s", op->name);
     snprintf(row.path, sizeof row.path, "%s", mm_path_name(cl->path));
     snprintf(row.payload, sizeof row.payload, "%s", payload_name(op, cl->path, s->cfg->payload));
@@ -214,7 +209,10 @@ static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int 
     size_t from = 0;
     for (int r = 0; r < rounds && !err; r++) {
       mm_stats st;
-      if (mm_stats_compute(values + from, cl->round_end[r] - from, &st)) err = MM_ENOMEM;
+      if (mm_stats_compute(values + from, cl->round_end[r] - from, &st)) {
+        err = MM_ENOMEM;
+        break;
+      }
       row.round_median[r] = st.median, lo[r] = st.ci_low, hi[r] = st.ci_high;
       from = cl->round_end[r];
     }
@@ -320,30 +318,24 @@ static int finish(const mm_suite *s, const sweep *w, mm_results *results) {
   sort_cells = w->cells;
   qsort(idx, w->n_cells, sizeof *idx, cmp_cells);
   int err = MM_OK;
-  double window = 0, offset = 0, uncertainty = 0;
-  long long late = 0;
-  bool estimated = false;
+  mm_sync_facts run = {0};
   for (size_t i = 0; i < w->n_cells && !err; i++) {
     const cell *c = &w->cells[idx[i]];
     err = add_rows(results, s, c, s->cfg->rounds);
-    late += c->late;
-    window = c->window > window ? c->window : window;
-    offset = c->max_offset > offset ? c->max_offset : offset;
-    uncertainty = c->offset_uncertainty > uncertainty ? c->offset_uncertainty : uncertainty;
-    estimated |= c->offsets_estimated;
+    mm_sync_facts_merge(&run, &c->sync);
   }
   free(idx);
   char buf[64];
   if (!err && s->cfg->sync == MM_SYNC_WINDOW) {
-    snprintf(buf, sizeof buf, "%.3f", window * 1e6);
+    snprintf(buf, sizeof buf, "%.3f", run.window * 1e6);
     err |= mm_results_set_meta(results, "sync_window_us_max", buf);
-    snprintf(buf, sizeof buf, "%.3f", offset * 1e6);
+    snprintf(buf, sizeof buf, "%.3f", run.max_offset * 1e6);
     err |= mm_results_set_meta(results, "clock_offset_max_us", buf);
-    snprintf(buf, sizeof buf, "%.3f", uncertainty * 1e6);
+    snprintf(buf, sizeof buf, "%.3f", run.offset_uncertainty * 1e6);
     err |= mm_results_set_meta(results, "clock_offset_uncertainty_us", buf);
-    snprintf(buf, sizeof buf, "%lld", late);
+    snprintf(buf, sizeof buf, "%lld", run.late);
     err |= mm_results_set_meta(results, "late_calls", buf);
-    err |= mm_results_set_meta(results, "clock_sync", mm_clocksync_method(estimated));
+    err |= mm_results_set_meta(results, "clock_sync", mm_clocksync_method(run.offsets_estimated));
   }
   return err ? MM_ENOMEM : MM_OK;
 }

@@ -23,13 +23,9 @@ double mm_clocksync_local(int rank) {
 static bool one_node(MPI_Comm comm) {
   static int answer = -1;
   if (answer < 0) {
-    MPI_Comm node;
-    int local, all;
-    MM_MPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
-    MM_MPI(MPI_Comm_size(node, &local));
+    int all;
     MM_MPI(MPI_Comm_size(comm, &all));
-    MPI_Comm_free(&node);
-    answer = local == all;
+    answer = mm_mpi_node_ranks(comm) == all;
   }
   return answer;
 }

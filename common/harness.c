@@ -168,14 +168,7 @@ static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *la
 /* Whether this node runs more ranks than it has cores (checked once). */
 static bool oversubscribed(MPI_Comm comm) {
   static int answer = -1;
-  if (answer < 0) {
-    MPI_Comm node;
-    int local;
-    MM_MPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
-    MM_MPI(MPI_Comm_size(node, &local));
-    MPI_Comm_free(&node);
-    answer = local > sysconf(_SC_NPROCESSORS_ONLN);
-  }
+  if (answer < 0) answer = mm_mpi_node_ranks(comm) > sysconf(_SC_NPROCESSORS_ONLN);
   return answer;
 }
 
@@ -207,9 +200,9 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
     c.late_rank = late ? atoi(late) : -1;
     mm_clocksync_estimate(ctx->comm, &c.sync);
     c.yield = oversubscribed(ctx->comm);
-    out->offsets_estimated = c.sync.estimated;
-    out->max_offset = c.sync.max_abs_offset;
-    out->offset_uncertainty = c.sync.max_uncertainty;
+    out->sync.offsets_estimated = c.sync.estimated;
+    out->sync.max_offset = c.sync.max_abs_offset;
+    out->sync.offset_uncertainty = c.sync.max_uncertainty;
   }
   double w = calibrate_window(&c);
   if (plan->cache->window > w) w = plan->cache->window; /* grown in earlier rounds */
@@ -229,7 +222,7 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
     attempted += (long long)m;
     if (ctx->rank == 0) {
       n += got;
-      out->late += (long long)late;
+      out->sync.late += (long long)late;
       out->iterations += (long long)got;
       if (plan->iterations > 0) /* every attempt made, and at least one valid call */
         state[0] = (attempted < plan->iterations || n == 0) && n < cap;
@@ -242,7 +235,7 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
     w = state[1];
   }
   plan->cache->window = w;
-  out->window = window ? w : 0.0;
+  out->sync.window = window ? w : 0.0;
   free(c.buf);
   return n;
 }
@@ -260,6 +253,15 @@ int mm_harness_measure(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, mm_sa
                     : measure_batches(ctx, run, plan, local, out);
   out->t = local;
   return MM_OK;
+}
+
+void mm_sync_facts_merge(mm_sync_facts *into, const mm_sync_facts *from) {
+  into->late += from->late;
+  into->window = from->window > into->window ? from->window : into->window;
+  into->max_offset = from->max_offset > into->max_offset ? from->max_offset : into->max_offset;
+  if (from->offset_uncertainty > into->offset_uncertainty)
+    into->offset_uncertainty = from->offset_uncertainty;
+  into->offsets_estimated |= from->offsets_estimated;
 }
 
 void mm_samples_free(mm_samples *s) {

@@ -45,6 +45,17 @@ typedef struct mm_plan {
   mm_cell_cache *cache;
 } mm_plan;
 
+/* What the window sync reports of one visit; merged (mm_sync_facts_merge)
+ * into a cell's over its rounds and into the run's over its cells. */
+typedef struct mm_sync_facts {
+  long long late;          /* calls dropped because a rank started late */
+  double window;           /* window length, seconds (merged: the largest) */
+  double max_offset, offset_uncertainty; /* the clock sync's, seconds (merged: largest) */
+  bool offsets_estimated;  /* false while all ranks share one node's clock */
+} mm_sync_facts;
+
+void mm_sync_facts_merge(mm_sync_facts *into, const mm_sync_facts *from);
+
 /* Samples of one visit, valid at rank 0: seconds per iteration, one per
  * timed batch (batch sync, point-to-point) or per valid call (window,
  * barrier). */
@@ -52,10 +63,7 @@ typedef struct mm_samples {
   double *t;
   size_t n;
   long long iterations;  /* timed iterations (valid calls) behind the samples */
-  long long late;        /* window: calls dropped because a rank started late */
-  double window;         /* window: the last window length, seconds */
-  double max_offset, offset_uncertainty; /* window: the clock sync's, seconds */
-  bool offsets_estimated; /* window: false when all ranks share one node's clock */
+  mm_sync_facts sync;    /* window sync only; zero otherwise */
 } mm_samples;
 
 /* Automatic warmup: up to MM_AUTO_WARMUP iterations, as many as fit in a

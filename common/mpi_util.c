@@ -28,6 +28,15 @@ int mm_mpi_agree(MPI_Comm comm, int local_err) {
   return all;
 }
 
+int mm_mpi_node_ranks(MPI_Comm comm) {
+  MPI_Comm node;
+  int local;
+  MM_MPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  MM_MPI(MPI_Comm_size(node, &local));
+  MPI_Comm_free(&node);
+  return local;
+}
+
 void mm_mpi_die(MPI_Comm comm, int err, const char *fmt, ...) {
   int rank = -1;
   MPI_Comm_rank(comm, &rank);

@@ -14,6 +14,9 @@ void mm_mpi_check(int rc, const char *what, const char *file, int line);
  * the largest, so all take the same branch afterwards. */
 int mm_mpi_agree(MPI_Comm comm, int local_err);
 
+/* How many ranks of comm run on this node (MPI_COMM_TYPE_SHARED); collective. */
+int mm_mpi_node_ranks(MPI_Comm comm);
+
 /* Prints "PROGRAM: rank R: message" on stderr (PROGRAM: the binary's own
  * name) and aborts the job. */
 void mm_mpi_die(MPI_Comm comm, int err, const char *fmt, ...)

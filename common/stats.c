@@ -77,27 +77,17 @@ double mm_stats_rel_ci(const mm_stats *s) {
   return (s->ci_high - s->ci_low) / (2.0 * s->median);
 }
 
-/* Median and order-statistic CI of v[0..n), sorting v in place. */
-static void median_ci_of(double *v, size_t n, double *median, double *lo, double *hi) {
-  qsort(v, n, sizeof *v, cmp_double);
-  size_t l, h;
-  mm_median_ci_ranks(n, &l, &h);
-  *median = mm_quantile_sorted(v, n, 0.5);
-  *lo = v[l];
-  *hi = v[h];
-}
-
 int mm_stats_rounds(const double *medians, const double *round_ci_low,
                     const double *round_ci_high, size_t r, mm_round_stats *out) {
   if (r == 0 || r > MM_MAX_ROUNDS) return -1;
-  double v[MM_MAX_ROUNDS];
   size_t lowest = 0, highest = 0;
   for (size_t i = 0; i < r; i++) {
-    v[i] = medians[i];
     if (medians[i] < medians[lowest]) lowest = i;
     if (medians[i] > medians[highest]) highest = i;
   }
-  median_ci_of(v, r, &out->median, &out->ci_low, &out->ci_high);
+  mm_stats st; /* the round medians as samples: their median and its CI */
+  if (mm_stats_compute(medians, r, &st)) return -1;
+  out->median = st.median, out->ci_low = st.ci_low, out->ci_high = st.ci_high;
   out->round_min = medians[lowest];
   out->round_max = medians[highest];
   out->unstable = r >= 2 && out->round_max > (1.0 + MM_UNSTABLE_SPREAD) * out->round_min &&
@@ -111,7 +101,8 @@ int mm_stats_paired_ratio(const double *num, const double *den, size_t r, double
   size_t n = 0;
   for (size_t i = 0; i < r && i < MM_MAX_ROUNDS; i++)
     if (den[i] > 0) v[n++] = num[i] / den[i];
-  if (n == 0) return -1;
-  median_ci_of(v, n, median, ci_low, ci_high);
+  mm_stats st;
+  if (mm_stats_compute(v, n, &st)) return -1;
+  *median = st.median, *ci_low = st.ci_low, *ci_high = st.ci_high;
   return 0;
 }

@@ -34,7 +34,8 @@ void mm_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
  * round medians that give a distribution-free 95% CI of the median (as
  * mm_median_ci_ranks; with R < 6 it is [min, max], whose confidence is
  * 1 - 2^(1-R), which the README states); round_min/max; unstable as above
- * (round_ci_low/high: each round's own CI). Returns 0, or -1 if R is 0. */
+ * (round_ci_low/high: each round's own CI). Returns 0, or -1 if R is 0 or above
+ * MM_MAX_ROUNDS, or memory runs out. */
 typedef struct mm_round_stats {
   double median, ci_low, ci_high, round_min, round_max;
   int unstable;

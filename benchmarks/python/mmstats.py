@@ -98,12 +98,6 @@ CI_METHOD_ROUNDS = ("95% CI of the median from the round medians (order statisti
 CI_METHOD_SAMPLES = "95% CI of the median from the samples of one round (order statistics)"
 
 
-def _median_ci_of(v):
-    s = sorted(v)
-    lo, hi = median_ci_ranks(len(s))
-    return quantile_sorted(s, 0.5), s[lo], s[hi]
-
-
 class RoundStats:
     __slots__ = ("median", "ci_low", "ci_high", "round_min", "round_max", "unstable")
 
@@ -123,7 +117,8 @@ def rounds(medians, round_ci_low, round_ci_high):
         if medians[i] > medians[highest]:
             highest = i
     out = RoundStats()
-    out.median, out.ci_low, out.ci_high = _median_ci_of(medians)
+    st = compute(medians)  # the round medians as samples: their median and its CI
+    out.median, out.ci_low, out.ci_high = st.median, st.ci_low, st.ci_high
     out.round_min, out.round_max = medians[lowest], medians[highest]
     out.unstable = int(r >= 2 and out.round_max > (1.0 + UNSTABLE_SPREAD) * out.round_min
                        and round_ci_high[lowest] < round_ci_low[highest])
@@ -134,7 +129,8 @@ def paired_ratio(num, den):
     """(median, ci_low, ci_high) of the per-round ratios num[i] / den[i]
     (pairs with a positive denominator), or None."""
     v = [a / b for a, b in zip(num[:MAX_ROUNDS], den[:MAX_ROUNDS]) if b > 0]
-    return _median_ci_of(v) if v else None
+    st = compute(v)
+    return (st.median, st.ci_low, st.ci_high) if st else None
 
 
 # ---- The rounds' visiting orders (common/rounds.c: the same permutation) ----

@@ -1029,12 +1029,26 @@ class Plan:
         self.collective, self.sync, self.cache = collective, sync, cache
 
 
+class SyncFacts:
+    """What the window sync reports of one visit; merged into a cell's over
+    its rounds and into the run's over its cells (mm_sync_facts)."""
+    def __init__(self):
+        self.late = 0
+        self.window = self.max_offset = self.offset_uncertainty = 0.0
+        self.offsets_estimated = False
+
+    def merge(self, other):
+        self.late += other.late
+        self.window = max(self.window, other.window)
+        self.max_offset = max(self.max_offset, other.max_offset)
+        self.offset_uncertainty = max(self.offset_uncertainty, other.offset_uncertainty)
+        self.offsets_estimated |= other.offsets_estimated
+
+
 class Samples:
     """One visit's samples at rank 0 (mm_samples)."""
     def __init__(self):
-        self.t, self.iterations, self.late = [], 0, 0
-        self.window = self.max_offset = self.offset_uncertainty = 0.0
-        self.offsets_estimated = False
+        self.t, self.iterations, self.sync = [], 0, SyncFacts()
 
 
 def _time_batch(comm, run, n):
@@ -1223,8 +1237,8 @@ def _measure_calls(comm, rank, run, plan, out):
     sync = None
     if window:
         sync = ClockSync(comm, rank, comm.Get_size())
-        out.max_offset, out.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
-        out.offsets_estimated = sync.estimated
+        out.sync.max_offset, out.sync.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
+        out.sync.offsets_estimated = sync.estimated
     late_rank = int(os.environ.get("MPIMARK_TEST_LATE_RANK", "-1"))
     probe = _barrier_calls(comm, run, 5)  # the window: twice the slowest, plus sync error
     w = np.array([2.0 * max(probe) + 4.0 * (sync.max_uncertainty if sync else 0.0) + 1e-6
@@ -1248,7 +1262,7 @@ def _measure_calls(comm, rank, run, plan, out):
         attempted += m
         if rank == 0:
             local.extend(got)
-            out.late += late
+            out.sync.late += late
             out.iterations += len(got)
             n = len(local)
             if plan.iterations > 0:
@@ -1260,7 +1274,7 @@ def _measure_calls(comm, rank, run, plan, out):
         comm.Bcast([state, MPI.DOUBLE], 0)
         w = float(state[1])
     plan.cache.window = w
-    out.window = w if window else 0.0
+    out.sync.window = w if window else 0.0
     out.t = local
 
 
@@ -1672,18 +1686,12 @@ class Cell:
         self.op, self.op_index, self.size_index = op, op_index, size_index
         self.path, self.bytes, self.wire_bytes, self.kernel = path, nbytes, nbytes, kernel
         self.window_msgs, self.cache, self.rounds = 0, CellCache(), []
-        self.iterations = self.late = 0
-        self.window = self.max_offset = self.offset_uncertainty = 0.0
-        self.offsets_estimated = False
+        self.iterations, self.sync = 0, SyncFacts()  # sync: over the rounds
 
     def keep(self, s):
         self.rounds.append(s.t)
         self.iterations += s.iterations
-        self.late += s.late
-        self.window = max(self.window, s.window)
-        self.max_offset = max(self.max_offset, s.max_offset)
-        self.offset_uncertainty = max(self.offset_uncertainty, s.offset_uncertainty)
-        self.offsets_estimated |= s.offsets_estimated
+        self.sync.merge(s.sync)
 
 
 class Suite:
@@ -1796,11 +1804,14 @@ class Suite:
                                                      c.path != "buffer", c.kernel)):
                 self.add_rows(results, cell)
             if cfg.sync == "window":
-                results.set_meta("sync_window_us_max", "%.3f" % (max([c.window for c in cells] + [0]) * 1e6))
-                results.set_meta("clock_offset_max_us", "%.3f" % (max([c.max_offset for c in cells] + [0]) * 1e6))
-                results.set_meta("clock_offset_uncertainty_us", "%.3f" % (max([c.offset_uncertainty for c in cells] + [0]) * 1e6))
-                results.set_meta("late_calls", sum(c.late for c in cells))
-                results.set_meta("clock_sync", CLOCK_SYNC_METHOD[any(c.offsets_estimated for c in cells)])
+                run = SyncFacts()
+                for c in cells:
+                    run.merge(c.sync)
+                results.set_meta("sync_window_us_max", "%.3f" % (run.window * 1e6))
+                results.set_meta("clock_offset_max_us", "%.3f" % (run.max_offset * 1e6))
+                results.set_meta("clock_offset_uncertainty_us", "%.3f" % (run.offset_uncertainty * 1e6))
+                results.set_meta("late_calls", run.late)
+                results.set_meta("clock_sync", CLOCK_SYNC_METHOD[run.offsets_estimated])
         return OK
 
     def setup(self, op, path, c):
@@ -1854,7 +1865,7 @@ class Suite:
                 st.median, st.ci_low, st.ci_high = rs.median, rs.ci_low, rs.ci_high
             results.rows.append(Row(op.name, cell.path, _payload_name(op, cell.path, self.cfg.payload),
                                     cell.bytes, cell.wire_bytes, metric, unit, cell.iterations, st,
-                                    cell.late, medians, rs.round_min, rs.round_max, rs.unstable))
+                                    cell.sync.late, medians, rs.round_min, rs.round_max, rs.unstable))
 
     def validate(self, op, path, c, shape, run, rbuf_bytes):
         """One untimed run with known data, then every rank checks what it
