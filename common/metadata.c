@@ -7,7 +7,6 @@
 
 #include "build_id.h"
 #include "clock.h"
-#include "membw.h"
 #include "mpi_util.h"
 
 static int set(mm_results *r, const char *key, const char *value) {
@@ -119,14 +118,6 @@ int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, mm_results *r) {
   command_line(argc, argv, buf, sizeof buf);
   rc |= set(r, "command", buf);
   rc |= set(r, "clock", mm_clock_name());
-  /* The ceiling for bandwidth figures: one core's memcpy, measured here on
-   * rank 0 (well under 0.1 s) while the other ranks wait. */
-  snprintf(buf, sizeof buf, "%.0f", mm_memcpy_mbs(MM_MEMBW_CACHE_BYTES, 0.01));
-  rc |= set(r, "memcpy_cache_mb_s", buf);
-  snprintf(buf, sizeof buf, "%.0f", mm_memcpy_mbs(MM_MEMBW_DRAM_BYTES, 0.03));
-  rc |= set(r, "memcpy_dram_mb_s", buf);
-  rc |= set(r, "memcpy_method", "one core, memcpy of 1 MiB (in cache) and 64 MiB (DRAM) buffers, "
-                                "median of timed copies, MB/s = 10^6 bytes/s");
   snprintf(buf, sizeof buf, "%g", mm_clock_resolution_ns());
   rc |= set(r, "clock_resolution_ns", buf);
   return rc ? -1 : 0;

@@ -1589,11 +1589,6 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
                 r.set_meta(key, os.environ[env])
     r.set_meta("date_utc", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     r.set_meta("command", " ".join(getattr(sys, "orig_argv", [sys.executable] + sys.argv)))
-    # The ceiling for bandwidth figures (common/membw.c): one core's memcpy.
-    r.set_meta("memcpy_cache_mb_s", "%.0f" % _memcpy_mbs(MEMBW_CACHE_BYTES, 0.01))
-    r.set_meta("memcpy_dram_mb_s", "%.0f" % _memcpy_mbs(MEMBW_DRAM_BYTES, 0.03))
-    r.set_meta("memcpy_method", "one core, memcpy of 1 MiB (in cache) and 64 MiB (DRAM) buffers, "
-               "median of timed copies, MB/s = 10^6 bytes/s")
     info = time.get_clock_info("perf_counter")
     r.set_meta("clock", "time.perf_counter: %s" % info.implementation)
     r.set_meta("clock_resolution_ns", "%g" % (info.resolution * 1e9))
@@ -1610,6 +1605,11 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("ci", mmstats.CI_METHOD_ROUNDS if cfg.rounds >= 2 else mmstats.CI_METHOD_SAMPLES)
     r.set_meta("sync", cfg.sync)
     r.set_meta("clock_read_ns", "%.1f" % (CLOCK_READ * 1e9))
+    # The ceiling for bandwidth figures (main.c, common/membw.c): one core's memcpy.
+    r.set_meta("memcpy_cache_mb_s", "%.0f" % _memcpy_mbs(MEMBW_CACHE_BYTES, 0.01))
+    r.set_meta("memcpy_dram_mb_s", "%.0f" % _memcpy_mbs(MEMBW_DRAM_BYTES, 0.03))
+    r.set_meta("memcpy_method", "one core, memcpy of 1 MiB (in cache) and 64 MiB (DRAM) buffers, "
+               "median of timed copies, MB/s = 10^6 bytes/s")
     r.set_meta("per_call_clock_read", "subtracted from each per-call sample (window, barrier); "
                "samples never go below clock_resolution_ns")
     # What this runner adds.
