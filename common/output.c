@@ -119,6 +119,13 @@ static const mm_row *find_row(const mm_results *r, const char *op, const line_ke
   return NULL;
 }
 
+/* The paired ratio num/den of two rows measured back to back in each
+ * round: the median of the per-round ratios and its 95% CI. */
+static int paired_ratio(const mm_row *num, const mm_row *den, double *ratio, double *lo, double *hi) {
+  int n = num->rounds < den->rounds ? num->rounds : den->rounds;
+  return mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, ratio, lo, hi);
+}
+
 static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
   const char *metrics[8], *units[8];
   size_t n_metrics = 0, n_lines = 0;
@@ -171,7 +178,7 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
       const mm_row *o = find_row(r, op, k, "object", metrics[0]);
       const mm_row *b = find_row(r, op, k, "buffer", metrics[0]);
       double ratio, lo, hi;
-      if (o && b && !mm_output_paired_ratio(o, b, &ratio, &lo, &hi))
+      if (o && b && !paired_ratio(o, b, &ratio, &lo, &hi))
         fprintf(fp, "  %6.2fx [%.2f, %.2f]", ratio, lo, hi);
     }
     fputc('\n', fp);
@@ -179,11 +186,6 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
   free(lines);
 }
 
-int mm_output_paired_ratio(const mm_row *num, const mm_row *den, double *ratio, double *lo,
-                           double *hi) {
-  int n = num->rounds < den->rounds ? num->rounds : den->rounds;
-  return mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, ratio, lo, hi);
-}
 
 /* The notes under the table: rows that dropped many late calls, and rows
  * whose rounds disagree. */

@@ -24,12 +24,6 @@ void mm_output_json_string(FILE *fp, const char *s);
 /* Writes r to fp in the given format. Returns 0, or -1 on a write error. */
 int mm_output_write(FILE *fp, const mm_results *r, mm_format format);
 
-/* The paired ratio num/den of two rows measured back to back in each
- * round: the median of the per-round ratios and its 95% CI
- * (mm_stats_paired_ratio). Returns 0, or -1 when there is none. */
-int mm_output_paired_ratio(const mm_row *num, const mm_row *den, double *ratio, double *lo,
-                           double *hi);
-
 /* The format a file name asks for: .json gives JSON, anything else CSV. */
 mm_format mm_output_format_for(const char *path);
 
