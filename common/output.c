@@ -121,7 +121,8 @@ static const mm_row *find_row(const mm_results *r, const char *op, const line_ke
 
 /* The paired ratio num/den of two rows measured back to back in each
  * round: the median of the per-round ratios and its 95% CI. */
-static int paired_ratio(const mm_row *num, const mm_row *den, double *ratio, double *lo, double *hi) {
+static int paired_ratio(const mm_row *num, const mm_row *den, double *ratio, double *lo,
+                        double *hi) {
   int n = num->rounds < den->rounds ? num->rounds : den->rounds;
   return mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, ratio, lo, hi);
 }
