@@ -57,9 +57,15 @@ case $mode in
     want=$((skew * (np - 1)))
     awk -v o="$off" -v u="$unc" -v w="$want" 'BEGIN { d = o - w; if (d < 0) d = -d; exit !(d <= u && u > 0) }' \
       || fail "offset found $off us, want $want us +- $unc us"
-    valid=$(csv_rows "$dir/r.csv" | awk -F, '$6 == "latency" { print $9 }')
-    [ "$valid" -ge 50 ] || fail "only $valid valid calls of 100 under a skew"
-    echo "ok: offset $off us (want $want) +- $unc us"
+    # A preemption on a busy machine makes a run of calls late, so the count
+    # of valid calls is bounded loosely; an uncorrected skew would make every
+    # call late on one rank or add the 20 ms to each call's time.
+    read -r valid median < <(csv_rows "$dir/r.csv" | awk -F, '$6 == "latency" { print $9, $11 }')
+    [ "$valid" -ge 10 ] || fail "only $valid valid calls of 100 under a skew"
+    # (half the skew: more than a scheduler time slice of an oversubscribed node)
+    awk -v m="$median" -v s="$skew" 'BEGIN { exit !(s == 0 || m < s / 2) }' \
+      || fail "median call time $median us under a skew of $skew us per rank"
+    echo "ok: offset $off us (want $want) +- $unc us; $valid valid calls, median $median us"
     ;;
   rounds)
     launch 2 "$MPIMARK" sendrecv bcast --path both -m 8,1K -i 6 --rounds 5 --seed 42 -q \
