@@ -19,7 +19,7 @@ Reductions on the object path use ELEMENTWISE_SUM, a plain Python callable
 which concatenates bytes and lists instead of adding numbers.
 
 One harness loop (measure) mirrors common/harness.c; the statistics
-(mmstats.py) are common/stats.c's, checked bit for bit by the tests. See
+(python/mmtools/stats.py) are common/stats.c's, checked bit for bit by the tests. See
 docs/mpi4py.md.
 """
 
@@ -93,13 +93,13 @@ import pickle  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mmstats  # noqa: E402
+# What mpimark's Python tools share: result files, atomic writes, statistics.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from mmtools import atomic, stats as mmstats  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
@@ -1462,7 +1462,7 @@ def format_for(path):
     return "json" if path.endswith(".json") else "csv"
 
 
-# ---- Atomic result files: common/atomic_file.c ----
+# ---- Result files: checked before the run (atomic.write writes them) ----
 
 def atomic_check(path, force):
     """None, or (error, why): the folder must be writable, the file absent
@@ -1474,38 +1474,6 @@ def atomic_check(path, force):
         return EOUTPUT, "cannot write '%s': folder '%s': %s" % (path, folder, e)
     if not force and os.path.lexists(path):
         return EEXIST, "'%s' exists; mpimark never overwrites results (use --force)" % path
-    return None
-
-
-def atomic_write(path, force, text):
-    """Writes text to a temporary file in the same folder, then links it into
-    place (link fails if path exists: nothing is ever overwritten) or, with
-    force, renames it over. Returns None or why it failed."""
-    folder = os.path.dirname(path) or "."
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".%s.tmp-" % os.path.basename(path), dir=folder)
-    except OSError as e:
-        return "cannot create a temporary file in '%s': %s" % (folder, e.strerror)
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
-        with os.fdopen(fd, "w") as fp:
-            fp.write(text)
-            fp.flush()
-            os.fsync(fp.fileno())
-    except OSError as e:
-        os.unlink(tmp)
-        return "cannot write '%s': %s" % (path, e.strerror)
-    try:
-        if force:
-            os.rename(tmp, path)
-        else:
-            os.link(tmp, path)
-            os.unlink(tmp)
-    except OSError as e:
-        os.unlink(tmp)
-        return "cannot create '%s': %s" % (path, e.strerror)
     return None
 
 
@@ -1978,7 +1946,7 @@ def main(argv):
             import io
             text = io.StringIO()
             write_results(text, results, format_for(cfg.output))
-            why = atomic_write(cfg.output, cfg.force, text.getvalue())
+            why = atomic.write(cfg.output, text.getvalue(), cfg.force)
             if why:
                 sys.stderr.write("mpimark: %s\n" % why)
                 err = EIO  # after a full run: a runtime failure, not a usage error
