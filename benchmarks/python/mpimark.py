@@ -99,23 +99,14 @@ import traceback  # noqa: E402
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 # What mpimark's Python tools share: result files, atomic writes, statistics.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-from mmtools import atomic, stats as mmstats  # noqa: E402
+from mmtools import atomic, defs, stats as mmstats  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 # ---- Errors: read from common/errors.def, the list the C code compiles ----
 # (ranks agree on the maximum, so the order matters as in C).
 
-def _read_errors():
-    path = os.path.join(REPO, "common", "errors.def")
-    with open(path) as f:
-        found = re.findall(r'^MM_ERROR\((MM_\w+), ([0-9]+), "(.*)"\)$', f.read(), re.M)
-    if not found or found[0][0] != "MM_OK":
-        raise SystemExit("mpimark: %s holds no error list" % path)
-    return found
-
-
-_ERRORS = _read_errors()
+_ERRORS = defs.errors()  # common/errors.def, the list C compiles
 globals().update({name[3:]: i for i, (name, _, _) in enumerate(_ERRORS)})  # OK, EUSAGE, ...
 EXIT_CODE = [int(code) for _, code, _ in _ERRORS]
 STRERROR = [msg for _, _, msg in _ERRORS]
@@ -1293,8 +1284,7 @@ def measure(comm, rank, run, plan):
 
 # ---- Results and output: common/results.c, common/output.c ----
 
-with open(os.path.join(REPO, "common", "columns.def")) as _f:  # the list C compiles
-    CSV_COLUMNS = re.findall(r"^MM_COLUMN\((\w+)\)$", _f.read(), re.M)
+CSV_COLUMNS = defs.columns()  # common/columns.def, the list C compiles
 
 
 class Row:

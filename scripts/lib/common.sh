@@ -11,7 +11,7 @@ MPIMARK_RUN_PACKAGES=(build-essential cmake git openmpi-bin libopenmpi-dev libpm
   gnuplot-nox python3)
 MPIMARK_TEST_PACKAGES=("${MPIMARK_RUN_PACKAGES[@]}" mpich libmpich-dev clang
   libclang-rt-14-dev python3-numpy python3-mpi4py slurm-wlm slurm-client munge iproute2 file
-  procps util-linux)
+  procps util-linux chromium chromium-driver poppler-utils)
 
 say() { echo "[mpimark] $*" >&2; }
 # die: a usage or set-up problem (exit 2); fail: a runtime failure (exit 1).
