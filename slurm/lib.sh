@@ -225,6 +225,19 @@ mm_main() {
     mv -T "$MM_PARTIAL" "$final" || mm_die "cannot rename $MM_PARTIAL to $final"
     MM_PARTIAL=
     mm_log "results: $final"
+    mm_report "$final"
+}
+
+# mm_report DIR: the report of a finished results folder (scripts/report;
+# kept if the folder already has one), logged as the job's last line. A
+# failed report keeps the results.
+mm_report() {
+    local out
+    if [[ ! -f $1/report.html ]] && ! out=$("$MM_ROOT/scripts/report" "$1" 2>&1); then
+        mm_warn "no report: $out (the results are kept)"
+        return 0
+    fi
+    mm_log "report: $1/report.html"
 }
 
 mm_cleanup() {

@@ -43,6 +43,18 @@ ensure_packages() {
   apt-get install -y -qq "${missing[@]}" > /dev/null
 }
 
+# write_report DIR [REPORT OPTIONS]: scripts/report on a finished results folder, so that
+# the report's path is the last line the user sees; a failed report keeps
+# the results.
+write_report() {
+  local out
+  if out=$("$MPIMARK_ROOT/scripts/report" "$@" 2>&1); then
+    say "report: $out"
+  else
+    say "no report: $out (the results are kept)"
+  fi
+}
+
 # build DIR [CMAKE ARGS...]: configures and builds into $MPIMARK_ROOT/DIR
 # (or into DIR itself when it is an absolute path).
 build() {

@@ -109,7 +109,7 @@ pingpong-1node)
     expect_meta nodes 1
     expect_meta p2p_placement same-node
     expect_rows sendrecv isendirecv
-    grep -q "results: $RES" "$OUTPUT" || fail "the job output does not end by naming the results folder"
+    expect_log_ends_with_results
     ;;
 
 collectives)

@@ -113,11 +113,13 @@ expect_no_partial() {
     [[ -z $left ]] || fail "an unfinished results folder was left behind: $left"
 }
 
-# expect_log_ends_with_results: the last line of the job log names $RES.
+# expect_log_ends_with_results: the job log ends by naming $RES and then
+# its report ($RES/report.html, written by scripts/report), which exists.
 expect_log_ends_with_results() {
     local last
-    last=$(tail -n1 "$OUTPUT")
-    [[ $last == "mpimark-slurm: results: $RES" ]] || fail "the job log does not end by naming the results folder $RES; its last line is '$last'"
+    last=$(tail -n2 "$OUTPUT" | tr '\n' '|')
+    [[ $last == "mpimark-slurm: results: $RES|mpimark-slurm: report: $RES/report.html|" ]] || fail "the job log does not end by naming the results folder $RES and its report; its last lines are '$last'"
+    grep -q '<svg' "$RES/report.html" || fail "$RES/report.html has no figures"
 }
 
 # expect_no_results: a failed job left no results folder at all (its log
