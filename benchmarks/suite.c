@@ -32,6 +32,7 @@ void mm_suite_buffer_bytes(const mm_config *cfg, int nranks, size_t *sbuf, size_
 /* ---- From seconds per iteration to the metrics a kernel's shape defines ---- */
 
 typedef struct metric_def {
+  mm_shape shape;
   const char *name, *unit;
   double (*value)(const mm_op *op, const mm_ctx *c, double t); /* t: seconds per iteration */
 } metric_def;
@@ -59,13 +60,10 @@ static double bistream_bw(const mm_op *op, const mm_ctx *c, double t) {
   return 2.0 * stream_bw(op, c, t);
 }
 
-static const metric_def shape_metrics[][3] = {
-    [MM_SHAPE_PINGPONG] = {{"latency", "us", half_round_trip_us}},
-    [MM_SHAPE_COLLECTIVE] = {{"latency", "us", latency_us},
-                             {"algbw", "MB/s", algbw},
-                             {"busbw", "MB/s", busbw}},
-    [MM_SHAPE_STREAM] = {{"bandwidth", "MB/s", stream_bw}},
-    [MM_SHAPE_BISTREAM] = {{"bibw", "MB/s", bistream_bw}},
+static const metric_def metrics[] = {
+#define MM_METRIC(shape, metric, unit, formula) {MM_SHAPE_##shape, #metric, unit, formula},
+#include "metrics.def"
+#undef MM_METRIC
 };
 
 static const char *payload_name(const mm_op *op, mm_path path, mm_payload payload) {
@@ -195,8 +193,9 @@ static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int 
   double *values = malloc((cl->n ? cl->n : 1) * sizeof *values);
   if (!values) return MM_ENOMEM;
   int err = MM_OK;
-  for (size_t m = 0; m < 3 && shape_metrics[shape][m].name && !err; m++) {
-    const metric_def *def = &shape_metrics[shape][m];
+  for (size_t m = 0; m < sizeof metrics / sizeof *metrics && !err; m++) {
+    const metric_def *def = &metrics[m];
+    if (def->shape != shape) continue;
     mm_row row = {.bytes = cl->bytes, .wire_bytes = cl->wire_bytes,
                   .iterations = cl->iterations, .late = cl->sync.late, .rounds = rounds};
     snprintf(row.op, sizeof row.op, "%s", op->name);

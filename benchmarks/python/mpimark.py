@@ -1581,37 +1581,35 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
 
 # ---- The sweep: benchmarks/suite.c ----
 
-def _half_round_trip_us(op, c, t):
+# The formulas of benchmarks/metrics.def (the list says which shape gives
+# which metric, in what unit); t is seconds per iteration, as in suite.c.
+
+def half_round_trip_us(op, c, t):
     return t * 1e6 / 2.0
 
 
-def _latency_us(op, c, t):
+def latency_us(op, c, t):
     return t * 1e6
 
 
-def _algbw(op, c, t):
+def algbw(op, c, t):
     return float(c.bytes) / t / 1e6
 
 
-def _busbw(op, c, t):
-    return _algbw(op, c, t) * op.busbw_factor(c.nranks)
+def busbw(op, c, t):
+    return algbw(op, c, t) * op.busbw_factor(c.nranks)
 
 
-def _stream_bw(op, c, t):
+def stream_bw(op, c, t):
     return float(c.bytes) * c.window / t / 1e6
 
 
-def _bistream_bw(op, c, t):
-    return 2.0 * _stream_bw(op, c, t)
+def bistream_bw(op, c, t):
+    return 2.0 * stream_bw(op, c, t)
 
 
-SHAPE_METRICS = {
-    PINGPONG: [("latency", "us", _half_round_trip_us)],
-    COLLECTIVE: [("latency", "us", _latency_us), ("algbw", "MB/s", _algbw),
-                 ("busbw", "MB/s", _busbw)],
-    STREAM: [("bandwidth", "MB/s", _stream_bw)],
-    BISTREAM: [("bibw", "MB/s", _bistream_bw)],
-}
+SHAPE_METRICS = {shape: [(metric, unit, globals()[formula]) for metric, unit, formula in ms]
+                 for shape, ms in defs.metrics().items()}
 
 
 def _payload_name(op, path, payload):

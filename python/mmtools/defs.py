@@ -1,6 +1,7 @@
 """The project's one-definition lists, read where the C code compiles them
-from: benchmarks/ops.def (operations), common/errors.def (error codes and
-messages), common/columns.def (result columns). Paths are relative to the
+from: benchmarks/ops.def (operations), benchmarks/metrics.def (metrics per
+kernel shape), common/errors.def (error codes and messages),
+common/columns.def (result columns). Paths are relative to the
 project root, which is python/.. in a clone and share/mpimark in an
 installed prefix (the install keeps the layout)."""
 
@@ -35,6 +36,15 @@ def ops():
 def columns():
     """The result columns in order (CSV header, JSON keys)."""
     return [e[0] for e in entries(os.path.join("common", "columns.def"), "MM_COLUMN")]
+
+
+def metrics():
+    """{shape: [(metric, unit, formula name)]} in output order (shape in
+    lower case: 'pingpong', 'collective', 'stream', 'bistream')."""
+    out = {}
+    for shape, metric, unit, formula in entries(os.path.join("benchmarks", "metrics.def"), "MM_METRIC"):
+        out.setdefault(shape.lower(), []).append((metric, unit, formula))
+    return out
 
 
 def errors():
