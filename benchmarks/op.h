@@ -7,7 +7,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "harness.h"
+#include <mpi.h>
+
+#include "options.h"
+
+/* Everything a kernel may use for one (operation, path, size). */
+typedef struct mm_ctx {
+  MPI_Comm comm;
+  int rank, nranks, root;
+  size_t bytes;            /* payload bytes of one message */
+  size_t wire_bytes;       /* bytes on the wire per message; setup may change it */
+  int window;              /* messages in flight for bandwidth kernels */
+  mm_payload payload;      /* object path payload kind */
+  unsigned char *sbuf, *rbuf; /* buffer-path memory, sized for the largest message */
+  MPI_Request *reqs;       /* 2 * window requests */
+  void *state;             /* operation-private state made by setup */
+} mm_ctx;
+
+/* One iteration of an operation (the harness times it). Returns MM_OK or an
+ * mm_err. */
+typedef int (*mm_kernel_fn)(mm_ctx *ctx);
 
 typedef enum { MM_P2P, MM_COLLECTIVE } mm_op_kind;
 

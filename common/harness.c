@@ -12,29 +12,29 @@
 #include "stats.h"
 #include "window.h"
 
-static void run_n(mm_ctx *ctx, mm_kernel_fn run, long n) {
+static void run_n(const mm_job *job, long n) {
   for (long i = 0; i < n; i++) {
-    int err = run(ctx);
-    if (err != MM_OK) mm_mpi_die(ctx->comm, err, "%s", mm_strerror(err));
+    int err = job->run(job->arg);
+    if (err != MM_OK) mm_mpi_die(job->comm, err, "%s", mm_strerror(err));
   }
 }
 
-static void run_once(mm_ctx *ctx, mm_kernel_fn run) { run_n(ctx, run, 1); }
+static void run_once(const mm_job *job) { run_n(job, 1); }
 
 /* Warms up with plan->warmup iterations, or automatically: the slowest
  * rank's first iteration decides how many more fit in a quarter of the
  * budget, so every rank runs the same count and none waits. */
-static void warm_up(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan) {
+static void warm_up(const mm_job *job, const mm_plan *plan) {
   long n = plan->warmup;
   if (n == MM_WARMUP_AUTO) {
     double t0 = mm_clock_now(), t, slowest;
-    run_once(ctx, run);
+    run_once(job);
     t = mm_clock_now() - t0;
-    MM_MPI(MPI_Allreduce(&t, &slowest, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
+    MM_MPI(MPI_Allreduce(&t, &slowest, 1, MPI_DOUBLE, MPI_MAX, job->comm));
     double room = slowest > 0 ? plan->budget / 4.0 / slowest : (double)MM_AUTO_WARMUP;
     n = room >= MM_AUTO_WARMUP - 1 ? MM_AUTO_WARMUP - 1 : (long)room;
   }
-  run_n(ctx, run, n);
+  run_n(job, n);
 }
 
 /* Batches long enough that two clock reads (tens of ns) stay far below 1%
@@ -61,20 +61,20 @@ static int keep_sampling(const double *t, size_t n, double elapsed, const mm_pla
  * ranks up (to within its exit skew) so that a collective's time does not
  * include waiting for a late rank of the previous batch. Back-to-back
  * collective calls pipeline, so a batch gives a rate, not a latency. */
-static double time_batch(mm_ctx *ctx, mm_kernel_fn run, long n) {
-  MM_MPI(MPI_Barrier(ctx->comm));
+static double time_batch(const mm_job *job, long n) {
+  MM_MPI(MPI_Barrier(job->comm));
   double t0 = mm_clock_now();
-  run_n(ctx, run, n);
+  run_n(job, n);
   return mm_clock_now() - t0;
 }
 
 /* Finds a batch size whose slowest rank takes about the target time; the
  * calibration batches double as extra warmup. */
-static long calibrate(mm_ctx *ctx, mm_kernel_fn run, double target) {
+static long calibrate(const mm_job *job, double target) {
   long n = 1;
   for (;;) {
-    double t = time_batch(ctx, run, n), slowest;
-    MM_MPI(MPI_Allreduce(&t, &slowest, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
+    double t = time_batch(job, n), slowest;
+    MM_MPI(MPI_Allreduce(&t, &slowest, 1, MPI_DOUBLE, MPI_MAX, job->comm));
     if (slowest >= target || n >= (1L << 24)) return n;
     /* Grow toward the target, at most 8x a step so one lucky fast batch
      * cannot make the next one huge. */
@@ -83,7 +83,7 @@ static long calibrate(mm_ctx *ctx, mm_kernel_fn run, double target) {
   }
 }
 
-static size_t measure_batches(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan,
+static size_t measure_batches(const mm_job *job, const mm_plan *plan,
                               double *local, mm_samples *out) {
   size_t n = 0;
   if (plan->iterations > 0) {
@@ -91,25 +91,25 @@ static size_t measure_batches(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan
     long batches = plan->iterations < MM_FIXED_BATCHES ? plan->iterations : MM_FIXED_BATCHES;
     for (long b = 0; b < batches; b++) {
       long k = plan->iterations / batches + (b < plan->iterations % batches);
-      local[n++] = time_batch(ctx, run, k) / (double)k;
+      local[n++] = time_batch(job, k) / (double)k;
       out->iterations += k;
     }
   } else {
-    if (plan->cache->batch == 0) plan->cache->batch = calibrate(ctx, run, batch_target(plan->budget));
+    if (plan->cache->batch == 0) plan->cache->batch = calibrate(job, batch_target(plan->budget));
     long k = plan->cache->batch;
     double start = mm_clock_now();
     int more = 1;
     while (more) {
-      local[n++] = time_batch(ctx, run, k) / (double)k;
+      local[n++] = time_batch(job, k) / (double)k;
       out->iterations += k;
-      if (ctx->rank == 0) more = keep_sampling(local, n, mm_clock_now() - start, plan);
-      MM_MPI(MPI_Bcast(&more, 1, MPI_INT, 0, ctx->comm));
+      if (job->rank == 0) more = keep_sampling(local, n, mm_clock_now() - start, plan);
+      MM_MPI(MPI_Bcast(&more, 1, MPI_INT, 0, job->comm));
     }
   }
   /* Reduce after the loop, never inside it. */
   if (plan->collective) {
-    MM_MPI(MPI_Reduce(ctx->rank == 0 ? MPI_IN_PLACE : local, local, (int)n, MPI_DOUBLE, MPI_MAX,
-                      0, ctx->comm));
+    MM_MPI(MPI_Reduce(job->rank == 0 ? MPI_IN_PLACE : local, local, (int)n, MPI_DOUBLE, MPI_MAX,
+                      0, job->comm));
   }
   return n;
 }
@@ -117,8 +117,7 @@ static size_t measure_batches(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan
 /* ---- Per-call timing: collectives under --sync barrier and window ---- */
 
 typedef struct calls {
-  mm_ctx *ctx;
-  mm_kernel_fn run;
+  const mm_job *job;
   double read_cost, resolution;
   double *buf, *red; /* 2 * capacity each: per call exit (or time) and late flag */
   mm_clocksync sync;
@@ -130,12 +129,12 @@ typedef struct calls {
  * a sample is the slowest rank's time (the barrier's exit skew stays in). */
 static size_t barrier_calls(calls *c, size_t n, double *out) {
   for (size_t k = 0; k < n; k++) {
-    MM_MPI(MPI_Barrier(c->ctx->comm));
+    MM_MPI(MPI_Barrier(c->job->comm));
     double t0 = mm_clock_now();
-    run_once(c->ctx, c->run);
+    run_once(c->job);
     c->buf[k] = mm_call_time(mm_clock_now() - t0, c->read_cost, c->resolution);
   }
-  MM_MPI(MPI_Reduce(c->buf, out, (int)n, MPI_DOUBLE, MPI_MAX, 0, c->ctx->comm));
+  MM_MPI(MPI_Reduce(c->buf, out, (int)n, MPI_DOUBLE, MPI_MAX, 0, c->job->comm));
   return n;
 }
 
@@ -143,25 +142,25 @@ static size_t barrier_calls(calls *c, size_t n, double *out) {
  * every rank; a sample is the latest exit minus that start. A rank that
  * arrives after the start marks the call late; it is dropped. */
 static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *late) {
-  mm_ctx *ctx = c->ctx;
+  const mm_job *job = c->job;
   /* Rank 0 schedules the first start far enough ahead for the broadcast. */
-  double t0 = mm_clocksync_now(&c->sync, ctx->rank) + 50e-6 + 4.0 * c->sync.max_uncertainty + w;
-  MM_MPI(MPI_Bcast(&t0, 1, MPI_DOUBLE, 0, ctx->comm));
+  double t0 = mm_clocksync_now(&c->sync, job->rank) + 50e-6 + 4.0 * c->sync.max_uncertainty + w;
+  MM_MPI(MPI_Bcast(&t0, 1, MPI_DOUBLE, 0, job->comm));
   for (size_t k = 0; k < n; k++) {
     double start = mm_window_start(t0, w, k);
-    if (ctx->rank == c->late_rank && k % 4 == 0) /* test hook: arrive after the start */
-      while (mm_clocksync_now(&c->sync, ctx->rank) <= start) continue;
-    double now = mm_clocksync_now(&c->sync, ctx->rank);
+    if (job->rank == c->late_rank && k % 4 == 0) /* test hook: arrive after the start */
+      while (mm_clocksync_now(&c->sync, job->rank) <= start) continue;
+    double now = mm_clocksync_now(&c->sync, job->rank);
     c->buf[n + k] = now > start;
     while (now < start) {
       if (c->yield) sched_yield();
-      now = mm_clocksync_now(&c->sync, ctx->rank);
+      now = mm_clocksync_now(&c->sync, job->rank);
     }
-    run_once(ctx, c->run);
-    c->buf[k] = mm_clocksync_now(&c->sync, ctx->rank);
+    run_once(job);
+    c->buf[k] = mm_clocksync_now(&c->sync, job->rank);
   }
-  MM_MPI(MPI_Reduce(c->buf, c->red, 2 * (int)n, MPI_DOUBLE, MPI_MAX, 0, ctx->comm));
-  if (ctx->rank != 0) return 0;
+  MM_MPI(MPI_Reduce(c->buf, c->red, 2 * (int)n, MPI_DOUBLE, MPI_MAX, 0, job->comm));
+  if (job->rank != 0) return 0;
   return mm_window_samples(t0, w, n, c->red, c->red + n, c->read_cost, c->resolution, out, late);
 }
 
@@ -179,27 +178,27 @@ static double calibrate_window(calls *c) {
   enum { PROBES = 5 };
   double t[PROBES], w = 0;
   barrier_calls(c, PROBES, t);
-  if (c->ctx->rank == 0) {
+  if (c->job->rank == 0) {
     for (int i = 0; i < PROBES; i++) w = t[i] > w ? t[i] : w;
     w = 2.0 * w + 4.0 * c->sync.max_uncertainty + 1e-6;
   }
-  MM_MPI(MPI_Bcast(&w, 1, MPI_DOUBLE, 0, c->ctx->comm));
+  MM_MPI(MPI_Bcast(&w, 1, MPI_DOUBLE, 0, c->job->comm));
   return w;
 }
 
-static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, double *local,
+static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *local,
                             size_t cap, mm_samples *out) {
-  calls c = {.ctx = ctx, .run = run, .read_cost = mm_clock_read_cost(),
+  calls c = {.job = job, .read_cost = mm_clock_read_cost(),
              .resolution = mm_clock_resolution_ns() * 1e-9};
   c.buf = malloc(4 * cap * sizeof *c.buf);
-  if (!c.buf) mm_mpi_die(ctx->comm, MM_ENOMEM, "no memory for samples");
+  if (!c.buf) mm_mpi_die(job->comm, MM_ENOMEM, "no memory for samples");
   c.red = c.buf + 2 * cap;
   bool window = plan->sync == MM_SYNC_WINDOW;
   if (window) {
     const char *late = getenv("MPIMARK_TEST_LATE_RANK");
     c.late_rank = late ? atoi(late) : -1;
-    mm_clocksync_estimate(ctx->comm, &c.sync);
-    c.yield = oversubscribed(ctx->comm);
+    mm_clocksync_estimate(job->comm, &c.sync);
+    c.yield = oversubscribed(job->comm);
     out->sync.offsets_estimated = c.sync.estimated;
     out->sync.max_offset = c.sync.max_abs_offset;
     out->sync.offset_uncertainty = c.sync.max_uncertainty;
@@ -220,7 +219,7 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
     size_t got, late = 0;
     got = window ? window_calls(&c, m, w, local + n, &late) : barrier_calls(&c, m, local + n);
     attempted += (long long)m;
-    if (ctx->rank == 0) {
+    if (job->rank == 0) {
       n += got;
       out->sync.late += (long long)late;
       out->iterations += (long long)got;
@@ -231,7 +230,7 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
       state[1] = window ? mm_window_next(w, late, m) : w;
       state[2] = (double)n;
     }
-    MM_MPI(MPI_Bcast(state, 3, MPI_DOUBLE, 0, ctx->comm));
+    MM_MPI(MPI_Bcast(state, 3, MPI_DOUBLE, 0, job->comm));
     w = state[1];
   }
   plan->cache->window = w;
@@ -240,17 +239,17 @@ static size_t measure_calls(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, 
   return n;
 }
 
-int mm_harness_measure(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, mm_samples *out) {
+int mm_harness_measure(const mm_job *job, const mm_plan *plan, mm_samples *out) {
   *out = (mm_samples){0};
   bool per_call = plan->collective && plan->sync != MM_SYNC_BATCH;
   size_t cap = MM_MAX_SAMPLES;
   if (per_call && plan->iterations > MM_MAX_SAMPLES) cap = (size_t)plan->iterations;
   double *local = malloc(cap * sizeof *local);
-  if (!local) mm_mpi_die(ctx->comm, MM_ENOMEM, "no memory for samples");
+  if (!local) mm_mpi_die(job->comm, MM_ENOMEM, "no memory for samples");
 
-  warm_up(ctx, run, plan);
-  out->n = per_call ? measure_calls(ctx, run, plan, local, cap, out)
-                    : measure_batches(ctx, run, plan, local, out);
+  warm_up(job, plan);
+  out->n = per_call ? measure_calls(job, plan, local, cap, out)
+                    : measure_batches(job, plan, local, out);
   out->t = local;
   return MM_OK;
 }

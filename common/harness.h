@@ -9,23 +9,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "options.h"
+/* How collective calls are synchronized and timed (README "Measurement
+ * method"). Point-to-point kernels always time batches. */
+typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_sync;
 
-/* Everything a kernel may use for one (operation, path, size). */
-typedef struct mm_ctx {
+/* plan->warmup: the harness picks the warmup count (MM_AUTO_WARMUP). */
+#define MM_WARMUP_AUTO (-1L)
+
+/* What the harness times: run(arg) is one iteration of a benchmark's
+ * kernel (no timing, no printing), run on every rank of comm at once; it
+ * returns MM_OK or an mm_err. The harness knows nothing else of it. */
+typedef struct mm_job {
   MPI_Comm comm;
-  int rank, nranks, root;
-  size_t bytes;            /* payload bytes of one message */
-  size_t wire_bytes;       /* bytes on the wire per message; setup may change it */
-  int window;              /* messages in flight for bandwidth kernels */
-  mm_payload payload;      /* object path payload kind */
-  unsigned char *sbuf, *rbuf; /* buffer-path memory, sized for the largest message */
-  MPI_Request *reqs;       /* 2 * window requests */
-  void *state;             /* operation-private state made by setup */
-} mm_ctx;
-
-/* One iteration of an operation. Returns MM_OK or an mm_err. */
-typedef int (*mm_kernel_fn)(mm_ctx *ctx);
+  int rank;
+  int (*run)(void *arg);
+  void *arg;
+} mm_job;
 
 /* What the harness remembers of a cell between rounds, so that later rounds
  * skip the calibration (agreed values, the same on every rank). */
@@ -69,7 +68,7 @@ typedef struct mm_samples {
 /* Automatic warmup: up to MM_AUTO_WARMUP iterations, as many as fit in a
  * quarter of the time budget (at least one), so that slow kernels (large
  * pickled windows) do not spend seconds warming up. */
-#define MM_AUTO_WARMUP 10 /* plan->warmup == MM_WARMUP_AUTO (options.h) */
+#define MM_AUTO_WARMUP 10 /* plan->warmup == MM_WARMUP_AUTO */
 
 /* Stop rules of one visit, documented in the README. */
 #define MM_MIN_SAMPLES 6         /* per cell over all rounds: ceil(6 / R) per visit */
@@ -77,9 +76,9 @@ typedef struct mm_samples {
 #define MM_FIXED_BATCHES 20      /* -i N is split into at most this many batches */
 #define MM_CI_TARGET 0.02        /* stop a visit once its 95% CI half-width is 2% of the median */
 
-/* Measures kernel `run` on every rank of ctx->comm (collective call).
- * Returns MM_OK; a kernel error aborts the job (ranks would otherwise wait). */
-int mm_harness_measure(mm_ctx *ctx, mm_kernel_fn run, const mm_plan *plan, mm_samples *out);
+/* Measures the job on every rank of job->comm (collective call). Returns
+ * MM_OK; a kernel error aborts the job (ranks would otherwise wait). */
+int mm_harness_measure(const mm_job *job, const mm_plan *plan, mm_samples *out);
 
 void mm_samples_free(mm_samples *s);
 

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "options.h"
+#include "cli.h"
 #include "results.h"
 
 /* The CSV columns, in order, as the header row names them. */

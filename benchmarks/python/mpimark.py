@@ -236,19 +236,19 @@ def _choice(name, choices, words):
     return set_
 
 
-def _set_sizes(cfg, a):
+def set_sizes(cfg, a):
     cfg.sizes = sizes_parse(a)
 
 
-def _set_iterations(cfg, a):
+def set_iterations(cfg, a):
     cfg.iterations = _parse_long(a, 1, "iteration count")
 
 
-def _set_warmup(cfg, a):
+def set_warmup(cfg, a):
     cfg.warmup = WARMUP_AUTO if a == "auto" else _parse_long(a, 0, "warmup count")
 
 
-def _set_window(cfg, a):
+def set_window(cfg, a):
     cfg.window_auto = a == "auto"
     if cfg.window_auto:
         cfg.window = WINDOW_AUTO_MAX
@@ -259,29 +259,29 @@ def _set_window(cfg, a):
     cfg.window = v
 
 
-def _set_rounds(cfg, a):
+def set_rounds(cfg, a):
     v = _parse_long(a, 1, "round count")
     if v > mmstats.MAX_ROUNDS:
         raise UsageError("bad round count '%s': at most %d" % (a, mmstats.MAX_ROUNDS))
     cfg.rounds = v
 
 
-def _set_seed(cfg, a):
+def set_seed(cfg, a):
     cfg.seed = 0 if a == "auto" else _parse_long(a, 1, "seed")
 
 
-def _set_root(cfg, a):
+def set_root(cfg, a):
     v = _parse_long(a, 0, "root rank")
     if v > 1 << 30:
         raise UsageError("bad root rank '%s'" % a)
     cfg.root = v
 
 
-def _set_time(cfg, a):
+def set_time(cfg, a):
     cfg.time_budget = _parse_seconds(a)
 
 
-def _set_output(cfg, a):
+def set_output(cfg, a):
     if len(a) < 5 or not (a.endswith(".csv") or a.endswith(".json")):
         raise UsageError("bad --output '%s': the name must end in .csv or .json" % a)
     cfg.output = a
@@ -293,49 +293,17 @@ def _flag(attr):
     return set_
 
 
-# (long name, short name, argument, default, setter, help): as in options.c
-OPTIONS = [
-    ("path", None, "buffer|object|both", "both",
-     _choice("path", ("buffer", "object", "both"), "buffer, object or both"),
-     "which paths to measure: NumPy arrays (comm.Send), pickled objects (comm.send)"),
-    ("payload", None, "bytes|floats", "bytes",
-     _choice("payload", ("bytes", "floats"), "bytes or floats"),
-     "object-path payload: a Python bytes object, or a list of N/8 floats"),
-    ("sizes", "m", "MIN:MAX|LIST", "1:4M", _set_sizes,
-     "message sizes in bytes: MIN:MAX in powers of two, or a list like 8,1K,64K"),
-    ("iterations", "i", "N", None, _set_iterations,
-     "timed iterations per size in each round (overrides the time budget)"),
-    ("warmup", "x", "N|auto", "auto", _set_warmup,
-     "untimed warmup iterations per size; auto: up to 10, as many as fit in a quarter "
-     "of the time budget"),
-    ("time", None, "SECONDS", "0.1", _set_time,
-     "time budget per operation, metric and size, shared by the rounds; a round stops "
-     "earlier once its 95% CI of the median is within 2%"),
-    ("rounds", None, "R", "6", _set_rounds,
-     "sweeps of all cells, each visiting them in a new order; the 95% CI comes from the "
-     "round medians"),
-    ("seed", None, "N|auto", "auto", _set_seed,
-     "seed of the rounds' visiting orders (auto: from the clock; in the metadata)"),
-    ("sync", None, "window|barrier|batch", "window",
-     _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch"),
-     "collectives: each call in a synchronized start window (latency), after a barrier, or "
-     "back-to-back batches (a rate, as IMB)"),
-    ("window", "W", "N|auto", "auto", _set_window,
-     "messages in flight for bandwidth (like osu_bw); auto: 64, or as many as fit in 16 MiB "
-     "(at least 2) for large messages"),
-    ("root", "r", "RANK", "0", _set_root, "root rank of bcast, scatter, gather and reduce"),
-    ("validate", "c", None, None, _flag("validate"),
-     "check every received byte (outside timing); exit 1 on a mismatch"),
-    ("format", None, "table|csv|json", "table",
-     _choice("format", ("table", "csv", "json"), "table, csv or json"),
-     "what to print on stdout"),
-    ("output", "o", "FILE", None, _set_output,
-     "also write the results to FILE (.csv or .json), atomically"),
-    ("force", None, None, None, _flag("force"), "let --output replace an existing file"),
-    ("quiet", "q", None, None, _flag("quiet"), "no progress messages on stderr"),
-    ("help", "h", None, None, _flag("help"), "show this help and exit"),
-    ("version", None, None, None, _flag("version"), "show the version and exit"),
-]
+set_path = _choice("path", ("buffer", "object", "both"), "buffer, object or both")
+set_payload = _choice("payload", ("bytes", "floats"), "bytes or floats")
+set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
+set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")
+set_validate, set_force, set_quiet = _flag("validate"), _flag("force"), _flag("quiet")
+set_help, set_version = _flag("help"), _flag("version")
+
+# (long name, short name, argument, default, setter, help): the table C
+# compiles (benchmarks/options.def), with this file's setter of each name.
+OPTIONS = [(name, short, arg, default, globals()[setter], help_)
+           for name, short, arg, default, setter, help_ in defs.options()]
 
 
 class Config:

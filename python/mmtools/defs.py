@@ -1,6 +1,6 @@
 """The project's one-definition lists, read where the C code compiles them
 from: benchmarks/ops.def (operations), benchmarks/metrics.def (metrics per
-kernel shape), common/errors.def (error codes and messages),
+kernel shape), benchmarks/options.def (mpimark's options), common/errors.def (error codes and messages),
 common/columns.def (result columns). Paths are relative to the
 project root, which is python/.. in a clone and share/mpimark in an
 installed prefix (the install keeps the layout)."""
@@ -11,18 +11,53 @@ import re
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 
+def _arguments(text, start):
+    """The arguments of the macro call whose '(' is at text[start], as
+    values: adjacent "string" literals joined (C's concatenation), 'x'
+    letters and bare words as written, NULL as None; and the index after
+    the closing ')'."""
+    args, cur, i = [], [], start + 1
+    while i < len(text):
+        ch = text[i]
+        if ch in "\"'":
+            end = text.index(ch, i + 1)
+            cur.append(("s", text[i + 1:end]) if ch == '"' else ("w", text[i + 1:end]))
+            i = end + 1
+            continue
+        if ch in ",)":
+            words = [v for kind, v in cur if kind == "w" and v]
+            strings = [v for kind, v in cur if kind == "s"]
+            value = "".join(strings) if strings else (" ".join(words) if words else "")
+            args.append(None if value == "NULL" and not strings else value)
+            cur = []
+            if ch == ")":
+                return args, i + 1
+        elif not ch.isspace():
+            j = i
+            while j < len(text) and not text[j].isspace() and text[j] not in ",)\"'":
+                j += 1
+            cur.append(("w", text[i:j]))
+            i = j
+            continue
+        i += 1
+    raise ValueError("unterminated %s" % text[start - 20:start])
+
+
 def entries(relpath, macro):
-    """The argument lists of every `MACRO(a, b, ...)` line of a .def file, as
-    tuples of strings (quotes stripped); SystemExit when the file is missing
-    or holds none (an install without its lists is broken, not a user error)."""
+    """The argument lists of every `MACRO(a, b, ...)` call at the start of a
+    line of a .def file (spanning lines as C allows), as tuples; SystemExit
+    when the file is missing or holds none (an install without its lists
+    is broken, not a user error)."""
     path = os.path.join(ROOT, relpath)
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
         raise SystemExit("mpimark: cannot read %s: %s" % (path, e.strerror))
-    found = [tuple(a.strip().strip('"') for a in re.findall(r'"[^"]*"|[^,]+', args))
-             for args in re.findall(r"^%s\((.*)\)$" % macro, text, re.M)]
+    found = []
+    for m in re.finditer(r"^%s\(" % macro, text, re.M):
+        args, _ = _arguments(text, m.end() - 1)
+        found.append(tuple(args))
     if not found:
         raise SystemExit("mpimark: %s holds no %s list" % (path, macro))
     return found
@@ -45,6 +80,14 @@ def metrics():
     for shape, metric, unit, formula in entries(os.path.join("benchmarks", "metrics.def"), "MM_METRIC"):
         out.setdefault(shape.lower(), []).append((metric, unit, formula))
     return out
+
+
+def options():
+    """mpimark's options in --help order: (name, short letter or None,
+    argument or None for a flag, default or None, setter name, help)."""
+    return [(n, None if short == "0" else short, arg, default, setter, help_)
+            for n, short, arg, default, setter, help_ in
+            entries(os.path.join("benchmarks", "options.def"), "MM_OPTION")]
 
 
 def errors():

@@ -126,41 +126,9 @@ MM_CLI_FLAG(set_help, mm_config, help, true)
 MM_CLI_FLAG(set_version, mm_config, version, true)
 
 static const mm_cli_option options[] = {
-    {"path", 0, "buffer|object|both", "both", set_path,
-     "which paths to measure: raw buffers (MPI_Send), pickled objects (mpi4py's comm.send)"},
-    {"payload", 0, "bytes|floats", "bytes", set_payload,
-     "object-path payload: a Python bytes object, or a list of N/8 floats"},
-    {"sizes", 'm', "MIN:MAX|LIST", "1:4M", set_sizes,
-     "message sizes in bytes: MIN:MAX in powers of two, or a list like 8,1K,64K"},
-    {"iterations", 'i', "N", NULL, set_iterations,
-     "timed iterations per size in each round (overrides the time budget)"},
-    {"warmup", 'x', "N|auto", "auto", set_warmup,
-     "untimed warmup iterations per size; auto: up to 10, as many as fit in a quarter of the "
-     "time budget"},
-    {"time", 0, "SECONDS", "0.1", set_time,
-     "time budget per operation, metric and size, shared by the rounds; a round stops "
-     "earlier once its 95% CI of the median is within 2%"},
-    {"rounds", 0, "R", "6", set_rounds,
-     "sweeps of all cells, each visiting them in a new order; the 95% CI comes from the "
-     "round medians"},
-    {"seed", 0, "N|auto", "auto", set_seed,
-     "seed of the rounds' visiting orders (auto: from the clock; in the metadata)"},
-    {"sync", 0, "window|barrier|batch", "window", set_sync,
-     "collectives: each call in a synchronized start window (latency), after a barrier, or "
-     "back-to-back batches (a rate, as IMB)"},
-    {"window", 'W', "N|auto", "auto", set_window,
-     "messages in flight for bandwidth (like osu_bw); auto: 64, or as many as fit in 16 MiB "
-     "(at least 2) for large messages"},
-    {"root", 'r', "RANK", "0", set_root, "root rank of bcast, scatter, gather and reduce"},
-    {"validate", 'c', NULL, NULL, set_validate,
-     "check every received byte (outside timing); exit 1 on a mismatch"},
-    {"format", 0, "table|csv|json", "table", set_format, "what to print on stdout"},
-    {"output", 'o', "FILE", NULL, set_output,
-     "also write the results to FILE (.csv or .json), atomically"},
-    {"force", 0, NULL, NULL, set_force, "let --output replace an existing file"},
-    {"quiet", 'q', NULL, NULL, set_quiet, "no progress messages on stderr"},
-    {"help", 'h', NULL, NULL, set_help, "show this help and exit"},
-    {"version", 0, NULL, NULL, set_version, "show the version and exit"},
+#define MM_OPTION(name, short_name, arg, def, set, help) {#name, short_name, arg, def, set, help},
+#include "options.def"
+#undef MM_OPTION
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -1,5 +1,6 @@
-/* Command-line options: one declarative table, parsed once, the same way on
- * every rank, into a config that is const from then on. */
+/* mpimark's command-line options: one declarative table (options.def),
+ * parsed once, the same way on every rank, into a config that is const
+ * from then on. */
 #ifndef MM_OPTIONS_H
 #define MM_OPTIONS_H
 
@@ -8,13 +9,11 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "harness.h"
 #include "sizes.h"
 #include "stats.h"
 
 #define MM_MAX_OPS 32
-
-/* -x auto: the harness picks the warmup count (harness.h, MM_AUTO_WARMUP). */
-#define MM_WARMUP_AUTO (-1L)
 
 /* -W auto: 64 messages in flight, or as many as fit in 16 MiB (at least 2):
  * a 4 MiB stream is as saturated with 4 in flight as with 64, and takes a
@@ -25,9 +24,6 @@
 typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_COUNT = 2 } mm_path;
 typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1 } mm_payload;
 
-/* How collective calls are synchronized and timed (harness.c, README
- * "Measurement method"). Point-to-point kernels always time batches. */
-typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_sync;
 
 
 typedef struct mm_config {
