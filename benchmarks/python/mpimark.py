@@ -100,6 +100,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 # What mpimark's Python tools share: result files, atomic writes, statistics.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 from mmtools import atomic, defs, stats as mmstats  # noqa: E402
+from mmtools import results as mmresults  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
@@ -1290,52 +1291,21 @@ def _g(x):
     return "%.6g" % x
 
 
+def _row_values(w):
+    """A row's values in CSV_COLUMNS order (common/columns.def)."""
+    s = w.st
+    return [w.op, w.path, w.payload, w.bytes, w.wire_bytes, w.metric, w.unit, s.n, w.iterations,
+            float(s.min), float(s.median), float(s.mean), float(s.max), float(s.p99),
+            float(s.ci_low), float(s.ci_high), len(w.round_medians), float(w.round_min),
+            float(w.round_max), w.unstable, w.late, [float(x) for x in w.round_medians]]
+
+
 def write_csv(fp, r):
-    for k, v in r.meta:
-        fp.write("#@%s=%s\n" % (k, v))
-    fp.write(",".join(CSV_COLUMNS) + "\n")
-    for w in r.rows:
-        s = w.st
-        fp.write("%s,%s,%s,%d,%d,%s,%s,%d,%d,%s,%d,%s,%s,%d,%d,%s\n" % (
-            w.op, w.path, w.payload, w.bytes, w.wire_bytes, w.metric, w.unit, s.n, w.iterations,
-            ",".join(_g(x) for x in (s.min, s.median, s.mean, s.max, s.p99, s.ci_low,
-                                      s.ci_high)),
-            len(w.round_medians), _g(w.round_min), _g(w.round_max), w.unstable, w.late,
-            ";".join(_g(x) for x in w.round_medians)))
-
-
-def _json_string(s):
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20:
-            out.append("\\u%04x" % ord(ch))
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    fp.write(mmresults.format_csv(r.meta, CSV_COLUMNS, [_row_values(w) for w in r.rows]))
 
 
 def write_json(fp, r):
-    fp.write('{\n  "metadata": {')
-    for i, (k, v) in enumerate(r.meta):
-        fp.write("%s\n    %s: %s" % ("," if i else "", _json_string(k), _json_string(v)))
-    fp.write('\n  },\n  "results": [')
-    for i, w in enumerate(r.rows):
-        s = w.st
-        fp.write(
-            '%s\n    {"op": "%s", "path": "%s", "payload": "%s", "bytes": %d, '
-            '"wire_bytes": %d, "metric": "%s", "unit": "%s", "samples": %d, '
-            '"iterations": %d, "min": %s, "median": %s, "mean": %s, '
-            '"max": %s, "p99": %s, "ci_low": %s, "ci_high": %s, '
-            '"rounds": %d, "round_min": %s, "round_max": %s, "unstable": %d, '
-            '"late": %d, "round_medians": [%s]}'
-            % ("," if i else "", w.op, w.path, w.payload, w.bytes, w.wire_bytes, w.metric,
-               w.unit, s.n, w.iterations, _g(s.min), _g(s.median), _g(s.mean), _g(s.max),
-               _g(s.p99), _g(s.ci_low), _g(s.ci_high), len(w.round_medians), _g(w.round_min),
-               _g(w.round_max), w.unstable, w.late, ", ".join(_g(x) for x in w.round_medians)))
-    fp.write("\n  ]\n}\n")
+    fp.write(mmresults.format_json(r.meta, CSV_COLUMNS, [_row_values(w) for w in r.rows]))
 
 
 def _find_row(r, op, key, path, metric):
