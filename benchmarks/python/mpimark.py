@@ -100,7 +100,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 # What mpimark's Python tools share: result files, atomic writes, statistics.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 from mmtools import atomic, defs, stats as mmstats  # noqa: E402
-from mmtools import results as mmresults  # noqa: E402
+from mmtools import results as mmresults, table as mmtable  # noqa: E402
+from mmtools.table import size_human  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
@@ -181,14 +182,6 @@ def sizes_parse(text):
             raise UsageError("bad size list '%s': empty or overlong item" % text)
         _add_size(out, size_parse(item))
     return out
-
-
-def size_human(n):
-    units, u = ("B", "KiB", "MiB", "GiB"), 0
-    while u < 3 and n >= 1024 and n % 1024 == 0:
-        n //= 1024
-        u += 1
-    return "%d %s" % (n, units[u])
 
 
 # ---- Options: common/options.c (one declarative table, parsed once) ----
@@ -1308,78 +1301,8 @@ def write_json(fp, r):
     fp.write(mmresults.format_json(r.meta, CSV_COLUMNS, [_row_values(w) for w in r.rows]))
 
 
-def _find_row(r, op, key, path, metric):
-    for w in r.rows:
-        if (w.op == op and w.bytes == key[0] and w.path == path and w.metric == metric
-                and (path != key[1] or w.payload == key[2])):
-            return w
-    return None
-
-
-def _write_table_op(fp, r, op):
-    metrics, lines = [], []
-    for w in r.rows:
-        if w.op != op:
-            continue
-        if w.metric not in [m for m, _ in metrics] and len(metrics) < 8:
-            metrics.append((w.metric, w.unit))
-        if not any(k[0] == w.bytes and k[1] == w.path and k[2] == w.payload for k in lines):
-            lines.append((w.bytes, w.path, w.payload, w.wire_bytes))
-    lines.sort(key=lambda k: (k[0], k[1]))
-    paths = {k[1] for k in lines}
-    both = "object" in paths and "buffer" in paths
-    fp.write("\n# %s\n" % op)
-    fp.write("%10s  %-6s  %-10s %10s" % ("size", "path", "payload", "wire bytes"))
-    for m, u in metrics:
-        fp.write("  %-36s" % ("%s (%s) median [95%% CI]" % (m, u)))
-    if both:
-        fp.write("  object/buffer [95% CI]")
-    fp.write("\n")
-    for k in lines:
-        fp.write("%10s  %-6s  %-10s %10d" % (size_human(k[0]), k[1], k[2], k[3]))
-        for m, _ in metrics:
-            w = _find_row(r, op, k, k[1], m)
-            cell = ("%10.3f [%.3f, %.3f]%s" % (w.st.median, w.st.ci_low, w.st.ci_high,
-                                               " !" if w.unstable else "")
-                    if w else "-")
-            fp.write("  %-36s" % cell)
-        if both and k[1] == "object":
-            o = _find_row(r, op, k, "object", metrics[0][0])
-            b = _find_row(r, op, k, "buffer", metrics[0][0])
-            ratio = o and b and mmstats.paired_ratio(o.round_medians, b.round_medians)
-            if ratio:
-                fp.write("  %6.2fx [%.2f, %.2f]" % ratio)
-        fp.write("\n")
-
-
-def _write_table_notes(fp, r):
-    """Rows that dropped many late calls, and rows whose rounds disagree."""
-    for w in r.rows:
-        tried = w.iterations + w.late
-        if tried > 0 and w.late > 0.10 * tried and w.metric == "latency":
-            fp.write("# note: %s %s (%s path): %d of %d calls (%.0f%%) dropped: a rank reached "
-                     "the start window late\n" % (w.op, size_human(w.bytes), w.path, w.late,
-                                                  tried, 100.0 * w.late / tried))
-    unstable = sum(w.unstable for w in r.rows)
-    if unstable:
-        fp.write("# ! %d of %d rows changed by more than %.0f%% between rounds: the machine's "
-                 "performance changed during the run\n"
-                 % (unstable, len(r.rows), 100.0 * mmstats.UNSTABLE_SPREAD))
-
-
 def write_table(fp, r):
-    for key in ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "rounds", "sync",
-                "runner", "python_version", "mpi4py_version"):
-        v = r.get_meta(key)
-        if v is not None:
-            fp.write("# %s: %s\n" % (key, v))
-    seen = []
-    for w in r.rows:
-        if w.op not in seen:
-            seen.append(w.op)
-            _write_table_op(fp, r, w.op)
-    fp.write("\n")
-    _write_table_notes(fp, r)
+    fp.write(mmtable.format(r.meta, [dict(zip(CSV_COLUMNS, _row_values(w))) for w in r.rows]))
 
 
 def write_results(fp, r, fmt):
