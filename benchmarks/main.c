@@ -118,6 +118,10 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, mm_results *r) {
   rc |= mm_results_set_meta(r, "validate", cfg->validate ? "yes" : "no");
   snprintf(buf, sizeof buf, "%d", cfg->rounds);
   rc |= mm_results_set_meta(r, "rounds", buf);
+  if (cfg->launches > 0) {
+    snprintf(buf, sizeof buf, "%d/%d", cfg->launch, cfg->launches);
+    rc |= mm_results_set_meta(r, "launch", buf);
+  }
   snprintf(buf, sizeof buf, "%llu", (unsigned long long)seed);
   rc |= mm_results_set_meta(r, "seed", buf);
   rc |= mm_results_set_meta(r, "ci", cfg->rounds >= 2 ? mm_ci_method_rounds : mm_ci_method_samples);

@@ -104,6 +104,19 @@ static int set_seed(void *cfg, const char *a, char *err, size_t n) {
   return 0;
 }
 
+static int set_launch(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  char *slash, *end;
+  long i = strtol(a, &slash, 10), l = 0;
+  bool ok = a[0] >= '0' && a[0] <= '9' && *slash == '/' && slash[1] >= '0' && slash[1] <= '9';
+  if (ok) l = strtol(slash + 1, &end, 10);
+  if (!ok || *end != '\0' || l < 1 || l > 1000 || i < 1 || i > l)
+    return snprintf(err, n, "bad --launch '%s': expected I/L with 1 <= I <= L <= 1000", a), -1;
+  c->launch = (int)i;
+  c->launches = (int)l;
+  return 0;
+}
+
 static int set_sync(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
   for (int s = MM_SYNC_WINDOW; s <= MM_SYNC_BATCH; s++)
@@ -155,6 +168,10 @@ int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *c
   memset(cfg, 0, sizeof *cfg);
   if (mm_cli_parse(&cli, argc, argv, cfg, err, errlen)) return -1;
   if (cfg->ops == 0) cfg->ops = ops->n >= 32 ? UINT32_MAX : (1u << ops->n) - 1;
+  if (cfg->launches > 1) { /* this launch's share of the measurement */
+    cfg->rounds = (cfg->rounds + cfg->launches - 1) / cfg->launches;
+    cfg->time_budget /= cfg->launches;
+  }
   return 0;
 }
 

@@ -36,6 +36,8 @@ typedef struct mm_config {
   double time_budget;      /* seconds per (operation, metric, size), shared by the rounds */
   int rounds;              /* sweeps of all cells, each in a new order */
   unsigned long seed;      /* of the rounds' visiting orders; 0: pick one at run time */
+  int launch, launches;    /* --launch I/L: this process is launch I of L (0, 0: not given);
+                              time_budget and rounds are then this launch's share */
   mm_sync sync;            /* collectives: window, barrier or batch */
   int window;              /* messages in flight for bandwidth (the most, if window_auto) */
   bool window_auto;        /* -W auto: fewer for large messages (mm_stream_window) */

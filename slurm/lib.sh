@@ -13,7 +13,8 @@
 #       inside a Slurm allocation  srun --mpi=pmix (Open MPI)
 #                                  srun --mpi=pmi2 (MPICH and derivatives)
 #       outside Slurm              mpirun -np N (Open MPI), mpiexec.mpich -n N
-#  4. runs  mpimark <op ...> $MPIMARK_ARGS -o mpimark.csv  inside a
+#  4. runs  mpimark <op ...> $MPIMARK_ARGS  in MPIMARK_LAUNCHES launches merged
+#     into mpimark.csv (scripts/measure) inside a
 #     temporary folder results/.<stamp>-<jobid>.partial, checks that the
 #     run used as many ranks as were launched, renders plots if
 #     scripts/plot exists, then renames the folder to
@@ -22,6 +23,8 @@
 #
 # Environment (all optional):
 #   MPIMARK_ARGS         extra mpimark options, e.g. "-m 1:64K --time 0.5"
+#   MPIMARK_LAUNCHES     separate launches merged into the result (default 8;
+#                        scripts/measure; each launch's CSV in mpimark-launches/)
 #   MPIMARK_ROOT         repository root (sources, build/, results/)
 #   MPIMARK_BUILD_DIR    build folder holding bin/mpimark (default <root>/build)
 #   MPIMARK_RESULTS_DIR  where result folders go (default <root>/results)
@@ -190,7 +193,10 @@ mm_main() {
     read -r -a args <<<"${MPIMARK_ARGS:-}"
     # Run inside the (temporary) results folder so that the command recorded
     # in the metadata reads "-o mpimark.csv", not the temporary path.
-    local cmd=("${MM_LAUNCH[@]}" "$MM_BIN" "${ops[@]}" "${args[@]}" -o mpimark.csv)
+    # MPIMARK_LAUNCHES separate launches merged (scripts/measure), so that
+    # the intervals include what changes from one launch to the next.
+    local cmd=("$MM_ROOT/scripts/measure" --launches "${MPIMARK_LAUNCHES:-8}" -o mpimark.csv --
+               "${MM_LAUNCH[@]}" "$MM_BIN" "${ops[@]}" "${args[@]}")
     mm_log "MPI: $MM_MPI; ranks: ${MM_NP:-?}${SLURM_JOB_ID:+; job $SLURM_JOB_ID on ${SLURM_JOB_NODELIST:-?}}"
     mm_log "running in $MM_PARTIAL: ${cmd[*]}"
     rc=0

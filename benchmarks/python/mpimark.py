@@ -287,6 +287,14 @@ def _flag(attr):
     return set_
 
 
+def set_launch(cfg, a):
+    m = re.fullmatch(r"([0-9]+)/([0-9]+)", a)
+    i, n = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+    if not (1 <= i <= n <= 1000):
+        raise UsageError("bad --launch '%s': expected I/L with 1 <= I <= L <= 1000" % a)
+    cfg.launch, cfg.launches = i, n
+
+
 set_path = _choice("path", ("buffer", "object", "both"), "buffer, object or both")
 set_payload = _choice("payload", ("bytes", "floats"), "bytes or floats")
 set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
@@ -311,6 +319,7 @@ class Config:
         self.time_budget = 0.1
         self.rounds = 6
         self.seed = 0
+        self.launch = self.launches = 0  # --launch I/L
         self.sync = "window"
         self.window = WINDOW_AUTO_MAX
         self.window_auto = True
@@ -383,6 +392,9 @@ def options_parse(argv):
         opt[4](cfg, value if value is not None else "")
     # Registry order, as the C bit mask gives.
     cfg.ops = [n for n in names if n in cfg.ops] if cfg.ops else names
+    if cfg.launches > 1:  # this launch's share of the measurement (options.c)
+        cfg.rounds = (cfg.rounds + cfg.launches - 1) // cfg.launches
+        cfg.time_budget /= cfg.launches
     return cfg
 
 
@@ -1420,6 +1432,8 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("root", cfg.root)
     r.set_meta("validate", "yes" if cfg.validate else "no")
     r.set_meta("rounds", cfg.rounds)
+    if cfg.launches:
+        r.set_meta("launch", "%d/%d" % (cfg.launch, cfg.launches))
     r.set_meta("seed", seed)
     r.set_meta("ci", mmstats.CI_METHOD_ROUNDS if cfg.rounds >= 2 else mmstats.CI_METHOD_SAMPLES)
     r.set_meta("sync", cfg.sync)

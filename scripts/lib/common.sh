@@ -43,6 +43,18 @@ ensure_packages() {
   apt-get install -y -qq "${missing[@]}" > /dev/null
 }
 
+# measured OUT.csv TABLE.txt COMMAND...: scripts/measure of the command
+# (MPIMARK_LAUNCHES separate launches, default 8, merged) into OUT.csv and
+# the table into TABLE.txt (only when it succeeded); returns its status.
+measured() {
+  local out=$1 table=$2 rc=0
+  shift 2
+  "$MPIMARK_ROOT/scripts/measure" --launches "${MPIMARK_LAUNCHES:-8}" -o "$out" -- "$@" \
+    > "$table.partial" || rc=$?
+  if [ $rc -eq 0 ]; then mv "$table.partial" "$table"; else rm -f "$table.partial"; fi
+  return $rc
+}
+
 # write_report DIR [REPORT OPTIONS]: scripts/report on a finished results folder, so that
 # the report's path is the last line the user sees; a failed report keeps
 # the results.

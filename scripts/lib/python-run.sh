@@ -25,13 +25,11 @@ run_python() {
   shift
   ensure_packages "${MPIMARK_PYTHON_PACKAGES[@]}"
   local runner="$MPIMARK_ROOT/benchmarks/python/mpimark.py"
-  say "running: mpirun -np 2 $MPIMARK_PYTHON benchmarks/python/mpimark.py $* (results in ${dir#"$MPIMARK_ROOT"/})"
-  if ! mpirun --oversubscribe -np 2 "$MPIMARK_PYTHON" "$runner" -o "$dir/mpi4py.csv" "$@" \
-    > "$dir/.mpi4py.txt"; then
-    rm -f "$dir/.mpi4py.txt"
+  say "running: mpirun -np 2 $MPIMARK_PYTHON benchmarks/python/mpimark.py $* in ${MPIMARK_LAUNCHES:-8} launches (results in ${dir#"$MPIMARK_ROOT"/})"
+  if ! measured "$dir/mpi4py.csv" "$dir/mpi4py.txt" mpirun --oversubscribe -np 2 \
+    "$MPIMARK_PYTHON" "$runner" "$@"; then
     say "the mpi4py run failed; the C results are kept"
     return 1
   fi
-  mv "$dir/.mpi4py.txt" "$dir/mpi4py.txt"
   cat "$dir/mpi4py.txt"
 }

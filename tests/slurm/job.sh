@@ -109,6 +109,11 @@ pingpong-1node)
     expect_meta nodes 1
     expect_meta p2p_placement same-node
     expect_rows sendrecv isendirecv
+    # scripts/measure: MPIMARK_LAUNCHES launches, each kept, merged.
+    expect_meta launches "$MPIMARK_LAUNCHES"
+    expect_meta rounds "$MPIMARK_LAUNCHES"
+    n=$(ls "$RES"/mpimark-launches/launch*.csv | wc -l)
+    [[ $n == "$MPIMARK_LAUNCHES" ]] || fail "$n launch CSVs in $RES/mpimark-launches, want $MPIMARK_LAUNCHES"
     expect_log_ends_with_results
     ;;
 

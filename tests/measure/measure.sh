@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# measure.sh CASE: scripts/measure end to end.
+#   merge        3 launches of a real mpimark run (and 2 of the mpi4py runner):
+#                each launch takes 1/3 of the budget and of the rounds and
+#                says which it is; the merged CSV's rows have one round
+#                median per launch, their median as the row's median; the
+#                table is printed; every launch's CSV is kept
+#   failed-launch  a launch that fails (bad option): exit 2, nothing left
+#   exists       the output exists: exit 2, the earlier file untouched
+#   bad-usage    --launches 0, or -o inside the command: exit 2
+source "$(dirname "$0")/../lib.sh"
+REPO=${MPIMARK_REPO:?set MPIMARK_REPO to the repository}
+MEASURE=$REPO/scripts/measure
+case=$1
+dir=$(workdir)
+trap 'rm -rf "$dir"' EXIT
+cmd=(mpiexec --oversubscribe -n 2 "$MPIMARK" sendrecv bcast --path both -m 8,1K -i 6)
+
+case $case in
+  merge)
+    "$MEASURE" --launches 3 -o "$dir/m.csv" -- "${cmd[@]}" > "$dir/table.txt" 2> "$dir/err" \
+      || { cat "$dir/err"; fail "exited $?"; }
+    grep -q "^# launches: 3$" "$dir/table.txt" && grep -q "^# bcast$" "$dir/table.txt" \
+      || fail "no merged table on stdout: $(head -5 "$dir/table.txt")"
+    [ "$(csv_meta "$dir/m.csv" launches)" = 3 ] && [ "$(csv_meta "$dir/m.csv" rounds)" = 3 ] \
+      || fail "#@launches/#@rounds of the merge"
+    [ -z "$(csv_meta "$dir/m.csv" launch)" ] && [ -z "$(csv_meta "$dir/m.csv" ci)" ] \
+      || fail "the merge kept a launch's own #@launch or #@ci"
+    [ "$(csv_meta "$dir/m.csv" time_budget_s)" = 0.1 ] || fail "merged budget $(csv_meta "$dir/m.csv" time_budget_s)"
+    for i in 1 2 3; do
+      f=$dir/m-launches/launch$i.csv
+      [ "$(csv_meta "$f" launch)" = "$i/3" ] || fail "$f: #@launch is '$(csv_meta "$f" launch)'"
+      [ "$(csv_meta "$f" rounds)" = 2 ] || fail "$f: a launch of 6 rounds / 3 should do 2"
+      [ "$(csv_meta "$f" time_budget_s)" = 0.0333333 ] || fail "$f: budget $(csv_meta "$f" time_budget_s)"
+    done
+    [ -z "$(ls -A "$dir" | grep '^\.')" ] || fail "a temporary folder was left: $(ls -A "$dir")"
+    /usr/bin/python3 - "$REPO/python" "$dir" <<'PY' || fail "merged rows"
+import statistics, sys
+sys.path.insert(0, sys.argv[1])
+from mmtools import results
+d = sys.argv[2]
+merged = results.read(d + "/m.csv")
+runs = [results.read("%s/m-launches/launch%d.csv" % (d, i)) for i in (1, 2, 3)]
+assert len(merged.rows) == 20, len(merged.rows)  # sendrecv 2 metrics, bcast 3; 2 paths, 2 sizes
+for row in merged.rows:
+    key = lambda r: (r["op"], r["path"], r["bytes"], r["metric"])
+    meds = [float(next(r for r in t.rows if key(r) == key(row))["median"]) for t in runs]
+    assert results.round_medians(row) == [float("%.6g" % m) for m in meds], (row, meds)
+    assert abs(float(row["median"]) - statistics.median(meds)) <= 1e-5 * statistics.median(meds), row
+    assert row["rounds"] == "3", row
+print("ok: merged rows")
+PY
+    "$MEASURE" --launches 2 -o "$dir/py.csv" -- mpiexec --oversubscribe -n 2 "$PYTHON" \
+      "$REPO/benchmarks/python/mpimark.py" sendrecv -m 8 -i 4 > /dev/null 2>&1 || fail "mpi4py: exited $?"
+    [ "$(csv_meta "$dir/py.csv" launches)" = 2 ] && [ "$(csv_meta "$dir/py.csv" runner)" = mpi4py ] \
+      || fail "the mpi4py runner's launches were not merged"
+    [ "$(csv_meta "$dir/py-launches/launch2.csv" launch)" = 2/2 ] || fail "mpi4py: #@launch"
+    ;;
+  failed-launch)
+    rc=0
+    "$MEASURE" --launches 3 -o "$dir/m.csv" -- "${cmd[@]}" --sync fence > /dev/null 2> "$dir/err" || rc=$?
+    [ $rc = 2 ] || fail "exit $rc, not 2"
+    grep -q "bad --sync 'fence'" "$dir/err" || fail "the launch's own message is missing: $(cat "$dir/err")"
+    [ -z "$(ls -A "$dir" | grep -v '^err$')" ] || fail "left behind: $(ls -A "$dir")"
+    ;;
+  exists)
+    echo earlier > "$dir/m.csv"
+    rc=0
+    "$MEASURE" --launches 2 -o "$dir/m.csv" -- "${cmd[@]}" > /dev/null 2> "$dir/err" || rc=$?
+    [ $rc = 2 ] && grep -q "exists" "$dir/err" || fail "exit $rc: $(cat "$dir/err")"
+    [ "$(cat "$dir/m.csv")" = earlier ] || fail "the earlier file was changed"
+    ;;
+  bad-usage)
+    for args in "--launches 0 -o $dir/m.csv --" "-o $dir/m.csv -- ${cmd[*]} -o $dir/x.csv" "-o $dir/m.txt --"; do
+      rc=0
+      # shellcheck disable=SC2086 # the word lists above
+      "$MEASURE" $args "${cmd[@]}" > /dev/null 2> "$dir/err" || rc=$?
+      [ $rc = 2 ] && [ "$(wc -l < "$dir/err")" = 1 ] || fail "'$args': exit $rc, $(cat "$dir/err")"
+    done
+    [ -z "$(ls -A "$dir" | grep -v '^err$')" ] || fail "left behind: $(ls -A "$dir")"
+    ;;
+  *) fail "unknown case $case" ;;
+esac
+echo "ok: measure $case"
