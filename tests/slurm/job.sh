@@ -340,7 +340,7 @@ local)
     MPIMARK_ARGS=$TEST_ARGS bash "$REPO/slurm/pingpong.slurm" >"$OUTPUT" 2>&1 || rc=$?
     cat "$OUTPUT"
     [[ $rc == 0 ]] || fail "bash slurm/pingpong.slurm exited $rc"
-    grep -q 'running in .*: mpirun' "$OUTPUT" || grep -q 'running in .*: mpiexec' "$OUTPUT" || fail "it did not launch with mpirun/mpiexec"
+    grep -qE 'running in .*: .*/scripts/measure .* -- (mpirun|mpiexec)[.a-z]* ' "$OUTPUT" || fail "it did not launch with mpirun/mpiexec (through scripts/measure)"
     RES=$(find "$MPIMARK_RESULTS_DIR" -mindepth 1 -maxdepth 1 -type d -name '*-local-*')
     [[ -n $RES && $(wc -l <<<"$RES") == 1 ]] || fail "expected one results folder *-local-* in $MPIMARK_RESULTS_DIR, found: $(ls -A "$MPIMARK_RESULTS_DIR")"
     CSV=$RES/mpimark.csv
