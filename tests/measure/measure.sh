@@ -27,6 +27,8 @@ case $case in
     [ -z "$(csv_meta "$dir/m.csv" launch)" ] && [ -z "$(csv_meta "$dir/m.csv" ci)" ] \
       || fail "the merge kept a launch's own #@launch or #@ci"
     [ "$(csv_meta "$dir/m.csv" time_budget_s)" = 0.1 ] || fail "merged budget $(csv_meta "$dir/m.csv" time_budget_s)"
+    [ "$(csv_meta "$dir/m.csv" command)" = "scripts/measure --launches 3 -- ${cmd[*]}" ] \
+      || fail "merged #@command is '$(csv_meta "$dir/m.csv" command)'"
     for i in 1 2 3; do
       f=$dir/m-launches/launch$i.csv
       [ "$(csv_meta "$f" launch)" = "$i/3" ] || fail "$f: #@launch is '$(csv_meta "$f" launch)'"
