@@ -18,7 +18,7 @@
 enum {
   OP_MARK = '(', OP_STOP = '.', OP_BININT = 'J', OP_BININT1 = 'K',
   OP_BININT2 = 'M', OP_NONE = 'N', OP_REDUCE = 'R', OP_BINUNICODE = 'X',
-  OP_APPEND = 'a', OP_GLOBAL = 'c', OP_EMPTY_DICT = '}', OP_APPENDS = 'e',
+  OP_APPEND = 'a', OP_BUILD = 'b', OP_GLOBAL = 'c', OP_EMPTY_DICT = '}', OP_APPENDS = 'e',
   OP_BINGET = 'h', OP_LONG_BINGET = 'j', OP_EMPTY_LIST = ']',
   OP_BINPUT = 'q', OP_LONG_BINPUT = 'r', OP_SETITEM = 's', OP_TUPLE = 't',
   OP_EMPTY_TUPLE = ')', OP_SETITEMS = 'u', OP_BINFLOAT = 'G',
@@ -26,7 +26,7 @@ enum {
   OP_PROTO = 0x80, OP_TUPLE1 = 0x85, OP_TUPLE2 = 0x86, OP_TUPLE3 = 0x87,
   OP_NEWTRUE = 0x88, OP_NEWFALSE = 0x89, OP_LONG1 = 0x8a,
   OP_SHORT_BINUNICODE = 0x8c, OP_BINUNICODE8 = 0x8d, OP_BINBYTES8 = 0x8e,
-  OP_STACK_GLOBAL = 0x93, OP_MEMOIZE = 0x94, OP_FRAME = 0x95
+  OP_STACK_GLOBAL = 0x93, OP_MEMOIZE = 0x94, OP_FRAME = 0x95, OP_BYTEARRAY8 = 0x96
 };
 
 /* CPython's framing constants (_pickle.c). */
@@ -41,7 +41,16 @@ enum {
 #define F_UNHASHABLE 2u  /* list, dict, or tuple holding one of them */
 
 /* Which callable an MM_PY_GLOBAL stands for (u.i). */
-enum { G_CODECS_ENCODE = 1, G_BUILTINS_BYTES = 2 };
+enum { G_CODECS_ENCODE = 1, G_BUILTINS_BYTES = 2, G_NUMPY_FROMBUFFER = 3, G_NUMPY_DTYPE = 4 };
+
+/* What NumPy 1.x pickles a float64 array as (numpy.ndarray.__reduce_ex__
+ * with protocol 5): _frombuffer(buffer, dtype, shape, order), the dtype as
+ * dtype('f8', False, True) with this BUILD state (version 3, little-endian,
+ * no subarray, names or fields, elsize and alignment -1, no flags). */
+#define NUMPY_FROMBUFFER_MODULE "numpy.core.numeric"
+#define NUMPY2_FROMBUFFER_MODULE "numpy._core.numeric" /* NumPy 2 writes this; decoded too */
+#define NUMPY_FROMBUFFER_NAME "_frombuffer"
+#define NUMPY_F8 "f8"
 
 static const char *const error_messages[] = {
 #define MM_PICKLE_ERROR_MSG(name, msg) msg,
@@ -117,7 +126,7 @@ static _Thread_local struct {
 } scalar_cache;
 
 static inline int is_scalar(int type) {
-  return type <= MM_PY_FLOAT || type == MM_PY_GLOBAL;
+  return type <= MM_PY_FLOAT || type == MM_PY_DTYPE || type == MM_PY_GLOBAL;
 }
 
 static inline mm_pyobj *scalar_alloc(mm_pytype type) {
@@ -210,6 +219,10 @@ void mm_pyobj_free(mm_pyobj *o) {
     break;
   case MM_PY_BYTES:
   case MM_PY_STR:
+  case MM_PY_BYTEARRAY:
+    break;
+  case MM_PY_NDARRAY:
+    mm_pyobj_free(o->u.arr.base);
     break;
   default:
     scalar_release(o);
@@ -249,6 +262,35 @@ static mm_pyobj *string_new(mm_pytype type, const void *data, size_t len) {
   o->u.s.data = (unsigned char *)(o + 1);
   if (len) memcpy(o->u.s.data, data, len);
   o->u.s.data[len] = 0;
+  if (type == MM_PY_BYTEARRAY) o->flags = F_UNHASHABLE;
+  return o;
+}
+
+mm_pyobj *mm_py_bytearray(const void *data, size_t len) {
+  return string_new(MM_PY_BYTEARRAY, data, len);
+}
+
+_Static_assert(sizeof(mm_pyobj) % sizeof(double) == 0, "string data must be 8-aligned");
+
+/* An array viewing base (a BYTEARRAY or BYTES of n float64), taking one
+ * reference to it. */
+static mm_pyobj *ndarray_view(mm_pyobj *base, size_t n) {
+  mm_pyobj *o = obj_alloc(MM_PY_NDARRAY, 0);
+  if (!o) return NULL;
+  o->flags = F_UNHASHABLE;
+  base->refcnt++;
+  o->u.arr.base = base;
+  o->u.arr.n = n;
+  o->u.arr.data = (double *)(void *)base->u.s.data; /* 8-aligned: after the header */
+  return o;
+}
+
+mm_pyobj *mm_py_ndarray(const double *values, size_t n) {
+  if ((n && !values) || n > SIZE_MAX / sizeof(double) - 1) return NULL;
+  mm_pyobj *base = mm_py_bytearray(values, n * sizeof(double));
+  if (!base) return NULL;
+  mm_pyobj *o = ndarray_view(base, n);
+  mm_pyobj_free(base); /* the array holds the only reference now */
   return o;
 }
 
@@ -641,6 +683,84 @@ static int save_tuple(writer *w, const mm_pyobj *o) {
   return w_byte(w, OP_MEMOIZE);
 }
 
+/* save_bytearray (protocol 5): always BYTEARRAY8, large data outside frames. */
+static int save_bytearray(writer *w, const void *data, size_t n) {
+  unsigned char h[9] = {OP_BYTEARRAY8};
+  put_le(h + 1, n, 8);
+  int rc = w_write_payload(w, h, sizeof h, data, n);
+  return rc ? rc : w_byte(w, OP_MEMOIZE);
+}
+
+/* save() of a short str that CPython memoizes (module and attribute names,
+ * dtype codes): the frame check, SHORT_BINUNICODE, MEMOIZE. */
+static int save_short_str(writer *w, const char *s) {
+  size_t n = strlen(s);
+  unsigned char h[2] = {OP_SHORT_BINUNICODE, (unsigned char)n};
+  w_boundary(w);
+  int rc = w_write(w, h, 2);
+  if (!rc) rc = w_write(w, s, n);
+  return rc ? rc : w_byte(w, OP_MEMOIZE);
+}
+
+/* save_global with protocol >= 4: module and name, STACK_GLOBAL, MEMOIZE. */
+static int save_stack_global(writer *w, const char *module, const char *name) {
+  int rc;
+  if ((rc = save_short_str(w, module)) || (rc = save_short_str(w, name)) ||
+      (rc = w_byte(w, OP_STACK_GLOBAL)))
+    return rc;
+  return w_byte(w, OP_MEMOIZE);
+}
+
+/* save() of a scalar inside a reduce's tuples: the frame check first. */
+static int save_scalar_op(writer *w, unsigned char op) {
+  w_boundary(w);
+  return w_byte(w, op);
+}
+
+static int save_small_int(writer *w, int64_t v) {
+  w_boundary(w);
+  return save_int(w, v);
+}
+
+/* numpy.dtype('float64').__reduce__(): dtype('f8', False, True), then
+ * BUILD with (3, '<', None, None, None, -1, -1, 0). */
+static int save_dtype(writer *w) {
+  int rc;
+  if ((rc = save_stack_global(w, "numpy", "dtype")) || (rc = save_short_str(w, NUMPY_F8)) ||
+      (rc = save_scalar_op(w, OP_NEWFALSE)) || (rc = save_scalar_op(w, OP_NEWTRUE)) ||
+      (rc = w_byte(w, OP_TUPLE3)) || (rc = w_byte(w, OP_MEMOIZE)) ||
+      (rc = w_byte(w, OP_REDUCE)) || (rc = w_byte(w, OP_MEMOIZE)))
+    return rc;
+  w_boundary(w); /* save(state) */
+  if ((rc = w_byte(w, OP_MARK)) || (rc = save_small_int(w, 3)) || (rc = save_short_str(w, "<")) ||
+      (rc = save_scalar_op(w, OP_NONE)) || (rc = save_scalar_op(w, OP_NONE)) ||
+      (rc = save_scalar_op(w, OP_NONE)) || (rc = save_small_int(w, -1)) ||
+      (rc = save_small_int(w, -1)) || (rc = save_small_int(w, 0)) ||
+      (rc = w_byte(w, OP_TUPLE)) || (rc = w_byte(w, OP_MEMOIZE)))
+    return rc;
+  return w_byte(w, OP_BUILD);
+}
+
+/* ndarray.__reduce_ex__(5) of a C-contiguous float64 array (NumPy 1.x):
+ * _frombuffer(PickleBuffer in-band as BYTEARRAY8, dtype, (n,), 'C'). */
+static int save_ndarray(writer *w, const mm_pyobj *o) {
+  int rc;
+  if ((rc = save_stack_global(w, NUMPY_FROMBUFFER_MODULE, NUMPY_FROMBUFFER_NAME)) ||
+      (rc = w_byte(w, OP_MARK)))
+    return rc;
+  w_boundary(w); /* save(PickleBuffer) */
+  if ((rc = save_bytearray(w, o->u.arr.data, o->u.arr.n * sizeof(double)))) return rc;
+  w_boundary(w); /* save(dtype) */
+  if ((rc = save_dtype(w))) return rc;
+  w_boundary(w); /* save(shape) */
+  if ((rc = save_small_int(w, (int64_t)o->u.arr.n)) || (rc = w_byte(w, OP_TUPLE1)) ||
+      (rc = w_byte(w, OP_MEMOIZE)) || (rc = save_short_str(w, "C")) ||
+      (rc = w_byte(w, OP_TUPLE)) || (rc = w_byte(w, OP_MEMOIZE)) ||
+      (rc = w_byte(w, OP_REDUCE)))
+    return rc;
+  return w_byte(w, OP_MEMOIZE);
+}
+
 static int save_dict(writer *w, const mm_pyobj *o) {
   size_t n = o->u.dict.len;
   int rc;
@@ -688,6 +808,12 @@ static int save(writer *w, const mm_pyobj *o) {
     return save_tuple(w, o);
   case MM_PY_DICT:
     return save_dict(w, o);
+  case MM_PY_BYTEARRAY:
+    return save_bytearray(w, o->u.s.data, o->u.s.len);
+  case MM_PY_DTYPE:
+    return save_dtype(w);
+  case MM_PY_NDARRAY:
+    return save_ndarray(w, o);
   default:
     return MM_PICKLE_EUNSUPPORTED;
   }
@@ -1005,6 +1131,10 @@ static int global_kind(const unsigned char *mod, size_t mlen,
   if ((IS(mod, mlen, "__builtin__") || IS(mod, mlen, "builtins")) &&
       IS(name, nlen, "bytes"))
     return G_BUILTINS_BYTES;
+  if ((IS(mod, mlen, NUMPY_FROMBUFFER_MODULE) || IS(mod, mlen, NUMPY2_FROMBUFFER_MODULE)) &&
+      IS(name, nlen, NUMPY_FROMBUFFER_NAME))
+    return G_NUMPY_FROMBUFFER;
+  if (IS(mod, mlen, "numpy") && IS(name, nlen, "dtype")) return G_NUMPY_DTYPE;
 #undef IS
   return 0;
 }
@@ -1048,8 +1178,53 @@ static int load_stack_global(decoder *d) {
   return push_global(d, kind);
 }
 
-/* REDUCE for the two calls protocol 2 uses to write bytes:
- * _codecs.encode(str, "latin1") and bytes() for b"". */
+static int is_str(const mm_pyobj *o, const char *s) {
+  return o->type == MM_PY_STR && o->u.s.len == strlen(s) && !memcmp(o->u.s.data, s, o->u.s.len);
+}
+
+static int is_int(const mm_pyobj *o, int64_t v) { return o->type == MM_PY_INT && o->u.i == v; }
+
+/* numpy.dtype('f8', False, True): the one dtype supported. */
+static int dtype_args(mm_pyobj *const *a, size_t n) {
+  return n == 3 && is_str(a[0], NUMPY_F8) && a[1]->type == MM_PY_BOOL && !a[1]->u.i &&
+         a[2]->type == MM_PY_BOOL && a[2]->u.i;
+}
+
+/* numpy.core.numeric._frombuffer(buffer, dtype, (n,), 'C'): a 1-D float64
+ * array viewing the buffer (bytearray, or bytes when it was read-only),
+ * which must hold exactly n elements. */
+static int reduce_frombuffer(mm_pyobj *const *a, size_t n, mm_pyobj **res) {
+  if (n != 4 || a[1]->type != MM_PY_DTYPE || a[2]->type != MM_PY_TUPLE ||
+      a[2]->u.seq.len != 1 || a[2]->u.seq.items[0]->type != MM_PY_INT || !is_str(a[3], "C"))
+    return MM_PICKLE_EGLOBAL;
+  if (a[0]->type != MM_PY_BYTEARRAY && a[0]->type != MM_PY_BYTES) return MM_PICKLE_ETYPE;
+  int64_t len = a[2]->u.seq.items[0]->u.i;
+  if (len < 0 || (uint64_t)len > SIZE_MAX / sizeof(double) ||
+      (size_t)len * sizeof(double) != a[0]->u.s.len)
+    return MM_PICKLE_ELENGTH;
+  return (*res = ndarray_view(a[0], (size_t)len)) ? MM_PICKLE_OK : MM_PICKLE_ENOMEM;
+}
+
+/* BUILD: only the state NumPy gives a float64 dtype (see NUMPY_F8), which
+ * changes nothing. */
+static int load_build(decoder *d) {
+  int rc = need(d, 2);
+  if (rc) return rc;
+  mm_pyobj *obj = d->stack[d->sp - 2], *st = d->stack[d->sp - 1];
+  if (obj->type != MM_PY_DTYPE || st->type != MM_PY_TUPLE || st->u.seq.len != 8)
+    return MM_PICKLE_EGLOBAL;
+  mm_pyobj *const *s = st->u.seq.items;
+  if (!is_int(s[0], 3) || !is_str(s[1], "<") || s[2]->type != MM_PY_NONE ||
+      s[3]->type != MM_PY_NONE || s[4]->type != MM_PY_NONE || !is_int(s[5], -1) ||
+      !is_int(s[6], -1) || !is_int(s[7], 0))
+    return MM_PICKLE_EGLOBAL;
+  d->sp--;
+  mm_pyobj_free(st);
+  return MM_PICKLE_OK;
+}
+
+/* REDUCE for the two calls protocol 2 uses to write bytes,
+ * _codecs.encode(str, "latin1") and bytes() for b"", and NumPy's two. */
 static int load_reduce(decoder *d) {
   int rc = need(d, 2);
   if (rc) return rc;
@@ -1057,7 +1232,12 @@ static int load_reduce(decoder *d) {
   if (fn->type != MM_PY_GLOBAL || args->type != MM_PY_TUPLE)
     return MM_PICKLE_EGLOBAL;
   mm_pyobj **a = args->u.seq.items;
-  if (fn->u.i == G_BUILTINS_BYTES) {
+  if (fn->u.i == G_NUMPY_DTYPE) {
+    if (!dtype_args(a, args->u.seq.len)) return MM_PICKLE_EGLOBAL;
+    if (!(res = scalar_alloc(MM_PY_DTYPE))) return MM_PICKLE_ENOMEM;
+  } else if (fn->u.i == G_NUMPY_FROMBUFFER) {
+    if ((rc = reduce_frombuffer(a, args->u.seq.len, &res))) return rc;
+  } else if (fn->u.i == G_BUILTINS_BYTES) {
     if (args->u.seq.len != 0) return MM_PICKLE_EGLOBAL;
     res = string_new(MM_PY_BYTES, "", 0);
   } else {
@@ -1276,6 +1456,9 @@ static int run(decoder *d, mm_pyobj **out) {
     case OP_BINBYTES8:
       if ((rc = load_string(d, MM_PY_BYTES, 8))) return rc;
       break;
+    case OP_BYTEARRAY8:
+      if ((rc = load_string(d, MM_PY_BYTEARRAY, 8))) return rc;
+      break;
     case OP_SHORT_BINUNICODE:
       if ((rc = load_string(d, MM_PY_STR, 1))) return rc;
       break;
@@ -1323,6 +1506,9 @@ static int run(decoder *d, mm_pyobj **out) {
       break;
     case OP_REDUCE:
       if ((rc = load_reduce(d))) return rc;
+      break;
+    case OP_BUILD:
+      if ((rc = load_build(d))) return rc;
       break;
     default:
       return MM_PICKLE_EOPCODE;
@@ -1430,8 +1616,16 @@ static void repr(sbuf *b, const mm_pyobj *o) {
     break;
   case MM_PY_BYTES:
   case MM_PY_STR:
-    sb_str(b, o->type == MM_PY_BYTES ? "b" : "s");
+  case MM_PY_BYTEARRAY:
+    sb_str(b, o->type == MM_PY_BYTES ? "b" : o->type == MM_PY_STR ? "s" : "y");
     sb_hex(b, o->u.s.data, o->u.s.len);
+    break;
+  case MM_PY_DTYPE:
+    sb_str(b, "D<f8>");
+    break;
+  case MM_PY_NDARRAY:
+    sb_str(b, "A");
+    sb_hex(b, (const unsigned char *)o->u.arr.data, o->u.arr.n * sizeof(double));
     break;
   case MM_PY_LIST:
   case MM_PY_TUPLE:

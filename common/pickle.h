@@ -62,6 +62,11 @@ typedef enum {
   MM_PY_LIST,
   MM_PY_TUPLE,
   MM_PY_DICT,  /* keys[i] -> values[i], in insertion order */
+  MM_PY_BYTEARRAY, /* as BYTES, but mutable (unhashable) */
+  MM_PY_DTYPE,     /* numpy.dtype('<f8'), the one dtype supported */
+  MM_PY_NDARRAY,   /* a 1-D C-contiguous float64 NumPy array: arr.n elements at
+                      arr.data, inside arr.base (a BYTEARRAY), as NumPy's
+                      _frombuffer makes it: a view of the unpickled buffer */
   MM_PY_GLOBAL /* decoder-internal callable; never in a returned object */
 } mm_pytype;
 
@@ -92,6 +97,11 @@ struct mm_pyobj {
       size_t len, cap;
       mm_pyobj **keys, **values;
     } dict;
+    struct {
+      size_t n;
+      double *data;
+      mm_pyobj *base;
+    } arr;
   } u;
 };
 
@@ -116,6 +126,10 @@ mm_pyobj *mm_py_bytes(const void *data, size_t len); /* copies data */
 mm_pyobj *mm_py_str(const char *utf8, size_t len);   /* copies, unchecked */
 /* A list of n float objects (n + 2 allocations, as in CPython). */
 mm_pyobj *mm_py_float_list(const double *values, size_t n);
+mm_pyobj *mm_py_bytearray(const void *data, size_t len); /* copies data */
+/* numpy.array(values, dtype=float64): n elements copied into a new
+ * bytearray and an array object viewing it (two allocations, as NumPy). */
+mm_pyobj *mm_py_ndarray(const double *values, size_t n);
 /* Empty containers with room for n items; fill with the append functions. */
 mm_pyobj *mm_py_list(size_t n);
 mm_pyobj *mm_py_tuple(size_t n);
@@ -129,7 +143,8 @@ int mm_py_dict_set(mm_pyobj *dict, mm_pyobj *key, mm_pyobj *value);
 
 /* Encodes obj as CPython's pickle.dumps(obj, protocol=5) does, into a new
  * malloc'ed buffer (*out, *len); free it with free(). Byte-identical to
- * CPython for bytes and lists of floats (and for None, bool, int, float,
+ * CPython for bytes, lists of floats and float64 NumPy arrays (with NumPy
+ * 1.x's numpy.core.numeric._frombuffer, in-band: BYTEARRAY8) (and for None, bool, int, float,
  * str, tuple, dict trees without shared sub-objects, which CPython would
  * memoize and reference with BINGET). */
 int mm_pickle_dumps(const mm_pyobj *obj, unsigned char **out, size_t *len);
@@ -151,6 +166,7 @@ int mm_pickle_loads(const unsigned char *in, size_t len, mm_pyobj **out);
 /* Appends a canonical one-line text form of obj to a malloc'ed string
  * (*text, *len), used by the interop tests (tests/pickle/interop.py builds
  * the same form in Python): N T F i<int> f<%.17g> b<hex> s<hex of UTF-8>
+ * y<hex> (bytearray) D<f8> (dtype) A<hex of the float64 data> (ndarray)
  * [a,b] (a,b) {k:v,k:v}. */
 int mm_pyobj_repr(const mm_pyobj *obj, char **text, size_t *len);
 

@@ -3,8 +3,9 @@
 
 usage: interop.py PATH/TO/pickle_tool
 
-1. C -> Python: `pickle_tool dumps bytes|floats N` must be byte-identical to
-   pickle.dumps(obj, protocol=5) (frames, MEMOIZE, APPENDS batches...).
+1. C -> Python: `pickle_tool dumps bytes|floats|ndarray N` must be
+   byte-identical to pickle.dumps(obj, protocol=5) (frames, MEMOIZE, APPENDS
+   batches..., and NumPy's own reduce for a float64 array).
 2. Python -> C: pickles written here with protocols 2, 3, 4 and 5 must decode
    in C (`pickle_tool loads`) to the canonical form computed here by canon().
 3. Objects CPython cannot hand to the codec's object model (too big ints,
@@ -18,6 +19,8 @@ Run it with /usr/bin/python3 (Debian's CPython 3.11), the reference.
 """
 import math
 import pickle
+
+import numpy
 import random
 import subprocess
 import sys
@@ -29,6 +32,10 @@ FLOAT_COUNTS = [0, 1, 999, 1000, 1001, 2500, 131072]
 # batch ends, and a few random ones (fixed seed) for later frames.
 FLOAT_SWEEP = (list(range(7270, 7300)) + [2, 3, 1999, 2000, 2001, 14562, 14563]
                + random.Random(5).sample(range(3000, 300000), 12))
+
+# float64 arrays: empty, one, 1000, 10^6 elements, and around the 64 KiB
+# payload that moves the data out of the frame (8192 elements).
+NDARRAY_COUNTS = [0, 1, 1000, 10**6] + list(range(8180, 8195))
 
 failures = 0
 checks = 0
@@ -42,8 +49,18 @@ def payload_floats(n):
     return [i * 0.5 - 3.25 for i in range(n)]
 
 
+def payload_ndarray(n):
+    return numpy.array(payload_floats(n), dtype=numpy.float64)
+
+
 def canon(o):
     """The canonical text form printed by pickle_tool (see pickle.h)."""
+    if isinstance(o, numpy.ndarray):
+        return "A" + o.tobytes().hex()
+    if isinstance(o, numpy.dtype):
+        return "D<f8>"
+    if isinstance(o, bytearray):
+        return "y" + o.hex()
     if o is None:
         return "N"
     if o is True:
@@ -93,7 +110,8 @@ def first_difference(a, b):
 
 def c_to_python(tool):
     for kind, sizes, make in (("bytes", BYTES_SIZES, payload_bytes),
-                              ("floats", FLOAT_COUNTS + FLOAT_SWEEP, payload_floats)):
+                              ("floats", FLOAT_COUNTS + FLOAT_SWEEP, payload_floats),
+                              ("ndarray", NDARRAY_COUNTS, payload_ndarray)):
         for n in sizes:
             rc, out, err = run(tool, ["dumps", kind, str(n)])
             ref = pickle.dumps(make(n), protocol=5)
@@ -101,7 +119,13 @@ def c_to_python(tool):
                   err if rc else first_difference(out, ref))
             # And the bytes written by C load in Python to the same object.
             if rc == 0:
-                check(pickle.loads(out) == make(n), "Python loads C's %s %d" % (kind, n))
+                try:
+                    back, why = pickle.loads(out), ""
+                except Exception as e:  # noqa: BLE001 - any failure to load is the finding
+                    back, why = None, repr(e)
+                same = (isinstance(back, numpy.ndarray) and numpy.array_equal(back, make(n))
+                        and back.dtype == numpy.float64 if kind == "ndarray" else back == make(n))
+                check(same, "Python loads C's %s %d" % (kind, n), why)
 
 
 def small_objects():
@@ -137,6 +161,16 @@ def python_to_c(tool):
             got = out.decode(errors="replace").rstrip("\n")
             detail = err if rc else "got %s... want %s..." % (got[:80], want[:80])
             check(rc == 0 and got == want, "loads protocol %d %s" % (proto, what), detail)
+    # NumPy arrays, their dtype and bytearrays: protocol 5 (in-band buffers).
+    for what, obj in ([("ndarray %d" % n, payload_ndarray(n)) for n in NDARRAY_COUNTS] +
+                      [("dtype", numpy.dtype("f8")), ("bytearray", bytearray(b"ab\x00")),
+                       ("tuple of arrays", (payload_ndarray(3), [payload_ndarray(2)])),
+                       ("read-only array", numpy.frombuffer(payload_bytes(16), numpy.float64))]):
+        data = pickle.dumps(obj, protocol=5)
+        rc, out, err = run(tool, ["loads"], data)
+        got, want = out.decode(errors="replace").rstrip("\n"), canon(obj)
+        check(rc == 0 and got == want, "loads protocol 5 %s" % what,
+              err if rc else "got %s... want %s..." % (got[:80], want[:80]))
 
 
 def rejections(tool):
@@ -149,7 +183,7 @@ def rejections(tool):
         ("self-referencing list", rec, "MM_PICKLE_ERECURSIVE"),
         ("self-referencing dict", d, "MM_PICKLE_ERECURSIVE"),
         ("set", {1, 2}, "MM_PICKLE_EOPCODE"),
-        ("bytearray", bytearray(b"ab"), "MM_PICKLE_EOPCODE"),
+
         ("complex", 1j, "MM_PICKLE_EOPCODE"),
     ]
     for proto in (2, 3, 4, 5):
@@ -162,6 +196,34 @@ def rejections(tool):
                 ok_codes |= {"MM_PICKLE_EGLOBAL"}
             check(rc == 1 and any(c in err for c in ok_codes),
                   "rejects protocol %d %s" % (proto, what), "rc %d: %s" % (rc, err))
+    # bytearray before protocol 5 is a REDUCE of builtins.bytearray.
+    for proto in (2, 3, 4):
+        rc, out, err = run(tool, ["loads"], pickle.dumps(bytearray(b"ab"), protocol=proto))
+        check(rc == 1 and "MM_PICKLE_EGLOBAL" in err, "rejects protocol %d bytearray" % proto, err)
+    # Malformed or unsupported NumPy pickles: a clean error, never a crash.
+    good = pickle.dumps(payload_ndarray(4), protocol=5)
+    oob = pickle.dumps(payload_ndarray(4), protocol=5, buffer_callback=lambda b: False)
+    bad = [
+        ("float32 array", pickle.dumps(numpy.zeros(4, numpy.float32), protocol=5), "MM_PICKLE_EGLOBAL"),
+        ("2-D array", pickle.dumps(numpy.zeros((2, 2)), protocol=5), "MM_PICKLE_EGLOBAL"),
+        ("shape 5 for 4 elements", good.replace(b"K\x04\x85", b"K\x05\x85"), "MM_PICKLE_ELENGTH"),
+        ("big-endian state", good.replace(b"\x8c\x01<", b"\x8c\x01>"), "MM_PICKLE_EGLOBAL"),
+        ("NEXT_BUFFER in an in-band stream", oob, "MM_PICKLE_EOPCODE"),
+        ("array before protocol 5", pickle.dumps(payload_ndarray(4), protocol=4), "MM_PICKLE_EGLOBAL"),
+    ]
+    for what, data, code in bad:
+        rc, out, err = run(tool, ["loads"], data)
+        check(rc == 1 and code in err, "rejects %s" % what, "rc %d: %s" % (rc, err))
+    # What NumPy 2 writes: the same stream with numpy._core.numeric (one
+    # byte longer, so the one frame is too).
+    assert good[2] == 0x95 and good.count(b"numpy.core.numeric") == 1
+    body = good[11:].replace(b"\x8c\x12numpy.core.numeric", b"\x8c\x13numpy._core.numeric")
+    numpy2 = good[:2] + b"\x95" + len(body).to_bytes(8, "little") + body
+    assert pickle.loads(numpy2.replace(b"\x13numpy._core", b"\x12numpy.core").replace(
+        len(body).to_bytes(8, "little"), (len(body) - 1).to_bytes(8, "little"), 1)).size == 4
+    rc, out, err = run(tool, ["loads"], numpy2)
+    check(rc == 0 and out.decode().rstrip("\n") == canon(payload_ndarray(4)),
+          "loads NumPy 2's numpy._core.numeric._frombuffer", err)
 
 
 def bonus_encoder(tool):

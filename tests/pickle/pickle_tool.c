@@ -22,11 +22,11 @@ static mm_pyobj *make(const char *kind, size_t n) {
     for (size_t i = 0; i < n; i++) b[i] = (unsigned char)((i * 31 + 7) & 255);
     o = mm_py_bytes(b, n);
     free(b);
-  } else if (!strcmp(kind, "floats")) {
+  } else if (!strcmp(kind, "floats") || !strcmp(kind, "ndarray")) {
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v) return NULL;
     for (size_t i = 0; i < n; i++) v[i] = (double)i * 0.5 - 3.25;
-    o = mm_py_float_list(v, n);
+    o = kind[0] == 'f' ? mm_py_float_list(v, n) : mm_py_ndarray(v, n);
     free(v);
   }
   return o;
