@@ -17,13 +17,14 @@ static size_t n_floats(const mm_ctx *c) { return c->bytes / sizeof(double); }
 
 /* The payload the rank with this seed sends. */
 static mm_pyobj *make_payload(const mm_ctx *c, unsigned seed, bool float64) {
-  if (c->payload == MM_PAYLOAD_FLOATS || float64) {
+  if (mm_payload_float64(c->payload) || float64) {
     size_t n = n_floats(c);
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v) return NULL;
     for (size_t i = 0; i < n; i++) v[i] = value_of(i, seed);
-    mm_pyobj *obj = c->payload == MM_PAYLOAD_FLOATS ? mm_py_float_list(v, n)
-                                                    : mm_py_bytes(v, n * sizeof *v);
+    mm_pyobj *obj = c->payload == MM_PAYLOAD_FLOATS    ? mm_py_float_list(v, n)
+                    : c->payload == MM_PAYLOAD_NDARRAY ? mm_py_ndarray(v, n)
+                                                       : mm_py_bytes(v, n * sizeof *v);
     free(v);
     return obj;
   }
@@ -94,6 +95,7 @@ void mm_obj_corrupt(mm_ctx *c) {
   if (o && o->type == MM_PY_BYTES && o->u.s.len > 0) o->u.s.data[0] ^= 0xffu;
   if (o && o->type == MM_PY_LIST && o->u.seq.len > 0 && o->u.seq.items[0]->type == MM_PY_FLOAT)
     o->u.seq.items[0]->u.f += 1.0;
+  if (o && o->type == MM_PY_NDARRAY && o->u.arr.n > 0) o->u.arr.data[0] += 1.0;
 }
 
 /* The float64 elements of a payload object, whichever its kind. */
@@ -106,6 +108,10 @@ static int elements(const mm_pyobj *o, size_t *n) {
     *n = o->u.seq.len;
     return 1;
   }
+  if (o->type == MM_PY_NDARRAY) {
+    *n = o->u.arr.n;
+    return 1;
+  }
   return 0;
 }
 
@@ -115,13 +121,15 @@ static double element(const mm_pyobj *o, size_t i) {
     memcpy(&v, o->u.s.data + i * sizeof v, sizeof v);
     return v;
   }
+  if (o->type == MM_PY_NDARRAY) return o->u.arr.data[i];
   const mm_pyobj *item = o->u.seq.items[i];
   return item->type == MM_PY_FLOAT ? item->u.f : 0.0 / 0.0;
 }
 
 /* Sums straight into the new object: a bytes result starts as a copy of a
- * and adds b in place (a loop the compiler vectorizes); a list result gets
- * one new float object per element, as Python would make them. */
+ * and adds b in place (a loop the compiler vectorizes), as does an array
+ * (NumPy's a + b: one new array); a list result gets one new float object
+ * per element, as Python would make them. */
 int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out) {
   size_t na, nb;
   if (!elements(a, &na) || !elements(b, &nb) || na != nb || a->type != b->type)
@@ -139,6 +147,13 @@ int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out) {
     }
     return MM_OK;
   }
+  if (a->type == MM_PY_NDARRAY) {
+    if (!(*out = mm_py_ndarray(a->u.arr.data, na))) return MM_ENOMEM;
+    double *sum = (*out)->u.arr.data;
+    const double *add = b->u.arr.data;
+    for (size_t i = 0; i < na; i++) sum[i] += add[i];
+    return MM_OK;
+  }
   if (!(*out = mm_py_list(na))) return MM_ENOMEM;
   for (size_t i = 0; i < na; i++)
     if (mm_py_append(*out, mm_py_float(element(a, i) + element(b, i)))) {
@@ -153,12 +168,19 @@ int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out) {
 static int check_shape(const mm_ctx *c, const mm_pyobj *obj, bool floats_expected, size_t want,
                        size_t *n, char *why, size_t len) {
   if (!obj) return snprintf(why, len, "no object was received"), MM_EVALIDATE;
-  int want_type = c->payload == MM_PAYLOAD_FLOATS ? MM_PY_LIST : MM_PY_BYTES;
+  static const char *const kinds[] = {[MM_PY_BYTES] = "bytes", [MM_PY_LIST] = "a list",
+                                      [MM_PY_NDARRAY] = "an array"};
+  int want_type = c->payload == MM_PAYLOAD_FLOATS    ? MM_PY_LIST
+                  : c->payload == MM_PAYLOAD_NDARRAY ? MM_PY_NDARRAY
+                                                     : MM_PY_BYTES;
   if (obj->type != want_type)
-    return snprintf(why, len, "received a %s object, expected %s", obj->type == MM_PY_LIST ? "list" : "non-list",
-                    want_type == MM_PY_LIST ? "a list" : "bytes"), MM_EVALIDATE;
-  *n = obj->type == MM_PY_LIST ? obj->u.seq.len
-                               : floats_expected ? obj->u.s.len / sizeof(double) : obj->u.s.len;
+    return snprintf(why, len, "received %s, expected %s",
+                    obj->type < MM_PY_GLOBAL && kinds[obj->type] ? kinds[obj->type] : "another object",
+                    kinds[want_type]), MM_EVALIDATE;
+  *n = obj->type == MM_PY_LIST      ? obj->u.seq.len
+       : obj->type == MM_PY_NDARRAY ? obj->u.arr.n
+       : floats_expected            ? obj->u.s.len / sizeof(double)
+                                    : obj->u.s.len;
   if (*n != want || (obj->type == MM_PY_BYTES && floats_expected && obj->u.s.len % 8))
     return snprintf(why, len, "received %zu elements, expected %zu", *n, want), MM_EVALIDATE;
   return MM_OK;
@@ -166,7 +188,7 @@ static int check_shape(const mm_ctx *c, const mm_pyobj *obj, bool floats_expecte
 
 int mm_obj_check(const mm_ctx *c, const mm_pyobj *obj, unsigned seed, bool float64, char *why,
                  size_t len) {
-  bool floats = float64 || c->payload == MM_PAYLOAD_FLOATS;
+  bool floats = float64 || mm_payload_float64(c->payload);
   size_t n, want = floats ? n_floats(c) : c->bytes;
   int err = check_shape(c, obj, floats, want, &n, why, len);
   if (err) return err;

@@ -31,7 +31,8 @@ static int set_payload(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
   if (!strcmp(a, "bytes")) c->payload = MM_PAYLOAD_BYTES;
   else if (!strcmp(a, "floats")) c->payload = MM_PAYLOAD_FLOATS;
-  else return snprintf(err, n, "bad --payload '%s': expected bytes or floats", a), -1;
+  else if (!strcmp(a, "ndarray")) c->payload = MM_PAYLOAD_NDARRAY;
+  else return snprintf(err, n, "bad --payload '%s': expected bytes, floats or ndarray", a), -1;
   return 0;
 }
 

@@ -22,7 +22,10 @@
 #define MM_WINDOW_AUTO_BYTES ((size_t)16 << 20)
 
 typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_COUNT = 2 } mm_path;
-typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1 } mm_payload;
+typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1, MM_PAYLOAD_NDARRAY = 2 } mm_payload;
+
+/* Object-path payloads made of float64 elements (sizes round down to 8). */
+static inline bool mm_payload_float64(mm_payload p) { return p != MM_PAYLOAD_BYTES; }
 
 
 

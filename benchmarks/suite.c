@@ -67,7 +67,8 @@ static const metric_def metrics[] = {
 };
 
 static const char *payload_name(const mm_op *op, mm_path path, mm_payload payload) {
-  if (path == MM_PATH_OBJECT) return payload == MM_PAYLOAD_FLOATS ? "floats" : "bytes";
+  if (path == MM_PATH_OBJECT)
+    return payload == MM_PAYLOAD_FLOATS ? "floats" : payload == MM_PAYLOAD_NDARRAY ? "ndarray" : "bytes";
   return op->float64 ? "MPI_DOUBLE" : "MPI_BYTE";
 }
 
@@ -109,7 +110,7 @@ static const mm_kernel *kernel_of(const cell *c) {
  * makes empty or repeated. */
 static size_t effective_bytes(const mm_op *op, mm_path path, mm_payload payload,
                               size_t requested) {
-  bool elements = op->float64 || (path == MM_PATH_OBJECT && payload == MM_PAYLOAD_FLOATS);
+  bool elements = op->float64 || (path == MM_PATH_OBJECT && mm_payload_float64(payload));
   return elements ? requested / sizeof(double) * sizeof(double) : requested;
 }
 

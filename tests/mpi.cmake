@@ -30,6 +30,10 @@ foreach(op ${MPIMARK_OPS})
         ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} object ${payload})
     endforeach()
   endforeach()
+  foreach(np 2 3)  # NumPy arrays: the floats' element logic in another object
+    mpimark_mpi_test(mpi.${op}.object.ndarray.np${np}
+      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} object ndarray)
+  endforeach()
 endforeach()
 
 # Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"

@@ -46,8 +46,10 @@ foreach(line ${py_op_lines})
     mpimark_python_test(python.${op}.np${np}
       ${CMAKE_CURRENT_LIST_DIR}/python/op_matrix.sh ${np} ${op} bytes)
   endforeach()
-  mpimark_python_test(python.${op}.floats.np2
-    ${CMAKE_CURRENT_LIST_DIR}/python/op_matrix.sh 2 ${op} floats)
+  foreach(payload floats ndarray)
+    mpimark_python_test(python.${op}.${payload}.np2
+      ${CMAKE_CURRENT_LIST_DIR}/python/op_matrix.sh 2 ${op} ${payload})
+  endforeach()
 endforeach()
 
 foreach(np 2 3)

@@ -296,7 +296,7 @@ def set_launch(cfg, a):
 
 
 set_path = _choice("path", ("buffer", "object", "both"), "buffer, object or both")
-set_payload = _choice("payload", ("bytes", "floats"), "bytes or floats")
+set_payload = _choice("payload", ("bytes", "floats", "ndarray"), "bytes, floats or ndarray")
 set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
 set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")
 set_validate, set_force, set_quiet = _flag("validate"), _flag("force"), _flag("quiet")
@@ -486,8 +486,10 @@ def ELEMENTWISE_SUM(a, b):
     """The object path's reduction: add two payloads elementwise as float64
     and return a new object of the same type. `bytes` payloads are read as
     native float64 (np.frombuffer, no copy) and the sum is returned as new
-    bytes; lists of floats give a new list. (MPI.SUM would call a + b, which
-    concatenates bytes and lists.)"""
+    bytes; lists of floats give a new list; arrays give a + b, a new array.
+    (MPI.SUM would call a + b, which concatenates bytes and lists.)"""
+    if type(a) is np.ndarray:
+        return a + b
     if type(a) is bytes:
         return (np.frombuffer(a, np.float64) + np.frombuffer(b, np.float64)).tobytes()
     return [x + y for x, y in zip(a, b)]
@@ -521,6 +523,8 @@ class Ctx:
     def payload_obj(self, seed, doubles=False):
         if self.payload == "floats":
             return pattern_doubles(self.bytes // 8, seed).tolist()
+        if self.payload == "ndarray":
+            return pattern_doubles(self.bytes // 8, seed).copy()  # its own, C-contiguous
         if doubles:
             return pattern_doubles(self.bytes // 8, seed).tobytes()
         return pattern_bytes(self.bytes, seed).tobytes()
@@ -535,6 +539,9 @@ class Ctx:
             if any(type(x) is not float for x in obj):
                 return "received a list holding something other than floats"
             return check_values(np.array(obj, np.float64), pattern_doubles(len(obj), seed), "float")
+        if self.payload == "ndarray":
+            return self._check_array(obj) or check_values(obj, pattern_doubles(len(obj), seed),
+                                                          "float64")
         if type(obj) is not bytes:
             return "received a %s, expected bytes" % type(obj).__name__
         if len(obj) != self.bytes:
@@ -544,8 +551,21 @@ class Ctx:
                                 "float64")
         return check_bytes(obj, self.bytes, seed)
 
+    def _check_array(self, obj):
+        """None, or why obj is not a float64 array of this size's elements."""
+        if type(obj) is not np.ndarray or obj.dtype != np.float64 or obj.ndim != 1:
+            return "received %s, expected a 1-D float64 array" % type(obj).__name__
+        if len(obj) != self.bytes // 8:
+            return "received %d elements, expected %d" % (len(obj), self.bytes // 8)
+        return None
+
     def check_sum_obj(self, obj):
-        if self.payload == "floats":
+        if self.payload == "ndarray":
+            why = self._check_array(obj)
+            if why:
+                return why
+            got = obj
+        elif self.payload == "floats":
             if type(obj) is not list or len(obj) != self.bytes // 8:
                 return "received %s, expected a list of %d floats" % (type(obj).__name__,
                                                                      self.bytes // 8)
@@ -1585,7 +1605,7 @@ class Suite:
     def effective_bytes(self, op, path, requested):
         """float64 operations, and the floats payload, round down to whole
         8-byte elements."""
-        if op.float64 or (path == "object" and self.cfg.payload == "floats"):
+        if op.float64 or (path == "object" and self.cfg.payload != "bytes"):
             return requested // 8 * 8
         return requested
 
@@ -1730,6 +1750,9 @@ def _corrupt(obj):
     if type(obj) is list and obj:
         first = obj[0] + 1.0 if type(obj[0]) is float else _corrupt(obj[0])
         return [first] + obj[1:]
+    if type(obj) is np.ndarray and len(obj):
+        obj = obj.copy()
+        obj[0] += 1.0
     return obj
 
 

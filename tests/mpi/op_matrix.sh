@@ -25,8 +25,8 @@ header=$(grep -v '^#' "$dir/r.csv" | head -1)
 [ "$header" = "$MPIMARK_CSV_HEADER" ] \
   || fail "unexpected header: $header"
 
-# float64 elements (reductions, the floats payload): 999 -> 992, 1 skipped
-if [[ $op == reduce || $op == allreduce || ($path == object && $payload == floats) ]]; then
+# float64 elements (reductions, the floats and ndarray payloads): 999 -> 992, 1 skipped
+if [[ $op == reduce || $op == allreduce || ($path == object && $payload != bytes) ]]; then
   sizes="0 992 65536"
 else
   sizes="0 1 999 65536"

@@ -28,4 +28,5 @@ for op in sendrecv isendirecv bcast scatter allreduce; do
   check buffer bytes "$op"
   check object bytes "$op"
   check object floats "$op"
+  check object ndarray "$op"
 done

@@ -44,8 +44,8 @@ if launch "$np" "$MPIMARK" "$op" --path object --payload "$payload" -m "$sizes" 
   --root "$root" -q --format csv > "$dir/c-object.csv" 2> /dev/null; then
   want_object=$(row_keys "$dir/c-object.csv")
   echo "object rows compared with the C object path"
-elif [ "$payload" = floats ]; then
-  # A list of N/8 floats: sizes round down to whole floats (999 -> 992, 1 -> none).
+elif [ "$payload" != bytes ]; then
+  # N/8 floats (a list or an array): sizes round down to whole floats (999 -> 992, 1 -> none).
   want_object=$(echo "$c_buffer" | awk -F, -v p="$payload" '
     { b = int($4 / 8) * 8; if (b == 0 && $4 != 0) next; if ((b, $5) in seen) next
       seen[b, $5] = 1; print $1 ",object," p "," b "," $5 }')
@@ -61,6 +61,7 @@ $got_object"
 # wire_bytes: the payload's size on the buffer path, its pickle's on the object path.
 "$PYTHON" - "$dir/py.csv" "$payload" <<'PY' || fail "wire_bytes wrong"
 import csv, pickle, sys
+import numpy
 rows = list(csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#")))
 for r in rows:
     n = int(r["bytes"])
@@ -68,6 +69,8 @@ for r in rows:
         want = n
     elif sys.argv[2] == "floats":
         want = len(pickle.dumps([1.0] * (n // 8), protocol=5))
+    elif sys.argv[2] == "ndarray":
+        want = len(pickle.dumps(numpy.ones(n // 8), protocol=5))
     else:
         want = len(pickle.dumps(bytes(n), protocol=5))
     if int(r["wire_bytes"]) != want:

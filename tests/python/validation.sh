@@ -12,7 +12,7 @@ trap 'rm -rf "$dir"' EXIT
 for op in sendrecv isendirecv bcast scatter gather reduce allreduce; do
   root=0
   case $op in gather | reduce) root=1 ;; esac # rank 1 must be a receiver
-  for path_payload in buffer:bytes object:bytes object:floats; do
+  for path_payload in buffer:bytes object:bytes object:floats object:ndarray; do
     path=${path_payload%:*} payload=${path_payload#*:}
     set +e
     MPIMARK_TEST_CORRUPT_RANK=$rank timeout 60 bash -c 'source "$1"; shift; pyrun "$@"' _ \
