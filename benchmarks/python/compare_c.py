@@ -3,7 +3,7 @@
 interleaved, for docs/mpi4py.md.
 
     /usr/bin/python3 benchmarks/python/compare_c.py [--mpimark build/bin/mpimark]
-        [--rounds 8] [--time 0.2] [--sizes 8,1K,64K,1M] [OP ...]
+        [--rounds 8] [--time 0.2] [--sizes 8,1K,64K,1M] [--payload bytes|floats|ndarray] [OP ...]
 
 Each round runs, one after the other on 2 ranks, the C buffer path, the
 mpi4py runner (both paths in one job) and, when it is built, the C object
@@ -23,6 +23,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "python"))
+from mmtools.table import size_human as human  # noqa: E402
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
 
@@ -36,13 +38,6 @@ def run(cmd, out):
             for w in csv.DictReader(rows) if w["metric"] == "latency"}
 
 
-def human(n):
-    for unit, size in (("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= size and n % size == 0:
-            return "%d %s" % (n // size, unit)
-    return "%d B" % n
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("ops", nargs="*", default=["sendrecv", "bcast", "allreduce"])
@@ -50,11 +45,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=8)
     ap.add_argument("--time", default="0.2")
     ap.add_argument("--sizes", default="8,1K,64K,1M")
+    ap.add_argument("--payload", default="bytes", choices=("bytes", "floats", "ndarray"))
     ap.add_argument("--csv", help="keep every run's CSV in this folder")
     a = ap.parse_args()
     keep = a.csv or tempfile.mkdtemp(prefix="compare_c-")
     os.makedirs(keep, exist_ok=True)
-    common = a.ops + ["-m", a.sizes, "--time", a.time]
+    common = a.ops + ["-m", a.sizes, "--time", a.time, "--payload", a.payload]
     probe = subprocess.run(["mpirun", "-np", "2", a.mpimark, "sendrecv", "--path", "object",
                             "-m", "8", "-i", "1", "-q", "--format", "csv"], env=ENV,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -105,7 +101,8 @@ def main():
                 fmt(ratio(op, size, ("py", "object"), ("c_object", "object")), "%.2fx")
                 if c_object else "n/a",
                 fmt(ratio(op, size, ("py", "object"), ("py", "buffer")), "%.2fx")))
-    print("\n%d rounds, --time %s per size and metric, CSVs in %s" % (a.rounds, a.time, keep))
+    print("\n%d rounds, --time %s per size and metric, payload %s, CSVs in %s"
+          % (a.rounds, a.time, a.payload, keep))
 
 
 if __name__ == "__main__":
