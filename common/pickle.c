@@ -26,7 +26,8 @@ enum {
   OP_PROTO = 0x80, OP_TUPLE1 = 0x85, OP_TUPLE2 = 0x86, OP_TUPLE3 = 0x87,
   OP_NEWTRUE = 0x88, OP_NEWFALSE = 0x89, OP_LONG1 = 0x8a,
   OP_SHORT_BINUNICODE = 0x8c, OP_BINUNICODE8 = 0x8d, OP_BINBYTES8 = 0x8e,
-  OP_STACK_GLOBAL = 0x93, OP_MEMOIZE = 0x94, OP_FRAME = 0x95, OP_BYTEARRAY8 = 0x96
+  OP_STACK_GLOBAL = 0x93, OP_MEMOIZE = 0x94, OP_FRAME = 0x95, OP_BYTEARRAY8 = 0x96,
+  OP_NEXT_BUFFER = 0x97, OP_READONLY_BUFFER = 0x98
 };
 
 /* CPython's framing constants (_pickle.c). */
@@ -39,6 +40,7 @@ enum {
 /* flags bits */
 #define F_HAS_PARENT 1u  /* added to a container: may not gain children */
 #define F_UNHASHABLE 2u  /* list, dict, or tuple holding one of them */
+#define F_OWNS_DATA 4u   /* bytearray adopted from an out-of-band buffer: free(u.s.data) */
 
 /* Which callable an MM_PY_GLOBAL stands for (u.i). */
 enum { G_CODECS_ENCODE = 1, G_BUILTINS_BYTES = 2, G_NUMPY_FROMBUFFER = 3, G_NUMPY_DTYPE = 4 };
@@ -219,7 +221,9 @@ void mm_pyobj_free(mm_pyobj *o) {
     break;
   case MM_PY_BYTES:
   case MM_PY_STR:
+    break;
   case MM_PY_BYTEARRAY:
+    if (o->flags & F_OWNS_DATA) free(o->u.s.data);
     break;
   case MM_PY_NDARRAY:
     mm_pyobj_free(o->u.arr.base);
@@ -478,6 +482,9 @@ typedef struct {
   size_t frame_start;
   int framing;
   int growable;
+  int out_of_band;       /* buffer_callback given: arrays' data goes to oob, not in-band */
+  mm_pickle_buffer *oob;
+  size_t oob_cap, oob_n;
   unsigned char scratch[16]; /* where counting-only writes go */
 } writer;
 
@@ -749,7 +756,14 @@ static int save_ndarray(writer *w, const mm_pyobj *o) {
       (rc = w_byte(w, OP_MARK)))
     return rc;
   w_boundary(w); /* save(PickleBuffer) */
-  if ((rc = save_bytearray(w, o->u.arr.data, o->u.arr.n * sizeof(double)))) return rc;
+  if (w->out_of_band) { /* NEXT_BUFFER, not memoized; the data stays where it is */
+    if (w->oob_n == w->oob_cap) return MM_PICKLE_ETOOBIG;
+    w->oob[w->oob_n++] = (mm_pickle_buffer){(unsigned char *)o->u.arr.data,
+                                            o->u.arr.n * sizeof(double), 0};
+    if ((rc = w_byte(w, OP_NEXT_BUFFER))) return rc;
+  } else if ((rc = save_bytearray(w, o->u.arr.data, o->u.arr.n * sizeof(double)))) {
+    return rc;
+  }
   w_boundary(w); /* save(dtype) */
   if ((rc = save_dtype(w))) return rc;
   w_boundary(w); /* save(shape) */
@@ -920,6 +934,24 @@ int mm_pickle_dumps(const mm_pyobj *obj, unsigned char **out, size_t *len) {
   return MM_PICKLE_OK;
 }
 
+int mm_pickle_dumps_oob(const mm_pyobj *obj, unsigned char **out, size_t *len,
+                        mm_pickle_buffer *bufs, size_t cap, size_t *nbufs) {
+  if (!obj || !out || !len || !nbufs || (cap && !bufs)) return MM_PICKLE_EINVAL;
+  *out = NULL;
+  *len = *nbufs = 0;
+  writer w = {.growable = 1, .cap = 256, .out_of_band = 1, .oob = bufs, .oob_cap = cap};
+  if (!(w.buf = malloc(w.cap))) return MM_PICKLE_ENOMEM;
+  int rc = dump(&w, obj);
+  if (rc) {
+    free(w.buf);
+    return rc;
+  }
+  *out = w.buf;
+  *len = w.len;
+  *nbufs = w.oob_n;
+  return MM_PICKLE_OK;
+}
+
 /* ---- decoder ---- */
 
 typedef struct {
@@ -934,6 +966,8 @@ typedef struct {
   size_t fence;       /* items below it belong to an outer MARK */
   mm_pyobj **memo;
   size_t nmemo, memocap;
+  mm_pickle_buffer *bufs; /* out-of-band buffers (NEXT_BUFFER), or NULL */
+  size_t nbufs, next_buf;
   /* First storage, inside the decoder: small pickles (a bytes payload
    * needs one stack slot and one memo entry) cost no malloc for them. */
   mm_pyobj *stack0[32];
@@ -1205,6 +1239,22 @@ static int reduce_frombuffer(mm_pyobj *const *a, size_t n, mm_pyobj **res) {
   return (*res = ndarray_view(a[0], (size_t)len)) ? MM_PICKLE_OK : MM_PICKLE_ENOMEM;
 }
 
+/* NEXT_BUFFER: the next out-of-band buffer as a bytearray, adopted when
+ * the caller owns it (the array made from it then views it: no copy). */
+static int load_next_buffer(decoder *d) {
+  if (!d->bufs) return MM_PICKLE_EOPCODE;
+  if (d->next_buf >= d->nbufs) return MM_PICKLE_EBUFFER;
+  mm_pickle_buffer *b = &d->bufs[d->next_buf++];
+  if (!b->owned) return push(d, string_new(MM_PY_BYTEARRAY, b->data, b->len));
+  mm_pyobj *o = obj_alloc(MM_PY_BYTEARRAY, 0);
+  if (!o) return push(d, NULL);
+  o->flags = F_UNHASHABLE | F_OWNS_DATA;
+  o->u.s.len = b->len;
+  o->u.s.data = b->data;
+  b->owned = 0; /* the object frees it now */
+  return push(d, o);
+}
+
 /* BUILD: only the state NumPy gives a float64 dtype (see NUMPY_F8), which
  * changes nothing. */
 static int load_build(decoder *d) {
@@ -1459,6 +1509,14 @@ static int run(decoder *d, mm_pyobj **out) {
     case OP_BYTEARRAY8:
       if ((rc = load_string(d, MM_PY_BYTEARRAY, 8))) return rc;
       break;
+    case OP_NEXT_BUFFER:
+      if ((rc = load_next_buffer(d))) return rc;
+      break;
+    case OP_READONLY_BUFFER: /* the view becomes read-only: nothing to change here */
+      if (!d->bufs) return MM_PICKLE_EOPCODE;
+      if ((rc = need(d, 1))) return rc;
+      if (d->stack[d->sp - 1]->type != MM_PY_BYTEARRAY) return MM_PICKLE_ETYPE;
+      break;
     case OP_SHORT_BINUNICODE:
       if ((rc = load_string(d, MM_PY_STR, 1))) return rc;
       break;
@@ -1516,12 +1574,15 @@ static int run(decoder *d, mm_pyobj **out) {
   }
 }
 
-int mm_pickle_loads(const unsigned char *in, size_t len, mm_pyobj **out) {
+static int loads(const unsigned char *in, size_t len, mm_pickle_buffer *bufs, size_t nbufs,
+                 mm_pyobj **out) {
   if (!out) return MM_PICKLE_EINVAL;
   *out = NULL;
   if (!in && len) return MM_PICKLE_EINVAL;
   decoder d;
   memset(&d, 0, offsetof(decoder, stack0)); /* the inline arrays need no zeroing */
+  d.bufs = bufs;
+  d.nbufs = nbufs;
   d.in = in ? in : (const unsigned char *)"";
   d.len = d.limit = len;
   d.stack = d.stack0;
@@ -1538,6 +1599,20 @@ int mm_pickle_loads(const unsigned char *in, size_t len, mm_pyobj **out) {
   if (d.marks != d.marks0) free(d.marks);
   if (d.memo != d.memo0) free(d.memo);
   return rc;
+}
+
+int mm_pickle_loads(const unsigned char *in, size_t len, mm_pyobj **out) {
+  return loads(in, len, NULL, 0, out);
+}
+
+int mm_pickle_loads_oob(const unsigned char *in, size_t len, mm_pickle_buffer *bufs,
+                        size_t nbufs, mm_pyobj **out) {
+  if (nbufs && !bufs) {
+    if (out) *out = NULL;
+    return MM_PICKLE_EINVAL;
+  }
+  static mm_pickle_buffer none;
+  return loads(in, len, bufs ? bufs : &none, nbufs, out);
 }
 
 /* ---- canonical text form ---- */

@@ -38,7 +38,8 @@
   X(MM_PICKLE_EGLOBAL, "unsupported global or REDUCE call")                  \
   X(MM_PICKLE_ERECURSIVE, "self-referencing object")                         \
   X(MM_PICKLE_EUNHASHABLE, "unhashable dict key")                            \
-  X(MM_PICKLE_EUNSUPPORTED, "object cannot be pickled by this codec")
+  X(MM_PICKLE_EUNSUPPORTED, "object cannot be pickled by this codec")     \
+  X(MM_PICKLE_EBUFFER, "NEXT_BUFFER without an out-of-band buffer left")
 
 typedef enum {
 #define MM_PICKLE_ERROR_ENUM(name, msg) name,
@@ -162,6 +163,30 @@ int mm_pickle_dumps_into(const mm_pyobj *obj, unsigned char *buf, size_t cap,
  * object (free with mm_pyobj_free); on error *out is NULL and nothing is
  * leaked. */
 int mm_pickle_loads(const unsigned char *in, size_t len, mm_pyobj **out);
+
+/* Out-of-band buffers (protocol 5's PickleBuffer, what mpi4py.util.pkl5
+ * sends as separate messages): an array's data, not copied into the
+ * pickle. `owned`: the block was malloc'ed and the decoder may adopt it. */
+typedef struct mm_pickle_buffer {
+  unsigned char *data;
+  size_t len;
+  int owned;
+} mm_pickle_buffer;
+
+/* As pickle.dumps(obj, protocol=5, buffer_callback=bufs.append): each
+ * array's data is a NEXT_BUFFER in the stream and an entry of bufs (at most
+ * cap; *nbufs of them), pointing into obj: nothing is copied. */
+int mm_pickle_dumps_oob(const mm_pyobj *obj, unsigned char **out, size_t *len,
+                        mm_pickle_buffer *bufs, size_t cap, size_t *nbufs);
+
+/* As pickle.loads(in, buffers=bufs): NEXT_BUFFER takes the next of the
+ * nbufs buffers (none left: MM_PICKLE_EBUFFER). An owned buffer is adopted
+ * by the object that views it: no copy, its `owned` is cleared and it is
+ * freed with the object (also on error); the caller frees the buffers still
+ * owned afterwards. Another buffer is copied once. Without buffers
+ * (mm_pickle_loads), NEXT_BUFFER is an unsupported opcode. */
+int mm_pickle_loads_oob(const unsigned char *in, size_t len, mm_pickle_buffer *bufs,
+                        size_t nbufs, mm_pyobj **out);
 
 /* Appends a canonical one-line text form of obj to a malloc'ed string
  * (*text, *len), used by the interop tests (tests/pickle/interop.py builds

@@ -128,6 +128,58 @@ def c_to_python(tool):
                 check(same, "Python loads C's %s %d" % (kind, n), why)
 
 
+def oob_stream(data, buffers):
+    """The out-of-band stream pickle_tool reads and writes (see its source)."""
+    out = len(buffers).to_bytes(8, "little")
+    for b in buffers:
+        out += len(b).to_bytes(8, "little") + bytes(b)
+    return out + len(data).to_bytes(8, "little") + data
+
+
+def oob_parse(stream):
+    n, pos, bufs = int.from_bytes(stream[:8], "little"), 8, []
+    for _ in range(n):
+        k = int.from_bytes(stream[pos:pos + 8], "little")
+        bufs.append(stream[pos + 8:pos + 8 + k])
+        pos += 8 + k
+    k = int.from_bytes(stream[pos:pos + 8], "little")
+    return stream[pos + 8:pos + 8 + k], bufs
+
+
+def python_dumps_oob(obj):
+    bufs = []
+    data = pickle.dumps(obj, protocol=5, buffer_callback=bufs.append)
+    return data, [bytes(b.raw()) for b in bufs]
+
+
+def out_of_band(tool):
+    """pickle.dumps(arr, protocol=5, buffer_callback=...) both ways: the same
+    pickle and buffers from C; C decodes Python's, with buffers handed over
+    (adopted) and lent (copied); a missing buffer is an error."""
+    for n in NDARRAY_COUNTS:
+        rc, out, err = run(tool, ["dumps-oob", "ndarray", str(n)])
+        ref_data, ref_bufs = python_dumps_oob(payload_ndarray(n))
+        data, bufs = oob_parse(out) if rc == 0 else (b"", [])
+        check(rc == 0 and data == ref_data and bufs == ref_bufs,
+              "dumps-oob ndarray %d identical to buffer_callback" % n,
+              err if rc else first_difference(data, ref_data))
+        if rc == 0:
+            back = pickle.loads(data, buffers=bufs)
+            check(numpy.array_equal(back, payload_ndarray(n)), "Python loads C's oob ndarray %d" % n)
+    objs = [("ndarray %d" % n, payload_ndarray(n)) for n in (0, 1, 1000, 10**6)]
+    objs += [("three arrays", [payload_ndarray(3), payload_ndarray(8200), payload_ndarray(1)]),
+             ("read-only array", numpy.frombuffer(payload_bytes(24), numpy.float64))]
+    for what, obj in objs:
+        data, bufs = python_dumps_oob(obj)
+        rc, out, err = run(tool, ["loads-oob"], oob_stream(data, bufs))
+        got = out.decode(errors="replace").rstrip("\n")
+        check(rc == 0 and got == canon(obj), "loads-oob %s" % what,
+              err if rc else "got %s... want %s..." % (got[:60], canon(obj)[:60]))
+    data, bufs = python_dumps_oob([payload_ndarray(2), payload_ndarray(2)])
+    rc, out, err = run(tool, ["loads-oob"], oob_stream(data, bufs[:1]))
+    check(rc == 1 and "MM_PICKLE_EBUFFER" in err, "loads-oob with a buffer missing", err)
+
+
 def small_objects():
     x = [1, 2]
     s = "shared"
@@ -247,6 +299,7 @@ def main():
     c_to_python(tool)
     python_to_c(tool)
     rejections(tool)
+    out_of_band(tool)
     bonus_encoder(tool)
     print("interop: %d checks, %d failures (Python %s)"
           % (checks, failures, sys.version.split()[0]))

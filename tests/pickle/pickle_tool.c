@@ -8,6 +8,7 @@
  * The payloads are the ones interop.py regenerates in Python, so that each
  * side can check the other byte for byte. Exit 1 with the error name on
  * stderr when decoding fails. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,24 @@ static mm_pyobj *make(const char *kind, size_t n) {
   return o;
 }
 
-static int dumps(const char *kind, const char *count) {
+/* Out-of-band pickles travel as one stream: the buffer count, each
+ * buffer (8-byte little-endian length, data), then the pickle's length and
+ * bytes. */
+static void put_u64(uint64_t v) {
+  unsigned char b[8];
+  for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+  fwrite(b, 1, 8, stdout);
+}
+
+static int get_u64(const unsigned char *in, size_t len, size_t *pos, uint64_t *v) {
+  if (len - *pos < 8) return -1;
+  *v = 0;
+  for (int i = 0; i < 8; i++) *v |= (uint64_t)in[*pos + (size_t)i] << (8 * i);
+  *pos += 8;
+  return 0;
+}
+
+static int dumps(const char *kind, const char *count, int oob) {
   char *end;
   size_t n = strtoull(count, &end, 10);
   if (*end || !*count) {
@@ -46,6 +64,26 @@ static int dumps(const char *kind, const char *count) {
   }
   unsigned char *out;
   size_t len, size;
+  if (oob) {
+    mm_pickle_buffer bufs[4];
+    size_t nbufs;
+    int rc = mm_pickle_dumps_oob(o, &out, &len, bufs, 4, &nbufs);
+    if (rc) {
+      mm_pyobj_free(o);
+      fprintf(stderr, "pickle_tool: %s\n", mm_pickle_strerror(rc));
+      return 1;
+    }
+    put_u64(nbufs);
+    for (size_t i = 0; i < nbufs; i++) {
+      put_u64(bufs[i].len);
+      fwrite(bufs[i].data, 1, bufs[i].len, stdout);
+    }
+    put_u64(len);
+    int ok = fwrite(out, 1, len, stdout) == len && fflush(stdout) == 0;
+    free(out);
+    mm_pyobj_free(o);
+    return ok ? 0 : 1;
+  }
   int rc = mm_pickle_dumps(o, &out, &len);
   if (!rc) rc = mm_pickle_dumps_size(o, &size);
   mm_pyobj_free(o);
@@ -63,7 +101,7 @@ static int dumps(const char *kind, const char *count) {
   return ok ? 0 : 1;
 }
 
-static int loads(int redump) {
+static int loads(int redump, int oob) {
   size_t len = 0, cap = 1 << 16;
   unsigned char *in = malloc(cap);
   size_t got;
@@ -80,7 +118,36 @@ static int loads(int redump) {
     return 2;
   }
   mm_pyobj *o;
-  int rc = mm_pickle_loads(in, len, &o);
+  int rc;
+  if (oob) { /* even buffers handed over (adopted), odd ones lent (copied) */
+    mm_pickle_buffer bufs[8] = {{0}};
+    uint64_t n = 0, blen, plen;
+    size_t pos = 0, k;
+    rc = get_u64(in, len, &pos, &n) || n > 8;
+    for (k = 0; !rc && k < n; k++) {
+      rc = get_u64(in, len, &pos, &blen) || blen > len - pos;
+      if (rc) break;
+      bufs[k].len = blen;
+      bufs[k].owned = k % 2 == 0;
+      bufs[k].data = bufs[k].owned ? malloc(blen ? blen : 1) : in + pos;
+      if (bufs[k].owned && bufs[k].data) memcpy(bufs[k].data, in + pos, blen);
+      pos += blen;
+    }
+    if (rc || get_u64(in, len, &pos, &plen) || plen != len - pos) {
+      fprintf(stderr, "pickle_tool: malformed out-of-band stream\n");
+      rc = 2;
+    } else {
+      rc = mm_pickle_loads_oob(in + pos, plen, bufs, n, &o);
+    }
+    for (k = 0; k < 8; k++)
+      if (bufs[k].owned) free(bufs[k].data);
+    if (rc == 2) {
+      free(in);
+      return 2;
+    }
+  } else {
+    rc = mm_pickle_loads(in, len, &o);
+  }
   free(in);
   if (rc) {
     fprintf(stderr, "pickle_tool: %s: %s\n", mm_pickle_errname(rc),
@@ -115,10 +182,12 @@ static int loads(int redump) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 4 && !strcmp(argv[1], "dumps")) return dumps(argv[2], argv[3]);
-  if (argc == 2 && !strcmp(argv[1], "loads")) return loads(0);
-  if (argc == 2 && !strcmp(argv[1], "redumps")) return loads(1);
-  fprintf(stderr, "usage: pickle_tool dumps bytes|floats N\n"
-                  "       pickle_tool loads|redumps < file.pickle\n");
+  if (argc == 4 && !strcmp(argv[1], "dumps")) return dumps(argv[2], argv[3], 0);
+  if (argc == 4 && !strcmp(argv[1], "dumps-oob")) return dumps(argv[2], argv[3], 1);
+  if (argc == 2 && !strcmp(argv[1], "loads")) return loads(0, 0);
+  if (argc == 2 && !strcmp(argv[1], "loads-oob")) return loads(0, 1);
+  if (argc == 2 && !strcmp(argv[1], "redumps")) return loads(1, 0);
+  fprintf(stderr, "usage: pickle_tool dumps|dumps-oob bytes|floats|ndarray N\n"
+                  "       pickle_tool loads|loads-oob|redumps < file.pickle\n");
   return 2;
 }
