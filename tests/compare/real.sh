@@ -17,7 +17,7 @@ MPIEXEC=mpiexec.mpich launch 2 "$COMPARE_BUILD_MPICH/bin/mpimark" "${sweep[@]}" 
 
 "$compare" "$dir/openmpi.csv" "$dir/mpich.csv" > "$dir/table.txt" || fail "scripts/compare exited $?"
 cat "$dir/table.txt"
-head -1 "$dir/table.txt" | grep -q "A: Open MPI v.* (2 ranks on .*) vs B: MPICH .* (2 ranks on " \
+head -1 "$dir/table.txt" | grep -q "A: Open MPI [0-9][0-9.]* (2 ranks on .*) vs B: MPICH [0-9][0-9.]* (2 ranks on " \
   || fail "the first line does not name both libraries with ranks and hosts: $(head -1 "$dir/table.txt")"
 grep -q "^# A = .*openmpi.csv: Open MPI" "$dir/table.txt" || fail "no metadata line for A (Open MPI)"
 grep -q "^# B = .*mpich.csv: MPICH" "$dir/table.txt" || fail "no metadata line for B (MPICH)"
