@@ -3,7 +3,8 @@
  *   bench_codec [-s SIZE,SIZE,...] [-t MIN_SAMPLE_SECONDS] [-n SAMPLES]
  *
  * For each size (payload bytes) and payload (a bytes object of SIZE bytes,
- * a list of SIZE/8 floats) it times, per call:
+ * a list of SIZE/8 floats, a float64 NumPy array of SIZE/8 elements) it
+ * times, per call:
  *   enc     mm_pickle_dumps + free of the output (what pickle.dumps costs:
  *           a new bytes object, dropped afterwards)
  *   dec     mm_pickle_loads + mm_pyobj_free (pickle.loads in a loop also
@@ -90,8 +91,10 @@ static double measure(const job *j, double min_time, int samples) {
   return med;
 }
 
-static mm_pyobj *make(int floats, size_t size) {
-  if (!floats) {
+static const char *const kinds[] = {"bytes", "floats", "ndarray"};
+
+static mm_pyobj *make(int kind, size_t size) {
+  if (kind == 0) {
     unsigned char *b = malloc(size ? size : 1);
     for (size_t i = 0; i < size; i++) b[i] = (unsigned char)((i * 31 + 7) & 255);
     mm_pyobj *o = mm_py_bytes(b, size);
@@ -101,7 +104,7 @@ static mm_pyobj *make(int floats, size_t size) {
   size_t n = size / 8;
   double *v = malloc((n ? n : 1) * sizeof *v);
   for (size_t i = 0; i < n; i++) v[i] = (double)i * 0.5 - 3.25;
-  mm_pyobj *o = mm_py_float_list(v, n);
+  mm_pyobj *o = kind == 1 ? mm_py_float_list(v, n) : mm_py_ndarray(v, n);
   free(v);
   return o;
 }
@@ -132,15 +135,15 @@ int main(int argc, char **argv) {
       return 2;
     }
     p = *end ? end + 1 : end;
-    for (int floats = 0; floats <= 1; floats++) {
-      mm_pyobj *obj = make(floats, size);
+    for (int kind = 0; kind < 3; kind++) {
+      mm_pyobj *obj = make(kind, size);
       unsigned char *wire;
       size_t wire_len;
       if (!obj || mm_pickle_dumps(obj, &wire, &wire_len)) {
         fprintf(stderr, "bench_codec: cannot build the %zu-byte payload\n", size);
         return 1;
       }
-      const char *name = floats ? "floats" : "bytes";
+      const char *name = kinds[kind];
       for (int op = OP_ENC; op <= OP_DEC; op++) {
         job j = {op, obj, wire, wire_len, NULL, NULL, size};
         double ns = measure(&j, min_time, samples);
