@@ -871,8 +871,10 @@ int mm_pickle_dumps_into(const mm_pyobj *obj, unsigned char *buf, size_t cap,
  * grows by doubling, as CPython's output buffer does. */
 static size_t first_capacity(const mm_pyobj *o) {
   size_t body = 4096;
-  if (o->type == MM_PY_BYTES || o->type == MM_PY_STR) {
+  if (o->type == MM_PY_BYTES || o->type == MM_PY_STR || o->type == MM_PY_BYTEARRAY) {
     body = o->u.s.len;
+  } else if (o->type == MM_PY_NDARRAY && o->u.arr.n <= SIZE_MAX / 16) {
+    body = o->u.arr.n * sizeof(double) + 160; /* the data and NumPy's reduce around it */
   } else if (o->type == MM_PY_LIST && o->u.seq.len <= SIZE_MAX / 10) {
     size_t n = o->u.seq.len;
     body = n * 9 + 2 * (n / BATCHSIZE + 1);
