@@ -917,23 +917,28 @@ static int dumps_bytes(const mm_pyobj *o, unsigned char **out, size_t *len) {
   return MM_PICKLE_OK;
 }
 
+/* dump() into a buffer that grows from cap bytes; on success the caller
+ * owns *out. */
+static int dump_growing(writer *w, const mm_pyobj *obj, unsigned char **out, size_t *len) {
+  w->growable = 1;
+  if (!(w->buf = malloc(w->cap))) return MM_PICKLE_ENOMEM;
+  int rc = dump(w, obj);
+  if (rc) {
+    free(w->buf);
+    return rc;
+  }
+  *out = w->buf;
+  *len = w->len;
+  return MM_PICKLE_OK;
+}
+
 int mm_pickle_dumps(const mm_pyobj *obj, unsigned char **out, size_t *len) {
   if (!obj || !out || !len) return MM_PICKLE_EINVAL;
   *out = NULL;
   *len = 0;
   if (obj->type == MM_PY_BYTES) return dumps_bytes(obj, out, len);
-  writer w = {0};
-  w.growable = 1;
-  w.cap = first_capacity(obj);
-  if (!(w.buf = malloc(w.cap))) return MM_PICKLE_ENOMEM;
-  int rc = dump(&w, obj);
-  if (rc) {
-    free(w.buf);
-    return rc;
-  }
-  *out = w.buf;
-  *len = w.len;
-  return MM_PICKLE_OK;
+  writer w = {.cap = first_capacity(obj)};
+  return dump_growing(&w, obj, out, len);
 }
 
 int mm_pickle_dumps_oob(const mm_pyobj *obj, unsigned char **out, size_t *len,
@@ -941,17 +946,10 @@ int mm_pickle_dumps_oob(const mm_pyobj *obj, unsigned char **out, size_t *len,
   if (!obj || !out || !len || !nbufs || (cap && !bufs)) return MM_PICKLE_EINVAL;
   *out = NULL;
   *len = *nbufs = 0;
-  writer w = {.growable = 1, .cap = 256, .out_of_band = 1, .oob = bufs, .oob_cap = cap};
-  if (!(w.buf = malloc(w.cap))) return MM_PICKLE_ENOMEM;
-  int rc = dump(&w, obj);
-  if (rc) {
-    free(w.buf);
-    return rc;
-  }
-  *out = w.buf;
-  *len = w.len;
-  *nbufs = w.oob_n;
-  return MM_PICKLE_OK;
+  writer w = {.cap = 256, .out_of_band = 1, .oob = bufs, .oob_cap = cap};
+  int rc = dump_growing(&w, obj, out, len);
+  if (!rc) *nbufs = w.oob_n;
+  return rc;
 }
 
 /* ---- decoder ---- */
