@@ -268,17 +268,6 @@ static void progress(const mm_suite *s, int round, size_t done, size_t total, do
 
 /* One visit of a cell: set up, measure its kernel, keep the samples,
  * validate (first round only, outside timing), tear down. */
-/* The harness runs a kernel through mm_job: the kernel and its context. */
-typedef struct kernel_call {
-  mm_kernel_fn run;
-  mm_ctx *ctx;
-} kernel_call;
-
-static int run_kernel(void *arg) {
-  kernel_call *k = arg;
-  return k->run(k->ctx);
-}
-
 static int visit(const mm_suite *s, cell *cl, int round) {
   const mm_config *cfg = s->cfg;
   const mm_op *op = cl->op;
@@ -298,8 +287,7 @@ static int visit(const mm_suite *s, cell *cl, int round) {
                   .sync = cfg->sync,
                   .cache = &cl->cache};
   mm_samples samples;
-  kernel_call call = {kernel_of(cl)->run, &c};
-  mm_harness_measure(&(mm_job){s->comm, s->rank, run_kernel, &call}, &plan, &samples);
+  mm_harness_measure(&(mm_job){s->comm, s->rank, kernel_of(cl)->run, &c}, &plan, &samples);
   int err = s->rank == 0 ? keep_samples(cl, round, &samples) : MM_OK;
   mm_samples_free(&samples);
   if (mm_mpi_agree(s->comm, err)) mm_mpi_die(s->comm, MM_ENOMEM, "no memory for samples");

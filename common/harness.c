@@ -14,7 +14,7 @@
 
 static void run_n(const mm_job *job, long n) {
   for (long i = 0; i < n; i++) {
-    int err = job->run(job->arg);
+    int err = job->run(job->ctx);
     if (err != MM_OK) mm_mpi_die(job->comm, err, "%s", mm_strerror(err));
   }
 }

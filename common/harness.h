@@ -16,14 +16,17 @@ typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_s
 /* plan->warmup: the harness picks the warmup count (MM_AUTO_WARMUP). */
 #define MM_WARMUP_AUTO (-1L)
 
-/* What the harness times: run(arg) is one iteration of a benchmark's
+/* What the harness times: run(ctx) is one iteration of a benchmark's
  * kernel (no timing, no printing), run on every rank of comm at once; it
- * returns MM_OK or an mm_err. The harness knows nothing else of it. */
+ * returns MM_OK or an mm_err. The context is the benchmark's own type
+ * (mpimark's is in benchmarks/op.h): the harness only passes it on, and
+ * calls the kernel directly, with nothing in between. */
+struct mm_ctx;
 typedef struct mm_job {
   MPI_Comm comm;
   int rank;
-  int (*run)(void *arg);
-  void *arg;
+  int (*run)(struct mm_ctx *ctx);
+  struct mm_ctx *ctx;
 } mm_job;
 
 /* What the harness remembers of a cell between rounds, so that later rounds
