@@ -115,6 +115,10 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, mm_results *r) {
   rc |= mm_results_set_meta(r, "window", buf);
   snprintf(buf, sizeof buf, "%d", cfg->root);
   rc |= mm_results_set_meta(r, "root", buf);
+  if (cfg->paths & (1u << MM_PATH_PKL5)) { /* mpi4py.util.pkl5's protocol, 4.x */
+    snprintf(buf, sizeof buf, "%zu", cfg->pkl5_threshold);
+    rc |= mm_results_set_meta(r, "pkl5_threshold", buf);
+  }
   rc |= mm_results_set_meta(r, "validate", cfg->validate ? "yes" : "no");
   snprintf(buf, sizeof buf, "%d", cfg->rounds);
   rc |= mm_results_set_meta(r, "rounds", buf);
@@ -207,7 +211,7 @@ int main(int argc, char **argv) {
   unsigned long long seed = cfg.seed ? cfg.seed : mm_round_seed_from_clock();
   MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));
   suite.seed = seed;
-  if (cfg.paths & (1u << MM_PATH_OBJECT)) mm_obj_heap_like_python();
+  if (cfg.paths & ((1u << MM_PATH_OBJECT) | (1u << MM_PATH_PKL5))) mm_obj_heap_like_python();
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 
   mm_results results = {0};

@@ -36,6 +36,48 @@ static mm_pyobj *make_payload(const mm_ctx *c, unsigned seed, bool float64) {
   return obj;
 }
 
+/* A message's bytes on the wire: the pickle, and on the pkl5 path its
+ * out-of-band buffers. */
+static int wire_bytes(const mm_ctx *c, const mm_pyobj *obj, size_t *out) {
+  if (c->path != MM_PATH_PKL5)
+    return mm_pickle_dumps_size(obj, out) == MM_PICKLE_OK ? MM_OK : MM_ENOMEM;
+  unsigned char *data;
+  mm_pickle_buffer bufs[MM_PKL5_MAX_BUFFERS];
+  size_t len, n;
+  if (mm_pickle_dumps_oob(obj, c->pkl5_threshold, &data, &len, bufs, MM_PKL5_MAX_BUFFERS, &n))
+    return MM_ENOMEM;
+  free(data);
+  for (size_t i = 0; i < n; i++) len += bufs[i].len;
+  *out = len;
+  return MM_OK;
+}
+
+int mm_lower_send(const mm_ctx *c, const mm_pyobj *obj, int dest) {
+  if (c->path == MM_PATH_PKL5) return mm_pkl5_send(obj, c->pkl5_threshold, dest, MM_TAG_DATA, c->comm);
+  return mm_obj_send(obj, dest, MM_TAG_DATA, c->comm);
+}
+
+int mm_lower_recv(const mm_ctx *c, mm_pyobj **out, int source) {
+  if (c->path == MM_PATH_PKL5) return mm_pkl5_recv(out, source, MM_TAG_DATA, c->comm);
+  return mm_obj_recv(out, source, MM_TAG_DATA, c->comm);
+}
+
+int mm_lower_bcast(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out) {
+  if (c->path == MM_PATH_PKL5) return mm_pkl5_bcast(obj, c->pkl5_threshold, out, c->root, c->comm);
+  return mm_obj_bcast(obj, out, c->root, c->comm);
+}
+
+int mm_lower_scatter(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out) {
+  if (c->path == MM_PATH_PKL5)
+    return mm_pkl5_scatter(items, c->pkl5_threshold, out, c->root, c->comm);
+  return mm_obj_scatter(items, out, c->root, c->comm);
+}
+
+int mm_lower_gather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out) {
+  if (c->path == MM_PATH_PKL5) return mm_pkl5_gather(obj, c->pkl5_threshold, out, c->root, c->comm);
+  return mm_obj_gather(obj, out, c->root, c->comm);
+}
+
 int mm_obj_setup(mm_ctx *c, unsigned flags) {
   mm_obj_state *s = calloc(1, sizeof *s);
   if (!s) return MM_ENOMEM;
@@ -51,7 +93,7 @@ int mm_obj_setup(mm_ctx *c, unsigned flags) {
     for (int r = 0; r < c->nranks; r++)
       if (!(s->items[r] = make_payload(c, mm_seed_for_rank(r), float64))) return MM_ENOMEM;
   }
-  if (mm_pickle_dumps_size(s->payload, &c->wire_bytes) != MM_PICKLE_OK) return MM_ENOMEM;
+  if (wire_bytes(c, s->payload, &c->wire_bytes) != MM_OK) return MM_ENOMEM;
   if (flags & MM_OBJ_RECV_BUFS) {
     /* Every rank's payload has the same size and kind: its pickle bounds
      * what can arrive. One buffer per message of a window, both ways. */

@@ -6,6 +6,7 @@
 
 #include "objpath.h"
 #include "op.h"
+#include "pkl5.h"
 
 /* What an operation's object path needs besides its payload. */
 enum {
@@ -25,6 +26,16 @@ typedef struct mm_obj_state {
 } mm_obj_state;
 
 static inline mm_obj_state *mm_obj(mm_ctx *c) { return c->state; }
+
+/* The lowercase methods of the cell's path, on ctx->comm with MM_TAG_DATA
+ * (point-to-point) or ctx->root (rooted collectives): mpi4py's comm.send,
+ * comm.recv, ... on the object path (objpath.h), pkl5.Intracomm's on the
+ * pkl5 path (pkl5.h). */
+int mm_lower_send(const mm_ctx *c, const mm_pyobj *obj, int dest);
+int mm_lower_recv(const mm_ctx *c, mm_pyobj **out, int source);
+int mm_lower_bcast(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out);
+int mm_lower_scatter(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out);
+int mm_lower_gather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out);
 
 /* Builds the payload for ctx->bytes and ctx->payload (values from the
  * rank's pattern), sets ctx->wire_bytes to its pickled size. */

@@ -17,6 +17,8 @@ typedef struct mm_ctx {
   int rank, nranks, root;
   size_t bytes;            /* payload bytes of one message */
   size_t wire_bytes;       /* bytes on the wire per message; setup may change it */
+  mm_path path;            /* the path measured: object-path kernels also run pkl5's */
+  size_t pkl5_threshold;   /* pkl5 path: arrays of at least this many bytes go out-of-band */
   int window;              /* messages in flight for bandwidth kernels */
   mm_payload payload;      /* object path payload kind */
   unsigned char *sbuf, *rbuf; /* buffer-path memory, sized for the largest message */
@@ -58,16 +60,21 @@ typedef struct mm_op {
   /* Collectives: bus bandwidth = algorithmic bandwidth * this factor, the
    * nccl-tests correction that makes figures comparable to link speed. */
   double (*busbw_factor)(int nranks);
-  /* Per path: setup/teardown around a size (may be NULL), the kernels, and
-   * validation: prepare() fills what the rank sends with its pattern before
-   * one untimed run, check() verifies what it received after it. */
-  struct {
+  /* mpi4py.util.pkl5 (4.x) has this method: the pkl5 path runs the object
+   * path's table below, whose kernels call the lowercase methods of the
+   * cell's path (objects.h). */
+  bool pkl5;
+  /* Per path (buffer, object): setup/teardown around a size (may be NULL),
+   * the kernels, and validation: prepare() fills what the rank sends with
+   * its pattern before one untimed run, check() verifies what it received
+   * after it. */
+  struct mm_op_path {
     int (*setup)(mm_ctx *ctx);
     void (*teardown)(mm_ctx *ctx);
     void (*prepare)(mm_ctx *ctx);
     int (*check)(mm_ctx *ctx, mm_shape shape, char *why, size_t len);
     mm_kernel kernels[MM_MAX_KERNELS];
-  } path[MM_PATH_COUNT];
+  } path[MM_PATH_OBJECT + 1];
 } mm_op;
 
 /* The registry, generated from ops.def. */
@@ -77,9 +84,14 @@ typedef struct mm_op {
 extern const mm_op *const mm_ops[];
 extern const size_t mm_n_ops;
 
+/* The table a path runs: pkl5 runs the object path's. */
+static inline const struct mm_op_path *mm_op_path(const mm_op *op, mm_path path) {
+  return &op->path[path == MM_PATH_PKL5 ? MM_PATH_OBJECT : path];
+}
+
 /* Whether an operation has kernels for a path. */
 static inline bool mm_op_has_path(const mm_op *op, mm_path path) {
-  return op->path[path].kernels[0].run != NULL;
+  return mm_op_path(op, path)->kernels[0].run != NULL && (path != MM_PATH_PKL5 || op->pkl5);
 }
 
 /* Message tags of the point-to-point kernels. */

@@ -19,13 +19,13 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(c->root), why, len);
 }
 
-/* ---- Object path: comm.bcast(obj, root); every rank decodes ---- */
+/* ---- Object and pkl5 paths: comm.bcast(obj, root); every rank decodes ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
 
 static int obj_bcast(mm_ctx *c) {
   mm_pyobj *got = NULL;
-  int err = mm_obj_bcast(mm_obj(c)->payload, &got, c->root, c->comm);
+  int err = mm_lower_bcast(c, mm_obj(c)->payload, &got);
   mm_obj_keep(c, 0, got);
   return err;
 }
@@ -41,6 +41,7 @@ const mm_op mm_op_bcast = {
     .summary = "MPI_Bcast from the root: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
     .min_ranks = 2,
+    .pkl5 = true,
     .busbw_factor = mm_busbw_one,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,

@@ -23,13 +23,13 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return MM_OK;
 }
 
-/* ---- Object path: comm.gather(obj, root); the root decodes every item ---- */
+/* ---- Object and pkl5 paths: comm.gather(obj, root); the root decodes every item ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
 
 static int obj_gather(mm_ctx *c) {
   mm_obj_forget(c); /* the previous iteration's list of objects */
-  return mm_obj_gather(mm_obj(c)->payload, mm_obj(c)->received, c->root, c->comm);
+  return mm_lower_gather(c, mm_obj(c)->payload, mm_obj(c)->received);
 }
 
 static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
@@ -46,6 +46,7 @@ const mm_op mm_op_gather = {
     .summary = "MPI_Gather to the root, SIZE bytes from each rank: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
     .min_ranks = 2,
+    .pkl5 = true,
     .root_recvs_all = true,
     .busbw_factor = mm_busbw_gather,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,

@@ -23,13 +23,13 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_for_rank(c->rank), why, len);
 }
 
-/* ---- Object path: comm.scatter(items, root) ---- */
+/* ---- Object and pkl5 paths: comm.scatter(items, root) ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_ITEMS); }
 
 static int obj_scatter(mm_ctx *c) {
   mm_pyobj *got = NULL;
-  int err = mm_obj_scatter(mm_obj(c)->items, &got, c->root, c->comm);
+  int err = mm_lower_scatter(c, mm_obj(c)->items, &got);
   mm_obj_keep(c, 0, got);
   return err;
 }
@@ -44,6 +44,7 @@ const mm_op mm_op_scatter = {
     .summary = "MPI_Scatter from the root, SIZE bytes to each rank: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
     .min_ranks = 2,
+    .pkl5 = true,
     .root_sends_all = true,
     .busbw_factor = mm_busbw_gather,
     .path[MM_PATH_BUFFER] = {.prepare = prepare,

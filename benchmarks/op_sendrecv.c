@@ -46,7 +46,7 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(1 - c->rank), why, len);
 }
 
-/* ---- Object path: comm.send(obj) / comm.recv() ---- */
+/* ---- Object and pkl5 paths: comm.send(obj) / comm.recv() ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
 
@@ -55,11 +55,9 @@ static int obj_pingpong(mm_ctx *c) {
   mm_pyobj *got = NULL;
   int err = MM_OK, peer = 1 - c->rank;
   if (c->rank == 0) {
-    if (!(err = mm_obj_send(s->payload, peer, MM_TAG_DATA, c->comm)))
-      err = mm_obj_recv(&got, peer, MM_TAG_DATA, c->comm);
+    if (!(err = mm_lower_send(c, s->payload, peer))) err = mm_lower_recv(c, &got, peer);
   } else if (c->rank == 1) {
-    if (!(err = mm_obj_recv(&got, peer, MM_TAG_DATA, c->comm)))
-      err = mm_obj_send(s->payload, peer, MM_TAG_DATA, c->comm);
+    if (!(err = mm_lower_recv(c, &got, peer))) err = mm_lower_send(c, s->payload, peer);
   }
   if (c->rank <= 1) mm_obj_keep(c, 0, got);
   return err;
@@ -70,12 +68,12 @@ static int obj_stream(mm_ctx *c) {
   int err = MM_OK;
   if (c->rank == 0) {
     for (int w = 0; w < c->window && !err; w++)
-      err = mm_obj_send(s->payload, 1, MM_TAG_DATA, c->comm);
+      err = mm_lower_send(c, s->payload, 1);
     mm_ack_wait(c, 1);
   } else if (c->rank == 1) {
     for (int w = 0; w < c->window && !err; w++) {
       mm_pyobj *got = NULL;
-      err = mm_obj_recv(&got, 0, MM_TAG_DATA, c->comm);
+      err = mm_lower_recv(c, &got, 0);
       mm_obj_keep(c, 0, got);
     }
     mm_ack_send(c, 0);
@@ -93,6 +91,7 @@ const mm_op mm_op_sendrecv = {
     .summary = "blocking MPI_Send/MPI_Recv: ping-pong latency, windowed bandwidth",
     .kind = MM_P2P,
     .min_ranks = 2,
+    .pkl5 = true,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_PINGPONG, pingpong}, {MM_SHAPE_STREAM, stream}}},

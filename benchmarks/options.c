@@ -18,12 +18,38 @@ static int parse_long(const char *arg, long min, const char *what, long *out, ch
   return 0;
 }
 
+static const char *const path_names[MM_PATH_COUNT] = {"buffer", "object", "pkl5"};
+
+/* A list of paths (buffer,object,pkl5), or both (buffer,object) or all. */
 static int set_path(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
-  if (!strcmp(a, "buffer")) c->paths = 1u << MM_PATH_BUFFER;
-  else if (!strcmp(a, "object")) c->paths = 1u << MM_PATH_OBJECT;
-  else if (!strcmp(a, "both")) c->paths = (1u << MM_PATH_BUFFER) | (1u << MM_PATH_OBJECT);
-  else return snprintf(err, n, "bad --path '%s': expected buffer, object or both", a), -1;
+  if (!strcmp(a, "both")) return c->paths = (1u << MM_PATH_BUFFER) | (1u << MM_PATH_OBJECT), 0;
+  if (!strcmp(a, "all")) return c->paths = (1u << MM_PATH_COUNT) - 1, 0;
+  c->paths = 0;
+  for (const char *p = a;; p++) {
+    size_t len = strcspn(p, ",");
+    int found = -1;
+    for (int k = 0; k < MM_PATH_COUNT; k++)
+      if (strlen(path_names[k]) == len && !strncmp(p, path_names[k], len)) found = k;
+    if (found < 0 || (c->paths >> found) & 1u)
+      return snprintf(err, n, "bad --path '%s': expected a list of buffer, object and pkl5 "
+                      "(each once), or both or all", a), -1;
+    c->paths |= 1u << found;
+    p += len;
+    if (!*p) return 0;
+  }
+}
+
+/* auto: mpi4py.util.pkl5's own rule, $MPI4PY_PICKLE_THRESHOLD or 256 KiB. */
+static int set_pkl5_threshold(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  const char *env = getenv("MPI4PY_PICKLE_THRESHOLD");
+  bool from_env = !strcmp(a, "auto") && env && *env;
+  if (!strcmp(a, "auto") && !from_env) return c->pkl5_threshold = MM_PKL5_THRESHOLD_DEFAULT, 0;
+  const char *text = from_env ? env : a;
+  if (mm_size_parse(text, &c->pkl5_threshold, err, n))
+    return snprintf(err, n, "bad %s '%s': expected bytes such as 0, 1024 or 256K",
+                    from_env ? "MPI4PY_PICKLE_THRESHOLD" : "--pkl5-threshold", text), -1;
   return 0;
 }
 
@@ -181,8 +207,9 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops) {
           "Usage: mpirun -np N mpimark [OP ...] [options]\n"
           "\n"
           "Measures MPI latency and bandwidth across message sizes, on the buffer path\n"
-          "(contiguous memory, like MPI_Send or mpi4py's comm.Send) and the object path\n"
-          "(pickle protocol 5 objects, like mpi4py's comm.send).\n"
+          "(contiguous memory, like MPI_Send or mpi4py's comm.Send), the object path\n"
+          "(pickle protocol 5 objects, like mpi4py's comm.send) and the pkl5 path\n"
+          "(mpi4py.util.pkl5: large arrays as out-of-band messages).\n"
           "\n"
           "Operations (default: all):\n");
   for (size_t i = 0; i < ops->n; i++)
@@ -195,7 +222,7 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops) {
           "\nExit codes: 0 ok, 1 runtime or validation failure, 2 usage error.\n");
 }
 
-const char *mm_path_name(mm_path p) { return p == MM_PATH_OBJECT ? "object" : "buffer"; }
+const char *mm_path_name(mm_path p) { return path_names[p]; }
 
 int mm_stream_window(const mm_config *cfg, size_t bytes) {
   if (!cfg->window_auto || bytes == 0) return cfg->window;

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "harness.h"
+#include "pkl5.h"
 #include "sizes.h"
 #include "stats.h"
 
@@ -21,8 +22,13 @@
 #define MM_WINDOW_AUTO_MAX 64
 #define MM_WINDOW_AUTO_BYTES ((size_t)16 << 20)
 
-typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_COUNT = 2 } mm_path;
+/* The paths: raw buffers, mpi4py's pickled objects, and mpi4py.util.pkl5's
+ * pickles with out-of-band buffers. */
+typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_PKL5 = 2, MM_PATH_COUNT = 3 } mm_path;
 typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1, MM_PAYLOAD_NDARRAY = 2 } mm_payload;
+
+/* Whether a path sends pickled objects (the object and pkl5 paths). */
+static inline bool mm_path_pickles(mm_path p) { return p != MM_PATH_BUFFER; }
 
 /* Object-path payloads made of float64 elements (sizes round down to 8). */
 static inline bool mm_payload_float64(mm_payload p) { return p != MM_PAYLOAD_BYTES; }
@@ -33,6 +39,7 @@ typedef struct mm_config {
   uint32_t ops;            /* bit i: operation i of the registry is selected */
   unsigned paths;          /* bit (1 << mm_path) per selected path */
   mm_payload payload;
+  size_t pkl5_threshold;   /* pkl5 path: arrays of at least this many bytes go out-of-band */
   mm_sizes sizes;
   long iterations;         /* timed iterations per size; 0: use the time budget */
   long warmup;             /* untimed iterations before timing, or MM_WARMUP_AUTO */

@@ -67,7 +67,7 @@ static const metric_def metrics[] = {
 };
 
 static const char *payload_name(const mm_op *op, mm_path path, mm_payload payload) {
-  if (path == MM_PATH_OBJECT)
+  if (mm_path_pickles(path))
     return payload == MM_PAYLOAD_FLOATS ? "floats" : payload == MM_PAYLOAD_NDARRAY ? "ndarray" : "bytes";
   return op->float64 ? "MPI_DOUBLE" : "MPI_BYTE";
 }
@@ -79,7 +79,7 @@ typedef struct cell {
   size_t op_index, size_index; /* for the output order */
   mm_path path;
   size_t bytes, wire_bytes;
-  size_t kernel;           /* index into op->path[path].kernels */
+  size_t kernel;           /* index into mm_op_path(op, path)->kernels */
   mm_cell_cache cache;     /* calibration kept between rounds */
   double *t;               /* rank 0: every sample (s per iteration), rounds in order */
   size_t n, cap;
@@ -102,7 +102,7 @@ typedef struct sweep {
 } sweep;
 
 static const mm_kernel *kernel_of(const cell *c) {
-  return &c->op->path[c->path].kernels[c->kernel];
+  return &mm_op_path(c->op, c->path)->kernels[c->kernel];
 }
 
 /* The sizes an operation measures: float64 operations and the floats
@@ -110,7 +110,7 @@ static const mm_kernel *kernel_of(const cell *c) {
  * makes empty or repeated. */
 static size_t effective_bytes(const mm_op *op, mm_path path, mm_payload payload,
                               size_t requested) {
-  bool elements = op->float64 || (path == MM_PATH_OBJECT && mm_payload_float64(payload));
+  bool elements = op->float64 || (mm_path_pickles(path) && mm_payload_float64(payload));
   return elements ? requested / sizeof(double) * sizeof(double) : requested;
 }
 
@@ -125,9 +125,14 @@ static int build_sweep(const mm_suite *s, sweep *w) {
   for (size_t i = 0; i < mm_n_ops; i++) {
     if (!selected(cfg, i)) continue;
     const mm_op *op = mm_ops[i];
-    size_t previous[MM_PATH_COUNT] = {SIZE_MAX, SIZE_MAX}, skipped = 0;
+    size_t previous[MM_PATH_COUNT], skipped = 0;
+    for (int p = 0; p < MM_PATH_COUNT; p++) previous[p] = SIZE_MAX;
+    if ((cfg->paths & (1u << MM_PATH_PKL5)) && !mm_op_has_path(op, MM_PATH_PKL5) &&
+        s->rank == 0 && !cfg->quiet)
+      fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n",
+              op->name, op->name);
     for (size_t z = 0; z < cfg->sizes.n; z++) {
-      size_t bytes[MM_PATH_COUNT];
+      size_t bytes[MM_PATH_COUNT] = {0};
       bool measured[MM_PATH_COUNT] = {false}, skip = false;
       for (int p = 0; p < MM_PATH_COUNT; p++) {
         mm_path path = (mm_path)p;
@@ -144,7 +149,7 @@ static int build_sweep(const mm_suite *s, sweep *w) {
       for (size_t k = 0; k < MM_MAX_KERNELS; k++) {
         unit u = {w->n_cells, 0};
         for (int p = 0; p < MM_PATH_COUNT; p++) {
-          if (!measured[p] || !op->path[p].kernels[k].run) continue;
+          if (!measured[p] || !mm_op_path(op, (mm_path)p)->kernels[k].run) continue;
           w->cells[w->n_cells++] = (cell){.op = op, .op_index = i, .size_index = z,
                                           .path = (mm_path)p, .bytes = bytes[p],
                                           .wire_bytes = bytes[p], .kernel = k};
@@ -238,15 +243,15 @@ static int validate(const mm_op *op, mm_path path, mm_ctx *c, const mm_kernel *k
                     size_t rbuf_bytes) {
   const char *corrupt = getenv("MPIMARK_TEST_CORRUPT_RANK"); /* test hook: proves checks fail */
   mm_pattern_fill(c->rbuf, rbuf_bytes, 0xdeadu); /* no stale pattern from an earlier run */
-  op->path[path].prepare(c);
+  mm_op_path(op, path)->prepare(c);
   int err = k->run(c);
   if (err) mm_mpi_die(c->comm, err, "%s", mm_strerror(err));
   if (corrupt && atoi(corrupt) == c->rank) {
-    if (path == MM_PATH_OBJECT) mm_obj_corrupt(c);
+    if (mm_path_pickles(path)) mm_obj_corrupt(c);
     else if (rbuf_bytes > 0) c->rbuf[0] ^= 0xffu;
   }
   char why[256] = "";
-  err = op->path[path].check(c, k->shape, why, sizeof why);
+  err = mm_op_path(op, path)->check(c, k->shape, why, sizeof why);
   if (err) {
     char size[32];
     fprintf(stderr, "mpimark: validation failed: %s (%s path), %s: rank %d: %s\n", op->name,
@@ -271,11 +276,13 @@ static void progress(const mm_suite *s, int round, size_t done, size_t total, do
 static int visit(const mm_suite *s, cell *cl, int round) {
   const mm_config *cfg = s->cfg;
   const mm_op *op = cl->op;
+  const struct mm_op_path *table = mm_op_path(op, cl->path);
   mm_ctx c = {.comm = s->comm, .rank = s->rank, .nranks = s->nranks, .root = cfg->root,
-              .bytes = cl->bytes, .wire_bytes = cl->bytes, .window = mm_stream_window(cfg, cl->bytes),
+              .bytes = cl->bytes, .wire_bytes = cl->bytes, .path = cl->path,
+              .pkl5_threshold = cfg->pkl5_threshold, .window = mm_stream_window(cfg, cl->bytes),
               .payload = cfg->payload, .sbuf = s->sbuf, .rbuf = s->rbuf, .reqs = s->reqs};
-  if (op->path[cl->path].setup) {
-    int err = mm_mpi_agree(s->comm, op->path[cl->path].setup(&c));
+  if (table->setup) {
+    int err = mm_mpi_agree(s->comm, table->setup(&c));
     if (err) mm_mpi_die(s->comm, err, "%s: setup failed: %s", op->name, mm_strerror(err));
   }
   cl->wire_bytes = c.wire_bytes;
@@ -296,7 +303,7 @@ static int visit(const mm_suite *s, cell *cl, int round) {
     size_t rbuf_bytes = op->root_recvs_all ? c.bytes * (size_t)c.nranks : c.bytes;
     verdict = validate(op, cl->path, &c, kernel_of(cl), rbuf_bytes);
   }
-  if (op->path[cl->path].teardown) op->path[cl->path].teardown(&c);
+  if (table->teardown) table->teardown(&c);
   return verdict;
 }
 

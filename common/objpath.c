@@ -16,9 +16,8 @@ void mm_obj_heap_like_python(void) {
 /* Pickles obj into a new buffer; counts must fit MPI's int. */
 static int dump(const mm_pyobj *obj, unsigned char **buf, int *count) {
   size_t len;
-  int rc = mm_pickle_dumps(obj, buf, &len);
-  if (rc == MM_PICKLE_ENOMEM) return MM_ENOMEM;
-  if (rc != MM_PICKLE_OK) return MM_EDECODE;
+  int rc = mm_obj_codec_error(mm_pickle_dumps(obj, buf, &len));
+  if (rc) return rc;
   if (len > INT_MAX) {
     free(*buf);
     *buf = NULL;
@@ -28,9 +27,12 @@ static int dump(const mm_pyobj *obj, unsigned char **buf, int *count) {
   return MM_OK;
 }
 
-static int load(const unsigned char *buf, int count, mm_pyobj **out) {
-  int rc = mm_pickle_loads(buf, (size_t)count, out);
+int mm_obj_codec_error(int rc) {
   return rc == MM_PICKLE_OK ? MM_OK : rc == MM_PICKLE_ENOMEM ? MM_ENOMEM : MM_EDECODE;
+}
+
+static int load(const unsigned char *buf, int count, mm_pyobj **out) {
+  return mm_obj_codec_error(mm_pickle_loads(buf, (size_t)count, out));
 }
 
 /* Allocates a receive buffer of count bytes (at least one, so that a

@@ -23,6 +23,9 @@
  * docs/mpi4py.md). The buffer path allocates once and is unaffected. */
 void mm_obj_heap_like_python(void);
 
+/* The mm_err of a codec result: MM_OK, MM_ENOMEM or MM_EDECODE. */
+int mm_obj_codec_error(int pickle_rc);
+
 /* comm.send(obj, dest, tag): pickle, then one MPI_Send of the bytes. */
 int mm_obj_send(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm);
 

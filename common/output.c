@@ -93,8 +93,14 @@ static void write_json(FILE *fp, const mm_results *r) {
 }
 
 /* ---- Table: one block per operation, a line per (size, path), a column
- * group per metric; with both paths, the object/buffer ratio of the first
- * metric (latency) on each object line. ---- */
+ * group per metric; next to the buffer path, the object/buffer (and
+ * pkl5/buffer) ratio of the first metric (latency) on each object (pkl5)
+ * line. ---- */
+
+/* The paths whose lines get a ratio to the buffer path, in column order,
+ * and the width of a ratio column that another one follows. */
+static const char *const pickling_paths[] = {"object", "pkl5"};
+#define RATIO_WIDTH 22
 
 typedef struct line_key {
   size_t bytes;
@@ -102,10 +108,16 @@ typedef struct line_key {
   size_t wire_bytes;
 } line_key;
 
+static int path_rank(const char *path) {
+  for (int k = 0; k < 2; k++)
+    if (!strcmp(path, pickling_paths[k])) return k + 1;
+  return 0;
+}
+
 static int cmp_line(const void *a, const void *b) {
   const line_key *x = a, *y = b;
   if (x->bytes != y->bytes) return x->bytes < y->bytes ? -1 : 1;
-  return strcmp(x->path, y->path); /* "buffer" before "object" */
+  return path_rank(x->path) - path_rank(y->path); /* buffer, object, pkl5 */
 }
 
 static const mm_row *find_row(const mm_results *r, const char *op, const line_key *k,
@@ -145,12 +157,17 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
     if (!seen) lines[n_lines++] = (line_key){w->bytes, w->path, w->payload, w->wire_bytes};
   }
   qsort(lines, n_lines, sizeof *lines, cmp_line);
-  bool has_object = false, has_buffer = false;
-  for (size_t l = 0; l < n_lines; l++) {
-    has_object |= !strcmp(lines[l].path, "object");
-    has_buffer |= !strcmp(lines[l].path, "buffer");
-  }
-  bool both = has_object && has_buffer;
+  /* A ratio column per pickling path present next to the buffer path. */
+  const char *ratio_paths[2];
+  size_t n_ratios = 0;
+  bool has_buffer = false;
+  for (size_t l = 0; l < n_lines; l++) has_buffer |= !strcmp(lines[l].path, "buffer");
+  for (size_t k = 0; k < sizeof pickling_paths / sizeof *pickling_paths && has_buffer; k++)
+    for (size_t l = 0; l < n_lines; l++)
+      if (!strcmp(lines[l].path, pickling_paths[k])) {
+        ratio_paths[n_ratios++] = pickling_paths[k];
+        break;
+      }
 
   fprintf(fp, "\n# %s\n", op);
   fprintf(fp, "%10s  %-6s  %-10s %10s", "size", "path", "payload", "wire bytes");
@@ -159,7 +176,11 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
     snprintf(head, sizeof head, "%s (%s) median [95%% CI]", metrics[m], units[m]);
     fprintf(fp, "  %-36s", head);
   }
-  if (both) fprintf(fp, "  object/buffer [95%% CI]");
+  for (size_t k = 0; k < n_ratios; k++) {
+    char head[48];
+    snprintf(head, sizeof head, "%s/buffer [95%% CI]", ratio_paths[k]);
+    fprintf(fp, "  %-*s", k + 1 < n_ratios ? RATIO_WIDTH : 0, head);
+  }
   fputc('\n', fp);
 
   for (size_t l = 0; l < n_lines; l++) {
@@ -175,12 +196,14 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
                  w->st.ci_high, w->unstable ? " !" : "");
       fprintf(fp, "  %-36s", cell);
     }
-    if (both && !strcmp(k->path, "object")) {
-      const mm_row *o = find_row(r, op, k, "object", metrics[0]);
+    /* The line's ratio in its path's column (at most one is filled). */
+    for (size_t q = 0; q < n_ratios; q++) {
+      const mm_row *o = find_row(r, op, k, ratio_paths[q], metrics[0]);
       const mm_row *b = find_row(r, op, k, "buffer", metrics[0]);
       double ratio, lo, hi;
-      if (o && b && !paired_ratio(o, b, &ratio, &lo, &hi))
-        fprintf(fp, "  %6.2fx [%.2f, %.2f]", ratio, lo, hi);
+      if (strcmp(k->path, ratio_paths[q]) || !o || !b || paired_ratio(o, b, &ratio, &lo, &hi))
+        continue;
+      fprintf(fp, "%*s  %6.2fx [%.2f, %.2f]", (int)q * (RATIO_WIDTH + 2), "", ratio, lo, hi);
     }
     fputc('\n', fp);
   }

@@ -482,7 +482,9 @@ typedef struct {
   size_t frame_start;
   int framing;
   int growable;
-  int out_of_band;       /* buffer_callback given: arrays' data goes to oob, not in-band */
+  int out_of_band;       /* buffer_callback given: arrays' data of at least oob_threshold
+                            bytes goes to oob, smaller arrays stay in-band */
+  size_t oob_threshold;
   mm_pickle_buffer *oob;
   size_t oob_cap, oob_n;
   unsigned char scratch[16]; /* where counting-only writes go */
@@ -756,12 +758,12 @@ static int save_ndarray(writer *w, const mm_pyobj *o) {
       (rc = w_byte(w, OP_MARK)))
     return rc;
   w_boundary(w); /* save(PickleBuffer) */
-  if (w->out_of_band) { /* NEXT_BUFFER, not memoized; the data stays where it is */
+  size_t nbytes = o->u.arr.n * sizeof(double);
+  if (w->out_of_band && nbytes >= w->oob_threshold) { /* NEXT_BUFFER, not memoized */
     if (w->oob_n == w->oob_cap) return MM_PICKLE_ETOOBIG;
-    w->oob[w->oob_n++] = (mm_pickle_buffer){(unsigned char *)o->u.arr.data,
-                                            o->u.arr.n * sizeof(double), 0};
+    w->oob[w->oob_n++] = (mm_pickle_buffer){(unsigned char *)o->u.arr.data, nbytes, 0, 0};
     if ((rc = w_byte(w, OP_NEXT_BUFFER))) return rc;
-  } else if ((rc = save_bytearray(w, o->u.arr.data, o->u.arr.n * sizeof(double)))) {
+  } else if ((rc = save_bytearray(w, o->u.arr.data, nbytes))) { /* callback said in-band */
     return rc;
   }
   w_boundary(w); /* save(dtype) */
@@ -941,12 +943,16 @@ int mm_pickle_dumps(const mm_pyobj *obj, unsigned char **out, size_t *len) {
   return dump_growing(&w, obj, out, len);
 }
 
-int mm_pickle_dumps_oob(const mm_pyobj *obj, unsigned char **out, size_t *len,
-                        mm_pickle_buffer *bufs, size_t cap, size_t *nbufs) {
+int mm_pickle_dumps_oob(const mm_pyobj *obj, size_t threshold, unsigned char **out,
+                        size_t *len, mm_pickle_buffer *bufs, size_t cap, size_t *nbufs) {
   if (!obj || !out || !len || !nbufs || (cap && !bufs)) return MM_PICKLE_EINVAL;
   *out = NULL;
   *len = *nbufs = 0;
-  writer w = {.cap = 256, .out_of_band = 1, .oob = bufs, .oob_cap = cap};
+  if (obj->type == MM_PY_BYTES) return dumps_bytes(obj, out, len); /* never a PickleBuffer */
+  /* Room for the data when it stays in-band, as mm_pickle_dumps(). */
+  int oob = obj->type == MM_PY_NDARRAY && obj->u.arr.n * sizeof(double) >= threshold;
+  writer w = {.cap = oob ? 256 : first_capacity(obj), .out_of_band = 1,
+              .oob_threshold = threshold, .oob = bufs, .oob_cap = cap};
   int rc = dump_growing(&w, obj, out, len);
   if (!rc) *nbufs = w.oob_n;
   return rc;
@@ -1240,15 +1246,16 @@ static int reduce_frombuffer(mm_pyobj *const *a, size_t n, mm_pyobj **res) {
 }
 
 /* NEXT_BUFFER: the next out-of-band buffer as a bytearray, adopted when
- * the caller owns it (the array made from it then views it: no copy). */
+ * the caller owns it or viewed when it is shared (the array made from it
+ * then views it: no copy), else copied. */
 static int load_next_buffer(decoder *d) {
   if (!d->bufs) return MM_PICKLE_EOPCODE;
   if (d->next_buf >= d->nbufs) return MM_PICKLE_EBUFFER;
   mm_pickle_buffer *b = &d->bufs[d->next_buf++];
-  if (!b->owned) return push(d, string_new(MM_PY_BYTEARRAY, b->data, b->len));
+  if (!b->owned && !b->shared) return push(d, string_new(MM_PY_BYTEARRAY, b->data, b->len));
   mm_pyobj *o = obj_alloc(MM_PY_BYTEARRAY, 0);
   if (!o) return push(d, NULL);
-  o->flags = F_UNHASHABLE | F_OWNS_DATA;
+  o->flags = F_UNHASHABLE | (b->owned ? F_OWNS_DATA : 0);
   o->u.s.len = b->len;
   o->u.s.data = b->data;
   b->owned = 0; /* the object frees it now */

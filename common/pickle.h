@@ -166,25 +166,33 @@ int mm_pickle_loads(const unsigned char *in, size_t len, mm_pyobj **out);
 
 /* Out-of-band buffers (protocol 5's PickleBuffer, what mpi4py.util.pkl5
  * sends as separate messages): an array's data, not copied into the
- * pickle. `owned`: the block was malloc'ed and the decoder may adopt it. */
+ * pickle. `owned`: the block was malloc'ed and the decoder may adopt it.
+ * `shared`: the decoded object may view it without a copy, and the caller
+ * keeps it alive for as long as that object (as pickle.loads with the
+ * sender's own PickleBuffer: the bcast root's result views its array). */
 typedef struct mm_pickle_buffer {
   unsigned char *data;
   size_t len;
-  int owned;
+  int owned, shared;
 } mm_pickle_buffer;
 
-/* As pickle.dumps(obj, protocol=5, buffer_callback=bufs.append): each
- * array's data is a NEXT_BUFFER in the stream and an entry of bufs (at most
- * cap; *nbufs of them), pointing into obj: nothing is copied. */
-int mm_pickle_dumps_oob(const mm_pyobj *obj, unsigned char **out, size_t *len,
-                        mm_pickle_buffer *bufs, size_t cap, size_t *nbufs);
+/* As pickle.dumps(obj, protocol=5, buffer_callback=cb) with the callback of
+ * mpi4py.util.pkl5: an array of at least `threshold` bytes has its data as a
+ * NEXT_BUFFER in the stream and an entry of bufs (at most cap; *nbufs of
+ * them), pointing into obj: nothing is copied. A smaller array stays
+ * in-band (the callback returned True), and bytes objects always do
+ * (CPython pickles them without a PickleBuffer). threshold 0: every array
+ * out-of-band, as buffer_callback=bufs.append. */
+int mm_pickle_dumps_oob(const mm_pyobj *obj, size_t threshold, unsigned char **out,
+                        size_t *len, mm_pickle_buffer *bufs, size_t cap, size_t *nbufs);
 
 /* As pickle.loads(in, buffers=bufs): NEXT_BUFFER takes the next of the
  * nbufs buffers (none left: MM_PICKLE_EBUFFER). An owned buffer is adopted
  * by the object that views it: no copy, its `owned` is cleared and it is
  * freed with the object (also on error); the caller frees the buffers still
- * owned afterwards. Another buffer is copied once. Without buffers
- * (mm_pickle_loads), NEXT_BUFFER is an unsupported opcode. */
+ * owned afterwards. A shared buffer is viewed; another buffer is copied
+ * once. Without buffers (mm_pickle_loads), NEXT_BUFFER is an unsupported
+ * opcode. */
 int mm_pickle_loads_oob(const unsigned char *in, size_t len, mm_pickle_buffer *bufs,
                         size_t nbufs, mm_pyobj **out);
 

@@ -23,6 +23,9 @@
 #@case missing-value 2,4 2
 #@case bad-format 2,4 2
 #@case bad-path 2,4 2
+#@case bad-path-list 2 2
+#@case repeated-path 2 2
+#@case bad-pkl5-threshold 2 2
 #@case bad-payload 2,4 2
 #@case bad-time 2,4 2
 #@case bad-sync 2,4 2
@@ -57,6 +60,11 @@ bad_input_case() {
     missing-value) args=(--sizes) want="needs a value" ;;
     bad-format) args=(--format xml) want="bad --format 'xml'" ;;
     bad-path) args=(--path pickled) want="bad --path 'pickled'" ;;
+    bad-path-list) args=(--path buffer,pkl6)
+      want="bad --path 'buffer,pkl6': expected a list of buffer, object and pkl5 (each once), or both or all" ;;
+    repeated-path) args=(--path object,object) want="bad --path 'object,object'" ;;
+    bad-pkl5-threshold) args=(--pkl5-threshold -1)
+      want="bad --pkl5-threshold '-1': expected bytes such as 0, 1024 or 256K" ;;
     bad-payload) args=(--payload ints) want="bad --payload 'ints'" ;;
     bad-time) args=(--time 0) want="bad --time '0'" ;;
     bad-sync) args=(bcast --sync fence) want="bad --sync 'fence': expected window, barrier or batch" ;;

@@ -34,6 +34,12 @@ foreach(op ${MPIMARK_OPS})
     mpimark_mpi_test(mpi.${op}.object.ndarray.np${np}
       ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} object ndarray)
   endforeach()
+  foreach(np 2 3 4)  # mpi4py.util.pkl5: arrays in-band and out-of-band
+    mpimark_mpi_test(mpi.${op}.pkl5.ndarray.np${np}
+      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} pkl5 ndarray)
+  endforeach()
+  mpimark_mpi_test(mpi.${op}.pkl5.bytes.np2  # bytes stay in-band
+    ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh 2 ${op} pkl5 bytes)
 endforeach()
 
 # Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"

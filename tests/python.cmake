@@ -53,6 +53,7 @@ foreach(line ${py_op_lines})
 endforeach()
 
 foreach(np 2 3)
+  mpimark_python_test(python.pkl5.np${np} ${CMAKE_CURRENT_LIST_DIR}/python/pkl5.sh ${np})
   mpimark_python_test(python.validation_detects_corruption.np${np}
     ${CMAKE_CURRENT_LIST_DIR}/python/validation.sh ${np})
 endforeach()

@@ -295,7 +295,34 @@ def set_launch(cfg, a):
     cfg.launch, cfg.launches = i, n
 
 
-set_path = _choice("path", ("buffer", "object", "both"), "buffer, object or both")
+PATHS = ("buffer", "object", "pkl5")  # options.c's path_names, in column order
+
+
+def set_path(cfg, a):
+    """A list of paths (buffer,object,pkl5), or both (buffer,object) or all."""
+    names = {"both": ["buffer", "object"], "all": list(PATHS)}.get(a, a.split(","))
+    if any(n not in PATHS for n in names) or len(set(names)) != len(names):
+        raise UsageError("bad --path '%s': expected a list of buffer, object and pkl5 (each "
+                         "once), or both or all" % a)
+    cfg.path = [p for p in PATHS if p in names]
+
+
+def set_pkl5_threshold(cfg, a):
+    """auto: mpi4py.util.pkl5's own rule, $MPI4PY_PICKLE_THRESHOLD (checked
+    here, as pkl5 would fail on a bad one at import) or pkl5's default
+    (None: read from pkl5 when it runs)."""
+    env = os.environ.get("MPI4PY_PICKLE_THRESHOLD", "")
+    if a == "auto" and not env:
+        cfg.pkl5_threshold = None
+        return
+    text = env if a == "auto" else a
+    try:
+        cfg.pkl5_threshold = size_parse(text)
+    except UsageError:
+        raise UsageError("bad %s '%s': expected bytes such as 0, 1024 or 256K"
+                         % ("MPI4PY_PICKLE_THRESHOLD" if a == "auto" else "--pkl5-threshold", text))
+
+
 set_payload = _choice("payload", ("bytes", "floats", "ndarray"), "bytes, floats or ndarray")
 set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
 set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")
@@ -311,8 +338,9 @@ OPTIONS = [(name, short, arg, default, globals()[setter], help_)
 class Config:
     def __init__(self):
         self.ops = []
-        self.path = "both"
+        self.path = ["buffer", "object"]
         self.payload = "bytes"
+        self.pkl5_threshold = None  # pkl5's own
         self.sizes = []
         self.iterations = 0
         self.warmup = 0
@@ -342,7 +370,7 @@ class Config:
 
     @property
     def paths(self):
-        return ("buffer", "object") if self.path == "both" else (self.path,)
+        return self.path
 
 
 def _find_option(arg):
@@ -588,12 +616,16 @@ class Path:
 
 
 class Op:
+    """pkl5: the mpi4py.util.pkl5 method the pkl5 path needs (it runs the
+    object path's kernels on a pkl5.Intracomm), or None (4.x has none)."""
+
     def __init__(self, name, summary, kind, buffer, object_, float64=False,
                  root_sends_all=False, root_recvs_all=False, busbw=None, min_ranks=2,
-                 shapes=(COLLECTIVE,)):
+                 shapes=(COLLECTIVE,), pkl5=None):
         self.name, self.summary, self.kind = name, summary, kind
         self.shapes = shapes  # what setup() returns, in order: one kernel per shape
-        self.paths = {"buffer": buffer, "object": object_}
+        self.paths = {"buffer": buffer, "object": object_, "pkl5": object_}
+        self.pkl5 = pkl5
         self.float64, self.min_ranks = float64, min_ranks
         self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
         self.busbw_factor = busbw
@@ -948,19 +980,21 @@ def _allreduce_object_check(c, shape):
 OPS = [
     Op("sendrecv", "blocking Send/Recv, send/recv: ping-pong latency, windowed bandwidth",
        "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
-       Path(_sendrecv_object, _sendrecv_object_check), shapes=(PINGPONG, STREAM)),
+       Path(_sendrecv_object, _sendrecv_object_check), shapes=(PINGPONG, STREAM), pkl5="send"),
     Op("isendirecv", "non-blocking Isend/Irecv, isend/irecv: latency, windowed bandwidth, bibw",
        "p2p", Path(_isendirecv_buffer, _isendirecv_buffer_check, _prepare_own_bytes),
        Path(_isendirecv_object, _isendirecv_object_check), shapes=(PINGPONG, STREAM, BISTREAM)),
     Op("bcast", "Bcast, bcast from the root: latency, algbw, busbw", "collective",
        Path(_bcast_buffer, _bcast_buffer_check, _prepare_own_bytes),
-       Path(_bcast_object, _bcast_object_check), busbw=_busbw_one),
+       Path(_bcast_object, _bcast_object_check), busbw=_busbw_one, pkl5="bcast"),
     Op("scatter", "Scatter, scatter from the root, SIZE bytes to each rank: latency, algbw, busbw",
        "collective", Path(_scatter_buffer, _scatter_buffer_check, _scatter_prepare),
-       Path(_scatter_object, _scatter_object_check), root_sends_all=True, busbw=_busbw_gather),
+       Path(_scatter_object, _scatter_object_check), root_sends_all=True, busbw=_busbw_gather,
+       pkl5="scatter"),
     Op("gather", "Gather, gather to the root, SIZE bytes from each rank: latency, algbw, busbw",
        "collective", Path(_gather_buffer, _gather_buffer_check, _prepare_own_bytes),
-       Path(_gather_object, _gather_object_check), root_recvs_all=True, busbw=_busbw_gather),
+       Path(_gather_object, _gather_object_check), root_recvs_all=True, busbw=_busbw_gather,
+       pkl5="gather"),
     Op("reduce", "Reduce, reduce: float64 sum to the root: latency, algbw, busbw", "collective",
        Path(_reduce_buffer, _reduce_buffer_check, _prepare_own_doubles),
        Path(_reduce_object, _reduce_object_check), float64=True, busbw=_busbw_one),
@@ -1472,6 +1506,9 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("numpy_version", np.__version__)
     r.set_meta("mpi_thread_level", _THREAD_LEVELS.get(MPI.Query_thread(), "unknown"))
     r.set_meta("pickle_protocol", MPI.pickle.PROTOCOL)
+    if "pkl5" in cfg.paths:  # what mpi4py.util.pkl5 really used
+        from mpi4py.util import pkl5
+        r.set_meta("pkl5_threshold", pkl5.pickle.THRESHOLD)
 
 
 # ---- The sweep: benchmarks/suite.c ----
@@ -1508,7 +1545,7 @@ SHAPE_METRICS = {shape: [(metric, unit, globals()[formula]) for metric, unit, fo
 
 
 def _payload_name(op, path, payload):
-    if path == "object":
+    if path != "buffer":
         return payload
     return "MPI_DOUBLE" if op.float64 else "MPI_BYTE"
 
@@ -1551,6 +1588,22 @@ class Suite:
         self.rank, self.nranks = comm.Get_rank(), comm.Get_size()
         self.sbuf = self.rbuf = None
         self.ack = np.zeros(1, np.uint8)
+        self.pkl5 = self.pkl5_comm = None
+        if "pkl5" in cfg.paths:  # the real mpi4py.util.pkl5, with the threshold asked for
+            from mpi4py.util import pkl5
+            if cfg.pkl5_threshold is not None:
+                pkl5.pickle.THRESHOLD = cfg.pkl5_threshold
+            self.pkl5, self.pkl5_comm = pkl5, pkl5.Intracomm(comm)
+
+    def pkl5_lacks(self, op):
+        """Why the pkl5 path skips op, or None: pkl5 (4.x) has no such
+        method, or the installed mpi4py's pkl5 does not (3.1 has only
+        point-to-point and bcast)."""
+        if op.pkl5 is None:
+            return "mpi4py.util.pkl5 has no %s" % op.name
+        if op.pkl5 not in vars(self.pkl5.Comm):
+            return "mpi4py %s's mpi4py.util.pkl5 has no %s" % (mpi4py.__version__, op.pkl5)
+        return None
 
     def buffer_bytes(self):
         top = max(self.cfg.sizes) if self.cfg.sizes else 0
@@ -1605,7 +1658,7 @@ class Suite:
     def effective_bytes(self, op, path, requested):
         """float64 operations, and the floats payload, round down to whole
         8-byte elements."""
-        if op.float64 or (path == "object" and self.cfg.payload != "bytes"):
+        if op.float64 or (path != "buffer" and self.cfg.payload != "bytes"):
             return requested // 8 * 8
         return requested
 
@@ -1615,11 +1668,15 @@ class Suite:
         cfg, cells, units = self.cfg, [], []
         for oi, op in enumerate(self.selected()):
             previous, skipped = {}, 0
+            paths = [p for p in PATHS if p in cfg.paths]
+            if "pkl5" in paths and self.pkl5_lacks(op):
+                paths.remove("pkl5")
+                if self.rank == 0 and not cfg.quiet:
+                    sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n"
+                                     % (op.name, self.pkl5_lacks(op)))
             for z, req in enumerate(cfg.sizes):
                 measured, skip = {}, False
-                for path in ("buffer", "object"):
-                    if path not in cfg.paths:
-                        continue
+                for path in paths:
                     b = self.effective_bytes(op, path, req)
                     if (b == 0 and req != 0) or b == previous.get(path):
                         skip = True
@@ -1628,7 +1685,7 @@ class Suite:
                 skipped += skip
                 for k in range(len(op.shapes)):
                     unit = [Cell(op, oi, z, path, measured[path], k)
-                            for path in ("buffer", "object") if path in measured]
+                            for path in PATHS if path in measured]
                     if unit:
                         units.append(unit)
                         cells.extend(unit)
@@ -1652,7 +1709,7 @@ class Suite:
                 self.progress(rnd, done + 1, len(units), perf_counter() - start)
         if self.rank == 0:
             for cell in sorted(cells, key=lambda c: (c.op_index, c.size_index,
-                                                     c.path != "buffer", c.kernel)):
+                                                     PATHS.index(c.path), c.kernel)):
                 self.add_rows(results, cell)
             if cfg.sync == "window":
                 run = SyncFacts()
@@ -1672,6 +1729,9 @@ class Suite:
         try:
             if path == "object":  # first: irecv's buffer is sized from it
                 c.wire_bytes = len(pickle.dumps(c.payload_obj(1, op.float64), protocol=5))
+            elif path == "pkl5":  # the pickle and its out-of-band buffers
+                data, bufs = self.pkl5.pickle.dumps(c.payload_obj(1, op.float64))
+                c.wire_bytes = len(data) + sum(memoryview(b).nbytes for b in bufs)
             kernels = op.paths[path].setup(c)
         except MemoryError:
             err = ENOMEM
@@ -1686,7 +1746,7 @@ class Suite:
         """One visit of a cell: set up, measure its kernel, keep the samples,
         validate (first round only, outside timing)."""
         cfg, op, path = self.cfg, cell.op, cell.path
-        c = Ctx(comm=self.comm, rank=self.rank, nranks=self.nranks, root=cfg.root,
+        c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank, nranks=self.nranks, root=cfg.root,
                 bytes=cell.bytes, wire_bytes=cell.bytes, window=cfg.stream_window(cell.bytes),
                 payload=cfg.payload, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
         shape, run = self.setup(op, path, c)[cell.kernel]
@@ -1733,7 +1793,7 @@ class Suite:
         if hit:
             if path == "buffer" and rbuf_bytes > 0:
                 self.rbuf[0] ^= 0xFF
-            elif path == "object":
+            elif path != "buffer":
                 c.got = _corrupt(c.got)
         why = p.check(c, shape)
         if why:

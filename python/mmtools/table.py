@@ -1,7 +1,7 @@
 """mpimark's text table, as common/output.c prints it: the metadata that
 says where, one block per operation, a line per (size, path, payload), a
 "median [95% CI]" column per metric (with `!` when the rounds disagree),
-the object/buffer ratio paired by round, then the notes. Rows are dicts
+the object/buffer (and pkl5/buffer) ratio paired by round, then the notes. Rows are dicts
 with the result columns (common/columns.def), numbers as numbers or text:
 the mpi4py runner's rows and rows read back from a CSV print alike."""
 
@@ -10,6 +10,15 @@ from . import stats
 META_KEYS = ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "rounds", "sync",
              "runner", "python_version", "mpi4py_version", "launches")
 LATE_NOTE_SHARE = 0.10  # a latency row that dropped more of its calls gets a note
+# The paths whose lines get a ratio to the buffer path, in column order, and
+# the width of a ratio column that another one follows (common/output.c).
+PICKLING_PATHS = ("object", "pkl5")
+RATIO_WIDTH = 22
+
+
+def _path_rank(path):
+    """buffer, object, pkl5: the order of a size's lines."""
+    return PICKLING_PATHS.index(path) + 1 if path in PICKLING_PATHS else 0
 
 
 def size_human(n):
@@ -44,15 +53,15 @@ def _block(out, rows, op):
         k = (int(w["bytes"]), w["path"], w["payload"], int(w["wire_bytes"]))
         if not any(x[:3] == k[:3] for x in lines):
             lines.append(k)
-    lines.sort(key=lambda k: (k[0], k[1]))
+    lines.sort(key=lambda k: (k[0], _path_rank(k[1])))
     paths = {k[1] for k in lines}
-    both = "object" in paths and "buffer" in paths
+    ratios = [p for p in PICKLING_PATHS if p in paths] if "buffer" in paths else []
     out.append("\n# %s\n" % op)
     out.append("%10s  %-6s  %-10s %10s" % ("size", "path", "payload", "wire bytes"))
     for m, u in metrics:
         out.append("  %-36s" % ("%s (%s) median [95%% CI]" % (m, u)))
-    if both:
-        out.append("  object/buffer [95% CI]")
+    for q, p in enumerate(ratios):
+        out.append("  %-*s" % (RATIO_WIDTH if q + 1 < len(ratios) else 0, "%s/buffer [95%% CI]" % p))
     out.append("\n")
     for k in lines:
         out.append("%10s  %-6s  %-10s %10d" % (size_human(k[0]), k[1], k[2], k[3]))
@@ -62,12 +71,13 @@ def _block(out, rows, op):
                                                float(w["ci_high"]), " !" if int(w["unstable"]) else "")
                     if w else "-")
             out.append("  %-36s" % cell)
-        if both and k[1] == "object":
-            o = _find(rows, op, k[0], "object", k[2], metrics[0][0])
+        if k[1] in ratios:  # the line's ratio in its path's column
+            o = _find(rows, op, k[0], k[1], k[2], metrics[0][0])
             b = _find(rows, op, k[0], "buffer", None, metrics[0][0])
             ratio = o and b and stats.paired_ratio(_medians(o), _medians(b))
             if ratio:
-                out.append("  %6.2fx [%.2f, %.2f]" % ratio)
+                out.append("%*s  %6.2fx [%.2f, %.2f]" % ((ratios.index(k[1]) * (RATIO_WIDTH + 2), "")
+                                                          + tuple(ratio)))
         out.append("\n")
 
 

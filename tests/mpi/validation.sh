@@ -9,19 +9,20 @@ np=$1
 rank=1 # receives data in every one of these operations (root 0)
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-check() { # path payload op
+check() { # path payload op [options]
   local path=$1 payload=$2 op=$3
+  shift 3
   set +e
   MPIMARK_TEST_CORRUPT_RANK=$rank timeout 60 bash -c 'source "$1"; shift; launch "$@"' _ \
     "$(dirname "$0")/../lib.sh" "$np" "$MPIMARK" "$op" --path "$path" --payload "$payload" -c \
-    -m 4K -i 2 -q > "$dir/out" 2> "$dir/err"
+    -m 4K -i 2 -q "$@" > "$dir/out" 2> "$dir/err"
   rc=$?
   set -e
   [ $rc -eq 1 ] || { cat "$dir/err" >&2; fail "$op $path: corrupted data gave exit $rc, want 1"; }
   grep -q "validation failed: $op ($path path), 4 KiB: rank $rank: .* of [0-9]* is " "$dir/err" \
     || { cat "$dir/err" >&2; fail "$op $path: no validation message naming op, size and rank"; }
   MPIMARK_TEST_CORRUPT_RANK=$rank launch "$np" "$MPIMARK" "$op" --path "$path" \
-    --payload "$payload" -m 4K -i 2 -q > /dev/null || fail "$op: the hook changed a run without -c"
+    --payload "$payload" -m 4K -i 2 -q "$@" > /dev/null || fail "$op: the hook changed a run without -c"
   echo "ok: $op $path/$payload corruption detected at rank $rank of $np"
 }
 for op in sendrecv isendirecv bcast scatter allreduce; do
@@ -29,4 +30,7 @@ for op in sendrecv isendirecv bcast scatter allreduce; do
   check object bytes "$op"
   check object floats "$op"
   check object ndarray "$op"
+done
+for op in sendrecv bcast scatter; do # the pkl5 path, an array out-of-band
+  check pkl5 ndarray "$op" --pkl5-threshold 1K
 done

@@ -146,9 +146,17 @@ def oob_parse(stream):
     return stream[pos + 8:pos + 8 + k], bufs
 
 
-def python_dumps_oob(obj):
+def python_dumps_oob(obj, threshold=0):
+    """pickle.dumps with mpi4py.util.pkl5's buffer callback: a buffer of at
+    least `threshold` bytes goes out-of-band, a smaller one stays in-band."""
     bufs = []
-    data = pickle.dumps(obj, protocol=5, buffer_callback=bufs.append)
+
+    def callback(b):
+        if len(b.raw()) >= threshold:
+            bufs.append(b)
+            return False
+        return True
+    data = pickle.dumps(obj, protocol=5, buffer_callback=callback)
     return data, [bytes(b.raw()) for b in bufs]
 
 
@@ -175,6 +183,17 @@ def out_of_band(tool):
         got = out.decode(errors="replace").rstrip("\n")
         check(rc == 0 and got == canon(obj), "loads-oob %s" % what,
               err if rc else "got %s... want %s..." % (got[:60], canon(obj)[:60]))
+    # pkl5's threshold: an array exactly at it goes out-of-band, one byte
+    # more keeps it in-band; bytes are never out-of-band.
+    for kind, n, threshold in (("ndarray", 1000, 8000), ("ndarray", 1000, 8001),
+                               ("bytes", 4096, 0)):
+        rc, out, err = run(tool, ["dumps-oob", kind, str(n), str(threshold)])
+        obj = payload_ndarray(n) if kind == "ndarray" else payload_bytes(n)
+        ref_data, ref_bufs = python_dumps_oob(obj, threshold)
+        data, bufs = oob_parse(out) if rc == 0 else (b"", [])
+        check(rc == 0 and data == ref_data and bufs == ref_bufs,
+              "dumps-oob %s %d threshold %d identical to pkl5's callback (%d buffers)"
+              % (kind, n, threshold, len(ref_bufs)), err if rc else first_difference(data, ref_data))
     data, bufs = python_dumps_oob([payload_ndarray(2), payload_ndarray(2)])
     rc, out, err = run(tool, ["loads-oob"], oob_stream(data, bufs[:1]))
     check(rc == 1 and "MM_PICKLE_EBUFFER" in err, "loads-oob with a buffer missing", err)

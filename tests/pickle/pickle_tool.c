@@ -2,6 +2,8 @@
  *
  *   pickle_tool dumps bytes N    pickle of N bytes, byte i = (i*31+7) & 255
  *   pickle_tool dumps floats N   pickle of a list of N floats, i*0.5 - 3.25
+ *   pickle_tool dumps-oob KIND N [T]  out-of-band pickle, arrays of at least
+ *                                T bytes (default 0) out-of-band, as pkl5
  *   pickle_tool loads            decode stdin, print the canonical form
  *   pickle_tool redumps          decode stdin, write it again as protocol 5
  *
@@ -50,7 +52,7 @@ static int get_u64(const unsigned char *in, size_t len, size_t *pos, uint64_t *v
   return 0;
 }
 
-static int dumps(const char *kind, const char *count, int oob) {
+static int dumps(const char *kind, const char *count, int oob, size_t threshold) {
   char *end;
   size_t n = strtoull(count, &end, 10);
   if (*end || !*count) {
@@ -67,7 +69,7 @@ static int dumps(const char *kind, const char *count, int oob) {
   if (oob) {
     mm_pickle_buffer bufs[4];
     size_t nbufs;
-    int rc = mm_pickle_dumps_oob(o, &out, &len, bufs, 4, &nbufs);
+    int rc = mm_pickle_dumps_oob(o, threshold, &out, &len, bufs, 4, &nbufs);
     if (rc) {
       mm_pyobj_free(o);
       fprintf(stderr, "pickle_tool: %s\n", mm_pickle_strerror(rc));
@@ -182,12 +184,13 @@ static int loads(int redump, int oob) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 4 && !strcmp(argv[1], "dumps")) return dumps(argv[2], argv[3], 0);
-  if (argc == 4 && !strcmp(argv[1], "dumps-oob")) return dumps(argv[2], argv[3], 1);
+  if (argc == 4 && !strcmp(argv[1], "dumps")) return dumps(argv[2], argv[3], 0, 0);
+  if ((argc == 4 || argc == 5) && !strcmp(argv[1], "dumps-oob"))
+    return dumps(argv[2], argv[3], 1, argc == 5 ? strtoull(argv[4], NULL, 10) : 0);
   if (argc == 2 && !strcmp(argv[1], "loads")) return loads(0, 0);
   if (argc == 2 && !strcmp(argv[1], "loads-oob")) return loads(0, 1);
   if (argc == 2 && !strcmp(argv[1], "redumps")) return loads(1, 0);
-  fprintf(stderr, "usage: pickle_tool dumps|dumps-oob bytes|floats|ndarray N\n"
+  fprintf(stderr, "usage: pickle_tool dumps|dumps-oob bytes|floats|ndarray N [THRESHOLD]\n"
                   "       pickle_tool loads|loads-oob|redumps < file.pickle\n");
   return 2;
 }
