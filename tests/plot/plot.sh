@@ -74,7 +74,7 @@ case $case in
     svg_has "$dir/out/bandwidth.svg" "memcpy, one core, in cache: $cache MB/s" \
       "memcpy, one core, DRAM: $dram MB/s"
     svg_has "$dir/out/collectives.svg" "bcast" "allreduce" "Latency (µs)" "2 ranks" "3 ranks"
-    [ "$object" -eq 0 ] || svg_has "$dir/out/object-buffer-ratio.svg" "Object / buffer latency" "equal cost"
+    [ "$object" -eq 0 ] || svg_has "$dir/out/object-buffer-ratio.svg" "Pickled / buffer latency" "equal cost"
     # The error bars are the 95% CI: the data behind latency-sendrecv holds
     # each row's (bytes, median, ci_low, ci_high), plotted with yerrorbars.
     "$PLOT" "$dir/r2/mpimark.csv" --keep-scripts --formats svg -o "$dir/gp" > /dev/null || fail "--keep-scripts"
