@@ -3,11 +3,16 @@
 interleaved, for docs/mpi4py.md.
 
     /usr/bin/python3 benchmarks/python/compare_c.py [--mpimark build/bin/mpimark]
-        [--rounds 8] [--time 0.2] [--sizes 8,1K,64K,1M] [--payload bytes|floats|ndarray] [OP ...]
+        [--rounds 8] [--time 0.2] [--sizes 8,1K,64K,1M] [--payload bytes|floats|ndarray]
+        [--path LIST|all] [OP ...]
 
 Each round runs, one after the other on 2 ranks, the C buffer path, the
 mpi4py runner (both paths in one job) and, when it is built, the C object
-path; odd rounds reverse the order. Machines that switch performance
+path; odd rounds reverse the order. With --path (all: buffer, object and
+pkl5), each round runs the C binary and the runner once each on those paths
+(the paths of a size back to back in each job), and the table gives, per
+path, the C model, real mpi4py, their ratio and each pickled path's ratio
+to the buffer path. Machines that switch performance
 states every few seconds make a single A-then-B comparison meaningless;
 over rounds, each variant's figure is the median of its per-round medians,
 and each ratio the median of the per-round (paired) ratios. Prints a
@@ -46,6 +51,7 @@ def main():
     ap.add_argument("--time", default="0.2")
     ap.add_argument("--sizes", default="8,1K,64K,1M")
     ap.add_argument("--payload", default="bytes", choices=("bytes", "floats", "ndarray"))
+    ap.add_argument("--path", help="paths measured in one job each by C and mpi4py (see above)")
     ap.add_argument("--csv", help="keep every run's CSV in this folder")
     a = ap.parse_args()
     keep = a.csv or tempfile.mkdtemp(prefix="compare_c-")
@@ -58,7 +64,11 @@ def main():
     variants = [("c_buffer", [a.mpimark, "--path", "buffer"] + common),
                 ("py", [sys.executable, os.path.join(HERE, "mpimark.py"), "--path", "both"]
                  + common)]
-    if c_object:
+    if a.path:
+        variants = [("c", [a.mpimark, "--path", a.path] + common),
+                    ("py", [sys.executable, os.path.join(HERE, "mpimark.py"), "--path", a.path]
+                     + common)]
+    elif c_object:
         variants.append(("c_object", [a.mpimark, "--path", "object"] + common))
     rounds = []
     for r in range(a.rounds):
@@ -83,6 +93,9 @@ def main():
     def fmt(x, spec="%.2f"):
         return spec % x if x is not None else "n/a"
 
+    if a.path:
+        paths_table(a, rounds, series, med, ratio, fmt, keep)
+        return
     sizes = sorted({k[2] for k in rounds[0]["c_buffer"]})
     print("| op | size | C buffer (us) | mpi4py buffer (us) | mpi4py pickled (us) | "
           "C object (us) | mpi4py buffer / C buffer | mpi4py pickled / C object | "
@@ -103,6 +116,26 @@ def main():
                 fmt(ratio(op, size, ("py", "object"), ("py", "buffer")), "%.2fx")))
     print("\n%d rounds, --time %s per size and metric, payload %s, CSVs in %s"
           % (a.rounds, a.time, a.payload, keep))
+
+
+def paths_table(a, rounds, series, med, ratio, fmt, keep):
+    """--path: per op, size and path, the C model and real mpi4py, and for the
+    pickled paths their ratio to the buffer path in each."""
+    keys = sorted({k for g in rounds for name in g for k in g[name]},
+                  key=lambda k: (a.ops.index(k[0]) if k[0] in a.ops else 99, k[2],
+                                 ("buffer", "object", "pkl5").index(k[1])))
+    print("| op | size | path | C (us) | mpi4py (us) | mpi4py / C | C path / buffer | "
+          "mpi4py path / buffer |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    for op, path, size in keys:
+        c, py = med(series(op, size, "c", path)), med(series(op, size, "py", path))
+        rel = [fmt(ratio(op, size, (v, path), (v, "buffer")), "%.2fx") if path != "buffer" else ""
+               for v in ("c", "py")]
+        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            op, human(size), path, fmt(c), fmt(py),
+            fmt(ratio(op, size, ("py", path), ("c", path)), "%.2fx"), rel[0], rel[1]))
+    print("\n%d rounds, --time %s per size and metric, payload %s, paths %s, CSVs in %s"
+          % (a.rounds, a.time, a.payload, a.path, keep))
 
 
 if __name__ == "__main__":
