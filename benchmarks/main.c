@@ -115,7 +115,12 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, mm_results *r) {
   rc |= mm_results_set_meta(r, "window", buf);
   snprintf(buf, sizeof buf, "%d", cfg->root);
   rc |= mm_results_set_meta(r, "root", buf);
-  if (cfg->paths & (1u << MM_PATH_PKL5)) { /* mpi4py.util.pkl5's protocol, 4.x */
+  if (cfg->paths & ((1u << MM_PATH_OBJECT) | (1u << MM_PATH_PKL5))) {
+    snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
+    rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
+    rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_obj_large_count_calls() ? "yes" : "no");
+  }
+  if (cfg->paths & (1u << MM_PATH_PKL5)) {
     snprintf(buf, sizeof buf, "%zu", cfg->pkl5_threshold);
     rc |= mm_results_set_meta(r, "pkl5_threshold", buf);
   }
@@ -212,6 +217,7 @@ int main(int argc, char **argv) {
   MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));
   suite.seed = seed;
   if (cfg.paths & ((1u << MM_PATH_OBJECT) | (1u << MM_PATH_PKL5))) mm_obj_heap_like_python();
+  mm_obj_use_mpi4py(cfg.mpi4py);
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 
   mm_results results = {0};

@@ -60,10 +60,10 @@ typedef struct mm_op {
   /* Collectives: bus bandwidth = algorithmic bandwidth * this factor, the
    * nccl-tests correction that makes figures comparable to link speed. */
   double (*busbw_factor)(int nranks);
-  /* mpi4py.util.pkl5 (4.x) has this method: the pkl5 path runs the object
-   * path's table below, whose kernels call the lowercase methods of the
-   * cell's path (objects.h). */
-  bool pkl5;
+  /* The first mpi4py generation whose mpi4py.util.pkl5 has this method (3
+   * or 4; 0: none). The pkl5 path runs the object path's table below, whose
+   * kernels call the lowercase methods of the cell's path (objects.h). */
+  int pkl5;
   /* Per path (buffer, object): setup/teardown around a size (may be NULL),
    * the kernels, and validation: prepare() fills what the rank sends with
    * its pattern before one untimed run, check() verifies what it received
@@ -89,9 +89,10 @@ static inline const struct mm_op_path *mm_op_path(const mm_op *op, mm_path path)
   return &op->path[path == MM_PATH_PKL5 ? MM_PATH_OBJECT : path];
 }
 
-/* Whether an operation has kernels for a path. */
-static inline bool mm_op_has_path(const mm_op *op, mm_path path) {
-  return mm_op_path(op, path)->kernels[0].run != NULL && (path != MM_PATH_PKL5 || op->pkl5);
+/* Whether an operation has kernels for a path, in this mpi4py generation. */
+static inline bool mm_op_has_path(const mm_op *op, mm_path path, int mpi4py) {
+  return mm_op_path(op, path)->kernels[0].run != NULL &&
+         (path != MM_PATH_PKL5 || (op->pkl5 && op->pkl5 <= mpi4py));
 }
 
 /* Message tags of the point-to-point kernels. */

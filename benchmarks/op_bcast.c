@@ -41,7 +41,7 @@ const mm_op mm_op_bcast = {
     .summary = "MPI_Bcast from the root: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
     .min_ranks = 2,
-    .pkl5 = true,
+    .pkl5 = 3,
     .busbw_factor = mm_busbw_one,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,

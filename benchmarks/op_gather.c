@@ -46,7 +46,7 @@ const mm_op mm_op_gather = {
     .summary = "MPI_Gather to the root, SIZE bytes from each rank: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
     .min_ranks = 2,
-    .pkl5 = true,
+    .pkl5 = 4,
     .root_recvs_all = true,
     .busbw_factor = mm_busbw_gather,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,

@@ -44,7 +44,7 @@ const mm_op mm_op_scatter = {
     .summary = "MPI_Scatter from the root, SIZE bytes to each rank: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
     .min_ranks = 2,
-    .pkl5 = true,
+    .pkl5 = 4,
     .root_sends_all = true,
     .busbw_factor = mm_busbw_gather,
     .path[MM_PATH_BUFFER] = {.prepare = prepare,

@@ -91,7 +91,7 @@ const mm_op mm_op_sendrecv = {
     .summary = "blocking MPI_Send/MPI_Recv: ping-pong latency, windowed bandwidth",
     .kind = MM_P2P,
     .min_ranks = 2,
-    .pkl5 = true,
+    .pkl5 = 3,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_PINGPONG, pingpong}, {MM_SHAPE_STREAM, stream}}},

@@ -40,6 +40,14 @@ static int set_path(void *cfg, const char *a, char *err, size_t n) {
   }
 }
 
+static int set_mpi4py(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  if (strcmp(a, "3") && strcmp(a, "4"))
+    return snprintf(err, n, "bad --mpi4py '%s': expected 3 or 4", a), -1;
+  c->mpi4py = a[0] - '0';
+  return 0;
+}
+
 /* auto: mpi4py.util.pkl5's own rule, $MPI4PY_PICKLE_THRESHOLD or 256 KiB. */
 static int set_pkl5_threshold(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;

@@ -127,16 +127,21 @@ static int build_sweep(const mm_suite *s, sweep *w) {
     const mm_op *op = mm_ops[i];
     size_t previous[MM_PATH_COUNT], skipped = 0;
     for (int p = 0; p < MM_PATH_COUNT; p++) previous[p] = SIZE_MAX;
-    if ((cfg->paths & (1u << MM_PATH_PKL5)) && !mm_op_has_path(op, MM_PATH_PKL5) &&
-        s->rank == 0 && !cfg->quiet)
-      fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n",
-              op->name, op->name);
+    if ((cfg->paths & (1u << MM_PATH_PKL5)) && !mm_op_has_path(op, MM_PATH_PKL5, cfg->mpi4py) &&
+        s->rank == 0 && !cfg->quiet) {
+      if (op->pkl5)
+        fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py %d's mpi4py.util.pkl5 has no %s): "
+                "skipped\n", op->name, cfg->mpi4py, op->name);
+      else
+        fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n",
+                op->name, op->name);
+    }
     for (size_t z = 0; z < cfg->sizes.n; z++) {
       size_t bytes[MM_PATH_COUNT] = {0};
       bool measured[MM_PATH_COUNT] = {false}, skip = false;
       for (int p = 0; p < MM_PATH_COUNT; p++) {
         mm_path path = (mm_path)p;
-        if (!(cfg->paths & (1u << path)) || !mm_op_has_path(op, path)) continue;
+        if (!(cfg->paths & (1u << path)) || !mm_op_has_path(op, path, cfg->mpi4py)) continue;
         bytes[p] = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
         if ((bytes[p] == 0 && cfg->sizes.v[z] != 0) || bytes[p] == previous[p]) {
           skip = true;

@@ -8,6 +8,99 @@
 #include "errors.h"
 #include "mpi_util.h"
 
+/* The protocol generation: 3.1 sends a pickle's length as an MPI_INT, 4.x
+ * as an MPI_COUNT (8 bytes) and calls the MPI-4 large-count functions
+ * (MPI_Send_c, ...) where the library has them. */
+static int generation = 4;
+
+void mm_obj_use_mpi4py(int g) { generation = g; }
+
+bool mm_obj_large_count_calls(void) {
+#if MPI_VERSION >= 4
+  return generation >= 4;
+#else
+  return false;
+#endif
+}
+
+/* A data call, as the generation makes it: fn_c(..., MPI_Count count, ...)
+ * for 4.x on an MPI-4 library, else fn(..., int count, ...). */
+#if MPI_VERSION >= 4
+#define LC(fn, ...) (mm_obj_large_count_calls() ? fn##_c(__VA_ARGS__) : fn(__VA_ARGS__))
+#else
+#define LC(fn, ...) fn(__VA_ARGS__)
+#endif
+
+/* Lengths on the wire: one, or one per rank, as MPI_INT (3.1) or MPI_COUNT
+ * (4.x). The values are ints here (a pickle longer than INT_MAX is refused
+ * before it is sent). */
+static MPI_Datatype len_type(void) { return generation >= 4 ? MPI_COUNT : MPI_INT; }
+
+static void *len_out(const int *v, int n, MPI_Count *wide) {
+  if (generation < 4) return (void *)v;
+  for (int i = 0; i < n; i++) wide[i] = v[i];
+  return wide;
+}
+
+static int len_in(MPI_Count c, MPI_Comm comm) {
+  if (c < 0 || c > INT_MAX) mm_mpi_die(comm, MM_EDECODE, "a pickle length of %lld", (long long)c);
+  return (int)c;
+}
+
+static void bcast_len(int *count, int root, MPI_Comm comm) {
+  MPI_Count wide = *count;
+  MM_MPI(MPI_Bcast(len_out(count, 1, &wide), 1, len_type(), root, comm));
+  if (generation >= 4) *count = len_in(wide, comm);
+}
+
+static void send_len(int count, int dest, int tag, MPI_Comm comm) {
+  MPI_Count wide;
+  MM_MPI(MPI_Send(len_out(&count, 1, &wide), 1, len_type(), dest, tag, comm));
+}
+
+static int recv_len(int source, int tag, MPI_Comm comm) {
+  int count;
+  MPI_Count wide;
+  MM_MPI(MPI_Recv(generation >= 4 ? (void *)&wide : &count, 1, len_type(), source, tag, comm,
+                  MPI_STATUS_IGNORE));
+  return generation >= 4 ? len_in(wide, comm) : count;
+}
+
+/* One length per rank: the root's counts[n] scattered into *count, or
+ * every rank's count gathered into the root's counts[n]. */
+static void scatter_lens(const int *counts, int *count, int n, int root, MPI_Comm comm) {
+  MPI_Count *wide = generation >= 4 ? malloc(((size_t)n + 1) * sizeof *wide) : NULL;
+  if (generation >= 4 && !wide) mm_mpi_die(comm, MM_ENOMEM, "no memory for lengths");
+  MPI_Count mine = 0;
+  MM_MPI(MPI_Scatter(counts ? len_out(counts, n, wide) : NULL, 1, len_type(),
+                     generation >= 4 ? (void *)&mine : count, 1, len_type(), root, comm));
+  if (generation >= 4) *count = len_in(mine, comm);
+  free(wide);
+}
+
+static void gather_lens(int count, int *counts, int n, int root, MPI_Comm comm) {
+  MPI_Count *wide = generation >= 4 ? malloc(((size_t)n + 1) * sizeof *wide) : NULL, mine;
+  if (generation >= 4 && !wide) mm_mpi_die(comm, MM_ENOMEM, "no memory for lengths");
+  MM_MPI(MPI_Gather(len_out(&count, 1, &mine), 1, len_type(),
+                    generation >= 4 ? (void *)wide : counts, 1, len_type(), root, comm));
+  for (int i = 0; generation >= 4 && counts && i < n; i++) counts[i] = len_in(wide[i], comm);
+  free(wide);
+}
+
+/* MPI_Get_count of a received pickle (MPI_Get_count_c on 4.x with MPI-4). */
+static int received_count(MPI_Status *status) {
+#if MPI_VERSION >= 4
+  if (mm_obj_large_count_calls()) {
+    MPI_Count c;
+    MM_MPI(MPI_Get_count_c(status, MPI_BYTE, &c));
+    return (int)c;
+  }
+#endif
+  int count;
+  MM_MPI(MPI_Get_count(status, MPI_BYTE, &count));
+  return count;
+}
+
 void mm_obj_heap_like_python(void) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20); /* the largest pickle of a default run fits */
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -43,7 +136,7 @@ int mm_obj_send(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm) {
   unsigned char *buf;
   int count, err = dump(obj, &buf, &count);
   if (err) return err;
-  MM_MPI(MPI_Send(buf, count, MPI_BYTE, dest, tag, comm));
+  MM_MPI(LC(MPI_Send, buf, count, MPI_BYTE, dest, tag, comm));
   free(buf);
   return MM_OK;
 }
@@ -53,10 +146,10 @@ int mm_obj_recv(mm_pyobj **out, int source, int tag, MPI_Comm comm) {
   MPI_Status status;
   int count;
   MM_MPI(MPI_Mprobe(source, tag, comm, &msg, &status));
-  MM_MPI(MPI_Get_count(&status, MPI_BYTE, &count));
+  count = received_count(&status);
   unsigned char *buf = alloc_bytes((size_t)count);
   if (!buf) return MM_ENOMEM;
-  MM_MPI(MPI_Mrecv(buf, count, MPI_BYTE, &msg, MPI_STATUS_IGNORE));
+  MM_MPI(LC(MPI_Mrecv, buf, count, MPI_BYTE, &msg, MPI_STATUS_IGNORE));
   int err = load(buf, count, out);
   free(buf);
   return err;
@@ -66,7 +159,7 @@ int mm_obj_isend(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm, mm_obj_r
   int count, err = dump(obj, &r->pickle, &count);
   r->buf = NULL;
   if (err) return err;
-  MM_MPI(MPI_Isend(r->pickle, count, MPI_BYTE, dest, tag, comm, &r->req));
+  MM_MPI(LC(MPI_Isend, r->pickle, count, MPI_BYTE, dest, tag, comm, &r->req));
   return MM_OK;
 }
 
@@ -75,7 +168,7 @@ int mm_obj_irecv(unsigned char *buf, size_t cap, int source, int tag, MPI_Comm c
   r->pickle = NULL;
   r->buf = buf;
   int count = cap > INT_MAX ? INT_MAX : (int)cap;
-  MM_MPI(MPI_Irecv(buf, count, MPI_BYTE, source, tag, comm, &r->req));
+  MM_MPI(LC(MPI_Irecv, buf, count, MPI_BYTE, source, tag, comm, &r->req));
   return MM_OK;
 }
 
@@ -89,9 +182,7 @@ int mm_obj_waitall(size_t n, mm_obj_request *r, mm_pyobj **out) {
       r[i].pickle = NULL;
       if (out) out[i] = NULL;
     } else {
-      int count;
-      MM_MPI(MPI_Get_count(&status, MPI_BYTE, &count));
-      int e = load(r[i].buf, count, &out[i]);
+      int e = load(r[i].buf, received_count(&status), &out[i]);
       if (e && !err) err = e;
     }
   }
@@ -103,10 +194,10 @@ int mm_obj_waitall(size_t n, mm_obj_request *r, mm_pyobj **out) {
 static int bcast_bytes(unsigned char **buf, int *count, int root, MPI_Comm comm) {
   int rank;
   MM_MPI(MPI_Comm_rank(comm, &rank));
-  MM_MPI(MPI_Bcast(count, 1, MPI_INT, root, comm));
+  bcast_len(count, root, comm);
   if (rank != root && !(*buf = alloc_bytes((size_t)*count)))
     mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", *count);
-  MM_MPI(MPI_Bcast(*buf, *count, MPI_BYTE, root, comm));
+  MM_MPI(LC(MPI_Bcast, *buf, *count, MPI_BYTE, root, comm));
   return MM_OK;
 }
 
@@ -158,7 +249,7 @@ int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm co
     free(parts);
     if (err) mm_mpi_die(comm, err, "scatter: cannot pickle the items: %s", mm_strerror(err));
   }
-  MM_MPI(MPI_Scatter(counts, 1, MPI_INT, &count, 1, MPI_INT, root, comm));
+  scatter_lens(counts, &count, n, root, comm);
   unsigned char *buf = alloc_bytes((size_t)count);
   if (!buf) mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", count);
   MM_MPI(MPI_Scatterv(sendbuf, counts, displs, MPI_BYTE, buf, count, MPI_BYTE, root, comm));
@@ -184,7 +275,7 @@ int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm) 
     displs = malloc((size_t)n * sizeof *displs);
     if (!counts || !displs) mm_mpi_die(comm, MM_ENOMEM, "no memory for gather counts");
   }
-  MM_MPI(MPI_Gather(&count, 1, MPI_INT, counts, 1, MPI_INT, root, comm));
+  gather_lens(count, counts, n, root, comm);
   if (rank == root) {
     size_t total;
     if ((err = displacements(counts, n, displs, &total)) || !(recvbuf = alloc_bytes(total)))
@@ -208,18 +299,17 @@ static int send_p2p(const mm_pyobj *obj, int dest, MPI_Comm comm) {
   unsigned char *buf;
   int count, err = dump(obj, &buf, &count);
   if (err) return err;
-  MM_MPI(MPI_Send(&count, 1, MPI_INT, dest, MM_OBJ_TAG_REDUCE, comm));
-  MM_MPI(MPI_Send(buf, count, MPI_BYTE, dest, MM_OBJ_TAG_REDUCE, comm));
+  send_len(count, dest, MM_OBJ_TAG_REDUCE, comm);
+  MM_MPI(LC(MPI_Send, buf, count, MPI_BYTE, dest, MM_OBJ_TAG_REDUCE, comm));
   free(buf);
   return MM_OK;
 }
 
 static int recv_p2p(mm_pyobj **out, int source, MPI_Comm comm) {
-  int count;
-  MM_MPI(MPI_Recv(&count, 1, MPI_INT, source, MM_OBJ_TAG_REDUCE, comm, MPI_STATUS_IGNORE));
+  int count = recv_len(source, MM_OBJ_TAG_REDUCE, comm);
   unsigned char *buf = alloc_bytes((size_t)count);
   if (!buf) return MM_ENOMEM;
-  MM_MPI(MPI_Recv(buf, count, MPI_BYTE, source, MM_OBJ_TAG_REDUCE, comm, MPI_STATUS_IGNORE));
+  MM_MPI(LC(MPI_Recv, buf, count, MPI_BYTE, source, MM_OBJ_TAG_REDUCE, comm, MPI_STATUS_IGNORE));
   int err = load(buf, count, out);
   free(buf);
   return err;

@@ -1,6 +1,6 @@
 /* mpi4py's object path in C: the MPI protocols of the lowercase methods
- * (comm.send, comm.bcast, ...), as mpi4py 3.1's msgpickle.pxi runs them,
- * on objects pickled with protocol 5 by common/pickle.c.
+ * (comm.send, comm.bcast, ...), as mpi4py's msgpickle.pxi runs them (4.x by
+ * default, or 3.1), on objects pickled with protocol 5 by common/pickle.c.
  *
  * Every function does all that the Python user pays for: encode (a new
  * pickle buffer), length exchange, transfer, allocation, decode, and
@@ -9,6 +9,8 @@
  * errors return an mm_err (MM_ENOMEM, MM_EDECODE). */
 #ifndef MM_OBJPATH_H
 #define MM_OBJPATH_H
+
+#include <stdbool.h>
 
 #include <mpi.h>
 
@@ -22,6 +24,14 @@
  * 0.37 ms on the same machine; with it, 0.40 ms (interleaved runs, see
  * docs/mpi4py.md). The buffer path allocates once and is unaffected. */
 void mm_obj_heap_like_python(void);
+
+/* The protocol generation of every call below: 4 (mpi4py 4.x, the
+ * default: lengths as MPI_COUNT, the MPI-4 large-count calls where the
+ * library has them) or 3 (mpi4py 3.1: lengths as MPI_INT). Set once,
+ * before measuring. */
+void mm_obj_use_mpi4py(int generation);
+/* Whether the calls are the large-count ones (4.x on an MPI-4 library). */
+bool mm_obj_large_count_calls(void);
 
 /* The mm_err of a codec result: MM_OK, MM_ENOMEM or MM_EDECODE. */
 int mm_obj_codec_error(int pickle_rc);

@@ -40,6 +40,10 @@ foreach(op ${MPIMARK_OPS})
   endforeach()
   mpimark_mpi_test(mpi.${op}.pkl5.bytes.np2  # bytes stay in-band
     ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh 2 ${op} pkl5 bytes)
+  foreach(path object pkl5)  # mpi4py 3.1's protocol: MPI_INT lengths, pkl5 without scatter, gather
+    mpimark_mpi_test(mpi.${op}.${path}.mpi4py3.np3
+      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh 3 ${op} ${path} ndarray 3)
+  endforeach()
 endforeach()
 
 # Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"
@@ -51,6 +55,15 @@ foreach(np 2 3)
     ${CMAKE_CURRENT_LIST_DIR}/mpi/validation.sh ${np})
 endforeach()
 mpimark_mpi_test(mpi.formats ${CMAKE_CURRENT_LIST_DIR}/mpi/formats.sh)
+
+# What goes on the wire, seen by a PMPI interposer (LD_PRELOAD); not under
+# the sanitizers, whose runtime must come first in a process.
+add_library(mm_wire_log SHARED ${CMAKE_CURRENT_LIST_DIR}/mpi/wire_log.c)
+target_link_libraries(mm_wire_log PRIVATE MPI::MPI_C)
+if(NOT MPIMARK_SANITIZE)
+  mpimark_mpi_test(mpi.wire ${CMAKE_CURRENT_LIST_DIR}/mpi/wire.sh $<TARGET_FILE:mm_wire_log>)
+  set_tests_properties(mpi.wire PROPERTIES LABELS e2e)
+endif()
 
 # Collective sync modes: validation under each at 2-4 ranks, late calls
 # dropped and reported, the clock-offset estimator against a known skew.

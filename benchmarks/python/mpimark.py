@@ -85,6 +85,7 @@ if _level not in ("single", "funneled", "serialized", "multiple"):
     _exit_before_mpi(2)
 mpi4py.rc.thread_level = _level
 (MPI,) = _require([("mpi4py.MPI", "python3-mpi4py")])
+MPI4PY_GENERATION = int(mpi4py.__version__.split(".")[0])  # the protocol that runs
 
 import errno  # noqa: E402
 import itertools  # noqa: E402
@@ -307,6 +308,14 @@ def set_path(cfg, a):
     cfg.path = [p for p in PATHS if p in names]
 
 
+def set_mpi4py(cfg, a):
+    """The protocol generation asked for; the runner measures the installed
+    mpi4py, and says so when it is another (#@mpi4py_protocol)."""
+    if a not in ("3", "4"):
+        raise UsageError("bad --mpi4py '%s': expected 3 or 4" % a)
+    cfg.mpi4py = int(a)
+
+
 def set_pkl5_threshold(cfg, a):
     """auto: mpi4py.util.pkl5's own rule, $MPI4PY_PICKLE_THRESHOLD (checked
     here, as pkl5 would fail on a bad one at import) or pkl5's default
@@ -341,6 +350,7 @@ class Config:
         self.path = ["buffer", "object"]
         self.payload = "bytes"
         self.pkl5_threshold = None  # pkl5's own
+        self.mpi4py = 4
         self.sizes = []
         self.iterations = 0
         self.warmup = 0
@@ -1506,6 +1516,10 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("numpy_version", np.__version__)
     r.set_meta("mpi_thread_level", _THREAD_LEVELS.get(MPI.Query_thread(), "unknown"))
     r.set_meta("pickle_protocol", MPI.pickle.PROTOCOL)
+    if set(cfg.paths) & {"object", "pkl5"}:  # the generation that really ran
+        r.set_meta("mpi4py_protocol", MPI4PY_GENERATION)
+        r.set_meta("mpi_large_count_calls", "yes" if MPI4PY_GENERATION >= 4 and MPI.VERSION >= 4
+                   else "no")
     if "pkl5" in cfg.paths:  # what mpi4py.util.pkl5 really used
         from mpi4py.util import pkl5
         r.set_meta("pkl5_threshold", pkl5.pickle.THRESHOLD)
@@ -1875,6 +1889,11 @@ def main(argv):
     if err:
         return fail(err, why)
 
+    if (rank == 0 and not cfg.quiet and cfg.mpi4py != MPI4PY_GENERATION
+            and any(a == "--mpi4py" or a.startswith("--mpi4py=") for a in argv)):
+        sys.stderr.write("mpimark: --mpi4py %d asked for, but mpi4py %s is installed: the runner "
+                         "measures its protocol (#@mpi4py_protocol=%d)\n"
+                         % (cfg.mpi4py, mpi4py.__version__, MPI4PY_GENERATION))
     suite = Suite(comm, cfg)
     err, why = suite.allocate()
     if err:

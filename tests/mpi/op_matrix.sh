@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# op_matrix.sh NP OP PATH [PAYLOAD]: runs one operation with -c at a few
+# op_matrix.sh NP OP PATH [PAYLOAD [MPI4PY]]: runs one operation with -c at a few
 # sizes (0 and 1 byte, a non-power of two, 64 KiB) and checks the exit
 # status and that the CSV holds exactly the expected rows. The pkl5 path
 # sends arrays of 1 KiB and more out-of-band (so 64 KiB does, 992 B does
 # not); the operations mpi4py.util.pkl5 lacks are skipped with a note.
+# MPI4PY: the protocol generation (--mpi4py; default: mpimark's, 4).
 source "$(dirname "$0")/../lib.sh"
-np=$1 op=$2 path=$3 payload=${4:-bytes}
+np=$1 op=$2 path=$3 payload=${4:-bytes} gen=${5:-4}
 root=$((np - 1)) # a non-zero root where the operation has one
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-extra=()
-[ "$path" = pkl5 ] && extra=(--pkl5-threshold 1K)
+extra=(--mpi4py "$gen")
+[ "$path" = pkl5 ] && extra+=(--pkl5-threshold 1K)
 
 launch "$np" "$MPIMARK" "$op" --path "$path" --payload "$payload" -c -m 0,1,999,64K \
   -i 20 -x 2 --root "$root" --format csv -o "$dir/r.csv" "${extra[@]}" > "$dir/stdout.csv" \
   2> "$dir/err" || { rc=$?; cat "$dir/err" >&2; fail "$op at $np ranks exited $rc"; }
-if [ "$path" = pkl5 ] && [[ " sendrecv bcast scatter gather " != *" $op "* ]]; then
-  grep -q "^mpimark: $op: no pkl5 path (mpi4py.util.pkl5 has no $op): skipped$" "$dir/err" \
+pkl5_ops=" sendrecv bcast scatter gather " # mpi4py 4.x's pkl5; 3.1's has no scatter, gather
+[ "$gen" = 3 ] && pkl5_ops=" sendrecv bcast "
+if [ "$path" = pkl5 ] && [[ $pkl5_ops != *" $op "* ]]; then
+  grep -q "^mpimark: $op: no pkl5 path (mpi4py.*util.pkl5 has no $op): skipped$" "$dir/err" \
     || { cat "$dir/err" >&2; fail "no note on skipping $op on the pkl5 path"; }
   [ -z "$(csv_rows "$dir/r.csv")" ] || fail "rows for $op on the pkl5 path"
   echo "ok: $op has no pkl5 path: skipped with a note"
@@ -27,6 +30,8 @@ fi
 cmp -s "$dir/r.csv" "$dir/stdout.csv" || fail "stdout CSV differs from the -o file"
 [ "$(csv_meta "$dir/r.csv" ranks)" = "$np" ] || fail "metadata ranks != $np"
 [ "$(csv_meta "$dir/r.csv" root)" = "$root" ] || fail "metadata root != $root"
+[ "$path" = buffer ] || [ "$(csv_meta "$dir/r.csv" mpi4py_protocol)" = "$gen" ] \
+  || fail "#@mpi4py_protocol != $gen"
 for key in mpimark_version git_commit mpi_library mpi_version nodes ranks_per_node hosts \
   p2p_placement date_utc command clock clock_resolution_ns rounds seed sync clock_read_ns \
   memcpy_cache_mb_s memcpy_dram_mb_s; do
