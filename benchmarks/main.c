@@ -85,8 +85,8 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
   double avail = (double)mm_memory_available();
   int err = avail > 0 && node_need > avail ? MM_ETOOBIG : MM_OK;
   if (err == MM_OK) {
-    s->sbuf = mm_buffer_alloc(sbytes);
-    s->rbuf = mm_buffer_alloc(rbytes);
+    s->sbuf = mm_buffer_alloc(sbytes, cfg->hugepages);
+    s->rbuf = mm_buffer_alloc(rbytes, cfg->hugepages);
     s->reqs = malloc(2 * (size_t)cfg->window * sizeof *s->reqs);
     err = s->sbuf && s->rbuf && s->reqs ? MM_OK : MM_ETOOBIG;
   }
@@ -125,6 +125,8 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, mm_results *r) {
     rc |= mm_results_set_meta(r, "pkl5_threshold", buf);
   }
   rc |= mm_results_set_meta(r, "validate", cfg->validate ? "yes" : "no");
+  rc |= mm_results_set_meta(r, "hugepages", cfg->hugepages ? "yes" : "no");
+  rc |= mm_results_set_meta(r, "thp", mm_thp_mode(buf, sizeof buf));
   snprintf(buf, sizeof buf, "%d", cfg->rounds);
   rc |= mm_results_set_meta(r, "rounds", buf);
   if (cfg->launches > 0) {

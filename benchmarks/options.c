@@ -40,6 +40,14 @@ static int set_path(void *cfg, const char *a, char *err, size_t n) {
   }
 }
 
+static int set_hugepages(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  if (strcmp(a, "no") && strcmp(a, "yes"))
+    return snprintf(err, n, "bad --hugepages '%s': expected no or yes", a), -1;
+  c->hugepages = a[0] == 'y';
+  return 0;
+}
+
 static int set_mpi4py(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
   if (strcmp(a, "3") && strcmp(a, "4"))

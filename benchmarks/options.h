@@ -53,6 +53,7 @@ typedef struct mm_config {
   int window;              /* messages in flight for bandwidth (the most, if window_auto) */
   bool window_auto;        /* -W auto: fewer for large messages (mm_stream_window) */
   int root;                /* root rank of rooted collectives */
+  bool hugepages;          /* message buffers madvise()d for transparent huge pages */
   bool validate;
   mm_format format;
   const char *output;      /* also write results here (.csv or .json), or NULL */

@@ -2,13 +2,21 @@
 #ifndef MM_BUFFERS_H
 #define MM_BUFFERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* A page-aligned buffer of at least `bytes` bytes (at least one page), with
  * every page touched so that first-touch page faults stay out of timing.
+ * huge: aligned to 2 MiB and madvise()d for transparent huge pages, as NumPy
+ * does with arrays of 4 MiB and more (with THP in "madvise" mode, only such
+ * memory gets huge pages; large transfers then run several times faster).
  * NULL when memory runs out. */
-void *mm_buffer_alloc(size_t bytes);
+void *mm_buffer_alloc(size_t bytes, bool huge);
+
+/* The machine's transparent huge page mode (always, madvise or never, from
+ * /sys/kernel/mm/transparent_hugepage/enabled), or "unknown". */
+const char *mm_thp_mode(char *buf, size_t len);
 void mm_buffer_free(void *buf);
 
 /* Memory this node can still give without swapping (MemAvailable), in

@@ -55,6 +55,7 @@ foreach(np 2 3)
     ${CMAKE_CURRENT_LIST_DIR}/mpi/validation.sh ${np})
 endforeach()
 mpimark_mpi_test(mpi.formats ${CMAKE_CURRENT_LIST_DIR}/mpi/formats.sh)
+mpimark_mpi_test(mpi.hugepages ${CMAKE_CURRENT_LIST_DIR}/mpi/hugepages.sh)
 
 # What goes on the wire, seen by a PMPI interposer (LD_PRELOAD); not under
 # the sanitizers, whose runtime must come first in a process.

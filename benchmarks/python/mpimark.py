@@ -308,6 +308,26 @@ def set_path(cfg, a):
     cfg.path = [p for p in PATHS if p in names]
 
 
+def set_hugepages(cfg, a):
+    if a not in ("no", "yes"):
+        raise UsageError("bad --hugepages '%s': expected no or yes" % a)
+    cfg.hugepages = a == "yes"
+
+
+# The smallest array NumPy madvises for huge pages (numpy's alloc.c).
+HUGEPAGE_ARRAY_BYTES = 4 << 20
+
+
+def _thp_mode():
+    """The kernel's transparent huge page mode (mm_thp_mode)."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            m = re.search(r"\[([a-z]+)\]", f.read())
+            return m.group(1) if m else "unknown"
+    except OSError:
+        return "unknown"
+
+
 def set_mpi4py(cfg, a):
     """The protocol generation asked for; the runner measures the installed
     mpi4py, and says so when it is another (#@mpi4py_protocol)."""
@@ -351,6 +371,7 @@ class Config:
         self.payload = "bytes"
         self.pkl5_threshold = None  # pkl5's own
         self.mpi4py = 4
+        self.hugepages = False
         self.sizes = []
         self.iterations = 0
         self.warmup = 0
@@ -1495,6 +1516,8 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
                if cfg.window_auto else cfg.window)
     r.set_meta("root", cfg.root)
     r.set_meta("validate", "yes" if cfg.validate else "no")
+    r.set_meta("hugepages", "yes" if cfg.hugepages else "no")
+    r.set_meta("thp", _thp_mode())
     r.set_meta("rounds", cfg.rounds)
     if cfg.launches:
         r.set_meta("launch", "%d/%d" % (cfg.launch, cfg.launches))
@@ -1646,9 +1669,13 @@ class Suite:
         err = ETOOBIG if avail > 0 and node_need > avail else OK
         if err == OK:
             try:
-                self.sbuf = np.empty(max(s, 4096), np.uint8)
+                # NumPy madvises arrays of 4 MiB and more for huge pages by
+                # default; --hugepages decides here, as in C (buffers.c).
+                np.core.multiarray._set_madvise_hugepage(self.cfg.hugepages)
+                least = HUGEPAGE_ARRAY_BYTES if self.cfg.hugepages else 4096
+                self.sbuf = np.empty(max(s, least), np.uint8)
                 self.sbuf.fill(0)
-                self.rbuf = np.empty(max(r, 4096), np.uint8)
+                self.rbuf = np.empty(max(r, least), np.uint8)
                 self.rbuf.fill(0)
             except (MemoryError, ValueError):
                 self.sbuf = self.rbuf = None
