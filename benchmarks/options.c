@@ -18,7 +18,11 @@ static int parse_long(const char *arg, long min, const char *what, long *out, ch
   return 0;
 }
 
-static const char *const path_names[MM_PATH_COUNT] = {"buffer", "object", "pkl5"};
+static const char *const path_names[MM_PATH_COUNT] = {
+#define MM_PATH(id, name) #name,
+#include "paths.def"
+#undef MM_PATH
+};
 
 /* A list of paths (buffer,object,pkl5), or both (buffer,object) or all. */
 static int set_path(void *cfg, const char *a, char *err, size_t n) {

@@ -22,9 +22,14 @@
 #define MM_WINDOW_AUTO_MAX 64
 #define MM_WINDOW_AUTO_BYTES ((size_t)16 << 20)
 
-/* The paths: raw buffers, mpi4py's pickled objects, and mpi4py.util.pkl5's
- * pickles with out-of-band buffers. */
-typedef enum { MM_PATH_BUFFER = 0, MM_PATH_OBJECT = 1, MM_PATH_PKL5 = 2, MM_PATH_COUNT = 3 } mm_path;
+/* The paths (common/paths.def): raw buffers, mpi4py's pickled objects, and
+ * mpi4py.util.pkl5's pickles with out-of-band buffers. */
+typedef enum {
+#define MM_PATH(id, name) MM_PATH_##id,
+#include "paths.def"
+#undef MM_PATH
+  MM_PATH_COUNT
+} mm_path;
 typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1, MM_PAYLOAD_NDARRAY = 2 } mm_payload;
 
 /* Whether a path sends pickled objects (the object and pkl5 paths). */

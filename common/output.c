@@ -97,9 +97,15 @@ static void write_json(FILE *fp, const mm_results *r) {
  * pkl5/buffer) ratio of the first metric (latency) on each object (pkl5)
  * line. ---- */
 
-/* The paths whose lines get a ratio to the buffer path, in column order,
- * and the width of a ratio column that another one follows. */
-static const char *const pickling_paths[] = {"object", "pkl5"};
+/* The paths in order (paths.def): lines of one size, and a ratio column to
+ * the first (buffer) for each of the others; the width of a ratio column
+ * that another one follows. */
+static const char *const path_order[] = {
+#define MM_PATH(id, name) #name,
+#include "paths.def"
+#undef MM_PATH
+};
+#define N_PATHS (sizeof path_order / sizeof *path_order)
 #define RATIO_WIDTH 22
 
 typedef struct line_key {
@@ -109,9 +115,9 @@ typedef struct line_key {
 } line_key;
 
 static int path_rank(const char *path) {
-  for (int k = 0; k < 2; k++)
-    if (!strcmp(path, pickling_paths[k])) return k + 1;
-  return 0;
+  for (size_t k = 0; k < N_PATHS; k++)
+    if (!strcmp(path, path_order[k])) return (int)k;
+  return (int)N_PATHS;
 }
 
 static int cmp_line(const void *a, const void *b) {
@@ -158,14 +164,14 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
   }
   qsort(lines, n_lines, sizeof *lines, cmp_line);
   /* A ratio column per pickling path present next to the buffer path. */
-  const char *ratio_paths[2];
+  const char *ratio_paths[N_PATHS];
   size_t n_ratios = 0;
   bool has_buffer = false;
-  for (size_t l = 0; l < n_lines; l++) has_buffer |= !strcmp(lines[l].path, "buffer");
-  for (size_t k = 0; k < sizeof pickling_paths / sizeof *pickling_paths && has_buffer; k++)
+  for (size_t l = 0; l < n_lines; l++) has_buffer |= !strcmp(lines[l].path, path_order[0]);
+  for (size_t k = 1; k < N_PATHS && has_buffer; k++)
     for (size_t l = 0; l < n_lines; l++)
-      if (!strcmp(lines[l].path, pickling_paths[k])) {
-        ratio_paths[n_ratios++] = pickling_paths[k];
+      if (!strcmp(lines[l].path, path_order[k])) {
+        ratio_paths[n_ratios++] = path_order[k];
         break;
       }
 
@@ -199,7 +205,7 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
     /* The line's ratio in its path's column (at most one is filled). */
     for (size_t q = 0; q < n_ratios; q++) {
       const mm_row *o = find_row(r, op, k, ratio_paths[q], metrics[0]);
-      const mm_row *b = find_row(r, op, k, "buffer", metrics[0]);
+      const mm_row *b = find_row(r, op, k, path_order[0], metrics[0]);
       double ratio, lo, hi;
       if (strcmp(k->path, ratio_paths[q]) || !o || !b || paired_ratio(o, b, &ratio, &lo, &hi))
         continue;

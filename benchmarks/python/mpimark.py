@@ -296,7 +296,7 @@ def set_launch(cfg, a):
     cfg.launch, cfg.launches = i, n
 
 
-PATHS = ("buffer", "object", "pkl5")  # options.c's path_names, in column order
+PATHS = tuple(defs.paths())  # common/paths.def, the list options.c compiles
 
 
 def set_path(cfg, a):

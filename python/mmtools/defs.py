@@ -73,6 +73,12 @@ def columns():
     return [e[0] for e in entries(os.path.join("common", "columns.def"), "MM_COLUMN")]
 
 
+def paths():
+    """The paths in order (common/paths.def): the buffer path first, then
+    the pickled ones compared with it."""
+    return [e[1] for e in entries(os.path.join("common", "paths.def"), "MM_PATH")]
+
+
 def metrics():
     """{shape: [(metric, unit, formula name)]} in output order (shape in
     lower case: 'pingpong', 'collective', 'stream', 'bistream')."""

@@ -5,20 +5,20 @@ the object/buffer (and pkl5/buffer) ratio paired by round, then the notes. Rows 
 with the result columns (common/columns.def), numbers as numbers or text:
 the mpi4py runner's rows and rows read back from a CSV print alike."""
 
-from . import stats
+from . import defs, stats
 
 META_KEYS = ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "rounds", "sync",
              "runner", "python_version", "mpi4py_version", "launches")
 LATE_NOTE_SHARE = 0.10  # a latency row that dropped more of its calls gets a note
-# The paths whose lines get a ratio to the buffer path, in column order, and
-# the width of a ratio column that another one follows (common/output.c).
-PICKLING_PATHS = ("object", "pkl5")
+# The paths in order (common/paths.def): a size's lines, and a ratio column
+# to the first (buffer) for each of the others; the width of a ratio column
+# that another one follows (common/output.c).
+PATHS = tuple(defs.paths())
 RATIO_WIDTH = 22
 
 
 def _path_rank(path):
-    """buffer, object, pkl5: the order of a size's lines."""
-    return PICKLING_PATHS.index(path) + 1 if path in PICKLING_PATHS else 0
+    return PATHS.index(path) if path in PATHS else len(PATHS)
 
 
 def size_human(n):
@@ -55,7 +55,7 @@ def _block(out, rows, op):
             lines.append(k)
     lines.sort(key=lambda k: (k[0], _path_rank(k[1])))
     paths = {k[1] for k in lines}
-    ratios = [p for p in PICKLING_PATHS if p in paths] if "buffer" in paths else []
+    ratios = [p for p in PATHS[1:] if p in paths] if PATHS[0] in paths else []
     out.append("\n# %s\n" % op)
     out.append("%10s  %-6s  %-10s %10s" % ("size", "path", "payload", "wire bytes"))
     for m, u in metrics:
@@ -73,7 +73,7 @@ def _block(out, rows, op):
             out.append("  %-36s" % cell)
         if k[1] in ratios:  # the line's ratio in its path's column
             o = _find(rows, op, k[0], k[1], k[2], metrics[0][0])
-            b = _find(rows, op, k[0], "buffer", None, metrics[0][0])
+            b = _find(rows, op, k[0], PATHS[0], None, metrics[0][0])
             ratio = o and b and stats.paired_ratio(_medians(o), _medians(b))
             if ratio:
                 out.append("%*s  %6.2fx [%.2f, %.2f]" % ((ratios.index(k[1]) * (RATIO_WIDTH + 2), "")

@@ -13,16 +13,17 @@
 
 #include "pickle.h"
 
-/* The same input with two out-of-band buffers (16 bytes each: one handed
- * over, one lent): NEXT_BUFFER and READONLY_BUFFER get exercised, and an
- * adopted buffer must be freed exactly once, whatever happens. */
+/* The same input with three out-of-band buffers (16 bytes each: one handed
+ * over, one lent, one shared): NEXT_BUFFER and READONLY_BUFFER get
+ * exercised, an adopted buffer must be freed exactly once, and a shared one
+ * never, whatever happens. */
 static void fuzz_out_of_band(const uint8_t *data, size_t size) {
-  static unsigned char lent[16];
-  mm_pickle_buffer bufs[2] = {{malloc(16), 16, 1}, {lent, 16, 0}};
+  static unsigned char lent[16], shared[16];
+  mm_pickle_buffer bufs[3] = {{malloc(16), 16, 1, 0}, {lent, 16, 0, 0}, {shared, 16, 0, 1}};
   if (!bufs[0].data) abort();
   memset(bufs[0].data, 0x3f, 16);
   mm_pyobj *obj = NULL;
-  int rc = mm_pickle_loads_oob(data, size, bufs, 2, &obj);
+  int rc = mm_pickle_loads_oob(data, size, bufs, 3, &obj);
   if (rc < 0 || rc >= MM_PICKLE_ERROR_COUNT || (rc != MM_PICKLE_OK) != (obj == NULL)) abort();
   if (obj) {
     char *text = NULL;
