@@ -4,10 +4,11 @@
 #   - --mpi4py 4 sends a pickle's length as 8 bytes (MPI_COUNT), --mpi4py 3
 #     as 4 (MPI_INT): the bcast of the length, then of the 23-byte pickle of
 #     8 bytes;
-#   - the pkl5 path makes the same kinds of point-to-point calls (call,
-#     count, type size, tag) as the real mpi4py.util.pkl5 for a 64 KiB array
-#     sent out-of-band: the info vector, the pickle, the buffer, each probed
-#     and received (when the runner's Python has mpi4py).
+#   - with --mpi4py 3, the pkl5 path makes the same kinds of calls (call,
+#     count, type size, tag) as the real mpi4py.util.pkl5 (Debian's 3.1.4)
+#     for a 64 KiB array sent out-of-band: send/recv (the info vector, the
+#     pickle, the buffer, probed and received) and bcast (the info's length,
+#     the info, the pickle, the buffer), when the runner's Python has mpi4py.
 source "$(dirname "$0")/../lib.sh"
 lib=$1
 [ -f "$lib" ] || fail "no interposer at '$lib'"
@@ -30,26 +31,36 @@ for gen in 3 4; do
   echo "ok: --mpi4py $gen sends a pickle's length in $(cut -d' ' -f1 <<< "$want") bytes"
 done
 
-pkl5_args=(sendrecv --path pkl5 --payload ndarray -m 64K --pkl5-threshold 1K -i 3 -x 0 --rounds 1)
-wired c "$MPIMARK" "${pkl5_args[@]}"
-# The operation's data messages: tag 1, and not the runner's own error
-# agreement (comm.allreduce of a Python int: an MPI_INT length and a pickle
-# of a few bytes on mpi4py's private communicator, whose first tag is 1 too).
-calls() { awk '$4 == 1 && $3 != 4 && !($3 == 1 && $2 < 64)' "$@" | sort -u; }
-c=$(calls "$dir"/c.*)
-grep -q "^Send 65536 1 1$" <<< "$c" || fail "the C pkl5 path sent no 64 KiB buffer: $c"
-grep -q "^Send 2 8 1$" <<< "$c" || fail "the C pkl5 path sent no 2-entry info vector: $c"
+pkl5_args=(--path pkl5 --payload ndarray -m 64K --pkl5-threshold 1K -i 3 -x 0 --rounds 1)
+# The operation's data calls: tag 1 (sendrecv) or bcasts (bcast), and not the
+# runners' own small messages: an MPI_INT (4-byte) count, or a pickle of a
+# few bytes (the runner agrees on errors with comm.allreduce of a Python
+# int, on mpi4py's private communicator whose first tag is 1 too, and
+# shares its seed with comm.bcast). Both harnesses also bcast the same
+# doubles (window start and length): in both sets alike.
+calls() { # OP FILE...: sendrecv's tag-1 calls, or bcast's bcasts
+  local want=$1
+  shift
+  awk -v op="$want" '(op == "bcast" ? $1 == "Bcast" : $4 == 1) && $3 != 4 && !($3 == 1 && $2 < 64)' \
+    "$@" | sort -u
+}
 python=${PYTHON:-/usr/bin/python3}
-if ! "$python" -c 'import mpi4py.util.pkl5, numpy' 2> /dev/null; then
-  echo "ok: C pkl5 wire (no mpi4py here to compare with)"
-  exit 0
-fi
 runner=$(cd "$(dirname "$0")/../.." && pwd)/benchmarks/python/mpimark.py
-wired py "$python" "$runner" "${pkl5_args[@]}"
-py=$(calls "$dir"/py.*)
-[ "$c" = "$py" ] || fail "the pkl5 path's calls differ from real mpi4py.util.pkl5's:
+for op in sendrecv bcast; do
+  wired "c-$op" "$MPIMARK" "$op" "${pkl5_args[@]}" --mpi4py 3
+  c=$(calls "$op" "$dir/c-$op".*)
+  grep -Eq "^(Send|Bcast) 65536 1 (1|-1)$" <<< "$c" || fail "the C pkl5 $op sent no 64 KiB buffer: $c"
+  grep -Eq "^(Send|Bcast) 2 8 (1|-1)$" <<< "$c" || fail "the C pkl5 $op sent no 2-entry info: $c"
+  if ! "$python" -c 'import mpi4py.util.pkl5, numpy' 2> /dev/null; then
+    echo "ok: C pkl5 $op wire (no mpi4py here to compare with)"
+    continue
+  fi
+  wired "py-$op" "$python" "$runner" "$op" "${pkl5_args[@]}"
+  py=$(calls "$op" "$dir/py-$op".*)
+  [ "$c" = "$py" ] || fail "the pkl5 path's $op calls differ from real mpi4py.util.pkl5's:
 C:
 $c
 mpi4py:
 $py"
-echo "ok: the pkl5 path's calls are real pkl5's: $(tr '\n' ';' <<< "$c")"
+  echo "ok: the pkl5 path's $op calls are real pkl5's: $(tr '\n' ';' <<< "$c")"
+done
