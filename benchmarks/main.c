@@ -100,7 +100,7 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
 }
 
 /* The settings behind the numbers, so that a CSV explains itself. */
-static int settings_meta(const mm_config *cfg, uint64_t seed, mm_results *r) {
+static int settings_meta(const mm_config *cfg, uint64_t seed, const char *heap, mm_results *r) {
   char buf[64];
   int rc = 0;
   snprintf(buf, sizeof buf, "%g", cfg->time_budget);
@@ -119,6 +119,7 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, mm_results *r) {
     snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
     rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
     rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_obj_large_count_calls() ? "yes" : "no");
+    if (heap) rc |= mm_results_set_meta(r, "heap", heap);
   }
   if (cfg->paths & (1u << MM_PATH_PKL5)) {
     snprintf(buf, sizeof buf, "%zu", cfg->pkl5_threshold);
@@ -218,13 +219,14 @@ int main(int argc, char **argv) {
   unsigned long long seed = cfg.seed ? cfg.seed : mm_round_seed_from_clock();
   MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));
   suite.seed = seed;
-  if (cfg.paths & ((1u << MM_PATH_OBJECT) | (1u << MM_PATH_PKL5))) mm_obj_heap_like_python();
+  const char *heap = NULL; /* #@heap: only with a pickled path */
+  if (cfg.paths & ((1u << MM_PATH_OBJECT) | (1u << MM_PATH_PKL5))) heap = mm_obj_heap_like_python();
   mm_obj_use_mpi4py(cfg.mpi4py);
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 
   mm_results results = {0};
   if (mm_metadata_collect(r.comm, argc, argv, &results) ||
-      (r.rank == 0 && settings_meta(&cfg, suite.seed, &results)))
+      (r.rank == 0 && settings_meta(&cfg, suite.seed, heap, &results)))
     mm_mpi_die(r.comm, MM_ENOMEM, "no memory for metadata");
   err = mm_suite_run(&suite, &results);
   if (err == MM_OK && r.rank == 0) err = write_results(&cfg, &results);

@@ -101,9 +101,15 @@ static int received_count(MPI_Status *status) {
   return count;
 }
 
-void mm_obj_heap_like_python(void) {
-  mallopt(M_MMAP_THRESHOLD, 32 << 20); /* the largest pickle of a default run fits */
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+const char *mm_obj_heap_like_python(void) {
+#define MM_HEAP(param, number, value) mallopt(param, value);
+#include "heap.def"
+#undef MM_HEAP
+  return "mallopt"
+#define MM_HEAP(param, number, value) " " #param "=" #value
+#include "heap.def"
+#undef MM_HEAP
+      ;
 }
 
 /* Pickles obj into a new buffer; counts must fit MPI's int. */

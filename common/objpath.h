@@ -16,14 +16,12 @@
 
 #include "pickle.h"
 
-/* Makes the C heap behave like a long-running CPython process's: keep
- * freed memory for reuse instead of returning it to the OS. Call once,
- * before measuring. Without it glibc trims and unmaps freed megabytes
- * between iterations and every fresh allocation pays a page fault per
- * 4 KiB: the 1 MiB object allreduce then took 1.4-1.7 ms, 4x mpi4py's
- * 0.37 ms on the same machine; with it, 0.40 ms (interleaved runs, see
- * docs/mpi4py.md). The buffer path allocates once and is unaffected. */
-void mm_obj_heap_like_python(void);
+/* Sets the heap policy of common/heap.def (the mpi4py runner sets the
+ * same): freed memory is kept for reuse instead of being unmapped, so
+ * that fresh allocations do not pay a page fault per 4 KiB, whatever sizes
+ * the run holds. Call once, before measuring. The buffer path allocates
+ * once and is unaffected. Returns the policy as text for #@heap. */
+const char *mm_obj_heap_like_python(void);
 
 /* The protocol generation of every call below: 4 (mpi4py 4.x, the
  * default: lengths as MPI_COUNT, the MPI-4 large-count calls where the

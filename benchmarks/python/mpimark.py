@@ -1543,6 +1543,7 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
         r.set_meta("mpi4py_protocol", MPI4PY_GENERATION)
         r.set_meta("mpi_large_count_calls", "yes" if MPI4PY_GENERATION >= 4 and MPI.VERSION >= 4
                    else "no")
+        r.set_meta("heap", _heap_text())
     if "pkl5" in cfg.paths:  # what mpi4py.util.pkl5 really used
         from mpi4py.util import pkl5
         r.set_meta("pkl5_threshold", pkl5.pickle.THRESHOLD)
@@ -1600,6 +1601,22 @@ def _memory_available():
     return 0
 
 
+def _heap_like_c():
+    """The pickled paths' heap policy (common/heap.def), set as the C binary
+    sets it (mm_obj_heap_like_python), so that a pickle's cost does not
+    depend on the largest block this process happened to free before."""
+    import ctypes
+    libc = ctypes.CDLL(None)
+    for _, number, value in defs.heap():
+        libc.mallopt(number, value)
+    return _heap_text()
+
+
+def _heap_text():
+    """#@heap, as mm_obj_heap_like_python writes it."""
+    return "mallopt" + "".join(" %s=%d" % (name, value) for name, _, value in defs.heap())
+
+
 def _agree(comm, err):
     """Every rank gets the largest error of any rank."""
     return comm.allreduce(err, MPI.MAX)
@@ -1626,6 +1643,8 @@ class Suite:
         self.sbuf = self.rbuf = None
         self.ack = np.zeros(1, np.uint8)
         self.pkl5 = self.pkl5_comm = None
+        if set(cfg.paths) & {"object", "pkl5"}:
+            _heap_like_c()
         if "pkl5" in cfg.paths:  # the real mpi4py.util.pkl5, with the threshold asked for
             from mpi4py.util import pkl5
             if cfg.pkl5_threshold is not None:

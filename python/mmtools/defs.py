@@ -73,6 +73,12 @@ def columns():
     return [e[0] for e in entries(os.path.join("common", "columns.def"), "MM_COLUMN")]
 
 
+def heap():
+    """The pickled paths' heap policy (common/heap.def): [(mallopt
+    parameter name, its number in glibc, value)]."""
+    return [(n, int(num), int(v)) for n, num, v in entries(os.path.join("common", "heap.def"), "MM_HEAP")]
+
+
 def paths():
     """The paths in order (common/paths.def): the buffer path first, then
     the pickled ones compared with it."""

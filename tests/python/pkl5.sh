@@ -18,6 +18,8 @@ pyrun "$np" "${request[@]}" -o "$dir/py.csv" > /dev/null 2> "$dir/py.err" \
   || { rc=$?; cat "$dir/py.err" >&2; fail "the runner exited $rc"; }
 launch "$np" "$MPIMARK" "${request[@]}" -o "$dir/c.csv" > /dev/null 2> "$dir/c.err" \
   || { rc=$?; cat "$dir/c.err" >&2; fail "the C binary exited $rc"; }
+[ "$(csv_meta "$dir/py.csv" heap)" = "$(csv_meta "$dir/c.csv" heap)" ] \
+  || fail "#@heap differs: runner '$(csv_meta "$dir/py.csv" heap)', C '$(csv_meta "$dir/c.csv" heap)'"
 for f in py c; do
   [ "$(csv_meta "$dir/$f.csv" pkl5_threshold)" = 1024 ] || fail "$f: #@pkl5_threshold is not 1024"
   grep -q "^mpimark: reduce: no pkl5 path (mpi4py.util.pkl5 has no reduce): skipped$" "$dir/$f.err" \
