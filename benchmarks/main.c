@@ -115,7 +115,7 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, const char *heap, 
   rc |= mm_results_set_meta(r, "window", buf);
   snprintf(buf, sizeof buf, "%d", cfg->root);
   rc |= mm_results_set_meta(r, "root", buf);
-  if (cfg->paths & ((1u << MM_PATH_OBJECT) | (1u << MM_PATH_PKL5))) {
+  if (mm_paths_pickle(cfg->paths)) {
     snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
     rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
     rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_obj_large_count_calls() ? "yes" : "no");
@@ -225,7 +225,7 @@ int main(int argc, char **argv) {
   MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));
   suite.seed = seed;
   const char *heap = NULL; /* #@heap: only with a pickled path */
-  if (cfg.paths & ((1u << MM_PATH_OBJECT) | (1u << MM_PATH_PKL5))) heap = mm_obj_heap_like_python();
+  if (mm_paths_pickle(cfg.paths)) heap = mm_obj_heap_like_python();
   mm_obj_use_mpi4py(cfg.mpi4py);
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 

@@ -34,6 +34,8 @@ typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1, MM_PAYLOAD_NDARRAY =
 
 /* Whether a path sends pickled objects (the object and pkl5 paths). */
 static inline bool mm_path_pickles(mm_path p) { return p != MM_PATH_BUFFER; }
+/* Whether a set of paths (bit per path) holds one that pickles. */
+static inline bool mm_paths_pickle(unsigned paths) { return paths & ~(1u << MM_PATH_BUFFER); }
 
 /* Object-path payloads made of float64 elements (sizes round down to 8). */
 static inline bool mm_payload_float64(mm_payload p) { return p != MM_PAYLOAD_BYTES; }

@@ -134,9 +134,7 @@ static int load(const unsigned char *buf, int count, mm_pyobj **out) {
   return mm_obj_codec_error(mm_pickle_loads(buf, (size_t)count, out));
 }
 
-/* Allocates a receive buffer of count bytes (at least one, so that a
- * zero-length message still has an address). */
-static unsigned char *alloc_bytes(size_t count) { return malloc(count ? count : 1); }
+unsigned char *mm_obj_alloc_bytes(size_t count) { return malloc(count ? count : 1); }
 
 int mm_obj_send(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm) {
   unsigned char *buf;
@@ -153,7 +151,7 @@ int mm_obj_recv(mm_pyobj **out, int source, int tag, MPI_Comm comm) {
   int count;
   MM_MPI(MPI_Mprobe(source, tag, comm, &msg, &status));
   count = received_count(&status);
-  unsigned char *buf = alloc_bytes((size_t)count);
+  unsigned char *buf = mm_obj_alloc_bytes((size_t)count);
   if (!buf) return MM_ENOMEM;
   MM_MPI(LC(MPI_Mrecv, buf, count, MPI_BYTE, &msg, MPI_STATUS_IGNORE));
   int err = load(buf, count, out);
@@ -201,7 +199,7 @@ static int bcast_bytes(unsigned char **buf, int *count, int root, MPI_Comm comm)
   int rank;
   MM_MPI(MPI_Comm_rank(comm, &rank));
   bcast_len(count, root, comm);
-  if (rank != root && !(*buf = alloc_bytes((size_t)*count)))
+  if (rank != root && !(*buf = mm_obj_alloc_bytes((size_t)*count)))
     mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", *count);
   MM_MPI(LC(MPI_Bcast, *buf, *count, MPI_BYTE, root, comm));
   return MM_OK;
@@ -247,7 +245,7 @@ int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm co
     int err = counts && displs && parts ? MM_OK : MM_ENOMEM;
     for (int i = 0; i < n && !err; i++) err = dump(items[i], &parts[i], &counts[i]);
     if (!err) err = displacements(counts, n, displs, &total);
-    if (!err && !(sendbuf = alloc_bytes(total))) err = MM_ENOMEM;
+    if (!err && !(sendbuf = mm_obj_alloc_bytes(total))) err = MM_ENOMEM;
     for (int i = 0; i < n && parts; i++) {
       if (!err) memcpy(sendbuf + displs[i], parts[i], (size_t)counts[i]);
       free(parts[i]);
@@ -256,7 +254,7 @@ int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm co
     if (err) mm_mpi_die(comm, err, "scatter: cannot pickle the items: %s", mm_strerror(err));
   }
   scatter_lens(counts, &count, n, root, comm);
-  unsigned char *buf = alloc_bytes((size_t)count);
+  unsigned char *buf = mm_obj_alloc_bytes((size_t)count);
   if (!buf) mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", count);
   MM_MPI(MPI_Scatterv(sendbuf, counts, displs, MPI_BYTE, buf, count, MPI_BYTE, root, comm));
   free(sendbuf);
@@ -284,7 +282,8 @@ int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm) 
   gather_lens(count, counts, n, root, comm);
   if (rank == root) {
     size_t total;
-    if ((err = displacements(counts, n, displs, &total)) || !(recvbuf = alloc_bytes(total)))
+    if ((err = displacements(counts, n, displs, &total)) ||
+        !(recvbuf = mm_obj_alloc_bytes(total)))
       mm_mpi_die(comm, err ? err : MM_ENOMEM, "gather: cannot receive %d pickles", n);
   }
   MM_MPI(MPI_Gatherv(buf, count, MPI_BYTE, recvbuf, counts, displs, MPI_BYTE, root, comm));
@@ -313,7 +312,7 @@ static int send_p2p(const mm_pyobj *obj, int dest, MPI_Comm comm) {
 
 static int recv_p2p(mm_pyobj **out, int source, MPI_Comm comm) {
   int count = recv_len(source, MM_OBJ_TAG_REDUCE, comm);
-  unsigned char *buf = alloc_bytes((size_t)count);
+  unsigned char *buf = mm_obj_alloc_bytes((size_t)count);
   if (!buf) return MM_ENOMEM;
   MM_MPI(LC(MPI_Recv, buf, count, MPI_BYTE, source, MM_OBJ_TAG_REDUCE, comm, MPI_STATUS_IGNORE));
   int err = load(buf, count, out);

@@ -31,6 +31,10 @@ void mm_obj_use_mpi4py(int generation);
 /* Whether the calls are the large-count ones (4.x on an MPI-4 library). */
 bool mm_obj_large_count_calls(void);
 
+/* A receive buffer of count bytes (at least one, so that a zero-length
+ * message still has an address); free() it. */
+unsigned char *mm_obj_alloc_bytes(size_t count);
+
 /* The mm_err of a codec result: MM_OK, MM_ENOMEM or MM_EDECODE. */
 int mm_obj_codec_error(int pickle_rc);
 

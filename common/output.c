@@ -204,11 +204,11 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
     }
     /* The line's ratio in its path's column (at most one is filled). */
     for (size_t q = 0; q < n_ratios; q++) {
+      if (strcmp(k->path, ratio_paths[q])) continue;
       const mm_row *o = find_row(r, op, k, ratio_paths[q], metrics[0]);
       const mm_row *b = find_row(r, op, k, path_order[0], metrics[0]);
       double ratio, lo, hi;
-      if (strcmp(k->path, ratio_paths[q]) || !o || !b || paired_ratio(o, b, &ratio, &lo, &hi))
-        continue;
+      if (!o || !b || paired_ratio(o, b, &ratio, &lo, &hi)) continue;
       fprintf(fp, "%*s  %6.2fx [%.2f, %.2f]", (int)q * (RATIO_WIDTH + 2), "", ratio, lo, hi);
     }
     fputc('\n', fp);

@@ -17,10 +17,6 @@ typedef struct msg {
   size_t nbufs;
 } msg;
 
-/* Allocates count bytes (at least one, so that an empty message has an
- * address). */
-static unsigned char *alloc_bytes(long long count) { return malloc(count ? (size_t)count : 1); }
-
 /* pickle.dumps with pkl5's buffer callback; counts must fit MPI's int
  * (pkl5 splits larger ones into a derived datatype; mpimark refuses them). */
 static int dump(const mm_pyobj *obj, size_t threshold, msg *m) {
@@ -53,10 +49,11 @@ static void alloc_msg(msg *m, MPI_Comm comm) {
     if (m->info[i] < 0 || m->info[i] > INT_MAX)
       mm_mpi_die(comm, MM_EDECODE, "pkl5: a message of %lld bytes", m->info[i]);
   m->nbufs = (size_t)m->ninfo - 1;
-  m->data = alloc_bytes(m->info[0]);
+  m->data = mm_obj_alloc_bytes((size_t)m->info[0]);
   int ok = m->data != NULL;
   for (size_t i = 0; i < m->nbufs; i++) {
-    m->bufs[i] = (mm_pickle_buffer){alloc_bytes(m->info[1 + i]), (size_t)m->info[1 + i], 1, 0};
+    m->bufs[i] = (mm_pickle_buffer){mm_obj_alloc_bytes((size_t)m->info[1 + i]),
+                                    (size_t)m->info[1 + i], 1, 0};
     ok &= m->bufs[i].data != NULL;
   }
   if (!ok) mm_mpi_die(comm, MM_ENOMEM, "pkl5: no memory for a message");
@@ -87,7 +84,7 @@ static void send_raw(const msg *m, int dest, int tag, MPI_Comm comm, MPI_Request
 
 /* _recv_raw and loads: probe, the info, then the pickle and each buffer
  * from the probed source and tag. */
-static int recv_load(mm_pyobj **out, int source, int tag, MPI_Comm comm) {
+int mm_pkl5_recv(mm_pyobj **out, int source, int tag, MPI_Comm comm) {
   msg m = {.ninfo = 0};
   MPI_Status st;
   int ninfo;
@@ -112,10 +109,6 @@ int mm_pkl5_send(const mm_pyobj *obj, size_t threshold, int dest, int tag, MPI_C
   send_raw(&m, dest, tag, comm, NULL);
   free(m.data);
   return MM_OK;
-}
-
-int mm_pkl5_recv(mm_pyobj **out, int source, int tag, MPI_Comm comm) {
-  return recv_load(out, source, tag, comm);
 }
 
 int mm_pkl5_bcast(const mm_pyobj *obj, size_t threshold, mm_pyobj **out, int root,
@@ -179,7 +172,7 @@ int mm_pkl5_scatter(mm_pyobj *const *items, size_t threshold, mm_pyobj **out, in
   MM_MPI(MPI_Comm_size(comm, &n));
   sends s = {0};
   if (rank == root) start_sends(&s, items, n, threshold, -1, comm);
-  int err = recv_load(out, root, MM_PKL5_TAG_COLLECTIVE, comm);
+  int err = mm_pkl5_recv(out, root, MM_PKL5_TAG_COLLECTIVE, comm);
   if (rank == root) finish_sends(&s);
   return err;
 }
@@ -193,7 +186,7 @@ int mm_pkl5_gather(const mm_pyobj *obj, size_t threshold, mm_pyobj **out, int ro
   mm_pyobj *const one[1] = {(mm_pyobj *)obj};
   start_sends(&s, one, 1, threshold, root, comm);
   for (int i = 0; rank == root && i < n; i++) {
-    int e = recv_load(&out[i], i, MM_PKL5_TAG_COLLECTIVE, comm);
+    int e = mm_pkl5_recv(&out[i], i, MM_PKL5_TAG_COLLECTIVE, comm);
     if (e && !err) err = e;
   }
   finish_sends(&s);

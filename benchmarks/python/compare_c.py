@@ -29,7 +29,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "python"))
-from mmtools.table import size_human as human  # noqa: E402
+from mmtools.table import PATHS, size_human as human  # noqa: E402
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
 
@@ -123,7 +123,7 @@ def paths_table(a, rounds, series, med, ratio, fmt, keep):
     pickled paths their ratio to the buffer path in each."""
     keys = sorted({k for g in rounds for name in g for k in g[name]},
                   key=lambda k: (a.ops.index(k[0]) if k[0] in a.ops else 99, k[2],
-                                 ("buffer", "object", "pkl5").index(k[1])))
+                                 PATHS.index(k[1])))
     print("| op | size | path | C (us) | mpi4py (us) | mpi4py / C | C path / buffer | "
           "mpi4py path / buffer |")
     print("|---|---:|---|---:|---:|---:|---:|---:|")

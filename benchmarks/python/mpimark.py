@@ -403,6 +403,11 @@ class Config:
     def paths(self):
         return self.path
 
+    @property
+    def pickles(self):
+        """Whether a path that pickles is selected (mm_paths_pickle)."""
+        return any(p != PATHS[0] for p in self.path)
+
 
 def _find_option(arg):
     """(option, inline value) for an argument that starts with '-', or None."""
@@ -1540,7 +1545,7 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("numpy_version", np.__version__)
     r.set_meta("mpi_thread_level", _THREAD_LEVELS.get(MPI.Query_thread(), "unknown"))
     r.set_meta("pickle_protocol", MPI.pickle.PROTOCOL)
-    if set(cfg.paths) & {"object", "pkl5"}:  # the generation that really ran
+    if cfg.pickles:  # the generation that really ran
         r.set_meta("mpi4py_protocol", MPI4PY_GENERATION)
         r.set_meta("mpi_large_count_calls", "yes" if MPI4PY_GENERATION >= 4 and MPI.VERSION >= 4
                    else "no")
@@ -1610,7 +1615,6 @@ def _heap_like_c():
     libc = ctypes.CDLL(None)
     for _, number, value in defs.heap():
         libc.mallopt(number, value)
-    return _heap_text()
 
 
 def _heap_text():
@@ -1644,7 +1648,7 @@ class Suite:
         self.sbuf = self.rbuf = None
         self.ack = np.zeros(1, np.uint8)
         self.pkl5 = self.pkl5_comm = None
-        if set(cfg.paths) & {"object", "pkl5"}:
+        if cfg.pickles:
             _heap_like_c()
         if "pkl5" in cfg.paths:  # the real mpi4py.util.pkl5, with the threshold asked for
             from mpi4py.util import pkl5
@@ -1730,11 +1734,11 @@ class Suite:
         for oi, op in enumerate(self.selected()):
             previous, skipped = {}, 0
             paths = [p for p in PATHS if p in cfg.paths]
-            if "pkl5" in paths and self.pkl5_lacks(op):
+            lacks = "pkl5" in paths and self.pkl5_lacks(op)
+            if lacks:
                 paths.remove("pkl5")
                 if self.rank == 0 and not cfg.quiet:
-                    sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n"
-                                     % (op.name, self.pkl5_lacks(op)))
+                    sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n" % (op.name, lacks))
             for z, req in enumerate(cfg.sizes):
                 measured, skip = {}, False
                 for path in paths:
@@ -1807,7 +1811,8 @@ class Suite:
         """One visit of a cell: set up, measure its kernel, keep the samples,
         validate (first round only, outside timing)."""
         cfg, op, path = self.cfg, cell.op, cell.path
-        c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank, nranks=self.nranks, root=cfg.root,
+        c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank,
+                nranks=self.nranks, root=cfg.root,
                 bytes=cell.bytes, wire_bytes=cell.bytes, window=cfg.stream_window(cell.bytes),
                 payload=cfg.payload, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
         shape, run = self.setup(op, path, c)[cell.kernel]
