@@ -138,11 +138,12 @@ static const mm_row *find_row(const mm_results *r, const char *op, const line_ke
 }
 
 /* The paired ratio num/den of two rows measured back to back in each
- * round: the median of the per-round ratios and its 95% CI. */
+ * round: the median of the per-round ratios and the 95% interval a repeat
+ * run's would fall in. */
 static int paired_ratio(const mm_row *num, const mm_row *den, double *ratio, double *lo,
                         double *hi) {
   int n = num->rounds < den->rounds ? num->rounds : den->rounds;
-  return mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, ratio, lo, hi);
+  return mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, true, ratio, lo, hi);
 }
 
 static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
@@ -175,16 +176,20 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
         break;
       }
 
+  int rounds = 1;
+  for (size_t i = 0; i < r->n_rows; i++)
+    if (!strcmp(r->rows[i].op, op)) rounds = r->rows[i].rounds;
+  const char *interval = mm_interval_name((size_t)rounds);
   fprintf(fp, "\n# %s\n", op);
   fprintf(fp, "%10s  %-6s  %-10s %10s", "size", "path", "payload", "wire bytes");
   for (size_t m = 0; m < n_metrics; m++) {
     char head[48];
-    snprintf(head, sizeof head, "%s (%s) median [95%% CI]", metrics[m], units[m]);
+    snprintf(head, sizeof head, "%s (%s) median [%s]", metrics[m], units[m], interval);
     fprintf(fp, "  %-36s", head);
   }
   for (size_t k = 0; k < n_ratios; k++) {
     char head[48];
-    snprintf(head, sizeof head, "%s/buffer [95%% CI]", ratio_paths[k]);
+    snprintf(head, sizeof head, "%s/buffer [%s]", ratio_paths[k], interval);
     fprintf(fp, "  %-*s", k + 1 < n_ratios ? RATIO_WIDTH : 0, head);
   }
   fputc('\n', fp);

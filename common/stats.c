@@ -5,10 +5,14 @@
 #include <string.h>
 
 const char *const mm_ci_method_rounds =
-    "95% CI of the median from the round medians (order statistics; fewer than 6 rounds: "
-    "[min, max] of the round medians, confidence 1-2^(1-rounds))";
+    "95% prediction interval of a repeat run's median, from the round medians (Student's t "
+    "on their log scale: median -+ t(R-1) * sd * sqrt(pi/R))";
 const char *const mm_ci_method_samples =
     "95% CI of the median from the samples of one round (order statistics)";
+
+const char *mm_interval_name(size_t rounds) { return rounds >= 2 ? "95% PI" : "95% CI"; }
+
+#define MM_PI 3.14159265358979323846 /* as Python's math.pi */
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -85,9 +89,10 @@ int mm_stats_rounds(const double *medians, const double *round_ci_low,
     if (medians[i] < medians[lowest]) lowest = i;
     if (medians[i] > medians[highest]) highest = i;
   }
-  mm_stats st; /* the round medians as samples: their median and its CI */
+  mm_stats st; /* the round medians as samples: their median */
   if (mm_stats_compute(medians, r, &st)) return -1;
   out->median = st.median, out->ci_low = st.ci_low, out->ci_high = st.ci_high;
+  if (r >= 2) mm_stats_predict(medians, r, st.median, &out->ci_low, &out->ci_high);
   out->round_min = medians[lowest];
   out->round_max = medians[highest];
   out->unstable = r >= 2 && out->round_max > (1.0 + MM_UNSTABLE_SPREAD) * out->round_min &&
@@ -95,14 +100,43 @@ int mm_stats_rounds(const double *medians, const double *round_ci_low,
   return 0;
 }
 
-int mm_stats_paired_ratio(const double *num, const double *den, size_t r, double *median,
-                          double *ci_low, double *ci_high) {
-  double v[MM_MAX_ROUNDS];
+double mm_t975(size_t df) {
+  const double p = 0.975, z = 1.959963984540054; /* the normal's 97.5% quantile */
+  if (df == 1) return tan(MM_PI * (p - 0.5));
+  if (df == 2) return (2.0 * p - 1.0) * sqrt(2.0 / (4.0 * p * (1.0 - p)));
+  double z2 = z * z, z3 = z2 * z, z5 = z3 * z2, z7 = z5 * z2, z9 = z7 * z2, v = (double)df;
+  double g1 = (z3 + z) / 4.0;
+  double g2 = (5.0 * z5 + 16.0 * z3 + 3.0 * z) / 96.0;
+  double g3 = (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / 384.0;
+  double g4 = (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z) / 92160.0;
+  return z + g1 / v + g2 / (v * v) + g3 / (v * v * v) + g4 / (v * v * v * v);
+}
+
+int mm_stats_predict(const double *v, size_t r, double centre, double *lo, double *hi) {
+  if (r < 2) return -1;
+  bool logs = centre > 0;
+  for (size_t i = 0; i < r; i++) logs = logs && v[i] > 0;
+  double x[MM_MAX_ROUNDS], mean = 0.0, ss = 0.0;
+  size_t n = r < MM_MAX_ROUNDS ? r : MM_MAX_ROUNDS;
+  for (size_t i = 0; i < n; i++) x[i] = logs ? log(v[i]) : v[i];
+  for (size_t i = 0; i < n; i++) mean += x[i];
+  mean /= (double)n;
+  for (size_t i = 0; i < n; i++) ss += (x[i] - mean) * (x[i] - mean);
+  double h = mm_t975(n - 1) * sqrt(ss / (double)(n - 1)) * sqrt(MM_PI / (double)n);
+  *lo = logs ? centre * exp(-h) : centre - h;
+  *hi = logs ? centre * exp(h) : centre + h;
+  return 0;
+}
+
+int mm_stats_paired_ratio(const double *num, const double *den, size_t r, bool repeat,
+                          double *median, double *ci_low, double *ci_high) {
+  double v[MM_MAX_ROUNDS] = {0};
   size_t n = 0;
   for (size_t i = 0; i < r && i < MM_MAX_ROUNDS; i++)
     if (den[i] > 0) v[n++] = num[i] / den[i];
   mm_stats st;
   if (mm_stats_compute(v, n, &st)) return -1;
   *median = st.median, *ci_low = st.ci_low, *ci_high = st.ci_high;
+  if (repeat && n >= 2) mm_stats_predict(v, n, st.median, ci_low, ci_high);
   return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef MM_STATS_H
 #define MM_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct mm_stats {
@@ -30,12 +31,11 @@ void mm_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 #define MM_UNSTABLE_SPREAD 0.20
 
 /* A row's centre and interval from its R round medians (in round order):
- * median = the median of the round medians; CI = the order statistics of the
- * round medians that give a distribution-free 95% CI of the median (as
- * mm_median_ci_ranks; with R < 6 it is [min, max], whose confidence is
- * 1 - 2^(1-R), which the README states); round_min/max; unstable as above
- * (round_ci_low/high: each round's own CI). Returns 0, or -1 if R is 0 or above
- * MM_MAX_ROUNDS, or memory runs out. */
+ * median = the median of the round medians; CI = the 95% prediction
+ * interval of a repeat run's median (mm_stats_predict; R = 1: the round's
+ * own samples' CI, set by the caller); round_min/max; unstable as above
+ * (round_ci_low/high: each round's own CI). Returns 0, or -1 if R is 0 or
+ * above MM_MAX_ROUNDS, or memory runs out. */
 typedef struct mm_round_stats {
   double median, ci_low, ci_high, round_min, round_max;
   int unstable;
@@ -43,11 +43,35 @@ typedef struct mm_round_stats {
 int mm_stats_rounds(const double *medians, const double *round_ci_low,
                     const double *round_ci_high, size_t r, mm_round_stats *out);
 
+/* The 95% prediction interval of the median of a repeat run of R rounds,
+ * from this run's R >= 2 round values v (centre: this run's median of them).
+ * On the log scale when every value is positive (latencies, bandwidths,
+ * ratios), else on the linear scale: centre -+ t * s * sqrt(pi / R), where s
+ * is the standard deviation of the values, t Student's 97.5% quantile with
+ * R - 1 degrees of freedom, and pi/(2R) the (asymptotic) variance of a median
+ * of R normal values over sigma^2, once for this run's median and once for
+ * the repeat's. Rounds that disagree (a machine that changed state) widen
+ * it; two rounds give a wide interval, as they should. Returns 0, or -1 when
+ * R < 2. */
+int mm_stats_predict(const double *v, size_t r, double centre, double *lo, double *hi);
+
+/* Student's t distribution's 97.5% quantile for df >= 1 degrees of freedom:
+ * exact for 1 and 2, the Cornish-Fisher expansion (Abramowitz & Stegun
+ * 26.7.5) from 3 (within 0.12% at 3, 0.02% at 5, 0.001% from 8). */
+double mm_t975(size_t df);
+
 /* A paired ratio num_i / den_i over R rounds (both measured back to back in
- * each round): the median of the per-round ratios and its 95% CI, by the
- * same rule. Returns 0, or -1 if no pair has a positive denominator. */
-int mm_stats_paired_ratio(const double *num, const double *den, size_t r, double *median,
-                          double *ci_low, double *ci_high);
+ * each round): the median of the per-round ratios and either the 95% CI of
+ * that median (repeat false: order statistics as mm_median_ci_ranks; what a
+ * verdict tests) or the prediction interval of a repeat run's (repeat
+ * true: mm_stats_predict; what a table shows). Returns 0, or -1 if no pair
+ * has a positive denominator. */
+int mm_stats_paired_ratio(const double *num, const double *den, size_t r, bool repeat,
+                          double *median, double *ci_low, double *ci_high);
+
+/* What a row's interval is, for table headers: "95% PI" (a repeat run's
+ * median, from R >= 2 rounds) or "95% CI" (the median's, from one round). */
+const char *mm_interval_name(size_t rounds);
 
 /* How a row's CI was obtained, for the metadata (#@ci). */
 extern const char *const mm_ci_method_rounds, *const mm_ci_method_samples;

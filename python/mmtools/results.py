@@ -181,12 +181,13 @@ def library_label(lib):
 
 
 def row_ratio(num, den):
-    """(ratio, ci_low, ci_high) of row num's median over row den's: the
-    median of the per-round ratios with its CI when both rows carry round
-    medians from the same rounds (measured back to back), else the ratio of
-    the medians (no CI: low = high = ratio); None when it cannot be formed."""
+    """(ratio, low, high) of row num's median over row den's: the median of
+    the per-round ratios with the 95% interval of a repeat run's (as the
+    table shows it) when both rows carry round medians from the same rounds
+    (measured back to back), else the ratio of the medians (no interval:
+    low = high = ratio); None when it cannot be formed."""
     rn, rd = round_medians(num), round_medians(den)
     if rn and rd and len(rn) == len(rd):
-        return stats.paired_ratio(rn, rd)
+        return stats.paired_ratio(rn, rd, repeat=True)
     m, d = number(num, "median"), number(den, "median")
     return (m / d, m / d, m / d) if m and d else None

@@ -8,14 +8,17 @@ them (tests/python/stats_agree.py checks the two agree bit for bit).
 - 95% CI of the median: the order statistics [x_(l), x_(n-l+1)], with l from
   the binomial(n, 1/2) distribution of the ranks, summed term by term in log
   space (lgamma) up to n = 2000 and from the normal approximation above; for
-  n < 6 no pair reaches 95% and the CI is [min, max].
+  n < 6 no pair reaches 95% and the CI is [min, max];
+- a row from R >= 2 rounds: the 95% prediction interval of a repeat run's
+  median (predict), with the same operations in the same order as C, so
+  that libm gives the same bits.
 """
 
 import math
 from functools import lru_cache
 
 __all__ = ["Stats", "compute", "quantile_sorted", "median_ci_ranks", "rel_ci", "rounds",
-           "paired_ratio", "round_order"]
+           "paired_ratio", "predict", "t975", "interval_name", "round_order"]
 
 
 class Stats:
@@ -93,8 +96,8 @@ def rel_ci(st):
 
 MAX_ROUNDS = 64
 UNSTABLE_SPREAD = 0.20
-CI_METHOD_ROUNDS = ("95% CI of the median from the round medians (order statistics; fewer "
-                    "than 6 rounds: [min, max] of the round medians, confidence 1-2^(1-rounds))")
+CI_METHOD_ROUNDS = ("95% prediction interval of a repeat run's median, from the round medians "
+                    "(Student's t on their log scale: median -+ t(R-1) * sd * sqrt(pi/R))")
 CI_METHOD_SAMPLES = "95% CI of the median from the samples of one round (order statistics)"
 
 
@@ -103,7 +106,8 @@ class RoundStats:
 
 
 def rounds(medians, round_ci_low, round_ci_high):
-    """A row's median and 95% CI from its round medians (in round order),
+    """A row's median and 95% prediction interval (predict) from its round
+    medians (in round order),
     the smallest and largest round median, and whether the rounds disagree:
     they differ by more than UNSTABLE_SPREAD and the lowest and highest
     rounds' own CIs do not overlap. None when there are no rounds."""
@@ -117,20 +121,77 @@ def rounds(medians, round_ci_low, round_ci_high):
         if medians[i] > medians[highest]:
             highest = i
     out = RoundStats()
-    st = compute(medians)  # the round medians as samples: their median and its CI
+    st = compute(medians)  # the round medians as samples: their median
     out.median, out.ci_low, out.ci_high = st.median, st.ci_low, st.ci_high
+    if r >= 2:
+        out.ci_low, out.ci_high = predict(medians, st.median)
     out.round_min, out.round_max = medians[lowest], medians[highest]
     out.unstable = int(r >= 2 and out.round_max > (1.0 + UNSTABLE_SPREAD) * out.round_min
                        and round_ci_high[lowest] < round_ci_low[highest])
     return out
 
 
-def paired_ratio(num, den):
-    """(median, ci_low, ci_high) of the per-round ratios num[i] / den[i]
-    (pairs with a positive denominator), or None."""
+def t975(df):
+    """Student's t 97.5% quantile for df >= 1 (mm_t975): exact for 1 and 2,
+    Cornish-Fisher (Abramowitz & Stegun 26.7.5) from 3."""
+    p, z = 0.975, 1.959963984540054
+    if df == 1:
+        return math.tan(math.pi * (p - 0.5))
+    if df == 2:
+        return (2.0 * p - 1.0) * math.sqrt(2.0 / (4.0 * p * (1.0 - p)))
+    z2 = z * z
+    z3 = z2 * z
+    z5 = z3 * z2
+    z7 = z5 * z2
+    z9 = z7 * z2
+    v = float(df)
+    g1 = (z3 + z) / 4.0
+    g2 = (5.0 * z5 + 16.0 * z3 + 3.0 * z) / 96.0
+    g3 = (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / 384.0
+    g4 = (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z) / 92160.0
+    return z + g1 / v + g2 / (v * v) + g3 / (v * v * v) + g4 / (v * v * v * v)
+
+
+def predict(values, centre):
+    """(lo, hi): the 95% prediction interval of a repeat run's median of R
+    rounds from this run's R >= 2 round values (mm_stats_predict): centre
+    -+ t(R-1) * sd * sqrt(pi/R) on the log scale when every value is
+    positive, else on the linear scale. None when R < 2."""
+    x = list(values[:MAX_ROUNDS])
+    n = len(x)
+    if n < 2:
+        return None
+    logs = centre > 0 and all(v > 0 for v in x)
+    if logs:
+        x = [math.log(v) for v in x]
+    mean = 0.0
+    for v in x:  # the C loops' order and rounding
+        mean += v
+    mean /= float(n)
+    ss = 0.0
+    for v in x:
+        ss += (v - mean) * (v - mean)
+    h = t975(n - 1) * math.sqrt(ss / float(n - 1)) * math.sqrt(math.pi / float(n))
+    return (centre * math.exp(-h), centre * math.exp(h)) if logs else (centre - h, centre + h)
+
+
+def interval_name(rounds):
+    """A row's interval in table headers (mm_interval_name)."""
+    return "95% PI" if rounds >= 2 else "95% CI"
+
+
+def paired_ratio(num, den, repeat=False):
+    """(median, low, high) of the per-round ratios num[i] / den[i] (pairs
+    with a positive denominator), or None: the 95% CI of their median
+    (what a verdict tests), or with repeat the prediction interval of a
+    repeat run's (what a table shows)."""
     v = [a / b for a, b in zip(num[:MAX_ROUNDS], den[:MAX_ROUNDS]) if b > 0]
     st = compute(v)
-    return (st.median, st.ci_low, st.ci_high) if st else None
+    if not st:
+        return None
+    if repeat and len(v) >= 2:
+        return (st.median,) + predict(v, st.median)
+    return (st.median, st.ci_low, st.ci_high)
 
 
 # ---- The rounds' visiting orders (common/rounds.c: the same permutation) ----

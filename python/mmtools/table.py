@@ -1,6 +1,6 @@
 """mpimark's text table, as common/output.c prints it: the metadata that
 says where, one block per operation, a line per (size, path, payload), a
-"median [95% CI]" column per metric (with `!` when the rounds disagree),
+"median [95% PI]" column per metric (95% CI with one round; `!` when the rounds disagree),
 the object/buffer (and pkl5/buffer) ratio paired by round, then the notes. Rows are dicts
 with the result columns (common/columns.def), numbers as numbers or text:
 the mpi4py runner's rows and rows read back from a CSV print alike."""
@@ -56,12 +56,17 @@ def _block(out, rows, op):
     lines.sort(key=lambda k: (k[0], _path_rank(k[1])))
     paths = {k[1] for k in lines}
     ratios = [p for p in PATHS[1:] if p in paths] if PATHS[0] in paths else []
+    rounds = 1
+    for w in rows:
+        if w["op"] == op:
+            rounds = int(w["rounds"])
+    interval = stats.interval_name(rounds)
     out.append("\n# %s\n" % op)
     out.append("%10s  %-6s  %-10s %10s" % ("size", "path", "payload", "wire bytes"))
     for m, u in metrics:
-        out.append("  %-36s" % ("%s (%s) median [95%% CI]" % (m, u)))
+        out.append("  %-36s" % ("%s (%s) median [%s]" % (m, u, interval)))
     for q, p in enumerate(ratios):
-        out.append("  %-*s" % (RATIO_WIDTH if q + 1 < len(ratios) else 0, "%s/buffer [95%% CI]" % p))
+        out.append("  %-*s" % (RATIO_WIDTH if q + 1 < len(ratios) else 0, "%s/buffer [%s]" % (p, interval)))
     out.append("\n")
     for k in lines:
         out.append("%10s  %-6s  %-10s %10d" % (size_human(k[0]), k[1], k[2], k[3]))
@@ -74,7 +79,7 @@ def _block(out, rows, op):
         if k[1] in ratios:  # the line's ratio in its path's column
             o = _find(rows, op, k[0], k[1], k[2], metrics[0][0])
             b = _find(rows, op, k[0], PATHS[0], None, metrics[0][0])
-            ratio = o and b and stats.paired_ratio(_medians(o), _medians(b))
+            ratio = o and b and stats.paired_ratio(_medians(o), _medians(b), repeat=True)
             if ratio:
                 out.append("%*s  %6.2fx [%.2f, %.2f]" % ((ratios.index(k[1]) * (RATIO_WIDTH + 2), "")
                                                           + tuple(ratio)))

@@ -136,18 +136,19 @@ $out"
     run --baseline old.csv new-ok.csv --tolerance 3.5%
     expect_rc 0
     ;;
-  merge) # rounds: median of the round medians (round 3), CI = [min, max] of
-    # the round medians with fewer than 6 rounds (as mpimark's own rounds),
-    # mean weighted by samples.
+  merge) # rounds: median of the round medians (round 3), the interval a
+    # repeat's median falls in from the round medians (as mpimark's own
+    # rounds: 2 * exp(-+ t(2) * sd(ln 1, ln 2, ln 3) * sqrt(pi/3)), t(2) =
+    # 4.303, sd = 0.5493: [0.173263, 23.0863]), mean weighted by samples.
     run --merge -o "$dir/m.csv" round1.csv round2.csv round3.csv
     expect_rc 0
     grep -q "^#@rounds=3$" "$dir/m.csv" || fail "no #@rounds=3"
     grep -q "^#@mpi_library=Libfast MPI 1.0, fixture$" "$dir/m.csv" || fail "metadata not kept"
     row=$(csv_rows "$dir/m.csv")
-    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,150,0.9,2,1.83333,3.5,3.5,1,3" ] \
+    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,150,0.9,2,1.83333,3.5,3.5,0.173263,23.0863" ] \
       || fail "merged row: $row"
-    # Six rounds: the CI comes from the round medians (order statistics:
-    # their min and max at 6), not from one round's wide CI (0.01-100).
+    # Six rounds: the interval comes from the round medians (median 3.5,
+    # t(5) = 2.570 from the expansion), not from one round's wide CI (0.01-100).
     r=0
     for m in 5 1 3 6 2 4; do
       r=$((r + 1))
@@ -158,9 +159,9 @@ $out"
     run --merge -o "$dir/m6.csv" "$dir"/r6-*.csv
     expect_rc 0
     row=$(csv_rows "$dir/m6.csv")
-    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,300,0.01,3.5,3.5,100,100,1,6" ] \
+    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,300,0.01,3.5,3.5,100,100,1.02053,12.0035" ] \
       || fail "merged row of 6 rounds: $row"
-    grep -q "^#@merge=.*fewer than 6 rounds: \[min, max\]" "$dir/m6.csv" || fail "#@merge does not state the rule"
+    grep -q "^#@merge=.*prediction interval of a repeat run.s median, from the round medians" "$dir/m6.csv" || fail "#@merge does not state the rule"
     run --merge -o "$dir/m.csv" round1.csv round2.csv
     expect_error "exists"
     run --merge -o "$dir/m2.csv" round1.csv b.csv

@@ -75,7 +75,7 @@ case $case in
       "memcpy, one core, DRAM: $dram MB/s"
     svg_has "$dir/out/collectives.svg" "bcast" "allreduce" "Latency (µs)" "2 ranks" "3 ranks"
     [ "$object" -eq 0 ] || svg_has "$dir/out/object-buffer-ratio.svg" "Pickled / buffer latency" "equal cost"
-    # The error bars are the 95% CI: the data behind latency-sendrecv holds
+    # The error bars are the 95% intervals: the data behind latency-sendrecv holds
     # each row's (bytes, median, ci_low, ci_high), plotted with yerrorbars.
     "$PLOT" "$dir/r2/mpimark.csv" --keep-scripts --formats svg -o "$dir/gp" > /dev/null || fail "--keep-scripts"
     row=$(awk -F, '$1 == "sendrecv" && $2 == "buffer" && $4 == 1024 && $6 == "latency" {print $4, $11, $15, $16}' "$dir/r2/mpimark.csv")

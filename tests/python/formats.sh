@@ -35,7 +35,7 @@ for r in table:
 print("ok: json and csv")
 PY
 grep -q "^# sendrecv" "$dir/out.txt" || fail "table lacks the sendrecv block"
-grep -q "latency (us) median \[95% CI\]" "$dir/out.txt" || fail "table header lacks units"
+grep -q "latency (us) median \[95% PI\]" "$dir/out.txt" || fail "table header lacks units"
 grep -q "^# runner: mpi4py" "$dir/out.txt" || fail "table lacks the runner line"
 grep -qE "^ +1 KiB  object  bytes +1042 .*x \[[0-9.]+, [0-9.]+\]$" "$dir/out.txt" || fail "table lacks the object/buffer ratio"
 grep -q "^# bcast" "$dir/out.txt" || fail "table lacks the bcast block"

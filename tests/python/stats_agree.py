@@ -84,9 +84,10 @@ bad = 0
 for (med, lo, hi), want in zip(sets, lines):
     rs = mmstats.rounds(med, lo, hi)
     ratio = mmstats.paired_ratio(med, lo) or (0, 0, 0)
+    predicted = mmstats.paired_ratio(med, lo, repeat=True) or (0, 0, 0)
     got = " ".join("%.17g" % x for x in (rs.median, rs.ci_low, rs.ci_high, rs.round_min,
                                          rs.round_max)) + " %d " % rs.unstable + \
-        " ".join("%.17g" % x for x in ratio)
+        " ".join("%.17g" % x for x in ratio + predicted[1:])
     if got != want:
         bad += 1
         print("FAIL rounds R=%d:\n  C:      %s\n  Python: %s" % (len(med), want, got))

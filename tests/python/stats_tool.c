@@ -6,7 +6,9 @@
  * With --rounds, every line holds 3R numbers (R round medians, their CI
  * lows, their CI highs) and gets
  *   median ci_low ci_high round_min round_max unstable ratio ratio_low ratio_high
- * (mm_stats_rounds, and mm_stats_paired_ratio of the medians over the lows).
+ *   ratio_pi_low ratio_pi_high
+ * (mm_stats_rounds, and mm_stats_paired_ratio of the medians over the lows,
+ * its CI and its prediction interval).
  * With --order SEED ROUND N: the round's visiting order (mm_round_order). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +49,12 @@ static int parse(char *text, double **v, size_t *n, size_t *cap) {
 static int print_rounds(const double *v, size_t n) {
   size_t r = n / 3;
   mm_round_stats rs;
-  double m, lo, hi;
+  double m, lo, hi, plo, phi;
   if (n % 3 || mm_stats_rounds(v, v + r, v + 2 * r, r, &rs)) return 1;
-  if (mm_stats_paired_ratio(v, v + r, r, &m, &lo, &hi)) m = lo = hi = 0;
-  printf("%.17g %.17g %.17g %.17g %.17g %d %.17g %.17g %.17g\n", rs.median, rs.ci_low, rs.ci_high,
-         rs.round_min, rs.round_max, rs.unstable, m, lo, hi);
+  if (mm_stats_paired_ratio(v, v + r, r, false, &m, &lo, &hi)) m = lo = hi = 0;
+  if (mm_stats_paired_ratio(v, v + r, r, true, &m, &plo, &phi)) m = plo = phi = 0;
+  printf("%.17g %.17g %.17g %.17g %.17g %d %.17g %.17g %.17g %.17g %.17g\n", rs.median, rs.ci_low,
+         rs.ci_high, rs.round_min, rs.round_max, rs.unstable, m, lo, hi, plo, phi);
   return 0;
 }
 
