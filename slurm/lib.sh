@@ -23,7 +23,7 @@
 #
 # Environment (all optional):
 #   MPIMARK_ARGS         extra mpimark options, e.g. "-m 1:64K --time 0.5"
-#   MPIMARK_LAUNCHES     separate launches merged into the result (default 8;
+#   MPIMARK_LAUNCHES     separate launches merged into the result (default 6;
 #                        scripts/measure; each launch's CSV in mpimark-launches/)
 #   MPIMARK_ROOT         repository root (sources, build/, results/)
 #   MPIMARK_BUILD_DIR    build folder holding bin/mpimark (default <root>/build)
@@ -195,7 +195,7 @@ mm_main() {
     # in the metadata reads "-o mpimark.csv", not the temporary path.
     # MPIMARK_LAUNCHES separate launches merged (scripts/measure), so that
     # the intervals include what changes from one launch to the next.
-    local cmd=("$MM_ROOT/scripts/measure" --launches "${MPIMARK_LAUNCHES:-8}" -o mpimark.csv --
+    local cmd=("$MM_ROOT/scripts/measure" -o mpimark.csv --
                "${MM_LAUNCH[@]}" "$MM_BIN" "${ops[@]}" "${args[@]}")
     mm_log "MPI: $MM_MPI; ranks: ${MM_NP:-?}${SLURM_JOB_ID:+; job $SLURM_JOB_ID on ${SLURM_JOB_NODELIST:-?}}"
     mm_log "running in $MM_PARTIAL: ${cmd[*]}"

@@ -7,7 +7,7 @@
 #                table is printed; every launch's CSV is kept
 #   failed-launch  a launch that fails (bad option): exit 2, nothing left
 #   exists       the output exists: exit 2, the earlier file untouched
-#   bad-usage    --launches 0, or -o inside the command: exit 2
+#   bad-usage    --launches 0, MPIMARK_LAUNCHES=0, or -o inside the command: exit 2
 source "$(dirname "$0")/../lib.sh"
 REPO=${MPIMARK_REPO:?set MPIMARK_REPO to the repository}
 MEASURE=$REPO/scripts/measure
@@ -79,6 +79,9 @@ PY
       "$MEASURE" $args "${cmd[@]}" > /dev/null 2> "$dir/err" || rc=$?
       [ $rc = 2 ] && [ "$(wc -l < "$dir/err")" = 1 ] || fail "'$args': exit $rc, $(cat "$dir/err")"
     done
+    rc=0 # a bad MPIMARK_LAUNCHES (the default's override) is named too
+    MPIMARK_LAUNCHES=0 "$MEASURE" -o "$dir/m.csv" -- "${cmd[@]}" > /dev/null 2> "$dir/err" || rc=$?
+    [ $rc = 2 ] && grep -q "MPIMARK_LAUNCHES" "$dir/err" || fail "MPIMARK_LAUNCHES=0: exit $rc, $(cat "$dir/err")"
     [ -z "$(ls -A "$dir" | grep -v '^err$')" ] || fail "left behind: $(ls -A "$dir")"
     ;;
   *) fail "unknown case $case" ;;
