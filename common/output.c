@@ -222,8 +222,8 @@ static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
 }
 
 
-/* The notes under the table: rows that dropped many late calls, and rows
- * whose rounds disagree. */
+/* The notes under the table: rows that dropped many late calls, rows
+ * whose rounds disagree, and what one launch's intervals leave out. */
 static void write_table_notes(FILE *fp, const mm_results *r) {
   size_t unstable = 0;
   for (size_t i = 0; i < r->n_rows; i++) {
@@ -241,6 +241,9 @@ static void write_table_notes(FILE *fp, const mm_results *r) {
     fprintf(fp, "# ! %zu of %zu rows changed by more than %.0f%% between rounds: the machine's "
             "performance changed during the run\n", unstable, r->n_rows,
             100.0 * MM_UNSTABLE_SPREAD);
+  const char *rounds = mm_results_meta(r, "rounds");
+  if (rounds && atoi(rounds) >= 2 && !mm_results_meta(r, "launch"))
+    fprintf(fp, "%s\n", mm_one_launch_note);
 }
 
 static void write_table(FILE *fp, const mm_results *r) {

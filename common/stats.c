@@ -7,6 +7,9 @@
 const char *const mm_ci_method_rounds =
     "95% prediction interval of a repeat run's median, from the round medians (Student's t "
     "on their log scale: median -+ t(R-1) * sd * sqrt(pi/R))";
+const char *const mm_one_launch_note =
+    "# intervals: from this launch's rounds; another launch of the job can differ by a few "
+    "percent more (scripts/measure merges launches)";
 const char *const mm_ci_method_samples =
     "95% CI of the median from the samples of one round (order statistics)";
 

@@ -73,6 +73,10 @@ int mm_stats_paired_ratio(const double *num, const double *den, size_t r, bool r
  * median, from R >= 2 rounds) or "95% CI" (the median's, from one round). */
 const char *mm_interval_name(size_t rounds);
 
+/* Under the table of one launch: its prediction intervals come from its
+ * rounds, and what differs from one launch to the next is not in them. */
+extern const char *const mm_one_launch_note;
+
 /* How a row's CI was obtained, for the metadata (#@ci). */
 extern const char *const mm_ci_method_rounds, *const mm_ci_method_samples;
 

@@ -98,6 +98,8 @@ MAX_ROUNDS = 64
 UNSTABLE_SPREAD = 0.20
 CI_METHOD_ROUNDS = ("95% prediction interval of a repeat run's median, from the round medians "
                     "(Student's t on their log scale: median -+ t(R-1) * sd * sqrt(pi/R))")
+ONE_LAUNCH_NOTE = ("# intervals: from this launch's rounds; another launch of the job can differ "
+                   "by a few percent more (scripts/measure merges launches)")
 CI_METHOD_SAMPLES = "95% CI of the median from the samples of one round (order statistics)"
 
 

@@ -86,8 +86,9 @@ def _block(out, rows, op):
         out.append("\n")
 
 
-def _notes(out, rows):
-    """Rows that dropped many late calls, and rows whose rounds disagree."""
+def _notes(out, meta, rows):
+    """Rows that dropped many late calls, rows whose rounds disagree, and
+    what one launch's intervals leave out."""
     for w in rows:
         late, tried = int(w["late"]), int(w["iterations"]) + int(w["late"])
         if tried > 0 and late > LATE_NOTE_SHARE * tried and w["metric"] == "latency":
@@ -99,6 +100,9 @@ def _notes(out, rows):
         out.append("# ! %d of %d rows changed by more than %.0f%% between rounds: the machine's "
                    "performance changed during the run\n"
                    % (unstable, len(rows), 100.0 * stats.UNSTABLE_SPREAD))
+    rounds = str(meta.get("rounds", ""))
+    if rounds.isdigit() and int(rounds) >= 2 and "launch" not in meta and "merge" not in meta:
+        out.append(stats.ONE_LAUNCH_NOTE + "\n")
 
 
 def format(meta, rows):
@@ -111,5 +115,5 @@ def format(meta, rows):
             seen.append(w["op"])
             _block(out, rows, w["op"])
     out.append("\n")
-    _notes(out, rows)
+    _notes(out, meta, rows)
     return "".join(out)

@@ -22,6 +22,7 @@ case $case in
       || { cat "$dir/err"; fail "exited $?"; }
     grep -q "^# launches: 3$" "$dir/table.txt" && grep -q "^# bcast$" "$dir/table.txt" \
       || fail "no merged table on stdout: $(head -5 "$dir/table.txt")"
+    ! grep -q "^# intervals: from this launch" "$dir/table.txt" || fail "a merged table says it is one launch"
     [ "$(csv_meta "$dir/m.csv" launches)" = 3 ] && [ "$(csv_meta "$dir/m.csv" rounds)" = 3 ] \
       || fail "#@launches/#@rounds of the merge"
     [ -z "$(csv_meta "$dir/m.csv" launch)" ] && [ -z "$(csv_meta "$dir/m.csv" ci)" ] \

@@ -27,6 +27,7 @@ print("ok: json and csv")
 PY
 grep -q "^# sendrecv" "$dir/out.txt" || fail "table lacks the sendrecv block"
 grep -q "latency (us) median \[95% PI\]" "$dir/out.txt" || fail "table header lacks units"
+grep -q "^# intervals: from this launch's rounds" "$dir/out.txt" || fail "no note on one launch's intervals"
 grep -q "^# bcast" "$dir/out.txt" || fail "table lacks the bcast block"
 # Both paths: object lines carry the object/buffer ratio.
 launch 2 "$MPIMARK" sendrecv -m 1K -i 4 -q > "$dir/both.txt"
