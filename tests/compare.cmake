@@ -45,6 +45,14 @@ foreach(case real compare_mpi template_local)
     ENVIRONMENT "${_cmp_env}" FIXTURES_REQUIRED "compare_openmpi;compare_mpich" RUN_SERIAL TRUE)
 endforeach()
 
+# The MPICH build makes mpi4py 4.x's large-count calls (a PMPI interposer,
+# LD_PRELOAD; not under the sanitizers, whose runtime must come first).
+if(NOT MPIMARK_SANITIZE)
+  add_test(NAME compare.wire.mpich COMMAND ${_cmp_dir}/wire_mpich.sh)
+  set_tests_properties(compare.wire.mpich PROPERTIES LABELS e2e TIMEOUT 120
+    ENVIRONMENT "${_cmp_env}" FIXTURES_REQUIRED compare_mpich RUN_SERIAL TRUE)
+endif()
+
 # The verdict logic on hand-made CSVs (tests/compare/fixtures/); no MPI.
 foreach(case slower faster overlap mismatch metadata formats regression-fails
     regression-passes tolerance merge plot-missing plot-present missing-file

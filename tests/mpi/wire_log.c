@@ -1,14 +1,18 @@
-/* A PMPI interposer for the wire tests (tests/mpi/wire.sh), loaded with
- * LD_PRELOAD into mpimark or into the mpi4py runner: one line per
- * point-to-point or bcast call, "CALL COUNT TYPE-SIZE TAG" (bcast: tag -1,
- * probe: count and size 0), appended to $MPIMARK_WIRE_LOG.<rank>. */
+/* A PMPI interposer for the wire tests (tests/mpi/wire.sh,
+ * tests/compare/wire_mpich.sh), loaded with LD_PRELOAD into mpimark or into
+ * the mpi4py runner: one line per point-to-point, bcast, scatterv or
+ * gatherv call, "CALL COUNT TYPE-SIZE TAG" (collectives: tag -1, the
+ * receive count of scatterv and the send count of gatherv; probe: count
+ * and size 0), appended to $MPIMARK_WIRE_LOG.<rank>. With an MPI-4
+ * library it also records the large-count calls (MPI_Send_c, ...), which
+ * mpi4py 4.x makes there. */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 static FILE *out;
 
-static void note(const char *call, int count, MPI_Datatype type, int tag) {
+static void note(const char *call, long long count, MPI_Datatype type, int tag) {
   if (!out) {
     const char *base = getenv("MPIMARK_WIRE_LOG");
     int rank = 0;
@@ -20,7 +24,7 @@ static void note(const char *call, int count, MPI_Datatype type, int tag) {
   }
   int size = 0;
   if (type != MPI_DATATYPE_NULL) PMPI_Type_size(type, &size);
-  fprintf(out, "%s %d %d %d\n", call, count, size, tag);
+  fprintf(out, "%s %lld %d %d\n", call, count, size, tag);
 }
 
 int MPI_Send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
@@ -48,6 +52,45 @@ int MPI_Bcast(void *buf, int count, MPI_Datatype type, int root, MPI_Comm comm) 
   note("Bcast", count, type, -1);
   return PMPI_Bcast(buf, count, type, root, comm);
 }
+
+int MPI_Scatterv(const void *sbuf, const int counts[], const int displs[], MPI_Datatype stype,
+                 void *rbuf, int rcount, MPI_Datatype rtype, int root, MPI_Comm comm) {
+  note("Scatterv", rcount, rtype, -1);
+  return PMPI_Scatterv(sbuf, counts, displs, stype, rbuf, rcount, rtype, root, comm);
+}
+
+int MPI_Gatherv(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf, const int counts[],
+                const int displs[], MPI_Datatype rtype, int root, MPI_Comm comm) {
+  note("Gatherv", scount, stype, -1);
+  return PMPI_Gatherv(sbuf, scount, stype, rbuf, counts, displs, rtype, root, comm);
+}
+
+#if MPI_VERSION >= 4
+int MPI_Send_c(const void *buf, MPI_Count count, MPI_Datatype type, int dest, int tag,
+               MPI_Comm comm) {
+  note("Send_c", count, type, tag);
+  return PMPI_Send_c(buf, count, type, dest, tag, comm);
+}
+
+int MPI_Bcast_c(void *buf, MPI_Count count, MPI_Datatype type, int root, MPI_Comm comm) {
+  note("Bcast_c", count, type, -1);
+  return PMPI_Bcast_c(buf, count, type, root, comm);
+}
+
+int MPI_Scatterv_c(const void *sbuf, const MPI_Count counts[], const MPI_Aint displs[],
+                   MPI_Datatype stype, void *rbuf, MPI_Count rcount, MPI_Datatype rtype, int root,
+                   MPI_Comm comm) {
+  note("Scatterv_c", rcount, rtype, -1);
+  return PMPI_Scatterv_c(sbuf, counts, displs, stype, rbuf, rcount, rtype, root, comm);
+}
+
+int MPI_Gatherv_c(const void *sbuf, MPI_Count scount, MPI_Datatype stype, void *rbuf,
+                  const MPI_Count counts[], const MPI_Aint displs[], MPI_Datatype rtype, int root,
+                  MPI_Comm comm) {
+  note("Gatherv_c", scount, stype, -1);
+  return PMPI_Gatherv_c(sbuf, scount, stype, rbuf, counts, displs, rtype, root, comm);
+}
+#endif
 
 int MPI_Finalize(void) {
   if (out) fclose(out);
