@@ -230,54 +230,34 @@ static int displacements(const int *counts, int n, int *displs, size_t *total) {
   return MM_OK;
 }
 
-#if MPI_VERSION >= 4
-/* The root's per-rank counts and displacements as 4.x passes them to the
- * large-count vector calls: MPI_Count counts, MPI_Aint displacements. */
-static void widen(const int *counts, const int *displs, int n, MPI_Count **c, MPI_Aint **d,
-                  MPI_Comm comm) {
-  *c = NULL, *d = NULL;
-  if (!counts) return;
-  *c = malloc((size_t)n * sizeof **c);
-  *d = malloc((size_t)n * sizeof **d);
-  if (!*c || !*d) mm_mpi_die(comm, MM_ENOMEM, "no memory for counts");
-  for (int i = 0; i < n; i++) (*c)[i] = counts[i], (*d)[i] = displs[i];
-}
-#endif
-
-/* MPI_Scatterv / MPI_Gatherv of the pickles, or on 4.x with an MPI-4
- * library MPI_Scatterv_c / MPI_Gatherv_c, as mpi4py 4.x calls them. */
-static void scatterv(const unsigned char *sendbuf, const int *counts, const int *displs, int n,
-                     unsigned char *buf, int count, int root, MPI_Comm comm) {
+/* MPI_Scatterv (scatter true) or MPI_Gatherv of the pickles: `mine` is
+ * this rank's count bytes, `all` the root's, at the root's per-rank counts
+ * and displacements. On 4.x with an MPI-4 library, MPI_Scatterv_c /
+ * MPI_Gatherv_c with MPI_Count counts and MPI_Aint displacements, as
+ * mpi4py 4.x calls them. */
+static void scatterv_or_gatherv(bool scatter, unsigned char *mine, int count, unsigned char *all,
+                                const int *counts, const int *displs, int n, int root,
+                                MPI_Comm comm) {
 #if MPI_VERSION >= 4
   if (mm_obj_large_count_calls()) {
-    MPI_Count *c;
-    MPI_Aint *d;
-    widen(counts, displs, n, &c, &d, comm);
-    MM_MPI(MPI_Scatterv_c(sendbuf, c, d, MPI_BYTE, buf, count, MPI_BYTE, root, comm));
+    MPI_Count *c = counts ? malloc((size_t)n * sizeof *c) : NULL;
+    MPI_Aint *d = counts ? malloc((size_t)n * sizeof *d) : NULL;
+    if (counts && (!c || !d)) mm_mpi_die(comm, MM_ENOMEM, "no memory for counts");
+    for (int i = 0; counts && i < n; i++) c[i] = counts[i], d[i] = displs[i];
+    if (scatter)
+      MM_MPI(MPI_Scatterv_c(all, c, d, MPI_BYTE, mine, count, MPI_BYTE, root, comm));
+    else
+      MM_MPI(MPI_Gatherv_c(mine, count, MPI_BYTE, all, c, d, MPI_BYTE, root, comm));
     free(c);
     free(d);
     return;
   }
 #endif
   (void)n;
-  MM_MPI(MPI_Scatterv(sendbuf, counts, displs, MPI_BYTE, buf, count, MPI_BYTE, root, comm));
-}
-
-static void gatherv(const unsigned char *buf, int count, unsigned char *recvbuf,
-                    const int *counts, const int *displs, int n, int root, MPI_Comm comm) {
-#if MPI_VERSION >= 4
-  if (mm_obj_large_count_calls()) {
-    MPI_Count *c;
-    MPI_Aint *d;
-    widen(counts, displs, n, &c, &d, comm);
-    MM_MPI(MPI_Gatherv_c(buf, count, MPI_BYTE, recvbuf, c, d, MPI_BYTE, root, comm));
-    free(c);
-    free(d);
-    return;
-  }
-#endif
-  (void)n;
-  MM_MPI(MPI_Gatherv(buf, count, MPI_BYTE, recvbuf, counts, displs, MPI_BYTE, root, comm));
+  if (scatter)
+    MM_MPI(MPI_Scatterv(all, counts, displs, MPI_BYTE, mine, count, MPI_BYTE, root, comm));
+  else
+    MM_MPI(MPI_Gatherv(mine, count, MPI_BYTE, all, counts, displs, MPI_BYTE, root, comm));
 }
 
 int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm comm) {
@@ -306,7 +286,7 @@ int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm co
   scatter_lens(counts, &count, n, root, comm);
   unsigned char *buf = mm_obj_alloc_bytes((size_t)count);
   if (!buf) mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", count);
-  scatterv(sendbuf, counts, displs, n, buf, count, root, comm);
+  scatterv_or_gatherv(true, buf, count, sendbuf, counts, displs, n, root, comm);
   free(sendbuf);
   free(counts);
   free(displs);
@@ -336,7 +316,7 @@ int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm) 
         !(recvbuf = mm_obj_alloc_bytes(total)))
       mm_mpi_die(comm, err ? err : MM_ENOMEM, "gather: cannot receive %d pickles", n);
   }
-  gatherv(buf, count, recvbuf, counts, displs, n, root, comm);
+  scatterv_or_gatherv(false, buf, count, recvbuf, counts, displs, n, root, comm);
   free(buf);
   err = MM_OK;
   for (int i = 0; rank == root && i < n; i++) {
