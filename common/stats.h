@@ -8,7 +8,8 @@
 typedef struct mm_stats {
   size_t n;
   double min, median, mean, max, p99;
-  double ci_low, ci_high; /* nonparametric 95% confidence interval of the median */
+  double ci_low, ci_high; /* nonparametric 95% CI of the median (a row from rounds: the
+                           * prediction interval of mm_stats_rounds instead) */
 } mm_stats;
 
 /* Computes the statistics of samples[0..n) (n >= 1) without modifying them.
