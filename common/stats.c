@@ -117,10 +117,10 @@ double mm_t975(size_t df) {
 
 int mm_stats_predict(const double *v, size_t r, double centre, double *lo, double *hi) {
   if (r < 2) return -1;
-  bool logs = centre > 0;
-  for (size_t i = 0; i < r; i++) logs = logs && v[i] > 0;
-  double x[MM_MAX_ROUNDS], mean = 0.0, ss = 0.0;
   size_t n = r < MM_MAX_ROUNDS ? r : MM_MAX_ROUNDS;
+  bool logs = centre > 0;
+  for (size_t i = 0; i < n; i++) logs = logs && v[i] > 0;
+  double x[MM_MAX_ROUNDS], mean = 0.0, ss = 0.0;
   for (size_t i = 0; i < n; i++) x[i] = logs ? log(v[i]) : v[i];
   for (size_t i = 0; i < n; i++) mean += x[i];
   mean /= (double)n;

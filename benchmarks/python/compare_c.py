@@ -130,15 +130,16 @@ def paths_table(a, rounds, series, med, ratio, fmt, keep):
                   key=lambda k: (a.ops.index(k[0]) if k[0] in a.ops else 99, k[2],
                                  PATHS.index(k[1])))
 
+    def pairs(op, size, path):  # (mpi4py, C) of each round that has both
+        return [(p, c) for p, c in zip(series(op, size, "py", path), series(op, size, "c", path))
+                if p is not None and c is not None]
+
     def diff(op, size, path):
-        pairs = zip(series(op, size, "py", path), series(op, size, "c", path))
-        return med([p - c for p, c in pairs if p is not None and c is not None])
+        return med([p - c for p, c in pairs(op, size, path)])
 
     def with_constant(op, size, path, smallest):
         const = diff(op, smallest, path)
-        pairs = zip(series(op, size, "py", path), series(op, size, "c", path))
-        got = [p / (c + const) for p, c in pairs if p is not None and c is not None and const is not None]
-        return med(got)
+        return None if const is None else med([p / (c + const) for p, c in pairs(op, size, path)])
 
     print("| op | size | path | C (us) | mpi4py (us) | mpi4py / C | mpi4py - C (us) | "
           "mpi4py / (C + constant) | C path / buffer | mpi4py path / buffer |")

@@ -18,7 +18,8 @@ import math
 from functools import lru_cache
 
 __all__ = ["Stats", "compute", "quantile_sorted", "median_ci_ranks", "rel_ci", "rounds",
-           "paired_ratio", "predict", "t975", "interval_name", "round_order"]
+           "paired_ratio", "predict", "t975", "interval_name", "meta_rounds", "interval_of",
+           "round_order"]
 
 
 class Stats:
@@ -180,6 +181,18 @@ def predict(values, centre):
 def interval_name(rounds):
     """A row's interval in table headers (mm_interval_name)."""
     return "95% PI" if rounds >= 2 else "95% CI"
+
+
+def meta_rounds(meta, prefix=""):
+    """The rounds a run's metadata records (#@rounds; a comparison's
+    #@a_rounds with prefix "a_"), 1 when it records none."""
+    rounds = str(meta.get(prefix + "rounds", ""))
+    return int(rounds) if rounds.isdigit() else 1
+
+
+def interval_of(meta, prefix=""):
+    """What the brackets of a run with this metadata are (interval_name)."""
+    return interval_name(meta_rounds(meta, prefix))
 
 
 def paired_ratio(num, den, repeat=False):

@@ -100,8 +100,7 @@ def _notes(out, meta, rows):
         out.append("# ! %d of %d rows changed by more than %.0f%% between rounds: the machine's "
                    "performance changed during the run\n"
                    % (unstable, len(rows), 100.0 * stats.UNSTABLE_SPREAD))
-    rounds = str(meta.get("rounds", ""))
-    if rounds.isdigit() and int(rounds) >= 2 and "launch" not in meta and "merge" not in meta:
+    if stats.meta_rounds(meta) >= 2 and "launch" not in meta and "merge" not in meta:
         out.append(stats.ONE_LAUNCH_NOTE + "\n")
 
 
