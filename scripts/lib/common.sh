@@ -20,6 +20,14 @@ MPIMARK_TEST_PACKAGES=("${MPIMARK_RUN_PACKAGES[@]}" mpich libmpich-dev clang
   procps util-linux chromium chromium-driver poppler-utils)
 
 say() { echo "[mpimark] $*" >&2; }
+# usage: the running script's help, its leading comment block (after the #!
+# line, up to a shellcheck directive), without the "# " marks.
+usage() { awk 'NR == 1 {next} /^# shellcheck/ || !/^#/ {exit} {sub(/^# ?/, ""); print}' "$0"; }
+# help_if_asked "$@": with -h or --help first, the help, exit 0 (scripts
+# whose only arguments are positional).
+help_if_asked() {
+  case ${1:-} in -h | --help) usage; exit 0 ;; esac
+}
 # die: a usage or set-up problem (exit 2); fail: a runtime failure (exit 1).
 die() {
   echo "[mpimark] error: $*" >&2
