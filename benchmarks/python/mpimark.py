@@ -102,7 +102,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 from mmtools import atomic, defs, stats as mmstats  # noqa: E402
 from mmtools import results as mmresults, table as mmtable  # noqa: E402
-from mmtools.table import size_human  # noqa: E402
+from mmtools.sizes import SizeError, size_human, size_parse, sizes_parse  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
@@ -117,72 +117,6 @@ STRERROR = [msg for _, _, msg in _ERRORS]
 
 class UsageError(Exception):
     pass
-
-
-# ---- Sizes: common/sizes.c ----
-
-SIZE_MAX = 2147483647  # MPI counts are C ints
-SIZES_MAX_COUNT = 256
-_SHIFT = {"K": 10, "M": 20, "G": 30}
-
-
-def size_parse(text):
-    if not text[:1].isdigit() or not text[:1].isascii():
-        raise UsageError("bad size '%s': expected a number such as 64, 1K or 4M" % text)
-    m = re.match(r"[0-9]+", text)
-    digits, end = m.group(0), text[m.end():]
-    value = int(digits)
-    if value > 2 ** 64 - 1:
-        raise UsageError("bad size '%s': number out of range" % text)
-    shift = _SHIFT.get(end[:1].upper(), 0)
-    if shift:
-        end = end[1:]
-    if end.lower() == "b" or (shift and end.lower() == "ib"):
-        end = ""
-    if end:
-        raise UsageError("bad size '%s': unknown suffix '%s' (use K, M or G)" % (text, end))
-    if value > (SIZE_MAX >> shift):
-        raise UsageError("size '%s' exceeds the largest MPI message (%d bytes)"
-                         % (text, SIZE_MAX))
-    return value << shift
-
-
-def _add_size(out, size):
-    if size in out:
-        raise UsageError("size %d is listed twice" % size)
-    if len(out) == SIZES_MAX_COUNT:
-        raise UsageError("too many sizes (at most %d)" % SIZES_MAX_COUNT)
-    out.append(size)
-
-
-def sizes_parse(text):
-    """MIN:MAX (MIN, then powers of two up to MAX) or a list like 8,1K,64K."""
-    out = []
-    if not text:
-        raise UsageError("empty size list")
-    if ":" in text:
-        if "," in text:
-            raise UsageError("bad sizes '%s': use either MIN:MAX or a list, not both" % text)
-        lo_text, hi_text = text.split(":", 1)
-        if (not lo_text or len(lo_text.encode()) >= 64 or len(hi_text.encode()) >= 64
-                or ":" in hi_text):
-            raise UsageError("bad size range '%s': expected MIN:MAX such as 1:4M" % text)
-        lo, hi = size_parse(lo_text), size_parse(hi_text)
-        if lo > hi:
-            raise UsageError("bad size range '%s': MIN is larger than MAX" % text)
-        if lo == 0:
-            _add_size(out, 0)
-            lo = 1
-        s = lo
-        while s <= hi and s != 0:
-            _add_size(out, s)
-            s = s * 2 if s <= hi // 2 else 0
-        return out
-    for item in text.split(","):
-        if not item or len(item.encode()) >= 64:
-            raise UsageError("bad size list '%s': empty or overlong item" % text)
-        _add_size(out, size_parse(item))
-    return out
 
 
 # ---- Options: common/options.c (one declarative table, parsed once) ----
@@ -232,7 +166,10 @@ def _choice(name, choices, words):
 
 
 def set_sizes(cfg, a):
-    cfg.sizes = sizes_parse(a)
+    try:
+        cfg.sizes = sizes_parse(a)
+    except SizeError as e:
+        raise UsageError(str(e))
 
 
 def set_iterations(cfg, a):
@@ -347,7 +284,7 @@ def set_pkl5_threshold(cfg, a):
     text = env if a == "auto" else a
     try:
         cfg.pkl5_threshold = size_parse(text)
-    except UsageError:
+    except SizeError:
         raise UsageError("bad %s '%s': expected bytes such as 0, 1024 or 256K"
                          % ("MPI4PY_PICKLE_THRESHOLD" if a == "auto" else "--pkl5-threshold", text))
 

@@ -6,6 +6,7 @@ with the result columns (common/columns.def), numbers as numbers or text:
 the mpi4py runner's rows and rows read back from a CSV print alike."""
 
 from . import defs, stats
+from .sizes import size_human
 
 META_KEYS = ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "rounds", "sync",
              "runner", "python_version", "mpi4py_version", "launches")
@@ -19,15 +20,6 @@ RATIO_WIDTH = 22
 
 def _path_rank(path):
     return PATHS.index(path) if path in PATHS else len(PATHS)
-
-
-def size_human(n):
-    """8 B, 1 KiB, 3 MiB: as common/sizes.c's mm_size_human."""
-    n, units, u = int(n), ("B", "KiB", "MiB", "GiB"), 0
-    while u < 3 and n >= 1024 and n % 1024 == 0:
-        n //= 1024
-        u += 1
-    return "%d %s" % (n, units[u])
 
 
 def _medians(w):
