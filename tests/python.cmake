@@ -5,9 +5,12 @@
 # The interpreter is Debian's /usr/bin/python3 (python3-mpi4py,
 # python3-numpy), not whatever python3 comes first on PATH.
 
-# stats_tool: the C side of tests/python/stats_agree.py.
+# stats_tool, sizes_tool: the C sides of tests/python/stats_agree.py and
+# sizes_agree.py.
 add_executable(stats_tool ${CMAKE_CURRENT_LIST_DIR}/python/stats_tool.c)
 target_link_libraries(stats_tool PRIVATE mmcore)
+add_executable(sizes_tool ${CMAKE_CURRENT_LIST_DIR}/python/sizes_tool.c)
+target_link_libraries(sizes_tool PRIVATE mmcore)
 
 find_program(MPIMARK_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 if(NOT MPIMARK_SYSTEM_PYTHON)
@@ -29,6 +32,11 @@ add_test(NAME python.stats_agree
   COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/stats_agree.py
           $<TARGET_FILE:stats_tool>)
 set_tests_properties(python.stats_agree PROPERTIES LABELS unit TIMEOUT 120
+  ENVIRONMENT "${PYTHON_TEST_ENV}")
+add_test(NAME python.sizes_agree
+  COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/sizes_agree.py
+          $<TARGET_FILE:sizes_tool>)
+set_tests_properties(python.sizes_agree PROPERTIES LABELS unit TIMEOUT 120
   ENVIRONMENT "${PYTHON_TEST_ENV}")
 
 function(mpimark_python_test name)
