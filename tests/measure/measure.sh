@@ -19,7 +19,7 @@ cmd=(mpiexec --oversubscribe -n 2 "$MPIMARK" sendrecv bcast --path both -m 8,1K 
 case $case in
   merge)
     "$MEASURE" --launches 3 -o "$dir/m.csv" -- "${cmd[@]}" > "$dir/table.txt" 2> "$dir/err" \
-      || { cat "$dir/err"; fail "exited $?"; }
+      || { rc=$?; cat "$dir/err"; fail "exited $rc"; }
     grep -q "^# launches: 3$" "$dir/table.txt" && grep -q "^# bcast$" "$dir/table.txt" \
       || fail "no merged table on stdout: $(head -5 "$dir/table.txt")"
     ! grep -q "^# intervals: from this launch" "$dir/table.txt" || fail "a merged table says it is one launch"
