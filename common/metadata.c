@@ -74,6 +74,61 @@ static void command_line(int argc, char **argv, char *out, size_t len) {
     used += (size_t)snprintf(out + used, len - used, "%s%s", i ? " " : "", argv[i]);
 }
 
+static int starts(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* #@mpi_env: the variables common/mpi_env.def names, sorted, NAME=value
+ * joined by ';' (a newline in a value becomes a space), or "none". */
+static int mpi_env_meta(mm_results *r) {
+  static const char *const take[] = {
+#define MM_MPI_ENV(prefix) prefix,
+#define MM_MPI_ENV_SKIP(prefix)
+#include "mpi_env.def"
+#undef MM_MPI_ENV
+#undef MM_MPI_ENV_SKIP
+  };
+  static const char *const skip[] = {
+#define MM_MPI_ENV(prefix)
+#define MM_MPI_ENV_SKIP(prefix) prefix,
+#include "mpi_env.def"
+#undef MM_MPI_ENV
+#undef MM_MPI_ENV_SKIP
+  };
+  extern char **environ;
+  size_t n = 0, len = 1;
+  for (char **e = environ; *e; e++) n++;
+  const char **found = malloc((n + 1) * sizeof *found);
+  if (!found) return -1;
+  n = 0;
+  for (char **e = environ; *e; e++) {
+    int keep = 0;
+    for (size_t i = 0; i < sizeof take / sizeof take[0]; i++) keep |= starts(*e, take[i]);
+    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++) keep &= !starts(*e, skip[i]);
+    if (keep && strchr(*e, '=')) found[n++] = *e, len += strlen(*e) + 1;
+  }
+  qsort(found, n, sizeof *found, by_name);
+  char *text = malloc(len + sizeof "none");
+  int rc = -1;
+  if (text) {
+    strcpy(text, n ? "" : "none");
+    for (size_t i = 0; i < n; i++) {
+      if (i) strcat(text, ";");
+      strcat(text, found[i]);
+    }
+    for (char *c = text; *c; c++)
+      if (*c == '\n' || *c == '\r') *c = ' ';
+    rc = set(r, "mpi_env", text);
+  }
+  free(text);
+  free(found);
+  return rc;
+}
+
 static int slurm_meta(mm_results *r) {
   static const struct {
     const char *env, *key;
@@ -112,6 +167,7 @@ int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, mm_results *r) {
   if (rank != 0) return 0;
 
   rc |= slurm_meta(r);
+  rc |= mpi_env_meta(r);
   time_t now = time(NULL);
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
   rc |= set(r, "date_utc", buf);

@@ -62,3 +62,24 @@ expect_sane_rows() {
     $6 == "latency" && !($11 > 0) { print "latency not positive: " $0; bad = 1 }
     END { exit bad }'
 }
+
+# check_mpi_env CMD...: CMD (a command or function), a run that prints its
+# CSV on stdout, records in #@mpi_env the MPI configuration variables set
+# for it (common/mpi_env.def), and only those: "none" when none is set,
+# both an MCA parameter and an MPICH control variable when they are set,
+# sorted; never the launcher's own.
+check_mpi_env() {
+  local got
+  got=$( (clear_mpi_env && "$@") | csv_meta /dev/stdin mpi_env)
+  [ "$got" = none ] || fail "#@mpi_env is '$got' with no MPI variable set"
+  got=$( (clear_mpi_env && export OMPI_MCA_btl_vader_single_copy_mechanism=none \
+    MPIR_CVAR_MPIMARK_TEST=1 && "$@") | csv_meta /dev/stdin mpi_env)
+  [ "$got" = "MPIR_CVAR_MPIMARK_TEST=1;OMPI_MCA_btl_vader_single_copy_mechanism=none" ] \
+    || fail "#@mpi_env is '$got'"
+}
+clear_mpi_env() {
+  local v
+  for v in $(compgen -e); do
+    case $v in OMPI_MCA_* | MPIR_CVAR_* | UCX_*) unset "$v" ;; esac
+  done
+}

@@ -1445,6 +1445,7 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
                          ("SLURM_NTASKS_PER_NODE", "slurm_ntasks_per_node")):
             if env in os.environ:
                 r.set_meta(key, os.environ[env])
+    r.set_meta("mpi_env", defs.mpi_env(os.environ))
     r.set_meta("date_utc", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     r.set_meta("command", " ".join(getattr(sys, "orig_argv", [sys.executable] + sys.argv)))
     info = time.get_clock_info("perf_counter")

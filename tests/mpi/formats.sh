@@ -34,4 +34,5 @@ launch 2 "$MPIMARK" sendrecv -m 1K -i 4 -q > "$dir/both.txt"
 grep -q "object/buffer" "$dir/both.txt" || fail "table lacks the object/buffer column"
 grep -qE "^ +1 KiB +object +bytes +1042 .* [0-9.]+x \[[0-9.]+, [0-9.]+\]$" "$dir/both.txt" \
   || { cat "$dir/both.txt" >&2; fail "object line lacks wire bytes or ratio"; }
+check_mpi_env launch 2 "$MPIMARK" sendrecv -m 8 -i 2 -q --format csv
 echo ok

@@ -52,4 +52,5 @@ set -e
 pyrun 2 sendrecv -m 8 -i 2 -q --force -o "$dir/r.csv" > /dev/null || fail "--force failed"
 [ "$(csv_rows "$dir/r.csv" | wc -l)" -eq 4 ] || fail "--force did not replace the file"
 ls -A "$dir" | grep -q '\.tmp-' && fail "a temporary file was left behind"
+check_mpi_env launch 2 "$PYTHON" "$MPIMARK_PY" sendrecv -m 8 -i 2 -q --format csv
 echo ok
