@@ -83,7 +83,8 @@ static int by_name(const void *a, const void *b) {
 }
 
 /* #@mpi_env: the variables common/mpi_env.def names, sorted, NAME=value
- * joined by ';' (a newline in a value becomes a space), or "none". */
+ * joined by ';', or "none" (one line of at most 1023 bytes, as every
+ * metadata value). */
 static int mpi_env_meta(mm_results *r) {
   static const char *const take[] = {
 #define MM_MPI_ENV(prefix) prefix,
@@ -109,7 +110,10 @@ static int mpi_env_meta(mm_results *r) {
     int keep = 0;
     for (size_t i = 0; i < sizeof take / sizeof take[0]; i++) keep |= starts(*e, take[i]);
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++) keep &= !starts(*e, skip[i]);
-    if (keep && strchr(*e, '=')) found[n++] = *e, len += strlen(*e) + 1;
+    if (keep && strchr(*e, '=')) {
+      found[n++] = *e;
+      len += strlen(*e) + 1;
+    }
   }
   qsort(found, n, sizeof *found, by_name);
   char *text = malloc(len + sizeof "none");
@@ -120,8 +124,6 @@ static int mpi_env_meta(mm_results *r) {
       if (i) strcat(text, ";");
       strcat(text, found[i]);
     }
-    for (char *c = text; *c; c++)
-      if (*c == '\n' || *c == '\r') *c = ' ';
     rc = set(r, "mpi_env", text);
   }
   free(text);

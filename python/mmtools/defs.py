@@ -82,14 +82,14 @@ def heap():
 def mpi_env(environ):
     """#@mpi_env's value (common/mpi_env.def): the variables of environ
     whose names start with an MM_MPI_ENV prefix and no MM_MPI_ENV_SKIP
-    prefix, NAME=value sorted by name and joined by ';' (a newline in a
-    value becomes a space), or "none"; as common/metadata.c writes it."""
+    prefix, NAME=value sorted and joined by ';', or "none"; as
+    common/metadata.c writes it."""
     def prefixes(macro):
         return [p.strip('"') for (p,) in entries(os.path.join("common", "mpi_env.def"), macro)]
     take, skip = prefixes("MM_MPI_ENV"), prefixes("MM_MPI_ENV_SKIP")
     found = sorted("%s=%s" % (k, v) for k, v in environ.items()
                    if any(k.startswith(p) for p in take) and not any(k.startswith(p) for p in skip))
-    return ";".join(found).replace("\n", " ").replace("\r", " ") if found else "none"
+    return ";".join(found) if found else "none"
 
 
 def paths():
