@@ -86,16 +86,12 @@ static int by_name(const void *a, const void *b) {
  * joined by ';', or "none" (one line of at most 1023 bytes, as every
  * metadata value). */
 static int mpi_env_meta(mm_results *r) {
-  static const char *const take[] = {
-#define MM_MPI_ENV(prefix) prefix,
-#define MM_MPI_ENV_SKIP(prefix)
-#include "mpi_env.def"
-#undef MM_MPI_ENV
-#undef MM_MPI_ENV_SKIP
-  };
-  static const char *const skip[] = {
-#define MM_MPI_ENV(prefix)
-#define MM_MPI_ENV_SKIP(prefix) prefix,
+  static const struct {
+    const char *prefix;
+    int skip;
+  } rules[] = {
+#define MM_MPI_ENV(prefix) {prefix, 0},
+#define MM_MPI_ENV_SKIP(prefix) {prefix, 1},
 #include "mpi_env.def"
 #undef MM_MPI_ENV
 #undef MM_MPI_ENV_SKIP
@@ -107,10 +103,15 @@ static int mpi_env_meta(mm_results *r) {
   if (!found) return -1;
   n = 0;
   for (char **e = environ; *e; e++) {
-    int keep = 0;
-    for (size_t i = 0; i < sizeof take / sizeof take[0]; i++) keep |= starts(*e, take[i]);
-    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++) keep &= !starts(*e, skip[i]);
-    if (keep && strchr(*e, '=')) {
+    int take = 0, skip = 0;
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+      if (starts(*e, rules[i].prefix)) {
+        if (rules[i].skip)
+          skip = 1;
+        else
+          take = 1;
+      }
+    if (take && !skip && strchr(*e, '=')) {
       found[n++] = *e;
       len += strlen(*e) + 1;
     }
