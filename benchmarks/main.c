@@ -21,6 +21,7 @@
 #include "op.h"
 #include "output.h"
 #include "rounds.h"
+#include "request.h"
 #include "sizes.h"
 #include "suite.h"
 
@@ -40,25 +41,6 @@ static int finish(run *r, int err) {
 static int fail(run *r, int err, const char *why) {
   if (err && r->rank == 0 && why && *why) fprintf(stderr, "mpimark: %s\n", why);
   return err;
-}
-
-/* What the options ask of this job: enough ranks and a valid root. Pure,
- * so every rank reaches the same verdict. */
-static int check_request(const mm_config *cfg, int nranks, char *why, size_t len) {
-  if (cfg->root >= nranks) {
-    snprintf(why, len, "--root %d is not a rank of this job (ranks 0..%d)", cfg->root, nranks - 1);
-    return MM_EUSAGE;
-  }
-  for (size_t i = 0; i < mm_n_ops; i++) {
-    const mm_op *op = mm_ops[i];
-    if (!((cfg->ops >> i) & 1u)) continue;
-    if (nranks < op->min_ranks) {
-      snprintf(why, len, "%s needs at least %d ranks, this job has %d (mpirun -np %d ...)",
-               op->name, op->min_ranks, nranks, op->min_ranks);
-      return MM_EUSAGE;
-    }
-  }
-  return MM_OK;
 }
 
 /* Rank 0 checks the output file up front, so a run of minutes does not end
@@ -202,21 +184,15 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(r.comm, &r.rank);
   MPI_Comm_size(r.comm, &r.nranks);
 
-  const char *names[MM_MAX_OPS], *summaries[MM_MAX_OPS];
-  for (size_t i = 0; i < mm_n_ops; i++) names[i] = mm_ops[i]->name, summaries[i] = mm_ops[i]->summary;
-  mm_op_names op_names = {mm_n_ops, names, summaries};
-
   mm_config cfg;
   char why[512] = "";
-  if (mm_options_parse(argc, argv, &op_names, &cfg, why, sizeof why))
-    return finish(&r, fail(&r, MM_EUSAGE, why));
+  int err = mm_request_parse(argc, argv, r.nranks, &cfg, why, sizeof why);
+  if (err) return finish(&r, fail(&r, err, why));
   if (cfg.help || cfg.version) {
-    if (r.rank == 0 && cfg.help) mm_options_usage(stdout, &op_names);
+    if (r.rank == 0 && cfg.help) mm_options_usage(stdout, mm_request_op_names());
     else if (r.rank == 0) printf("mpimark %s (git %s)\n", MPIMARK_VERSION, mm_build_commit);
     return finish(&r, MM_OK);
   }
-  int err = check_request(&cfg, r.nranks, why, sizeof why);
-  if (err) return finish(&r, fail(&r, err, why));
   if ((err = check_output(&r, &cfg))) return finish(&r, err);
 
   mm_suite suite = {.comm = r.comm, .rank = r.rank, .nranks = r.nranks, .cfg = &cfg};

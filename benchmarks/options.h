@@ -22,7 +22,7 @@
 #define MM_WINDOW_AUTO_MAX 64
 #define MM_WINDOW_AUTO_BYTES ((size_t)16 << 20)
 
-/* The paths (common/paths.def): raw buffers, mpi4py's pickled objects, and
+/* The paths (common/defs/paths.def): raw buffers, mpi4py's pickled objects, and
  * mpi4py.util.pkl5's pickles with out-of-band buffers. */
 typedef enum {
 #define MM_PATH(id, name) MM_PATH_##id,

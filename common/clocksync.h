@@ -4,7 +4,7 @@
  * rank's own reads, is the offset, and half that round trip bounds its
  * error. The harness estimates offsets again for every cell of every round,
  * so clock drift between nodes (ppm) stays far below the uncertainty
- * (docs: README "Measurement method"). */
+ * (docs/method.md). */
 #ifndef MM_CLOCKSYNC_H
 #define MM_CLOCKSYNC_H
 

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* How collective calls are synchronized and timed (README "Measurement
- * method"). Point-to-point kernels always time batches. */
+/* How collective calls are synchronized and timed (docs/method.md).
+ * Point-to-point kernels always time batches. */
 typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_sync;
 
 /* plan->warmup: the harness picks the warmup count (MM_AUTO_WARMUP). */
@@ -73,7 +73,7 @@ typedef struct mm_samples {
  * pickled windows) do not spend seconds warming up. */
 #define MM_AUTO_WARMUP 10 /* plan->warmup == MM_WARMUP_AUTO */
 
-/* Stop rules of one visit, documented in the README. */
+/* Stop rules of one visit, documented in docs/method.md. */
 #define MM_MIN_SAMPLES 6         /* per cell over all rounds: ceil(6 / R) per visit */
 #define MM_MAX_SAMPLES 1000
 #define MM_FIXED_BATCHES 20      /* -i N is split into at most this many batches */

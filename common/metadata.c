@@ -82,7 +82,7 @@ static int by_name(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* #@mpi_env: the variables common/mpi_env.def names, sorted, NAME=value
+/* #@mpi_env: the variables common/defs/mpi_env.def names, sorted, NAME=value
  * joined by ';', or "none" (one line of at most 1023 bytes, as every
  * metadata value). */
 static int mpi_env_meta(mm_results *r) {

@@ -16,7 +16,7 @@
 
 #include "pickle.h"
 
-/* Sets the heap policy of common/heap.def (the mpi4py runner sets the
+/* Sets the heap policy of common/defs/heap.def (the mpi4py runner sets the
  * same): freed memory is kept for reuse instead of being unmapped, so
  * that fresh allocations do not pay a page fault per 4 KiB, whatever sizes
  * the run holds. Call once, before measuring. The buffer path allocates

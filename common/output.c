@@ -7,7 +7,7 @@
 #include "sizes.h"
 
 const char *const mm_csv_columns[] = {
-#define MM_COLUMN(name) #name,
+#define MM_COLUMN(name, what) #name,
 #include "columns.def"
 #undef MM_COLUMN
     NULL};

@@ -7,45 +7,51 @@
 # for an unknown case; exits 77 (ctest: skipped) where a case cannot run in
 # this build.
 # Every case and the rank counts it runs at, one line each:
-#   #@case NAME C-RANKS MPI4PY-RANKS   (comma-separated; "-": not run there)
-# tests/mpi.cmake and tests/python.cmake make one ctest per (case, ranks)
-# from these lines, so a case is added here and nowhere else. The missing-*
-# cases concern the mpi4py runner alone (tests/python/bad_input.sh).
-#@case unknown-op 2,4 2,3
-#@case unknown-option 2,4 2
-#@case reversed-range 2,4 2
-#@case malformed-size 2,4 2
-#@case malformed-list 2,4 2
-#@case size-too-large 2,4 2
-#@case zero-iterations 2,4 2
-#@case negative-iterations 2,4 2
-#@case negative-warmup 2,4 2
-#@case missing-value 2,4 2
-#@case bad-format 2,4 2
-#@case bad-path 2,4 2
-#@case bad-path-list 2 2
-#@case repeated-path 2 2
-#@case bad-pkl5-threshold 2 2
-#@case bad-mpi4py 2 2
-#@case bad-hugepages 2 2
-#@case bad-payload 2,4 2
-#@case bad-time 2,4 2
-#@case bad-sync 2,4 2
-#@case bad-rounds 2,4 2
-#@case too-many-rounds 2,4 2
-#@case bad-seed 2,4 2
-#@case bad-launch 2,4 2
-#@case bad-window 2,4 2
-#@case flag-with-value 2,4 2
-#@case bad-root 2,4 2,3
-#@case unwritable-output 2,4 2
-#@case output-exists 2,4 2,3
-#@case bad-output-suffix 2,4 2
-#@case malloc-fails 2,4 2
-#@case too-much-memory 4,6 4
-#@case too-few-ranks 1 1
-#@case missing-mpi4py - 2,3
-#@case missing-numpy - 2
+#   #@case NAME PURE C-RANKS MPI4PY-RANKS   (comma-separated; "-": not run there)
+# PURE: both runners' request check without MPI (tests/unit/bad_input.sh,
+# through tests/unit/request_tool.c and tests/python/request_tool.py) as
+# rank 0 of a job of that many ranks; C-RANKS, MPI4PY-RANKS: real launches
+# (tests/mpi/bad_input.sh, tests/python/bad_input.sh), for what needs MPI
+# (allocation, a missing mpi4py) and to check that every rank of a job
+# agrees on the exit code (a parse error, a request error, an output check
+# made by rank 0 alone). tests/unit.cmake, tests/mpi.cmake and
+# tests/python.cmake make one ctest per (case, ranks) from these lines, so
+# a case is added here and nowhere else.
+#@case unknown-op 2 2,4 2,3
+#@case unknown-option 2 - -
+#@case reversed-range 2 - -
+#@case malformed-size 2 - -
+#@case malformed-list 2 - -
+#@case size-too-large 2 - -
+#@case zero-iterations 2 - -
+#@case negative-iterations 2 - -
+#@case negative-warmup 2 - -
+#@case missing-value 2 - -
+#@case bad-format 2 - -
+#@case bad-path 2 - -
+#@case bad-path-list 2 - -
+#@case repeated-path 2 - -
+#@case bad-pkl5-threshold 2 - -
+#@case bad-mpi4py 2 - -
+#@case bad-hugepages 2 - -
+#@case bad-payload 2 - -
+#@case bad-time 2 - -
+#@case bad-sync 2 - -
+#@case bad-rounds 2 - -
+#@case too-many-rounds 2 - -
+#@case bad-seed 2 - -
+#@case bad-launch 2 - -
+#@case bad-window 2 - -
+#@case flag-with-value 2 - -
+#@case bad-root 2,4 2,4 2,3
+#@case unwritable-output 2 2 2
+#@case output-exists 2 2,4 2,3
+#@case bad-output-suffix 2 - -
+#@case malloc-fails - 2,4 2
+#@case too-much-memory - 4,6 4
+#@case too-few-ranks 1 1 1
+#@case missing-mpi4py - - 2,3
+#@case missing-numpy - - 2
 
 bad_input_case() {
   local case=$1 np=$2 dir=$3

@@ -3,3 +3,6 @@ add_test(NAME build.commit_id COMMAND ${CMAKE_CURRENT_LIST_DIR}/build_id.sh)
 set_tests_properties(build.commit_id PROPERTIES LABELS e2e TIMEOUT 300)
 add_test(NAME build.install COMMAND ${CMAKE_CURRENT_LIST_DIR}/install.sh)
 set_tests_properties(build.install PROPERTIES LABELS e2e TIMEOUT 300)
+# Adding an operation is one file and one line (tests/add_op.sh).
+add_test(NAME build.add_op COMMAND ${CMAKE_CURRENT_LIST_DIR}/add_op.sh)
+set_tests_properties(build.add_op PROPERTIES LABELS e2e TIMEOUT 300)

@@ -3,8 +3,11 @@
 # build, `cmake --install --prefix`, build the Debian package (cpack) and
 # list it; then remove the clone and its build, and run the installed
 # pingpong.slurm outside Slurm from another folder: it uses PREFIX/bin,
-# writes its results under that folder (plots too), and never builds; with
-# the binary gone it refuses with one clear error and keeps nothing.
+# writes its results under that folder (plots too), and never builds; then
+# every other installed entry point: the collectives and scaling templates,
+# the mpi4py runner under mpirun -np 2, measure, compare, plot and report.
+# With the binary gone the template refuses with one clear error and keeps
+# nothing.
 source "$(dirname "$0")/lib.sh"
 src=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(workdir)
@@ -40,10 +43,34 @@ csv=$(ls "$dir"/run/results/*/mpimark.csv 2> /dev/null) || { cat "$dir/job.log";
 [ "$(csv_meta "$csv" ranks)" = 2 ] || fail "results ran with $(csv_meta "$csv" ranks) ranks"
 ls "$(dirname "$csv")"/bandwidth.svg > /dev/null || fail "no plots from the installed scripts/plot"
 
+# Every other installed entry point, still without the source tree.
+share=$dir/prefix/share/mpimark
+for template in collectives scaling; do
+  MPIMARK_ARGS="-m 8 -i 5 --rounds 2" bash "$share/slurm/$template.slurm" > "$dir/$template.log" 2>&1 \
+    || { cat "$dir/$template.log"; fail "the installed $template.slurm failed"; }
+done
+[ "$(ls "$dir/run/results" | wc -l)" = 3 ] || fail "the templates did not write a results folder each"
+launch 2 /usr/bin/python3 "$share/benchmarks/python/mpimark.py" sendrecv -m 8 -i 10 -q -o py.csv \
+  > "$dir/py.log" 2>&1 || { cat "$dir/py.log"; fail "the installed mpi4py runner failed"; }
+[ "$(csv_meta py.csv runner)" = mpi4py ] || fail "the installed runner wrote no mpi4py results"
+"$share/scripts/measure" --launches 2 -o measured.csv -- mpirun --oversubscribe -np 2 \
+  "$dir/prefix/bin/mpimark" sendrecv -m 8 -i 5 -q > "$dir/measure.log" 2>&1 \
+  || { cat "$dir/measure.log"; fail "the installed measure failed"; }
+[ "$(csv_meta measured.csv launches)" = 2 ] || fail "the installed measure merged no launches"
+"$share/scripts/compare" measured.csv py.csv > "$dir/compare.log" 2>&1 \
+  || { cat "$dir/compare.log"; fail "the installed compare failed"; }
+grep -q sendrecv "$dir/compare.log" || fail "the installed compare printed no row"
+mkdir single && cp measured.csv single/mpimark.csv
+"$share/scripts/plot" single/mpimark.csv -o single > "$dir/plot.log" 2>&1 \
+  || { cat "$dir/plot.log"; fail "the installed plot failed"; }
+ls single/*.svg > /dev/null 2>&1 || fail "the installed plot drew nothing"
+"$share/scripts/report" single > "$dir/report.log" 2>&1 || { cat "$dir/report.log"; fail "the installed report failed"; }
+[ -s single/report.html ] || fail "the installed report wrote no report.html"
+
 rm "$dir/prefix/bin/mpimark"
 rc=0
 PATH=/usr/bin:/bin bash "$dir/prefix/share/mpimark/slurm/pingpong.slurm" > "$dir/job2.log" 2>&1 || rc=$?
 [ $rc -ne 0 ] || fail "ran without a binary"
 grep -q "never builds" "$dir/job2.log" || { cat "$dir/job2.log"; fail "no clear error without a binary"; }
-[ "$(ls "$dir/run/results" | wc -l)" = 1 ] || fail "a failed run left a results folder"
+[ "$(ls "$dir/run/results" | wc -l)" = 3 ] || fail "a failed run left a results folder"
 echo "ok: installed, packaged ($(basename "$deb")), ran from $dir/prefix without the source tree"

@@ -6,6 +6,11 @@ set -euo pipefail
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # Open MPI prints a banner per failed job; keep test logs readable.
 export OMPI_MCA_orte_base_help_aggregate=1
+# When a rank exits non-zero, Open MPI's mpirun waits this long (default 1 s,
+# 2 s in all) before it kills the job's other processes. mpimark's ranks
+# agree on an error before any exits (MPI_Finalize), so nothing is lost by
+# not waiting; the tests launch hundreds of jobs that must fail.
+export OMPI_MCA_odls_base_sigkill_timeout=0
 
 fail() {
   echo "FAIL: $*" >&2
@@ -28,6 +33,10 @@ launch() {
 # csv_rows FILE: the data rows (no metadata, no header).
 csv_rows() { grep -v '^#' "$1" | tail -n +2; }
 
+# csv_header FILE: the header row (awk reads to the end: no SIGPIPE under
+# pipefail, as grep | head would risk).
+csv_header() { awk '!/^#/ { print; exit }' "$1"; }
+
 # csv_meta FILE KEY: the value of a #@KEY= metadata line.
 csv_meta() { sed -n "s/^#@$2=//p" "$1"; }
 
@@ -43,8 +52,18 @@ metrics_of() {
 workdir() { mktemp -d "${TMPDIR:-/tmp}/mpimark-test-XXXXXX"; }
 
 # The CSV header row every mpimark runner writes, from the one list of
-# columns (common/columns.def).
-MPIMARK_CSV_HEADER=$(sed -n 's/^MM_COLUMN(\(.*\))$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../common/columns.def" | paste -sd,)
+# columns (common/defs/columns.def).
+MPIMARK_CSV_HEADER=$(sed -n 's/^MM_COLUMN(\([a-z_0-9]*\),.*$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../common/defs/columns.def" | paste -sd,)
+
+# csv_select FILE COLUMNS: the data rows of an mpimark CSV, only the named
+# columns (a comma list), by name: the header says where each one is.
+csv_select() {
+  grep -v '^#' "$1" | awk -F, -v want="$2" '
+    NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; n = split(want, w, ",")
+              for (j = 1; j <= n; j++) if (!(w[j] in at)) { print "no column " w[j] > "/dev/stderr"; exit 1 }
+              next }
+    { line = ""; for (j = 1; j <= n; j++) line = line (j > 1 ? "," : "") $at[w[j]]; print line }'
+}
 
 # expect_sane_rows FILE ITERATIONS: every data row of an mpimark CSV has
 # ITERATIONS timed iterations per round (valid calls plus late ones dropped:
@@ -52,20 +71,23 @@ MPIMARK_CSV_HEADER=$(sed -n 's/^MM_COLUMN(\(.*\))$/\1/p' "$(dirname "${BASH_SOUR
 # round was late, which the window retries until one is valid), as many
 # round medians as rounds,
 # statistics in order (min <= median <= max, ci_low <= median <= ci_high,
-# round_min <= median <= round_max) and a positive latency.
+# round_min <= median <= round_max) and a positive latency. Columns by name.
 expect_sane_rows() {
-  csv_rows "$1" | awk -F, -v it="$2" '
-    $9 + $21 < it * $17 || ($21 == 0 && $9 != it * $17) || $9 < $17 { print "iterations " $9 " + late " $21 " != " it " x " $17 " rounds: " $0; bad = 1 }
-    split($22, r, ";") != $17 { print "round medians != rounds: " $0; bad = 1 }
-    !($10 <= $11 && $11 <= $13 && $15 <= $11 && $11 <= $16) { print "stats out of order: " $0; bad = 1 }
-    !($18 <= $11 && $11 <= $19) { print "median outside the round medians: " $0; bad = 1 }
-    $6 == "latency" && !($11 > 0) { print "latency not positive: " $0; bad = 1 }
+  csv_select "$1" iterations,rounds,late,round_medians,min,median,max,ci_low,ci_high,round_min,round_max,metric \
+    | awk -F, -v it="$2" '
+    { iters = $1; rounds = $2; late = $3; medians = $4; min = $5; med = $6; max = $7
+      lo = $8; hi = $9; rmin = $10; rmax = $11; metric = $12 }
+    iters + late < it * rounds || (late == 0 && iters != it * rounds) || iters < rounds { print "iterations " iters " + late " late " != " it " x " rounds " rounds: " $0; bad = 1 }
+    split(medians, r, ";") != rounds { print "round medians != rounds: " $0; bad = 1 }
+    !(min <= med && med <= max && lo <= med && med <= hi) { print "stats out of order: " $0; bad = 1 }
+    !(rmin <= med && med <= rmax) { print "median outside the round medians: " $0; bad = 1 }
+    metric == "latency" && !(med > 0) { print "latency not positive: " $0; bad = 1 }
     END { exit bad }'
 }
 
 # check_mpi_env CMD...: CMD (a command or function), a run that prints its
 # CSV on stdout, records in #@mpi_env the MPI configuration variables set
-# for it (common/mpi_env.def), and only those: "none" when none is set,
+# for it (common/defs/mpi_env.def), and only those: "none" when none is set,
 # both an MCA parameter and an MPICH control variable when they are set,
 # sorted; never the launcher's own.
 check_mpi_env() {
@@ -82,4 +104,15 @@ clear_mpi_env() {
   for v in $(compgen -e); do
     case $v in OMPI_MCA_* | MPIR_CVAR_* | UCX_*) unset "$v" ;; esac
   done
+}
+
+# expect_documented_keys FILE: every #@key that FILE (an mpimark CSV) holds
+# has its row in docs/output.md's table of metadata keys.
+expect_documented_keys() {
+  local doc key missing=""
+  doc="$(dirname "${BASH_SOURCE[0]}")/../docs/output.md"
+  for key in $(sed -n 's/^#@\([a-z0-9_]*\)=.*/\1/p' "$1"); do
+    grep -qF "| \`#@$key\` |" "$doc" || missing+=" $key"
+  done
+  [ -z "$missing" ] || fail "metadata keys not in docs/output.md:$missing"
 }

@@ -1,17 +1,10 @@
 # MPI tests: the real launcher with several ranks. The operation matrix is
-# generated from benchmarks/ops.def, the one list of operations.
+# generated from common/defs/ops.def, the one list of operations.
 set(MPI_TEST_ENV
   "MPIMARK=$<TARGET_FILE:mpimark>"
   "MPIEXEC=${MPIEXEC_EXECUTABLE}"
-  "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (see README)
+  "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (docs/development.md)
 )
-
-file(STRINGS ${PROJECT_SOURCE_DIR}/benchmarks/ops.def op_lines REGEX "^MM_OP\\(")
-set(MPIMARK_OPS "")
-foreach(line ${op_lines})
-  string(REGEX REPLACE "^MM_OP\\(([a-z0-9_]+)\\).*" "\\1" op "${line}")
-  list(APPEND MPIMARK_OPS ${op})
-endforeach()
 
 function(mpimark_mpi_test name)
   add_test(NAME ${name} COMMAND ${ARGN})
@@ -19,36 +12,41 @@ function(mpimark_mpi_test name)
     RUN_SERIAL TRUE SKIP_RETURN_CODE 77)  # 77: not applicable to this build
 endfunction()
 
+# The operation matrix: one launch per operation, rank count, payload and
+# protocol generation, on every path that combination covers (one launch
+# checks each of its paths' rows): the buffer path at 2 and 4 ranks, the
+# object path with each payload at 2 to 4 (oversubscribed) ranks, NumPy
+# arrays on the pkl5 path (in-band and out-of-band) at 2 to 4 and bytes
+# on it at 2, and mpi4py 3.1's protocol (MPI_INT lengths, pkl5 without
+# scatter and gather) at 3.
+#   NAME           NP  PATHS               PAYLOAD  MPI4PY
+set(MPIMARK_OP_MATRIX
+  "bytes.np2       2   buffer,object,pkl5  bytes    4"
+  "floats.np2      2   object              floats   4"
+  "ndarray.np2     2   object,pkl5         ndarray  4"
+  "bytes.np3       3   object              bytes    4"
+  "floats.np3      3   object              floats   4"
+  "ndarray.np3     3   object,pkl5         ndarray  4"
+  "mpi4py3.np3     3   object,pkl5         ndarray  3"
+  "bytes.np4       4   buffer,object       bytes    4"
+  "floats.np4      4   object              floats   4"
+  "ndarray.np4     4   pkl5                ndarray  4")
 foreach(op ${MPIMARK_OPS})
-  foreach(np 2 4)
-    mpimark_mpi_test(mpi.${op}.buffer.np${np}
-      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} buffer)
-  endforeach()
-  foreach(np 2 3 4)
-    foreach(payload bytes floats)
-      mpimark_mpi_test(mpi.${op}.object.${payload}.np${np}
-        ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} object ${payload})
-    endforeach()
-  endforeach()
-  foreach(np 2 3)  # NumPy arrays: the floats' element logic in another object
-    mpimark_mpi_test(mpi.${op}.object.ndarray.np${np}
-      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} object ndarray)
-  endforeach()
-  foreach(np 2 3 4)  # mpi4py.util.pkl5: arrays in-band and out-of-band
-    mpimark_mpi_test(mpi.${op}.pkl5.ndarray.np${np}
-      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} pkl5 ndarray)
-  endforeach()
-  mpimark_mpi_test(mpi.${op}.pkl5.bytes.np2  # bytes stay in-band
-    ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh 2 ${op} pkl5 bytes)
-  foreach(path object pkl5)  # mpi4py 3.1's protocol: MPI_INT lengths, pkl5 without scatter, gather
-    mpimark_mpi_test(mpi.${op}.${path}.mpi4py3.np3
-      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh 3 ${op} ${path} ndarray 3)
+  foreach(entry ${MPIMARK_OP_MATRIX})
+    string(REGEX REPLACE " +" ";" f "${entry}")
+    list(GET f 0 name)
+    list(GET f 1 np)
+    list(GET f 2 paths)
+    list(GET f 3 payload)
+    list(GET f 4 gen)
+    mpimark_mpi_test(mpi.${op}.${name}
+      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} ${paths} ${payload} ${gen})
   endforeach()
 endforeach()
 
 # Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"
 # lines) at the rank counts it lists for the C binary.
-mpimark_bad_input_tests(1 mpi ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh mpimark_mpi_test)
+mpimark_bad_input_tests(2 mpi ${CMAKE_CURRENT_LIST_DIR}/mpi/bad_input.sh mpimark_mpi_test)
 
 foreach(np 2 3)
   mpimark_mpi_test(mpi.validation_detects_corruption.np${np}

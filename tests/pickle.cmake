@@ -18,7 +18,7 @@ if(MPIMARK_SYSTEM_PYTHON)
   add_test(NAME pickle.interop
     COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/pickle/interop.py
             $<TARGET_FILE:pickle_tool>)
-  set_tests_properties(pickle.interop PROPERTIES LABELS unit TIMEOUT 120)
+  set_tests_properties(pickle.interop PROPERTIES LABELS unit TIMEOUT 120)  # the C codec, sanitized in build-asan/
 else()
   message(STATUS "pickle.interop not registered: no /usr/bin/python3")
 endif()
@@ -26,9 +26,11 @@ endif()
 # libFuzzer needs clang: scripts/fuzz builds each target itself in
 # build-fuzz/ at the top of the source tree and runs it for a bounded time:
 # the pickle decoder 60 s, the -m size lists 30 s (a far smaller grammar).
+# The two share no file there (fuzz_TARGET, corpus/TARGET/), so they run
+# side by side, one core each.
 add_test(NAME pickle.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 60 pickle)
 add_test(NAME sizes.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 30 sizes)
-set_tests_properties(pickle.fuzz sizes.fuzz PROPERTIES LABELS fuzz TIMEOUT 150 RESOURCE_LOCK build-fuzz)
+set_tests_properties(pickle.fuzz sizes.fuzz PROPERTIES LABELS fuzz TIMEOUT 150)
 
 # The C half of scripts/bench-codec, and a smoke run of it (tiny timings:
 # checks that it runs and prints every row, not its figures).

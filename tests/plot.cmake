@@ -7,7 +7,7 @@ set(PLOT_TEST_ENV
   "MONTECARLO_PI=$<TARGET_FILE:montecarlo_pi>"
   "MPIEXEC=${MPIEXEC_EXECUTABLE}"
   "MPIMARK_REPO=${PROJECT_SOURCE_DIR}"
-  "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (see README)
+  "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (docs/development.md)
 )
 
 function(plot_test name)

@@ -1,5 +1,7 @@
 # The mpi4py runner (benchmarks/python/mpimark.py): its statistics against
-# common/stats.c (unit), and real runs under mpiexec (mpi): every operation
+# common/stats.c (label unit: the C side is compiled, so sanitized too), and
+# real runs under mpiexec (label mpi4py: MPI,
+# but nothing compiled, so not run again under the sanitizers): every operation
 # on both paths at 2 and 3 ranks with -c, corruption caught by -c, the C
 # binary's options, errors and output schema, mpi4py or numpy missing.
 # The interpreter is Debian's /usr/bin/python3 (python3-mpi4py,
@@ -23,7 +25,7 @@ set(PYTHON_TEST_ENV
   "MPIEXEC=${MPIEXEC_EXECUTABLE}"
   "PYTHON=${MPIMARK_SYSTEM_PYTHON}"
   "MPIMARK_PY=${PROJECT_SOURCE_DIR}/benchmarks/python/mpimark.py"
-  "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (see README)
+  "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (docs/development.md)
   "OMPI_ALLOW_RUN_AS_ROOT=1"
   "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
 )
@@ -41,15 +43,13 @@ set_tests_properties(python.sizes_agree PROPERTIES LABELS unit TIMEOUT 120
 
 function(mpimark_python_test name)
   add_test(NAME ${name} COMMAND ${ARGN})
-  set_tests_properties(${name} PROPERTIES LABELS mpi TIMEOUT 300
+  set_tests_properties(${name} PROPERTIES LABELS mpi4py TIMEOUT 300
     ENVIRONMENT "${PYTHON_TEST_ENV}" RUN_SERIAL TRUE SKIP_RETURN_CODE 77)
 endfunction()
 
-# The operations come from the one list, benchmarks/ops.def (help.sh checks
+# The operations come from the one list, common/defs/ops.def (help.sh checks
 # that the runner has exactly these).
-file(STRINGS ${PROJECT_SOURCE_DIR}/benchmarks/ops.def py_op_lines REGEX "^MM_OP\\(")
-foreach(line ${py_op_lines})
-  string(REGEX REPLACE "^MM_OP\\(([a-z0-9_]+)\\).*" "\\1" op "${line}")
+foreach(op ${MPIMARK_OPS})
   foreach(np 2 3)
     mpimark_python_test(python.${op}.np${np}
       ${CMAKE_CURRENT_LIST_DIR}/python/op_matrix.sh ${np} ${op} bytes)
@@ -68,7 +68,7 @@ endforeach()
 
 # Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"
 # lines) at the rank counts it lists for the mpi4py runner.
-mpimark_bad_input_tests(2 python ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh mpimark_python_test)
+mpimark_bad_input_tests(3 python ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh mpimark_python_test)
 
 mpimark_python_test(python.formats ${CMAKE_CURRENT_LIST_DIR}/python/formats.sh)
 mpimark_python_test(python.help ${CMAKE_CURRENT_LIST_DIR}/python/help.sh)

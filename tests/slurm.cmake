@@ -1,7 +1,7 @@
 # Slurm e2e tests: a real private Slurm cluster on this machine
 # (tests/slurm/cluster.sh) and the sbatch templates in slurm/ run on it.
 #
-#   cd build && ctest -L e2e -R slurm --output-on-failure
+#   cd build && ctest -L cluster --output-on-failure
 #
 # Two fixtures, one after the other (RESOURCE_LOCK slurm serializes them,
 # DEPENDS orders them):
@@ -27,7 +27,7 @@ function(_slurm_test name)
   endif()
   add_test(NAME ${name} COMMAND ${T_COMMAND})
   set_tests_properties(${name} PROPERTIES
-    LABELS e2e
+    LABELS cluster
     TIMEOUT ${T_TIMEOUT}
     ENVIRONMENT "${_slurm_env}"
     ${T_PROPS})
@@ -69,3 +69,4 @@ set_tests_properties(slurm.job.compare-mpi-2node PROPERTIES
 
 # The template outside Slurm (mpirun); no cluster needed.
 _slurm_test(slurm.template.local COMMAND bash ${_slurm_dir}/job.sh local TIMEOUT 120)
+set_tests_properties(slurm.template.local PROPERTIES LABELS e2e)  # mpirun, no cluster

@@ -72,20 +72,33 @@ def _require(modules):
     _exit_before_mpi(2)
 
 
-np, mpi4py = _require([("numpy", "python3-numpy"), ("mpi4py", "python3-mpi4py")])
-# mpi4py asks MPI for MPI_THREAD_MULTIPLE unless told otherwise; that is
-# what its users get, so it is the default here too. MPIMARK_MPI4PY_THREAD_LEVEL
-# (single|funneled|serialized|multiple) sets mpi4py.rc.thread_level, to see
-# what the thread level costs; #@mpi_thread_level records what MPI granted.
-_level = os.environ.get("MPIMARK_MPI4PY_THREAD_LEVEL", "multiple")
-if _level not in ("single", "funneled", "serialized", "multiple"):
-    if _launcher_rank() == 0:
-        sys.stderr.write("mpimark: bad MPIMARK_MPI4PY_THREAD_LEVEL '%s': expected single, "
-                         "funneled, serialized or multiple\n" % _level)
-    _exit_before_mpi(2)
-mpi4py.rc.thread_level = _level
-(MPI,) = _require([("mpi4py.MPI", "python3-mpi4py")])
-MPI4PY_GENERATION = int(mpi4py.__version__.split(".")[0])  # the protocol that runs
+# numpy, mpi4py and MPI: loaded by load_mpi() when the runner runs, so that
+# importing this file (tests/python/request_tool.py) needs neither.
+np = mpi4py = MPI = MPI4PY_GENERATION = None
+
+
+def load_mpi():
+    """Imports NumPy and mpi4py and starts MPI; refuses, on every rank and
+    before MPI starts, what the runner cannot work with."""
+    global np, mpi4py, MPI, MPI4PY_GENERATION
+    np, mpi4py = _require([("numpy", "python3-numpy"), ("mpi4py", "python3-mpi4py")])
+    # mpi4py asks MPI for MPI_THREAD_MULTIPLE unless told otherwise; that is
+    # what its users get, so it is the default here too. MPIMARK_MPI4PY_THREAD_LEVEL
+    # (single|funneled|serialized|multiple) sets mpi4py.rc.thread_level, to see
+    # what the thread level costs; #@mpi_thread_level records what MPI granted.
+    level = os.environ.get("MPIMARK_MPI4PY_THREAD_LEVEL", "multiple")
+    if level not in THREAD_LEVELS:
+        if _launcher_rank() == 0:
+            sys.stderr.write("mpimark: bad MPIMARK_MPI4PY_THREAD_LEVEL '%s': expected single, "
+                             "funneled, serialized or multiple\n" % level)
+        _exit_before_mpi(2)
+    mpi4py.rc.thread_level = level
+    (MPI,) = _require([("mpi4py.MPI", "python3-mpi4py")])
+    MPI4PY_GENERATION = int(mpi4py.__version__.split(".")[0])  # the protocol that runs
+
+
+THREAD_LEVELS = ("single", "funneled", "serialized", "multiple")  # MPI.THREAD_SINGLE, ...
+
 
 import errno  # noqa: E402
 import itertools  # noqa: E402
@@ -102,326 +115,14 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 from mmtools import atomic, defs, stats as mmstats  # noqa: E402
 from mmtools import results as mmresults, table as mmtable  # noqa: E402
-from mmtools.sizes import SizeError, size_human, size_parse, sizes_parse  # noqa: E402
+from mmtools.sizes import size_human  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
-# ---- Errors: read from common/errors.def, the list the C code compiles ----
-# (ranks agree on the maximum, so the order matters as in C).
-
-_ERRORS = defs.errors()  # common/errors.def, the list C compiles
-globals().update({name[3:]: i for i, (name, _, _) in enumerate(_ERRORS)})  # OK, EUSAGE, ...
-EXIT_CODE = [int(code) for _, code, _ in _ERRORS]
-STRERROR = [msg for _, _, msg in _ERRORS]
-
-
-class UsageError(Exception):
-    pass
-
-
-# ---- Options: common/options.c (one declarative table, parsed once) ----
-
-WINDOW_AUTO_MAX, WINDOW_AUTO_BYTES = 64, 16 << 20  # -W auto (options.h)
-
-_LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
-
-
-def _parse_long(arg, minimum, what):
-    """strtol(arg, &end, 10) with the whole argument consumed and >= minimum."""
-    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", arg)
-    v = int(m.group(1)) if m else None
-    if v is None or v < _LONG_MIN or v > _LONG_MAX or v < minimum:
-        raise UsageError("bad %s '%s': expected a whole number >= %d" % (what, arg, minimum))
-    return v
-
-
-_FLOAT = re.compile(r"[ \t\n\v\f\r]*[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-                    r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
-                    r"|(?i:inf(?:inity)?|nan))")
-
-
-def _parse_seconds(arg):
-    """strtod with the whole argument consumed; overflow and underflow fail
-    as strtod's ERANGE does."""
-    v = None
-    if _FLOAT.fullmatch(arg):
-        text = arg.strip(" \t\n\v\f\r")
-        try:
-            v = float.fromhex(text) if "x" in text.lower() else float(text)
-        except (ValueError, OverflowError):
-            v = None
-    bad = (v is None or not math.isfinite(v) or v <= 0 or v > 3600
-           or 0 < abs(v) < sys.float_info.min)
-    if bad:
-        raise UsageError("bad --time '%s': expected seconds, > 0 and <= 3600" % arg)
-    return v
-
-
-def _choice(name, choices, words):
-    def set_(cfg, a):
-        if a not in choices:
-            raise UsageError("bad --%s '%s': expected %s" % (name, a, words))
-        setattr(cfg, name, a)
-    return set_
-
-
-def set_sizes(cfg, a):
-    try:
-        cfg.sizes = sizes_parse(a)
-    except SizeError as e:
-        raise UsageError(str(e))
-
-
-def set_iterations(cfg, a):
-    cfg.iterations = _parse_long(a, 1, "iteration count")
-
-
-def set_warmup(cfg, a):
-    cfg.warmup = WARMUP_AUTO if a == "auto" else _parse_long(a, 0, "warmup count")
-
-
-def set_window(cfg, a):
-    cfg.window_auto = a == "auto"
-    if cfg.window_auto:
-        cfg.window = WINDOW_AUTO_MAX
-        return
-    v = _parse_long(a, 1, "window")
-    if v > 4096:
-        raise UsageError("bad window '%s': at most 4096" % a)
-    cfg.window = v
-
-
-def set_rounds(cfg, a):
-    v = _parse_long(a, 1, "round count")
-    if v > mmstats.MAX_ROUNDS:
-        raise UsageError("bad round count '%s': at most %d" % (a, mmstats.MAX_ROUNDS))
-    cfg.rounds = v
-
-
-def set_seed(cfg, a):
-    cfg.seed = 0 if a == "auto" else _parse_long(a, 1, "seed")
-
-
-def set_root(cfg, a):
-    v = _parse_long(a, 0, "root rank")
-    if v > 1 << 30:
-        raise UsageError("bad root rank '%s'" % a)
-    cfg.root = v
-
-
-def set_time(cfg, a):
-    cfg.time_budget = _parse_seconds(a)
-
-
-def set_output(cfg, a):
-    if len(a) < 5 or not (a.endswith(".csv") or a.endswith(".json")):
-        raise UsageError("bad --output '%s': the name must end in .csv or .json" % a)
-    cfg.output = a
-
-
-def _flag(attr):
-    def set_(cfg, a):
-        setattr(cfg, attr, True)
-    return set_
-
-
-def set_launch(cfg, a):
-    m = re.fullmatch(r"([0-9]+)/([0-9]+)", a)
-    i, n = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-    if not (1 <= i <= n <= 1000):
-        raise UsageError("bad --launch '%s': expected I/L with 1 <= I <= L <= 1000" % a)
-    cfg.launch, cfg.launches = i, n
-
-
-PATHS = tuple(defs.paths())  # common/paths.def, the list options.c compiles
-
-
-def set_path(cfg, a):
-    """A list of paths (buffer,object,pkl5), or both (buffer,object) or all."""
-    names = {"both": ["buffer", "object"], "all": list(PATHS)}.get(a, a.split(","))
-    if any(n not in PATHS for n in names) or len(set(names)) != len(names):
-        raise UsageError("bad --path '%s': expected a list of buffer, object and pkl5 (each "
-                         "once), or both or all" % a)
-    cfg.path = [p for p in PATHS if p in names]
-
-
-def set_hugepages(cfg, a):
-    if a not in ("no", "yes"):
-        raise UsageError("bad --hugepages '%s': expected no or yes" % a)
-    cfg.hugepages = a == "yes"
-
-
-# The smallest array NumPy madvises for huge pages (numpy's alloc.c).
-HUGEPAGE_ARRAY_BYTES = 4 << 20
-
-
-def _thp_mode():
-    """The kernel's transparent huge page mode (mm_thp_mode)."""
-    try:
-        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
-            m = re.search(r"\[([a-z]+)\]", f.read())
-            return m.group(1) if m else "unknown"
-    except OSError:
-        return "unknown"
-
-
-def set_mpi4py(cfg, a):
-    """The protocol generation asked for; the runner measures the installed
-    mpi4py, and says so when it is another (#@mpi4py_protocol)."""
-    if a not in ("3", "4"):
-        raise UsageError("bad --mpi4py '%s': expected 3 or 4" % a)
-    cfg.mpi4py = int(a)
-
-
-def set_pkl5_threshold(cfg, a):
-    """auto: mpi4py.util.pkl5's own rule, $MPI4PY_PICKLE_THRESHOLD (checked
-    here, as pkl5 would fail on a bad one at import) or pkl5's default
-    (None: read from pkl5 when it runs)."""
-    env = os.environ.get("MPI4PY_PICKLE_THRESHOLD", "")
-    if a == "auto" and not env:
-        cfg.pkl5_threshold = None
-        return
-    text = env if a == "auto" else a
-    try:
-        cfg.pkl5_threshold = size_parse(text)
-    except SizeError:
-        raise UsageError("bad %s '%s': expected bytes such as 0, 1024 or 256K"
-                         % ("MPI4PY_PICKLE_THRESHOLD" if a == "auto" else "--pkl5-threshold", text))
-
-
-set_payload = _choice("payload", ("bytes", "floats", "ndarray"), "bytes, floats or ndarray")
-set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
-set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")
-set_validate, set_force, set_quiet = _flag("validate"), _flag("force"), _flag("quiet")
-set_help, set_version = _flag("help"), _flag("version")
-
-# (long name, short name, argument, default, setter, help): the table C
-# compiles (benchmarks/options.def), with this file's setter of each name.
-OPTIONS = [(name, short, arg, default, globals()[setter], help_)
-           for name, short, arg, default, setter, help_ in defs.options()]
-
-
-class Config:
-    def __init__(self):
-        self.ops = []
-        self.path = ["buffer", "object"]
-        self.payload = "bytes"
-        self.pkl5_threshold = None  # pkl5's own
-        self.mpi4py = 4
-        self.hugepages = False
-        self.sizes = []
-        self.iterations = 0
-        self.warmup = 0
-        self.time_budget = 0.1
-        self.rounds = 6
-        self.seed = 0
-        self.launch = self.launches = 0  # --launch I/L
-        self.sync = "window"
-        self.window = WINDOW_AUTO_MAX
-        self.window_auto = True
-        self.root = 0
-        self.validate = False
-        self.format = "table"
-        self.output = None
-        self.force = False
-        self.quiet = False
-        self.help = False
-        self.version = False
-
-    def stream_window(self, nbytes):
-        """Messages in flight for a bandwidth kernel at this size
-        (mm_stream_window)."""
-        if not self.window_auto or nbytes == 0:
-            return self.window
-        fit = WINDOW_AUTO_BYTES // nbytes
-        return 2 if fit < 2 else min(fit, self.window)
-
-    @property
-    def paths(self):
-        return self.path
-
-    @property
-    def pickles(self):
-        """Whether a path that pickles is selected (mm_paths_pickle)."""
-        return any(p != PATHS[0] for p in self.path)
-
-
-def _find_option(arg):
-    """(option, inline value) for an argument that starts with '-', or None."""
-    if arg.startswith("--"):
-        name, eq, value = arg[2:].partition("=")
-        for o in OPTIONS:
-            if o[0] == name:
-                return o, (value if eq else None)
-        return None
-    for o in OPTIONS:
-        if o[1] and o[1] == arg[1]:
-            return o, (arg[2:] if len(arg) > 2 else None)  # -m1K as well as -m 1K
-    return None
-
-
-def options_parse(argv):
-    """Parses argv (without the program name) into a Config, defaults first.
-    Pure: every rank reaches the same verdict. Raises UsageError."""
-    cfg = Config()
-    for o in OPTIONS:
-        if o[3] is not None:
-            o[4](cfg, o[3])
-    names = [op.name for op in OPS]
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        i += 1
-        if not arg.startswith("-") or arg == "-":
-            if arg not in names:
-                raise UsageError("unknown operation '%s' (choose from: %s)"
-                                 % (arg, " ".join(names)))
-            if arg not in cfg.ops:
-                cfg.ops.append(arg)
-            continue
-        found = _find_option(arg)
-        if not found:
-            raise UsageError("unknown option '%s' (see --help)" % arg)
-        opt, value = found
-        if opt[2] is None and value is not None:
-            raise UsageError("option --%s takes no value" % opt[0])
-        if opt[2] is not None and value is None:
-            if i >= len(argv):
-                raise UsageError("option --%s needs a value: %s" % (opt[0], opt[2]))
-            value = argv[i]
-            i += 1
-        opt[4](cfg, value if value is not None else "")
-    # Registry order, as the C bit mask gives.
-    cfg.ops = [n for n in names if n in cfg.ops] if cfg.ops else names
-    if cfg.launches > 1:  # this launch's share of the measurement (options.c)
-        cfg.rounds = (cfg.rounds + cfg.launches - 1) // cfg.launches
-        cfg.time_budget /= cfg.launches
-    return cfg
-
-
-def usage(fp):
-    fp.write(
-        "Usage: mpirun -np N /usr/bin/python3 benchmarks/python/mpimark.py [OP ...] [options]\n"
-        "\n"
-        "mpimark's mpi4py runner: measures MPI latency and bandwidth through mpi4py\n"
-        "itself, on the buffer path (NumPy arrays through comm.Send, comm.Bcast, ...)\n"
-        "and the object path (Python objects, pickled by comm.send, comm.bcast, ...).\n"
-        "Results use the C mpimark's CSV/JSON schema (#@runner=mpi4py).\n"
-        "\n"
-        "Operations (default: all):\n")
-    for op in OPS:
-        fp.write("  %-12s %s\n" % (op.name, op.summary))
-    fp.write("\nOptions:\n")
-    for name, short, arg, default, _, text in OPTIONS:
-        left = ("-%s, --%s %s" % (short, name, arg or "") if short
-                else "    --%s %s" % (name, arg or ""))
-        fp.write("  %-30s %s%s\n" % (left, text, " (default %s)" % default if default else ""))
-    fp.write(
-        "\nSizes take K, M, G suffixes (powers of 1024). Latency is in microseconds\n"
-        "(half a round trip for sendrecv/isendirecv), bandwidth in MB/s (10^6 bytes/s).\n"
-        "Object-path reductions add the payloads elementwise as float64 (a Python\n"
-        "callable as op); a floats payload rounds sizes down to whole 8-byte floats.\n"
-        "\nExit codes: 0 ok, 1 runtime or validation failure, 2 usage error.\n")
+from mmtools.errors import EXIT_CODE, STRERROR, UsageError  # noqa: E402
+from mmtools.errors import EEXIST, EIO, ENOMEM, EOUTPUT, ETOOBIG, EUSAGE, EVALIDATE, OK  # noqa: E402,F401
+from mmtools.options import (HUGEPAGE_ARRAY_BYTES, PATHS, WARMUP_AUTO,  # noqa: E402
+                             WINDOW_AUTO_BYTES, _thp_mode, check_request, options_parse, usage)
 
 
 # ---- Patterns: common/buffers.h, vectorized ----
@@ -949,7 +650,7 @@ def _allreduce_object_check(c, shape):
     return c.check_sum_obj(c.got)
 
 
-# The registry, in benchmarks/ops.def order (a test checks the two lists agree).
+# The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
     Op("sendrecv", "blocking Send/Recv, send/recv: ping-pong latency, windowed bandwidth",
        "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
@@ -982,7 +683,7 @@ OPS = [
 MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 6, 1000, 20, 0.02
 # Automatic warmup (harness.h): up to AUTO_WARMUP iterations within a
 # quarter of the budget.
-WARMUP_AUTO, AUTO_WARMUP = -1, 10
+AUTO_WARMUP = 10  # -x auto: at most this many (WARMUP_AUTO: mmtools.options)
 # The window (window.h) and the clock sync (clocksync.h).
 WINDOW_LATE_MAX, WINDOW_GROWTH, CLOCKSYNC_EXCHANGES = 0.10, 1.5, 25
 TAG_SYNC = 7
@@ -1285,7 +986,7 @@ def measure(comm, rank, run, plan):
 
 # ---- Results and output: common/results.c, common/output.c ----
 
-CSV_COLUMNS = defs.columns()  # common/columns.def, the list C compiles
+CSV_COLUMNS = defs.columns()  # common/defs/columns.def, the list C compiles
 
 
 class Row:
@@ -1324,7 +1025,7 @@ def _g(x):
 
 
 def _row_values(w):
-    """A row's values in CSV_COLUMNS order (common/columns.def)."""
+    """A row's values in CSV_COLUMNS order (common/defs/columns.def)."""
     s = w.st
     return [w.op, w.path, w.payload, w.bytes, w.wire_bytes, w.metric, w.unit, s.n, w.iterations,
             float(s.min), float(s.median), float(s.mean), float(s.max), float(s.p99),
@@ -1394,8 +1095,6 @@ def _git_commit():
         return "unknown"
 
 
-_THREAD_LEVELS = {MPI.THREAD_SINGLE: "single", MPI.THREAD_FUNNELED: "funneled",
-                  MPI.THREAD_SERIALIZED: "serialized", MPI.THREAD_MULTIPLE: "multiple"}
 
 
 MEMBW_CACHE_BYTES, MEMBW_DRAM_BYTES = 1 << 20, 64 << 20
@@ -1481,7 +1180,9 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("python_version", platform.python_version())
     r.set_meta("mpi4py_version", mpi4py.__version__)
     r.set_meta("numpy_version", np.__version__)
-    r.set_meta("mpi_thread_level", _THREAD_LEVELS.get(MPI.Query_thread(), "unknown"))
+    levels = (MPI.THREAD_SINGLE, MPI.THREAD_FUNNELED, MPI.THREAD_SERIALIZED, MPI.THREAD_MULTIPLE)
+    granted = MPI.Query_thread()
+    r.set_meta("mpi_thread_level", THREAD_LEVELS[levels.index(granted)] if granted in levels else "unknown")
     r.set_meta("pickle_protocol", MPI.pickle.PROTOCOL)
     if cfg.pickles:  # the generation that really ran
         r.set_meta("mpi4py_protocol", MPI4PY_GENERATION)
@@ -1495,7 +1196,7 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
 
 # ---- The sweep: benchmarks/suite.c ----
 
-# The formulas of benchmarks/metrics.def (the list says which shape gives
+# The formulas of common/defs/metrics.def (the list says which shape gives
 # which metric, in what unit); t is seconds per iteration, as in suite.c.
 
 def half_round_trip_us(op, c, t):
@@ -1546,7 +1247,7 @@ def _memory_available():
 
 
 def _heap_like_c():
-    """The pickled paths' heap policy (common/heap.def), set as the C binary
+    """The pickled paths' heap policy (common/defs/heap.def), set as the C binary
     sets it (mm_obj_heap_like_python), so that a pickle's cost does not
     depend on the largest block this process happened to free before."""
     import ctypes
@@ -1835,14 +1536,16 @@ def _excepthook(tp, value, tb):
     os._exit(1)
 
 
-def check_request(cfg, nranks):
-    if cfg.root >= nranks:
-        return "--root %d is not a rank of this job (ranks 0..%d)" % (cfg.root, nranks - 1)
-    for op in OPS:
-        if op.name in cfg.ops and nranks < op.min_ranks:
-            return ("%s needs at least %d ranks, this job has %d (mpirun -np %d ...)"
-                    % (op.name, op.min_ranks, nranks, op.min_ranks))
-    return None
+def parse_request(argv, nranks):
+    """The run argv asks of an nranks-rank job, as benchmarks/request.c
+    checks it: options parsed, then (unless --help or --version) enough
+    ranks and a root inside the job. Pure, without MPI (tests/python/
+    request_tool.py runs the bad-input table through it). Raises UsageError."""
+    cfg = options_parse(argv, OPS)
+    why = None if cfg.help or cfg.version else check_request(cfg, nranks, OPS)
+    if why:
+        raise UsageError(why)
+    return cfg
 
 
 def main(argv):
@@ -1857,19 +1560,16 @@ def main(argv):
         return EXIT_CODE[err]
 
     try:
-        cfg = options_parse(argv)
+        cfg = parse_request(argv, nranks)
     except UsageError as e:
         return fail(EUSAGE, str(e))
     if cfg.help or cfg.version:
         if rank == 0 and cfg.help:
-            usage(sys.stdout)
+            usage(sys.stdout, OPS)
         elif rank == 0:
             sys.stdout.write("mpimark %s (git %s), mpi4py runner (mpi4py %s, Python %s)\n" % (
                 _project_version(), _git_commit(), mpi4py.__version__, platform.python_version()))
         return 0
-    why = check_request(cfg, nranks)
-    if why:
-        return fail(EUSAGE, why)
     err, why = OK, None
     if cfg.output and rank == 0:
         bad = atomic_check(cfg.output, cfg.force)
@@ -1911,4 +1611,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    load_mpi()
     sys.exit(main(sys.argv[1:]))

@@ -1,14 +1,16 @@
 """The project's one-definition lists, read where the C code compiles them
-from: benchmarks/ops.def (operations), benchmarks/metrics.def (metrics per
-kernel shape), benchmarks/options.def (mpimark's options), common/errors.def (error codes and messages),
-common/columns.def (result columns). Paths are relative to the
-project root, which is python/.. in a clone and share/mpimark in an
-installed prefix (the install keeps the layout)."""
+from: common/defs/, one folder (installed whole): ops.def (operations),
+metrics.def (metrics per kernel shape), options.def (mpimark's options),
+errors.def (error codes and messages), columns.def (result columns),
+paths.def, heap.def and mpi_env.def. The folder is relative to the project
+root, which is python/.. in a clone and share/mpimark in an installed
+prefix (the install keeps the layout)."""
 
 import os
 import re
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+DEFS = os.path.join(ROOT, "common", "defs")  # every list, in one folder (installed whole)
 
 
 def _arguments(text, start):
@@ -43,12 +45,12 @@ def _arguments(text, start):
     raise ValueError("unterminated %s" % text[start - 20:start])
 
 
-def entries(relpath, macro):
+def entries(name, macro):
     """The argument lists of every `MACRO(a, b, ...)` call at the start of a
     line of a .def file (spanning lines as C allows), as tuples; SystemExit
     when the file is missing or holds none (an install without its lists
     is broken, not a user error)."""
-    path = os.path.join(ROOT, relpath)
+    path = os.path.join(DEFS, name)
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -65,27 +67,27 @@ def entries(relpath, macro):
 
 def ops():
     """Operation names in ops.def's order (the order of --help and tables)."""
-    return [e[0] for e in entries(os.path.join("benchmarks", "ops.def"), "MM_OP")]
+    return [e[0] for e in entries("ops.def", "MM_OP")]
 
 
 def columns():
     """The result columns in order (CSV header, JSON keys)."""
-    return [e[0] for e in entries(os.path.join("common", "columns.def"), "MM_COLUMN")]
+    return [e[0] for e in entries("columns.def", "MM_COLUMN")]
 
 
 def heap():
-    """The pickled paths' heap policy (common/heap.def): [(mallopt
+    """The pickled paths' heap policy (common/defs/heap.def): [(mallopt
     parameter name, its number in glibc, value)]."""
-    return [(n, int(num), int(v)) for n, num, v in entries(os.path.join("common", "heap.def"), "MM_HEAP")]
+    return [(n, int(num), int(v)) for n, num, v in entries("heap.def", "MM_HEAP")]
 
 
 def mpi_env(environ):
-    """#@mpi_env's value (common/mpi_env.def): the variables of environ
+    """#@mpi_env's value (common/defs/mpi_env.def): the variables of environ
     whose names start with an MM_MPI_ENV prefix and no MM_MPI_ENV_SKIP
     prefix, NAME=value sorted and joined by ';', or "none"; as
     common/metadata.c writes it."""
     def prefixes(macro):
-        return [p.strip('"') for (p,) in entries(os.path.join("common", "mpi_env.def"), macro)]
+        return [p.strip('"') for (p,) in entries("mpi_env.def", macro)]
     take, skip = prefixes("MM_MPI_ENV"), prefixes("MM_MPI_ENV_SKIP")
     found = sorted("%s=%s" % (k, v) for k, v in environ.items()
                    if any(k.startswith(p) for p in take) and not any(k.startswith(p) for p in skip))
@@ -93,16 +95,16 @@ def mpi_env(environ):
 
 
 def paths():
-    """The paths in order (common/paths.def): the buffer path first, then
+    """The paths in order (common/defs/paths.def): the buffer path first, then
     the pickled ones compared with it."""
-    return [e[1] for e in entries(os.path.join("common", "paths.def"), "MM_PATH")]
+    return [e[1] for e in entries("paths.def", "MM_PATH")]
 
 
 def metrics():
     """{shape: [(metric, unit, formula name)]} in output order (shape in
     lower case: 'pingpong', 'collective', 'stream', 'bistream')."""
     out = {}
-    for shape, metric, unit, formula in entries(os.path.join("benchmarks", "metrics.def"), "MM_METRIC"):
+    for shape, metric, unit, formula in entries("metrics.def", "MM_METRIC"):
         out.setdefault(shape.lower(), []).append((metric, unit, formula))
     return out
 
@@ -112,9 +114,9 @@ def options():
     argument or None for a flag, default or None, setter name, help)."""
     return [(n, None if short == "0" else short, arg, default, setter, help_)
             for n, short, arg, default, setter, help_ in
-            entries(os.path.join("benchmarks", "options.def"), "MM_OPTION")]
+            entries("options.def", "MM_OPTION")]
 
 
 def errors():
     """(name, exit code, message) of every error, in errors.def's order."""
-    return [(n, int(c), m) for n, c, m in entries(os.path.join("common", "errors.def"), "MM_ERROR")]
+    return [(n, int(c), m) for n, c, m in entries("errors.def", "MM_ERROR")]

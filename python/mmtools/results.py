@@ -1,6 +1,6 @@
 """Reading mpimark's result files: `#@key=value` metadata lines, `#` comment
 lines, then a CSV header and rows (the C writer is common/output.c, its
-columns common/columns.def). One reader for every Python tool, so that a
+columns common/defs/columns.def). One reader for every Python tool, so that a
 file means the same to scripts/compare, scripts/plot and scripts/report.
 
 The kind of a file comes from its header:

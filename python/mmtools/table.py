@@ -2,7 +2,7 @@
 says where, one block per operation, a line per (size, path, payload), a
 "median [95% PI]" column per metric (95% CI with one round; `!` when the rounds disagree),
 the object/buffer (and pkl5/buffer) ratio paired by round, then the notes. Rows are dicts
-with the result columns (common/columns.def), numbers as numbers or text:
+with the result columns (common/defs/columns.def), numbers as numbers or text:
 the mpi4py runner's rows and rows read back from a CSV print alike."""
 
 from . import defs, stats
@@ -11,7 +11,7 @@ from .sizes import size_human
 META_KEYS = ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "rounds", "sync",
              "runner", "python_version", "mpi4py_version", "launches")
 LATE_NOTE_SHARE = 0.10  # a latency row that dropped more of its calls gets a note
-# The paths in order (common/paths.def): a size's lines, and a ratio column
+# The paths in order (common/defs/paths.def): a size's lines, and a ratio column
 # to the first (buffer) for each of the others; the width of a ratio column
 # that another one follows (common/output.c).
 PATHS = tuple(defs.paths())

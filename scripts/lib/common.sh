@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # Separate launches per measurement (scripts/measure, and everything that
 # measures through it): the one default, which MPIMARK_LAUNCHES overrides.
 # Six launches of one round each give intervals that hold across runs here
-# (README, "Reproducibility"); more cost 0.3 s of start-up each.
+# (docs/performance.md, "Reproducibility"); more cost 0.3 s of start-up each.
 : "${MPIMARK_LAUNCHES:=6}"
 
 # What running mpimark needs, and what the tests need on top.

@@ -30,7 +30,7 @@ expected=""
 for s in $sizes; do
   for m in $(metrics_of "$op"); do expected+="$op,buffer,$s,$m"$'\n'; done
 done
-got=$(csv_rows "$dir/r.csv" | awk -F, '$2 == "buffer" {print $1","$2","$4","$6}')
+got=$(csv_select "$dir/r.csv" op,path,bytes,metric | awk -F, '$2 == "buffer"')
 [ "$got" = "${expected%$'\n'}" ] || fail "$lib: buffer rows differ; expected:
 $expected
 got:

@@ -36,3 +36,8 @@ grep -qE "^ +1 KiB +object +bytes +1042 .* [0-9.]+x \[[0-9.]+, [0-9.]+\]$" "$dir
   || { cat "$dir/both.txt" >&2; fail "object line lacks wire bytes or ratio"; }
 check_mpi_env launch 2 "$MPIMARK" sendrecv -m 8 -i 2 -q --format csv
 echo ok
+
+# Every metadata key, the pickled paths' included, is documented.
+launch 2 "$MPIMARK" sendrecv --path all --payload ndarray -m 8 -i 2 -q -o "$dir/keys.csv" > /dev/null
+expect_documented_keys "$dir/keys.csv"
+echo "ok: every metadata key is in docs/output.md"

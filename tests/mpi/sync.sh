@@ -34,14 +34,14 @@ case $mode in
         [ -n "$(meta_num "$key")" ] || fail "metadata key $key missing"
       done
     else
-      csv_rows "$dir/r.csv" | awk -F, '$21 != 0 { exit 1 }' || fail "late calls outside window mode"
+      csv_select "$dir/r.csv" late | awk '$1 != 0 { exit 1 }' || fail "late calls outside window mode"
     fi
     ;;
   late)
     MPIMARK_TEST_LATE_RANK=1 launch 2 "$MPIMARK" bcast --path buffer -m 8 -i 40 --rounds 1 \
       -o "$dir/r.csv" > "$dir/table.txt" 2> "$dir/err" || fail "exited $?"
-    late=$(csv_rows "$dir/r.csv" | awk -F, '$6 == "latency" { print $21 }')
-    valid=$(csv_rows "$dir/r.csv" | awk -F, '$6 == "latency" { print $9 }')
+    late=$(csv_select "$dir/r.csv" metric,late | awk -F, '$1 == "latency" { print $2 }')
+    valid=$(csv_select "$dir/r.csv" metric,iterations | awk -F, '$1 == "latency" { print $2 }')
     [ "$late" -ge 10 ] || fail "$late late calls, want >= 10 (every 4th of 40)"
     [ $((late + valid)) -ge 40 ] || fail "late $late + valid $valid < 40"
     [ "$(meta_num late_calls)" = "$late" ] || fail "#@late_calls != $late"
@@ -60,7 +60,7 @@ case $mode in
     # A preemption on a busy machine makes a run of calls late, so the count
     # of valid calls is bounded loosely; an uncorrected skew would make every
     # call late on one rank or add the 20 ms to each call's time.
-    read -r valid median < <(csv_rows "$dir/r.csv" | awk -F, '$6 == "latency" { print $9, $11 }')
+    read -r valid median < <(csv_select "$dir/r.csv" metric,iterations,median | awk -F, '$1 == "latency" { print $2, $3 }')
     [ "$valid" -ge 10 ] || fail "only $valid valid calls of 100 under a skew"
     # (half the skew: more than a scheduler time slice of an oversubscribed node)
     awk -v m="$median" -v s="$skew" 'BEGIN { exit !(s == 0 || m < s / 2) }' \
@@ -72,7 +72,7 @@ case $mode in
       --format csv -o "$dir/r.csv" > /dev/null || fail "exited $?"
     [ "$(meta_num rounds)" = 5 ] && [ "$(meta_num seed)" = 42 ] || fail "rounds/seed metadata"
     expect_sane_rows "$dir/r.csv" 6 || fail "bad statistics"
-    csv_rows "$dir/r.csv" | awk -F, '$17 != 5 { exit 1 }' || fail "a row without 5 rounds"
+    csv_select "$dir/r.csv" rounds | awk '$1 != 5 { exit 1 }' || fail "a row without 5 rounds"
     launch 2 "$MPIMARK" bcast -m 8 -i 3 -q --format csv > "$dir/auto.csv" || fail "exited $?"
     seed=$(sed -n 's/^#@seed=//p' "$dir/auto.csv")
     [[ $seed =~ ^[1-9][0-9]*$ ]] || fail "auto seed '$seed' not recorded"

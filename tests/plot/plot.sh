@@ -78,7 +78,8 @@ case $case in
     # The error bars are the 95% intervals: the data behind latency-sendrecv holds
     # each row's (bytes, median, ci_low, ci_high), plotted with yerrorbars.
     "$PLOT" "$dir/r2/mpimark.csv" --keep-scripts --formats svg -o "$dir/gp" > /dev/null || fail "--keep-scripts"
-    row=$(awk -F, '$1 == "sendrecv" && $2 == "buffer" && $4 == 1024 && $6 == "latency" {print $4, $11, $15, $16}' "$dir/r2/mpimark.csv")
+    row=$(csv_select "$dir/r2/mpimark.csv" op,path,bytes,metric,median,ci_low,ci_high \
+      | awk -F, '$1 == "sendrecv" && $2 == "buffer" && $3 == 1024 && $4 == "latency" {print $3, $5, $6, $7}')
     [ -n "$row" ] || fail "no sendrecv 1 KiB latency row"
     /usr/bin/python3 - "$dir/gp/latency-sendrecv.gp" $row << 'PY' || fail "the CI of sendrecv at 1 KiB ($row) is not what is plotted"
 import sys

@@ -54,3 +54,8 @@ pyrun 2 sendrecv -m 8 -i 2 -q --force -o "$dir/r.csv" > /dev/null || fail "--for
 ls -A "$dir" | grep -q '\.tmp-' && fail "a temporary file was left behind"
 check_mpi_env launch 2 "$PYTHON" "$MPIMARK_PY" sendrecv -m 8 -i 2 -q --format csv
 echo ok
+
+# Every metadata key, the pickled paths' included, is documented.
+pyrun 2 sendrecv --path all --payload ndarray -m 8 -i 2 -q -o "$dir/keys.csv" > /dev/null
+expect_documented_keys "$dir/keys.csv"
+echo "ok: every metadata key is in docs/output.md"

@@ -14,7 +14,7 @@ pyrun() {
 }
 
 # row_keys FILE: op,path,payload,bytes,metric of every data row.
-row_keys() { csv_rows "$1" | awk -F, '{print $1","$2","$3","$4","$6}'; }
+row_keys() { csv_select "$1" op,path,payload,bytes,metric; }
 
 # meta_keys FILE: the metadata keys, one per line, sorted.
 meta_keys() { sed -n 's/^#@\([^=]*\)=.*/\1/p' "$1" | sort; }

@@ -13,13 +13,13 @@ sizes=0,1,999,64K
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
 
-pyrun "$np" "$op" --path both --payload "$payload" -c -m "$sizes" -i 20 -x 2 --root "$root" -q \
+pyrun "$np" "$op" --path both --payload "$payload" -c -m "$sizes" -i 20 -x 2 --rounds 2 --root "$root" -q \
   --format csv -o "$dir/py.csv" > "$dir/stdout.csv" || fail "$op at $np ranks exited $?"
 [ -f "$dir/py.csv" ] || fail "no results file"
 cmp -s "$dir/py.csv" "$dir/stdout.csv" || fail "stdout CSV differs from the -o file"
 
 # The C binary on the same request: the reference for keys and rows.
-launch "$np" "$MPIMARK" "$op" --path buffer -m "$sizes" -i 2 -x 0 --root "$root" -q \
+launch "$np" "$MPIMARK" "$op" --path buffer -m "$sizes" -i 2 -x 0 --rounds 1 --root "$root" -q \
   --format csv > "$dir/c.csv" || fail "the C binary failed on $op"
 missing=$(comm -23 <(meta_keys "$dir/c.csv") <(meta_keys "$dir/py.csv"))
 [ -z "$missing" ] || fail "metadata keys of the C binary missing: $missing"
@@ -29,7 +29,7 @@ done
 [ "$(csv_meta "$dir/py.csv" runner)" = mpi4py ] || fail "runner is not mpi4py"
 [ "$(csv_meta "$dir/py.csv" ranks)" = "$np" ] || fail "metadata ranks != $np"
 [ "$(csv_meta "$dir/py.csv" root)" = "$root" ] || fail "metadata root != $root"
-[ "$(grep -v '^#' "$dir/py.csv" | head -1)" = "$(grep -v '^#' "$dir/c.csv" | head -1)" ] \
+[ "$(csv_header "$dir/py.csv")" = "$(csv_header "$dir/c.csv")" ] \
   || fail "header differs from the C binary's"
 
 c_buffer=$(row_keys "$dir/c.csv")
@@ -40,7 +40,7 @@ $c_buffer
 Python:
 $(row_keys "$dir/py.csv" | grep ",buffer,")"
 
-if launch "$np" "$MPIMARK" "$op" --path object --payload "$payload" -m "$sizes" -i 2 -x 0 \
+if launch "$np" "$MPIMARK" "$op" --path object --payload "$payload" -m "$sizes" -i 2 -x 0 --rounds 1 \
   --root "$root" -q --format csv > "$dir/c-object.csv" 2> /dev/null; then
   want_object=$(row_keys "$dir/c-object.csv")
   echo "object rows compared with the C object path"

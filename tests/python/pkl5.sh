@@ -34,11 +34,11 @@ for op in scatter gather; do
     grep -q "^mpimark: $op: no pkl5 path (mpi4py .*'s mpi4py.util.pkl5 has no $op): skipped$" \
       "$dir/py.err" || { cat "$dir/py.err" >&2; fail "no note on $op"; }
   fi
-  got=$(csv_rows "$dir/py.csv" | awk -F, -v op="$op" '$1 == op && $2 == "pkl5" { print $1 "," $2; exit }')
+  got=$(csv_select "$dir/py.csv" op,path | awk -F, -v op="$op" '$1 == op && $2 == "pkl5" { print; exit }')
   [ "$got" = "$want" ] || fail "$op: pkl5 rows '$got', want '$want' (pkl5 has: $has)"
 done
 # Wire bytes, row by row (op, size, metric), where both measured pkl5.
-wire() { csv_rows "$1" | awk -F, '$2 == "pkl5" { print $1 "," $4 "," $6 "," $5 }' | sort; }
+wire() { csv_select "$1" path,op,bytes,metric,wire_bytes | awk -F, '$1 == "pkl5" { print $2 "," $3 "," $4 "," $5 }' | sort; }
 pairs=$(comm -12 <(wire "$dir/py.csv" | cut -d, -f1-3) <(wire "$dir/c.csv" | cut -d, -f1-3))
 [ -n "$pairs" ] || fail "no pkl5 rows in common"
 diff <(wire "$dir/py.csv" | grep -F -f <(echo "$pairs")) <(wire "$dir/c.csv" | grep -F -f <(echo "$pairs")) \

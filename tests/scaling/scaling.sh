@@ -31,7 +31,7 @@ case $case in
     [ $rc -eq 0 ] || { cat "$dir/stderr" >&2; fail "scripts/scaling --$mode: exit $rc"; }
     csv=$dir/out/scaling.csv
     [ -s "$csv" ] || fail "no $csv"
-    header=$(grep -v '^#' "$csv" | head -n1)
+    header=$(csv_header "$csv")
     for c in mode ranks samples reps time_s speedup efficiency weak_efficiency samples_per_s estimate std_error; do
       tr , '\n' <<< "$header" | grep -qx "$c" || fail "column $c missing from: $header"
     done

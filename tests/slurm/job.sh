@@ -260,7 +260,7 @@ scaling-1node)
     esac
     [[ $(meta launcher) == "srun --mpi=$plugin "* ]] || fail "#@launcher is '$(meta launcher)', expected srun --mpi=$plugin ..."
     for k in 1 2; do
-        n=$(awk -F, -v k="$k" '$1 == "strong" && $2 == k && $6 + 0 > 0' "$CSV" | wc -l)
+        n=$(csv_select "$CSV" mode,ranks,time_s | awk -F, -v k="$k" '$1 == "strong" && $2 == k && $3 + 0 > 0' | wc -l)
         [[ $n == 1 ]] || fail "$CSV has $n strong rows for $k rank(s) with a positive time, expected 1"
     done
     n=$(grep -cv '^#' "$CSV" || true)

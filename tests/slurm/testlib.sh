@@ -10,6 +10,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The helpers of every test (csv_select, csv_rows, MPIMARK_CSV_HEADER, ...).
+source "$HERE/../lib.sh"
 REPO=${MPIMARK_REPO:-$(cd "$HERE/../.." && pwd)}
 export MPIMARK_BUILD_DIR=${MPIMARK_BUILD_DIR:-$REPO/build}
 WORK_BASE=${MPIMARK_TEST_WORK:-/tmp/mpimark-slurm-tests}
@@ -20,7 +22,7 @@ JOB_TIMEOUT=${MPIMARK_JOB_TIMEOUT:-120}
 # every synchronized collective call waits out a scheduler time slice
 # (about 10 ms), as it would on any oversubscribed node.
 TEST_ARGS=${MPIMARK_TEST_ARGS:--m 8,1K -i 10 -x 2 --rounds 2}
-# Two launches merged (scripts/measure) instead of the templates' 8: the
+# Two launches merged (scripts/measure) instead of the templates' 6: the
 # merge is what is tested, and every srun costs about a second here.
 export MPIMARK_LAUNCHES=${MPIMARK_LAUNCHES:-2}
 
@@ -149,8 +151,6 @@ expect_meta_nonempty() {
 }
 
 
-# The header row, from the one list of columns (common/columns.def).
-MPIMARK_CSV_HEADER=$(sed -n 's/^MM_COLUMN(\(.*\))$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../../common/columns.def" | paste -sd,)
 
 # expect_rows OP...: for each op and both paths, latency rows for 8 and
 # 1024 bytes with a positive median.
@@ -160,8 +160,8 @@ expect_rows() {
     for op in "$@"; do
         for path in "${paths[@]}"; do
             for size in 8 1024; do
-                n=$(awk -F, -v op="$op" -v path="$path" -v size="$size" \
-                    '$1 == op && $2 == path && $4 == size && $6 == "latency" && $11 + 0 > 0' "$CSV" | wc -l)
+                n=$(csv_select "$CSV" op,path,bytes,metric,median | awk -F, -v op="$op" -v path="$path" -v size="$size" \
+                    '$1 == op && $2 == path && $3 == size && $4 == "latency" && $5 + 0 > 0' | wc -l)
                 [[ $n -ge 1 ]] || fail "no $op/$path latency row for $size bytes with a positive median in $CSV"
             done
         done
