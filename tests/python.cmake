@@ -1,5 +1,5 @@
 # The mpi4py runner (benchmarks/python/mpimark.py): its statistics against
-# common/stats.c (label unit: the C side is compiled, so sanitized too), and
+# common/core/stats.c (label unit: the C side is compiled, so sanitized too), and
 # real runs under mpiexec (label mpi4py: MPI,
 # but nothing compiled, so not run again under the sanitizers): every operation
 # on both paths at 2 and 3 ranks with -c, corruption caught by -c, the C
@@ -40,6 +40,10 @@ add_test(NAME python.sizes_agree
           $<TARGET_FILE:sizes_tool>)
 set_tests_properties(python.sizes_agree PROPERTIES LABELS unit TIMEOUT 120
   ENVIRONMENT "${PYTHON_TEST_ENV}")
+
+# The runner's pure parts (its options, the request check) without MPI.
+add_test(NAME python.options COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_options.py)
+set_tests_properties(python.options PROPERTIES LABELS py TIMEOUT 60)
 
 function(mpimark_python_test name)
   add_test(NAME ${name} COMMAND ${ARGN})

@@ -194,31 +194,17 @@ OPTIONS = [(name, short, arg, default, globals()[setter], help_)
 
 
 class Config:
+    """The parsed options. Whatever options.def gives a default is set from
+    it by options_parse, through its setter (as options.c does), so no
+    default is written twice; here only what a flag, an option without a
+    default or the operation list leaves unset."""
+
     def __init__(self):
         self.ops = []
-        self.path = ["buffer", "object"]
-        self.payload = "bytes"
-        self.pkl5_threshold = None  # pkl5's own
-        self.mpi4py = 4
-        self.hugepages = False
-        self.sizes = []
-        self.iterations = 0
-        self.warmup = 0
-        self.time_budget = 0.1
-        self.rounds = 6
-        self.seed = 0
-        self.launch = self.launches = 0  # --launch I/L
-        self.sync = "window"
-        self.window = WINDOW_AUTO_MAX
-        self.window_auto = True
-        self.root = 0
-        self.validate = False
-        self.format = "table"
+        self.iterations = 0  # -i: none, the time budget decides
+        self.launch = self.launches = 0  # --launch I/L: none
         self.output = None
-        self.force = False
-        self.quiet = False
-        self.help = False
-        self.version = False
+        self.validate = self.force = self.quiet = self.help = self.version = False
 
     def stream_window(self, nbytes):
         """Messages in flight for a bandwidth kernel at this size

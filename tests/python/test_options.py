@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""The mpi4py runner's pure parts without MPI: importing the runner loads
+neither mpi4py nor NumPy; its options (python/mmtools/options.py) take
+their defaults from common/defs/options.def alone, parse every form the C
+parser takes, and refuse what it refuses; the request check knows the
+job's size."""
+import importlib.util
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
+from mmtools import defs, options  # noqa: E402
+
+spec = importlib.util.spec_from_file_location(
+    "runner", os.path.join(HERE, "..", "..", "benchmarks", "python", "mpimark.py"))
+runner = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(runner)
+
+
+def parse(*argv):
+    return runner.parse_request(list(argv), 2)
+
+
+class Options(unittest.TestCase):
+    def test_runner_imports_without_mpi(self):
+        self.assertNotIn("mpi4py", sys.modules)
+        self.assertNotIn("numpy", sys.modules)
+
+    def test_defaults_are_options_def(self):
+        c = parse()
+        self.assertEqual(c.ops, defs.ops())
+        self.assertEqual(c.path, ["buffer", "object"])  # both
+        self.assertEqual(len(c.sizes), 23)  # 1:4M: 1, 2, 4, ..., 4 MiB
+        self.assertEqual((c.sizes[0], c.sizes[-1]), (1, 4 << 20))
+        self.assertEqual((c.payload, c.mpi4py, c.sync, c.format), ("bytes", 4, "window", "table"))
+        self.assertEqual((c.time_budget, c.rounds, c.root, c.iterations), (0.1, 6, 0, 0))
+        self.assertEqual((c.warmup, c.window, c.window_auto), (options.WARMUP_AUTO, 64, True))
+        self.assertFalse(c.hugepages or c.validate or c.force or c.quiet or c.output)
+        # A default that options.def changes is the runner's default.
+        for name, _, _, default, setter, _ in defs.options():
+            if default is not None:
+                probe = options.Config()
+                getattr(options, setter)(probe, default)
+                for key, value in vars(probe).items():
+                    if key in vars(c) and key != "ops":
+                        self.assertEqual(getattr(c, key), value, "--%s %s" % (name, default))
+
+    def test_forms(self):
+        c = parse("bcast", "--sizes=64", "-W8", "-m1K", "-x", "0", "--path=buffer", "-c", "-q")
+        self.assertEqual(c.ops, ["bcast"])
+        self.assertEqual((c.sizes, c.window, c.warmup, c.path), ([1024], 8, 0, ["buffer"]))
+        self.assertTrue(c.validate and c.quiet)
+        c = parse("--launch", "2/3")  # this launch's share: rounds and budget
+        self.assertEqual((c.launch, c.launches, c.rounds), (2, 3, 2))
+        self.assertAlmostEqual(c.time_budget, 0.1 / 3)
+
+    def test_refused(self):
+        for argv, want in [(["allgather"], "unknown operation 'allgather' (choose from: sendrecv"),
+                           (["--validate=yes"], "option --validate takes no value"),
+                           (["-cq"], "option --validate takes no value"),
+                           (["-m"], "needs a value"),
+                           (["--root", "2"], "--root 2 is not a rank of this job (ranks 0..1)"),
+                           (["-o", "r.txt"], "must end in .csv or .json")]:
+            with self.assertRaises(runner.UsageError) as e:
+                parse(*argv)
+            self.assertIn(want, str(e.exception), argv)
+        with self.assertRaises(runner.UsageError) as e:
+            runner.parse_request(["sendrecv"], 1)
+        self.assertIn("sendrecv needs at least 2 ranks, this job has 1", str(e.exception))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
