@@ -32,8 +32,7 @@ ranks.
 |---|---|---|
 """
 
-TAIL = """| `-h, --help`, `--version` | | |
-
+TAIL = """
 Exit codes: 0 ok, 1 runtime or validation failure, 2 usage error. Bad
 input (an unknown operation or option, a malformed value, sizes beyond
 2 GiB - 1, a root outside the job, too few ranks, an output file that
