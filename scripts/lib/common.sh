@@ -16,10 +16,19 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 MPIMARK_RUN_PACKAGES=(build-essential cmake git openmpi-bin libopenmpi-dev libpmix-dev
   gnuplot-nox python3)
 MPIMARK_TEST_PACKAGES=("${MPIMARK_RUN_PACKAGES[@]}" mpich libmpich-dev clang
-  libclang-rt-14-dev python3-numpy python3-mpi4py slurm-wlm slurm-client munge iproute2 file
+  python3-numpy python3-mpi4py slurm-wlm slurm-client munge iproute2 file
   procps util-linux chromium chromium-driver poppler-utils)
 
 say() { echo "[mpimark] $*" >&2; }
+
+# ensure_clang_runtime: libFuzzer and the sanitizers' runtime of Debian's
+# clang, whose package names its version (clang 14 on Debian 12, 19 on 13).
+ensure_clang_runtime() {
+  local major
+  major=$(clang -dumpversion 2> /dev/null | cut -d. -f1)
+  [ -n "$major" ] || die "clang is not installed (apt-get install clang)"
+  ensure_packages "libclang-rt-$major-dev"
+}
 # usage: the running script's help, its leading comment block (after the #!
 # line, up to a shellcheck directive), without the "# " marks.
 usage() { awk 'NR == 1 {next} /^# shellcheck/ || !/^#/ {exit} {sub(/^# ?/, ""); print}' "$0"; }
