@@ -46,7 +46,7 @@ typedef struct mc_config {
   bool force, check, help, version;
 } mc_config;
 
-/* ---- options: one table, parsed the same way on every rank (common/cli.h) ---- */
+/* ---- options: one table, parsed the same way on every rank (common/core/cli.h) ---- */
 
 /* A sample count: digits with an optional decimal suffix K (10^3), M (10^6),
  * G (10^9) or T (10^12), case-insensitive. */

@@ -18,8 +18,8 @@ Reductions on the object path use ELEMENTWISE_SUM, a plain Python callable
 (mpi4py's lowercase reduce accepts one as `op`): MPI.SUM would run `x + y`,
 which concatenates bytes and lists instead of adding numbers.
 
-One harness loop (measure) mirrors common/harness.c; the statistics
-(python/mmtools/stats.py) are common/stats.c's, checked bit for bit by the tests. See
+One harness loop (measure) mirrors common/mpi/harness.c; the statistics
+(python/mmtools/stats.py) are common/core/stats.c's, checked bit for bit by the tests. See
 docs/mpi4py.md.
 """
 
@@ -125,7 +125,7 @@ from mmtools.options import (HUGEPAGE_ARRAY_BYTES, PATHS, WARMUP_AUTO,  # noqa: 
                              WINDOW_AUTO_BYTES, _thp_mode, check_request, options_parse, usage)
 
 
-# ---- Patterns: common/buffers.h, vectorized ----
+# ---- Patterns: common/core/buffers.h, vectorized ----
 
 _CHUNK = 1 << 20
 
@@ -678,7 +678,7 @@ OPS = [
 ]
 
 
-# ---- The harness: common/harness.c ----
+# ---- The harness: common/mpi/harness.c ----
 
 MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 6, 1000, 20, 0.02
 # Automatic warmup (harness.h): up to AUTO_WARMUP iterations within a
@@ -836,7 +836,7 @@ def _call_time(dt):
 
 
 class ClockSync:
-    """Offsets against rank 0, SKaMPI style (common/clocksync.c)."""
+    """Offsets against rank 0, SKaMPI style (common/mpi/clocksync.c)."""
     _one_node = None  # all ranks on one node read one clock: offsets are 0
 
     def __init__(self, comm, rank, nranks):
@@ -984,7 +984,7 @@ def measure(comm, rank, run, plan):
     return out
 
 
-# ---- Results and output: common/results.c, common/output.c ----
+# ---- Results and output: common/core/results.c, common/core/output.c ----
 
 CSV_COLUMNS = defs.columns()  # common/defs/columns.def, the list C compiles
 
@@ -1068,7 +1068,7 @@ def atomic_check(path, force):
     return None
 
 
-# ---- Run metadata: common/metadata.c, plus the runner's own keys ----
+# ---- Run metadata: common/mpi/metadata.c, plus the runner's own keys ----
 
 def _project_version():
     try:
@@ -1167,7 +1167,7 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("ci", mmstats.CI_METHOD_ROUNDS if cfg.rounds >= 2 else mmstats.CI_METHOD_SAMPLES)
     r.set_meta("sync", cfg.sync)
     r.set_meta("clock_read_ns", "%.1f" % (CLOCK_READ * 1e9))
-    # The ceiling for bandwidth figures (main.c, common/membw.c): one core's memcpy.
+    # The ceiling for bandwidth figures (main.c, common/core/membw.c): one core's memcpy.
     if cfg.launch <= 1:  # once per measurement: its first launch (main.c)
         r.set_meta("memcpy_cache_mb_s", "%.0f" % _memcpy_mbs(MEMBW_CACHE_BYTES, 0.01))
         r.set_meta("memcpy_dram_mb_s", "%.0f" % _memcpy_mbs(MEMBW_DRAM_BYTES, 0.03))

@@ -1,4 +1,4 @@
-"""Result files written atomically, as common/atomic_file.c does: the text
+"""Result files written atomically, as common/core/atomic_file.c does: the text
 goes to a temporary file in the same folder, which is then linked into place
 (link(2) fails if the name exists, so nothing is ever overwritten) or, with
 force, renamed over it. A failure leaves earlier files as they were."""

@@ -85,7 +85,7 @@ def mpi_env(environ):
     """#@mpi_env's value (common/defs/mpi_env.def): the variables of environ
     whose names start with an MM_MPI_ENV prefix and no MM_MPI_ENV_SKIP
     prefix, NAME=value sorted and joined by ';', or "none"; as
-    common/metadata.c writes it."""
+    common/mpi/metadata.c writes it."""
     def prefixes(macro):
         return [p.strip('"') for (p,) in entries("mpi_env.def", macro)]
     take, skip = prefixes("MM_MPI_ENV"), prefixes("MM_MPI_ENV_SKIP")

@@ -1,5 +1,5 @@
 """Reading mpimark's result files: `#@key=value` metadata lines, `#` comment
-lines, then a CSV header and rows (the C writer is common/output.c, its
+lines, then a CSV header and rows (the C writer is common/core/output.c, its
 columns common/defs/columns.def). One reader for every Python tool, so that a
 file means the same to scripts/compare, scripts/plot and scripts/report.
 
@@ -93,7 +93,7 @@ def _g(x):
 
 
 def format_csv(meta, header, rows):
-    """The CSV text of a result file, as common/output.c writes it: `#@k=v`
+    """The CSV text of a result file, as common/core/output.c writes it: `#@k=v`
     lines from meta ([(key, value)]), the header, then each row (a list of
     values in header order: floats as %.6g, lists `;`-joined)."""
     out = ["#@%s=%s\n" % (k, v) for k, v in meta]
@@ -123,7 +123,7 @@ def _json_value(v):
 
 
 def format_json(meta, header, rows):
-    """The JSON text of a result file, as common/output.c writes it:
+    """The JSON text of a result file, as common/core/output.c writes it:
     {"metadata": {...}, "results": [{column: value, ...}, ...]}; strings
     quoted, numbers bare (floats as %.6g), lists as arrays."""
     out = ['{\n  "metadata": {']

@@ -1,4 +1,4 @@
-"""Message sizes as common/sizes.c parses and prints them ("-m 1:4M" or
+"""Message sizes as common/core/sizes.c parses and prints them ("-m 1:4M" or
 "-m 8,1K,64K"), for the mpi4py runner and the scripts: the same rules and
 the same messages as the C code."""
 
@@ -73,7 +73,7 @@ def sizes_parse(text):
 
 
 def size_human(n):
-    """8 B, 1 KiB, 3 MiB: as common/sizes.c's mm_size_human."""
+    """8 B, 1 KiB, 3 MiB: as common/core/sizes.c's mm_size_human."""
     n, units, u = int(n), ("B", "KiB", "MiB", "GiB"), 0
     while u < 3 and n >= 1024 and n % 1024 == 0:
         n //= 1024

@@ -1,4 +1,4 @@
-"""Summary statistics of a set of samples, exactly as common/stats.c computes
+"""Summary statistics of a set of samples, exactly as common/core/stats.c computes
 them (tests/python/stats_agree.py checks the two agree bit for bit).
 
 - median and p99: linear interpolation between order statistics ("type 7",
@@ -93,7 +93,7 @@ def rel_ci(st):
     return (st.ci_high - st.ci_low) / (2.0 * st.median)
 
 
-# ---- Rounds (common/stats.c: mm_stats_rounds, mm_stats_paired_ratio) ----
+# ---- Rounds (common/core/stats.c: mm_stats_rounds, mm_stats_paired_ratio) ----
 
 MAX_ROUNDS = 64
 UNSTABLE_SPREAD = 0.20
@@ -209,7 +209,7 @@ def paired_ratio(num, den, repeat=False):
     return (st.median, st.ci_low, st.ci_high)
 
 
-# ---- The rounds' visiting orders (common/rounds.c: the same permutation) ----
+# ---- The rounds' visiting orders (common/core/rounds.c: the same permutation) ----
 
 _M64 = (1 << 64) - 1
 

@@ -1,4 +1,4 @@
-"""mpimark's text table, as common/output.c prints it: the metadata that
+"""mpimark's text table, as common/core/output.c prints it: the metadata that
 says where, one block per operation, a line per (size, path, payload), a
 "median [95% PI]" column per metric (95% CI with one round; `!` when the rounds disagree),
 the object/buffer (and pkl5/buffer) ratio paired by round, then the notes. Rows are dicts
@@ -13,7 +13,7 @@ META_KEYS = ("mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "roun
 LATE_NOTE_SHARE = 0.10  # a latency row that dropped more of its calls gets a note
 # The paths in order (common/defs/paths.def): a size's lines, and a ratio column
 # to the first (buffer) for each of the others; the width of a ratio column
-# that another one follows (common/output.c).
+# that another one follows (common/core/output.c).
 PATHS = tuple(defs.paths())
 RATIO_WIDTH = 22
 

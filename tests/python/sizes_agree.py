@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """sizes_agree.py SIZES_TOOL: the Python size rules (python/mmtools/sizes.py,
 which the mpi4py runner and the scripts use) must take and refuse exactly
-what common/sizes.c does, with the same sizes and the same message, and
+what common/core/sizes.c does, with the same sizes and the same message, and
 print sizes alike: checked on hand-picked edge cases and on thousands of
 seeded random texts (digits, suffixes, separators, signs, spaces, non-ASCII
 digits, overlong numbers and items), through tests/python/sizes_tool."""

@@ -1,5 +1,5 @@
 /* sizes_tool: the C side of tests/python/sizes_agree.py. Reads one size
- * list per line on stdin and prints, per line, what common/sizes.c makes of
+ * list per line on stdin and prints, per line, what common/core/sizes.c makes of
  * it: "ok S1,S2,..." or "error MESSAGE" (mm_sizes_parse), then with a tab
  * the human form of each size (mm_size_human) for a list that parsed. */
 #include <stdio.h>

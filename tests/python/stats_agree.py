@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """stats_agree.py STATS_TOOL: the Python statistics (python/mmtools/stats.py)
-must agree bit for bit with common/stats.c (through tests/python/stats_tool)
+must agree bit for bit with common/core/stats.c (through tests/python/stats_tool)
 on the same samples: sample sets of n = 1, 5, 6, 10, 37, 1000, 2500 with
 and without ties, and the CI ranks for every n from 1 to 2500."""
 import os

@@ -1,7 +1,7 @@
 /* stats_tool: the C side of tests/python/stats_agree.py. Reads
  * whitespace-separated doubles on stdin and prints, with %.17g,
  *   n min median mean max p99 ci_low ci_high
- * as common/stats.c computes them. With --lines, every input line is its
+ * as common/core/stats.c computes them. With --lines, every input line is its
  * own sample set and gets its own output line (empty sets print "0").
  * With --rounds, every line holds 3R numbers (R round medians, their CI
  * lows, their CI highs) and gets
