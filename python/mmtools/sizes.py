@@ -79,3 +79,17 @@ def size_human(n):
         n //= 1024
         u += 1
     return "%d %s" % (n, units[u])
+
+
+def size_short(n):
+    """1K, 64K, 1M, 999: a size in the fewest characters (a whole number of
+    KiB, MiB or GiB with its letter, as -m takes it), for plot tics and
+    table cells; what is not a whole number comes back as it is."""
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        return str(n)
+    for unit, scale in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+        if n >= scale and n % scale == 0:
+            return "%d%s" % (n // scale, unit)
+    return "%d" % n
