@@ -51,9 +51,7 @@ typedef struct mm_kernel {
 
 typedef struct mm_op {
   const char *name;
-  const char *summary;      /* one line for --help */
   mm_op_kind kind;
-  int min_ranks;
   bool float64;             /* buffer path moves float64 (MPI_DOUBLE): sizes round down to 8 */
   bool root_sends_all;      /* the root's send buffer holds one message per rank (scatter) */
   bool root_recvs_all;      /* the root's receive buffer holds one message per rank (gather) */
@@ -78,11 +76,15 @@ typedef struct mm_op {
 } mm_op;
 
 /* The registry, generated from ops.def. */
-#define MM_OP(name) extern const mm_op mm_op_##name;
+#define MM_OP(name, min_ranks, summary) extern const mm_op mm_op_##name;
 #include "ops.def"
 #undef MM_OP
 extern const mm_op *const mm_ops[];
 extern const size_t mm_n_ops;
+/* From ops.def too, in the registry's order: what --help and the request
+ * check read (the mpi4py runner reads the same lines). */
+extern const char *const mm_op_summaries[];
+extern const int mm_op_min_ranks[];
 
 /* The table a path runs: pkl5 runs the object path's. */
 static inline const struct mm_op_path *mm_op_path(const mm_op *op, mm_path path) {

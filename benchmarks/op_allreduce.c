@@ -35,9 +35,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 const mm_op mm_op_allreduce = {
     .name = "allreduce",
-    .summary = "MPI_Allreduce, MPI_SUM of float64: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
-    .min_ranks = 2,
     .float64 = true,
     .busbw_factor = mm_busbw_allreduce,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,

@@ -38,9 +38,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 const mm_op mm_op_bcast = {
     .name = "bcast",
-    .summary = "MPI_Bcast from the root: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
-    .min_ranks = 2,
     .pkl5 = 3,
     .busbw_factor = mm_busbw_one,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,

@@ -43,9 +43,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 const mm_op mm_op_gather = {
     .name = "gather",
-    .summary = "MPI_Gather to the root, SIZE bytes from each rank: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
-    .min_ranks = 2,
     .pkl5 = 4,
     .root_recvs_all = true,
     .busbw_factor = mm_busbw_gather,

@@ -131,9 +131,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 const mm_op mm_op_isendirecv = {
     .name = "isendirecv",
-    .summary = "non-blocking MPI_Isend/MPI_Irecv: latency, windowed bandwidth, bibw",
     .kind = MM_P2P,
-    .min_ranks = 2,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_PINGPONG, pingpong},

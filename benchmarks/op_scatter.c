@@ -41,9 +41,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 const mm_op mm_op_scatter = {
     .name = "scatter",
-    .summary = "MPI_Scatter from the root, SIZE bytes to each rank: latency, algbw, busbw",
     .kind = MM_COLLECTIVE,
-    .min_ranks = 2,
     .pkl5 = 4,
     .root_sends_all = true,
     .busbw_factor = mm_busbw_gather,

@@ -88,9 +88,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 const mm_op mm_op_sendrecv = {
     .name = "sendrecv",
-    .summary = "blocking MPI_Send/MPI_Recv: ping-pong latency, windowed bandwidth",
     .kind = MM_P2P,
-    .min_ranks = 2,
     .pkl5 = 3,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,

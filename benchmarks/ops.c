@@ -1,8 +1,18 @@
 /* The registry of operations, generated from ops.def. */
 #include "op.h"
 
-#define MM_OP(name) &mm_op_##name,
+#define MM_OP(name, min_ranks, summary) &mm_op_##name,
 const mm_op *const mm_ops[] = {
+#include "ops.def"
+};
+#undef MM_OP
+#define MM_OP(name, min_ranks, summary) summary,
+const char *const mm_op_summaries[] = {
+#include "ops.def"
+};
+#undef MM_OP
+#define MM_OP(name, min_ranks, summary) min_ranks,
+const int mm_op_min_ranks[] = {
 #include "ops.def"
 };
 #undef MM_OP

@@ -9,7 +9,7 @@ const mm_op_names *mm_request_op_names(void) {
   static const char *names[MM_MAX_OPS], *summaries[MM_MAX_OPS];
   static mm_op_names ops;
   if (!ops.n) {
-    for (size_t i = 0; i < mm_n_ops; i++) names[i] = mm_ops[i]->name, summaries[i] = mm_ops[i]->summary;
+    for (size_t i = 0; i < mm_n_ops; i++) names[i] = mm_ops[i]->name, summaries[i] = mm_op_summaries[i];
     ops = (mm_op_names){mm_n_ops, names, summaries};
   }
   return &ops;
@@ -24,9 +24,9 @@ static int check_job(const mm_config *cfg, int nranks, char *why, size_t len) {
   for (size_t i = 0; i < mm_n_ops; i++) {
     const mm_op *op = mm_ops[i];
     if (!((cfg->ops >> i) & 1u)) continue;
-    if (nranks < op->min_ranks) {
+    if (nranks < mm_op_min_ranks[i]) {
       snprintf(why, len, "%s needs at least %d ranks, this job has %d (mpirun -np %d ...)",
-               op->name, op->min_ranks, nranks, op->min_ranks);
+               op->name, mm_op_min_ranks[i], nranks, mm_op_min_ranks[i]);
       return MM_EUSAGE;
     }
   }

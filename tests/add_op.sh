@@ -24,14 +24,12 @@ static int barrier(mm_ctx *c) {
 
 const mm_op mm_op_barrier = {
     .name = "barrier",
-    .summary = "MPI_Barrier (a test's throwaway operation): latency",
     .kind = MM_COLLECTIVE,
-    .min_ranks = 2,
     .busbw_factor = mm_busbw_one,
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, barrier}}},
 };
 C
-echo 'MM_OP(barrier)' >> "$dir/src/common/defs/ops.def"
+echo 'MM_OP(barrier, 2, "MPI_Barrier (a test'"'"'s throwaway operation): latency")' >> "$dir/src/common/defs/ops.def"
 
 cmake -S "$dir/src" -B "$dir/b" > "$dir/log" 2>&1 || { cat "$dir/log"; fail "configure failed"; }
 cmake --build "$dir/b" -j "$(nproc)" --target mpimark > "$dir/log" 2>&1 \

@@ -19,7 +19,7 @@ cmake --build "$dir/b" -j "$(nproc)" --target mpimark montecarlo_pi > "$dir/log"
   || { tail -20 "$dir/log"; fail "build failed"; }
 cmake --install "$dir/b" --prefix "$dir/prefix" > "$dir/log" 2>&1 || { cat "$dir/log"; fail "install failed"; }
 for f in bin/mpimark bin/montecarlo_pi share/mpimark/slurm/pingpong.slurm share/mpimark/slurm/lib.sh \
-  share/mpimark/scripts/plot share/mpimark/scripts/compare share/mpimark/python/mmtools/stats.py \
+  share/mpimark/scripts/plot share/mpimark/scripts/compare share/mpimark/python/mpimark_py/stats.py \
   share/mpimark/benchmarks/python/mpimark.py share/doc/mpimark/README.md; do
   [ -e "$dir/prefix/$f" ] || fail "not installed: $f"
 done
@@ -28,7 +28,7 @@ done
 deb=$(ls "$dir"/b/mpimark_*.deb) || fail "no .deb written"
 dpkg-deb -c "$deb" > "$dir/contents"
 for f in ./usr/bin/mpimark ./usr/bin/montecarlo_pi ./usr/share/mpimark/slurm/pingpong.slurm \
-  ./usr/share/mpimark/scripts/plot ./usr/share/mpimark/python/mmtools/stats.py; do
+  ./usr/share/mpimark/scripts/plot ./usr/share/mpimark/python/mpimark_py/stats.py; do
   grep -q " $f$" "$dir/contents" || fail "the package lacks $f"
 done
 dpkg-deb -f "$deb" Depends | grep -qE "openmpi-bin|mpich" || fail "the package declares no MPI dependency"

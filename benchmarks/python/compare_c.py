@@ -29,8 +29,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "python"))
-from mmtools.sizes import size_human as human  # noqa: E402
-from mmtools.table import PATHS  # noqa: E402
+from mpimark_py.sizes import size_human as human  # noqa: E402
+from mpimark_py.table import PATHS  # noqa: E402
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
 

@@ -136,13 +136,14 @@ $out"
     run --baseline old.csv new-ok.csv --tolerance 3.5%
     expect_rc 0
     ;;
-  merge) # rounds: median of the round medians (round 3), the interval a
-    # repeat's median falls in from the round medians (as mpimark's own
+  merge) # launches: median of the launch medians (launch 3), the interval a
+    # repeat's median falls in from the launch medians (as mpimark's own
     # rounds: 2 * exp(-+ t(2) * sd(ln 1, ln 2, ln 3) * sqrt(pi/3)), t(2) =
     # 4.303, sd = 0.5493: [0.173263, 23.0863]), mean weighted by samples.
     run --merge -o "$dir/m.csv" round1.csv round2.csv round3.csv
     expect_rc 0
-    grep -q "^#@rounds=3$" "$dir/m.csv" || fail "no #@rounds=3"
+    grep -q "^#@launches=3$" "$dir/m.csv" || fail "no #@launches=3"
+    grep -q "^#@launch_files=round1.csv round2.csv round3.csv$" "$dir/m.csv" || fail "no #@launch_files"
     grep -q "^#@mpi_library=Libfast MPI 1.0, fixture$" "$dir/m.csv" || fail "metadata not kept"
     row=$(csv_rows "$dir/m.csv")
     [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,150,0.9,2,1.83333,3.5,3.5,0.173263,23.0863" ] \
@@ -161,25 +162,27 @@ $out"
     row=$(csv_rows "$dir/m6.csv")
     [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,300,0.01,3.5,3.5,100,100,1.02053,12.0035" ] \
       || fail "merged row of 6 rounds: $row"
-    grep -q "^#@merge=.*prediction interval of a repeat run.s median, from the round medians" "$dir/m6.csv" || fail "#@merge does not state the rule"
+    grep -q "^#@merge=.*prediction interval of a repeat run.s median, from the launch medians" "$dir/m6.csv" || fail "#@merge does not state the rule"
     run --merge -o "$dir/m.csv" round1.csv round2.csv
     expect_error "exists"
     run --merge -o "$dir/m2.csv" round1.csv b.csv
     expect_error "mpi_library differs"
     ;;
-  plot-missing) # --plot without scripts/plot: says so, the table stands, exit 0.
-    MPIMARK_PLOT=$dir/no-such-plot run --plot a.csv b.csv
+  plot-kept) # --plot where the figures exist: says so, keeps them, the table stands, exit 0.
+    mkdir -p "$dir/plots"
+    echo earlier > "$dir/plots/latency-sendrecv.png"
+    run --plot --plot-dir "$dir/plots" a.csv b.csv
     expect_rc 0
     grep -q "sendrecv" "$dir/out" || fail "no table"
-    grep -q "no overlay plot: .*no-such-plot is missing" "$dir/err" || fail "does not say the plot script is missing: $err"
+    grep -q "no overlay plot: .*latency-sendrecv.png' exists" "$dir/err" || fail "does not say the figure exists: $err"
+    [ "$(cat "$dir/plots/latency-sendrecv.png")" = earlier ] || fail "the earlier figure was replaced"
     ;;
-  plot-present) # --plot runs scripts/plot A.csv B.csv -o DIR.
-    printf '#!/bin/sh\necho "$@" > %s/plot-args\n' "$dir" > "$dir/plot"
-    chmod +x "$dir/plot"
-    MPIMARK_PLOT=$dir/plot run --plot --plot-dir "$dir/plots" a.csv b.csv
+  plot-present) # --plot draws the overlay of A.csv B.csv into DIR (gnuplot, real).
+    run --plot --plot-dir "$dir/plots" a.csv b.csv
     expect_rc 0
-    [ "$(cat "$dir/plot-args" 2> /dev/null)" = "a.csv b.csv -o $dir/plots" ] \
-      || fail "scripts/plot got '$(cat "$dir/plot-args" 2> /dev/null)'"
+    [ -s "$dir/plots/latency-sendrecv.svg" ] && [ -s "$dir/plots/latency-sendrecv.png" ] \
+      || fail "no overlay figures in $dir/plots: $err"
+    grep -q "overlay plots in $dir/plots" "$dir/err" || fail "does not say where the plots are: $err"
     ;;
   missing-file)
     run a.csv no-such.csv

@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-from mmtools import defs  # noqa: E402
+from mpimark_py import defs  # noqa: E402
 
 HEAD = """# Options
 

@@ -2,9 +2,10 @@
 # measure.sh CASE: scripts/measure end to end.
 #   merge        3 launches of a real mpimark run (and 2 of the mpi4py runner):
 #                each launch takes 1/3 of the budget and of the rounds and
-#                says which it is; the merged CSV's rows have one round
-#                median per launch, their median as the row's median; the
-#                table is printed; every launch's CSV is kept
+#                says which it is; the merged CSV's rows have one median
+#                per launch (launch_medians), their median as the row's
+#                median, and its columns say launches where a launch's say
+#                rounds; the table is printed; every launch's CSV is kept
 #   failed-launch  a launch that fails (bad option): exit 2, nothing left
 #   exists       the output exists: exit 2, the earlier file untouched
 #   bad-usage    --launches 0, MPIMARK_LAUNCHES=0, or -o inside the command: exit 2
@@ -23,12 +24,15 @@ case $case in
     grep -q "^# launches: 3$" "$dir/table.txt" && grep -q "^# bcast$" "$dir/table.txt" \
       || fail "no merged table on stdout: $(head -5 "$dir/table.txt")"
     ! grep -q "^# intervals: from this launch" "$dir/table.txt" || fail "a merged table says it is one launch"
-    [ "$(csv_meta "$dir/m.csv" launches)" = 3 ] && [ "$(csv_meta "$dir/m.csv" rounds)" = 3 ] \
-      || fail "#@launches/#@rounds of the merge"
+    [ "$(csv_meta "$dir/m.csv" launches)" = 3 ] && [ "$(csv_meta "$dir/m.csv" rounds)" = 2 ] \
+      || fail "#@launches/#@rounds (each launch's) of the merge"
+    header=$(csv_header "$dir/m.csv"),
+    [[ $header == *,launches,launch_min,launch_max,unstable,late,launch_medians, ]] \
+      || fail "merged header: $header"
     [ -z "$(csv_meta "$dir/m.csv" launch)" ] && [ -z "$(csv_meta "$dir/m.csv" ci)" ] \
       || fail "the merge kept a launch's own #@launch or #@ci"
     [ "$(csv_meta "$dir/m.csv" time_budget_s)" = 0.1 ] || fail "merged budget $(csv_meta "$dir/m.csv" time_budget_s)"
-    [ "$(csv_meta "$dir/m.csv" command)" = "scripts/measure --launches 3 -- ${cmd[*]}" ] \
+    [ "$(csv_meta "$dir/m.csv" command)" = "mpimark-py measure --launches 3 -- ${cmd[*]}" ] \
       || fail "merged #@command is '$(csv_meta "$dir/m.csv" command)'"
     for i in 1 2 3; do
       f=$dir/m-launches/launch$i.csv
@@ -40,7 +44,7 @@ case $case in
     /usr/bin/python3 - "$REPO/python" "$dir" <<'PY' || fail "merged rows"
 import statistics, sys
 sys.path.insert(0, sys.argv[1])
-from mmtools import results
+from mpimark_py import results
 d = sys.argv[2]
 merged = results.read(d + "/m.csv")
 runs = [results.read("%s/m-launches/launch%d.csv" % (d, i)) for i in (1, 2, 3)]
@@ -50,7 +54,7 @@ for row in merged.rows:
     meds = [float(next(r for r in t.rows if key(r) == key(row))["median"]) for t in runs]
     assert results.round_medians(row) == [float("%.6g" % m) for m in meds], (row, meds)
     assert abs(float(row["median"]) - statistics.median(meds)) <= 1e-5 * statistics.median(meds), row
-    assert row["rounds"] == "3", row
+    assert row["launches"] == "3", row
 print("ok: merged rows")
 PY
     "$MEASURE" --launches 2 -o "$dir/py.csv" -- mpiexec --oversubscribe -n 2 "$PYTHON" \

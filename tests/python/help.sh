@@ -12,12 +12,10 @@ launch 1 "$MPIMARK" --help > "$dir/c.txt" || fail "the C binary's --help failed"
 options() { sed -n '/^Options:/,/^$/p' "$1"; }
 [ "$(options "$dir/c.txt" | wc -l)" -gt 10 ] || fail "no option list in the C binary's --help"
 diff <(options "$dir/c.txt") <(options "$dir/py.txt") || fail "options differ from the C binary's"
-ops_def=$(sed -n 's/^MM_OP(\([a-z0-9_]*\)).*/\1/p' "$(dirname "$0")/../../common/defs/ops.def")
-ops_py=$(sed -n '/^Operations/,/^$/s/^  \([a-z0-9_]*\) .*/\1/p' "$dir/py.txt")
-[ "$ops_py" = "$ops_def" ] || fail "operations differ from common/defs/ops.def:
-$ops_def
---
-$ops_py"
+# The operations and their summaries: both render common/defs/ops.def.
+operations() { sed -n '/^Operations/,/^$/p' "$1"; }
+[ "$(operations "$dir/c.txt" | wc -l)" -gt 3 ] || fail "no operation list in the C binary's --help"
+diff <(operations "$dir/c.txt") <(operations "$dir/py.txt") || fail "operations differ from the C binary's"
 pyrun 2 --version > "$dir/v.txt" || fail "--version exited $?"
 [ "$(wc -l < "$dir/v.txt")" -eq 1 ] && grep -q "^mpimark .*mpi4py" "$dir/v.txt" || fail "bad --version"
 echo ok

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""sizes_agree.py SIZES_TOOL: the Python size rules (python/mmtools/sizes.py,
+"""sizes_agree.py SIZES_TOOL: the Python size rules (python/mpimark_py/sizes.py,
 which the mpi4py runner and the scripts use) must take and refuse exactly
 what common/core/sizes.c does, with the same sizes and the same message, and
 print sizes alike: checked on hand-picked edge cases and on thousands of
@@ -13,7 +13,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
-from mmtools import sizes  # noqa: E402
+from mpimark_py import sizes  # noqa: E402
 
 EDGES = ["", "0", "1", "8,1K,64K", "1:4M", "0:16", "0:0", "4M:1", "1:", ":4", "1:2:3",
          "1,2:3", "1,", ",1", "1,,2", "8,8", "1K,1024", "1KiB", "1kib", "1KB", "1kB", "1Ki",

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""stats_agree.py STATS_TOOL: the Python statistics (python/mmtools/stats.py)
+"""stats_agree.py STATS_TOOL: the Python statistics (python/mpimark_py/stats.py)
 must agree bit for bit with common/core/stats.c (through tests/python/stats_tool)
 on the same samples: sample sets of n = 1, 5, 6, 10, 37, 1000, 2500 with
 and without ties, and the CI ranks for every n from 1 to 2500."""
@@ -11,7 +11,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
-from mmtools import stats as mmstats  # noqa: E402
+from mpimark_py import stats as mmstats  # noqa: E402
 
 tool = sys.argv[1]
 failures = 0

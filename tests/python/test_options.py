@@ -1,22 +1,17 @@
 #!/usr/bin/python3
 """The mpi4py runner's pure parts without MPI: importing the runner loads
-neither mpi4py nor NumPy; its options (python/mmtools/options.py) take
+neither mpi4py nor NumPy; its options (python/mpimark_py/options.py) take
 their defaults from common/defs/options.def alone, parse every form the C
 parser takes, and refuse what it refuses; the request check knows the
 job's size."""
-import importlib.util
 import os
 import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
-from mmtools import defs, options  # noqa: E402
-
-spec = importlib.util.spec_from_file_location(
-    "runner", os.path.join(HERE, "..", "..", "benchmarks", "python", "mpimark.py"))
-runner = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(runner)
+from mpimark_py import defs, options, run as runner  # noqa: E402
+from mpimark_py.runner import launcher, output  # noqa: E402,F401 (pure: imported here without MPI)
 
 
 def parse(*argv):

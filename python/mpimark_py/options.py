@@ -238,15 +238,15 @@ def _find_option(arg):
     return None
 
 
-def options_parse(argv, ops):
+def options_parse(argv):
     """Parses argv (without the program name) into a Config, defaults first;
-    ops: the operations (.name) in registry order. Pure: every rank reaches
-    the same verdict. Raises UsageError."""
+    operations by ops.def. Pure: every rank reaches the same verdict.
+    Raises UsageError."""
     cfg = Config()
     for o in OPTIONS:
         if o[3] is not None:
             o[4](cfg, o[3])
-    names = [op.name for op in ops]
+    names = defs.ops()
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -278,10 +278,11 @@ def options_parse(argv, ops):
     return cfg
 
 
-def usage(fp, ops):
-    """The --help text: ops (.name, .summary) and the option table."""
+def usage(fp):
+    """The --help text: the operations and the options (ops.def, options.def)."""
     fp.write(
-        "Usage: mpirun -np N /usr/bin/python3 benchmarks/python/mpimark.py [OP ...] [options]\n"
+        "Usage: mpirun -np N mpimark-py run [OP ...] [options]\n"
+        "   or: mpirun -np N /usr/bin/python3 benchmarks/python/mpimark.py [OP ...] [options]\n"
         "\n"
         "mpimark's mpi4py runner: measures MPI latency and bandwidth through mpi4py\n"
         "itself, on the buffer path (NumPy arrays through comm.Send, comm.Bcast, ...)\n"
@@ -289,8 +290,8 @@ def usage(fp, ops):
         "Results use the C mpimark's CSV/JSON schema (#@runner=mpi4py).\n"
         "\n"
         "Operations (default: all):\n")
-    for op in ops:
-        fp.write("  %-12s %s\n" % (op.name, op.summary))
+    for name, summary in defs.op_summaries():
+        fp.write("  %-12s %s\n" % (name, summary))
     fp.write("\nOptions:\n")
     for name, short, arg, default, _, text in OPTIONS:
         left = ("-%s, --%s %s" % (short, name, arg or "") if short
@@ -304,15 +305,15 @@ def usage(fp, ops):
         "\nExit codes: 0 ok, 1 runtime or validation failure, 2 usage error.\n")
 
 
-def check_request(cfg, nranks, ops):
+def check_request(cfg, nranks):
     """What cfg asks of an nranks-rank job (benchmarks/request.c): enough
-    ranks for every selected operation (.name, .min_ranks) and a root inside
-    the job; None, or the reason."""
+    ranks for every selected operation (ops.def) and a root inside the job;
+    None, or the reason."""
     if cfg.root >= nranks:
         return "--root %d is not a rank of this job (ranks 0..%d)" % (cfg.root, nranks - 1)
-    for op in ops:
-        if op.name in cfg.ops and nranks < op.min_ranks:
+    for name, need in defs.op_min_ranks().items():
+        if name in cfg.ops and nranks < need:
             return ("%s needs at least %d ranks, this job has %d (mpirun -np %d ...)"
-                    % (op.name, op.min_ranks, nranks, op.min_ranks))
+                    % (name, need, nranks, need))
     return None
 

@@ -1,6 +1,7 @@
 """mpimark's error codes, read from common/defs/errors.def, the list the C code
 compiles: OK, EUSAGE, ... as indices (ranks agree on the maximum, so the
-order matters as in C), their exit codes and messages."""
+order matters as in C), their exit codes and messages; and the two ways a
+subcommand of mpimark-py stops (cli.py prints either as one line)."""
 
 from . import defs
 
@@ -11,4 +12,8 @@ STRERROR = [msg for _, _, msg in _ERRORS]
 
 
 class UsageError(Exception):
-    pass
+    """Bad input (an option, a file that is not what it should be): exit 2."""
+
+
+class Failure(Exception):
+    """The input was right and the work failed (writing, gnuplot, a launch): exit 1."""

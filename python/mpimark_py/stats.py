@@ -184,9 +184,12 @@ def interval_name(rounds):
 
 
 def meta_rounds(meta, prefix=""):
-    """The rounds a run's metadata records (#@rounds; a comparison's
-    #@a_rounds with prefix "a_"), 1 when it records none."""
-    rounds = str(meta.get(prefix + "rounds", ""))
+    """How many medians are behind each interval of a result file: a merged
+    measurement's #@launches, else a launch's #@rounds (a comparison's
+    #@a_launches or #@a_rounds with prefix "a_"), 1 when it records none.
+    (Files merged before the levels had their names say #@rounds for both.)"""
+    merged = prefix + "merge" in meta and prefix + "launches" in meta
+    rounds = str(meta.get(prefix + ("launches" if merged else "rounds"), ""))
     return int(rounds) if rounds.isdigit() else 1
 
 

@@ -2,15 +2,14 @@
 from: common/defs/, one folder (installed whole): ops.def (operations),
 metrics.def (metrics per kernel shape), options.def (mpimark's options),
 errors.def (error codes and messages), columns.def (result columns),
-paths.def, heap.def and mpi_env.def. The folder is relative to the project
-root, which is python/.. in a clone and share/mpimark in an installed
-prefix (the install keeps the layout)."""
+paths.def, heap.def and mpi_env.def. The package reads them from its own
+defs/ folder: in a clone a link to common/defs, installed (pip or the CMake
+install) a copy of it."""
 
 import os
 import re
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-DEFS = os.path.join(ROOT, "common", "defs")  # every list, in one folder (installed whole)
+DEFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "defs")  # every list, one folder
 
 
 def _arguments(text, start):
@@ -68,6 +67,16 @@ def entries(name, macro):
 def ops():
     """Operation names in ops.def's order (the order of --help and tables)."""
     return [e[0] for e in entries("ops.def", "MM_OP")]
+
+
+def op_summaries():
+    """[(name, its one line for --help)] in ops.def's order."""
+    return [(name, summary) for name, _, summary in entries("ops.def", "MM_OP")]
+
+
+def op_min_ranks():
+    """{name: the fewest ranks it needs}."""
+    return {name: int(n) for name, n, _ in entries("ops.def", "MM_OP")}
 
 
 def columns():

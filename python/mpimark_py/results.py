@@ -146,10 +146,17 @@ def number(row, key):
     return x if math.isfinite(x) else None
 
 
+def launch_medians_text(row):
+    """The medians behind a row as written: a merged measurement's
+    `launch_medians` (`round_medians` in files merged before the levels had
+    their names), else a launch's `round_medians`; "" when it has none."""
+    return row.get("launch_medians") or row.get("round_medians") or ""
+
+
 def round_medians(row):
-    """The row's per-round medians (the `round_medians` column, `;`-separated),
-    or None when it has none or one is not a number."""
-    text = row.get("round_medians", "")
+    """The medians behind a row (launch_medians_text), as numbers, or None
+    when it has none or one is not a number."""
+    text = launch_medians_text(row)
     if not text:
         return None
     try:

@@ -1,0 +1,75 @@
+"""mpimark-py: mpimark's Python side, one command.
+
+usage: mpimark-py COMMAND [OPTIONS] ...     (or: python3 -m mpimark_py COMMAND ...)
+
+Commands:
+  run       the mpi4py runner: mpimark's sweep on real mpi4py
+            (mpirun -np 2 mpimark-py run sendrecv -m 8,1K)
+  measure   L separate launches of an mpimark command, merged into one CSV
+  merge     merge the CSVs of separate launches into one measurement
+  compare   two or more result CSVs side by side, with verdicts that respect noise
+  plot      figures (PNG, SVG) of result CSVs, with gnuplot
+  report    one self-contained HTML and markdown report of results folders
+
+`mpimark-py COMMAND --help` explains each; none of them needs MPI for
+--help. The scripts in scripts/ of a clone (scripts/compare, ...) run the
+same commands. Every command reads options the same way, never replaces a
+file it did not write unless --force, and reports bad input as one line
+with exit status 2 (1: the work itself failed).
+"""
+
+import argparse
+import importlib
+import sys
+
+from .errors import Failure, UsageError
+
+PROG = "mpimark-py"
+COMMANDS = ("run", "measure", "merge", "compare", "plot", "report")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad input through UsageError (one line, exit 2)
+    and whose -h prints the command's own help text (its module's docstring)."""
+
+    def __init__(self, command, doc):
+        super().__init__(prog="%s %s" % (PROG, command), add_help=False)
+        self.doc = doc
+        self.add_argument("-h", "--help", action="store_true")
+
+    def error(self, message):
+        raise UsageError(message + " (see --help)")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:
+        return _fail("", UsageError("no command given (see --help)"), 2)
+    if argv[0] in ("-h", "--help"):
+        sys.stdout.write(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        return _fail("", UsageError("unknown command '%s' (choose from: %s)" % (command, ", ".join(COMMANDS))), 2)
+    module = importlib.import_module("." + command, __package__)
+    try:
+        if command == "run":  # the runner parses mpimark's own options (options.def)
+            return module.main(rest)
+        p = Parser(command, module.__doc__)
+        module.add_arguments(p)
+        args = p.parse_args(rest)
+        if args.help:
+            sys.stdout.write(module.__doc__)
+            return 0
+        return module.run(args)
+    except UsageError as e:
+        return _fail(command, e, 2)
+    except Failure as e:
+        return _fail(command, e, 1)
+    except BrokenPipeError:  # `mpimark-py compare ... | head`
+        return 0
+
+
+def _fail(command, err, code):
+    sys.stderr.write("%s: %s\n" % (" ".join(filter(None, (PROG, command))), err))
+    return code

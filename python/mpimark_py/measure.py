@@ -1,0 +1,116 @@
+"""mpimark-py measure [--launches L] -o OUT.csv [--force] -- LAUNCHER... PROGRAM [OPTIONS]
+(scripts/measure in a clone): one measurement whose intervals hold from one
+run to the next.
+
+Runs the mpimark command L times as separate launches (default
+$MPIMARK_LAUNCHES, else 6), each with `--launch i/L` (1/L of the time
+budget and of the rounds), then merges them (mpimark-py merge) into
+OUT.csv: a row's median and 95% PI come from the L launches' medians, so
+they include what changes from one launch of an MPI job to the next
+(memory and shared-memory placement: a few percent on this machine, which
+rounds inside one launch never see). Prints the merged table; keeps every
+launch's CSV in OUT-launches/. PROGRAM is build/bin/mpimark or the mpi4py
+runner (mpimark-py run); LAUNCHER is e.g. `mpirun -np 2` or `srun`.
+--launches 1 runs the command once, as it is.
+
+  mpimark-py measure -o results/x.csv -- mpirun -np 2 build/bin/mpimark sendrecv -m 8,1K
+
+Options:
+  --launches L          separate launches, 1 to 1000 (default $MPIMARK_LAUNCHES, else 6)
+  -o, --output OUT.csv  the merged CSV; the launches' CSVs go to OUT-launches/
+  --force               replace OUT.csv and OUT-launches/
+
+Exit codes: 0 ok, 1 a launch failed (2 when the launch said bad input),
+2 bad input. Nothing is left behind when a launch fails.
+"""
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import merge, results, table as mmtable
+from .compare import Result
+from .errors import Failure, UsageError
+
+DEFAULT_LAUNCHES = 6  # docs/performance.md, "Reproducibility"; MPIMARK_LAUNCHES overrides
+# Options of the command that this command sets for every launch.
+OWN_OPTIONS = ("-o", "--output", "--launch", "--format")
+
+
+class LaunchFailed(Failure):
+    def __init__(self, msg, code):
+        super().__init__(msg)
+        self.code = code
+
+
+def add_arguments(ap):
+    ap.add_argument("--launches", default=os.environ.get("MPIMARK_LAUNCHES", str(DEFAULT_LAUNCHES)))
+    ap.add_argument("-o", "--output")
+    ap.add_argument("--force", action="store_true")
+    ap.add_argument("command", nargs="*")
+
+
+def say(msg):
+    print("[mpimark] " + msg, file=sys.stderr, flush=True)
+
+
+def run(args):
+    launches = args.launches
+    if not (launches.isdigit() and 1 <= int(launches) <= 1000 and launches[0] != "0"):
+        raise UsageError("--launches (or MPIMARK_LAUNCHES) must be a whole number from 1 to 1000, not '%s'"
+                         % launches)
+    launches, out, cmd = int(launches), args.output, args.command
+    if not out:
+        raise UsageError("no -o OUT.csv given (see --help)")
+    if not out.endswith(".csv"):
+        raise UsageError("-o '%s': the merged results are a CSV (OUT.csv)" % out)
+    if not cmd:
+        raise UsageError("no command after -- (e.g. -- mpirun -np 2 build/bin/mpimark)")
+    for a in cmd:
+        if a in OWN_OPTIONS or a.startswith(("--output=", "--launch=", "--format=")) or \
+                (a.startswith("-o") and not a.startswith("--")):
+            raise UsageError("'%s' in the command: mpimark-py measure sets the launches' output itself" % a)
+    folder = os.path.dirname(out) or "."
+    kept = out[:-len(".csv")] + "-launches"
+    if not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+        raise UsageError("cannot write to '%s'" % folder)
+    if not args.force:
+        for p in (out, kept):
+            if os.path.lexists(p):
+                raise UsageError("'%s' exists; not overwriting results (use --force)" % p)
+    if launches == 1:
+        return subprocess.call(cmd + ["-o", out] + (["--force"] if args.force else []))
+
+    tmp = tempfile.mkdtemp(prefix="." + os.path.basename(kept) + ".", dir=folder)
+    try:
+        start = time.monotonic()
+        files = []
+        for i in range(1, launches + 1):
+            say("launch %d/%d (%d s)" % (i, launches, time.monotonic() - start))
+            f = os.path.join(tmp, "launch%d.csv" % i)
+            rc = subprocess.call(cmd + ["--launch", "%d/%d" % (i, launches), "-q", "--format", "csv", "-o", f],
+                                 stdout=subprocess.DEVNULL)
+            if rc != 0:
+                raise LaunchFailed("launch %d/%d failed (exit %d); no results kept" % (i, launches, rc),
+                                   2 if rc == 2 else 1)
+            files.append(f)
+        command = "mpimark-py measure --launches %d -- %s" % (launches, shlex.join(cmd))
+        lines = merge.merge([Result(f) for f in files], out, args.force, command)
+        if args.force and os.path.lexists(kept):
+            shutil.rmtree(kept)
+        os.rename(tmp, kept)
+    except LaunchFailed as e:
+        say(str(e))
+        return e.code
+    finally:
+        if os.path.isdir(tmp):
+            shutil.rmtree(tmp)
+    t = results.read(out)
+    sys.stdout.write(mmtable.format(t.meta, t.rows))
+    say("%d launches merged in %d s, %d rows: %s (each launch's CSV in %s/)"
+        % (launches, time.monotonic() - start, len(lines), out, kept))
+    return 0

@@ -1,0 +1,132 @@
+"""mpimark-py run [OP ...] [options]: mpimark's sweep through real mpi4py (the
+mpi4py runner; benchmarks/python/mpimark.py in a clone and an install).
+
+    mpirun -np 2 mpimark-py run [OP ...] [options]
+
+The same operations, options, defaults, errors, exit codes and CSV/JSON
+schema as the C binary (build/bin/mpimark), measured through mpi4py itself:
+
+- buffer path: NumPy arrays through the uppercase methods (comm.Send/Recv,
+  Isend/Irecv, Bcast, Scatter, Gather, Reduce/Allreduce with MPI.DOUBLE and
+  MPI.SUM), payload column MPI_BYTE / MPI_DOUBLE as in C;
+- object path: Python objects through the lowercase methods (comm.send/recv,
+  isend/irecv, bcast, scatter, gather, reduce/allreduce), which pickle with
+  protocol 5; the payload is a `bytes` object of N bytes or a `list` of N/8
+  floats, and `wire_bytes` is len(pickle.dumps(payload, protocol=5)).
+
+Reductions on the object path use ELEMENTWISE_SUM, a plain Python callable
+(mpi4py's lowercase reduce accepts one as `op`): MPI.SUM would run `x + y`,
+which concatenates bytes and lists instead of adding numbers. The modules
+are in runner/; see docs/mpi4py.md. `--help` lists the options.
+"""
+
+import io
+import os
+import platform
+import sys
+import traceback
+
+from . import atomic, stats as mmstats, version
+from .errors import EIO, EUSAGE, EXIT_CODE, OK, UsageError
+from .options import check_request, options_parse, usage
+from .runner.launcher import launcher_rank
+from .runner.output import atomic_check, format_for, write_results
+
+
+def parse_request(argv, nranks):
+    """The run argv asks of an nranks-rank job, as benchmarks/request.c
+    checks it: options parsed, then (unless --help or --version) enough
+    ranks and a root inside the job. Pure, without MPI (tests/python/
+    request_tool.py runs the bad-input table through it). Raises UsageError."""
+    cfg = options_parse(argv)
+    why = None if cfg.help or cfg.version else check_request(cfg, nranks)
+    if why:
+        raise UsageError(why)
+    return cfg
+
+
+def main(argv):
+    # --help and --version need no MPI: answered before it starts (rank 0 of
+    # a launch prints, as the C binary's rank 0 does).
+    try:
+        first = options_parse(argv)
+    except UsageError:
+        first = None  # reported by the full check below, on every rank together
+    if first is not None and (first.help or first.version):
+        if launcher_rank() == 0 and first.help:
+            usage(sys.stdout)
+        elif launcher_rank() == 0:
+            sys.stdout.write("mpimark %s (git %s), mpi4py runner (Python %s)\n" % (
+                version.project_version(), version.git_commit(), platform.python_version()))
+        return 0
+    from .runner.mpi import MPI, MPI4PY_GENERATION, mpi4py  # starts MPI
+    from .runner.metadata import collect_metadata
+    from .runner.output import Results
+    from .runner.suite import Suite, agree
+    from .runner.harness import perf_counter
+
+    sys.excepthook = _excepthook
+    comm = MPI.COMM_WORLD.Dup()
+    rank, nranks = comm.Get_rank(), comm.Get_size()
+
+    def fail(err, why):
+        if err and rank == 0 and why:
+            sys.stderr.write("mpimark: %s\n" % why)
+            sys.stderr.flush()
+        return EXIT_CODE[err]
+
+    try:
+        cfg = parse_request(argv, nranks)
+    except UsageError as e:
+        return fail(EUSAGE, str(e))
+    err, why = OK, None
+    if cfg.output and rank == 0:
+        bad = atomic_check(cfg.output, cfg.force)
+        if bad:
+            err, why = bad
+    err = agree(comm, err)
+    if err:
+        return fail(err, why)
+
+    if (rank == 0 and not cfg.quiet and cfg.mpi4py != MPI4PY_GENERATION
+            and any(a == "--mpi4py" or a.startswith("--mpi4py=") for a in argv)):
+        sys.stderr.write("mpimark: --mpi4py %d asked for, but mpi4py %s is installed: the runner "
+                         "measures its protocol (#@mpi4py_protocol=%d)\n"
+                         % (cfg.mpi4py, mpi4py.__version__, MPI4PY_GENERATION))
+    suite = Suite(comm, cfg)
+    err, why = suite.allocate()
+    if err:
+        return fail(err, why)
+
+    results = Results()
+    # One seed for every rank: the rounds' orders must agree.
+    seed = comm.bcast(cfg.seed or mmstats.round_seed_from_clock(perf_counter()), 0)
+    collect_metadata(comm, rank, nranks, cfg, seed, results)
+    err = suite.run(results, seed)
+    if err == OK and rank == 0:
+        write_results(sys.stdout, results, cfg.format)
+        sys.stdout.flush()
+        if cfg.output:
+            text = io.StringIO()
+            write_results(text, results, format_for(cfg.output))
+            why = atomic.write(cfg.output, text.getvalue(), cfg.force)
+            if why:
+                sys.stderr.write("mpimark: %s\n" % why)
+                err = EIO  # after a full run: a runtime failure, not a usage error
+    err = agree(comm, err)
+    comm.Free()
+    return EXIT_CODE[err]
+
+
+def _excepthook(tp, value, tb):
+    """An unexpected error on one rank ends the whole job: the other ranks
+    would otherwise wait for it forever."""
+    from .runner.mpi import MPI
+    rank = MPI.COMM_WORLD.Get_rank() if MPI.Is_initialized() and not MPI.Is_finalized() else -1
+    sys.stderr.write("mpimark: rank %d: %s\n" % (
+        rank, "".join(traceback.format_exception_only(tp, value)).strip()))
+    traceback.print_tb(tb, file=sys.stderr)
+    sys.stderr.flush()
+    if MPI.Is_initialized() and not MPI.Is_finalized():
+        MPI.COMM_WORLD.Abort(1)
+    os._exit(1)

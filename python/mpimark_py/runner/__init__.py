@@ -1,0 +1,7 @@
+"""The mpi4py runner (mpimark-py run): mpimark's sweep through real mpi4py,
+one module per concept. launcher and output are pure; importing mpi (and
+with it ops, harness, metadata, suite) starts MPI. run.py drives them."""
+
+
+
+

@@ -1,0 +1,315 @@
+"""The timing loop around the kernels: common/mpi/harness.c (calibration,
+warm-up, batches, window and barrier sync, the clock sync)."""
+
+import itertools
+import math
+import os
+import time
+
+from .. import stats as mmstats
+from ..options import WARMUP_AUTO
+from .mpi import MPI, np
+
+
+MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 6, 1000, 20, 0.02
+# Automatic warmup (harness.h): up to AUTO_WARMUP iterations within a
+# quarter of the budget.
+AUTO_WARMUP = 10  # -x auto: at most this many (WARMUP_AUTO: mpimark_py.options)
+# The window (window.h) and the clock sync (clocksync.h).
+WINDOW_LATE_MAX, WINDOW_GROWTH, CLOCKSYNC_EXCHANGES = 0.10, 1.5, 25
+TAG_SYNC = 7
+CLOCK_SYNC_METHOD = {  # mm_clocksync_method
+    True: "offsets against rank 0 on every visit of a cell (SKaMPI: the shortest of 25 ping-pongs; "
+          "uncertainty half its round trip)",
+    False: "none needed: all ranks on one node read one CLOCK_MONOTONIC (offsets 0)"}
+perf_counter = time.perf_counter
+_repeat = itertools.repeat
+
+
+def _clock_read_cost():
+    """The median difference of back-to-back clock reads (mm_clock_read_cost)."""
+    d = []
+    for _ in range(257):
+        a = perf_counter()
+        d.append(perf_counter() - a)
+    d.sort()
+    return d[len(d) // 2]
+
+
+CLOCK_READ = _clock_read_cost()
+CLOCK_RESOLUTION = time.get_clock_info("perf_counter").resolution
+
+
+class CellCache:
+    """What the harness keeps of a cell between rounds (mm_cell_cache)."""
+    def __init__(self):
+        self.batch, self.window = 0, 0.0
+
+
+class Plan:
+    def __init__(self, iterations, warmup, budget, min_samples, collective, sync, cache):
+        self.iterations, self.warmup = iterations, warmup
+        self.budget, self.min_samples = budget, min_samples
+        self.collective, self.sync, self.cache = collective, sync, cache
+
+
+class SyncFacts:
+    """What the window sync reports of one visit; merged into a cell's over
+    its rounds and into the run's over its cells (mm_sync_facts)."""
+    def __init__(self):
+        self.late = 0
+        self.window = self.max_offset = self.offset_uncertainty = 0.0
+        self.offsets_estimated = False
+
+    def merge(self, other):
+        self.late += other.late
+        self.window = max(self.window, other.window)
+        self.max_offset = max(self.max_offset, other.max_offset)
+        self.offset_uncertainty = max(self.offset_uncertainty, other.offset_uncertainty)
+        self.offsets_estimated |= other.offsets_estimated
+
+
+class Samples:
+    """One visit's samples at rank 0 (mm_samples)."""
+    def __init__(self):
+        self.t, self.iterations, self.sync = [], 0, SyncFacts()
+
+
+def _time_batch(comm, run, n):
+    """One timed batch of n iterations, started together after a barrier."""
+    comm.Barrier()
+    t0 = perf_counter()
+    for _ in _repeat(None, n):
+        run()
+    return perf_counter() - t0
+
+
+def _batch_target(budget):
+    t = budget / 100.0
+    return 20e-6 if t < 20e-6 else 10e-3 if t > 10e-3 else t
+
+
+def _calibrate(comm, run, target):
+    """A batch size whose slowest rank takes about the target time; the
+    calibration batches double as extra warmup."""
+    n = 1
+    t, slowest = np.zeros(1), np.zeros(1)
+    while True:
+        t[0] = _time_batch(comm, run, n)
+        comm.Allreduce([t, MPI.DOUBLE], [slowest, MPI.DOUBLE], MPI.MAX)
+        s = float(slowest[0])
+        if s >= target or n >= (1 << 24):
+            return n
+        grow = target / s if s > 0 else 8.0
+        n = math.ceil(float(n) * (8.0 if grow > 8.0 else 2.0 if grow < 2.0 else grow))
+
+
+def _keep_sampling(t, elapsed, plan):
+    """Rank 0 decides, from its own samples, whether to take more."""
+    n = len(t)
+    if n < plan.min_samples:
+        return True
+    if n >= MAX_SAMPLES or elapsed >= plan.budget:
+        return False
+    if n >= 10 and mmstats.rel_ci(mmstats.compute(t)) <= CI_TARGET:
+        return False
+    return True
+
+
+def warm_up(comm, run, plan):
+    """plan.warmup iterations, or automatically: the slowest rank's first
+    iteration decides how many more fit in a quarter of the budget, so every
+    rank runs the same count (harness.c's warm_up)."""
+    n = plan.warmup
+    if n == WARMUP_AUTO:
+        t0 = perf_counter()
+        run()
+        slowest = comm.allreduce(perf_counter() - t0, op=MPI.MAX)
+        room = plan.budget / 4.0 / slowest if slowest > 0 else float(AUTO_WARMUP)
+        n = AUTO_WARMUP - 1 if room >= AUTO_WARMUP - 1 else int(room)
+    for _ in _repeat(None, n):
+        run()
+
+
+def _measure_batches(comm, rank, run, plan, out):
+    local = []
+    if plan.iterations > 0:
+        batches = min(plan.iterations, FIXED_BATCHES)
+        for b in range(batches):
+            k = plan.iterations // batches + (1 if b < plan.iterations % batches else 0)
+            local.append(_time_batch(comm, run, k) / float(k))
+            out.iterations += k
+    else:
+        if plan.cache.batch == 0:
+            plan.cache.batch = _calibrate(comm, run, _batch_target(plan.budget))
+        k = plan.cache.batch
+        start = perf_counter()
+        more = np.ones(1, np.intc)
+        while more[0]:
+            local.append(_time_batch(comm, run, k) / float(k))
+            out.iterations += k
+            if rank == 0:
+                more[0] = _keep_sampling(local, perf_counter() - start, plan)
+            comm.Bcast([more, MPI.INT], 0)
+    if plan.collective:  # the slowest rank's, after the loop, never inside it
+        mine = np.array(local, np.float64)
+        slowest = np.empty_like(mine) if rank == 0 else None
+        comm.Reduce([mine, MPI.DOUBLE], [slowest, MPI.DOUBLE] if rank == 0 else None,
+                    MPI.MAX, 0)
+        local = slowest.tolist() if rank == 0 else []
+    out.t = local
+
+
+def _call_time(dt):
+    """mm_call_time: minus one clock read, never below the resolution."""
+    t = dt - CLOCK_READ
+    return CLOCK_RESOLUTION if t < CLOCK_RESOLUTION else t
+
+
+class ClockSync:
+    """Offsets against rank 0, SKaMPI style (common/mpi/clocksync.c)."""
+    _one_node = None  # all ranks on one node read one clock: offsets are 0
+
+    def __init__(self, comm, rank, nranks):
+        self.rank, self.offset, self.uncertainty = rank, 0.0, 0.0
+        skew = os.environ.get("MPIMARK_TEST_CLOCK_SKEW_US")  # test hook, as in C
+        self.skew = abs(float(skew)) * 1e-6 * rank if skew else 0.0
+        if ClockSync._one_node is None:
+            node = comm.Split_type(MPI.COMM_TYPE_SHARED)
+            ClockSync._one_node = node.Get_size() == nranks
+            node.Free()
+        self.estimated = not ClockSync._one_node or skew is not None
+        self.max_abs_offset = self.max_uncertainty = 0.0
+        if not self.estimated:
+            return
+        t = np.zeros(1)
+        ping = np.zeros(1, np.uint8)
+        for peer in range(1, nranks):
+            if rank == 0:
+                for _ in range(CLOCKSYNC_EXCHANGES):
+                    comm.Recv([ping, MPI.BYTE], peer, TAG_SYNC)
+                    t[0] = self.local()
+                    comm.Send([t, MPI.DOUBLE], peer, TAG_SYNC)
+            elif rank == peer:
+                best = math.inf
+                for _ in range(CLOCKSYNC_EXCHANGES):
+                    t_send = self.local()
+                    comm.Send([ping, MPI.BYTE], 0, TAG_SYNC)
+                    comm.Recv([t, MPI.DOUBLE], 0, TAG_SYNC)
+                    t_recv = self.local()
+                    if t_recv - t_send < best:
+                        best = t_recv - t_send
+                        self.offset = float(t[0]) - (t_send + t_recv) / 2.0
+                self.uncertainty = best / 2.0
+        mine = np.array([abs(self.offset), self.uncertainty])
+        worst = np.zeros(2)
+        comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
+        self.max_abs_offset, self.max_uncertainty = float(worst[0]), float(worst[1])
+
+    def local(self):
+        return perf_counter() + self.skew
+
+    def now(self):
+        return perf_counter() + self.skew + self.offset
+
+
+def _barrier_calls(comm, run, n):
+    """Each call after a Barrier, timed alone; rank 0 gets the slowest rank's
+    time per call (the barrier's exit skew stays in)."""
+    mine = np.empty(n)
+    for k in range(n):
+        comm.Barrier()
+        t0 = perf_counter()
+        run()
+        mine[k] = _call_time(perf_counter() - t0)
+    worst = np.empty(n)
+    comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
+    return worst.tolist()
+
+
+def _window_calls(comm, rank, run, n, w, sync, late_rank):
+    """Call k starts when the global clock reaches t0 + k w on every rank; a
+    sample is the latest exit minus that start; a call some rank reached
+    after its start is dropped (mm_window_samples). Returns (samples, late)
+    at rank 0."""
+    t0 = np.array([sync.now() + 50e-6 + 4.0 * sync.max_uncertainty + w])
+    comm.Bcast([t0, MPI.DOUBLE], 0)
+    t0 = float(t0[0])
+    buf = np.empty(2 * n)
+    now_ = sync.now
+    for k in range(n):
+        start = t0 + k * w
+        if rank == late_rank and k % 4 == 0:  # test hook: arrive after the start
+            while now_() <= start:
+                pass
+        now = now_()
+        buf[n + k] = now > start
+        while now < start:
+            now = now_()
+        run()
+        buf[k] = now_()
+    red = np.empty(2 * n)
+    comm.Reduce([buf, MPI.DOUBLE], [red, MPI.DOUBLE], MPI.MAX, 0)
+    if rank != 0:
+        return [], 0
+    out = [_call_time(red[k] - (t0 + k * w)) for k in range(n) if red[n + k] == 0]
+    return out, n - len(out)
+
+
+def _measure_calls(comm, rank, run, plan, out):
+    window = plan.sync == "window"
+    sync = None
+    if window:
+        sync = ClockSync(comm, rank, comm.Get_size())
+        out.sync.max_offset, out.sync.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
+        out.sync.offsets_estimated = sync.estimated
+    late_rank = int(os.environ.get("MPIMARK_TEST_LATE_RANK", "-1"))
+    probe = _barrier_calls(comm, run, 5)  # the window: twice the slowest, plus sync error
+    w = np.array([2.0 * max(probe) + 4.0 * (sync.max_uncertainty if sync else 0.0) + 1e-6
+                  if rank == 0 else 0.0])
+    comm.Bcast([w, MPI.DOUBLE], 0)
+    w = max(float(w[0]), plan.cache.window)
+    cap = max(MAX_SAMPLES, plan.iterations)
+    per_chunk = max(1, math.ceil(_batch_target(plan.budget) / w))
+    local, attempted = [], 0
+    start = perf_counter()
+    state = np.array([1.0, w, 0.0])  # more, window, samples: rank 0 decides
+    while state[0]:
+        m = per_chunk
+        if plan.iterations > 0 and m > plan.iterations - attempted:
+            m = plan.iterations - attempted if attempted < plan.iterations else 1
+        m = min(m, cap - int(state[2]))
+        if window:
+            got, late = _window_calls(comm, rank, run, m, w, sync, late_rank)
+        else:
+            got, late = _barrier_calls(comm, run, m), 0
+        attempted += m
+        if rank == 0:
+            local.extend(got)
+            out.sync.late += late
+            out.iterations += len(got)
+            n = len(local)
+            if plan.iterations > 0:
+                more = (attempted < plan.iterations or n == 0) and n < cap
+            else:
+                more = _keep_sampling(local, perf_counter() - start, plan) and n < cap
+            grow = window and m > 0 and late > WINDOW_LATE_MAX * m
+            state[:] = (1.0 if more else 0.0, w * WINDOW_GROWTH if grow else w, n)
+        comm.Bcast([state, MPI.DOUBLE], 0)
+        w = float(state[1])
+    plan.cache.window = w
+    out.sync.window = w if window else 0.0
+    out.t = local
+
+
+def measure(comm, rank, run, plan):
+    """One visit of a cell (mm_harness_measure): samples at rank 0, seconds
+    per iteration, one per batch (point-to-point, --sync batch) or per valid
+    call (window, barrier)."""
+    out = Samples()
+    warm_up(comm, run, plan)
+    if plan.collective and plan.sync != "batch":
+        _measure_calls(comm, rank, run, plan, out)
+    else:
+        _measure_batches(comm, rank, run, plan, out)
+    return out

@@ -1,0 +1,484 @@
+"""The operations: one table, kernels per path (benchmarks/op_*.c), in
+common/defs/ops.def's order; the kernels call real mpi4py."""
+
+from .. import defs
+from .mpi import MPI, np
+from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_of_rank
+
+
+PINGPONG, COLLECTIVE, STREAM, BISTREAM = "pingpong", "collective", "stream", "bistream"
+TAG_DATA, TAG_ACK = 1, 2
+
+
+def _idle():
+    pass
+
+
+class Ctx:
+    """Everything a kernel may use for one (operation, path, size)."""
+
+    def __init__(self, **kw):
+        self.got = None
+        self.__dict__.update(kw)
+
+    # Buffer path: views of the shared buffers, as mpi4py message specs.
+    def bytes_msg(self, buf, count=1):
+        return [buf[:self.bytes * count], MPI.BYTE]
+
+    def doubles_msg(self, buf):
+        return [buf[:self.bytes].view(np.float64), MPI.DOUBLE]
+
+    # Object path: this size's payload with a pattern seed.
+    def payload_obj(self, seed, doubles=False):
+        if self.payload == "floats":
+            return pattern_doubles(self.bytes // 8, seed).tolist()
+        if self.payload == "ndarray":
+            return pattern_doubles(self.bytes // 8, seed).copy()  # its own, C-contiguous
+        if doubles:
+            return pattern_doubles(self.bytes // 8, seed).tobytes()
+        return pattern_bytes(self.bytes, seed).tobytes()
+
+    def check_obj(self, obj, seed, doubles=False):
+        """None, or why a received payload is not the one seed describes."""
+        if self.payload == "floats":
+            if type(obj) is not list:
+                return "received a %s, expected a list" % type(obj).__name__
+            if len(obj) != self.bytes // 8:
+                return "received %d floats, expected %d" % (len(obj), self.bytes // 8)
+            if any(type(x) is not float for x in obj):
+                return "received a list holding something other than floats"
+            return check_values(np.array(obj, np.float64), pattern_doubles(len(obj), seed), "float")
+        if self.payload == "ndarray":
+            return self._check_array(obj) or check_values(obj, pattern_doubles(len(obj), seed),
+                                                          "float64")
+        if type(obj) is not bytes:
+            return "received a %s, expected bytes" % type(obj).__name__
+        if len(obj) != self.bytes:
+            return "received %d bytes, expected %d" % (len(obj), self.bytes)
+        if doubles:
+            return check_values(np.frombuffer(obj, np.float64), pattern_doubles(self.bytes // 8, seed),
+                                "float64")
+        return check_bytes(obj, self.bytes, seed)
+
+    def _check_array(self, obj):
+        """None, or why obj is not a float64 array of this size's elements."""
+        if type(obj) is not np.ndarray or obj.dtype != np.float64 or obj.ndim != 1:
+            return "received %s, expected a 1-D float64 array" % type(obj).__name__
+        if len(obj) != self.bytes // 8:
+            return "received %d elements, expected %d" % (len(obj), self.bytes // 8)
+        return None
+
+    def check_sum_obj(self, obj):
+        if self.payload == "ndarray":
+            why = self._check_array(obj)
+            if why:
+                return why
+            got = obj
+        elif self.payload == "floats":
+            if type(obj) is not list or len(obj) != self.bytes // 8:
+                return "received %s, expected a list of %d floats" % (type(obj).__name__,
+                                                                     self.bytes // 8)
+            got = np.array(obj, np.float64)
+        else:
+            if type(obj) is not bytes or len(obj) != self.bytes:
+                return "received %s, expected %d bytes" % (type(obj).__name__, self.bytes)
+            got = np.frombuffer(obj, np.float64)
+        return check_values(got, expected_sums(self.bytes // 8, self.nranks), "float64")
+
+
+class Path:
+    """setup(ctx) -> [(shape, run)]: the kernels of one size (closures; the
+    branch on the rank is taken once, outside the timed loop). prepare(ctx)
+    fills what this rank sends before the validation run; check(ctx, shape)
+    returns None or why what this rank received is wrong."""
+
+    def __init__(self, setup, check, prepare=None):
+        self.setup, self.check, self.prepare = setup, check, prepare
+
+
+class Op:
+    """pkl5: the mpi4py.util.pkl5 method the pkl5 path needs (it runs the
+    object path's kernels on a pkl5.Intracomm), or None (4.x has none)."""
+
+    def __init__(self, name, kind, buffer, object_, float64=False,
+                 root_sends_all=False, root_recvs_all=False, busbw=None,
+                 shapes=(COLLECTIVE,), pkl5=None):
+        self.name, self.kind = name, kind
+        self.shapes = shapes  # what setup() returns, in order: one kernel per shape
+        self.paths = {"buffer": buffer, "object": object_, "pkl5": object_}
+        self.pkl5 = pkl5
+        self.float64 = float64
+        self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
+        self.busbw_factor = busbw
+
+
+def _busbw_one(n):
+    return 1.0
+
+
+def _busbw_gather(n):
+    return float(n - 1) / n
+
+
+def _busbw_allreduce(n):
+    return 2.0 * (n - 1) / n
+
+
+def _prepare_own_bytes(c):
+    c.sbuf[:c.bytes] = pattern_bytes(c.bytes, seed_of_rank(c.rank))
+
+
+def _prepare_own_doubles(c):
+    c.sbuf[:c.bytes].view(np.float64)[:] = pattern_doubles(c.bytes // 8, seed_of_rank(c.rank))
+
+
+# -- sendrecv --
+
+def _sendrecv_buffer(c):
+    comm, W = c.comm, c.window
+    s, r, ack = c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf), [c.ack, MPI.BYTE]
+    Send, Recv = comm.Send, comm.Recv
+    if c.rank == 0:
+        def pingpong():
+            Send(s, 1, TAG_DATA)
+            Recv(r, 1, TAG_DATA)
+
+        def stream():
+            for _ in range(W):
+                Send(s, 1, TAG_DATA)
+            Recv(ack, 1, TAG_ACK)
+    elif c.rank == 1:
+        def pingpong():
+            Recv(r, 0, TAG_DATA)
+            Send(s, 0, TAG_DATA)
+
+        def stream():
+            for _ in range(W):
+                Recv(r, 0, TAG_DATA)
+            Send(ack, 0, TAG_ACK)
+    else:
+        pingpong = stream = _idle
+    return [(PINGPONG, pingpong), (STREAM, stream)]
+
+
+def _sendrecv_buffer_check(c, shape):
+    if c.rank == 1 or (c.rank == 0 and shape == PINGPONG):
+        return check_bytes(c.rbuf, c.bytes, seed_of_rank(1 - c.rank))
+    return None
+
+
+def _sendrecv_object(c):
+    comm, W, ack = c.comm, c.window, [c.ack, MPI.BYTE]
+    obj = c.payload_obj(seed_of_rank(c.rank)) if c.rank < 2 else None
+    send, recv = comm.send, comm.recv
+    if c.rank == 0:
+        def pingpong():
+            send(obj, 1, TAG_DATA)
+            c.got = recv(None, 1, TAG_DATA)
+
+        def stream():
+            for _ in range(W):
+                send(obj, 1, TAG_DATA)
+            comm.Recv(ack, 1, TAG_ACK)
+    elif c.rank == 1:
+        def pingpong():
+            c.got = recv(None, 0, TAG_DATA)
+            send(obj, 0, TAG_DATA)
+
+        def stream():
+            got = None
+            for _ in range(W):
+                got = recv(None, 0, TAG_DATA)
+            comm.Send(ack, 0, TAG_ACK)
+            c.got = got
+    else:
+        pingpong = stream = _idle
+    return [(PINGPONG, pingpong), (STREAM, stream)]
+
+
+def _sendrecv_object_check(c, shape):
+    if c.rank == 1 or (c.rank == 0 and shape == PINGPONG):
+        return c.check_obj(c.got, seed_of_rank(1 - c.rank))
+    return None
+
+
+# -- isendirecv --
+
+def _isendirecv_buffer(c):
+    comm, W, peer = c.comm, c.window, 1 - c.rank
+    s, r, ack = c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf), [c.ack, MPI.BYTE]
+    Isend, Irecv, Waitall = comm.Isend, comm.Irecv, MPI.Request.Waitall
+    if c.rank == 0:
+        def pingpong():
+            Waitall([Irecv(r, peer, TAG_DATA), Isend(s, peer, TAG_DATA)])
+
+        def stream():
+            Waitall([Isend(s, 1, TAG_DATA) for _ in range(W)])
+            comm.Recv(ack, 1, TAG_ACK)
+    elif c.rank == 1:
+        def pingpong():
+            Irecv(r, peer, TAG_DATA).Wait()
+            Isend(s, peer, TAG_DATA).Wait()
+
+        def stream():
+            Waitall([Irecv(r, 0, TAG_DATA) for _ in range(W)])
+            comm.Send(ack, 0, TAG_ACK)
+    else:
+        pingpong = stream = _idle
+    if c.rank < 2:
+        def bistream():  # a window of receives and a window of sends at once
+            reqs = [Irecv(r, peer, TAG_DATA) for _ in range(W)]
+            reqs += [Isend(s, peer, TAG_DATA) for _ in range(W)]
+            Waitall(reqs)
+    else:
+        bistream = _idle
+    return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
+
+
+def _isendirecv_buffer_check(c, shape):
+    if c.rank == 1 or (c.rank == 0 and shape != STREAM):
+        return check_bytes(c.rbuf, c.bytes, seed_of_rank(1 - c.rank))
+    return None
+
+
+def _isendirecv_object(c):
+    # mpi4py's irecv needs a buffer big enough for the pickle of a large
+    # message: each receive of a window gets its own bytearray of the
+    # message's pickled size (as the C object path), made once per size.
+    comm, W, peer, ack = c.comm, c.window, 1 - c.rank, [c.ack, MPI.BYTE]
+    obj = c.payload_obj(seed_of_rank(c.rank)) if c.rank < 2 else None
+    bufs = [bytearray(c.wire_bytes) for _ in range(W)] if c.rank < 2 else None
+    isend, irecv, waitall = comm.isend, comm.irecv, MPI.Request.waitall
+    if c.rank == 0:
+        buf = bufs[0]
+
+        def pingpong():
+            c.got = waitall([irecv(buf, peer, TAG_DATA), isend(obj, peer, TAG_DATA)])[0]
+
+        def stream():
+            waitall([isend(obj, 1, TAG_DATA) for _ in range(W)])
+            comm.Recv(ack, 1, TAG_ACK)
+    elif c.rank == 1:
+        buf = bufs[0]
+
+        def pingpong():
+            c.got = irecv(buf, peer, TAG_DATA).wait()
+            isend(obj, peer, TAG_DATA).wait()
+
+        def stream():
+            c.got = waitall([irecv(b, 0, TAG_DATA) for b in bufs])
+            comm.Send(ack, 0, TAG_ACK)
+    else:
+        pingpong = stream = _idle
+    if c.rank < 2:
+        def bistream():
+            reqs = [irecv(b, peer, TAG_DATA) for b in bufs]
+            reqs += [isend(obj, peer, TAG_DATA) for _ in range(W)]
+            c.got = waitall(reqs)[:W]
+    else:
+        bistream = _idle
+    return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
+
+
+def _isendirecv_object_check(c, shape):
+    if c.rank == 1 or (c.rank == 0 and shape != STREAM):
+        received = c.got if shape != PINGPONG else [c.got]
+        if not isinstance(received, list):
+            return "received nothing"
+        for i, obj in enumerate(received):
+            why = c.check_obj(obj, seed_of_rank(1 - c.rank))
+            if why:
+                return "message %d of %d: %s" % (i, len(received), why) if shape != PINGPONG else why
+    return None
+
+
+# -- bcast --
+
+def _bcast_buffer(c):
+    # The root broadcasts from sbuf, the others receive into rbuf.
+    msg, root, Bcast = c.bytes_msg(c.sbuf if c.rank == c.root else c.rbuf), c.root, c.comm.Bcast
+
+    def bcast():
+        Bcast(msg, root)
+    return [(COLLECTIVE, bcast)]
+
+
+def _bcast_buffer_check(c, shape):
+    if c.rank == c.root:
+        return None
+    return check_bytes(c.rbuf, c.bytes, seed_of_rank(c.root))
+
+
+def _bcast_object(c):
+    obj = c.payload_obj(seed_of_rank(c.root)) if c.rank == c.root else None
+    root, bcast_ = c.root, c.comm.bcast
+
+    def bcast():
+        c.got = bcast_(obj, root)
+    return [(COLLECTIVE, bcast)]
+
+
+def _bcast_object_check(c, shape):
+    # Every rank decodes, the root included (it gets a copy).
+    return c.check_obj(c.got, seed_of_rank(c.root))
+
+
+# -- scatter --
+
+def _scatter_buffer(c):
+    s = c.bytes_msg(c.sbuf, c.nranks) if c.rank == c.root else None
+    r, root, Scatter = c.bytes_msg(c.rbuf), c.root, c.comm.Scatter
+
+    def scatter():
+        Scatter(s, r, root)
+    return [(COLLECTIVE, scatter)]
+
+
+def _scatter_prepare(c):
+    if c.rank != c.root:
+        return
+    n = c.bytes
+    for r in range(c.nranks):
+        c.sbuf[r * n:(r + 1) * n] = pattern_bytes(n, seed_for_rank(r))
+
+
+def _scatter_buffer_check(c, shape):
+    return check_bytes(c.rbuf, c.bytes, seed_for_rank(c.rank))
+
+
+def _scatter_object(c):
+    items = ([c.payload_obj(seed_for_rank(r)) for r in range(c.nranks)]
+             if c.rank == c.root else None)
+    root, scatter_ = c.root, c.comm.scatter
+
+    def scatter():
+        c.got = scatter_(items, root)
+    return [(COLLECTIVE, scatter)]
+
+
+def _scatter_object_check(c, shape):
+    return c.check_obj(c.got, seed_for_rank(c.rank))
+
+
+# -- gather --
+
+def _gather_buffer(c):
+    s = c.bytes_msg(c.sbuf)
+    r = c.bytes_msg(c.rbuf, c.nranks) if c.rank == c.root else None
+    root, Gather = c.root, c.comm.Gather
+
+    def gather():
+        Gather(s, r, root)
+    return [(COLLECTIVE, gather)]
+
+
+def _gather_buffer_check(c, shape):
+    if c.rank != c.root:
+        return None
+    n = c.bytes
+    for r in range(c.nranks):
+        why = check_bytes(c.rbuf[r * n:(r + 1) * n], n, seed_of_rank(r))
+        if why:
+            return why
+    return None
+
+
+def _gather_object(c):
+    obj, root, gather_ = c.payload_obj(seed_of_rank(c.rank)), c.root, c.comm.gather
+
+    def gather():
+        c.got = gather_(obj, root)
+    return [(COLLECTIVE, gather)]
+
+
+def _gather_object_check(c, shape):
+    if c.rank != c.root:
+        return None
+    if type(c.got) is not list or len(c.got) != c.nranks:
+        return "received %r instead of a list of %d items" % (type(c.got).__name__, c.nranks)
+    for r, obj in enumerate(c.got):
+        why = c.check_obj(obj, seed_of_rank(r))
+        if why:
+            return "item of rank %d: %s" % (r, why)
+    return None
+
+
+# -- reduce, allreduce --
+
+def _reduce_buffer(c):
+    s, r, root, Reduce = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.root, c.comm.Reduce
+
+    def reduce():
+        Reduce(s, r, MPI.SUM, root)
+    return [(COLLECTIVE, reduce)]
+
+
+def _reduce_buffer_check(c, shape):
+    if c.rank != c.root:
+        return None
+    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.nranks),
+                        "float64")
+
+
+def _reduce_object(c):
+    obj, root, reduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.root, c.comm.reduce
+
+    def reduce():
+        c.got = reduce_(obj, ELEMENTWISE_SUM, root)
+    return [(COLLECTIVE, reduce)]
+
+
+def _reduce_object_check(c, shape):
+    return c.check_sum_obj(c.got) if c.rank == c.root else None
+
+
+def _allreduce_buffer(c):
+    s, r, Allreduce = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.comm.Allreduce
+
+    def allreduce():
+        Allreduce(s, r, MPI.SUM)
+    return [(COLLECTIVE, allreduce)]
+
+
+def _allreduce_buffer_check(c, shape):
+    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.nranks),
+                        "float64")
+
+
+def _allreduce_object(c):
+    obj, allreduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.comm.allreduce
+
+    def allreduce():
+        c.got = allreduce_(obj, ELEMENTWISE_SUM)
+    return [(COLLECTIVE, allreduce)]
+
+
+def _allreduce_object_check(c, shape):
+    return c.check_sum_obj(c.got)
+
+
+# The registry, in common/defs/ops.def order (a test checks the two lists agree).
+OPS = [
+    Op("sendrecv", "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
+       Path(_sendrecv_object, _sendrecv_object_check), shapes=(PINGPONG, STREAM), pkl5="send"),
+    Op("isendirecv", "p2p", Path(_isendirecv_buffer, _isendirecv_buffer_check, _prepare_own_bytes),
+       Path(_isendirecv_object, _isendirecv_object_check), shapes=(PINGPONG, STREAM, BISTREAM)),
+    Op("bcast", "collective",
+       Path(_bcast_buffer, _bcast_buffer_check, _prepare_own_bytes),
+       Path(_bcast_object, _bcast_object_check), busbw=_busbw_one, pkl5="bcast"),
+    Op("scatter", "collective", Path(_scatter_buffer, _scatter_buffer_check, _scatter_prepare),
+       Path(_scatter_object, _scatter_object_check), root_sends_all=True, busbw=_busbw_gather,
+       pkl5="scatter"),
+    Op("gather", "collective", Path(_gather_buffer, _gather_buffer_check, _prepare_own_bytes),
+       Path(_gather_object, _gather_object_check), root_recvs_all=True, busbw=_busbw_gather,
+       pkl5="gather"),
+    Op("reduce", "collective",
+       Path(_reduce_buffer, _reduce_buffer_check, _prepare_own_doubles),
+       Path(_reduce_object, _reduce_object_check), float64=True, busbw=_busbw_one),
+    Op("allreduce", "collective",
+       Path(_allreduce_buffer, _allreduce_buffer_check, _prepare_own_doubles),
+       Path(_allreduce_object, _allreduce_object_check), float64=True, busbw=_busbw_allreduce),
+]
+if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
+    raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"
+                     % (" ".join(op.name for op in OPS), " ".join(defs.ops())))

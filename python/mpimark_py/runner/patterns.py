@@ -1,0 +1,73 @@
+"""The data every rank sends and checks: common/core/buffers.h, vectorized."""
+
+from .mpi import np
+
+
+_CHUNK = 1 << 20
+
+
+def pattern_bytes(n, seed):
+    """mm_pattern_byte(i, seed) for i in 0..n-1, as a uint8 array."""
+    out = np.empty(n, np.uint8)
+    base = (seed * 40503 + 0x9E37) & 0xFFFFFFFF
+    for start in range(0, n, _CHUNK):
+        i = np.arange(start, min(n, start + _CHUNK), dtype=np.uint64)
+        x = (i * np.uint64(2654435761) + np.uint64(base)) & np.uint64(0xFFFFFFFF)
+        out[start:start + len(i)] = ((x >> np.uint64(13)) ^ (x >> np.uint64(24))) & np.uint64(0xFF)
+    return out
+
+
+def pattern_doubles(n, seed):
+    """mm_pattern_double(i, seed): small whole numbers 1..13, sums stay exact."""
+    i = np.arange(n, dtype=np.uint64)
+    return ((i * np.uint64(7) + np.uint64(seed * 3)) % np.uint64(13) + np.uint64(1)).astype(
+        np.float64)
+
+
+def seed_of_rank(r):  # data sent by rank r
+    return r + 1
+
+
+def seed_for_rank(r):  # data the root sends to rank r in a scatter
+    return 1000 + r
+
+
+def expected_sums(count, nranks):
+    want = np.zeros(count, np.float64)
+    for r in range(nranks):
+        want += pattern_doubles(count, seed_of_rank(r))
+    return want
+
+
+def check_bytes(buf, n, seed):
+    """None, or why the first n bytes of buf differ from the pattern."""
+    got = np.frombuffer(buf, np.uint8, count=n) if n else np.empty(0, np.uint8)
+    bad = np.flatnonzero(got != pattern_bytes(n, seed))
+    if bad.size == 0:
+        return None
+    i = int(bad[0])
+    return "byte %d of %d is 0x%02x, expected 0x%02x" % (i, n, got[i], pattern_bytes(i + 1, seed)[i])
+
+
+def check_values(got, want, what):
+    """None, or why float64 array got differs from want."""
+    bad = np.flatnonzero(got != want)
+    if bad.size == 0:
+        return None
+    i = int(bad[0])
+    return "%s element %d of %d is %.17g, expected %.17g" % (what, i, len(want), got[i], want[i])
+
+
+# ---- The object path's reduction operator ----
+
+def ELEMENTWISE_SUM(a, b):
+    """The object path's reduction: add two payloads elementwise as float64
+    and return a new object of the same type. `bytes` payloads are read as
+    native float64 (np.frombuffer, no copy) and the sum is returned as new
+    bytes; lists of floats give a new list; arrays give a + b, a new array.
+    (MPI.SUM would call a + b, which concatenates bytes and lists.)"""
+    if type(a) is np.ndarray:
+        return a + b
+    if type(a) is bytes:
+        return (np.frombuffer(a, np.float64) + np.frombuffer(b, np.float64)).tobytes()
+    return [x + y for x, y in zip(a, b)]
