@@ -6,3 +6,6 @@ set_tests_properties(build.install PROPERTIES LABELS e2e TIMEOUT 300)
 # Adding an operation is one file and one line (tests/add_op.sh).
 add_test(NAME build.add_op COMMAND ${CMAKE_CURRENT_LIST_DIR}/add_op.sh)
 set_tests_properties(build.add_op PROPERTIES LABELS e2e TIMEOUT 300)
+# pip install . into a fresh venv gives mpimark-py, whose --help works without MPI (tests/pip.sh).
+add_test(NAME build.pip COMMAND ${CMAKE_CURRENT_LIST_DIR}/pip.sh)
+set_tests_properties(build.pip PROPERTIES LABELS e2e TIMEOUT 300)

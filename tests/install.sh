@@ -5,7 +5,8 @@
 # pingpong.slurm outside Slurm from another folder: it uses PREFIX/bin,
 # writes its results under that folder (plots too), and never builds; then
 # every other installed entry point: the collectives and scaling templates,
-# the mpi4py runner under mpirun -np 2, measure, compare, plot and report.
+# the mpi4py runner under mpirun -np 2, measure, compare (scripts/ and
+# bin/mpimark-py), plot and report.
 # With the binary gone the template refuses with one clear error and keeps
 # nothing.
 source "$(dirname "$0")/lib.sh"
@@ -15,12 +16,13 @@ trap 'rm -rf "$dir"' EXIT
 
 git clone -q "$src" "$dir/src" || fail "cannot clone $src"
 cmake -S "$dir/src" -B "$dir/b" > /dev/null || fail "configure failed"
-cmake --build "$dir/b" -j "$(nproc)" --target mpimark montecarlo_pi > "$dir/log" 2>&1 \
+cmake --build "$dir/b" -j "$(nproc)" --target mpimark montecarlo_pi mpimark_core > "$dir/log" 2>&1 \
   || { tail -20 "$dir/log"; fail "build failed"; }
 cmake --install "$dir/b" --prefix "$dir/prefix" > "$dir/log" 2>&1 || { cat "$dir/log"; fail "install failed"; }
 for f in bin/mpimark bin/montecarlo_pi share/mpimark/slurm/pingpong.slurm share/mpimark/slurm/lib.sh \
   share/mpimark/scripts/plot share/mpimark/scripts/compare share/mpimark/python/mpimark_py/stats.py \
-  share/mpimark/benchmarks/python/mpimark.py share/doc/mpimark/README.md; do
+  share/mpimark/python/mpimark_py/libmpimark_core.so share/mpimark/python/mpimark_py/defs/ops.def \
+  bin/mpimark-py share/mpimark/benchmarks/python/mpimark.py share/doc/mpimark/README.md; do
   [ -e "$dir/prefix/$f" ] || fail "not installed: $f"
 done
 
@@ -60,6 +62,9 @@ launch 2 /usr/bin/python3 "$share/benchmarks/python/mpimark.py" sendrecv -m 8 -i
 "$share/scripts/compare" measured.csv py.csv > "$dir/compare.log" 2>&1 \
   || { cat "$dir/compare.log"; fail "the installed compare failed"; }
 grep -q sendrecv "$dir/compare.log" || fail "the installed compare printed no row"
+"$dir/prefix/bin/mpimark-py" compare measured.csv py.csv > "$dir/compare2.log" 2>&1 \
+  || { cat "$dir/compare2.log"; fail "the installed mpimark-py compare failed"; }
+cmp -s "$dir/compare.log" "$dir/compare2.log" || fail "bin/mpimark-py compare and scripts/compare differ"
 mkdir single && cp measured.csv single/mpimark.csv
 "$share/scripts/plot" single/mpimark.csv -o single > "$dir/plot.log" 2>&1 \
   || { cat "$dir/plot.log"; fail "the installed plot failed"; }

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+const size_t mm_size_max = MM_SIZE_MAX, mm_sizes_max_count = MM_SIZES_MAX_COUNT;
+
 int mm_size_parse(const char *text, size_t *out, char *err, size_t errlen) {
   const char *p = text;
   if (!isdigit((unsigned char)*p)) {

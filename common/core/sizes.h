@@ -7,6 +7,8 @@
 /* The largest message: MPI counts are C ints. */
 #define MM_SIZE_MAX ((size_t)2147483647)
 #define MM_SIZES_MAX_COUNT 256
+/* Both as values, for the Python side (ctypes cannot read a #define). */
+extern const size_t mm_size_max, mm_sizes_max_count;
 
 typedef struct mm_sizes {
   size_t n;

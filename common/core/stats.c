@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The limits above as values, for the Python side (ctypes cannot read a #define). */
+const size_t mm_stats_max_rounds = MM_MAX_ROUNDS;
+const double mm_stats_unstable_spread = MM_UNSTABLE_SPREAD;
+
 const char *const mm_ci_method_rounds =
     "95% prediction interval of a repeat run's median, from the round medians (Student's t "
     "on their log scale: median -+ t(R-1) * sd * sqrt(pi/R))";

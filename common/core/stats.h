@@ -30,6 +30,8 @@ void mm_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 /* A row is flagged when its round medians differ by more than this share and
  * the within-round CIs of the lowest and highest round do not overlap. */
 #define MM_UNSTABLE_SPREAD 0.20
+extern const size_t mm_stats_max_rounds;    /* MM_MAX_ROUNDS */
+extern const double mm_stats_unstable_spread; /* MM_UNSTABLE_SPREAD */
 
 /* A row's centre and interval from its R round medians (in round order):
  * median = the median of the round medians; CI = the 95% prediction

@@ -43,12 +43,15 @@ from .errors import Failure, UsageError
 LAUNCH_COLUMNS = {"rounds": "launches", "round_min": "launch_min", "round_max": "launch_max",
                   "round_medians": "launch_medians"}
 
-MERGE_RULE = ("each launch = one MPI job; median = median of the launch medians; interval "
-              "(ci_low, ci_high) = the "
-              + mmstats.CI_METHOD_ROUNDS.replace("round", "launch") + ", as mpimark computes it from its "
-              "own rounds; launch_medians = the launches' medians in launch order (paired with "
-              "another library's interleaved launches); min/max/p99 = min/max/max over launches; "
-              "mean weighted by samples; samples, iterations and late summed")
+
+def merge_rule():
+    """#@merge: the rule in words."""
+    return ("each launch = one MPI job; median = median of the launch medians; interval "
+            "(ci_low, ci_high) = the "
+            + mmstats.CI_METHOD_ROUNDS.replace("round", "launch") + ", as mpimark computes it from its "
+            "own rounds; launch_medians = the launches' medians in launch order (paired with "
+            "another library's interleaved launches); min/max/p99 = min/max/max over launches; "
+            "mean weighted by samples; samples, iterations and late summed")
 
 
 def add_arguments(ap):
@@ -125,7 +128,7 @@ def merge(files, out_path, force=False, command=None):
     if all("time_budget_s" in f.meta for f in files):
         budget = sum(float(f.meta["time_budget_s"]) for f in files)
         meta = [(k, "%.4g" % budget if k == "time_budget_s" else v) for k, v in meta]
-    meta += [("launches", len(files)), ("merge", MERGE_RULE),
+    meta += [("launches", len(files)), ("merge", merge_rule()),
              ("launch_files", " ".join(os.path.basename(f.path) for f in files)),
              ("launch_dates", " ".join(f.meta.get("date_utc", "?") for f in files))]
     header = [LAUNCH_COLUMNS.get(c, c) for c in first.header]

@@ -1,84 +1,44 @@
-"""Message sizes as common/core/sizes.c parses and prints them ("-m 1:4M" or
-"-m 8,1K,64K"), for the mpi4py runner and the scripts: the same rules and
-the same messages as the C code."""
+"""Message sizes ("-m 1:4M" or "-m 8,1K,64K"): common/core/sizes.c, called
+through the C core (core.py), so that the C binary, the mpi4py runner and
+the tools accept the same lists with the same messages; and the short
+label the figures and tables use."""
 
-import re
+import ctypes
 
-SIZE_MAX = 2147483647  # MPI counts are C ints (MM_SIZE_MAX)
-SIZES_MAX_COUNT = 256
-_SHIFT = {"K": 10, "M": 20, "G": 30}
+from . import core
 
 
 class SizeError(ValueError):
     """A bad size or size list; its text is the C code's message."""
 
 
+def _max_count():
+    return core.const("mm_sizes_max_count", ctypes.c_size_t)
+
+
 def size_parse(text):
-    if not text[:1].isdigit() or not text[:1].isascii():
-        raise SizeError("bad size '%s': expected a number such as 64, 1K or 4M" % text)
-    m = re.match(r"[0-9]+", text)
-    digits, end = m.group(0), text[m.end():]
-    value = int(digits)
-    if value > 2 ** 64 - 1:
-        raise SizeError("bad size '%s': number out of range" % text)
-    shift = _SHIFT.get(end[:1].upper(), 0)
-    if shift:
-        end = end[1:]
-    if end.lower() == "b" or (shift and end.lower() == "ib"):
-        end = ""
-    if end:
-        raise SizeError("bad size '%s': unknown suffix '%s' (use K, M or G)" % (text, end))
-    if value > (SIZE_MAX >> shift):
-        raise SizeError("size '%s' exceeds the largest MPI message (%d bytes)"
-                         % (text, SIZE_MAX))
-    return value << shift
-
-
-def _add_size(out, size):
-    if size in out:
-        raise SizeError("size %d is listed twice" % size)
-    if len(out) == SIZES_MAX_COUNT:
-        raise SizeError("too many sizes (at most %d)" % SIZES_MAX_COUNT)
-    out.append(size)
+    """One size in bytes (mm_size_parse); raises SizeError."""
+    out, err = ctypes.c_size_t(), ctypes.create_string_buffer(256)
+    if core.lib().mm_size_parse(text.encode(), ctypes.byref(out), err, len(err)) != 0:
+        raise SizeError(err.value.decode())
+    return out.value
 
 
 def sizes_parse(text):
-    """MIN:MAX (MIN, then powers of two up to MAX) or a list like 8,1K,64K."""
-    out = []
-    if not text:
-        raise SizeError("empty size list")
-    if ":" in text:
-        if "," in text:
-            raise SizeError("bad sizes '%s': use either MIN:MAX or a list, not both" % text)
-        lo_text, hi_text = text.split(":", 1)
-        if (not lo_text or len(lo_text.encode()) >= 64 or len(hi_text.encode()) >= 64
-                or ":" in hi_text):
-            raise SizeError("bad size range '%s': expected MIN:MAX such as 1:4M" % text)
-        lo, hi = size_parse(lo_text), size_parse(hi_text)
-        if lo > hi:
-            raise SizeError("bad size range '%s': MIN is larger than MAX" % text)
-        if lo == 0:
-            _add_size(out, 0)
-            lo = 1
-        s = lo
-        while s <= hi and s != 0:
-            _add_size(out, s)
-            s = s * 2 if s <= hi // 2 else 0
-        return out
-    for item in text.split(","):
-        if not item or len(item.encode()) >= 64:
-            raise SizeError("bad size list '%s': empty or overlong item" % text)
-        _add_size(out, size_parse(item))
-    return out
+    """MIN:MAX (MIN, then powers of two up to MAX) or a list like 8,1K,64K
+    (mm_sizes_parse); raises SizeError."""
+    n = _max_count()
+    buf = (ctypes.c_size_t * (n + 1))()  # mm_sizes: the count, then the sizes
+    err = ctypes.create_string_buffer(256)
+    if core.lib().mm_sizes_parse(text.encode(), buf, err, len(err)) != 0:
+        raise SizeError(err.value.decode())
+    return list(buf[1:1 + buf[0]])
 
 
 def size_human(n):
-    """8 B, 1 KiB, 3 MiB: as common/core/sizes.c's mm_size_human."""
-    n, units, u = int(n), ("B", "KiB", "MiB", "GiB"), 0
-    while u < 3 and n >= 1024 and n % 1024 == 0:
-        n //= 1024
-        u += 1
-    return "%d %s" % (n, units[u])
+    """8 B, 1 KiB, 3 MiB (mm_size_human)."""
+    buf = ctypes.create_string_buffer(32)
+    return core.lib().mm_size_human(int(n), buf, len(buf)).decode()
 
 
 def size_short(n):
