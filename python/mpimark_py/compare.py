@@ -437,7 +437,7 @@ def run(args):
     tol = parse_tolerance(args.tolerance if args.tolerance is not None else "5%") if args.baseline else None
     files = [Result(p) for p in paths]
     for f in files[1:]:
-        if f.header != files[0].header:
+        if results.schema(f.header) != results.schema(files[0].header):
             raise InputError(f"different schemas: {f.path} and {files[0].path} have different header rows "
                              f"({','.join(f.header)} vs {','.join(files[0].header)})")
     pairs = [Pair(files[0], f) for f in files[1:]]

@@ -39,10 +39,6 @@ from . import atomic, results, stats as mmstats, table as mmtable
 from .compare import Result
 from .errors import Failure, UsageError
 
-# A launch's column -> the merged measurement's (docs/output.md).
-LAUNCH_COLUMNS = {"rounds": "launches", "round_min": "launch_min", "round_max": "launch_max",
-                  "round_medians": "launch_medians"}
-
 
 def merge_rule():
     """#@merge: the rule in words."""
@@ -131,7 +127,7 @@ def merge(files, out_path, force=False, command=None):
     meta += [("launches", len(files)), ("merge", merge_rule()),
              ("launch_files", " ".join(os.path.basename(f.path) for f in files)),
              ("launch_dates", " ".join(f.meta.get("date_utc", "?") for f in files))]
-    header = [LAUNCH_COLUMNS.get(c, c) for c in first.header]
+    header = [results.LAUNCH_COLUMNS.get(c, c) for c in first.header]
     text = results.format_csv(meta, header, [[m[c] for c in first.header] for m in lines])
     err = atomic.write(out_path, text, force)
     if err:

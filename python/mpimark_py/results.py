@@ -26,6 +26,19 @@ KINDS = (("mpimark", MPIMARK_COLUMNS), ("scaling", SCALING_COLUMNS),
          ("compare", COMPARE_COLUMNS), ("montecarlo", MONTECARLO_COLUMNS))
 
 
+# A launch's column -> a merged measurement's (docs/output.md): the levels
+# keep their names.
+LAUNCH_COLUMNS = {"rounds": "launches", "round_min": "launch_min", "round_max": "launch_max",
+                  "round_medians": "launch_medians"}
+
+
+def schema(header):
+    """The columns of a header as one launch names them, so that a merged
+    measurement and a single launch compare as the same schema."""
+    back = {v: k for k, v in LAUNCH_COLUMNS.items()}
+    return [back.get(c, c) for c in header]
+
+
 class ResultsError(Exception):
     """A file that is not a readable result file: one line, 'path: why'."""
 

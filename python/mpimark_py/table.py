@@ -51,7 +51,7 @@ def _block(out, rows, op):
     rounds = 1
     for w in rows:
         if w["op"] == op:
-            rounds = int(w.get("rounds") or 1)
+            rounds = int(w.get("launches") or w.get("rounds") or 1)  # the medians behind it
     interval = stats.interval_name(rounds)
     out.append("\n# %s\n" % op)
     out.append("%10s  %-6s  %-10s %10s" % ("size", "path", "payload", "wire bytes"))
