@@ -23,7 +23,7 @@ def _path_rank(path):
 
 
 def _medians(w):
-    m = w.get("round_medians", [])
+    m = w.get("launch_medians") or w.get("round_medians", [])
     return [float(x) for x in (m.split(";") if isinstance(m, str) else m) if x != ""]
 
 

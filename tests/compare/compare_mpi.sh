@@ -22,7 +22,7 @@ done
 order=$(awk '{print $1 $3}' "$out/rounds.txt" | tr '\n' ' ')
 [ "$order" = "openmpi1: mpich1: mpich2: openmpi2: " ] || fail "run order: $order"
 for lib in openmpi mpich; do
-  [ "$(csv_meta "$out/$lib.csv" rounds)" = 2 ] || fail "$lib.csv is not a merge of 2 rounds"
+  [ "$(csv_meta "$out/$lib.csv" launches)" = 2 ] || fail "$lib.csv is not a merge of 2 launches"
   [ "$(csv_meta "$out/$lib.csv" ranks)" = 2 ] || fail "$lib.csv: ranks != 2"
   [ "$(csv_rows "$out/$lib.csv" | wc -l)" = 10 ] || fail "$lib.csv does not hold 10 rows"
 done
