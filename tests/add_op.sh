@@ -10,7 +10,7 @@ dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
 
 mkdir "$dir/src"
-(cd "$src" && git ls-files -z | xargs -0 cp --parents -t "$dir/src") || fail "cannot copy the tree"
+(cd "$src" && git ls-files -z | xargs -0 cp -P --parents -t "$dir/src") || fail "cannot copy the tree"
 cat > "$dir/src/benchmarks/op_barrier.c" <<'C'
 /* barrier: MPI_Barrier, a throwaway operation of tests/add_op.sh. */
 #include "errors.h"

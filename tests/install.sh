@@ -10,6 +10,7 @@
 # With the binary gone the template refuses with one clear error and keeps
 # nothing.
 source "$(dirname "$0")/lib.sh"
+unset MPIMARK_CORE_LIB # the installed package must find its own C core
 src=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT

@@ -51,9 +51,14 @@ metrics_of() {
 
 workdir() { mktemp -d "${TMPDIR:-/tmp}/mpimark-test-XXXXXX"; }
 
-# The CSV header row every mpimark runner writes, from the one list of
-# columns (common/defs/columns.def).
-MPIMARK_CSV_HEADER=$(sed -n 's/^MM_COLUMN(\([a-z_0-9]*\),.*$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../common/defs/columns.def" | paste -sd,)
+# The CSV header row every mpimark runner writes, and a merged
+# measurement's, from the one list of columns (common/defs/columns.def, read
+# by the package, whose results.py names the merged columns).
+read -r MPIMARK_CSV_HEADER MPIMARK_MERGED_CSV_HEADER < <(
+  PYTHONPATH="$(dirname "${BASH_SOURCE[0]}")/../python" /usr/bin/python3 -c '
+from mpimark_py import defs, results
+c = defs.columns()
+print(",".join(c), ",".join(results.LAUNCH_COLUMNS.get(x, x) for x in c))')
 
 # csv_select FILE COLUMNS: the data rows of an mpimark CSV, only the named
 # columns (a comma list), by name: the header says where each one is.

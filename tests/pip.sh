@@ -5,6 +5,7 @@
 # without MPI; merge and compare run on real result files with the C core
 # that pip built (the package's _core library), and the lists come with it.
 source "$(dirname "$0")/lib.sh"
+unset MPIMARK_CORE_LIB # the installed package must find its own C core
 src=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT

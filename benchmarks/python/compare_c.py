@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "python"))
 from mpimark_py.sizes import size_human as human  # noqa: E402
-from mpimark_py.table import PATHS  # noqa: E402
+from mpimark_py.defs import paths  # noqa: E402
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
 
@@ -129,7 +129,7 @@ def paths_table(a, rounds, series, med, ratio, fmt, keep):
     that what is left is the size-dependent part of the protocol."""
     keys = sorted({k for g in rounds for name in g for k in g[name]},
                   key=lambda k: (a.ops.index(k[0]) if k[0] in a.ops else 99, k[2],
-                                 PATHS.index(k[1])))
+                                 paths().index(k[1])))
 
     def pairs(op, size, path):  # (mpi4py, C) of each round that has both
         return [(p, c) for p, c in zip(series(op, size, "py", path), series(op, size, "c", path))

@@ -242,13 +242,14 @@ static void write_table_notes(FILE *fp, const mm_results *r) {
             "performance changed during the run\n", unstable, r->n_rows,
             100.0 * MM_UNSTABLE_SPREAD);
   const char *rounds = mm_results_meta(r, "rounds");
-  if (rounds && atoi(rounds) >= 2 && !mm_results_meta(r, "launch"))
+  if (rounds && atoi(rounds) >= 2 && !mm_results_meta(r, "launch") && !mm_results_meta(r, "merge"))
     fprintf(fp, "%s\n", mm_one_launch_note);
 }
 
 static void write_table(FILE *fp, const mm_results *r) {
-  const char *keys[] = {"mpi_library", "ranks", "nodes", "p2p_placement", "date_utc",
-                        "rounds", "sync", NULL};
+  /* The mpi4py runner's and a merged measurement's keys too, when present. */
+  const char *keys[] = {"mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "rounds",
+                        "sync", "runner", "python_version", "mpi4py_version", "launches", NULL};
   for (size_t i = 0; keys[i]; i++) {
     const char *v = mm_results_meta(r, keys[i]);
     if (v) fprintf(fp, "# %s: %s\n", keys[i], v);
@@ -261,6 +262,23 @@ static void write_table(FILE *fp, const mm_results *r) {
   fputc('\n', fp);
   write_table_notes(fp, r);
 }
+
+char *mm_output_text(const mm_results *r, mm_format format) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&text, &len);
+  if (!fp) return NULL;
+  int bad = mm_output_write(fp, r, format);
+  if (fclose(fp) != 0 || bad) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+void mm_output_text_free(char *text) { free(text); }
+
+const size_t mm_row_size = sizeof(mm_row), mm_meta_size = sizeof(mm_meta);
 
 int mm_output_write(FILE *fp, const mm_results *r, mm_format format) {
   switch (format) {

@@ -24,6 +24,16 @@ void mm_output_json_string(FILE *fp, const char *s);
 /* Writes r to fp in the given format. Returns 0, or -1 on a write error. */
 int mm_output_write(FILE *fp, const mm_results *r, mm_format format);
 
+/* r in the given format as a new string (for the Python side, which calls
+ * this through ctypes: python/mpimark_py/core.py), to be released with
+ * mm_output_text_free; NULL when memory runs out. */
+char *mm_output_text(const mm_results *r, mm_format format);
+void mm_output_text_free(char *text);
+
+/* sizeof(mm_row) and sizeof(mm_meta): the Python side checks its mirror of
+ * results.h against them before it writes one row. */
+extern const size_t mm_row_size, mm_meta_size;
+
 /* The format a file name asks for: .json gives JSON, anything else CSV. */
 mm_format mm_output_format_for(const char *path);
 

@@ -40,6 +40,13 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message + " (see --help)")
 
+    def parse_args(self, args=None, namespace=None):
+        known, rest = self.parse_known_args(args, namespace)
+        if rest:  # what no option or operand of this command takes
+            what = "unknown option" if rest[0].startswith("-") else "unexpected argument"
+            raise UsageError("%s '%s' (see --help)" % (what, rest[0]))
+        return known
+
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)

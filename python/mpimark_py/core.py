@@ -1,5 +1,6 @@
 """The C core (common/core), loaded with ctypes: the one implementation of
-the statistics and the size lists, which stats.py and sizes.py wrap.
+the statistics and the size lists, which stats.py and sizes.py wrap, and
+of the result writers (CSV, JSON, the table: results_text).
 
 The library is found, in this order: $MPIMARK_CORE_LIB; beside this module
 (libmpimark_core.so from the CMake install, _core*.so from pip install .);
@@ -31,6 +32,30 @@ class Stats(ctypes.Structure):  # mm_stats (stats.h)
 class RoundStats(ctypes.Structure):  # mm_round_stats (stats.h)
     _fields_ = [("median", ctypes.c_double), ("ci_low", ctypes.c_double), ("ci_high", ctypes.c_double),
                 ("round_min", ctypes.c_double), ("round_max", ctypes.c_double), ("unstable", ctypes.c_int)]
+
+
+MAX_ROUNDS = 64  # MM_MAX_ROUNDS, the length of mm_row.round_median (checked at load)
+
+
+class Row(ctypes.Structure):  # mm_row (results.h); its size is checked against mm_row_size
+    _fields_ = [("op", ctypes.c_char * 32), ("path", ctypes.c_char * 16), ("payload", ctypes.c_char * 16),
+                ("bytes", ctypes.c_size_t), ("wire_bytes", ctypes.c_size_t), ("metric", ctypes.c_char * 16),
+                ("unit", ctypes.c_char * 8), ("iterations", ctypes.c_longlong), ("late", ctypes.c_longlong),
+                ("st", Stats), ("rounds", ctypes.c_int), ("round_min", ctypes.c_double),
+                ("round_max", ctypes.c_double), ("unstable", ctypes.c_int),
+                ("round_median", ctypes.c_double * MAX_ROUNDS)]
+
+
+class Meta(ctypes.Structure):  # mm_meta
+    _fields_ = [("key", ctypes.c_char * 32), ("value", ctypes.c_char * 1024)]
+
+
+class Results(ctypes.Structure):  # mm_results
+    _fields_ = [("meta", ctypes.POINTER(Meta)), ("n_meta", ctypes.c_size_t), ("cap_meta", ctypes.c_size_t),
+                ("rows", ctypes.POINTER(Row)), ("n_rows", ctypes.c_size_t), ("cap_rows", ctypes.c_size_t)]
+
+
+FORMATS = {"table": 0, "csv": 1, "json": 2}  # mm_format (cli.h)
 
 
 def _candidates():
@@ -77,10 +102,23 @@ def _declare(lib):
         "mm_sizes_parse": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p,
                                           ctypes.c_size_t]),
         "mm_size_human": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
+        "mm_results_set_meta": (ctypes.c_int, [ctypes.POINTER(Results), ctypes.c_char_p, ctypes.c_char_p]),
+        "mm_results_add_row": (ctypes.c_int, [ctypes.POINTER(Results), ctypes.POINTER(Row)]),
+        "mm_results_free": (None, [ctypes.POINTER(Results)]),
+        "mm_output_text": (ctypes.c_void_p, [ctypes.POINTER(Results), ctypes.c_int]),
+        "mm_output_text_free": (None, [ctypes.c_void_p]),
     }
-    for name, (res, args) in sig.items():
-        f = getattr(lib, name)
-        f.restype, f.argtypes = res, args
+    try:
+        for name, (res, args) in sig.items():
+            f = getattr(lib, name)
+            f.restype, f.argtypes = res, args
+    except AttributeError as e:  # a library older than this module
+        raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
+    for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta)):
+        if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
+            raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
+    if ctypes.c_size_t.in_dll(lib, "mm_stats_max_rounds").value != MAX_ROUNDS:
+        raise UsageError("mpimark's C core does not match core.py (MM_MAX_ROUNDS): rebuild it")
     return lib
 
 
@@ -108,3 +146,52 @@ def text(name):
 def doubles(values):
     """values as a C array of double."""
     return (ctypes.c_double * len(values))(*values)
+
+
+def _number(v, kind=float):
+    return kind(float(v)) if v not in ("", None) else kind(0)
+
+
+def results_text(meta, rows, fmt):
+    """The results as mpimark writes them (output.c): fmt "csv", "json" or
+    "table"; meta [(key, value)]; rows dicts by column name (columns.def),
+    values as text or numbers; a merged measurement's launch columns
+    (launches, launch_medians, ...) stand for the round ones."""
+    r = Results()
+    try:
+        for k, v in meta:
+            if lib().mm_results_set_meta(ctypes.byref(r), str(k).encode(), str(v).encode()) != 0:
+                raise MemoryError("mm_results_set_meta")
+        for w in rows:
+            lib().mm_results_add_row(ctypes.byref(r), ctypes.byref(_row(w)))
+        p = lib().mm_output_text(ctypes.byref(r), FORMATS[fmt])
+        if not p:
+            raise MemoryError("mm_output_text")
+        try:
+            return ctypes.string_at(p).decode()
+        finally:
+            lib().mm_output_text_free(p)
+    finally:
+        lib().mm_results_free(ctypes.byref(r))
+
+
+def _row(w):
+    get = lambda c: w.get(c, w.get({"rounds": "launches", "round_min": "launch_min",
+                                    "round_max": "launch_max", "round_medians": "launch_medians"}.get(c, c), ""))
+    row = Row()
+    row.op, row.path, row.payload = (str(get(c)).encode() for c in ("op", "path", "payload"))
+    row.metric, row.unit = str(get("metric")).encode(), str(get("unit")).encode()
+    row.bytes, row.wire_bytes = _number(get("bytes"), int), _number(get("wire_bytes"), int)
+    row.iterations, row.late = _number(get("iterations"), int), _number(get("late"), int)
+    row.st = Stats(_number(get("samples"), int), *(_number(get(c)) for c in
+                                                   ("min", "median", "mean", "max", "p99", "ci_low", "ci_high")))
+    medians = get("round_medians")
+    if isinstance(medians, str):
+        medians = [float(x) for x in medians.split(";") if x != ""]
+    medians = list(medians)[:MAX_ROUNDS]
+    row.rounds = _number(get("rounds"), int) if get("rounds") != "" else len(medians)
+    row.round_min, row.round_max = _number(get("round_min")), _number(get("round_max"))
+    row.unstable = _number(get("unstable"), int)
+    for i, m in enumerate(medians):
+        row.round_median[i] = m
+    return row

@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 
-from . import merge, results, table as mmtable
+from . import core, merge, results
 from .compare import Result
 from .errors import Failure, UsageError
 
@@ -110,7 +110,7 @@ def run(args):
         if os.path.isdir(tmp):
             shutil.rmtree(tmp)
     t = results.read(out)
-    sys.stdout.write(mmtable.format(t.meta, t.rows))
+    sys.stdout.write(core.results_text(t.meta.items(), t.rows, "table"))
     say("%d launches merged in %d s, %d rows: %s (each launch's CSV in %s/)"
         % (launches, time.monotonic() - start, len(lines), out, kept))
     return 0

@@ -35,7 +35,7 @@ import math
 import os
 import sys
 
-from . import atomic, results, stats as mmstats, table as mmtable
+from . import atomic, core, results, stats as mmstats
 from .compare import Result
 from .errors import Failure, UsageError
 
@@ -68,7 +68,7 @@ def run(args):
     print(f"merged {len(files)} launches, {len(lines)} rows -> {args.output}", file=sys.stderr)
     if args.table:  # the merged results as mpimark's table
         t = results.read(args.output)
-        sys.stdout.write(mmtable.format(t.meta, t.rows))
+        sys.stdout.write(core.results_text(t.meta.items(), t.rows, "table"))
     return 0
 
 

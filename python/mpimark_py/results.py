@@ -106,47 +106,16 @@ def _g(x):
 
 
 def format_csv(meta, header, rows):
-    """The CSV text of a result file, as common/core/output.c writes it: `#@k=v`
-    lines from meta ([(key, value)]), the header, then each row (a list of
-    values in header order: floats as %.6g, lists `;`-joined)."""
+    """The CSV text of a merged measurement (merge.py), whose header is its
+    launches' (any header: fixtures and older files have fewer columns), in
+    output.c's form: `#@k=v` lines from meta ([(key, value)]), the header,
+    then each row (values in header order: floats as %.6g, lists `;`-joined).
+    A run's own results are written by output.c itself (core.results_text)."""
     out = ["#@%s=%s\n" % (k, v) for k, v in meta]
     out.append(",".join(header) + "\n")
     for row in rows:
         out.append(",".join(";".join(_g(x) for x in v) if isinstance(v, (list, tuple)) else
                             _g(v) if isinstance(v, float) else str(v) for v in row) + "\n")
-    return "".join(out)
-
-
-def _json_string(s):
-    out = ['"']
-    for ch in s:
-        out.append("\\" + ch if ch in '"\\' else "\\u%04x" % ord(ch) if ord(ch) < 0x20 else ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _json_value(v):
-    if isinstance(v, (list, tuple)):
-        return "[%s]" % ", ".join(_json_value(x) for x in v)
-    if isinstance(v, float):
-        return _g(v)
-    if isinstance(v, int):
-        return "%d" % v
-    return _json_string(str(v))
-
-
-def format_json(meta, header, rows):
-    """The JSON text of a result file, as common/core/output.c writes it:
-    {"metadata": {...}, "results": [{column: value, ...}, ...]}; strings
-    quoted, numbers bare (floats as %.6g), lists as arrays."""
-    out = ['{\n  "metadata": {']
-    out += ["%s\n    %s: %s" % ("," if i else "", _json_string(k), _json_string(v))
-            for i, (k, v) in enumerate(meta)]
-    out.append('\n  },\n  "results": [')
-    out += ["%s\n    {%s}" % ("," if i else "", ", ".join(
-        "%s: %s" % (_json_string(c), _json_value(v)) for c, v in zip(header, row)))
-        for i, row in enumerate(rows)]
-    out.append("\n  ]\n}\n")
     return "".join(out)
 
 

@@ -154,7 +154,7 @@ PY
     bad=$2
     good=$dir/good.csv
     printf '#@mpi_library=X\nop,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high\nbcast,buffer,MPI_BYTE,8,8,latency,us,5,5,1,1,1,1,1,1,1\n' > "$good"
-    env=()
+    env=(env)
     case $bad in
       missing-file) args=("$dir/nope.csv") want="nope.csv: no such file" ;;
       not-csv) printf 'name,value\na,1\n' > "$dir/x.csv"; args=("$dir/x.csv") want="not an mpimark CSV" ;;
@@ -167,14 +167,15 @@ PY
       unknown-option) args=(--frobnicate "$good") want="unknown option '--frobnicate'" ;;
       bad-formats) args=(--formats gif "$good") want="bad --formats 'gif'" ;;
       no-gnuplot)
-        # A PATH without gnuplot (python3 is run directly).
+        # A PATH without gnuplot (python3 is run directly, the package as mpimark-py runs it).
         mkdir "$dir/bin"
         env=(env PATH="$dir/bin")
         args=("$good") want="gnuplot is not installed; install it with: sudo apt-get install gnuplot-nox" ;;
       *) fail "unknown case $bad" ;;
     esac
     set +e
-    "${env[@]}" /usr/bin/python3 "$PLOT" "${args[@]}" -o "$dir/out" > "$dir/stdout" 2> "$dir/stderr"
+    "${env[@]}" PYTHONPATH="$REPO/python" /usr/bin/python3 -m mpimark_py plot "${args[@]}" -o "$dir/out" \
+      > "$dir/stdout" 2> "$dir/stderr"
     rc=$?
     set -e
     [ $rc -eq 2 ] || { cat "$dir/stderr" >&2; fail "$bad: exit $rc, want 2"; }

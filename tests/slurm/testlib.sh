@@ -155,7 +155,8 @@ expect_meta_nonempty() {
 # expect_rows OP...: for each op and both paths, latency rows for 8 and
 # 1024 bytes with a positive median.
 expect_rows() {
-    grep -qxF "$MPIMARK_CSV_HEADER" "$CSV" || fail "$CSV has no header row '$MPIMARK_CSV_HEADER'"
+    grep -qxF -e "$MPIMARK_CSV_HEADER" -e "$MPIMARK_MERGED_CSV_HEADER" "$CSV" \
+      || fail "$CSV has no header row '$MPIMARK_CSV_HEADER' (or a merged measurement's)"
     local paths=(buffer object) op path size n
     for op in "$@"; do
         for path in "${paths[@]}"; do
