@@ -9,6 +9,7 @@
 
 #include <mpi.h>
 
+#include "metrics.h"
 #include "options.h"
 
 /* Everything a kernel may use for one (operation, path, size). */
@@ -100,10 +101,7 @@ static inline bool mm_op_has_path(const mm_op *op, mm_path path, int mpi4py) {
 /* Message tags of the point-to-point kernels. */
 enum { MM_TAG_DATA = 1, MM_TAG_ACK = 2 };
 
-/* The nccl-tests bus-bandwidth factors. */
-static inline double mm_busbw_one(int n) { (void)n; return 1.0; }
-static inline double mm_busbw_gather(int n) { return (double)(n - 1) / n; }
-static inline double mm_busbw_allreduce(int n) { return 2.0 * (n - 1) / n; }
+/* The nccl-tests bus-bandwidth factors (mm_busbw_one, ...) are in metrics.h. */
 
 /* Pattern seeds shared by prepare() and check(): data sent by rank r. */
 static inline unsigned mm_seed_of_rank(int rank) { return (unsigned)rank + 1u; }

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "errors.h"
 #include "harness.h"
+#include "metrics.h"
 #include "mpi_util.h"
 #include "objects.h"
 #include "rounds.h"
@@ -34,34 +35,11 @@ void mm_suite_buffer_bytes(const mm_config *cfg, int nranks, size_t *sbuf, size_
 typedef struct metric_def {
   mm_shape shape;
   const char *name, *unit;
-  double (*value)(const mm_op *op, const mm_ctx *c, double t); /* t: seconds per iteration */
+  mm_metric_fn value; /* of seconds per iteration (metrics.h) */
 } metric_def;
 
-static double half_round_trip_us(const mm_op *op, const mm_ctx *c, double t) {
-  (void)op, (void)c;
-  return t * 1e6 / 2.0;
-}
-static double latency_us(const mm_op *op, const mm_ctx *c, double t) {
-  (void)op, (void)c;
-  return t * 1e6;
-}
-static double algbw(const mm_op *op, const mm_ctx *c, double t) {
-  (void)op;
-  return (double)c->bytes / t / 1e6;
-}
-static double busbw(const mm_op *op, const mm_ctx *c, double t) {
-  return algbw(op, c, t) * op->busbw_factor(c->nranks);
-}
-static double stream_bw(const mm_op *op, const mm_ctx *c, double t) {
-  (void)op;
-  return (double)c->bytes * c->window / t / 1e6;
-}
-static double bistream_bw(const mm_op *op, const mm_ctx *c, double t) {
-  return 2.0 * stream_bw(op, c, t);
-}
-
 static const metric_def metrics[] = {
-#define MM_METRIC(shape, metric, unit, formula) {MM_SHAPE_##shape, #metric, unit, formula},
+#define MM_METRIC(shape, metric, unit, formula) {MM_SHAPE_##shape, #metric, unit, mm_metric_##formula},
 #include "metrics.def"
 #undef MM_METRIC
 };
@@ -214,7 +192,8 @@ static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int 
     snprintf(row.payload, sizeof row.payload, "%s", payload_name(op, cl->path, s->cfg->payload));
     snprintf(row.metric, sizeof row.metric, "%s", def->name);
     snprintf(row.unit, sizeof row.unit, "%s", def->unit);
-    for (size_t i = 0; i < cl->n; i++) values[i] = def->value(op, &c, cl->t[i]);
+    double factor = op->busbw_factor ? op->busbw_factor(c.nranks) : 0.0; /* collectives only */
+    for (size_t i = 0; i < cl->n; i++) values[i] = def->value((double)c.bytes, c.window, factor, cl->t[i]);
     double lo[MM_MAX_ROUNDS], hi[MM_MAX_ROUNDS];
     size_t from = 0;
     for (int r = 0; r < rounds && !err; r++) {

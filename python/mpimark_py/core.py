@@ -1,6 +1,7 @@
 """The C core (common/core), loaded with ctypes: the one implementation of
 the statistics and the size lists, which stats.py and sizes.py wrap, and
-of the result writers (CSV, JSON, the table: results_text).
+of the result writers (CSV, JSON, the table: results_text) and of the
+patterns that validation checks (the runner fills NumPy arrays with them).
 
 The library is found, in this order: $MPIMARK_CORE_LIB; beside this module
 (libmpimark_core.so from the CMake install, _core*.so from pip install .);
@@ -13,6 +14,7 @@ import ctypes
 import glob
 import os
 
+from . import defs
 from .errors import UsageError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -102,6 +104,12 @@ def _declare(lib):
         "mm_sizes_parse": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p,
                                           ctypes.c_size_t]),
         "mm_size_human": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
+        **{"mm_metric_" + f: (ctypes.c_double, [ctypes.c_double, ctypes.c_int, ctypes.c_double, ctypes.c_double])
+           for f in {f for ms in defs.metrics().values() for _, _, f in ms}},
+        **{"mm_busbw_" + k: (ctypes.c_double, [ctypes.c_int]) for k in ("one", "gather", "allreduce")},
+        "mm_pattern_fill": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
+        "mm_pattern_fill_doubles": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
+        "mm_pattern_check": (ctypes.c_size_t, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
         "mm_results_set_meta": (ctypes.c_int, [ctypes.POINTER(Results), ctypes.c_char_p, ctypes.c_char_p]),
         "mm_results_add_row": (ctypes.c_int, [ctypes.POINTER(Results), ctypes.POINTER(Row)]),
         "mm_results_free": (None, [ctypes.POINTER(Results)]),
@@ -131,6 +139,17 @@ def lib():
     if _lib is None:
         _lib = _load()
     return _lib
+
+
+def metric(formula):
+    """The C function of a metrics.def formula: f(bytes, window, busbw_factor,
+    seconds per iteration) (metrics.h)."""
+    return getattr(lib(), "mm_metric_" + formula)
+
+
+def busbw_factor(kind):
+    """The bus-bandwidth factor of ranks, kind "one", "gather" or "allreduce" (metrics.h)."""
+    return getattr(lib(), "mm_busbw_" + kind)
 
 
 def const(name, ctype):

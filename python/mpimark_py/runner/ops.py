@@ -1,7 +1,7 @@
 """The operations: one table, kernels per path (benchmarks/op_*.c), in
 common/defs/ops.def's order; the kernels call real mpi4py."""
 
-from .. import defs
+from .. import core, defs
 from .mpi import MPI, np
 from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_of_rank
 
@@ -109,19 +109,8 @@ class Op:
         self.pkl5 = pkl5
         self.float64 = float64
         self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
-        self.busbw_factor = busbw
-
-
-def _busbw_one(n):
-    return 1.0
-
-
-def _busbw_gather(n):
-    return float(n - 1) / n
-
-
-def _busbw_allreduce(n):
-    return 2.0 * (n - 1) / n
+        # busbw: "one", "gather" or "allreduce", the C core's factor (metrics.h)
+        self.busbw_factor = core.busbw_factor(busbw) if busbw else None
 
 
 def _prepare_own_bytes(c):
@@ -465,19 +454,19 @@ OPS = [
        Path(_isendirecv_object, _isendirecv_object_check), shapes=(PINGPONG, STREAM, BISTREAM)),
     Op("bcast", "collective",
        Path(_bcast_buffer, _bcast_buffer_check, _prepare_own_bytes),
-       Path(_bcast_object, _bcast_object_check), busbw=_busbw_one, pkl5="bcast"),
+       Path(_bcast_object, _bcast_object_check), busbw="one", pkl5="bcast"),
     Op("scatter", "collective", Path(_scatter_buffer, _scatter_buffer_check, _scatter_prepare),
-       Path(_scatter_object, _scatter_object_check), root_sends_all=True, busbw=_busbw_gather,
+       Path(_scatter_object, _scatter_object_check), root_sends_all=True, busbw="gather",
        pkl5="scatter"),
     Op("gather", "collective", Path(_gather_buffer, _gather_buffer_check, _prepare_own_bytes),
-       Path(_gather_object, _gather_object_check), root_recvs_all=True, busbw=_busbw_gather,
+       Path(_gather_object, _gather_object_check), root_recvs_all=True, busbw="gather",
        pkl5="gather"),
     Op("reduce", "collective",
        Path(_reduce_buffer, _reduce_buffer_check, _prepare_own_doubles),
-       Path(_reduce_object, _reduce_object_check), float64=True, busbw=_busbw_one),
+       Path(_reduce_object, _reduce_object_check), float64=True, busbw="one"),
     Op("allreduce", "collective",
        Path(_allreduce_buffer, _allreduce_buffer_check, _prepare_own_doubles),
-       Path(_allreduce_object, _allreduce_object_check), float64=True, busbw=_busbw_allreduce),
+       Path(_allreduce_object, _allreduce_object_check), float64=True, busbw="allreduce"),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -1,27 +1,25 @@
-"""The data every rank sends and checks: common/core/buffers.h, vectorized."""
+"""The data every rank sends and checks: common/core/buffers.c's patterns,
+written into NumPy arrays by the C core itself (core.py)."""
 
+import ctypes
+
+from .. import core
 from .mpi import np
 
 
-_CHUNK = 1 << 20
-
-
 def pattern_bytes(n, seed):
-    """mm_pattern_byte(i, seed) for i in 0..n-1, as a uint8 array."""
+    """mm_pattern_byte(i, seed) for i in 0..n-1, as a uint8 array (mm_pattern_fill)."""
     out = np.empty(n, np.uint8)
-    base = (seed * 40503 + 0x9E37) & 0xFFFFFFFF
-    for start in range(0, n, _CHUNK):
-        i = np.arange(start, min(n, start + _CHUNK), dtype=np.uint64)
-        x = (i * np.uint64(2654435761) + np.uint64(base)) & np.uint64(0xFFFFFFFF)
-        out[start:start + len(i)] = ((x >> np.uint64(13)) ^ (x >> np.uint64(24))) & np.uint64(0xFF)
+    core.lib().mm_pattern_fill(out.ctypes.data, n, seed)
     return out
 
 
 def pattern_doubles(n, seed):
-    """mm_pattern_double(i, seed): small whole numbers 1..13, sums stay exact."""
-    i = np.arange(n, dtype=np.uint64)
-    return ((i * np.uint64(7) + np.uint64(seed * 3)) % np.uint64(13) + np.uint64(1)).astype(
-        np.float64)
+    """mm_pattern_double(i, seed): small whole numbers 1..13, sums stay exact
+    (mm_pattern_fill_doubles)."""
+    out = np.empty(n, np.float64)
+    core.lib().mm_pattern_fill_doubles(out.ctypes.data, n, seed)
+    return out
 
 
 def seed_of_rank(r):  # data sent by rank r
@@ -40,12 +38,11 @@ def expected_sums(count, nranks):
 
 
 def check_bytes(buf, n, seed):
-    """None, or why the first n bytes of buf differ from the pattern."""
+    """None, or why the first n bytes of buf differ from the pattern (mm_pattern_check)."""
     got = np.frombuffer(buf, np.uint8, count=n) if n else np.empty(0, np.uint8)
-    bad = np.flatnonzero(got != pattern_bytes(n, seed))
-    if bad.size == 0:
+    i = core.lib().mm_pattern_check(got.ctypes.data, n, seed)
+    if i == ctypes.c_size_t(-1).value:  # SIZE_MAX: all as the pattern
         return None
-    i = int(bad[0])
     return "byte %d of %d is 0x%02x, expected 0x%02x" % (i, n, got[i], pattern_bytes(i + 1, seed)[i])
 
 

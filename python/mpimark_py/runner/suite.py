@@ -6,7 +6,7 @@ import pickle
 import re
 import sys
 
-from .. import defs, stats as mmstats
+from .. import core, defs, stats as mmstats
 from ..errors import ENOMEM, ETOOBIG, EVALIDATE, EXIT_CODE, OK, STRERROR
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from ..sizes import size_human
@@ -18,34 +18,9 @@ from .output import Row
 from .patterns import pattern_bytes
 
 
-# The formulas of common/defs/metrics.def (the list says which shape gives
-# which metric, in what unit); t is seconds per iteration, as in suite.c.
-
-def half_round_trip_us(op, c, t):
-    return t * 1e6 / 2.0
-
-
-def latency_us(op, c, t):
-    return t * 1e6
-
-
-def algbw(op, c, t):
-    return float(c.bytes) / t / 1e6
-
-
-def busbw(op, c, t):
-    return algbw(op, c, t) * op.busbw_factor(c.nranks)
-
-
-def stream_bw(op, c, t):
-    return float(c.bytes) * c.window / t / 1e6
-
-
-def bistream_bw(op, c, t):
-    return 2.0 * stream_bw(op, c, t)
-
-
-SHAPE_METRICS = {shape: [(metric, unit, globals()[formula]) for metric, unit, formula in ms]
+# The metrics each kernel shape gives (common/defs/metrics.def), each
+# computed by its formula in the C core (common/core/metrics.c).
+SHAPE_METRICS = {shape: [(metric, unit, formula) for metric, unit, formula in ms]
                  for shape, ms in defs.metrics().items()}
 
 
@@ -277,9 +252,11 @@ class Suite:
         """One row per metric of the cell's kernel: the pooled samples'
         statistics, with the median and CI from the round medians."""
         op = cell.op
-        c = Ctx(bytes=cell.bytes, nranks=self.nranks, window=cell.window_msgs)
-        for metric, unit, value in SHAPE_METRICS[op.shapes[cell.kernel]]:
-            per_round = [[value(op, c, t) for t in r] for r in cell.rounds]
+        factor = op.busbw_factor(self.nranks) if op.busbw_factor else 0.0  # collectives only
+        for metric, unit, formula in SHAPE_METRICS[op.shapes[cell.kernel]]:
+            value = core.metric(formula)
+            per_round = [[value(float(cell.bytes), cell.window_msgs, factor, t) for t in r]
+                         for r in cell.rounds]
             stats = [mmstats.compute(v) for v in per_round]
             st = mmstats.compute([v for r in per_round for v in r])
             medians = [x.median for x in stats]
