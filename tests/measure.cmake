@@ -10,7 +10,7 @@ foreach(case merge failed-launch exists bad-usage)
     ENVIRONMENT "MPIMARK=$<TARGET_FILE:mpimark>;MPIMARK_REPO=${PROJECT_SOURCE_DIR};PYTHON=/usr/bin/python3;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
 endforeach()
 
-# scripts/bench-reproducibility, a smoke run (its figures are not checked).
+# bench/reproducibility, a smoke run (its figures are not checked).
 add_test(NAME measure.bench-reproducibility COMMAND ${CMAKE_CURRENT_LIST_DIR}/measure/bench_reproducibility.sh)
 set_tests_properties(measure.bench-reproducibility PROPERTIES LABELS e2e TIMEOUT 300 RUN_SERIAL TRUE
   ENVIRONMENT "MPIMARK_REPO=${PROJECT_SOURCE_DIR}")

@@ -32,9 +32,9 @@ add_test(NAME pickle.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 60 pickle)
 add_test(NAME sizes.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 30 sizes)
 set_tests_properties(pickle.fuzz sizes.fuzz PROPERTIES LABELS fuzz TIMEOUT 150)
 
-# The C half of scripts/bench-codec, and a smoke run of it (tiny timings:
+# The C half of bench/codec, and a smoke run of it (tiny timings:
 # checks that it runs and prints every row, not its figures).
-add_executable(bench_codec ${CMAKE_SOURCE_DIR}/benchmarks/tools/bench_codec.c)
+add_executable(bench_codec ${CMAKE_SOURCE_DIR}/bench/tools/bench_codec.c)
 target_link_libraries(bench_codec PRIVATE mmcore)
 add_test(NAME pickle.bench_smoke COMMAND bench_codec -s 1024,70000 -t 0.001 -n 1)
 set_tests_properties(pickle.bench_smoke PROPERTIES LABELS unit TIMEOUT 60

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every script in scripts/ answers --help at once: exit 0, its help on
+# Every script in scripts/ and bench/ answers --help at once: exit 0, its help on
 # stdout and nothing on stderr (no packages installed, no build started),
 # naming the script, and whole: the last line ends a sentence (a help cut
 # from its comment block by a fixed line range ends mid-sentence).
@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bad=0
 sentence_end='[.:)]$'
-for script in "$repo"/scripts/*; do
+for script in "$repo"/scripts/* "$repo"/bench/*; do
   [ -f "$script" ] && [ -x "$script" ] || continue
   name=$(basename "$script")
   timeout 30 "$script" --help > "$tmp/out" 2> "$tmp/err" < /dev/null
@@ -22,10 +22,10 @@ for script in "$repo"/scripts/*; do
   elif ! [[ $last =~ $sentence_end ]]; then problem="ends mid-sentence: '$last'"
   fi
   if [ -n "$problem" ]; then
-    echo "FAIL: scripts/$name --help $problem"
+    echo "FAIL: ${script#"$repo"/} --help $problem"
     bad=1
   else
-    echo "ok: scripts/$name --help ($(wc -l < "$tmp/out") lines)"
+    echo "ok: ${script#"$repo"/} --help ($(wc -l < "$tmp/out") lines)"
   fi
 done
 exit $bad

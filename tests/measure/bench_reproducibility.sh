@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench_reproducibility.sh: scripts/bench-reproducibility runs through and
+# bench_reproducibility.sh: bench/reproducibility runs through and
 # prints every part of its report (a smoke test: tiny budgets, 2 runs of
 # 12 rounds; it checks the analysis runs on real output and says what it
 # measured, not the figures): cross-run coverage, half-width, the launch
@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 REPO=${MPIMARK_REPO:?set MPIMARK_REPO to the repository}
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-"$REPO/scripts/bench-reproducibility" 2 -- --rounds 12 --time 0.02 > "$dir/out" 2> "$dir/err" \
+"$REPO/bench/reproducibility" 2 -- --rounds 12 --time 0.02 > "$dir/out" 2> "$dir/err" \
   || { rc=$?; cat "$dir/err" >&2; fail "exited $rc"; }
 for want in "cross-run coverage over 2 runs (2 ordered pairs per row)" \
   "median relative half-width of the interval:" "launch effect" \

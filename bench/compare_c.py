@@ -2,7 +2,7 @@
 """compare_c.py: latency of the C binary against the mpi4py runner, measured
 interleaved, for docs/mpi4py.md.
 
-    /usr/bin/python3 benchmarks/python/compare_c.py [--mpimark build/bin/mpimark]
+    /usr/bin/python3 bench/compare_c.py [--mpimark build/bin/mpimark]
         [--rounds 8] [--time 0.2] [--sizes 8,1K,64K,1M] [--payload bytes|floats|ndarray]
         [--path LIST|all] [OP ...]
 
@@ -27,7 +27,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+REPO = os.path.normpath(os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(REPO, "python"))
 from mpimark_py.sizes import size_human as human  # noqa: E402
 from mpimark_py.defs import paths  # noqa: E402

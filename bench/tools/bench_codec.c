@@ -1,4 +1,4 @@
-/* Throughput of the C pickle codec, the C half of scripts/bench-codec.
+/* Throughput of the C pickle codec, the C half of bench/codec.
  *
  *   bench_codec [-s SIZE,SIZE,...] [-t MIN_SAMPLE_SECONDS] [-n SAMPLES]
  *

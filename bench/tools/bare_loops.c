@@ -1,4 +1,4 @@
-/* bare_loops: the reference for scripts/bench-overhead. The plainest
+/* bare_loops: the reference for bench/overhead. The plainest
  * possible MPI loops, with no mpimark code at all, so that the harness's
  * overhead shows as a ratio against them.
  *
