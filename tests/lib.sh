@@ -52,13 +52,11 @@ metrics_of() {
 workdir() { mktemp -d "${TMPDIR:-/tmp}/mpimark-test-XXXXXX"; }
 
 # The CSV header row every mpimark runner writes, and a merged
-# measurement's, from the one list of columns (common/defs/columns.def, read
-# by the package, whose results.py names the merged columns).
+# measurement's, as output.c names them (common/defs/columns.def).
 read -r MPIMARK_CSV_HEADER MPIMARK_MERGED_CSV_HEADER < <(
   PYTHONPATH="$(dirname "${BASH_SOURCE[0]}")/../python" /usr/bin/python3 -c '
-from mpimark_py import defs, results
-c = defs.columns()
-print(",".join(c), ",".join(results.LAUNCH_COLUMNS.get(x, x) for x in c))')
+from mpimark_py import core
+print(",".join(core.columns()), ",".join(core.columns(merged=True)))')
 
 # csv_select FILE COLUMNS: the data rows of an mpimark CSV, only the named
 # columns (a comma list), by name: the header says where each one is.

@@ -12,9 +12,66 @@ const char *const mm_csv_columns[] = {
 #undef MM_COLUMN
     NULL};
 
-/* The round medians in round order, separated by ';' (one CSV field). */
-static void write_round_medians(FILE *fp, const mm_row *w, const char *sep) {
-  for (int i = 0; i < w->rounds; i++) fprintf(fp, "%s%.6g", i ? sep : "", w->round_median[i]);
+/* Column indices, from the same list: the writers below go through the
+ * columns in the list's order, so no writer can put a value under the
+ * wrong name. */
+enum {
+#define MM_COLUMN(name, what) MM_COL_##name,
+#include "columns.def"
+#undef MM_COLUMN
+  MM_N_COLUMNS
+};
+
+const char *mm_output_column(size_t i, int merged) {
+  if (i >= MM_N_COLUMNS) return NULL;
+  if (merged) { /* a merged measurement names its level (docs/output.md) */
+    switch (i) {
+      case MM_COL_rounds: return "launches";
+      case MM_COL_round_min: return "launch_min";
+      case MM_COL_round_max: return "launch_max";
+      case MM_COL_round_medians: return "launch_medians";
+      default: break;
+    }
+  }
+  return mm_csv_columns[i];
+}
+
+/* One value of a row: strings bare (CSV) or quoted (JSON), the round
+ * medians separated by ';' (CSV) or as an array (JSON). */
+static void write_value(FILE *fp, const mm_row *w, size_t col, bool json) {
+  const mm_stats *s = &w->st;
+  const char *text = NULL;
+  switch (col) {
+    case MM_COL_op: text = w->op; break;
+    case MM_COL_path: text = w->path; break;
+    case MM_COL_payload: text = w->payload; break;
+    case MM_COL_metric: text = w->metric; break;
+    case MM_COL_unit: text = w->unit; break;
+    case MM_COL_bytes: fprintf(fp, "%zu", w->bytes); return;
+    case MM_COL_wire_bytes: fprintf(fp, "%zu", w->wire_bytes); return;
+    case MM_COL_samples: fprintf(fp, "%zu", s->n); return;
+    case MM_COL_iterations: fprintf(fp, "%lld", w->iterations); return;
+    case MM_COL_min: fprintf(fp, "%.6g", s->min); return;
+    case MM_COL_median: fprintf(fp, "%.6g", s->median); return;
+    case MM_COL_mean: fprintf(fp, "%.6g", s->mean); return;
+    case MM_COL_max: fprintf(fp, "%.6g", s->max); return;
+    case MM_COL_p99: fprintf(fp, "%.6g", s->p99); return;
+    case MM_COL_ci_low: fprintf(fp, "%.6g", s->ci_low); return;
+    case MM_COL_ci_high: fprintf(fp, "%.6g", s->ci_high); return;
+    case MM_COL_rounds: fprintf(fp, "%d", w->rounds); return;
+    case MM_COL_round_min: fprintf(fp, "%.6g", w->round_min); return;
+    case MM_COL_round_max: fprintf(fp, "%.6g", w->round_max); return;
+    case MM_COL_unstable: fprintf(fp, "%d", w->unstable); return;
+    case MM_COL_late: fprintf(fp, "%lld", w->late); return;
+    case MM_COL_round_medians:
+      if (json) fputc('[', fp);
+      for (int i = 0; i < w->rounds; i++) fprintf(fp, "%s%.6g", i ? (json ? ", " : ";") : "", w->round_median[i]);
+      if (json) fputc(']', fp);
+      return;
+    default: return;
+  }
+  if (json) mm_output_json_string(fp, text);
+  else fputs(text, fp);
 }
 
 mm_format mm_output_format_for(const char *path) {
@@ -30,18 +87,15 @@ void mm_output_csv_meta(FILE *fp, const mm_results *r) {
 }
 
 static void write_csv(FILE *fp, const mm_results *r) {
+  int merged = mm_results_meta(r, "merge") != NULL;
   mm_output_csv_meta(fp, r);
-  for (size_t i = 0; mm_csv_columns[i]; i++)
-    fprintf(fp, "%s%s", i ? "," : "", mm_csv_columns[i]);
+  for (size_t c = 0; c < MM_N_COLUMNS; c++) fprintf(fp, "%s%s", c ? "," : "", mm_output_column(c, merged));
   fputc('\n', fp);
   for (size_t i = 0; i < r->n_rows; i++) {
-    const mm_row *w = &r->rows[i];
-    const mm_stats *s = &w->st;
-    fprintf(fp, "%s,%s,%s,%zu,%zu,%s,%s,%zu,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%d,%lld,",
-            w->op, w->path, w->payload, w->bytes, w->wire_bytes, w->metric, w->unit, s->n,
-            w->iterations, s->min, s->median, s->mean, s->max, s->p99, s->ci_low, s->ci_high,
-            w->rounds, w->round_min, w->round_max, w->unstable, w->late);
-    write_round_medians(fp, w, ";");
+    for (size_t c = 0; c < MM_N_COLUMNS; c++) {
+      if (c) fputc(',', fp);
+      write_value(fp, &r->rows[i], c, false);
+    }
     fputc('\n', fp);
   }
 }
@@ -71,23 +125,16 @@ void mm_output_json_meta(FILE *fp, const mm_results *r) {
 }
 
 static void write_json(FILE *fp, const mm_results *r) {
+  int merged = mm_results_meta(r, "merge") != NULL;
   mm_output_json_meta(fp, r);
   fprintf(fp, ",\n  \"results\": [");
   for (size_t i = 0; i < r->n_rows; i++) {
-    const mm_row *w = &r->rows[i];
-    const mm_stats *s = &w->st;
-    fprintf(fp,
-            "%s\n    {\"op\": \"%s\", \"path\": \"%s\", \"payload\": \"%s\", \"bytes\": %zu, "
-            "\"wire_bytes\": %zu, \"metric\": \"%s\", \"unit\": \"%s\", \"samples\": %zu, "
-            "\"iterations\": %lld, \"min\": %.6g, \"median\": %.6g, \"mean\": %.6g, "
-            "\"max\": %.6g, \"p99\": %.6g, \"ci_low\": %.6g, \"ci_high\": %.6g, "
-            "\"rounds\": %d, \"round_min\": %.6g, \"round_max\": %.6g, \"unstable\": %d, "
-            "\"late\": %lld, \"round_medians\": [",
-            i ? "," : "", w->op, w->path, w->payload, w->bytes, w->wire_bytes, w->metric,
-            w->unit, s->n, w->iterations, s->min, s->median, s->mean, s->max, s->p99, s->ci_low,
-            s->ci_high, w->rounds, w->round_min, w->round_max, w->unstable, w->late);
-    write_round_medians(fp, w, ", ");
-    fprintf(fp, "]}");
+    fprintf(fp, "%s\n    {", i ? "," : "");
+    for (size_t c = 0; c < MM_N_COLUMNS; c++) {
+      fprintf(fp, "%s\"%s\": ", c ? ", " : "", mm_output_column(c, merged));
+      write_value(fp, &r->rows[i], c, true);
+    }
+    fputc('}', fp);
   }
   fprintf(fp, "\n  ]\n}\n");
 }

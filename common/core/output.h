@@ -7,8 +7,13 @@
 #include "cli.h"
 #include "results.h"
 
-/* The CSV columns, in order, as the header row names them. */
+/* The CSV columns, in order, as the header row names them (columns.def). */
 extern const char *const mm_csv_columns[];
+
+/* Column i's name (NULL past the last): as a launch names it, or with
+ * merged as a merged measurement (#@merge) does: launches, launch_min,
+ * launch_max, launch_medians for the round columns. */
+const char *mm_output_column(size_t i, int merged);
 
 /* The #@key=value metadata lines alone, for programs with their own rows
  * (montecarlo_pi, the scripts) that keep the same self-describing header. */

@@ -115,6 +115,7 @@ def _declare(lib):
         "mm_results_free": (None, [ctypes.POINTER(Results)]),
         "mm_output_text": (ctypes.c_void_p, [ctypes.POINTER(Results), ctypes.c_int]),
         "mm_output_text_free": (None, [ctypes.c_void_p]),
+        "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
     }
     try:
         for name, (res, args) in sig.items():
@@ -175,7 +176,8 @@ def results_text(meta, rows, fmt):
     """The results as mpimark writes them (output.c): fmt "csv", "json" or
     "table"; meta [(key, value)]; rows dicts by column name (columns.def),
     values as text or numbers; a merged measurement's launch columns
-    (launches, launch_medians, ...) stand for the round ones."""
+    (launches, launch_medians, ...) stand for the round ones, and with
+    #@merge in meta output.c names them so."""
     r = Results()
     try:
         for k, v in meta:
@@ -194,9 +196,26 @@ def results_text(meta, rows, fmt):
         lib().mm_results_free(ctypes.byref(r))
 
 
+def columns(merged=False):
+    """The result columns in order, as a launch names them or (merged) as a
+    merged measurement does (mm_output_column)."""
+    out, i = [], 0
+    while True:
+        name = lib().mm_output_column(i, int(merged))
+        if name is None:
+            return out
+        out.append(name.decode())
+        i += 1
+
+
+def launch_columns():
+    """{a launch's column: a merged measurement's name for it}, where they differ."""
+    return {a: b for a, b in zip(columns(), columns(merged=True)) if a != b}
+
+
 def _row(w):
-    get = lambda c: w.get(c, w.get({"rounds": "launches", "round_min": "launch_min",
-                                    "round_max": "launch_max", "round_medians": "launch_medians"}.get(c, c), ""))
+    merged = launch_columns()
+    get = lambda c: w.get(c, w.get(merged.get(c, c), ""))
     row = Row()
     row.op, row.path, row.payload = (str(get(c)).encode() for c in ("op", "path", "payload"))
     row.metric, row.unit = str(get("metric")).encode(), str(get("unit")).encode()

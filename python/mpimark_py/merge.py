@@ -95,10 +95,10 @@ def merge(files, out_path, force=False, command=None):
         med = [r["median"] for r in rs]
         st = mmstats.rounds(med, [r["ci_low"] for r in rs], [r["ci_high"] for r in rs])
         m["median"], m["ci_low"], m["ci_high"] = st.median, st.ci_low, st.ci_high
-        for c, v in (("rounds", len(med)), ("round_min", st.round_min), ("round_max", st.round_max),
-                     ("unstable", st.unstable), ("round_medians", ";".join(f"{x:.6g}" for x in med))):
-            if c in m:
-                m[c] = v
+        # What the merge adds, whatever the launches' files had (output.c
+        # writes every column: a merged measurement has the full schema).
+        m.update(rounds=len(med), round_min=st.round_min, round_max=st.round_max,
+                 unstable=st.unstable, round_medians=med)
         num = lambda r, c: float(r[c]) if c in r and r[c] != "" else math.nan
         if "late" in m:
             m["late"] = sum(int(float(r["late"] or 0)) for r in rs)
@@ -127,8 +127,7 @@ def merge(files, out_path, force=False, command=None):
     meta += [("launches", len(files)), ("merge", merge_rule()),
              ("launch_files", " ".join(os.path.basename(f.path) for f in files)),
              ("launch_dates", " ".join(f.meta.get("date_utc", "?") for f in files))]
-    header = [results.LAUNCH_COLUMNS.get(c, c) for c in first.header]
-    text = results.format_csv(meta, header, [[m[c] for c in first.header] for m in lines])
+    text = core.results_text(meta, lines, "csv")  # output.c: the merged names under #@merge
     err = atomic.write(out_path, text, force)
     if err:
         raise (UsageError if "exists" in err else Failure)(err)

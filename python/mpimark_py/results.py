@@ -16,7 +16,7 @@ import math
 import os
 import re
 
-from . import stats
+from . import core, stats
 
 MPIMARK_COLUMNS = ("op", "path", "payload", "bytes", "metric", "unit", "median", "ci_low", "ci_high")
 SCALING_COLUMNS = ("ranks", "time_s", "speedup", "efficiency")
@@ -26,16 +26,11 @@ KINDS = (("mpimark", MPIMARK_COLUMNS), ("scaling", SCALING_COLUMNS),
          ("compare", COMPARE_COLUMNS), ("montecarlo", MONTECARLO_COLUMNS))
 
 
-# A launch's column -> a merged measurement's (docs/output.md): the levels
-# keep their names.
-LAUNCH_COLUMNS = {"rounds": "launches", "round_min": "launch_min", "round_max": "launch_max",
-                  "round_medians": "launch_medians"}
-
-
 def schema(header):
     """The columns of a header as one launch names them, so that a merged
-    measurement and a single launch compare as the same schema."""
-    back = {v: k for k, v in LAUNCH_COLUMNS.items()}
+    measurement and a single launch compare as the same schema (the merged
+    names are output.c's: core.launch_columns)."""
+    back = {v: k for k, v in core.launch_columns().items()}
     return [back.get(c, c) for c in header]
 
 
@@ -99,24 +94,6 @@ def read(path, need_meta=False):
                                % (path, n, len(fields), len(header)))
         rows.append(dict(zip(header, (v.strip() for v in fields))))
     return Table(path, kind, meta, order, comments, header, rows)
-
-
-def _g(x):
-    return "%.6g" % x
-
-
-def format_csv(meta, header, rows):
-    """The CSV text of a merged measurement (merge.py), whose header is its
-    launches' (any header: fixtures and older files have fewer columns), in
-    output.c's form: `#@k=v` lines from meta ([(key, value)]), the header,
-    then each row (values in header order: floats as %.6g, lists `;`-joined).
-    A run's own results are written by output.c itself (core.results_text)."""
-    out = ["#@%s=%s\n" % (k, v) for k, v in meta]
-    out.append(",".join(header) + "\n")
-    for row in rows:
-        out.append(",".join(";".join(_g(x) for x in v) if isinstance(v, (list, tuple)) else
-                            _g(v) if isinstance(v, float) else str(v) for v in row) + "\n")
-    return "".join(out)
 
 
 def number(row, key):
