@@ -36,7 +36,11 @@ from . import core, merge, results
 from .compare import Result
 from .errors import Failure, UsageError
 
-DEFAULT_LAUNCHES = 6  # docs/performance.md, "Reproducibility"; MPIMARK_LAUNCHES overrides
+# The one default of every measurement (the scripts and Slurm templates
+# too): six launches of one round each give intervals that hold across
+# runs here (docs/performance.md, "Reproducibility"); more cost 0.3 s of
+# start-up each. MPIMARK_LAUNCHES overrides it.
+DEFAULT_LAUNCHES = 6
 # Options of the command that this command sets for every launch.
 OWN_OPTIONS = ("-o", "--output", "--launch", "--format")
 

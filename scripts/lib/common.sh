@@ -6,11 +6,9 @@ set -euo pipefail
 MPIMARK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-# Separate launches per measurement (scripts/measure, and everything that
-# measures through it): the one default, which MPIMARK_LAUNCHES overrides.
-# Six launches of one round each give intervals that hold across runs here
-# (docs/performance.md, "Reproducibility"); more cost 0.3 s of start-up each.
-: "${MPIMARK_LAUNCHES:=6}"
+# Separate launches per measurement: mpimark-py measure's default
+# (python/mpimark_py/measure.py, the one place it is set), which
+# MPIMARK_LAUNCHES overrides; measure reads it from the environment.
 
 # What running mpimark needs, and what the tests need on top.
 MPIMARK_RUN_PACKAGES=(build-essential cmake git openmpi-bin libopenmpi-dev libpmix-dev
@@ -67,12 +65,12 @@ ensure_packages() {
 }
 
 # measured OUT.csv TABLE.txt COMMAND...: scripts/measure of the command
-# (MPIMARK_LAUNCHES separate launches merged) into OUT.csv and
+# (separate launches merged: MPIMARK_LAUNCHES, else measure's default) into OUT.csv and
 # the table into TABLE.txt (only when it succeeded); returns its status.
 measured() {
   local out=$1 table=$2 rc=0
   shift 2
-  "$MPIMARK_ROOT/scripts/measure" --launches "$MPIMARK_LAUNCHES" -o "$out" -- "$@" \
+  "$MPIMARK_ROOT/scripts/measure" -o "$out" -- "$@" \
     > "$table.partial" || rc=$?
   if [ $rc -eq 0 ]; then mv "$table.partial" "$table"; else rm -f "$table.partial"; fi
   return $rc

@@ -25,7 +25,7 @@ run_python() {
   shift
   ensure_packages "${MPIMARK_PYTHON_PACKAGES[@]}"
   local runner="$MPIMARK_ROOT/benchmarks/python/mpimark.py"
-  say "running: mpirun -np 2 $MPIMARK_PYTHON benchmarks/python/mpimark.py $* in $MPIMARK_LAUNCHES launches (results in ${dir#"$MPIMARK_ROOT"/})"
+  say "running: mpirun -np 2 $MPIMARK_PYTHON benchmarks/python/mpimark.py $* as separate launches merged (results in ${dir#"$MPIMARK_ROOT"/})"
   if ! measured "$dir/mpi4py.csv" "$dir/mpi4py.txt" mpirun --oversubscribe -np 2 \
     "$MPIMARK_PYTHON" "$runner" "$@"; then
     say "the mpi4py run failed; the C results are kept"
