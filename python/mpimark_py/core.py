@@ -13,6 +13,7 @@ make it (UsageError: exit 2).
 import ctypes
 import glob
 import os
+from functools import lru_cache
 
 from . import defs
 from .errors import UsageError
@@ -184,7 +185,8 @@ def results_text(meta, rows, fmt):
             if lib().mm_results_set_meta(ctypes.byref(r), str(k).encode(), str(v).encode()) != 0:
                 raise MemoryError("mm_results_set_meta")
         for w in rows:
-            lib().mm_results_add_row(ctypes.byref(r), ctypes.byref(_row(w)))
+            if lib().mm_results_add_row(ctypes.byref(r), ctypes.byref(_row(w))) != 0:
+                raise MemoryError("mm_results_add_row")
         p = lib().mm_output_text(ctypes.byref(r), FORMATS[fmt])
         if not p:
             raise MemoryError("mm_output_text")
@@ -196,6 +198,7 @@ def results_text(meta, rows, fmt):
         lib().mm_results_free(ctypes.byref(r))
 
 
+@lru_cache(maxsize=None)
 def columns(merged=False):
     """The result columns in order, as a launch names them or (merged) as a
     merged measurement does (mm_output_column)."""
@@ -203,11 +206,12 @@ def columns(merged=False):
     while True:
         name = lib().mm_output_column(i, int(merged))
         if name is None:
-            return out
+            return tuple(out)
         out.append(name.decode())
         i += 1
 
 
+@lru_cache(maxsize=None)
 def launch_columns():
     """{a launch's column: a merged measurement's name for it}, where they differ."""
     return {a: b for a, b in zip(columns(), columns(merged=True)) if a != b}
