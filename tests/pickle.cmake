@@ -1,4 +1,4 @@
-# The pickle codec (common/pyobj/pickle.c): unit test, interop with the system
+# The pickle codec (common/pyobj: pyobj*.c, pickle*.c): unit test, interop with the system
 # CPython both ways, libFuzzer run, and the codec benchmark's C half.
 
 add_executable(test_pickle ${CMAKE_CURRENT_LIST_DIR}/unit/test_pickle.c)

@@ -1,6 +1,6 @@
 /* mpi4py's object path in C: the MPI protocols of the lowercase methods
  * (comm.send, comm.bcast, ...), as mpi4py's msgpickle.pxi runs them (4.x by
- * default, or 3.1), on objects pickled with protocol 5 by common/pyobj/pickle.c.
+ * default, or 3.1), on objects pickled with protocol 5 by the codec of pickle.h.
  *
  * Every function does all that the Python user pays for: encode (a new
  * pickle buffer), length exchange, transfer, allocation, decode, and
