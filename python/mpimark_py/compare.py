@@ -68,8 +68,8 @@ CONTEXT_KEYS = ("runner", "mpi_version", "ranks", "nodes", "ranks_per_node",
                 "time_budget_s", "iterations", "warmup", "window", "root", "validate", "clock")
 
 NSD = "no significant difference"
-VERDICT_RULE = ("paired by round (files merged from interleaved runs, same rounds): the 95% CI of "
-                "the median per-round ratio B/A includes 1 -> no significant difference; "
+VERDICT_RULE = ("paired by launch (files merged from interleaved launches, as many in each): the 95% CI "
+                "of the median per-launch ratio B/A includes 1 -> no significant difference; "
                 "unpaired: the rows' 95% intervals overlap -> no significant difference; "
                 "otherwise faster/slower by the metric (latency lower is better, bandwidths higher)")
 
@@ -103,7 +103,7 @@ class Result:
             # launches: files merged from whole launches (#@merge).
             medians = results.launch_medians_text(row) if "merge" in self.meta else ""
             if medians:
-                row["_rounds_paired"] = [_number(x, self.path, n, "launch_medians")
+                row["_launches_paired"] = [_number(x, self.path, n, "launch_medians")
                                          for x in medians.split(";")]
             key = tuple(row[k] for k in KEY)
             if key in self.rows:
@@ -183,9 +183,9 @@ def ratio(a, b):
 
 
 def paired_ratio(a, b):
-    """(median, ci_low, ci_high) of the per-round ratios B_i/A_i, when both
-    rows carry round medians from interleaved rounds; else None."""
-    ra, rb = a.get("_rounds_paired"), b.get("_rounds_paired")
+    """(median, ci_low, ci_high) of the per-launch ratios B_i/A_i, when both
+    rows carry the medians of interleaved launches; else None."""
+    ra, rb = a.get("_launches_paired"), b.get("_launches_paired")
     if not ra or not rb or len(ra) != len(rb) or len(ra) < 2:
         return None
     return mmstats.paired_ratio(rb, ra)

@@ -2,7 +2,7 @@
 that a person can send as it is (scripts/report in a clone).
 
 Reads the result files of each results folder by their metadata: mpimark
-runs (C, mpi4py runner), compare-mpi folders (merged rounds and compare.csv),
+runs (C, mpi4py runner), compare-mpi folders (merged launches and compare.csv),
 scaling folders (scaling.csv). Writes report.html, one self-contained file
 (figures inline as SVG, CSS embedded, no script, nothing fetched; prints to
 PDF), and report.md beside it, into the first folder unless -o FILE. Prints

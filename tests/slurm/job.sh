@@ -25,12 +25,12 @@
 #   scaling-fail     MPIMARK_SCALING_ARGS="--ranks 4" with -n2: the job
 #                    fails before any run, leaves no results
 #   compare-mpi-1node sbatch -N1 -n2 slurm/compare-mpi.slurm with the
-#                    compare tests' Open MPI and MPICH builds (2 rounds):
-#                    srun --mpi=pmix / --mpi=pmi2, 2 ranks in every round
+#                    compare tests' Open MPI and MPICH builds (2 launches):
+#                    srun --mpi=pmix / --mpi=pmi2, 2 ranks in every launch
 #   compare-mpi-wrong-plugin MPIMARK_SRUN_MPI=pmix also for MPICH: the MPICH
 #                    run starts copies of size 1; the job fails, no results
 #   compare-mpi-2node sbatch -N2 -n2 slurm/compare-mpi.slurm on the two-node
-#                    cluster: cross-node rounds
+#                    cluster: cross-node launches
 #   local            bash slurm/pingpong.slurm outside Slurm (mpirun); needs
 #                    no cluster
 #
@@ -44,33 +44,33 @@ source "$(dirname "${BASH_SOURCE[0]}")/testlib.sh"
 case=${1:?usage: job.sh CASE}
 
 COMPARE_BUILDS=${MPIMARK_COMPARE_BUILDS:-$MPIMARK_BUILD_DIR/tests/compare}
-COMPARE_ROUNDS=2
+COMPARE_LAUNCHES=2
 COMPARE_ARGS="sendrecv bcast --path buffer -m 1,4K -i 20"
 
 # compare_submit SBATCH_ARGS...: submit slurm/compare-mpi.slurm with the
-# compare builds and a tiny sweep (2 rounds per library).
+# compare builds and a tiny sweep (2 launches per library).
 compare_submit() {
     local lib
     for lib in openmpi mpich; do
         [[ -x $COMPARE_BUILDS/build-$lib/bin/mpimark ]] ||
             fail "no $lib build in $COMPARE_BUILDS/build-$lib (the compare_$lib fixture builds it)"
     done
-    MPIMARK_ROUNDS=$COMPARE_ROUNDS MPIMARK_ARGS=$COMPARE_ARGS \
+    MPIMARK_LAUNCHES=$COMPARE_LAUNCHES MPIMARK_ARGS=$COMPARE_ARGS \
         MPIMARK_BUILD_OPENMPI=$COMPARE_BUILDS/build-openmpi \
         MPIMARK_BUILD_MPICH=$COMPARE_BUILDS/build-mpich \
         submit "$@" "$REPO/slurm/compare-mpi.slurm"
 }
 
 # compare_expect_results PLACEMENT: the compare-mpi results folder of job
-# $JOB: every round of both libraries ran 2 ranks in this job at PLACEMENT
-# under its own srun plugin, the rounds were merged and compared.
+# $JOB: every launch of both libraries ran 2 ranks in this job at PLACEMENT
+# under its own srun plugin, the launches were merged and compared.
 compare_expect_results() {
     local placement=$1 lib plugin r n f
     result_dir -compare-mpi compare.txt
     [[ $OUTPUT == "$WORK/results/mpimark-compare-mpi-$JOB.out" ]] || fail "the job log is $OUTPUT, expected results/mpimark-compare-mpi-$JOB.out under the submit folder"
     for lib in openmpi mpich; do
-        for ((r = 1; r <= COMPARE_ROUNDS; r++)); do
-            CSV=$RES/$lib-round$r.csv
+        for ((r = 1; r <= COMPARE_LAUNCHES; r++)); do
+            CSV=$RES/$lib-launch$r.csv
             [[ -s $CSV ]] || fail "$CSV is missing or empty"
             expect_meta ranks 2
             expect_meta slurm_job_id "$JOB"
@@ -79,11 +79,11 @@ compare_expect_results() {
         [[ -s $RES/$lib.csv ]] || fail "the merged $RES/$lib.csv is missing or empty"
         case $lib in openmpi) plugin=pmix ;; mpich) plugin=pmi2 ;; esac
         # run.txt: one line per run; each library under its own plugin.
-        n=$(grep -c "^round=[0-9]* lib=$lib " "$RES/run.txt" || true)
-        [[ $n == "$COMPARE_ROUNDS" ]] || fail "$RES/run.txt lists $n $lib runs, expected $COMPARE_ROUNDS"
-        n=$(grep "^round=[0-9]* lib=$lib " "$RES/run.txt" | grep -c " command=srun --mpi=$plugin .*/build-$lib/bin/mpimark " || true)
-        [[ $n == "$COMPARE_ROUNDS" ]] || fail "not every $lib run in $RES/run.txt was launched with srun --mpi=$plugin: $(cat "$RES/run.txt")"
-        grep -q "round 1/$COMPARE_ROUNDS $lib: srun --mpi=$plugin " "$OUTPUT" || fail "the job log does not show the $lib run launched with srun --mpi=$plugin"
+        n=$(grep -c "^launch=[0-9]* lib=$lib " "$RES/run.txt" || true)
+        [[ $n == "$COMPARE_LAUNCHES" ]] || fail "$RES/run.txt lists $n $lib runs, expected $COMPARE_LAUNCHES"
+        n=$(grep "^launch=[0-9]* lib=$lib " "$RES/run.txt" | grep -c " command=srun --mpi=$plugin .*/build-$lib/bin/mpimark " || true)
+        [[ $n == "$COMPARE_LAUNCHES" ]] || fail "not every $lib run in $RES/run.txt was launched with srun --mpi=$plugin: $(cat "$RES/run.txt")"
+        grep -q "launch 1/$COMPARE_LAUNCHES $lib: srun --mpi=$plugin " "$OUTPUT" || fail "the job log does not show the $lib run launched with srun --mpi=$plugin"
     done
     local first
     first=$(head -n1 "$RES/compare.txt")
@@ -304,8 +304,8 @@ compare-mpi-wrong-plugin)
     cd "$WORK"
     MPIMARK_SRUN_MPI=pmix compare_submit -N1 -n2
     wait_job
-    expect_failed_with "the mpich run of round 1 failed"
-    grep -q "round 1/$COMPARE_ROUNDS mpich: srun --mpi=pmix " "$OUTPUT" || fail "the job log does not show MPICH launched with srun --mpi=pmix"
+    expect_failed_with "the mpich run of launch 1 failed"
+    grep -q "launch 1/$COMPARE_LAUNCHES mpich: srun --mpi=pmix " "$OUTPUT" || fail "the job log does not show MPICH launched with srun --mpi=pmix"
     # MPICH under pmix: 2 copies of size 1. mpimark itself refuses a world
     # of 1 rank (exit 2) before the template's own #@ranks check is reached;
     # either message says the rank count was wrong.
@@ -324,7 +324,7 @@ compare-mpi-2node)
     wait_job
     expect_completed
     compare_expect_results cross-node
-    for CSV in "$RES"/*-round1.csv; do
+    for CSV in "$RES"/*-launch1.csv; do
         expect_meta nodes 2
         expect_meta slurm_nodelist "mmn[1-2]"
     done
