@@ -1,21 +1,21 @@
-#!/usr/bin/python3
-"""compare_c.py: latency of the C binary against the mpi4py runner, measured
-interleaved, for docs/mpi4py.md.
+"""bench/compare-c: latency of the C binary against the mpi4py runner,
+measured interleaved, for docs/mpi4py.md.
 
-    /usr/bin/python3 bench/compare_c.py [--mpimark build/bin/mpimark]
-        [--rounds 8] [--time 0.2] [--sizes 8,1K,64K,1M] [--payload bytes|floats|ndarray]
+    bench/compare-c [--mpimark build/bin/mpimark]
+        [--launches 8] [--time 0.2] [--sizes 8,1K,64K,1M] [--payload bytes|floats|ndarray]
         [--path LIST|all] [OP ...]
 
-Each round runs, one after the other on 2 ranks, the C buffer path, the
-mpi4py runner (both paths in one job) and, when it is built, the C object
-path; odd rounds reverse the order. With --path (all: buffer, object and
-pkl5), each round runs the C binary and the runner once each on those paths
+Each of the --launches repetitions launches, one after the other on 2
+ranks, the C buffer path, the mpi4py runner (mpimark-py run, both paths in
+one job) and, when it is built, the C object path; odd repetitions reverse
+the order. With --path (all: buffer, object and pkl5), each repetition
+launches the C binary and the runner once each on those paths
 (the paths of a size back to back in each job), and the table gives, per
 path, the C model, real mpi4py, their ratio and each pickled path's ratio
 to the buffer path. Machines that switch performance
 states every few seconds make a single A-then-B comparison meaningless;
-over rounds, each variant's figure is the median of its per-round medians,
-and each ratio the median of the per-round (paired) ratios. Prints a
+over repetitions, each variant's figure is the median of its launches'
+medians, and each ratio the median of the per-repetition (paired) ratios. Prints a
 Markdown table; --csv DIR also keeps every run's CSV.
 """
 import argparse
@@ -26,11 +26,11 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.normpath(os.path.join(HERE, ".."))
-sys.path.insert(0, os.path.join(REPO, "python"))
-from mpimark_py.sizes import size_human as human  # noqa: E402
-from mpimark_py.defs import paths  # noqa: E402
+from mpimark_py.sizes import size_human as human
+from mpimark_py.defs import paths
+
+REPO = os.environ["MPIMARK_ROOT"]  # set by bench/compare-c
+RUNNER = [sys.executable, "-m", "mpimark_py", "run"]  # the package bench/compare-c puts on the path
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
 
@@ -38,24 +38,25 @@ def run(cmd, out):
     r = subprocess.run(["mpirun", "--oversubscribe", "-np", "2"] + cmd + ["-q", "-o", out],
                        env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
-        sys.exit("compare_c: %s failed (exit %d): %s" % (" ".join(cmd), r.returncode, r.stderr))
+        sys.exit("compare-c: %s failed (exit %d): %s" % (" ".join(cmd), r.returncode, r.stderr))
     rows = [l for l in open(out) if not l.startswith("#")]
     return {(w["op"], w["path"], int(w["bytes"])): float(w["median"])
             for w in csv.DictReader(rows) if w["metric"] == "latency"}
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="bench/compare-c", description=__doc__.split("\n")[0],
+                                 epilog="The figures it gave are in docs/mpi4py.md.")
     ap.add_argument("ops", nargs="*", default=["sendrecv", "bcast", "allreduce"])
     ap.add_argument("--mpimark", default=os.path.join(REPO, "build", "bin", "mpimark"))
-    ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--launches", type=int, default=8)
     ap.add_argument("--time", default="0.2")
     ap.add_argument("--sizes", default="8,1K,64K,1M")
     ap.add_argument("--payload", default="bytes", choices=("bytes", "floats", "ndarray"))
     ap.add_argument("--path", help="paths measured in one job each by C and mpi4py (see above)")
     ap.add_argument("--csv", help="keep every run's CSV in this folder")
     a = ap.parse_args()
-    keep = a.csv or tempfile.mkdtemp(prefix="compare_c-")
+    keep = a.csv or tempfile.mkdtemp(prefix="compare-c-")
     os.makedirs(keep, exist_ok=True)
     common = a.ops + ["-m", a.sizes, "--time", a.time, "--payload", a.payload]
     probe = subprocess.run(["mpirun", "-np", "2", a.mpimark, "sendrecv", "--path", "object",
@@ -63,24 +64,24 @@ def main():
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     c_object = probe.returncode == 0
     variants = [("c_buffer", [a.mpimark, "--path", "buffer"] + common),
-                ("py", [sys.executable, os.path.join(HERE, "mpimark.py"), "--path", "both"]
+                ("py", RUNNER + ["--path", "both"]
                  + common)]
     if a.path:
         variants = [("c", [a.mpimark, "--path", a.path] + common),
-                    ("py", [sys.executable, os.path.join(HERE, "mpimark.py"), "--path", a.path]
+                    ("py", RUNNER + ["--path", a.path]
                      + common)]
     elif c_object:
         variants.append(("c_object", [a.mpimark, "--path", "object"] + common))
-    rounds = []
-    for r in range(a.rounds):
+    reps = []
+    for r in range(a.launches):
         got = {}
         for name, cmd in (variants if r % 2 == 0 else variants[::-1]):
-            got[name] = run(cmd, os.path.join(keep, "round%02d-%s.csv" % (r, name)))
-        rounds.append(got)
-        sys.stderr.write("compare_c: round %d of %d done\n" % (r + 1, a.rounds))
+            got[name] = run(cmd, os.path.join(keep, "launch%02d-%s.csv" % (r, name)))
+        reps.append(got)
+        sys.stderr.write("compare-c: repetition %d of %d done\n" % (r + 1, a.launches))
 
     def series(op, size, name, path):
-        return [g[name].get((op, path, size)) for g in rounds if name in g]
+        return [g[name].get((op, path, size)) for g in reps if name in g]
 
     def med(xs):
         xs = [x for x in xs if x is not None]
@@ -95,9 +96,9 @@ def main():
         return spec % x if x is not None else "n/a"
 
     if a.path:
-        paths_table(a, rounds, series, med, ratio, fmt, keep)
+        paths_table(a, reps, series, med, ratio, fmt, keep)
         return
-    sizes = sorted({k[2] for k in rounds[0]["c_buffer"]})
+    sizes = sorted({k[2] for k in reps[0]["c_buffer"]})
     print("| op | size | C buffer (us) | mpi4py buffer (us) | mpi4py pickled (us) | "
           "C object (us) | mpi4py buffer / C buffer | mpi4py pickled / C object | "
           "mpi4py pickled / mpi4py buffer |")
@@ -115,23 +116,23 @@ def main():
                 fmt(ratio(op, size, ("py", "object"), ("c_object", "object")), "%.2fx")
                 if c_object else "n/a",
                 fmt(ratio(op, size, ("py", "object"), ("py", "buffer")), "%.2fx")))
-    print("\n%d rounds, --time %s per size and metric, payload %s, CSVs in %s"
-          % (a.rounds, a.time, a.payload, keep))
+    print("\n%d launches of each, --time %s per size and metric, payload %s, CSVs in %s"
+          % (a.launches, a.time, a.payload, keep))
 
 
-def paths_table(a, rounds, series, med, ratio, fmt, keep):
+def paths_table(a, reps, series, med, ratio, fmt, keep):
     """--path: per op, size and path, the C model and real mpi4py, and for the
     pickled paths their ratio to the buffer path in each. Python's fixed
     cost per call (interpreter, the methods' Python code) is what a C model
-    does not have: "mpi4py - C" is the median per-round difference, and the
+    does not have: "mpi4py - C" is the median per-repetition difference, and the
     last column divides mpi4py by the C model plus that difference at the
-    run's smallest size, measured in the same rounds (the "constant"), so
+    run's smallest size, measured in the same repetitions (the "constant"), so
     that what is left is the size-dependent part of the protocol."""
-    keys = sorted({k for g in rounds for name in g for k in g[name]},
+    keys = sorted({k for g in reps for name in g for k in g[name]},
                   key=lambda k: (a.ops.index(k[0]) if k[0] in a.ops else 99, k[2],
                                  paths().index(k[1])))
 
-    def pairs(op, size, path):  # (mpi4py, C) of each round that has both
+    def pairs(op, size, path):  # (mpi4py, C) of each repetition that has both
         return [(p, c) for p, c in zip(series(op, size, "py", path), series(op, size, "c", path))
                 if p is not None and c is not None]
 
@@ -156,9 +157,9 @@ def paths_table(a, rounds, series, med, ratio, fmt, keep):
             op, human(size), path, fmt(c), fmt(py),
             fmt(ratio(op, size, ("py", path), ("c", path)), "%.2fx"), fmt(diff(op, size, path)),
             adjusted, rel[0], rel[1]))
-    print("\n%d rounds, --time %s per size and metric, payload %s, paths %s, CSVs in %s; the "
+    print("\n%d launches of each, --time %s per size and metric, payload %s, paths %s, CSVs in %s; the "
           "constant: mpi4py - C at each op's and path's smallest size" % (
-              a.rounds, a.time, a.payload, a.path, keep))
+              a.launches, a.time, a.payload, a.path, keep))
 
 
 if __name__ == "__main__":
