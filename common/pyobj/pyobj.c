@@ -192,13 +192,23 @@ mm_pyobj *mm_py_float_list(const double *values, size_t n) {
   return list;
 }
 
+/* The capacity for len + more entries of a pointer array of capacity cap:
+ * *grown stays cap when that is enough, else doubles (at least 4), as
+ * CPython's lists grow geometrically. */
+static int grown_capacity(size_t len, size_t cap, size_t more, size_t *grown) {
+  size_t need = len + more;
+  *grown = cap;
+  if (need <= cap) return MM_PICKLE_OK;
+  if (need < len || need > SIZE_MAX / 2 / sizeof(mm_pyobj *)) return MM_PICKLE_ETOOBIG;
+  *grown = cap * 2 > need ? cap * 2 : need;
+  if (*grown < 4) *grown = 4;
+  return MM_PICKLE_OK;
+}
+
 int mm_pyobj_seq_reserve(mm_pyobj *list, size_t more) {
-  size_t need = list->u.seq.len + more;
-  if (need <= list->u.seq.cap) return MM_PICKLE_OK;
-  if (need < list->u.seq.len || need > SIZE_MAX / 2 / sizeof(mm_pyobj *))
-    return MM_PICKLE_ETOOBIG;
-  size_t cap = list->u.seq.cap * 2 > need ? list->u.seq.cap * 2 : need;
-  if (cap < 4) cap = 4;
+  size_t cap;
+  int rc = grown_capacity(list->u.seq.len, list->u.seq.cap, more, &cap);
+  if (rc || cap == list->u.seq.cap) return rc;
   mm_pyobj **items = realloc(list->u.seq.items, cap * sizeof(mm_pyobj *));
   if (!items) return MM_PICKLE_ENOMEM;
   list->u.seq.items = items;
@@ -226,12 +236,9 @@ fail:
 }
 
 int mm_pyobj_dict_reserve(mm_pyobj *d, size_t more) {
-  size_t need = d->u.dict.len + more;
-  if (need <= d->u.dict.cap) return MM_PICKLE_OK;
-  if (need < d->u.dict.len || need > SIZE_MAX / 2 / sizeof(mm_pyobj *))
-    return MM_PICKLE_ETOOBIG;
-  size_t cap = d->u.dict.cap * 2 > need ? d->u.dict.cap * 2 : need;
-  if (cap < 4) cap = 4;
+  size_t cap;
+  int rc = grown_capacity(d->u.dict.len, d->u.dict.cap, more, &cap);
+  if (rc || cap == d->u.dict.cap) return rc;
   mm_pyobj **k = realloc(d->u.dict.keys, cap * sizeof(mm_pyobj *));
   if (!k) return MM_PICKLE_ENOMEM;
   d->u.dict.keys = k;
