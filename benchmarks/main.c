@@ -101,6 +101,10 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, const char *heap, 
     snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
     rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
     rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_obj_large_count_calls() ? "yes" : "no");
+    if (cfg->payload == MM_PAYLOAD_NDARRAY) {
+      snprintf(buf, sizeof buf, "%d", cfg->numpy);
+      rc |= mm_results_set_meta(r, "numpy_pickle", buf);
+    }
     if (heap) rc |= mm_results_set_meta(r, "heap", heap);
   }
   if (cfg->paths & (1u << MM_PATH_PKL5)) {

@@ -23,7 +23,7 @@ static mm_pyobj *make_payload(const mm_ctx *c, unsigned seed, bool float64) {
     if (!v) return NULL;
     for (size_t i = 0; i < n; i++) v[i] = value_of(i, seed);
     mm_pyobj *obj = c->payload == MM_PAYLOAD_FLOATS    ? mm_py_float_list(v, n)
-                    : c->payload == MM_PAYLOAD_NDARRAY ? mm_py_ndarray(v, n)
+                    : c->payload == MM_PAYLOAD_NDARRAY ? mm_py_ndarray(v, n, c->numpy)
                                                        : mm_py_bytes(v, n * sizeof *v);
     free(v);
     return obj;
@@ -190,7 +190,7 @@ int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out) {
     return MM_OK;
   }
   if (a->type == MM_PY_NDARRAY) {
-    if (!(*out = mm_py_ndarray(a->u.arr.data, na))) return MM_ENOMEM;
+    if (!(*out = mm_py_ndarray(a->u.arr.data, na, mm_py_ndarray_numpy(a)))) return MM_ENOMEM;
     double *sum = (*out)->u.arr.data;
     const double *add = b->u.arr.data;
     for (size_t i = 0; i < na; i++) sum[i] += add[i];

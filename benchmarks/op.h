@@ -22,6 +22,7 @@ typedef struct mm_ctx {
   size_t pkl5_threshold;   /* pkl5 path: arrays of at least this many bytes go out-of-band */
   int window;              /* messages in flight for bandwidth kernels */
   mm_payload payload;      /* object path payload kind */
+  int numpy;               /* ndarray payload: pickled as this NumPy major version does */
   unsigned char *sbuf, *rbuf; /* buffer-path memory, sized for the largest message */
   MPI_Request *reqs;       /* 2 * window requests */
   void *state;             /* operation-private state made by setup */

@@ -60,6 +60,14 @@ static int set_mpi4py(void *cfg, const char *a, char *err, size_t n) {
   return 0;
 }
 
+static int set_numpy(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  if (strcmp(a, "1") && strcmp(a, "2"))
+    return snprintf(err, n, "bad --numpy '%s': expected 1 or 2", a), -1;
+  c->numpy = a[0] - '0';
+  return 0;
+}
+
 /* auto: mpi4py.util.pkl5's own rule, $MPI4PY_PICKLE_THRESHOLD or 256 KiB. */
 static int set_pkl5_threshold(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;

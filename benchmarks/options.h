@@ -47,6 +47,7 @@ typedef struct mm_config {
   unsigned paths;          /* bit (1 << mm_path) per selected path */
   mm_payload payload;
   int mpi4py;              /* object and pkl5 paths: mpi4py's protocol generation, 3 or 4 */
+  int numpy;               /* ndarray payload: the NumPy major version whose pickle, 1 or 2 */
   size_t pkl5_threshold;   /* pkl5 path: arrays of at least this many bytes go out-of-band */
   mm_sizes sizes;
   long iterations;         /* timed iterations per size; 0: use the time budget */

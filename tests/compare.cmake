@@ -52,10 +52,16 @@ endforeach()
 
 # The MPICH build makes mpi4py 4.x's large-count calls (a PMPI interposer,
 # LD_PRELOAD; not under the sanitizers, whose runtime must come first).
+# Real mpi4py 4.x built against MPICH (scripts/venv --mpi mpich; label py,
+# made while the other pure tests run) makes the same calls.
 if(NOT MPIMARK_SANITIZE)
+  set(MPIMARK_VENV_MPICH ${PROJECT_BINARY_DIR}/venv-mpich)
+  add_test(NAME compare.venv.mpich COMMAND ${PROJECT_SOURCE_DIR}/scripts/venv --mpi mpich ${MPIMARK_VENV_MPICH})
+  set_tests_properties(compare.venv.mpich PROPERTIES LABELS py TIMEOUT 1200 FIXTURES_SETUP venv_mpich)
   add_test(NAME compare.wire.mpich COMMAND ${_cmp_dir}/wire_mpich.sh)
   set_tests_properties(compare.wire.mpich PROPERTIES LABELS e2e TIMEOUT 120
-    ENVIRONMENT "${_cmp_env}" FIXTURES_REQUIRED compare_mpich RUN_SERIAL TRUE)
+    ENVIRONMENT "${_cmp_env};PYTHON4_MPICH=${MPIMARK_VENV_MPICH}/bin/python"
+    FIXTURES_REQUIRED "compare_mpich;venv_mpich" RUN_SERIAL TRUE)
 endif()
 
 # The verdict logic on hand-made CSVs (tests/compare/fixtures/); no MPI.

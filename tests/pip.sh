@@ -12,7 +12,12 @@ trap 'rm -rf "$dir"' EXIT
 
 git clone -q "$src" "$dir/src" || fail "cannot clone $src"
 /usr/bin/python3 -m venv "$dir/venv" || fail "cannot make a venv (Debian: python3-venv)"
-"$dir/venv/bin/pip" install -q "$dir/src" > "$dir/pip.log" 2>&1 || { cat "$dir/pip.log"; fail "pip install . failed"; }
+# With what pyproject.toml pins (its build backend too, through pip's
+# isolated build environment).
+"$src/scripts/venv" --pins > "$dir/constraints.txt" || fail "scripts/venv --pins failed"
+PIP_CONSTRAINT=$dir/constraints.txt "$dir/venv/bin/pip" install -q "$dir/src" > "$dir/pip.log" 2>&1 \
+  || { cat "$dir/pip.log"; fail "pip install . failed"; }
+grep -q "setuptools==" "$dir/constraints.txt" || fail "no setuptools pin in pyproject.toml"
 rm -rf "$dir/src" # the package must not need the tree it came from
 py=$dir/venv/bin/mpimark-py
 [ -x "$py" ] || fail "pip install . gave no mpimark-py command"

@@ -76,3 +76,38 @@ mpimark_bad_input_tests(3 python ${CMAKE_CURRENT_LIST_DIR}/python/bad_input.sh m
 
 mpimark_python_test(python.formats ${CMAKE_CURRENT_LIST_DIR}/python/formats.sh)
 mpimark_python_test(python.help ${CMAKE_CURRENT_LIST_DIR}/python/help.sh)
+
+# The same runner on mpi4py 4.x and NumPy 2, the pinned versions users get
+# from pip (scripts/venv: pyproject.toml's pypi-pins, mpi4py built against
+# this Open MPI), beside Debian's 3.1 above. The venv is made once per build
+# folder (label py: while the other pure tests run; a few minutes of
+# compiling) and kept while the pins stay the same.
+set(MPIMARK_VENV_OPENMPI ${PROJECT_BINARY_DIR}/venv-openmpi)
+add_test(NAME python.mpi4py4.venv COMMAND ${PROJECT_SOURCE_DIR}/scripts/venv ${MPIMARK_VENV_OPENMPI})
+set_tests_properties(python.mpi4py4.venv PROPERTIES LABELS py TIMEOUT 1200
+  FIXTURES_SETUP venv_openmpi)
+set(PYTHON4_TEST_ENV ${PYTHON_TEST_ENV})
+list(FILTER PYTHON4_TEST_ENV EXCLUDE REGEX "^PYTHON=")
+list(APPEND PYTHON4_TEST_ENV "PYTHON=${MPIMARK_VENV_OPENMPI}/bin/python")
+function(mpimark_python4_test name)
+  add_test(NAME ${name} COMMAND ${ARGN})
+  set_tests_properties(${name} PROPERTIES LABELS mpi4py TIMEOUT 300 RUN_SERIAL TRUE
+    ENVIRONMENT "${PYTHON4_TEST_ENV}" FIXTURES_REQUIRED venv_openmpi)
+endfunction()
+foreach(op ${MPIMARK_OPS})
+  mpimark_python4_test(python.mpi4py4.${op}.np2 ${CMAKE_CURRENT_LIST_DIR}/python/op_matrix.sh 2 ${op} bytes)
+endforeach()
+mpimark_python4_test(python.mpi4py4.ndarray.np2
+  ${CMAKE_CURRENT_LIST_DIR}/python/op_matrix.sh 2 allreduce ndarray)
+foreach(np 2 3)
+  mpimark_python4_test(python.mpi4py4.pkl5.np${np} ${CMAKE_CURRENT_LIST_DIR}/python/pkl5.sh ${np})
+endforeach()
+# Both interpreters: what each records of itself, and --mpi4py refused where
+# it is not the generation that runs.
+mpimark_python_test(python.versions.mpi4py3 ${CMAKE_CURRENT_LIST_DIR}/python/versions.sh 3)
+mpimark_python4_test(python.versions.mpi4py4 ${CMAKE_CURRENT_LIST_DIR}/python/versions.sh 4)
+# The wire test (tests/mpi.cmake) compares the C model with real 4.x too.
+if(TEST mpi.wire)
+  set_property(TEST mpi.wire APPEND PROPERTY ENVIRONMENT "PYTHON4=${MPIMARK_VENV_OPENMPI}/bin/python")
+  set_property(TEST mpi.wire APPEND PROPERTY FIXTURES_REQUIRED venv_openmpi)
+endif()

@@ -104,7 +104,7 @@ static mm_pyobj *make(int kind, size_t size) {
   size_t n = size / 8;
   double *v = malloc((n ? n : 1) * sizeof *v);
   for (size_t i = 0; i < n; i++) v[i] = (double)i * 0.5 - 3.25;
-  mm_pyobj *o = kind == 1 ? mm_py_float_list(v, n) : mm_py_ndarray(v, n);
+  mm_pyobj *o = kind == 1 ? mm_py_float_list(v, n) : mm_py_ndarray(v, n, 2); /* NumPy 2's pickle */
   free(v);
   return o;
 }

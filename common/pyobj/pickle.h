@@ -129,8 +129,13 @@ mm_pyobj *mm_py_str(const char *utf8, size_t len);   /* copies, unchecked */
 mm_pyobj *mm_py_float_list(const double *values, size_t n);
 mm_pyobj *mm_py_bytearray(const void *data, size_t len); /* copies data */
 /* numpy.array(values, dtype=float64): n elements copied into a new
- * bytearray and an array object viewing it (two allocations, as NumPy). */
-mm_pyobj *mm_py_ndarray(const double *values, size_t n);
+ * bytearray and an array object viewing it (two allocations, as NumPy).
+ * numpy: the NumPy major version whose pickle the encoder writes for it,
+ * 1 or 2 (2 names numpy._core.numeric, 1 numpy.core.numeric: one byte
+ * less); the decoder keeps what it read. */
+mm_pyobj *mm_py_ndarray(const double *values, size_t n, int numpy);
+/* That version of an ndarray (1 or 2). */
+int mm_py_ndarray_numpy(const mm_pyobj *arr);
 /* Empty containers with room for n items; fill with the append functions. */
 mm_pyobj *mm_py_list(size_t n);
 mm_pyobj *mm_py_tuple(size_t n);

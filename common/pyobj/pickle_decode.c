@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* Which callable an MM_PY_GLOBAL stands for (u.i). */
-enum { G_CODECS_ENCODE = 1, G_BUILTINS_BYTES = 2, G_NUMPY_FROMBUFFER = 3, G_NUMPY_DTYPE = 4 };
+enum { G_CODECS_ENCODE = 1, G_BUILTINS_BYTES = 2, G_NUMPY_FROMBUFFER = 3, G_NUMPY_DTYPE = 4,
+       G_NUMPY1_FROMBUFFER = 5 };
 
 typedef struct {
   const unsigned char *in;
@@ -223,9 +224,10 @@ static int global_kind(const unsigned char *mod, size_t mlen,
   if ((IS(mod, mlen, "__builtin__") || IS(mod, mlen, "builtins")) &&
       IS(name, nlen, "bytes"))
     return G_BUILTINS_BYTES;
-  if ((IS(mod, mlen, NUMPY_FROMBUFFER_MODULE) || IS(mod, mlen, NUMPY2_FROMBUFFER_MODULE)) &&
-      IS(name, nlen, NUMPY_FROMBUFFER_NAME))
+  if (IS(mod, mlen, NUMPY2_FROMBUFFER_MODULE) && IS(name, nlen, NUMPY_FROMBUFFER_NAME))
     return G_NUMPY_FROMBUFFER;
+  if (IS(mod, mlen, NUMPY_FROMBUFFER_MODULE) && IS(name, nlen, NUMPY_FROMBUFFER_NAME))
+    return G_NUMPY1_FROMBUFFER;
   if (IS(mod, mlen, "numpy") && IS(name, nlen, "dtype")) return G_NUMPY_DTYPE;
 #undef IS
   return 0;
@@ -344,8 +346,9 @@ static int load_reduce(decoder *d) {
   if (fn->u.i == G_NUMPY_DTYPE) {
     if (!dtype_args(a, args->u.seq.len)) return MM_PICKLE_EGLOBAL;
     if (!(res = scalar_alloc(MM_PY_DTYPE))) return MM_PICKLE_ENOMEM;
-  } else if (fn->u.i == G_NUMPY_FROMBUFFER) {
+  } else if (fn->u.i == G_NUMPY_FROMBUFFER || fn->u.i == G_NUMPY1_FROMBUFFER) {
     if ((rc = reduce_frombuffer(a, args->u.seq.len, &res))) return rc;
+    if (fn->u.i == G_NUMPY1_FROMBUFFER) res->flags |= F_NUMPY1; /* re-encoded as read */
   } else if (fn->u.i == G_BUILTINS_BYTES) {
     if (args->u.seq.len != 0) return MM_PICKLE_EGLOBAL;
     res = mm_pyobj_string_new(MM_PY_BYTES, "", 0);

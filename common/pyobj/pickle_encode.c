@@ -290,11 +290,13 @@ static int save_dtype(writer *w) {
   return w_byte(w, OP_BUILD);
 }
 
-/* ndarray.__reduce_ex__(5) of a C-contiguous float64 array (NumPy 1.x):
- * _frombuffer(PickleBuffer in-band as BYTEARRAY8, dtype, (n,), 'C'). */
+/* ndarray.__reduce_ex__(5) of a C-contiguous float64 array:
+ * _frombuffer(PickleBuffer in-band as BYTEARRAY8, dtype, (n,), 'C'), from
+ * the module of the NumPy version the array stands for. */
 static int save_ndarray(writer *w, const mm_pyobj *o) {
   int rc;
-  if ((rc = save_stack_global(w, NUMPY_FROMBUFFER_MODULE, NUMPY_FROMBUFFER_NAME)) ||
+  const char *module = (o->flags & F_NUMPY1) ? NUMPY_FROMBUFFER_MODULE : NUMPY2_FROMBUFFER_MODULE;
+  if ((rc = save_stack_global(w, module, NUMPY_FROMBUFFER_NAME)) ||
       (rc = w_byte(w, OP_MARK)))
     return rc;
   w_boundary(w); /* save(PickleBuffer) */

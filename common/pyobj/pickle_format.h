@@ -30,12 +30,13 @@ enum {
 /* CPython's BATCHSIZE for APPENDS and SETITEMS. */
 #define BATCHSIZE 1000
 
-/* What NumPy 1.x pickles a float64 array as (numpy.ndarray.__reduce_ex__
- * with protocol 5): _frombuffer(buffer, dtype, shape, order), the dtype as
- * dtype('f8', False, True) with this BUILD state (version 3, little-endian,
- * no subarray, names or fields, elsize and alignment -1, no flags). */
-#define NUMPY_FROMBUFFER_MODULE "numpy.core.numeric"
-#define NUMPY2_FROMBUFFER_MODULE "numpy._core.numeric" /* NumPy 2 writes this; decoded too */
+/* What NumPy pickles a float64 array as (numpy.ndarray.__reduce_ex__ with
+ * protocol 5; 1.x and 2.x alike but for the module's name): _frombuffer(
+ * buffer, dtype, shape, order), the dtype as dtype('f8', False, True) with
+ * this BUILD state (version 3, little-endian, no subarray, names or fields,
+ * elsize and alignment -1, no flags). */
+#define NUMPY_FROMBUFFER_MODULE "numpy.core.numeric"   /* NumPy 1.x */
+#define NUMPY2_FROMBUFFER_MODULE "numpy._core.numeric" /* NumPy 2.x */
 #define NUMPY_FROMBUFFER_NAME "_frombuffer"
 #define NUMPY_F8 "f8"
 

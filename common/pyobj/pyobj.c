@@ -109,14 +109,17 @@ mm_pyobj *mm_py_bytearray(const void *data, size_t len) {
   return mm_pyobj_string_new(MM_PY_BYTEARRAY, data, len);
 }
 
-mm_pyobj *mm_py_ndarray(const double *values, size_t n) {
-  if ((n && !values) || n > SIZE_MAX / sizeof(double) - 1) return NULL;
+mm_pyobj *mm_py_ndarray(const double *values, size_t n, int numpy) {
+  if ((n && !values) || n > SIZE_MAX / sizeof(double) - 1 || (numpy != 1 && numpy != 2)) return NULL;
   mm_pyobj *base = mm_py_bytearray(values, n * sizeof(double));
   if (!base) return NULL;
   mm_pyobj *o = mm_pyobj_ndarray_view(base, n);
   mm_pyobj_free(base); /* the array holds the only reference now */
+  if (o && numpy == 1) o->flags |= F_NUMPY1;
   return o;
 }
+
+int mm_py_ndarray_numpy(const mm_pyobj *arr) { return (arr->flags & F_NUMPY1) ? 1 : 2; }
 
 mm_pyobj *mm_py_bytes(const void *data, size_t len) {
   return mm_pyobj_string_new(MM_PY_BYTES, data, len);

@@ -17,6 +17,7 @@
 #define F_HAS_PARENT 1u  /* added to a container: may not gain children */
 #define F_UNHASHABLE 2u  /* list, dict, or tuple holding one of them */
 #define F_OWNS_DATA 4u   /* bytearray adopted from an out-of-band buffer: free(u.s.data) */
+#define F_NUMPY1 8u      /* ndarray pickled as NumPy 1.x pickles it (else 2.x) */
 
 /* Scalars (None, bool, int, float) are 16-byte blocks: the header and one
  * 8-byte value, the union's other members are never touched. They come

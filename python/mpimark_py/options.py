@@ -165,6 +165,14 @@ def set_mpi4py(cfg, a):
     cfg.mpi4py = int(a)
 
 
+def set_numpy(cfg, a):
+    """The NumPy whose array pickle is asked for; the runner measures the
+    installed NumPy, and refuses another asked for by name (run.py)."""
+    if a not in ("1", "2"):
+        raise UsageError("bad --numpy '%s': expected 1 or 2" % a)
+    cfg.numpy = int(a)
+
+
 def set_pkl5_threshold(cfg, a):
     """auto: mpi4py.util.pkl5's own rule, $MPI4PY_PICKLE_THRESHOLD (checked
     here, as pkl5 would fail on a bad one at import) or pkl5's default

@@ -45,6 +45,34 @@ def parse_request(argv, nranks):
     return cfg
 
 
+def _asked(argv, name):
+    return any(a == name or a.startswith(name + "=") for a in argv)
+
+
+def model_mismatch(cfg, argv, mpi4py_version, numpy_version):
+    """Why the runner refuses the request's --mpi4py or --numpy, or None. It
+    measures the mpi4py and NumPy it runs, so another version, asked for by
+    name where it matters (a path that pickles; for --numpy an ndarray
+    payload), cannot be honoured; the defaults (the C model's) and the
+    buffer path do not depend on them (#@mpi4py_protocol, #@numpy_pickle
+    say what ran)."""
+    if not cfg.pickles:
+        return None
+    generation = int(mpi4py_version.split(".")[0])
+    if _asked(argv, "--mpi4py") and cfg.mpi4py != generation:
+        where = "scripts/venv builds one" if cfg.mpi4py == 4 else "Debian's python3-mpi4py is 3.1"
+        return ("--mpi4py %d: this Python has mpi4py %s, whose object and pkl5 paths are "
+                "generation %d; run the runner on a Python with mpi4py %d.x (%s), or the C "
+                "binary, which models both" % (cfg.mpi4py, mpi4py_version, generation, cfg.mpi4py,
+                                               where))
+    major = int(numpy_version.split(".")[0])
+    if _asked(argv, "--numpy") and cfg.payload == "ndarray" and cfg.numpy != major:
+        return ("--numpy %d: this Python has NumPy %s, which pickles arrays as %d.x does; run the "
+                "runner on a Python with NumPy %d.x, or the C binary, which models both"
+                % (cfg.numpy, numpy_version, major, cfg.numpy))
+    return None
+
+
 def main(argv):
     # --help and --version need no MPI: answered before it starts (rank 0 of
     # a launch prints, as the C binary's rank 0 does).
@@ -59,7 +87,7 @@ def main(argv):
             sys.stdout.write("mpimark %s (git %s), mpi4py runner (Python %s)\n" % (
                 version.project_version(), version.git_commit(), platform.python_version()))
         return 0
-    from .runner.mpi import MPI, MPI4PY_GENERATION, mpi4py  # starts MPI
+    from .runner.mpi import MPI, mpi4py, np  # starts MPI
     from .runner.metadata import collect_metadata
     from .runner.output import Results
     from .runner.suite import Suite, agree
@@ -87,11 +115,9 @@ def main(argv):
     if err:
         return fail(err, why)
 
-    if (rank == 0 and not cfg.quiet and cfg.mpi4py != MPI4PY_GENERATION
-            and any(a == "--mpi4py" or a.startswith("--mpi4py=") for a in argv)):
-        sys.stderr.write("mpimark: --mpi4py %d asked for, but mpi4py %s is installed: the runner "
-                         "measures its protocol (#@mpi4py_protocol=%d)\n"
-                         % (cfg.mpi4py, mpi4py.__version__, MPI4PY_GENERATION))
+    why = model_mismatch(cfg, argv, mpi4py.__version__, np.__version__)
+    if why:  # the same on every rank: one interpreter
+        return fail(EUSAGE, why)
     suite = Suite(comm, cfg)
     err, why = suite.allocate()
     if err:

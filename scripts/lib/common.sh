@@ -14,7 +14,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 MPIMARK_RUN_PACKAGES=(build-essential cmake git openmpi-bin libopenmpi-dev libpmix-dev
   gnuplot-nox python3)
 MPIMARK_TEST_PACKAGES=("${MPIMARK_RUN_PACKAGES[@]}" mpich libmpich-dev clang
-  python3-numpy python3-mpi4py python3-venv slurm-wlm slurm-client munge iproute2 file
+  python3-numpy python3-mpi4py python3-venv python3-dev slurm-wlm slurm-client munge iproute2 file
   procps util-linux chromium chromium-driver poppler-utils)
 
 say() { echo "[mpimark] $*" >&2; }

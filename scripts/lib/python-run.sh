@@ -2,9 +2,9 @@
 # common.sh, not run): benchmarks/python/mpimark.py on 2 local ranks after
 # the C run, writing mpi4py.csv and mpi4py.txt into the same results folder.
 
-# What the runner needs: Debian's python3 with mpi4py and numpy.
-MPIMARK_PYTHON_PACKAGES=(python3 python3-mpi4py python3-numpy)
-MPIMARK_PYTHON=/usr/bin/python3
+# The runner's Python: $MPIMARK_PYTHON when set (Debian's mpi4py 3.1:
+# MPIMARK_PYTHON=/usr/bin/python3), else the venv of scripts/venv with the
+# mpi4py 4.x and NumPy 2 that pip gives users (made on first use).
 
 # python_parse_args ARGS...: takes --python out of the arguments.
 # Sets MPIMARK_WITH_PYTHON (0 or 1) and MPIMARK_ARGS (the rest, in order).
@@ -23,11 +23,15 @@ python_parse_args() {
 run_python() {
   local dir=$1
   shift
-  ensure_packages "${MPIMARK_PYTHON_PACKAGES[@]}"
-  local runner="$MPIMARK_ROOT/benchmarks/python/mpimark.py"
-  say "running: mpirun -np 2 $MPIMARK_PYTHON benchmarks/python/mpimark.py $* as separate launches merged (results in ${dir#"$MPIMARK_ROOT"/})"
+  local runner="$MPIMARK_ROOT/benchmarks/python/mpimark.py" python=${MPIMARK_PYTHON:-}
+  if [ -z "$python" ] && ! python=$("$MPIMARK_ROOT/scripts/venv"); then
+    say "no mpi4py 4.x venv (scripts/venv failed, above); MPIMARK_PYTHON=/usr/bin/python3 runs Debian's mpi4py 3.1 instead; the C results are kept"
+    return 1
+  fi
+  say "the mpi4py runner on $python: $("$python" -c 'import mpi4py, numpy; print("mpi4py", mpi4py.__version__, "and NumPy", numpy.__version__)')"
+  say "running: mpirun -np 2 ${python#"$MPIMARK_ROOT"/} benchmarks/python/mpimark.py $* as separate launches merged (results in ${dir#"$MPIMARK_ROOT"/})"
   if ! measured "$dir/mpi4py.csv" "$dir/mpi4py.txt" mpirun --oversubscribe -np 2 \
-    "$MPIMARK_PYTHON" "$runner" "$@"; then
+    "$python" "$runner" "$@"; then
     say "the mpi4py run failed; the C results are kept"
     return 1
   fi

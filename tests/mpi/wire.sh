@@ -4,11 +4,14 @@
 #   - --mpi4py 4 sends a pickle's length as 8 bytes (MPI_COUNT), --mpi4py 3
 #     as 4 (MPI_INT): the bcast of the length, then of the 23-byte pickle of
 #     8 bytes;
-#   - with --mpi4py 3, the pkl5 path makes the same kinds of calls (call,
-#     count, type size, tag) as the real mpi4py.util.pkl5 (Debian's 3.1.4)
-#     for a 64 KiB array sent out-of-band: send/recv (the info vector, the
-#     pickle, the buffer, probed and received) and bcast (the info's length,
-#     the info, the pickle, the buffer), when the runner's Python has mpi4py.
+#   - with --mpi4py G, the pkl5 path makes the same kinds of calls (call,
+#     count, type size, tag) as the real mpi4py.util.pkl5 of generation G
+#     for a 64 KiB array sent out-of-band: 3 with Debian's 3.1 ($PYTHON), 4
+#     with the pinned 4.x of scripts/venv ($PYTHON4): send/recv (the info
+#     vector, the pickle, the buffer, probed and received) and bcast (the
+#     info's length, the info, the pickle, the buffer); with 4.x also
+#     scatter and gather (point to point under pkl5's own tags: the calls,
+#     counts and type sizes).
 source "$(dirname "$0")/../lib.sh"
 lib=$1
 [ -f "$lib" ] || fail "no interposer at '$lib'"
@@ -34,33 +37,57 @@ done
 pkl5_args=(--path pkl5 --payload ndarray -m 64K --pkl5-threshold 1K -i 3 -x 0 --rounds 1)
 # The operation's data calls: tag 1 (sendrecv) or bcasts (bcast), and not the
 # runners' own small messages: an MPI_INT (4-byte) count, or a pickle of a
-# few bytes (the runner agrees on errors with comm.allreduce of a Python
+# few bytes and, from mpi4py 4 on, its length before it (one 8-byte
+# MPI_COUNT): the runner agrees on errors with comm.allreduce of a Python
 # int, on mpi4py's private communicator whose first tag is 1 too, and
-# shares its seed with comm.bcast). Both harnesses also bcast the same
+# shares its seed with comm.bcast. Both harnesses also bcast the same
 # doubles (window start and length): in both sets alike.
 calls() { # OP FILE...: sendrecv's tag-1 calls, or bcast's bcasts
   local want=$1
   shift
-  awk -v op="$want" '(op == "bcast" ? $1 == "Bcast" : $4 == 1) && $3 != 4 && !($3 == 1 && $2 < 64)' \
-    "$@" | sort -u
+  awk -v op="$want" '(op == "bcast" ? $1 == "Bcast" : $4 == 1 && !($2 == 1 && $3 == 8)) &&
+    $3 != 4 && !($3 == 1 && $2 < 64)' "$@" | sort -u
 }
-python=${PYTHON:-/usr/bin/python3}
+p2p_calls() { awk '$2 * $3 >= 64 || ($2 == 2 && $3 == 8 && $4 != -1)' "$@" | cut -d' ' -f1-3 | sort -u; }
 runner=$(cd "$(dirname "$0")/../.." && pwd)/benchmarks/python/mpimark.py
-for op in sendrecv bcast; do
-  wired "c-$op" "$MPIMARK" "$op" "${pkl5_args[@]}" --mpi4py 3
-  c=$(calls "$op" "$dir/c-$op".*)
-  grep -Eq "^(Send|Bcast) 65536 1 (1|-1)$" <<< "$c" || fail "the C pkl5 $op sent no 64 KiB buffer: $c"
-  grep -Eq "^(Send|Bcast) 2 8 (1|-1)$" <<< "$c" || fail "the C pkl5 $op sent no 2-entry info: $c"
+# Real mpi4py of both generations: Debian's 3.1 ($PYTHON) and the pinned 4.x
+# of scripts/venv ($PYTHON4, when the test has it).
+reals=("3 ${PYTHON:-/usr/bin/python3}")
+[ -z "${PYTHON4:-}" ] || reals+=("4 $PYTHON4")
+for real in "${reals[@]}"; do
+  read -r gen python <<< "$real"
   if ! "$python" -c 'import mpi4py.util.pkl5, numpy' 2> /dev/null; then
-    echo "ok: C pkl5 $op wire (no mpi4py here to compare with)"
+    echo "ok: no mpi4py $gen.x here to compare the C pkl5 path with ($python)"
     continue
   fi
-  wired "py-$op" "$python" "$runner" "$op" "${pkl5_args[@]}"
-  py=$(calls "$op" "$dir/py-$op".*)
-  [ "$c" = "$py" ] || fail "the pkl5 path's $op calls differ from real mpi4py.util.pkl5's:
-C:
+  version=$("$python" -c 'import mpi4py; print(mpi4py.__version__)')
+  [ "${version%%.*}" = "$gen" ] || fail "$python has mpi4py $version, not $gen.x"
+  # The model of that generation, pickling arrays as that Python's NumPy.
+  model=(--mpi4py "$gen" --numpy "$("$python" -c 'import numpy; print(numpy.__version__.split(".")[0])')")
+  ops=(sendrecv bcast)
+  [ "$gen" = 3 ] || ops+=(scatter gather) # pkl5 has them from 4.0 on
+  for op in "${ops[@]}"; do
+    wired "c$gen-$op" "$MPIMARK" "$op" "${pkl5_args[@]}" "${model[@]}"
+    wired "py$gen-$op" "$python" "$runner" "$op" "${pkl5_args[@]}"
+    case $op in
+      sendrecv | bcast)
+        c=$(calls "$op" "$dir/c$gen-$op".*)
+        py=$(calls "$op" "$dir/py$gen-$op".*)
+        grep -Eq "^(Send|Bcast) 65536 1 (1|-1)$" <<< "$c" || fail "the C pkl5 $op sent no 64 KiB buffer: $c"
+        grep -Eq "^(Send|Bcast) 2 8 (1|-1)$" <<< "$c" || fail "the C pkl5 $op sent no 2-entry info: $c"
+        ;;
+      *) # point-to-point under a tag of pkl5's own, which differs run to run:
+        # the calls that carry the info vector (2 doubles) or 64 bytes or more.
+        c=$(p2p_calls "$dir/c$gen-$op".*)
+        py=$(p2p_calls "$dir/py$gen-$op".*)
+        grep -q "^Recv 65536 1$" <<< "$c" || fail "the C pkl5 $op received no 64 KiB buffer: $c"
+        ;;
+    esac
+    [ "$c" = "$py" ] || fail "the pkl5 path's $op calls differ from real mpi4py $version's:
+C (--mpi4py $gen):
 $c
-mpi4py:
+mpi4py $version:
 $py"
-  echo "ok: the pkl5 path's $op calls are real pkl5's: $(tr '\n' ';' <<< "$c")"
+    echo "ok: the pkl5 path's $op calls are real mpi4py $version's: $(tr '\n' ';' <<< "$c")"
+  done
 done

@@ -18,6 +18,7 @@ Both sides generate the same deterministic payloads: byte i is
 Run it with /usr/bin/python3 (Debian's CPython 3.11), the reference.
 """
 import math
+import os
 import pickle
 
 import numpy
@@ -88,8 +89,13 @@ def canon(o):
     raise TypeError(type(o))
 
 
+# The C tool writes arrays as this Python's NumPy pickles them (1.x and 2.x
+# name the module of _frombuffer differently).
+TOOL_ENV = dict(os.environ, MM_NUMPY=numpy.__version__.split(".")[0])
+
+
 def run(tool, args, data=None):
-    p = subprocess.run([tool] + args, input=data, capture_output=True)
+    p = subprocess.run([tool] + args, input=data, capture_output=True, env=TOOL_ENV)
     return p.returncode, p.stdout, p.stderr.decode(errors="replace").strip()
 
 

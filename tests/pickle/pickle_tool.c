@@ -29,7 +29,9 @@ static mm_pyobj *make(const char *kind, size_t n) {
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v) return NULL;
     for (size_t i = 0; i < n; i++) v[i] = (double)i * 0.5 - 3.25;
-    o = kind[0] == 'f' ? mm_py_float_list(v, n) : mm_py_ndarray(v, n);
+    /* Arrays as the NumPy of the Python that compares does ($MM_NUMPY, 1 or 2). */
+    const char *numpy = getenv("MM_NUMPY");
+    o = kind[0] == 'f' ? mm_py_float_list(v, n) : mm_py_ndarray(v, n, numpy && *numpy == '1' ? 1 : 2);
     free(v);
   }
   return o;

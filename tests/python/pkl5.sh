@@ -11,8 +11,10 @@ source "$(dirname "$0")/lib.sh"
 np=$1
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-request=(sendrecv bcast scatter gather reduce --path all --payload ndarray --pkl5-threshold 1K
-  -c -m 992,64K -i 4 -x 1 --rounds 1 --format csv)
+# The C model pickles arrays as the runner's NumPy does (--numpy).
+numpy=$("$PYTHON" -c 'import numpy; print(numpy.__version__.split(".")[0])') || fail "$PYTHON has no NumPy"
+request=(sendrecv bcast scatter gather reduce --path all --payload ndarray --numpy "$numpy"
+  --pkl5-threshold 1K -c -m 992,64K -i 4 -x 1 --rounds 1 --format csv)
 
 pyrun "$np" "${request[@]}" -o "$dir/py.csv" > /dev/null 2> "$dir/py.err" \
   || { rc=$?; cat "$dir/py.err" >&2; fail "the runner exited $rc"; }

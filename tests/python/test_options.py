@@ -65,6 +65,23 @@ class Options(unittest.TestCase):
             runner.parse_request(["sendrecv"], 1)
         self.assertIn("sendrecv needs at least 2 ranks, this job has 1", str(e.exception))
 
+    def test_mpi4py_generation_asked_for_must_be_the_one_that_runs(self):
+        def why(version, *argv, numpy="2.3.5"):
+            return runner.model_mismatch(parse(*argv), list(argv), version, numpy)
+        # Asked for by name, for a path that pickles, and another: refused.
+        self.assertIn("--mpi4py 3: this Python has mpi4py 4.1.2, whose object and pkl5 paths "
+                      "are generation 4", why("4.1.2", "--mpi4py", "3"))
+        self.assertIn("--mpi4py 4: this Python has mpi4py 3.1.4", why("3.1.4", "--mpi4py=4", "--path", "pkl5"))
+        # The default, the same generation, or only the buffer path: measured.
+        self.assertIsNone(why("3.1.4"))
+        self.assertIsNone(why("4.1.2", "--mpi4py", "4"))
+        self.assertIsNone(why("4.1.2", "--mpi4py", "3", "--path", "buffer"))
+        # --numpy: the same rule, where an array is pickled.
+        self.assertIn("--numpy 1: this Python has NumPy 2.3.5", why("4.1.2", "--numpy", "1", "--payload", "ndarray"))
+        self.assertIsNone(why("4.1.2", "--numpy", "1", "--payload", "bytes"))
+        self.assertIsNone(why("3.1.4", "--numpy", "1", "--payload", "ndarray", numpy="1.24.2"))
+        self.assertIsNone(why("3.1.4", "--payload", "ndarray", numpy="1.24.2"))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
