@@ -11,7 +11,10 @@
 #     vector, the pickle, the buffer, probed and received) and bcast (the
 #     info's length, the info, the pickle, the buffer); with 4.x also
 #     scatter and gather (point to point under pkl5's own tags: the calls,
-#     counts and type sizes).
+#     counts and type sizes);
+#   - with --mpi4py G, the object path makes the calls of real mpi4py G.x
+#     with a 1 KiB bytes object, for every operation of ops.def: each call
+#     that moves the pickle (call, count, type size) and each kind of probe.
 source "$(dirname "$0")/../lib.sh"
 lib=$1
 [ -f "$lib" ] || fail "no interposer at '$lib'"
@@ -48,6 +51,13 @@ calls() { # OP FILE...: sendrecv's tag-1 calls, or bcast's bcasts
   awk -v op="$want" '(op == "bcast" ? $1 == "Bcast" : $4 == 1 && !($2 == 1 && $3 == 8)) &&
     $3 != 4 && !($3 == 1 && $2 < 64)' "$@" | sort -u
 }
+object_args=(--path object -m 1K -i 3 -x 0 --rounds 1 --sync barrier)
+pickle_calls() { # BYTES FILE...: the calls moving BYTES (a pickle), and probes
+  local n=$1
+  shift
+  awk -v n="$n" '$2 * $3 == n || $1 ~ /probe$/' "$@" | cut -d' ' -f1-3 | sort -u
+}
+ops_def() { sed -n 's/^MM_OP(\([a-z0-9_]*\),.*/\1/p' "$(dirname "$0")/../../common/defs/ops.def"; }
 p2p_calls() { awk '$2 * $3 >= 64 || ($2 == 2 && $3 == 8 && $4 != -1)' "$@" | cut -d' ' -f1-3 | sort -u; }
 runner=$(cd "$(dirname "$0")/../.." && pwd)/benchmarks/python/mpimark.py
 # Real mpi4py of both generations: Debian's 3.1 ($PYTHON) and the pinned 4.x
@@ -64,6 +74,20 @@ for real in "${reals[@]}"; do
   [ "${version%%.*}" = "$gen" ] || fail "$python has mpi4py $version, not $gen.x"
   # The model of that generation, pickling arrays as that Python's NumPy.
   model=(--mpi4py "$gen" --numpy "$("$python" -c 'import numpy; print(numpy.__version__.split(".")[0])')")
+  # The object path, every operation: the calls that carry the pickle of a
+  # 1 KiB bytes object (call, count, type size) and the probes.
+  pickle=$("$python" -c 'import pickle; print(len(pickle.dumps(bytes(1024), protocol=5)))')
+  for op in $(ops_def); do
+    wired "obj-c$gen-$op" "$MPIMARK" "$op" "${object_args[@]}" --mpi4py "$gen"
+    wired "obj-py$gen-$op" "$python" "$runner" "$op" "${object_args[@]}"
+    c=$(pickle_calls "$pickle" "$dir/obj-c$gen-$op".*)
+    py=$(pickle_calls "$pickle" "$dir/obj-py$gen-$op".*)
+    [ -n "$c" ] || fail "the C object path's $op moved no $pickle-byte pickle"
+    [ "$c" = "$py" ] || fail "the object path's $op calls differ from real mpi4py $version's:
+C (--mpi4py $gen): $(tr '\n' ';' <<< "$c")
+mpi4py $version: $(tr '\n' ';' <<< "$py")"
+    echo "ok: the object path's $op calls are real mpi4py $version's: $(tr '\n' ';' <<< "$c")"
+  done
   ops=(sendrecv bcast)
   [ "$gen" = 3 ] || ops+=(scatter gather) # pkl5 has them from 4.0 on
   for op in "${ops[@]}"; do

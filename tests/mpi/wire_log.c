@@ -1,9 +1,10 @@
 /* A PMPI interposer for the wire tests (tests/mpi/wire.sh,
  * tests/compare/wire_mpich.sh), loaded with LD_PRELOAD into mpimark or into
- * the mpi4py runner: one line per point-to-point, bcast, scatterv or
- * gatherv call, "CALL COUNT TYPE-SIZE TAG" (collectives: tag -1, the
- * receive count of scatterv and the send count of gatherv; probe: count
- * and size 0), appended to $MPIMARK_WIRE_LOG.<rank>. With an MPI-4
+ * the mpi4py runner: one line per point-to-point (blocking or not, probes
+ * and matched receives included), bcast, scatterv or gatherv call, "CALL
+ * COUNT TYPE-SIZE TAG" (collectives: tag -1, the receive count of scatterv
+ * and the send count of gatherv; probe: count and size 0; a matched
+ * receive: tag -2), appended to $MPIMARK_WIRE_LOG.<rank>. With an MPI-4
  * library it also records the large-count calls (MPI_Send_c, ...), which
  * mpi4py 4.x makes there. */
 #include <mpi.h>
@@ -38,6 +39,30 @@ int MPI_Recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_C
   return PMPI_Recv(buf, count, type, source, tag, comm, status);
 }
 
+int MPI_Isend(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
+              MPI_Request *req) {
+  note("Isend", count, type, tag);
+  return PMPI_Isend(buf, count, type, dest, tag, comm, req);
+}
+int MPI_Irecv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,
+              MPI_Request *req) {
+  note("Irecv", count, type, tag);
+  return PMPI_Irecv(buf, count, type, source, tag, comm, req);
+}
+int MPI_Mrecv(void *buf, int count, MPI_Datatype type, MPI_Message *msg, MPI_Status *status) {
+  note("Mrecv", count, type, -2); /* -2: the tag is the probed message's */
+  return PMPI_Mrecv(buf, count, type, msg, status);
+}
+int MPI_Imrecv(void *buf, int count, MPI_Datatype type, MPI_Message *msg, MPI_Request *req) {
+  note("Imrecv", count, type, -2);
+  return PMPI_Imrecv(buf, count, type, msg, req);
+}
+int MPI_Improbe(int source, int tag, MPI_Comm comm, int *flag, MPI_Message *msg,
+                MPI_Status *status) {
+  int rc = PMPI_Improbe(source, tag, comm, flag, msg, status);
+  if (*flag) note("Improbe", 0, MPI_DATATYPE_NULL, tag); /* only the probes that found one */
+  return rc;
+}
 int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status) {
   note("Probe", 0, MPI_DATATYPE_NULL, tag);
   return PMPI_Probe(source, tag, comm, status);
@@ -72,6 +97,26 @@ int MPI_Send_c(const void *buf, MPI_Count count, MPI_Datatype type, int dest, in
   return PMPI_Send_c(buf, count, type, dest, tag, comm);
 }
 
+int MPI_Isend_c(const void *buf, MPI_Count count, MPI_Datatype type, int dest, int tag,
+                MPI_Comm comm, MPI_Request *req) {
+  note("Isend_c", count, type, tag);
+  return PMPI_Isend_c(buf, count, type, dest, tag, comm, req);
+}
+int MPI_Irecv_c(void *buf, MPI_Count count, MPI_Datatype type, int source, int tag,
+                MPI_Comm comm, MPI_Request *req) {
+  note("Irecv_c", count, type, tag);
+  return PMPI_Irecv_c(buf, count, type, source, tag, comm, req);
+}
+int MPI_Mrecv_c(void *buf, MPI_Count count, MPI_Datatype type, MPI_Message *msg,
+                MPI_Status *status) {
+  note("Mrecv_c", count, type, -2);
+  return PMPI_Mrecv_c(buf, count, type, msg, status);
+}
+int MPI_Imrecv_c(void *buf, MPI_Count count, MPI_Datatype type, MPI_Message *msg,
+                 MPI_Request *req) {
+  note("Imrecv_c", count, type, -2);
+  return PMPI_Imrecv_c(buf, count, type, msg, req);
+}
 int MPI_Bcast_c(void *buf, MPI_Count count, MPI_Datatype type, int root, MPI_Comm comm) {
   note("Bcast_c", count, type, -1);
   return PMPI_Bcast_c(buf, count, type, root, comm);
