@@ -80,7 +80,7 @@ mpimark_python_test(python.help ${CMAKE_CURRENT_LIST_DIR}/python/help.sh)
 # The same runner on mpi4py 4.x and NumPy 2, the pinned versions users get
 # from pip (scripts/venv: pyproject.toml's pypi-pins, mpi4py built against
 # this Open MPI), beside Debian's 3.1 above. The venv is made once per build
-# folder (label py: while the other pure tests run; a few minutes of
+# folder (label py: while the other pure tests run; under a minute of
 # compiling) and kept while the pins stay the same.
 set(MPIMARK_VENV_OPENMPI ${PROJECT_BINARY_DIR}/venv-openmpi)
 add_test(NAME python.mpi4py4.venv COMMAND ${PROJECT_SOURCE_DIR}/scripts/venv ${MPIMARK_VENV_OPENMPI})
