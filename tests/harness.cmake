@@ -14,3 +14,20 @@ add_test(NAME harness.reframe.slurm COMMAND ${CMAKE_CURRENT_LIST_DIR}/harness/re
 set_tests_properties(harness.reframe.slurm PROPERTIES LABELS cluster TIMEOUT 600
   ENVIRONMENT "REFRAME_VENV=${MPIMARK_VENV_REFRAME}" RESOURCE_LOCK slurm
   FIXTURES_REQUIRED "slurm;venv_reframe")
+
+# EasyBuild, real and pinned (scripts/venv --easybuild), builds the
+# easyconfig with the system toolchain and Environment Modules.
+set(MPIMARK_VENV_EASYBUILD ${PROJECT_BINARY_DIR}/venv-easybuild)
+add_test(NAME harness.easybuild.venv
+  COMMAND ${PROJECT_SOURCE_DIR}/scripts/venv --easybuild ${MPIMARK_VENV_EASYBUILD})
+set_tests_properties(harness.easybuild.venv PROPERTIES LABELS py TIMEOUT 600
+  FIXTURES_SETUP venv_easybuild)
+add_test(NAME harness.easybuild.build COMMAND ${CMAKE_CURRENT_LIST_DIR}/harness/easybuild.sh)
+set_tests_properties(harness.easybuild.build PROPERTIES LABELS e2e TIMEOUT 600
+  ENVIRONMENT "EB_VENV=${MPIMARK_VENV_EASYBUILD};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
+  FIXTURES_REQUIRED venv_easybuild)
+
+# The Spack recipe, checked without Spack (not reachable here).
+add_test(NAME harness.spack.recipe
+  COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/harness/spack_recipe.py ${PROJECT_SOURCE_DIR})
+set_tests_properties(harness.spack.recipe PROPERTIES LABELS py TIMEOUT 60)

@@ -15,7 +15,8 @@ MPIMARK_RUN_PACKAGES=(build-essential cmake git openmpi-bin libopenmpi-dev libpm
   gnuplot-nox python3)
 MPIMARK_TEST_PACKAGES=("${MPIMARK_RUN_PACKAGES[@]}" mpich libmpich-dev clang
   python3-numpy python3-mpi4py python3-venv python3-dev slurm-wlm slurm-client munge iproute2 file
-  procps util-linux chromium chromium-driver poppler-utils)
+  procps util-linux chromium chromium-driver poppler-utils
+  environment-modules)
 
 say() { echo "[mpimark] $*" >&2; }
 
