@@ -49,11 +49,11 @@ def _parse_seconds(arg):
     return v
 
 
-def _choice(name, choices, words):
+def _choice(name, choices, words, kind=str):
     def set_(cfg, a):
         if a not in choices:
             raise UsageError("bad --%s '%s': expected %s" % (name, a, words))
-        setattr(cfg, name, a)
+        setattr(cfg, name, kind(a))
     return set_
 
 
@@ -157,22 +157,6 @@ def _thp_mode():
         return "unknown"
 
 
-def set_mpi4py(cfg, a):
-    """The protocol generation asked for; the runner measures the installed
-    mpi4py, and says so when it is another (#@mpi4py_protocol)."""
-    if a not in ("3", "4"):
-        raise UsageError("bad --mpi4py '%s': expected 3 or 4" % a)
-    cfg.mpi4py = int(a)
-
-
-def set_numpy(cfg, a):
-    """The NumPy whose array pickle is asked for; the runner measures the
-    installed NumPy, and refuses another asked for by name (run.py)."""
-    if a not in ("1", "2"):
-        raise UsageError("bad --numpy '%s': expected 1 or 2" % a)
-    cfg.numpy = int(a)
-
-
 def set_pkl5_threshold(cfg, a):
     """auto: mpi4py.util.pkl5's own rule, $MPI4PY_PICKLE_THRESHOLD (checked
     here, as pkl5 would fail on a bad one at import) or pkl5's default
@@ -189,6 +173,10 @@ def set_pkl5_threshold(cfg, a):
                          % ("MPI4PY_PICKLE_THRESHOLD" if a == "auto" else "--pkl5-threshold", text))
 
 
+# The mpi4py generation and NumPy version asked for: the runner measures
+# the installed ones, and refuses others asked for by name (run.py).
+set_mpi4py = _choice("mpi4py", ("3", "4"), "3 or 4", int)
+set_numpy = _choice("numpy", ("1", "2"), "1 or 2", int)
 set_payload = _choice("payload", ("bytes", "floats", "ndarray"), "bytes, floats or ndarray")
 set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
 set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")
