@@ -91,80 +91,34 @@ mm_ensure_binary() {
     mm_log "built $MM_BIN"
 }
 
-# mm_detect_mpi: sets MM_MPI to openmpi or mpich (MPICH, Intel MPI, MVAPICH,
-# Cray MPICH: all take PMI-2 from srun).
+# mm_detect_mpi: sets MM_MPI to openmpi, mpich (MPICH, Intel MPI, MVAPICH,
+# Cray MPICH: all take PMI-2 from srun) or unknown, from what MM_BIN links;
+# mm_launcher NP: sets the array MM_LAUNCH (the command before the binary)
+# and MM_NP. The rule is written once, in python/mpimark_py/launch.py
+# (`mpimark-py launcher --help`); these ask it.
 mm_detect_mpi() {
-    local libs
-    libs=$(ldd "$MM_BIN" 2>&1) || mm_die "ldd $MM_BIN failed: $libs"
-    if grep -q 'not found' <<<"$libs"; then
-        mm_die "$MM_BIN cannot find its libraries (load the MPI it was built with?):
-$(grep 'not found' <<<"$libs")"
-    fi
-    if grep -Eq 'libmpich|libmpi_(intel|cray)|libmpi\.so\.12' <<<"$libs"; then
-        MM_MPI=mpich
-    elif grep -Eq 'libmpi\.so\.[0-9]|libopen-rte|libopen-pal' <<<"$libs"; then
-        MM_MPI=openmpi
-    else
-        MM_MPI=unknown
-    fi
+    local out
+    out=$(mm_py launcher --binary "$MM_BIN" 1) || exit 2
+    MM_MPI=${out%%$'\n'*}
 }
-
-# mm_launcher NP: sets the array MM_LAUNCH (the command before the binary).
 mm_launcher() {
-    local np=$1 plugin extra
-    # Word splitting of the *_ARGS variables is intended: "--a b --c".
-    if [[ -n ${SLURM_JOB_ID:-} ]]; then
-        command -v srun >/dev/null || mm_die "inside a Slurm job but srun is not on PATH"
-        case ${MPIMARK_SRUN_MPI:-$MM_MPI} in
-            openmpi) plugin=pmix ;;
-            mpich) plugin=pmi2 ;;
-            unknown) mm_die "cannot tell which MPI $MM_BIN links (ldd shows neither Open MPI nor MPICH); set MPIMARK_SRUN_MPI to the srun --mpi= value to use" ;;
-            *) plugin=$MPIMARK_SRUN_MPI ;;
-        esac
-        read -r -a extra <<<"${MPIMARK_SRUN_ARGS:-}"
-        MM_LAUNCH=(srun "--mpi=$plugin" "${extra[@]}")
-        MM_NP=${SLURM_NTASKS:-${SLURM_NPROCS:-}}
-        return 0
+    local out
+    out=$(mm_py launcher --mpi "${MM_MPI:-unknown}" "$1") || exit 2
+    mapfile -t MM_LAUNCH < <(sed 1d <<<"$out")
+    MM_NP=$1
+    [[ -z ${SLURM_JOB_ID:-} ]] || MM_NP=${SLURM_NTASKS:-${SLURM_NPROCS:-}}
+    if [[ $(id -u) == 0 && -z ${SLURM_JOB_ID:-} ]]; then
+        # Containers and CI often run as root; Open MPI refuses that
+        # unless told twice.
+        export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     fi
-    read -r -a extra <<<"${MPIMARK_MPIRUN_ARGS:-}"
-    MM_NP=$np
-    case $MM_MPI in
-        openmpi)
-            local run=
-            if command -v mpirun.openmpi >/dev/null; then
-                run=mpirun.openmpi
-            elif command -v mpirun >/dev/null && [[ $(mpirun --version 2>&1) == *"Open MPI"* ]]; then
-                run=mpirun
-            fi
-            [[ -n $run ]] || mm_die "the binary links Open MPI but no Open MPI mpirun is on PATH"
-            MM_LAUNCH=("$run" -np "$np")
-            # More ranks than cores needs --oversubscribe with Open MPI.
-            if [[ $np -gt $(nproc 2>/dev/null || echo 1) ]]; then MM_LAUNCH+=(--oversubscribe); fi
-            if [[ $(id -u) == 0 ]]; then
-                # Containers and CI often run as root; Open MPI refuses that
-                # unless told twice.
-                export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-            fi
-            ;;
-        mpich)
-            local run=
-            if command -v mpiexec.mpich >/dev/null; then
-                run=mpiexec.mpich
-            elif command -v mpiexec >/dev/null && [[ $(mpiexec --version 2>&1) == *[Hh][Yy][Dd][Rr][Aa]* ]]; then
-                run=mpiexec
-            fi
-            [[ -n $run ]] || mm_die "the binary links MPICH but no MPICH mpiexec is on PATH"
-            MM_LAUNCH=("$run" -n "$np")
-            ;;
-        *)
-            command -v mpiexec >/dev/null || mm_die "cannot tell which MPI $MM_BIN links and no mpiexec is on PATH"
-            MM_LAUNCH=(mpiexec -n "$np")
-            ;;
-    esac
-    MM_LAUNCH+=("${extra[@]}")
+}
+# mm_py COMMAND ARGS...: mpimark-py from this repository or installed prefix.
+mm_py() {
+    PYTHONPATH="$MM_ROOT/python${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECODE=1 \
+        "${MPIMARK_PYTHON:-python3}" -m mpimark_py "$@"
 }
 
-# mm_csv_meta FILE KEY: value of a "#@KEY=value" line.
 mm_csv_meta() { sed -n "s/^#@$2=//p" "$1" | head -n1; }
 
 # mm_main NAME NP_OUTSIDE_SLURM OP...

@@ -10,6 +10,8 @@ Commands:
   compare   two or more result CSVs side by side, with verdicts that respect noise
   plot      figures (PNG, SVG) of result CSVs, with gnuplot
   report    one self-contained HTML and markdown report of results folders
+  scaling   a strong or weak scaling study of any MPI program (montecarlo_pi by default)
+  launcher  the command that starts N ranks here (srun, mpirun, mpiexec.mpich)
 
 `mpimark-py COMMAND --help` explains each; none of them needs MPI for
 --help. The scripts in scripts/ of a clone (scripts/compare, ...) run the
@@ -25,7 +27,7 @@ import sys
 from .errors import Failure, UsageError
 
 PROG = "mpimark-py"
-COMMANDS = ("run", "measure", "merge", "compare", "plot", "report")
+COMMANDS = ("run", "measure", "merge", "compare", "plot", "report", "scaling", "launcher")
 
 
 class Parser(argparse.ArgumentParser):
