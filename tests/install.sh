@@ -52,7 +52,11 @@ for template in collectives scaling; do
   MPIMARK_ARGS="-m 8 -i 5 --rounds 2" bash "$share/slurm/$template.slurm" > "$dir/$template.log" 2>&1 \
     || { cat "$dir/$template.log"; fail "the installed $template.slurm failed"; }
 done
-[ "$(ls "$dir/run/results" | wc -l)" = 3 ] || fail "the templates did not write a results folder each"
+# The scaling template on a user's program: the installed mpi4py pi.
+MPIMARK_SCALING_ARGS="--ranks 1,2 --reps 1 --time-from 'time_s=([0-9.e+-]+)'" bash "$share/slurm/scaling.slurm" \
+  -- /usr/bin/python3 "$share/benchmarks/python/montecarlo_pi.py" 1M > "$dir/scaling-py.log" 2>&1 \
+  || { cat "$dir/scaling-py.log"; fail "the installed scaling.slurm -- montecarlo_pi.py failed"; }
+[ "$(ls "$dir/run/results" | wc -l)" = 4 ] || fail "the templates did not write a results folder each"
 launch 2 /usr/bin/python3 "$share/benchmarks/python/mpimark.py" sendrecv -m 8 -i 10 -q -o py.csv \
   > "$dir/py.log" 2>&1 || { cat "$dir/py.log"; fail "the installed mpi4py runner failed"; }
 [ "$(csv_meta py.csv runner)" = mpi4py ] || fail "the installed runner wrote no mpi4py results"

@@ -45,6 +45,10 @@ set_tests_properties(python.sizes_agree PROPERTIES LABELS unit TIMEOUT 120
 add_test(NAME python.options COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_options.py)
 set_tests_properties(python.options PROPERTIES LABELS py TIMEOUT 60)
 
+# The scaling study's fit, rows and launcher rule, without MPI.
+add_test(NAME python.scaling COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_scaling.py)
+set_tests_properties(python.scaling PROPERTIES LABELS py TIMEOUT 60)
+
 function(mpimark_python_test name)
   add_test(NAME ${name} COMMAND ${ARGN})
   set_tests_properties(${name} PROPERTIES LABELS mpi4py TIMEOUT 300

@@ -16,6 +16,7 @@ set(SCALING_TEST_ENV
   "MONTECARLO_PI=$<TARGET_FILE:montecarlo_pi>"
   "MPIEXEC=${MPIEXEC_EXECUTABLE}"
   "MPIMARK_REPO=${PROJECT_SOURCE_DIR}"
+  "BUSY=$<TARGET_FILE:busy>"
   "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (docs/development.md)
 )
 
@@ -49,6 +50,18 @@ set(_sc ${CMAKE_CURRENT_LIST_DIR}/scaling/scaling.sh)
 foreach(mode strong weak)
   scaling_test(scaling.script.${mode} ${_sc} ${mode})
 endforeach()
+# scripts/scaling -- COMMAND: busy, a program written only for these tests
+# (a known serial part; its own time on stdout), and montecarlo_pi.py.
+add_executable(busy ${CMAKE_CURRENT_LIST_DIR}/scaling/busy.c)
+target_link_libraries(busy PRIVATE MPI::MPI_C)
+set(_cmd ${CMAKE_CURRENT_LIST_DIR}/scaling/command.sh)
+foreach(case time-from wall-weak python run-fails oversubscribe)
+  scaling_test(scaling.command.${case} ${_cmd} ${case})
+endforeach()
+foreach(case no-command not-executable no-group two-groups bad-regex no-match samples)
+  scaling_test(scaling.command.bad.${case} ${_cmd} bad ${case})
+endforeach()
+
 foreach(case bad-ranks zero-ranks empty-ranks bad-reps bad-samples zero-samples both-modes
     unknown-option missing-value missing-binary outdir-exists)
   scaling_test(scaling.script.bad_args.${case} ${_sc} bad-args ${case})

@@ -39,7 +39,7 @@ _slurm_test(slurm.cluster.start COMMAND bash ${_slurm_dir}/cluster.sh start --no
 _slurm_test(slurm.cluster.stop COMMAND bash ${_slurm_dir}/cluster.sh stop
   TIMEOUT 120 PROPS FIXTURES_CLEANUP slurm RESOURCE_LOCK slurm)
 foreach(case pingpong-1node collectives fail-build fail-launcher fail-args cancel
-    scaling-1node scaling-fail)
+    scaling-1node scaling-command scaling-fail)
   _slurm_test(slurm.job.${case} COMMAND bash ${_slurm_dir}/job.sh ${case}
     PROPS FIXTURES_REQUIRED slurm RESOURCE_LOCK slurm)
 endforeach()
@@ -58,7 +58,7 @@ _slurm_test(slurm.cluster2.start COMMAND bash ${_slurm_dir}/cluster.sh start --n
   TIMEOUT 120 PROPS FIXTURES_SETUP slurm2 RESOURCE_LOCK slurm DEPENDS slurm.cluster.stop)
 _slurm_test(slurm.cluster2.stop COMMAND bash ${_slurm_dir}/cluster.sh stop
   TIMEOUT 120 PROPS FIXTURES_CLEANUP slurm2 RESOURCE_LOCK slurm)
-foreach(case pingpong-2node collectives-2node)
+foreach(case pingpong-2node collectives-2node scaling-2node)
   _slurm_test(slurm.job.${case} COMMAND bash ${_slurm_dir}/job.sh ${case}
     PROPS FIXTURES_REQUIRED slurm2 RESOURCE_LOCK slurm)
 endforeach()

@@ -102,6 +102,8 @@ def label_parts(t, any_runner):
         parts.append(("ranks", plural(t.meta["ranks"], "rank")))
     if t.kind == "scaling" and t.meta.get("mode"):
         parts.append(("mode", t.meta["mode"]))
+    if t.kind == "scaling":  # the program studied: montecarlo_pi, montecarlo_pi.py, ...
+        parts.insert(0, ("app", t.meta.get("application") or "montecarlo_pi"))
     return parts
 
 
@@ -118,8 +120,10 @@ def assign_labels(tables):
         parts = [label_parts(t, any_runner) for t in group]
         names = [n for n, _ in parts[0]]
         differ = {n for n in names if len({dict(p).get(n) for p in parts}) > 1}
-        if kind == "scaling" and "mode" not in differ:
-            names.remove("mode") if "mode" in names else None
+        if kind == "scaling":
+            for n in ("mode", "app"):  # in the title (scaling_figure) unless they differ
+                if n not in differ and n in names:
+                    names.remove(n)
         common = ", ".join(v for n, v in parts[0] if n not in differ and n in names)
         if len(group) == 1:
             labels = [", ".join(v for n, v in parts[0] if n in names)]
@@ -447,7 +451,7 @@ def pow2_ytics(lo, hi):
 
 
 def scaling_figure(tables):
-    series_s, series_e, ranks_all, modes = [], [], set(), set()
+    series_s, series_e, ranks_all, modes, fits, bars = [], [], set(), set(), [], set()
     ymax_s = 1.0
     for n, t in enumerate(tables):
         mode = t.meta.get("mode") or t.rows[0].get("mode", "strong")
@@ -461,17 +465,28 @@ def scaling_figure(tables):
         for r in rows:
             k, s, e = num(r, "ranks"), num(r, "speedup"), num(r, "efficiency")
             tmin, tmax = num(r, "time_min_s"), num(r, "time_max_s")
-            # Error bars: the spread of the repetitions (speedup from the
-            # slowest and the fastest run at this rank count).
+            # Error bars: the 95% PI of the paired per-repetition speedups
+            # (scripts/scaling since it has them), else the spread of the
+            # repetitions (speedup from the slowest and the fastest run).
             scale = (k if mode == "weak" else kb) * tb if tb else None
-            s_lo = scale / tmax if scale and tmax else s
-            s_hi = scale / tmin if scale and tmin else s
+            s_lo = num(r, "speedup_pi_low") or (scale / tmax if scale and tmax else s)
+            s_hi = num(r, "speedup_pi_high") or (scale / tmin if scale and tmin else s)
+            bars.add("95% PI" if num(r, "speedup_pi_low") else "min-max")
             pts_s.append((k, s, s_lo, s_hi))
             pts_e.append((k, 100 * e, 100 * s_lo / k, 100 * s_hi / k))
             ranks_all.add(int(k))
             ymax_s = max(ymax_s, s_hi, k)
         c, p = COLORS[n % len(COLORS)], POINTS[n % len(POINTS)]
         series_s.append(Series(t.label, pts_s, c, p))
+        f, model = num(t.meta, "serial_fraction"), t.meta.get("fit_model")
+        if f is not None and model:
+            # The fitted model as a curve: Amdahl's or Gustafson's speedup
+            # against the smallest rank count kb.
+            curve = ("%.10g * (%.10g + %.10g / %.10g) / (%.10g + %.10g / x)" % (kb, f, 1 - f, kb, f, 1 - f)
+                     if model == "Amdahl" else "%.10g * (%.10g + %.10g * x / %.10g)" % (kb, f, 1 - f, kb))
+            fits.append("%s with lines lw 1.2 lc rgb %s dt 3 title %s" % (
+                curve, gq(c), gq("%s fit%s, f = %.3g" % (model, (" (%s)" % t.label) if len(tables) > 1 else "",
+                                                            f))))
         series_e.append(Series(t.label, pts_e, c, p))
     if not series_s:
         return None
@@ -486,13 +501,13 @@ def scaling_figure(tables):
     what = {"strong": "strong scaling (fixed total work)", "weak": "weak scaling (fixed work per rank)"}
     mode_txt = " / ".join(what.get(m, m) for m in sorted(modes))
     samples = sorted({t.meta.get("samples_arg", "") for t in tables} - {""})
-    app = tables[0].meta.get("application", "montecarlo_pi")
+    app = " and ".join(dict.fromkeys(t.meta.get("application", "montecarlo_pi") for t in tables))
     title = "%s, %s%s" % (app, mode_txt, (", %s samples%s" % ("/".join(samples), " per rank" if modes == {"weak"} else ""))
                           if samples else "")
     reps = sorted({t.meta.get("reps", "") for t in tables} - {""})
     blocks = []
     body = (COMMON + source_note(tables) +
-            "set multiplot layout 1,2 title %s\n" % gq(title + ("; median of %s runs, bars: min-max" % "/".join(reps)
+            "set multiplot layout 1,2 title %s\n" % gq(title + ("; median of %s runs, bars: %s" % ("/".join(reps), "/".join(sorted(bars)))
                                                                 if reps else "")))
     ideal_s = 'x with lines lw 1.2 lc rgb "#777777" dt 2 title "ideal"'
     smin = min([p[2] for s in series_s for p in s.points] + [lo])
@@ -501,7 +516,7 @@ def scaling_figure(tables):
              pow2_ytics(smin / 1.25, max(hi, ymax_s) * 1.25) + "set format y \"%g\"\n" +
              ("set ylabel \"Scaled speedup (×)\"\n" if modes == {"weak"} else "set ylabel \"Speedup (×)\"\n") +
              "set title \"Speedup\"\nset key top left\n" +
-             plot_command(blocks, series_s, extra=[ideal_s]))
+             plot_command(blocks, series_s, extra=[ideal_s] + fits))
     body += (xaxis + "set ytics autofreq\nunset logscale y\nset yrange [0:%g]\nset format y \"%%g%%%%\"\n" % (max(emax, 100) * 1.12) +
              "set ylabel \"Parallel efficiency (%)\"\nset title \"Parallel efficiency\"\n"
              "set key bottom left\n" +

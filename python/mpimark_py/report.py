@@ -45,6 +45,9 @@ WHERE_KEYS = (("runner", "runner"), ("mpi_library", "MPI library"), ("mpi_versio
               ("python_version", "Python"), ("mpi4py_version", "mpi4py"),
               ("application", "application"), ("mode", "scaling mode"), ("ranks_list", "rank counts"),
               ("samples_arg", "samples"), ("reps", "repetitions per rank count"),
+              ("study_command", "program studied"), ("time_source", "run time from"),
+              ("launcher", "launcher (largest rank count)"), ("launch_cost_program", "launch cost measured with"),
+              ("oversubscribed_ranks", "oversubscribed rank counts"),
               ("launches", "launches merged"), ("rounds", "rounds"), ("sync", "collective timing"),
               ("command", "command"))
 DOCS = "docs/method.md of the mpimark source (installed: share/doc/mpimark/method.md)"
@@ -254,13 +257,49 @@ def compare_table(t):
 
 def scaling_table(t):
     out = []
+    wall = any(results.number(r, "launch_cost_s") is not None for r in t.rows)
     for r in t.rows:
         n = lambda k: results.number(r, k)
-        out.append([r["ranks"], "%s [%s, %s]" % (g(n("time_s")), g(n("time_min_s")), g(n("time_max_s"))),
-                    g(n("speedup"), 3), "–" if n("efficiency") is None else "%.1f%%" % (100 * n("efficiency"))])
+        pi = lambda lo, hi, f, scale: (" [%s, %s]" % (f(scale * n(lo)), f(scale * n(hi)))
+                                       if n(lo) is not None and n(hi) is not None else "")
+        pct = lambda x: "%.1f%%" % x
+        out.append([r["ranks"] + (" (oversubscribed)" if r.get("oversubscribed") == "1" else ""),
+                    "%s [%s, %s]" % (g(n("time_s")), g(n("time_min_s")), g(n("time_max_s"))),
+                    g(n("speedup"), 3) + pi("speedup_pi_low", "speedup_pi_high", lambda x: g(x, 3), 1),
+                    ("–" if n("efficiency") is None else pct(100 * n("efficiency")) +
+                     pi("efficiency_pi_low", "efficiency_pi_high", pct, 100))] +
+                   ([g(n("launch_cost_s"))] if wall else []))
     mode = t.meta.get("mode", "strong")
-    return ["ranks", "run time (s) median [min, max of reps]", "speedup",
-            "parallel efficiency" + (" (weak)" if mode == "weak" else "")], out
+    return (["ranks", "run time (s) median [min, max of reps]", "speedup [95% PI]",
+             "parallel efficiency" + (" (weak)" if mode == "weak" else "") + " [95% PI]"] +
+            (["launch cost (s), in the run time"] if wall else []), out)
+
+
+def fit_text(t):
+    """The fitted serial fraction of a scaling table, in words ('' if none)."""
+    m = t.meta
+    if not m.get("serial_fraction"):
+        return ""
+    return ("Serial fraction, %s fit to every run: %s [95%% CI %s, %s]." % (
+        m.get("fit_model"), g(float(m["serial_fraction"]), 3), g(float(m["serial_fraction_ci_low"]), 3),
+        g(float(m["serial_fraction_ci_high"]), 3)))
+
+
+def scaling_side_by_side(tables):
+    """Several studies (C and Python, say) at the rank counts they share:
+    time, speedup and efficiency of each, one column per study."""
+    names = [t.meta.get("application") or os.path.basename(t.path) for t in tables]
+    by = [{r["ranks"]: r for r in t.rows} for t in tables]
+    ranks = sorted(set.intersection(*(set(b) for b in by)), key=int)
+    header = ["ranks"] + ["%s: %s" % (what, n) for what in ("run time (s)", "speedup", "efficiency")
+                          for n in names]
+    rows = []
+    for k in ranks:
+        cells = [k]
+        for col, f in (("time_s", g), ("speedup", lambda x: g(x, 3)), ("efficiency", lambda x: "%.1f%%" % (100 * x))):
+            cells += [f(results.number(b[k], col)) for b in by]
+        rows.append(cells)
+    return header, rows
 
 
 # ---------------------------------------------------------------- figures
@@ -389,7 +428,8 @@ def title_of(folders):
             lib = results.library_label(t.meta.get("mpi_library"))
             if lib and lib not in libs:
                 libs.append(lib)
-    what = {"comparison": "MPI library comparison", "scaling": "Scaling of montecarlo_pi",
+    apps = [f.scaling.meta.get("application", "montecarlo_pi") for f in folders if f.scaling]
+    what = {"comparison": "MPI library comparison", "scaling": "Scaling of " + " and ".join(dict.fromkeys(apps)),
             "runs": "MPI benchmark", "run": "MPI benchmark"}[kinds[0]]
     return "mpimark report: %s, %s" % (what, " vs ".join(libs) if libs else "unknown MPI")
 
@@ -406,8 +446,14 @@ def build(folders, out_path, with_figures):
                  "call, slowest rank); bandwidth in MB/s (10^6 bytes/s).", "sub")
     if any(f.scaling for f in folders):
         doc.para("Scaling: run time is the median of the repetitions at each rank count, [min, max] "
-                 "in brackets; speedup and parallel efficiency are against the smallest rank count "
-                 "(strong: T(1) / T(K) and speedup / K; weak: T(1) / T(K)).", "sub")
+                 "in brackets; speedup and parallel efficiency are against the smallest rank count K0 "
+                 "(strong: K0 T(K0) / T(K) and speedup / K; weak: K T(K0) / T(K) and T(K0) / T(K)), "
+                 "with the 95% prediction interval of a repeat study's from the repetitions' paired "
+                 "ratios. Oversubscribed: more ranks than cores.", "sub")
+    studies = [f.scaling for f in folders if f.scaling]
+    if len(studies) > 1:
+        doc.heading(2, "Scaling studies side by side")
+        doc.table(*scaling_side_by_side(studies))
     out_dir = os.path.dirname(os.path.abspath(out_path))
     with tempfile.TemporaryDirectory(prefix="mpimark-report.") as tmp:
         nfig = 0
@@ -434,6 +480,8 @@ def build(folders, out_path, with_figures):
             if f.scaling:
                 doc.heading(2, "Scaling")
                 doc.table(*scaling_table(f.scaling))
+                if fit_text(f.scaling):
+                    doc.para(fit_text(f.scaling))
             for t in f.runs:
                 doc.heading(2, "Results: " + run_label(t) + " (" + os.path.basename(t.path) + ")")
                 for op in op_order({r["op"] for r in t.rows}):
@@ -481,20 +529,25 @@ def run(args):
         raise InputError("no results folder given. Usage: mpimark-py report DIR... [-o FILE] (see --help)")
     if args.output == "":
         raise InputError("--output needs a file name (see --help)")
-    folders = [Folder(d) for d in args.dirs]
-    out = args.output or os.path.join(args.dirs[0], "report.html")
+    print(write(args.dirs, args.output, args.force, not args.no_figures))
+    return 0
+
+
+def write(dirs, output=None, force=False, with_figures=True):
+    """Writes the report (.html and .md) of the results folders; returns its path."""
+    folders = [Folder(d) for d in dirs]
+    out = output or os.path.join(dirs[0], "report.html")
     if not out.endswith(".html"):
         raise InputError("the report file must end in .html, not '%s'" % out)
     md = out[:-len(".html")] + ".md"
     for p in (out, md):
-        if os.path.lexists(p) and not args.force:
+        if os.path.lexists(p) and not force:
             raise InputError("'%s' exists; not overwriting it (use --force)" % p)
     if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
         raise InputError("cannot write '%s': no such folder" % out)
-    title, doc = build(folders, out, not args.no_figures)
+    title, doc = build(folders, out, with_figures)
     for path, text in ((out, doc.html(title)), (md, doc.markdown())):
-        err = atomic.write(path, text, args.force)
+        err = atomic.write(path, text, force)
         if err:
             raise Failure(err)
-    print(out)
-    return 0
+    return out

@@ -68,11 +68,11 @@ case $case in
     awk -v s="$s2" -v w="$want_s" -v e="$e2" 'BEGIN { exit !(s / w < 1.001 && s / w > 0.999 &&
       e / (s / 2) < 1.001 && e / (s / 2) > 0.999) }' || fail "speedup $s2 / efficiency $e2, want $want_s"
     # The markdown table: header, separator, a row per rank count.
-    grep -qx '| ranks | run time (s) | speedup | parallel efficiency |' "$dir/stdout" ||
+    grep -qx '| ranks | run time (s) | speedup \[95% PI\] | parallel efficiency \[95% PI\] |' "$dir/stdout" ||
       { cat "$dir/stdout" >&2; fail "no markdown table header"; }
     grep -qE '^\|-+:\|-+:\|-+:\|-+:\|$' "$dir/stdout" || fail "no markdown separator row"
-    grep -qE '^\| 1 \| [0-9.]+ \| 1\.00 \| 100\.0% \|$' "$dir/stdout" || fail "no row for 1 rank"
-    grep -qE '^\| 2 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+% \|$' "$dir/stdout" || fail "no row for 2 ranks"
+    grep -qE '^\| 1 \| [0-9.]+ \| 1\.00 \[1\.00, 1\.00\] \| 100\.0% \[100\.0, 100\.0\] \|$' "$dir/stdout" || fail "no row for 1 rank"
+    grep -qE '^\| 2 \| [0-9.]+ \| [0-9.]+ \[[0-9.]+, [0-9.]+\] \| [0-9.]+% \[[0-9.]+, [0-9.]+\] \|$' "$dir/stdout" || fail "no row for 2 ranks"
     [ "$(grep -c '^| [0-9]' "$dir/stdout")" = 2 ] || fail "not 2 table rows"
     cmp -s <(grep '^|' "$dir/stdout") <(grep '^|' "$dir/out/scaling.md") || fail "scaling.md differs from stdout"
     cat "$dir/stdout"
@@ -89,7 +89,7 @@ case $case in
       zero-samples) args=(--samples 0K) want="bad --samples '0K'" ;;
       both-modes) args=(--strong --weak) want="choose one of --strong and --weak" ;;
       unknown-option) args=(--frobnicate) want="unknown option '--frobnicate'" ;;
-      missing-value) args=(--reps) want="option --reps needs a value" ;;
+      missing-value) args=(--reps) want="argument --reps: expected one argument" ;;
       missing-binary) args=(--bin "$dir/nope") want="is not an executable file" ;;
       outdir-exists)
         mkdir -p "$out" && echo keep > "$out/scaling.csv"

@@ -22,6 +22,11 @@
 #                    ranks), on the two-node cluster
 #   scaling-1node    sbatch -n2 slurm/scaling.slurm (tiny strong sweep at 1
 #                    and 2 ranks): scaling.csv, runs/, job metadata, srun
+#   scaling-command  sbatch -n2 slurm/scaling.slurm -- python3 montecarlo_pi.py
+#                    with --time-from in MPIMARK_SCALING_ARGS: the user's
+#                    program at 1 and 2 ranks, one srun step each
+#   scaling-2node    sbatch -N2 -n2 slurm/scaling.slurm on the two-node
+#                    cluster: the 2-rank steps run across both nodes
 #   scaling-fail     MPIMARK_SCALING_ARGS="--ranks 4" with -n2: the job
 #                    fails before any run, leaves no results
 #   compare-mpi-1node sbatch -N1 -n2 slurm/compare-mpi.slurm with the
@@ -272,6 +277,44 @@ scaling-1node)
         expect_meta ranks "$k"
         expect_meta slurm_job_id "$JOB"
     done
+    expect_log_ends_with_results
+    ;;
+
+scaling-command)
+    use_cluster
+    fresh_work "$case"
+    cd "$WORK"
+    MPIMARK_SCALING_ARGS="--reps 2 --time-from 'time_s=([0-9.e+-]+)'" submit -n2 "$REPO/slurm/scaling.slurm" \
+        -- /usr/bin/python3 "$REPO/benchmarks/python/montecarlo_pi.py" 2M
+    wait_job
+    expect_completed
+    result_dir -scaling scaling.csv
+    expect_meta application montecarlo_pi.py
+    expect_meta ranks_list 1,2
+    expect_meta time_source "the program's output (--time-from time_s=([0-9.e+-]+))"
+    [[ $(meta launcher) == "srun --mpi=pmix -n 2" ]] || fail "#@launcher is '$(meta launcher)', expected srun --mpi=pmix -n 2"
+    for k in 1 2; do
+        grep -q "samples=2000000 ranks=$k " "$RES/runs/np$k-rep1.out" ||
+            fail "montecarlo_pi.py did not run at $k ranks: $(cat "$RES/runs/np$k-rep1.out" "$RES/runs/np$k-rep1.err")"
+    done
+    n=$(grep -cv '^#' "$CSV" || true)
+    [[ $n == 3 ]] || fail "$CSV has $((n - 1)) data rows, expected 2 (1 and 2 ranks)"
+    expect_log_ends_with_results
+    ;;
+
+scaling-2node)
+    use_cluster
+    [[ $(sinfo -h -o %D) == 2 ]] || fail "the test cluster does not have 2 nodes: $(sinfo -h -N)"
+    fresh_work "$case"
+    cd "$WORK"
+    MPIMARK_SCALING_ARGS="--samples 20M --reps 1" submit -N2 -n2 --ntasks-per-node=1 "$REPO/slurm/scaling.slurm"
+    wait_job
+    expect_completed
+    result_dir -scaling scaling.csv
+    expect_meta ranks_list 1,2
+    CSV=$RES/runs/np2-rep1.csv
+    expect_meta ranks 2
+    expect_meta nodes 2
     expect_log_ends_with_results
     ;;
 
