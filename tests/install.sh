@@ -82,5 +82,5 @@ rc=0
 PATH=/usr/bin:/bin bash "$dir/prefix/share/mpimark/slurm/pingpong.slurm" > "$dir/job2.log" 2>&1 || rc=$?
 [ $rc -ne 0 ] || fail "ran without a binary"
 grep -q "never builds" "$dir/job2.log" || { cat "$dir/job2.log"; fail "no clear error without a binary"; }
-[ "$(ls "$dir/run/results" | wc -l)" = 3 ] || fail "a failed run left a results folder"
+[ "$(ls "$dir/run/results" | wc -l)" = 4 ] || fail "a failed run left a results folder"
 echo "ok: installed, packaged ($(basename "$deb")), ran from $dir/prefix without the source tree"
