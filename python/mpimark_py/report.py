@@ -280,9 +280,9 @@ def fit_text(t):
     m = t.meta
     if not m.get("serial_fraction"):
         return ""
-    return ("Serial fraction, %s fit to every run: %s [95%% CI %s, %s]." % (
-        m.get("fit_model"), g(float(m["serial_fraction"]), 3), g(float(m["serial_fraction_ci_low"]), 3),
-        g(float(m["serial_fraction_ci_high"]), 3)))
+    return ("Serial fraction, %s fit to every run at %s ranks: %s [95%% CI %s, %s]." % (
+        m.get("fit_model"), m.get("fit_ranks") or m.get("ranks_list"), g(float(m["serial_fraction"]), 3),
+        g(float(m["serial_fraction_ci_low"]), 3), g(float(m["serial_fraction_ci_high"]), 3)))
 
 
 def scaling_side_by_side(tables):
@@ -295,7 +295,7 @@ def scaling_side_by_side(tables):
                           for n in names]
     rows = []
     for k in ranks:
-        cells = [k]
+        cells = [k + (" (oversubscribed)" if any(b[k].get("oversubscribed") == "1" for b in by) else "")]
         for col, f in (("time_s", g), ("speedup", lambda x: g(x, 3)), ("efficiency", lambda x: "%.1f%%" % (100 * x))):
             cells += [f(results.number(b[k], col)) for b in by]
         rows.append(cells)

@@ -54,8 +54,9 @@ prediction intervals of a repeat study's, from the per-repetition ratios
 (runs of one repetition are paired, as they ran side by side). The serial
 fraction f is fitted to every run: Amdahl for strong scaling (T(K) =
 T1 (f + (1 - f) / K), least squares in 1/K), Gustafson for weak (scaled
-speedup = K0 (f + (1 - f) K / K0)), with its 95% confidence interval; the
-speedup plot draws the fitted line.
+speedup = K0 (f + (1 - f) K / K0)), with its 95% confidence interval, over
+the rank counts that are not oversubscribed; the speedup plot draws the
+fitted line.
 
 Every run's stdout, stderr and exit status are kept in runs/ (runs.csv
 lists them). A run that fails stops the study with one line naming the rank
@@ -442,10 +443,12 @@ def markdown(study, rows, fit, lib, nodes):
             r["ranks"], mark, n("time_s"), n("speedup"), pi_s, 100 * n("efficiency"), pi_e,
             (" %.3f |" % n("launch_cost_s")) if wall else ""))
     if fit:
-        lines += ["", "Serial fraction (%s fit to every run): %.4f [95%% CI %.4f, %.4f]." % (fit[3], fit[0],
-                                                                                          fit[1], fit[2])]
+        lines += ["", "Serial fraction (%s fit to every run%s): %.4f [95%% CI %.4f, %.4f]." % (
+            fit[3], "" if not any(r["oversubscribed"] == "1" for r in rows) else " not oversubscribed",
+            fit[0], fit[1], fit[2])]
     else:
-        lines += ["", "Serial fraction: not fitted (needs 2 or more rank counts and 3 or more runs)."]
+        lines += ["", "Serial fraction: not fitted (needs 2 or more rank counts on their own cores and 3 or "
+                      "more runs)."]
     return "\n".join(lines) + "\n"
 
 
@@ -526,7 +529,10 @@ def run(args):
                     ("mpi_library", launcher.library(study.mpi)),
                     ("mpi_library_from", "the launcher's --version (the command links no MPI mpimark can read)")]
         rows = rows_of(study, times, costs, mc_rows)
-        fit = serial_fraction(study.mode, study.ranks, times)
+        # Amdahl and Gustafson describe ranks on cores of their own: rank
+        # counts beyond the cores stay out of the fit.
+        fit_ranks = [k for k in study.ranks if not study.oversubscribed(k)]
+        fit = serial_fraction(study.mode, fit_ranks, times)
         meta += [("program", "scaling"),
                  ("application", "montecarlo_pi" if study.bundled else application(study.command)),
                  ("mode", study.mode), ("ranks_list", ",".join(map(str, study.ranks))),
@@ -543,7 +549,8 @@ def run(args):
         if study.probe:
             meta.append(("launch_cost_program", study.probe))
         if fit:
-            meta += [("fit_model", fit[3]), ("serial_fraction", "%.6f" % fit[0]),
+            meta += [("fit_model", fit[3]), ("fit_ranks", ",".join(map(str, fit_ranks))),
+                     ("serial_fraction", "%.6f" % fit[0]),
                      ("serial_fraction_ci_low", "%.6f" % fit[1]), ("serial_fraction_ci_high", "%.6f" % fit[2])]
         over = [r["ranks"] for r in rows if r["oversubscribed"] == "1"]
         if over:
