@@ -68,14 +68,17 @@ mm_paths() {
     [[ $MM_RESULTS == /* ]] || MM_RESULTS=$PWD/$MM_RESULTS
 }
 
-# mm_ensure_binary: build the binary if it is missing. Concurrent jobs
-# serialize on a lock file so they do not build into one folder at once.
+# mm_ensure_binary: build the binary MM_BIN (mpimark, or another target of
+# the build: montecarlo_pi) if it is missing. Concurrent jobs serialize on a
+# lock file so they do not build into one folder at once.
 mm_ensure_binary() {
     [[ -x $MM_BIN ]] && return 0
+    local target
+    target=$(basename "$MM_BIN")
     [[ $MM_INSTALLED == 0 ]] || mm_die "$MM_BIN does not exist and mpimark is not on PATH: this is an installed copy of the templates, which never builds (install mpimark, or add its bin/ folder to PATH)"
     mm_log "$MM_BIN is missing; building it (cmake -S $MM_ROOT -B $MM_BUILD)"
-    command -v cmake >/dev/null || mm_die "cannot build mpimark: cmake is not installed (or load your site's cmake module), and $MM_BIN does not exist"
-    [[ -f $MM_ROOT/CMakeLists.txt ]] || mm_die "cannot build mpimark: $MM_ROOT has no CMakeLists.txt (set MPIMARK_ROOT to the mpimark repository)"
+    command -v cmake >/dev/null || mm_die "cannot build $target: cmake is not installed (or load your site's cmake module), and $MM_BIN does not exist"
+    [[ -f $MM_ROOT/CMakeLists.txt ]] || mm_die "cannot build $target: $MM_ROOT has no CMakeLists.txt (set MPIMARK_ROOT to the mpimark repository)"
     mkdir -p "$MM_BUILD" || mm_die "cannot create the build folder $MM_BUILD"
     local jobs
     jobs=$(nproc 2>/dev/null || echo 2)
@@ -85,8 +88,8 @@ mm_ensure_binary() {
             flock -w 1800 9 || { echo "$MM_TAG: error: waited 30 min for another build in $MM_BUILD" >&2; exit 1; }
         fi
         [[ -x $MM_BIN ]] && exit 0 # another job built it meanwhile
-        cmake -S "$MM_ROOT" -B "$MM_BUILD" && cmake --build "$MM_BUILD" --target mpimark -j "$jobs"
-    ) || mm_die "building mpimark failed (see the cmake output above); nothing was run. Fix the build, or build it yourself: cmake -S $MM_ROOT -B $MM_BUILD && cmake --build $MM_BUILD"
+        cmake -S "$MM_ROOT" -B "$MM_BUILD" && cmake --build "$MM_BUILD" --target "$target" -j "$jobs"
+    ) || mm_die "building $target failed (see the cmake output above); nothing was run. Fix the build, or build it yourself: cmake -S $MM_ROOT -B $MM_BUILD && cmake --build $MM_BUILD"
     [[ -x $MM_BIN ]] || mm_die "the build finished but $MM_BIN does not exist"
     mm_log "built $MM_BIN"
 }
