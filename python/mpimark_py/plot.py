@@ -451,7 +451,7 @@ def pow2_ytics(lo, hi):
 
 
 def scaling_figure(tables):
-    series_s, series_e, ranks_all, modes, fits, bars = [], [], set(), set(), [], set()
+    series_s, series_e, ranks_all, modes, fits, bars, over = [], [], set(), set(), [], set(), set()
     ymax_s = 1.0
     for n, t in enumerate(tables):
         mode = t.meta.get("mode") or t.rows[0].get("mode", "strong")
@@ -475,6 +475,8 @@ def scaling_figure(tables):
             pts_s.append((k, s, s_lo, s_hi))
             pts_e.append((k, 100 * e, 100 * s_lo / k, 100 * s_hi / k))
             ranks_all.add(int(k))
+            if r.get("oversubscribed") == "1":
+                over.add(int(k))
             ymax_s = max(ymax_s, s_hi, k)
         c, p = COLORS[n % len(COLORS)], POINTS[n % len(POINTS)]
         series_s.append(Series(t.label, pts_s, c, p))
@@ -495,8 +497,9 @@ def scaling_figure(tables):
     if lo == hi:
         lo, hi = lo / 2, hi * 2
     xaxis = ("set logscale x 2\nset xrange [%g:%g]\n" % (lo / 1.25, hi * 1.25) +
-             "set xtics (%s)\n" % ", ".join("%s %d" % (gq(k), k) for k in ranks) +
-             'set xlabel "MPI ranks"\n')
+             "set xtics (%s)\n" % ", ".join("%s %d" % (gq("%d%s" % (k, "*" if k in over else "")), k)
+                                             for k in ranks) +
+             'set xlabel "MPI ranks%s"\n' % (" (* oversubscribed)" if over else ""))
     emax = max([p[3] for s in series_e for p in s.points] + [100])
     what = {"strong": "strong scaling (fixed total work)", "weak": "weak scaling (fixed work per rank)"}
     mode_txt = " / ".join(what.get(m, m) for m in sorted(modes))
