@@ -513,7 +513,7 @@ def run(args):
             times, costs = run_all(study, folder)
         except NoTime as e:
             if e.first:  # the regex is wrong, not a run: nothing is kept
-                shutil.rmtree(folder) if created else shutil.rmtree(os.path.join(folder, "runs"))
+                shutil.rmtree(folder if created else os.path.join(folder, "runs"))
                 ok = True
             raise
         mc_rows, meta = {}, []
@@ -557,11 +557,9 @@ def run(args):
             meta.append(("oversubscribed_ranks", ",".join(over)))
         csv = "".join("#@%s=%s\n" % (k, str(v).replace("\n", " ")) for k, v in meta)
         csv += ",".join(COLUMNS) + "\n" + "".join(",".join(r[c] for c in COLUMNS) + "\n" for r in rows)
-        for name, text in (("scaling.csv", csv), ("scaling.md", None)):
-            if text is None:
-                text = markdown(study, rows, fit, results.library_label(dict(meta).get("mpi_library")),
-                                dict(meta).get("nodes"))
-                table = text
+        table = markdown(study, rows, fit, results.library_label(dict(meta).get("mpi_library")),
+                         dict(meta).get("nodes"))
+        for name, text in (("scaling.csv", csv), ("scaling.md", table)):
             err = atomic.write(os.path.join(folder, name), text)
             if err:
                 raise Failure(err)
