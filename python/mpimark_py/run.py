@@ -29,7 +29,7 @@ import traceback
 from . import atomic, stats as mmstats, version
 from .errors import EIO, EUSAGE, EXIT_CODE, OK, UsageError
 from .options import check_request, options_parse, usage
-from .runner.launcher import launcher_rank
+from .runner.startup import launcher_rank
 from .runner.output import atomic_check, format_for, write_results
 
 

@@ -1,6 +1,7 @@
 """The mpi4py runner (mpimark-py run): mpimark's sweep through real mpi4py,
-one module per concept. launcher and output are pure; importing mpi (and
-with it ops, harness, metadata, suite) starts MPI. run.py drives them."""
+one module per concept. startup (what it knows before MPI starts) and
+output are pure; importing mpi (and with it ops, harness, metadata, suite)
+starts MPI. run.py drives them."""
 
 
 

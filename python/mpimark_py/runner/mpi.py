@@ -8,7 +8,7 @@ work with it refuses, on every rank and before MPI starts."""
 import os
 import sys
 
-from .launcher import exit_before_mpi, launcher_rank, require
+from .startup import exit_before_mpi, launcher_rank, require
 
 
 THREAD_LEVELS = ("single", "funneled", "serialized", "multiple")  # MPI.THREAD_SINGLE, ...
