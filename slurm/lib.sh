@@ -97,12 +97,10 @@ mm_ensure_binary() {
 # mm_detect_mpi: sets MM_MPI to openmpi, mpich (MPICH, Intel MPI, MVAPICH,
 # Cray MPICH: all take PMI-2 from srun) or unknown, from what MM_BIN links;
 # mm_launcher NP: sets the array MM_LAUNCH (the command before the binary)
-# and MM_NP. The rule is written once, in python/mpimark_py/launch.py
+# and MM_NP. The rule is written once, in python/mpimark_py/launcher.py
 # (`mpimark-py launcher --help`); these ask it.
 mm_detect_mpi() {
-    local out
-    out=$(mm_py launcher --binary "$MM_BIN" 1) || exit 2
-    MM_MPI=${out%%$'\n'*}
+    MM_MPI=$(mm_py launcher --binary "$MM_BIN") || exit 2
 }
 mm_launcher() {
     local out
@@ -122,6 +120,7 @@ mm_py() {
         "${MPIMARK_PYTHON:-python3}" -m mpimark_py "$@"
 }
 
+# mm_csv_meta FILE KEY: value of a "#@KEY=value" line.
 mm_csv_meta() { sed -n "s/^#@$2=//p" "$1" | head -n1; }
 
 # mm_main NAME NP_OUTSIDE_SLURM OP...

@@ -1,7 +1,7 @@
 """mpimark-py launcher [--mpi openmpi|mpich|unknown | --binary BIN] [--srun-n] NP
 (slurm/lib.sh's mm_detect_mpi and mm_launcher in the scripts): the command
 that starts NP ranks of an MPI program here, one word per line after a
-first line naming the MPI.
+first line naming the MPI. With --binary and no NP: only that line.
 
 The one rule of every mpimark script and Slurm template:
   inside a Slurm job   srun --mpi=pmix (Open MPI), --mpi=pmi2 (MPICH and
@@ -42,9 +42,12 @@ def add_arguments(ap):
 
 
 def run(args):
+    mpi = args.mpi or (detect_mpi(args.binary) if args.binary else "unknown")
+    if args.np is None and args.binary:  # only which MPI the binary links
+        print(mpi)
+        return 0
     if not args.np or not args.np.isdigit() or int(args.np) < 1:
         raise UsageError("the number of ranks must be a whole number > 0, not '%s'" % (args.np or ""))
-    mpi = args.mpi or (detect_mpi(args.binary) if args.binary else "unknown")
     print(mpi)
     print("\n".join(command(int(args.np), mpi, args.srun_n)))
     return 0

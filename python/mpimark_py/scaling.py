@@ -161,10 +161,10 @@ def executable(word):
 def montecarlo_pi(given):
     """The bundled montecarlo_pi: --bin, $MPIMARK_MONTECARLO_PI or beside this
     package's mpimark (None if there is none)."""
-    for p in (given, os.environ.get("MPIMARK_MONTECARLO_PI")):
+    for what, p in (("--bin", given), ("MPIMARK_MONTECARLO_PI", os.environ.get("MPIMARK_MONTECARLO_PI"))):
         if p:
             if not (os.path.isfile(p) and os.access(p, os.X_OK)):
-                raise UsageError("--bin '%s' is not an executable file" % p)
+                raise UsageError("%s '%s' is not an executable file" % (what, p))
             return os.path.abspath(p)
     return None
 
