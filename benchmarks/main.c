@@ -124,6 +124,7 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, const char *heap, 
   rc |= mm_results_set_meta(r, "seed", buf);
   rc |= mm_results_set_meta(r, "ci", cfg->rounds >= 2 ? mm_ci_method_rounds : mm_ci_method_samples);
   rc |= mm_results_set_meta(r, "sync", mm_sync_name(cfg->sync));
+  rc |= mm_results_set_meta(r, "rank_time", mm_rank_time_name(cfg->rank_time));
   snprintf(buf, sizeof buf, "%.1f", mm_clock_read_cost() * 1e9);
   rc |= mm_results_set_meta(r, "clock_read_ns", buf);
   /* The ceiling for bandwidth figures: one core's memcpy, measured here on

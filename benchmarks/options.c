@@ -179,6 +179,13 @@ static int set_sync(void *cfg, const char *a, char *err, size_t n) {
   return snprintf(err, n, "bad --sync '%s': expected window, barrier or batch", a), -1;
 }
 
+static int set_rank_time(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  for (int s = MM_RANK_SLOWEST; s <= MM_RANK_FASTEST; s++)
+    if (!strcmp(a, mm_rank_time_name((mm_rank_time)s))) return c->rank_time = (mm_rank_time)s, 0;
+  return snprintf(err, n, "bad --rank-time '%s': expected slowest, average or fastest", a), -1;
+}
+
 static int set_format(void *cfg, const char *a, char *err, size_t n) {
   return mm_cli_parse_format(a, &((mm_config *)cfg)->format, err, n);
 }
@@ -260,6 +267,10 @@ int mm_stream_window(const mm_config *cfg, size_t bytes) {
 
 const char *mm_sync_name(mm_sync s) {
   return s == MM_SYNC_BARRIER ? "barrier" : s == MM_SYNC_BATCH ? "batch" : "window";
+}
+
+const char *mm_rank_time_name(mm_rank_time t) {
+  return t == MM_RANK_AVERAGE ? "average" : t == MM_RANK_FASTEST ? "fastest" : "slowest";
 }
 
 const char *mm_format_name(mm_format f) {

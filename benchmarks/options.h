@@ -58,6 +58,7 @@ typedef struct mm_config {
   int launch, launches;    /* --launch I/L: this process is launch I of L (0, 0: not given);
                               time_budget and rounds are then this launch's share */
   mm_sync sync;            /* collectives: window, barrier or batch */
+  mm_rank_time rank_time;  /* collectives: slowest, average or fastest rank's time */
   int window;              /* messages in flight for bandwidth (the most, if window_auto) */
   bool window_auto;        /* -W auto: fewer for large messages (mm_stream_window) */
   int root;                /* root rank of rooted collectives */
@@ -88,6 +89,7 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops);
 
 const char *mm_path_name(mm_path p);
 const char *mm_sync_name(mm_sync s);
+const char *mm_rank_time_name(mm_rank_time t);
 
 /* Messages in flight for a bandwidth kernel at this size. */
 int mm_stream_window(const mm_config *cfg, size_t bytes);

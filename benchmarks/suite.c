@@ -276,6 +276,7 @@ static int visit(const mm_suite *s, cell *cl, int round) {
                   .min_samples = (MM_MIN_SAMPLES + cfg->rounds - 1) / cfg->rounds,
                   .collective = op->kind == MM_COLLECTIVE,
                   .sync = cfg->sync,
+                  .rank_time = cfg->rank_time,
                   .cache = &cl->cache};
   mm_samples samples;
   mm_harness_measure(&(mm_job){s->comm, s->rank, kernel_of(cl)->run, &c}, &plan, &samples);

@@ -37,6 +37,7 @@
 #@case bad-payload 2 - -
 #@case bad-time 2 - -
 #@case bad-sync 2 - -
+#@case bad-rank-time 2 - -
 #@case bad-rounds 2 - -
 #@case too-many-rounds 2 - -
 #@case bad-seed 2 - -
@@ -78,6 +79,8 @@ bad_input_case() {
     bad-payload) args=(--payload ints) want="bad --payload 'ints'" ;;
     bad-time) args=(--time 0) want="bad --time '0'" ;;
     bad-sync) args=(bcast --sync fence) want="bad --sync 'fence': expected window, barrier or batch" ;;
+    bad-rank-time) args=(gather --rank-time mean)
+      want="bad --rank-time 'mean': expected slowest, average or fastest" ;;
     bad-rounds) args=(--rounds 0) want="bad round count '0'" ;;
     too-many-rounds) args=(--rounds 65) want="bad round count '65': at most 64" ;;
     bad-seed) args=(--seed x1) want="bad seed 'x1'" ;;

@@ -69,6 +69,7 @@ foreach(op ${MPIMARK_OPS})
 endforeach()
 
 foreach(np 2 3)
+  mpimark_python_test(python.rank_time.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/rank_time.sh ${np} python)
   mpimark_python_test(python.pkl5.np${np} ${CMAKE_CURRENT_LIST_DIR}/python/pkl5.sh ${np})
   mpimark_python_test(python.validation_detects_corruption.np${np}
     ${CMAKE_CURRENT_LIST_DIR}/python/validation.sh ${np})

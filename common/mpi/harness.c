@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include <sched.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -83,6 +85,20 @@ static long calibrate(const mm_job *job, double target) {
   }
 }
 
+/* Every rank's own times in[0..n) into one per call at rank 0 (out; in ==
+ * out allowed there), as --rank-time says: the largest, the mean over ranks
+ * or the smallest. In window mode the times are exit clocks read against
+ * one start, so the mean exit is the start plus the ranks' mean time. */
+static void reduce_rank_times(MPI_Comm comm, mm_rank_time how, double *in, double *out, int n) {
+  int rank, size;
+  MM_MPI(MPI_Comm_rank(comm, &rank));
+  MM_MPI(MPI_Comm_size(comm, &size));
+  MPI_Op op = how == MM_RANK_AVERAGE ? MPI_SUM : how == MM_RANK_FASTEST ? MPI_MIN : MPI_MAX;
+  MM_MPI(MPI_Reduce(rank == 0 && in == out ? MPI_IN_PLACE : in, out, n, MPI_DOUBLE, op, 0, comm));
+  if (rank == 0 && how == MM_RANK_AVERAGE)
+    for (int i = 0; i < n; i++) out[i] /= size;
+}
+
 static size_t measure_batches(const mm_job *job, const mm_plan *plan,
                               double *local, mm_samples *out) {
   size_t n = 0;
@@ -107,10 +123,7 @@ static size_t measure_batches(const mm_job *job, const mm_plan *plan,
     }
   }
   /* Reduce after the loop, never inside it. */
-  if (plan->collective) {
-    MM_MPI(MPI_Reduce(job->rank == 0 ? MPI_IN_PLACE : local, local, (int)n, MPI_DOUBLE, MPI_MAX,
-                      0, job->comm));
-  }
+  if (plan->collective) reduce_rank_times(job->comm, plan->rank_time, local, local, (int)n);
   return n;
 }
 
@@ -121,26 +134,41 @@ typedef struct calls {
   double read_cost, resolution;
   double *buf, *red; /* 2 * capacity each: per call exit (or time) and late flag */
   mm_clocksync sync;
+  mm_rank_time rank_time;
   bool yield;        /* more ranks than cores on this node: let others run while waiting */
   int late_rank;     /* test hook MPIMARK_TEST_LATE_RANK: this rank starts every 4th call late */
+  int slow_rank;     /* test hook MPIMARK_TEST_SLOW_RANK=R:US: rank R leaves every call */
+  double slow;       /* US microseconds late (the --rank-time test) */
 } calls;
 
+/* One call, and the slow-rank test hook's delay before its exit is read
+ * (a sleep: on an oversubscribed node a spin would delay the other ranks). */
+static void timed_call(const calls *c) {
+  run_once(c->job);
+  if (c->job->rank == c->slow_rank) {
+    struct timespec ts = {(time_t)c->slow, (long)((c->slow - floor(c->slow)) * 1e9)};
+    nanosleep(&ts, NULL);
+  }
+}
+
 /* Barrier mode: each call after an MPI_Barrier, timed alone on every rank;
- * a sample is the slowest rank's time (the barrier's exit skew stays in). */
-static size_t barrier_calls(calls *c, size_t n, double *out) {
+ * a sample is the slowest rank's time (--rank-time: or the average or the
+ * fastest; the barrier's exit skew stays in). */
+static size_t barrier_calls(calls *c, size_t n, double *out, mm_rank_time how) {
   for (size_t k = 0; k < n; k++) {
     MM_MPI(MPI_Barrier(c->job->comm));
     double t0 = mm_clock_now();
-    run_once(c->job);
+    timed_call(c);
     c->buf[k] = mm_call_time(mm_clock_now() - t0, c->read_cost, c->resolution);
   }
-  MM_MPI(MPI_Reduce(c->buf, out, (int)n, MPI_DOUBLE, MPI_MAX, 0, c->job->comm));
+  reduce_rank_times(c->job->comm, how, c->buf, out, (int)n);
   return n;
 }
 
 /* Window mode: call k starts when the global clock reaches t0 + k * w on
- * every rank; a sample is the latest exit minus that start. A rank that
- * arrives after the start marks the call late; it is dropped. */
+ * every rank; a sample is the latest exit minus that start (--rank-time:
+ * or the mean or the earliest exit). A rank that arrives after the start
+ * marks the call late; it is dropped. */
 static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *late) {
   const mm_job *job = c->job;
   /* Rank 0 schedules the first start far enough ahead for the broadcast. */
@@ -156,10 +184,15 @@ static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *la
       if (c->yield) sched_yield();
       now = mm_clocksync_now(&c->sync, job->rank);
     }
-    run_once(job);
+    timed_call(c);
     c->buf[k] = mm_clocksync_now(&c->sync, job->rank);
   }
-  MM_MPI(MPI_Reduce(c->buf, c->red, 2 * (int)n, MPI_DOUBLE, MPI_MAX, 0, job->comm));
+  if (c->rank_time == MM_RANK_SLOWEST) { /* exits and late flags: one reduction */
+    MM_MPI(MPI_Reduce(c->buf, c->red, 2 * (int)n, MPI_DOUBLE, MPI_MAX, 0, job->comm));
+  } else {
+    reduce_rank_times(job->comm, c->rank_time, c->buf, c->red, (int)n);
+    MM_MPI(MPI_Reduce(c->buf + n, c->red + n, (int)n, MPI_DOUBLE, MPI_MAX, 0, job->comm));
+  }
   if (job->rank != 0) return 0;
   return mm_window_samples(t0, w, n, c->red, c->red + n, c->read_cost, c->resolution, out, late);
 }
@@ -177,7 +210,7 @@ static bool oversubscribed(MPI_Comm comm) {
 static double calibrate_window(calls *c) {
   enum { PROBES = 5 };
   double t[PROBES], w = 0;
-  barrier_calls(c, PROBES, t);
+  barrier_calls(c, PROBES, t, MM_RANK_SLOWEST);
   if (c->job->rank == 0) {
     for (int i = 0; i < PROBES; i++) w = t[i] > w ? t[i] : w;
     w = 2.0 * w + 4.0 * c->sync.max_uncertainty + 1e-6;
@@ -188,11 +221,15 @@ static double calibrate_window(calls *c) {
 
 static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *local,
                             size_t cap, mm_samples *out) {
-  calls c = {.job = job, .read_cost = mm_clock_read_cost(),
+  calls c = {.job = job, .rank_time = plan->rank_time, .read_cost = mm_clock_read_cost(),
              .resolution = mm_clock_resolution_ns() * 1e-9};
   c.buf = malloc(4 * cap * sizeof *c.buf);
   if (!c.buf) mm_mpi_die(job->comm, MM_ENOMEM, "no memory for samples");
   c.red = c.buf + 2 * cap;
+  const char *slow = getenv("MPIMARK_TEST_SLOW_RANK");
+  c.slow_rank = -1;
+  if (slow && sscanf(slow, "%d:%lf", &c.slow_rank, &c.slow) == 2) c.slow *= 1e-6;
+  else c.slow_rank = -1;
   bool window = plan->sync == MM_SYNC_WINDOW;
   if (window) {
     const char *late = getenv("MPIMARK_TEST_LATE_RANK");
@@ -217,7 +254,8 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
       m = attempted < plan->iterations ? (size_t)(plan->iterations - attempted) : 1;
     if (m > room) m = room;
     size_t got, late = 0;
-    got = window ? window_calls(&c, m, w, local + n, &late) : barrier_calls(&c, m, local + n);
+    got = window ? window_calls(&c, m, w, local + n, &late)
+                 : barrier_calls(&c, m, local + n, c.rank_time);
     attempted += (long long)m;
     if (job->rank == 0) {
       n += got;

@@ -13,6 +13,12 @@
  * Point-to-point kernels always time batches. */
 typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_sync;
 
+/* Which rank's time a collective's sample is (--rank-time): the slowest
+ * rank's (the latest exit: when the collective is over for everyone), the
+ * average over ranks of each rank's own time (what OSU prints), or the
+ * fastest rank's (IMB's t_min). Point-to-point samples are rank 0's. */
+typedef enum { MM_RANK_SLOWEST = 0, MM_RANK_AVERAGE = 1, MM_RANK_FASTEST = 2 } mm_rank_time;
+
 /* plan->warmup: the harness picks the warmup count (MM_AUTO_WARMUP). */
 #define MM_WARMUP_AUTO (-1L)
 
@@ -41,9 +47,10 @@ typedef struct mm_plan {
   long warmup;         /* untimed iterations first; MM_WARMUP_AUTO: see below */
   double budget;       /* seconds of sampling for this visit (one round's share) */
   int min_samples;     /* take at least this many, whatever the budget */
-  bool collective;     /* collectives: sync applies, a sample is the slowest rank's;
+  bool collective;     /* collectives: sync applies, a sample is rank_time's;
                           point-to-point: batches timed by rank 0 (the initiator) */
   mm_sync sync;        /* collectives: how each call is started and timed */
+  mm_rank_time rank_time; /* collectives: which rank's time a sample is */
   mm_cell_cache *cache;
 } mm_plan;
 

@@ -53,7 +53,7 @@ def _choice(name, choices, words, kind=str):
     def set_(cfg, a):
         if a not in choices:
             raise UsageError("bad --%s '%s': expected %s" % (name, a, words))
-        setattr(cfg, name, kind(a))
+        setattr(cfg, name.replace("-", "_"), kind(a))
     return set_
 
 
@@ -179,6 +179,7 @@ set_mpi4py = _choice("mpi4py", ("3", "4"), "3 or 4", int)
 set_numpy = _choice("numpy", ("1", "2"), "1 or 2", int)
 set_payload = _choice("payload", ("bytes", "floats", "ndarray"), "bytes, floats or ndarray")
 set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
+set_rank_time = _choice("rank-time", ("slowest", "average", "fastest"), "slowest, average or fastest")
 set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")
 set_validate, set_force, set_quiet = _flag("validate"), _flag("force"), _flag("quiet")
 set_help, set_version = _flag("help"), _flag("version")

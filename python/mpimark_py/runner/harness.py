@@ -47,10 +47,26 @@ class CellCache:
 
 
 class Plan:
-    def __init__(self, iterations, warmup, budget, min_samples, collective, sync, cache):
+    def __init__(self, iterations, warmup, budget, min_samples, collective, sync, cache,
+                 rank_time="slowest"):
         self.iterations, self.warmup = iterations, warmup
         self.budget, self.min_samples = budget, min_samples
         self.collective, self.sync, self.cache = collective, sync, cache
+        self.rank_time = rank_time  # collectives: which rank's time a sample is
+
+
+# --rank-time: how every rank's own times become one per call (harness.h).
+RANK_TIME_OP = {"slowest": MPI.MAX, "average": MPI.SUM, "fastest": MPI.MIN}
+
+
+def _reduce_rank_times(comm, rank, how, mine):
+    """Every rank's own times (an array) into one per call at rank 0, as
+    --rank-time says (reduce_rank_times in harness.c); None elsewhere."""
+    out = np.empty_like(mine) if rank == 0 else None
+    comm.Reduce([mine, MPI.DOUBLE], [out, MPI.DOUBLE] if rank == 0 else None, RANK_TIME_OP[how], 0)
+    if rank == 0 and how == "average":
+        out /= comm.Get_size()
+    return out
 
 
 class SyncFacts:
@@ -151,12 +167,9 @@ def _measure_batches(comm, rank, run, plan, out):
             if rank == 0:
                 more[0] = _keep_sampling(local, perf_counter() - start, plan)
             comm.Bcast([more, MPI.INT], 0)
-    if plan.collective:  # the slowest rank's, after the loop, never inside it
-        mine = np.array(local, np.float64)
-        slowest = np.empty_like(mine) if rank == 0 else None
-        comm.Reduce([mine, MPI.DOUBLE], [slowest, MPI.DOUBLE] if rank == 0 else None,
-                    MPI.MAX, 0)
-        local = slowest.tolist() if rank == 0 else []
+    if plan.collective:  # --rank-time's, after the loop, never inside it
+        got = _reduce_rank_times(comm, rank, plan.rank_time, np.array(local, np.float64))
+        local = got.tolist() if rank == 0 else []
     out.t = local
 
 
@@ -213,23 +226,36 @@ class ClockSync:
         return perf_counter() + self.skew + self.offset
 
 
-def _barrier_calls(comm, run, n):
+def _slow_rank_hook(comm):
+    """Test hook MPIMARK_TEST_SLOW_RANK=R:US (as in harness.c): rank R
+    leaves every timed call US microseconds late; the --rank-time test."""
+    spec = os.environ.get("MPIMARK_TEST_SLOW_RANK", "")
+    rank, _, us = spec.partition(":")
+    if not (rank.isdigit() and int(rank) == comm.Get_rank()):
+        return lambda: None
+    delay = float(us) * 1e-6
+    return lambda: time.sleep(delay)  # a sleep: a spin would hold a shared core
+
+
+def _barrier_calls(comm, run, n, how, slow=lambda: None):
     """Each call after a Barrier, timed alone; rank 0 gets the slowest rank's
-    time per call (the barrier's exit skew stays in)."""
+    time per call (how: or the average or the fastest; the barrier's exit
+    skew stays in)."""
     mine = np.empty(n)
     for k in range(n):
         comm.Barrier()
         t0 = perf_counter()
         run()
+        slow()
         mine[k] = _call_time(perf_counter() - t0)
-    worst = np.empty(n)
-    comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
-    return worst.tolist()
+    got = _reduce_rank_times(comm, comm.Get_rank(), how, mine)
+    return got.tolist() if got is not None else [0.0] * n
 
 
-def _window_calls(comm, rank, run, n, w, sync, late_rank):
+def _window_calls(comm, rank, run, n, w, sync, late_rank, how, slow):
     """Call k starts when the global clock reaches t0 + k w on every rank; a
-    sample is the latest exit minus that start; a call some rank reached
+    sample is the latest exit minus that start (how: or the mean or the
+    earliest exit, as in harness.c); a call some rank reached
     after its start is dropped (mm_window_samples). Returns (samples, late)
     at rank 0."""
     t0 = np.array([sync.now() + 50e-6 + 4.0 * sync.max_uncertainty + w])
@@ -247,11 +273,13 @@ def _window_calls(comm, rank, run, n, w, sync, late_rank):
         while now < start:
             now = now_()
         run()
+        slow()
         buf[k] = now_()
-    red = np.empty(2 * n)
-    comm.Reduce([buf, MPI.DOUBLE], [red, MPI.DOUBLE], MPI.MAX, 0)
+    exits = _reduce_rank_times(comm, rank, how, buf[:n].copy())
+    late = _reduce_rank_times(comm, rank, "slowest", buf[n:].copy())
     if rank != 0:
         return [], 0
+    red = np.concatenate([exits, late])
     out = [_call_time(red[k] - (t0 + k * w)) for k in range(n) if red[n + k] == 0]
     return out, n - len(out)
 
@@ -264,7 +292,8 @@ def _measure_calls(comm, rank, run, plan, out):
         out.sync.max_offset, out.sync.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
         out.sync.offsets_estimated = sync.estimated
     late_rank = int(os.environ.get("MPIMARK_TEST_LATE_RANK", "-1"))
-    probe = _barrier_calls(comm, run, 5)  # the window: twice the slowest, plus sync error
+    slow = _slow_rank_hook(comm)
+    probe = _barrier_calls(comm, run, 5, "slowest", slow)  # the window: twice the slowest, plus sync error
     w = np.array([2.0 * max(probe) + 4.0 * (sync.max_uncertainty if sync else 0.0) + 1e-6
                   if rank == 0 else 0.0])
     comm.Bcast([w, MPI.DOUBLE], 0)
@@ -280,9 +309,9 @@ def _measure_calls(comm, rank, run, plan, out):
             m = plan.iterations - attempted if attempted < plan.iterations else 1
         m = min(m, cap - int(state[2]))
         if window:
-            got, late = _window_calls(comm, rank, run, m, w, sync, late_rank)
+            got, late = _window_calls(comm, rank, run, m, w, sync, late_rank, plan.rank_time, slow)
         else:
-            got, late = _barrier_calls(comm, run, m), 0
+            got, late = _barrier_calls(comm, run, m, plan.rank_time, slow), 0
         attempted += m
         if rank == 0:
             local.extend(got)

@@ -85,6 +85,7 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("seed", seed)
     r.set_meta("ci", mmstats.CI_METHOD_ROUNDS if cfg.rounds >= 2 else mmstats.CI_METHOD_SAMPLES)
     r.set_meta("sync", cfg.sync)
+    r.set_meta("rank_time", cfg.rank_time)
     r.set_meta("clock_read_ns", "%.1f" % (CLOCK_READ * 1e9))
     # The ceiling for bandwidth figures (main.c, common/core/membw.c): one core's memcpy.
     if cfg.launch <= 1:  # once per measurement: its first launch (main.c)

@@ -247,7 +247,8 @@ class Suite:
         shape, run = self.setup(op, path, c)[cell.kernel]
         cell.wire_bytes, cell.window_msgs = c.wire_bytes, c.window
         plan = Plan(cfg.iterations, cfg.warmup, cfg.time_budget / cfg.rounds,
-                    -(-MIN_SAMPLES // cfg.rounds), op.kind == "collective", cfg.sync, cell.cache)
+                    -(-MIN_SAMPLES // cfg.rounds), op.kind == "collective", cfg.sync, cell.cache,
+                    cfg.rank_time)
         cell.keep(measure(self.comm, self.rank, run, plan))
         verdict = OK
         if cfg.validate and rnd == 0:
