@@ -251,6 +251,14 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops) {
     fprintf(fp, "  %-12s %s\n", ops->names[i], ops->summaries[i]);
   fprintf(fp, "\nOptions:\n");
   mm_cli_usage(fp, &(const mm_cli){options, N_OPTIONS, NULL, NULL}, 30);
+  fprintf(fp, "\nNext to OSU and IMB (docs/osu-imb.md):\n");
+  static const char *const equivalents[][2] = {
+#define MM_EQUIV(theirs, ours) {theirs, ours},
+#include "equivalents.def"
+#undef MM_EQUIV
+  };
+  for (size_t i = 0; i < sizeof equivalents / sizeof *equivalents; i++)
+    fprintf(fp, "  %-26s %s\n", equivalents[i][0], equivalents[i][1]);
   fprintf(fp,
           "\nSizes take K, M, G suffixes (powers of 1024). Latency is in microseconds\n"
           "(half a round trip for sendrecv/isendirecv), bandwidth in MB/s (10^6 bytes/s).\n"

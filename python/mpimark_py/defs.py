@@ -2,7 +2,8 @@
 from: common/defs/, one folder (installed whole): ops.def (operations),
 metrics.def (metrics per kernel shape), options.def (mpimark's options),
 errors.def (error codes and messages), columns.def (result columns),
-paths.def, heap.def and mpi_env.def. The package reads them from its own
+paths.def, heap.def, mpi_env.def and equivalents.def (--help's OSU and IMB
+rows). The package reads them from its own
 defs/ folder: in a clone a link to common/defs, installed (pip or the CMake
 install) a copy of it."""
 
@@ -124,6 +125,11 @@ def options():
     return [(n, None if short == "0" else short, arg, default, setter, help_)
             for n, short, arg, default, setter, help_ in
             entries("options.def", "MM_OPTION")]
+
+
+def equivalents():
+    """[(an OSU or IMB figure, the mpimark row that gives it)] for --help."""
+    return [tuple(e) for e in entries("equivalents.def", "MM_EQUIV")]
 
 
 def errors():

@@ -294,6 +294,9 @@ def usage(fp):
         left = ("-%s, --%s %s" % (short, name, arg or "") if short
                 else "    --%s %s" % (name, arg or ""))
         fp.write("  %-30s %s%s\n" % (left, text, " (default %s)" % default if default else ""))
+    fp.write("\nNext to OSU and IMB (docs/osu-imb.md):\n")
+    for theirs, ours in defs.equivalents():
+        fp.write("  %-26s %s\n" % (theirs, ours))
     fp.write(
         "\nSizes take K, M, G suffixes (powers of 1024). Latency is in microseconds\n"
         "(half a round trip for sendrecv/isendirecv), bandwidth in MB/s (10^6 bytes/s).\n"
