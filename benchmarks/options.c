@@ -196,6 +196,7 @@ static int set_output(void *cfg, const char *a, char *err, size_t n) {
 
 MM_CLI_FLAG(set_validate, mm_config, validate, true)
 MM_CLI_FLAG(set_force, mm_config, force, true)
+MM_CLI_FLAG(set_wide, mm_config, wide, true)
 MM_CLI_FLAG(set_quiet, mm_config, quiet, true)
 MM_CLI_FLAG(set_help, mm_config, help, true)
 MM_CLI_FLAG(set_version, mm_config, version, true)
@@ -230,6 +231,10 @@ int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *c
   memset(cfg, 0, sizeof *cfg);
   if (mm_cli_parse(&cli, argc, argv, cfg, err, errlen)) return -1;
   if (cfg->ops == 0) cfg->ops = ops->n >= 32 ? UINT32_MAX : (1u << ops->n) - 1;
+  if (cfg->wide && cfg->format != MM_FORMAT_TABLE)
+    return snprintf(err, errlen, "--wide is a layout of the table; --format %s has none",
+                    mm_format_name(cfg->format)), -1;
+  if (cfg->wide) cfg->format = MM_FORMAT_WIDE;
   if (cfg->launches > 1) { /* this launch's share of the measurement */
     cfg->rounds = (cfg->rounds + cfg->launches - 1) / cfg->launches;
     cfg->time_budget /= cfg->launches;

@@ -67,6 +67,7 @@ typedef struct mm_config {
   mm_format format;
   const char *output;      /* also write results here (.csv or .json), or NULL */
   bool force;              /* replace an existing output file */
+  bool wide;               /* the table's full layout (format is then MM_FORMAT_WIDE) */
   bool quiet;              /* no progress on stderr */
   bool help, version;
 } mm_config;

@@ -194,7 +194,6 @@ static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int 
     snprintf(row.unit, sizeof row.unit, "%s", def->unit);
     double factor = op->busbw_factor ? op->busbw_factor(c.nranks) : 0.0; /* collectives only */
     for (size_t i = 0; i < cl->n; i++) values[i] = def->value((double)c.bytes, c.window, factor, cl->t[i]);
-    double lo[MM_MAX_ROUNDS], hi[MM_MAX_ROUNDS];
     size_t from = 0;
     for (int r = 0; r < rounds && !err; r++) {
       mm_stats st;
@@ -202,18 +201,17 @@ static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int 
         err = MM_ENOMEM;
         break;
       }
-      row.round_median[r] = st.median, lo[r] = st.ci_low, hi[r] = st.ci_high;
+      row.round_median[r] = st.median;
       from = cl->round_end[r];
     }
     mm_round_stats rs;
     if (err || mm_stats_compute(values, cl->n, &row.st) ||
-        mm_stats_rounds(row.round_median, lo, hi, (size_t)rounds, &rs)) {
+        mm_stats_rounds(row.round_median, (size_t)rounds, &rs)) {
       err = MM_ENOMEM;
       break;
     }
     row.round_min = rs.round_min;
     row.round_max = rs.round_max;
-    row.unstable = rs.unstable;
     if (rounds >= 2) row.st.median = rs.median, row.st.ci_low = rs.ci_low, row.st.ci_high = rs.ci_high;
     if (mm_results_add_row(results, &row)) err = MM_ENOMEM;
   }

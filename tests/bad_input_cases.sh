@@ -38,6 +38,7 @@
 #@case bad-time 2 - -
 #@case bad-sync 2 - -
 #@case bad-rank-time 2 - -
+#@case wide-not-table 2 - -
 #@case bad-rounds 2 - -
 #@case too-many-rounds 2 - -
 #@case bad-seed 2 - -
@@ -79,6 +80,7 @@ bad_input_case() {
     bad-payload) args=(--payload ints) want="bad --payload 'ints'" ;;
     bad-time) args=(--time 0) want="bad --time '0'" ;;
     bad-sync) args=(bcast --sync fence) want="bad --sync 'fence': expected window, barrier or batch" ;;
+    wide-not-table) args=(--wide --format csv) want="--wide is a layout of the table; --format csv has none" ;;
     bad-rank-time) args=(gather --rank-time mean)
       want="bad --rank-time 'mean': expected slowest, average or fastest" ;;
     bad-rounds) args=(--rounds 0) want="bad round count '0'" ;;

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-typedef enum { MM_FORMAT_TABLE = 0, MM_FORMAT_CSV = 1, MM_FORMAT_JSON = 2 } mm_format;
+/* WIDE: the table's full layout (mpimark --wide; --format names the others). */
+typedef enum { MM_FORMAT_TABLE = 0, MM_FORMAT_CSV = 1, MM_FORMAT_JSON = 2, MM_FORMAT_WIDE = 3 } mm_format;
 
 /* Stores arg into cfg. Returns 0, or -1 with a one-line message in err. */
 typedef int (*mm_cli_setter)(void *cfg, const char *arg, char *err, size_t errlen);

@@ -1,9 +1,11 @@
 #include "output.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "marks.h"
 #include "sizes.h"
 
 const char *const mm_csv_columns[] = {
@@ -38,7 +40,7 @@ const char *mm_output_column(size_t i, int merged) {
 
 /* One value of a row: strings bare (CSV) or quoted (JSON), the round
  * medians separated by ';' (CSV) or as an array (JSON). */
-static void write_value(FILE *fp, const mm_row *w, size_t col, bool json) {
+static void write_value(FILE *fp, const mm_row *w, size_t col, bool json, unsigned char mark) {
   const mm_stats *s = &w->st;
   const char *text = NULL;
   switch (col) {
@@ -61,7 +63,7 @@ static void write_value(FILE *fp, const mm_row *w, size_t col, bool json) {
     case MM_COL_rounds: fprintf(fp, "%d", w->rounds); return;
     case MM_COL_round_min: fprintf(fp, "%.6g", w->round_min); return;
     case MM_COL_round_max: fprintf(fp, "%.6g", w->round_max); return;
-    case MM_COL_unstable: fprintf(fp, "%d", w->unstable); return;
+    case MM_COL_unstable: fprintf(fp, "%d", mark != MM_MARK_NONE); return;
     case MM_COL_late: fprintf(fp, "%lld", w->late); return;
     case MM_COL_round_medians:
       if (json) fputc('[', fp);
@@ -86,18 +88,33 @@ void mm_output_csv_meta(FILE *fp, const mm_results *r) {
     fprintf(fp, "#@%s=%s\n", r->meta[i].key, r->meta[i].value);
 }
 
-static void write_csv(FILE *fp, const mm_results *r) {
+/* The marks of r's rows (marks.h), or NULL when memory runs out. */
+static unsigned char *row_marks(const mm_results *r, mm_stability *s) {
+  unsigned char *marks = malloc(r->n_rows ? r->n_rows : 1);
+  if (marks && mm_marks_compute(r, marks, s)) {
+    free(marks);
+    return NULL;
+  }
+  return marks;
+}
+
+static int write_csv(FILE *fp, const mm_results *r) {
   int merged = mm_results_meta(r, "merge") != NULL;
+  mm_stability st;
+  unsigned char *marks = row_marks(r, &st);
+  if (!marks) return -1;
   mm_output_csv_meta(fp, r);
   for (size_t c = 0; c < MM_N_COLUMNS; c++) fprintf(fp, "%s%s", c ? "," : "", mm_output_column(c, merged));
   fputc('\n', fp);
   for (size_t i = 0; i < r->n_rows; i++) {
     for (size_t c = 0; c < MM_N_COLUMNS; c++) {
       if (c) fputc(',', fp);
-      write_value(fp, &r->rows[i], c, false);
+      write_value(fp, &r->rows[i], c, false, marks[i]);
     }
     fputc('\n', fp);
   }
+  free(marks);
+  return 0;
 }
 
 /* ---- JSON: {"metadata": {...}, "results": [{...}, ...]} ---- */
@@ -124,42 +141,57 @@ void mm_output_json_meta(FILE *fp, const mm_results *r) {
   fprintf(fp, "\n  }");
 }
 
-static void write_json(FILE *fp, const mm_results *r) {
+static int write_json(FILE *fp, const mm_results *r) {
   int merged = mm_results_meta(r, "merge") != NULL;
+  mm_stability st;
+  unsigned char *marks = row_marks(r, &st);
+  if (!marks) return -1;
   mm_output_json_meta(fp, r);
   fprintf(fp, ",\n  \"results\": [");
   for (size_t i = 0; i < r->n_rows; i++) {
     fprintf(fp, "%s\n    {", i ? "," : "");
     for (size_t c = 0; c < MM_N_COLUMNS; c++) {
       fprintf(fp, "%s\"%s\": ", c ? ", " : "", mm_output_column(c, merged));
-      write_value(fp, &r->rows[i], c, true);
+      write_value(fp, &r->rows[i], c, true, marks[i]);
     }
     fputc('}', fp);
   }
   fprintf(fp, "\n  ]\n}\n");
+  free(marks);
+  return 0;
 }
 
 /* ---- Table: one block per operation, a line per (size, path), a column
- * group per metric; next to the buffer path, the object/buffer (and
- * pkl5/buffer) ratio of the first metric (latency) on each object (pkl5)
- * line. ---- */
+ * group per metric; on each object (pkl5) line, its latency over the
+ * buffer path's. The default fits 100 columns: each median with its
+ * interval as +-% of it; wide (--wide) shows both ends and the payload. ---- */
 
-/* The paths in order (paths.def): lines of one size, and a ratio column to
- * the first (buffer) for each of the others; the width of a ratio column
- * that another one follows. */
+/* The paths in order (paths.def): lines of one size, and a ratio to the
+ * first (buffer) for each of the others. */
 static const char *const path_order[] = {
 #define MM_PATH(id, name) #name,
 #include "paths.def"
 #undef MM_PATH
 };
 #define N_PATHS (sizeof path_order / sizeof *path_order)
-#define RATIO_WIDTH 22
+#define RATIO_WIDTH 22 /* wide: a ratio column that another one follows */
+#define MAX_METRICS 8
 
 typedef struct line_key {
   size_t bytes;
   const char *path, *payload;
   size_t wire_bytes;
 } line_key;
+
+/* One operation's block: its metrics, lines, ratio paths and marks. */
+typedef struct op_block {
+  const mm_results *r;
+  const unsigned char *marks;
+  const char *op, *metrics[MAX_METRICS], *units[MAX_METRICS], *ratio_paths[N_PATHS];
+  size_t n_metrics, n_lines, n_ratios;
+  line_key *lines;
+  const char *interval; /* "95% PI" or "95% CI" */
+} op_block;
 
 static int path_rank(const char *path) {
   for (size_t k = 0; k < N_PATHS; k++)
@@ -173,141 +205,277 @@ static int cmp_line(const void *a, const void *b) {
   return path_rank(x->path) - path_rank(y->path); /* buffer, object, pkl5 */
 }
 
-static const mm_row *find_row(const mm_results *r, const char *op, const line_key *k,
-                              const char *path, const char *metric) {
-  for (size_t i = 0; i < r->n_rows; i++) {
-    const mm_row *w = &r->rows[i];
-    if (!strcmp(w->op, op) && w->bytes == k->bytes && !strcmp(w->path, path) &&
+/* The index of the row of op at line k's size with this path and metric
+ * (the line's own payload on its own path), or -1. */
+static long find_row(const op_block *b, const line_key *k, const char *path, const char *metric) {
+  for (size_t i = 0; i < b->r->n_rows; i++) {
+    const mm_row *w = &b->r->rows[i];
+    if (!strcmp(w->op, b->op) && w->bytes == k->bytes && !strcmp(w->path, path) &&
         !strcmp(w->metric, metric) && (path != k->path || !strcmp(w->payload, k->payload)))
-      return w;
+      return (long)i;
   }
-  return NULL;
+  return -1;
 }
 
-/* The paired ratio num/den of two rows measured back to back in each
- * round: the median of the per-round ratios and the 95% interval a repeat
- * run's would fall in. */
-static int paired_ratio(const mm_row *num, const mm_row *den, double *ratio, double *lo,
-                        double *hi) {
+static int collect_block(op_block *b) {
+  const mm_results *r = b->r;
+  b->lines = calloc(r->n_rows ? r->n_rows : 1, sizeof *b->lines);
+  if (!b->lines) return -1;
+  int rounds = 1;
+  for (size_t i = 0; i < r->n_rows; i++) {
+    const mm_row *w = &r->rows[i];
+    if (strcmp(w->op, b->op)) continue;
+    rounds = w->rounds;
+    bool seen = false;
+    for (size_t m = 0; m < b->n_metrics; m++) seen |= !strcmp(b->metrics[m], w->metric);
+    if (!seen && b->n_metrics < MAX_METRICS)
+      b->metrics[b->n_metrics] = w->metric, b->units[b->n_metrics++] = w->unit;
+    seen = false;
+    for (size_t l = 0; l < b->n_lines; l++)
+      seen |= b->lines[l].bytes == w->bytes && !strcmp(b->lines[l].path, w->path) &&
+              !strcmp(b->lines[l].payload, w->payload);
+    if (!seen) b->lines[b->n_lines++] = (line_key){w->bytes, w->path, w->payload, w->wire_bytes};
+  }
+  qsort(b->lines, b->n_lines, sizeof *b->lines, cmp_line);
+  /* A ratio for each pickling path present next to the buffer path. */
+  bool has_buffer = false;
+  for (size_t l = 0; l < b->n_lines; l++) has_buffer |= !strcmp(b->lines[l].path, path_order[0]);
+  for (size_t k = 1; k < N_PATHS && has_buffer; k++)
+    for (size_t l = 0; l < b->n_lines; l++)
+      if (!strcmp(b->lines[l].path, path_order[k])) {
+        b->ratio_paths[b->n_ratios++] = path_order[k];
+        break;
+      }
+  b->interval = mm_interval_name((size_t)rounds);
+  return 0;
+}
+
+/* Line k's latency over the buffer path's at its size, paired by round: the
+ * median of the per-round ratios and a repeat run's 95% interval. */
+static int line_ratio(const op_block *b, const line_key *k, double *ratio, double *lo, double *hi) {
+  if (!strcmp(k->path, path_order[0])) return -1;
+  long o = find_row(b, k, k->path, b->metrics[0]), f = find_row(b, k, path_order[0], b->metrics[0]);
+  if (o < 0 || f < 0) return -1;
+  const mm_row *num = &b->r->rows[o], *den = &b->r->rows[f];
   int n = num->rounds < den->rounds ? num->rounds : den->rounds;
   return mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, true, ratio, lo, hi);
 }
 
-static void write_table_op(FILE *fp, const mm_results *r, const char *op) {
-  const char *metrics[8], *units[8];
-  size_t n_metrics = 0, n_lines = 0;
-  line_key *lines = calloc(r->n_rows, sizeof *lines);
-  if (!lines) return;
-  for (size_t i = 0; i < r->n_rows; i++) {
-    const mm_row *w = &r->rows[i];
-    if (strcmp(w->op, op)) continue;
-    bool seen = false;
-    for (size_t m = 0; m < n_metrics; m++) seen |= !strcmp(metrics[m], w->metric);
-    if (!seen && n_metrics < 8) metrics[n_metrics] = w->metric, units[n_metrics++] = w->unit;
-    seen = false;
-    for (size_t l = 0; l < n_lines; l++)
-      seen |= lines[l].bytes == w->bytes && !strcmp(lines[l].path, w->path) &&
-              !strcmp(lines[l].payload, w->payload);
-    if (!seen) lines[n_lines++] = (line_key){w->bytes, w->path, w->payload, w->wire_bytes};
+/* Whether any row of line k stands out of the run. */
+static bool line_marked(const op_block *b, const line_key *k) {
+  for (size_t m = 0; m < b->n_metrics; m++) {
+    long i = find_row(b, k, k->path, b->metrics[m]);
+    if (i >= 0 && b->marks[i]) return true;
   }
-  qsort(lines, n_lines, sizeof *lines, cmp_line);
-  /* A ratio column per pickling path present next to the buffer path. */
-  const char *ratio_paths[N_PATHS];
-  size_t n_ratios = 0;
-  bool has_buffer = false;
-  for (size_t l = 0; l < n_lines; l++) has_buffer |= !strcmp(lines[l].path, path_order[0]);
-  for (size_t k = 1; k < N_PATHS && has_buffer; k++)
-    for (size_t l = 0; l < n_lines; l++)
-      if (!strcmp(lines[l].path, path_order[k])) {
-        ratio_paths[n_ratios++] = path_order[k];
-        break;
-      }
+  return false;
+}
 
-  int rounds = 1;
-  for (size_t i = 0; i < r->n_rows; i++)
-    if (!strcmp(r->rows[i].op, op)) rounds = r->rows[i].rounds;
-  const char *interval = mm_interval_name((size_t)rounds);
-  fprintf(fp, "\n# %s\n", op);
+/* Today's wide layout: payload, and every interval as [low, high]. */
+static void write_block_wide(FILE *fp, const op_block *b) {
   fprintf(fp, "%10s  %-6s  %-10s %10s", "size", "path", "payload", "wire bytes");
-  for (size_t m = 0; m < n_metrics; m++) {
+  for (size_t m = 0; m < b->n_metrics; m++) {
     char head[48];
-    snprintf(head, sizeof head, "%s (%s) median [%s]", metrics[m], units[m], interval);
+    snprintf(head, sizeof head, "%s (%s) median [%s]", b->metrics[m], b->units[m], b->interval);
     fprintf(fp, "  %-36s", head);
   }
-  for (size_t k = 0; k < n_ratios; k++) {
+  for (size_t q = 0; q < b->n_ratios; q++) {
     char head[48];
-    snprintf(head, sizeof head, "%s/buffer [%s]", ratio_paths[k], interval);
-    fprintf(fp, "  %-*s", k + 1 < n_ratios ? RATIO_WIDTH : 0, head);
+    snprintf(head, sizeof head, "%s/buffer [%s]", b->ratio_paths[q], b->interval);
+    fprintf(fp, "  %-*s", q + 1 < b->n_ratios ? RATIO_WIDTH : 0, head);
   }
   fputc('\n', fp);
-
-  for (size_t l = 0; l < n_lines; l++) {
-    const line_key *k = &lines[l];
+  for (size_t l = 0; l < b->n_lines; l++) {
+    const line_key *k = &b->lines[l];
     char size[32];
     fprintf(fp, "%10s  %-6s  %-10s %10zu", mm_size_human(k->bytes, size, sizeof size), k->path,
             k->payload, k->wire_bytes);
-    for (size_t m = 0; m < n_metrics; m++) {
-      const mm_row *w = find_row(r, op, k, k->path, metrics[m]);
+    for (size_t m = 0; m < b->n_metrics; m++) {
+      long i = find_row(b, k, k->path, b->metrics[m]);
       char cell[64] = "-";
-      if (w)
+      if (i >= 0) {
+        const mm_row *w = &b->r->rows[i];
         snprintf(cell, sizeof cell, "%10.3f [%.3f, %.3f]%s", w->st.median, w->st.ci_low,
-                 w->st.ci_high, w->unstable ? " !" : "");
+                 w->st.ci_high, b->marks[i] ? " !" : "");
+      }
       fprintf(fp, "  %-36s", cell);
     }
-    /* The line's ratio in its path's column (at most one is filled). */
-    for (size_t q = 0; q < n_ratios; q++) {
-      if (strcmp(k->path, ratio_paths[q])) continue;
-      const mm_row *o = find_row(r, op, k, ratio_paths[q], metrics[0]);
-      const mm_row *b = find_row(r, op, k, path_order[0], metrics[0]);
-      double ratio, lo, hi;
-      if (!o || !b || paired_ratio(o, b, &ratio, &lo, &hi)) continue;
-      fprintf(fp, "%*s  %6.2fx [%.2f, %.2f]", (int)q * (RATIO_WIDTH + 2), "", ratio, lo, hi);
-    }
+    double ratio, lo, hi; /* in its path's column (at most one is filled) */
+    for (size_t q = 0; q < b->n_ratios; q++)
+      if (!strcmp(k->path, b->ratio_paths[q]) && !line_ratio(b, k, &ratio, &lo, &hi))
+        fprintf(fp, "%*s  %6.2fx [%.2f, %.2f]", (int)q * (RATIO_WIDTH + 2), "", ratio, lo, hi);
     fputc('\n', fp);
   }
-  free(lines);
 }
 
+/* A median with at least 4 significant digits (at most 9 characters). */
+static void value_text(char *buf, size_t n, double v) {
+  snprintf(buf, n, v < 1000 ? "%.3f" : v < 100000 ? "%.1f" : "%.0f", v);
+}
 
-/* The notes under the table: rows that dropped many late calls, rows
- * whose rounds disagree, and what one launch's intervals leave out. */
-static void write_table_notes(FILE *fp, const mm_results *r) {
-  size_t unstable = 0;
+/* An interval as the larger of its two distances from the median, in % of
+ * it ("+-12%", "+-2.1%"; the CSV keeps both ends): at most 6 characters. */
+static void spread_text(char *buf, size_t n, double median, double lo, double hi) {
+  double up = hi / median - 1.0, down = 1.0 - lo / median, p = 100.0 * (up > down ? up : down);
+  if (!(median > 0) || !isfinite(p)) snprintf(buf, n, "-");
+  else if (p >= 999.5) snprintf(buf, n, "+->999");
+  else snprintf(buf, n, p < 9.95 ? "+-%.1f%%" : "+-%.0f%%", p);
+}
+
+static void put_value(FILE *fp, double v) {
+  char t[32];
+  value_text(t, sizeof t, v);
+  fprintf(fp, "%9s", t);
+}
+
+static void put_spread(FILE *fp, double median, double lo, double hi) {
+  char t[32];
+  spread_text(t, sizeof t, median, lo, hi);
+  fprintf(fp, " %6s", t);
+}
+
+const char *mm_output_cell(double median, double lo, double hi, bool ratio, char *buf, size_t n) {
+  char v[32], s[32];
+  if (ratio) snprintf(v, sizeof v, "%.2fx", median);
+  else value_text(v, sizeof v, median);
+  spread_text(s, sizeof s, median, lo, hi);
+  snprintf(buf, n, "%s %s", v, s);
+  return buf;
+}
+
+/* The default layout: 100 columns for up to three metrics and a ratio. */
+static void write_block(FILE *fp, const op_block *b) {
+  /* The payload of each path, once, above the block (if one path has
+   * several, each line's path says which: "object:floats"). */
+  bool one_payload = true;
+  for (size_t l = 0; l < b->n_lines; l++)
+    for (size_t j = 0; j < l; j++)
+      one_payload &= strcmp(b->lines[j].path, b->lines[l].path) ||
+                     !strcmp(b->lines[j].payload, b->lines[l].payload);
+  if (one_payload) {
+    fprintf(fp, "# payload:");
+    for (size_t l = 0; l < b->n_lines; l++) {
+      bool first = true;
+      for (size_t j = 0; j < l; j++) first &= strcmp(b->lines[j].path, b->lines[l].path) != 0;
+      if (first) fprintf(fp, " %s %s;", b->lines[l].path, b->lines[l].payload);
+    }
+    fprintf(fp, " medians, +- the %s's half-width in %%\n", b->interval);
+  }
+  /* Two header lines: the metric over its unit and the interval. */
+  const char *pm = strcmp(b->interval, "95% CI") ? "+-PI" : "+-CI";
+  fprintf(fp, "%8s  %-6s %7s", "", "", "");
+  for (size_t m = 0; m < b->n_metrics; m++) fprintf(fp, "  %9s %6s", b->metrics[m], "");
+  if (b->n_ratios) fprintf(fp, "  %16s", "latency ratio");
+  fprintf(fp, "\n%8s  %-6s %7s", "size", "path", "wire B");
+  for (size_t m = 0; m < b->n_metrics; m++) fprintf(fp, "  %9s %6s", b->units[m], pm);
+  if (b->n_ratios) fprintf(fp, "  %9s %6s", "to buffer", pm);
+  fputc('\n', fp);
+  for (size_t l = 0; l < b->n_lines; l++) {
+    const line_key *k = &b->lines[l];
+    char size[32], path[40];
+    snprintf(path, sizeof path, one_payload ? "%s" : "%s:%s", k->path, k->payload);
+    fprintf(fp, "%8s  %-6s %7zu", mm_size_human(k->bytes, size, sizeof size), path, k->wire_bytes);
+    for (size_t m = 0; m < b->n_metrics; m++) {
+      long i = find_row(b, k, k->path, b->metrics[m]);
+      if (i < 0) {
+        fprintf(fp, "  %9s %6s", "-", "");
+        continue;
+      }
+      const mm_row *w = &b->r->rows[i];
+      fprintf(fp, "  ");
+      put_value(fp, w->st.median);
+      put_spread(fp, w->st.median, w->st.ci_low, w->st.ci_high);
+    }
+    double ratio, lo, hi;
+    if (b->n_ratios && !line_ratio(b, k, &ratio, &lo, &hi)) {
+      fprintf(fp, "  %8.2fx", ratio);
+      put_spread(fp, ratio, lo, hi);
+    } else if (b->n_ratios && line_marked(b, k)) {
+      fprintf(fp, "  %16s", ""); /* the mark in its column */
+    }
+    if (line_marked(b, k)) fprintf(fp, " !");
+    fputc('\n', fp);
+  }
+}
+
+/* A "# " line of the table, broken at spaces into lines of at most 100
+ * columns, the later ones indented ("#   "). */
+#define TABLE_COLUMNS 100
+static void put_note(FILE *fp, const char *text) {
+  const char *p = text;
+  size_t room = TABLE_COLUMNS;
+  while (strlen(p) > room) {
+    const char *cut = p + room;
+    while (cut > p && *cut != ' ') cut--;
+    if (cut == p) break; /* one word longer than a line: as it is */
+    fprintf(fp, "%.*s\n#  ", (int)(cut - p), p);
+    p = cut;
+    room = TABLE_COLUMNS - 3;
+  }
+  fprintf(fp, "%s\n", p);
+}
+
+/* The notes under the table: rows that dropped many late calls, the marks,
+ * the run's stability, and what one launch's intervals leave out. */
+static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability *st) {
   for (size_t i = 0; i < r->n_rows; i++) {
     const mm_row *w = &r->rows[i];
-    unstable += w->unstable;
     long long tried = w->iterations + w->late;
     if (tried > 0 && (double)w->late > 0.10 * (double)tried && !strcmp(w->metric, "latency")) {
-      char size[32];
-      fprintf(fp, "# note: %s %s (%s path): %lld of %lld calls (%.0f%%) dropped: a rank reached "
-              "the start window late\n", w->op, mm_size_human(w->bytes, size, sizeof size),
-              w->path, w->late, tried, 100.0 * (double)w->late / (double)tried);
+      char size[32], note[256];
+      snprintf(note, sizeof note, "# note: %s %s (%s path): %lld of %lld calls (%.0f%%) dropped: "
+               "a rank reached the start window late", w->op,
+               mm_size_human(w->bytes, size, sizeof size), w->path, w->late, tried,
+               100.0 * (double)w->late / (double)tried);
+      put_note(fp, note);
     }
   }
-  if (unstable)
-    fprintf(fp, "# ! %zu of %zu rows changed by more than %.0f%% between rounds: the machine's "
-            "performance changed during the run\n", unstable, r->n_rows,
-            100.0 * MM_UNSTABLE_SPREAD);
+  const char *level = mm_results_meta(r, "merge") ? "launches" : "rounds";
+  char line[512];
+  if (st->marked) {
+    snprintf(line, sizeof line, "# ! a row that stands out of the run: its %s split into two "
+             "groups, or spread over %.0fx the typical row's", level, MM_MARK_SPREAD_FACTOR);
+    put_note(fp, line);
+  }
+  mm_marks_describe(r, st, level, line, sizeof line);
+  fprintf(fp, "%s\n", line);
   const char *rounds = mm_results_meta(r, "rounds");
   if (rounds && atoi(rounds) >= 2 && !mm_results_meta(r, "launch") && !mm_results_meta(r, "merge"))
-    fprintf(fp, "%s\n", mm_one_launch_note);
+    put_note(fp, mm_one_launch_note);
 }
 
-static void write_table(FILE *fp, const mm_results *r) {
+static int write_table(FILE *fp, const mm_results *r, bool wide) {
   /* The mpi4py runner's and a merged measurement's keys too, when present. */
   const char *keys[] = {"mpi_library", "ranks", "nodes", "p2p_placement", "date_utc", "rounds",
-                        "sync", "runner", "python_version", "mpi4py_version", "launches", NULL};
+                        "sync", "rank_time", "runner", "python_version", "mpi4py_version",
+                        "launches", NULL};
   for (size_t i = 0; keys[i]; i++) {
     const char *v = mm_results_meta(r, keys[i]);
-    if (v) fprintf(fp, "# %s: %s\n", keys[i], v);
+    char line[sizeof r->meta[0].value + 64];
+    snprintf(line, sizeof line, "# %s: %s", keys[i], v ? v : "");
+    if (v) put_note(fp, line);
   }
-  for (size_t i = 0; i < r->n_rows; i++) {
+  mm_stability st;
+  unsigned char *marks = row_marks(r, &st);
+  if (!marks) return -1;
+  int err = 0;
+  for (size_t i = 0; i < r->n_rows && !err; i++) {
     bool first = true;
     for (size_t j = 0; j < i && first; j++) first = strcmp(r->rows[j].op, r->rows[i].op) != 0;
-    if (first) write_table_op(fp, r, r->rows[i].op);
+    if (!first) continue;
+    op_block b = {.r = r, .marks = marks, .op = r->rows[i].op};
+    if (collect_block(&b)) {
+      err = -1;
+      break;
+    }
+    fprintf(fp, "\n# %s\n", b.op);
+    if (wide) write_block_wide(fp, &b);
+    else write_block(fp, &b);
+    free(b.lines);
   }
   fputc('\n', fp);
-  write_table_notes(fp, r);
+  if (!err) write_table_notes(fp, r, &st);
+  free(marks);
+  return err;
 }
 
 char *mm_output_text(const mm_results *r, mm_format format) {
@@ -328,10 +496,11 @@ void mm_output_text_free(char *text) { free(text); }
 const size_t mm_row_size = sizeof(mm_row), mm_meta_size = sizeof(mm_meta);
 
 int mm_output_write(FILE *fp, const mm_results *r, mm_format format) {
+  int err;
   switch (format) {
-    case MM_FORMAT_CSV: write_csv(fp, r); break;
-    case MM_FORMAT_JSON: write_json(fp, r); break;
-    default: write_table(fp, r); break;
+    case MM_FORMAT_CSV: err = write_csv(fp, r); break;
+    case MM_FORMAT_JSON: err = write_json(fp, r); break;
+    default: err = write_table(fp, r, format == MM_FORMAT_WIDE); break;
   }
-  return ferror(fp) ? -1 : 0;
+  return err || ferror(fp) ? -1 : 0;
 }

@@ -2,6 +2,7 @@
 #ifndef MM_OUTPUT_H
 #define MM_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -38,6 +39,10 @@ void mm_output_text_free(char *text);
 /* sizeof(mm_row) and sizeof(mm_meta): the Python side checks its mirror of
  * results.h against them before it writes one row. */
 extern const size_t mm_row_size, mm_meta_size;
+
+/* A median and its interval as the default table shows them, "0.267 +-2.1%"
+ * (ratio: "2.50x +-57%"), into buf; for the report (through core.py). */
+const char *mm_output_cell(double median, double lo, double hi, bool ratio, char *buf, size_t n);
 
 /* The format a file name asks for: .json gives JSON, anything else CSV. */
 mm_format mm_output_format_for(const char *path);

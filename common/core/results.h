@@ -20,7 +20,6 @@ typedef struct mm_row {
                          and CI come from the round medians (mm_stats_rounds) */
   int rounds;         /* rounds behind the row */
   double round_min, round_max; /* the smallest and largest round median */
-  int unstable;       /* the round medians disagree: the machine changed (stats.h) */
   double round_median[MM_MAX_ROUNDS]; /* in round order, for paired ratios */
 } mm_row;
 

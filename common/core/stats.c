@@ -6,7 +6,6 @@
 
 /* The limits above as values, for the Python side (ctypes cannot read a #define). */
 const size_t mm_stats_max_rounds = MM_MAX_ROUNDS;
-const double mm_stats_unstable_spread = MM_UNSTABLE_SPREAD;
 
 const char *const mm_ci_method_rounds =
     "95% prediction interval of a repeat run's median, from the round medians (Student's t "
@@ -88,8 +87,7 @@ double mm_stats_rel_ci(const mm_stats *s) {
   return (s->ci_high - s->ci_low) / (2.0 * s->median);
 }
 
-int mm_stats_rounds(const double *medians, const double *round_ci_low,
-                    const double *round_ci_high, size_t r, mm_round_stats *out) {
+int mm_stats_rounds(const double *medians, size_t r, mm_round_stats *out) {
   if (r == 0 || r > MM_MAX_ROUNDS) return -1;
   size_t lowest = 0, highest = 0;
   for (size_t i = 0; i < r; i++) {
@@ -102,8 +100,6 @@ int mm_stats_rounds(const double *medians, const double *round_ci_low,
   if (r >= 2) mm_stats_predict(medians, r, st.median, &out->ci_low, &out->ci_high);
   out->round_min = medians[lowest];
   out->round_max = medians[highest];
-  out->unstable = r >= 2 && out->round_max > (1.0 + MM_UNSTABLE_SPREAD) * out->round_min &&
-                  round_ci_high[lowest] < round_ci_low[highest];
   return 0;
 }
 

@@ -27,24 +27,18 @@ void mm_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 
 /* Rounds: the most a run can have (--rounds). */
 #define MM_MAX_ROUNDS 64
-/* A row is flagged when its round medians differ by more than this share and
- * the within-round CIs of the lowest and highest round do not overlap. */
-#define MM_UNSTABLE_SPREAD 0.20
 extern const size_t mm_stats_max_rounds;    /* MM_MAX_ROUNDS */
-extern const double mm_stats_unstable_spread; /* MM_UNSTABLE_SPREAD */
 
 /* A row's centre and interval from its R round medians (in round order):
  * median = the median of the round medians; CI = the 95% prediction
  * interval of a repeat run's median (mm_stats_predict; R = 1: the round's
- * own samples' CI, set by the caller); round_min/max; unstable as above
- * (round_ci_low/high: each round's own CI). Returns 0, or -1 if R is 0 or
- * above MM_MAX_ROUNDS, or memory runs out. */
+ * own samples' CI, set by the caller); round_min/max. Whether a row stands
+ * out of its run is the output's to say, from all rows (marks.h). Returns
+ * 0, or -1 if R is 0 or above MM_MAX_ROUNDS, or memory runs out. */
 typedef struct mm_round_stats {
   double median, ci_low, ci_high, round_min, round_max;
-  int unstable;
 } mm_round_stats;
-int mm_stats_rounds(const double *medians, const double *round_ci_low,
-                    const double *round_ci_high, size_t r, mm_round_stats *out);
+int mm_stats_rounds(const double *medians, size_t r, mm_round_stats *out);
 
 /* The 95% prediction interval of the median of a repeat run of R rounds,
  * from this run's R >= 2 round values v (centre: this run's median of them).

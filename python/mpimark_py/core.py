@@ -34,7 +34,7 @@ class Stats(ctypes.Structure):  # mm_stats (stats.h)
 
 class RoundStats(ctypes.Structure):  # mm_round_stats (stats.h)
     _fields_ = [("median", ctypes.c_double), ("ci_low", ctypes.c_double), ("ci_high", ctypes.c_double),
-                ("round_min", ctypes.c_double), ("round_max", ctypes.c_double), ("unstable", ctypes.c_int)]
+                ("round_min", ctypes.c_double), ("round_max", ctypes.c_double)]
 
 
 MAX_ROUNDS = 64  # MM_MAX_ROUNDS, the length of mm_row.round_median (checked at load)
@@ -45,7 +45,7 @@ class Row(ctypes.Structure):  # mm_row (results.h); its size is checked against 
                 ("bytes", ctypes.c_size_t), ("wire_bytes", ctypes.c_size_t), ("metric", ctypes.c_char * 16),
                 ("unit", ctypes.c_char * 8), ("iterations", ctypes.c_longlong), ("late", ctypes.c_longlong),
                 ("st", Stats), ("rounds", ctypes.c_int), ("round_min", ctypes.c_double),
-                ("round_max", ctypes.c_double), ("unstable", ctypes.c_int),
+                ("round_max", ctypes.c_double),
                 ("round_median", ctypes.c_double * MAX_ROUNDS)]
 
 
@@ -58,7 +58,7 @@ class Results(ctypes.Structure):  # mm_results
                 ("rows", ctypes.POINTER(Row)), ("n_rows", ctypes.c_size_t), ("cap_rows", ctypes.c_size_t)]
 
 
-FORMATS = {"table": 0, "csv": 1, "json": 2}  # mm_format (cli.h)
+FORMATS = {"table": 0, "csv": 1, "json": 2, "wide": 3}  # mm_format (cli.h)
 
 
 def _candidates():
@@ -90,8 +90,7 @@ def _declare(lib):
         "mm_stats_compute": (ctypes.c_int, [c_double_p, ctypes.c_size_t, ctypes.POINTER(Stats)]),
         "mm_quantile_sorted": (ctypes.c_double, [c_double_p, ctypes.c_size_t, ctypes.c_double]),
         "mm_median_ci_ranks": (None, [ctypes.c_size_t, c_size_t_p, c_size_t_p]),
-        "mm_stats_rounds": (ctypes.c_int, [c_double_p, c_double_p, c_double_p, ctypes.c_size_t,
-                                           ctypes.POINTER(RoundStats)]),
+        "mm_stats_rounds": (ctypes.c_int, [c_double_p, ctypes.c_size_t, ctypes.POINTER(RoundStats)]),
         "mm_stats_predict": (ctypes.c_int, [c_double_p, ctypes.c_size_t, ctypes.c_double, c_double_p,
                                             c_double_p]),
         "mm_t975": (ctypes.c_double, [ctypes.c_size_t]),
@@ -117,6 +116,8 @@ def _declare(lib):
         "mm_output_text": (ctypes.c_void_p, [ctypes.POINTER(Results), ctypes.c_int]),
         "mm_output_text_free": (None, [ctypes.c_void_p]),
         "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
+        "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
+                                             ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
     }
     try:
         for name, (res, args) in sig.items():
@@ -173,9 +174,16 @@ def _number(v, kind=float):
     return kind(float(v)) if v not in ("", None) else kind(0)
 
 
+def cell(median, lo, hi, ratio=False):
+    """A median and its interval as mpimark's table shows them, "0.267 +-2.1%"
+    (ratio: "2.50x +-57%"; mm_output_cell)."""
+    buf = ctypes.create_string_buffer(64)
+    return lib().mm_output_cell(median, lo, hi, ratio, buf, len(buf)).decode()
+
+
 def results_text(meta, rows, fmt):
-    """The results as mpimark writes them (output.c): fmt "csv", "json" or
-    "table"; meta [(key, value)]; rows dicts by column name (columns.def),
+    """The results as mpimark writes them (output.c): fmt "csv", "json",
+    "table" or "wide" (the table's full layout); meta [(key, value)]; rows dicts by column name (columns.def),
     values as text or numbers; a merged measurement's launch columns
     (launches, launch_medians, ...) stand for the round ones, and with
     #@merge in meta output.c names them so."""
@@ -233,7 +241,6 @@ def _row(w):
     medians = list(medians)[:MAX_ROUNDS]
     row.rounds = _number(get("rounds"), int) if get("rounds") != "" else len(medians)
     row.round_min, row.round_max = _number(get("round_min")), _number(get("round_max"))
-    row.unstable = _number(get("unstable"), int)
     for i, m in enumerate(medians):
         row.round_median[i] = m
     return row

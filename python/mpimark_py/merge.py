@@ -93,12 +93,12 @@ def merge(files, out_path, force=False, command=None):
         rs = [f.rows[k] for f in files if k in f.rows]
         m = dict(rs[0])
         med = [r["median"] for r in rs]
-        st = mmstats.rounds(med, [r["ci_low"] for r in rs], [r["ci_high"] for r in rs])
+        st = mmstats.rounds(med)
         m["median"], m["ci_low"], m["ci_high"] = st.median, st.ci_low, st.ci_high
         # What the merge adds, whatever the launches' files had (output.c
         # writes every column: a merged measurement has the full schema).
         m.update(rounds=len(med), round_min=st.round_min, round_max=st.round_max,
-                 unstable=st.unstable, round_medians=med)
+                 round_medians=med)
         num = lambda r, c: float(r[c]) if c in r and r[c] != "" else math.nan
         if "late" in m:
             m["late"] = sum(int(float(r["late"] or 0)) for r in rs)

@@ -182,6 +182,7 @@ set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or b
 set_rank_time = _choice("rank-time", ("slowest", "average", "fastest"), "slowest, average or fastest")
 set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")
 set_validate, set_force, set_quiet = _flag("validate"), _flag("force"), _flag("quiet")
+set_wide = _flag("wide")
 set_help, set_version = _flag("help"), _flag("version")
 
 # (long name, short name, argument, default, setter, help): the table C
@@ -201,7 +202,7 @@ class Config:
         self.iterations = 0  # -i: none, the time budget decides
         self.launch = self.launches = 0  # --launch I/L: none
         self.output = None
-        self.validate = self.force = self.quiet = self.help = self.version = False
+        self.validate = self.force = self.quiet = self.help = self.version = self.wide = False
 
     def stream_window(self, nbytes):
         """Messages in flight for a bandwidth kernel at this size
@@ -269,6 +270,10 @@ def options_parse(argv):
         opt[4](cfg, value if value is not None else "")
     # Registry order, as the C bit mask gives.
     cfg.ops = [n for n in names if n in cfg.ops] if cfg.ops else names
+    if cfg.wide and cfg.format != "table":
+        raise UsageError("--wide is a layout of the table; --format %s has none" % cfg.format)
+    if cfg.wide:
+        cfg.format = "wide"
     if cfg.launches > 1:  # this launch's share of the measurement (options.c)
         cfg.rounds = (cfg.rounds + cfg.launches - 1) // cfg.launches
         cfg.time_budget /= cfg.launches

@@ -24,12 +24,13 @@ mpimark's, the report exists).
 """
 
 import html
+import math
 import os
 import re
 import shutil
 import tempfile
 
-from . import atomic, defs, plot, results, stats
+from . import atomic, core, defs, plot, results, stats
 from .errors import Failure, UsageError as InputError
 from .sizes import size_human
 
@@ -110,12 +111,26 @@ class Folder:
 
 
 def table_notes(path):
-    """The notes and stability lines a text table printed (# note:, # !)."""
+    """The notes and stability lines a text table printed (# note:, # !,
+    # stability:, each with its continuation lines)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return [line[1:].strip() for line in f if line.startswith(("# note", "# !"))]
+            return notes_of(f)
     except OSError:
         return []
+
+
+def notes_of(lines):
+    notes, inside = [], False
+    for line in lines:
+        if line.startswith(("# note", "# !", "# stability", "# a noisy run")):
+            notes.append(line[1:].strip())
+            inside = True
+        elif inside and line.startswith("#   "):
+            notes[-1] += " " + line[1:].strip()
+        else:
+            inside = False
+    return notes
 
 
 # ---------------------------------------------------------------- numbers
@@ -130,14 +145,15 @@ def g(x, digits=4):
 
 
 def median_ci(row):
+    """A row's median and interval as the text table shows it (output.c)."""
     m, lo, hi = (results.number(row, k) for k in ("median", "ci_low", "ci_high"))
     if m is None:
         return "–"
-    return "%s [%s, %s]" % (g(m), g(lo), g(hi))
+    return core.cell(m, lo if lo is not None else math.nan, hi if hi is not None else math.nan)
 
 
 def ratio_text(r):
-    return "–" if not r else "%.2f× [%.2f, %.2f]" % r
+    return "–" if not r else core.cell(*r, ratio=True)
 
 
 def run_label(t):
@@ -186,15 +202,16 @@ def headline(runs):
                     if int(r["bytes"]) in HEADLINE_SIZES and r["bytes"] in buf:
                         put(op, "%s/buffer latency at %s (%s)" % (path, size_human(r["bytes"]), r["payload"]),
                             i, ratio_text(results.row_ratio(r, buf[r["bytes"]])))
-    header = ["operation", "figure"] + [run_label(t) + " median [%s]" % stats.interval_of(t.meta)
+    header = ["operation", "figure"] + [run_label(t) + " median +-%s" % stats.interval_of(t.meta)
                                         for t in runs]
     return header, [[op, fig] + [cells[(op, fig)].get(i, "–") for i in range(len(runs))]
                     for op, fig in order]
 
 
 def op_table(t, op):
-    """(header, rows) of one operation: per size and path, every metric's
-    median [95% PI]; a path ratio column; stability marks."""
+    """(header, rows) of one operation, as the text table (output.c): per size
+    and path, every metric's median +- its interval in %; a path ratio
+    column; the marks of rows that stand out of the run (marks.h)."""
     rows = rows_of(t, op)
     metrics = []
     for r in rows:
@@ -209,11 +226,11 @@ def op_table(t, op):
             order.append(k)
         cells[k]["%s (%s)" % (r["metric"], r["unit"])] = r
     paths = {k[1] for k in order}
-    header = ["size", "path", "payload"] + [m + " median [%s]" % stats.interval_of(t.meta)
+    header = ["size", "path", "payload"] + [m + " median +-%s" % stats.interval_of(t.meta)
                                             for m in metrics]
     ratio_col = len(paths) > 1 and "buffer" in paths and metric_key(metrics, "latency")
     if ratio_col:
-        header.append("latency / buffer path [%s]" % stats.interval_of(t.meta))
+        header.append("latency / buffer path +-%s" % stats.interval_of(t.meta))
     header.append("marks")
     out = []
     for k in sorted(order, key=lambda k: (k[0], k[1] != "buffer", k[1], k[2])):
@@ -226,7 +243,7 @@ def op_table(t, op):
             line.append(ratio_text(results.row_ratio(num, den)) if k[1] != "buffer" and num and den else "")
         marks = []
         if any(r.get("unstable") == "1" for r in c.values()):
-            marks.append("! rounds disagree")
+            marks.append("! stands out of the run")
         late = max((int(float(r.get("late") or 0)) for r in c.values()), default=0)
         if late:
             marks.append("%d late calls dropped" % late)
@@ -251,8 +268,8 @@ def compare_table(t):
         out.append([r["op"], r["path"], size_human(r["bytes"]), "%s (%s)" % (r["metric"], r["unit"]),
                     a, b, "–" if ratio is None else "%.3f" % ratio, r["verdict"]])
     return (["operation", "path", "size", "metric",
-             la + " median [%s]" % stats.interval_of(t.meta, "a_"),
-             lb + " median [%s]" % stats.interval_of(t.meta, "b_"), "ratio B/A", "verdict"], out)
+             la + " median +-%s" % stats.interval_of(t.meta, "a_"),
+             lb + " median +-%s" % stats.interval_of(t.meta, "b_"), "ratio B/A", "verdict"], out)
 
 
 def scaling_table(t):
@@ -439,11 +456,12 @@ def build(folders, out_path, with_figures):
     title = title_of(folders)
     doc.heading(1, title)
     if any(f.runs for f in folders):
-        doc.para("Median with, in brackets, its 95% prediction interval (PI): where the median of "
-                 "a repeat run is expected to fall, from the spread of the run's round medians (a "
-                 "run of one round: the 95% confidence interval, CI, of its median). Latency in "
-                 "microseconds per operation (point-to-point: half a round trip; collectives: one "
-                 "call, slowest rank); bandwidth in MB/s (10^6 bytes/s).", "sub")
+        doc.para("Median +- the half-width, in % of it, of its 95% prediction interval (PI): where "
+                 "the median of a repeat run is expected to fall, from the spread of the run's "
+                 "round medians (a run of one round: the 95% confidence interval, CI, of its "
+                 "median; the CSV holds both ends). Latency in microseconds per operation "
+                 "(point-to-point: half a round trip; collectives: one call, the rank #@rank_time "
+                 "names, by default the slowest); bandwidth in MB/s (10^6 bytes/s).", "sub")
     if any(f.scaling for f in folders):
         doc.para("Scaling: run time is the median of the repetitions at each rank count, [min, max] "
                  "in brackets; speedup and parallel efficiency are against the smallest rank count K0 "
@@ -499,18 +517,17 @@ def build(folders, out_path, with_figures):
             doc.heading(2, "Method and notes")
             first = (f.runs or [f.scaling])[0]
             method = [first.meta[k] for k in ("ci", "merge", "statistic") if first.meta.get(k)]
-            for k, label in (("sync", "collective timing"), ("clock_sync", "clocks"),
+            for k, label in (("sync", "collective timing"), ("rank_time", "collective call time, rank"),
+                             ("clock_sync", "clocks"),
                              ("per_call_clock_read", "clock reads")):
                 if first.meta.get(k):
                     method.append("%s: %s" % (label, first.meta[k]))
             doc.items(method + ["How mpimark measures and what each figure means: " + DOCS + "."])
             notes = list(f.notes)
-            for t in f.runs:
-                unstable = sum(r.get("unstable") == "1" for r in t.rows)
-                if unstable and not any(n.startswith("!") for n in notes):
-                    notes.append("! %d of %d rows of %s changed by more than %.0f%% between rounds"
-                                 % (unstable, len(t.rows), os.path.basename(t.path),
-                                    100 * stats.UNSTABLE_SPREAD))
+            for t in f.runs:  # a run without its text table: its stability line from output.c
+                if not any(n.startswith("stability") for n in notes):
+                    text = core.results_text(t.meta.items(), t.rows, "table")
+                    notes += [n for n in notes_of(text.splitlines(True)) if n.startswith("stability")]
             if notes:
                 doc.heading(3, "Notes the runs printed")
                 doc.items(notes)

@@ -21,13 +21,12 @@ __all__ = ["Stats", "compute", "quantile_sorted", "median_ci_ranks", "rel_ci", "
            "round_order"]
 
 Stats = core.Stats  # n, min, median, mean, max, p99, ci_low, ci_high; as_tuple()
-RoundStats = core.RoundStats  # median, ci_low, ci_high, round_min, round_max, unstable
+RoundStats = core.RoundStats  # median, ci_low, ci_high, round_min, round_max
 
 # The C core's constants, read when first asked for (so that importing this
 # module, for --help, needs no library).
 _CONSTANTS = {
     "MAX_ROUNDS": lambda: core.const("mm_stats_max_rounds", ctypes.c_size_t),
-    "UNSTABLE_SPREAD": lambda: core.const("mm_stats_unstable_spread", ctypes.c_double),
     "CI_METHOD_ROUNDS": lambda: core.text("mm_ci_method_rounds"),
     "CI_METHOD_SAMPLES": lambda: core.text("mm_ci_method_samples"),
     "ONE_LAUNCH_NOTE": lambda: core.text("mm_one_launch_note"),
@@ -72,13 +71,12 @@ def rel_ci(st):
     return core.lib().mm_stats_rel_ci(ctypes.byref(st))
 
 
-def rounds(medians, round_ci_low, round_ci_high):
+def rounds(medians):
     """A row's median and 95% prediction interval from its round medians (in
-    round order), the smallest and largest, and whether the rounds disagree
-    (mm_stats_rounds). None when there are none, or more than MAX_ROUNDS."""
+    round order), the smallest and largest (mm_stats_rounds). None when
+    there are none, or more than MAX_ROUNDS."""
     out = RoundStats()
-    if core.lib().mm_stats_rounds(core.doubles(medians), core.doubles(round_ci_low),
-                                  core.doubles(round_ci_high), len(medians), ctypes.byref(out)) != 0:
+    if core.lib().mm_stats_rounds(core.doubles(medians), len(medians), ctypes.byref(out)) != 0:
         return None
     return out
 

@@ -26,13 +26,13 @@ for r in table:
 print("ok: json and csv")
 PY
 grep -q "^# sendrecv" "$dir/out.txt" || fail "table lacks the sendrecv block"
-grep -q "latency (us) median \[95% PI\]" "$dir/out.txt" || fail "table header lacks units"
+grep -q "^    size  path    wire B         us   +-PI       MB/s   +-PI" "$dir/out.txt" || fail "table header lacks units"
 grep -q "^# intervals: from this launch's rounds" "$dir/out.txt" || fail "no note on one launch's intervals"
 grep -q "^# bcast" "$dir/out.txt" || fail "table lacks the bcast block"
 # Both paths: object lines carry the object/buffer ratio.
 launch 2 "$MPIMARK" sendrecv -m 1K -i 4 -q > "$dir/both.txt"
-grep -q "object/buffer" "$dir/both.txt" || fail "table lacks the object/buffer column"
-grep -qE "^ +1 KiB +object +bytes +1042 .* [0-9.]+x \[[0-9.]+, [0-9.]+\]$" "$dir/both.txt" \
+grep -q "latency ratio" "$dir/both.txt" && grep -qE "^   1 KiB  object +1042 .*[0-9]x +\+-" "$dir/both.txt" || fail "table lacks the object/buffer column"
+grep -qE "^ +1 KiB  object +1042 .*[0-9.]+x +\+-[0-9.]+%( !)?$" "$dir/both.txt" \
   || { cat "$dir/both.txt" >&2; fail "object line lacks wire bytes or ratio"; }
 check_mpi_env launch 2 "$MPIMARK" sendrecv -m 8 -i 2 -q --format csv
 echo ok

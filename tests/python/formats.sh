@@ -35,10 +35,10 @@ for r in table:
 print("ok: json and csv")
 PY
 grep -q "^# sendrecv" "$dir/out.txt" || fail "table lacks the sendrecv block"
-grep -q "latency (us) median \[95% PI\]" "$dir/out.txt" || fail "table header lacks units"
+grep -q "^    size  path    wire B         us   +-PI       MB/s   +-PI" "$dir/out.txt" || fail "table header lacks units"
 grep -q "^# intervals: from this launch's rounds" "$dir/out.txt" || fail "no note on one launch's intervals"
 grep -q "^# runner: mpi4py" "$dir/out.txt" || fail "table lacks the runner line"
-grep -qE "^ +1 KiB  object  bytes +1042 .*x \[[0-9.]+, [0-9.]+\]$" "$dir/out.txt" || fail "table lacks the object/buffer ratio"
+grep -qE "^   1 KiB  object +1042 .*[0-9]x +\+-[0-9.]+%( !)?$" "$dir/out.txt" || fail "table lacks the object/buffer ratio"
 grep -q "^# bcast" "$dir/out.txt" || fail "table lacks the bcast block"
 
 # Never overwrite without --force; replace with it.

@@ -82,11 +82,11 @@ lines = c_stats("".join(" ".join(repr(x) for x in m + l + h) + "\n" for m, l, h 
                 lines="--rounds")
 bad = 0
 for (med, lo, hi), want in zip(sets, lines):
-    rs = mmstats.rounds(med, lo, hi)
+    rs = mmstats.rounds(med)
     ratio = mmstats.paired_ratio(med, lo) or (0, 0, 0)
     predicted = mmstats.paired_ratio(med, lo, repeat=True) or (0, 0, 0)
     got = " ".join("%.17g" % x for x in (rs.median, rs.ci_low, rs.ci_high, rs.round_min,
-                                         rs.round_max)) + " %d " % rs.unstable + \
+                                         rs.round_max)) + " " + \
         " ".join("%.17g" % x for x in ratio + predicted[1:])
     if got != want:
         bad += 1

@@ -50,11 +50,11 @@ static int print_rounds(const double *v, size_t n) {
   size_t r = n / 3;
   mm_round_stats rs;
   double m, lo, hi, plo, phi;
-  if (n % 3 || mm_stats_rounds(v, v + r, v + 2 * r, r, &rs)) return 1;
+  if (n % 3 || mm_stats_rounds(v, r, &rs)) return 1;
   if (mm_stats_paired_ratio(v, v + r, r, false, &m, &lo, &hi)) m = lo = hi = 0;
   if (mm_stats_paired_ratio(v, v + r, r, true, &m, &plo, &phi)) m = plo = phi = 0;
-  printf("%.17g %.17g %.17g %.17g %.17g %d %.17g %.17g %.17g %.17g %.17g\n", rs.median, rs.ci_low,
-         rs.ci_high, rs.round_min, rs.round_max, rs.unstable, m, lo, hi, plo, phi);
+  printf("%.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g\n", rs.median, rs.ci_low,
+         rs.ci_high, rs.round_min, rs.round_max, m, lo, hi, plo, phi);
   return 0;
 }
 

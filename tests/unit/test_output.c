@@ -1,5 +1,6 @@
 /* The CSV and JSON writers, byte for byte, and the table's shape. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "output.h"
 #include "unit.h"
@@ -41,7 +42,6 @@ int main(void) {
    * 4.303 times the log ratios' sd 0.103 times sqrt(pi/3)): [1.59, 3.94] */
   mm_row a = row("buffer", "MPI_BYTE", 8, "latency", 2.0, (const double[3]){2.0, 1.9, 2.1});
   mm_row b = row("object", "bytes", 8, "latency", 5.0, (const double[3]){5.0, 5.1, 4.6});
-  b.unstable = 1;
   b.late = 7;
   mm_results_add_row(&r, &a);
   mm_results_add_row(&r, &b);
@@ -54,7 +54,7 @@ int main(void) {
       "ci_low,ci_high,rounds,round_min,round_max,unstable,late,round_medians\n"
       "sendrecv,buffer,MPI_BYTE,8,18,latency,us,10,100,1,2,2.5,4,3.5,1.75,2.25,3,1.5,2.5,0,0,"
       "2;1.9;2.1\n"
-      "sendrecv,object,bytes,8,18,latency,us,10,100,4,5,5.5,7,6.5,4.75,5.25,3,4.5,5.5,1,7,"
+      "sendrecv,object,bytes,8,18,latency,us,10,100,4,5,5.5,7,6.5,4.75,5.25,3,4.5,5.5,0,7,"
       "5;5.1;4.6\n";
   CHECK_STR(csv, want_csv);
   if (strcmp(csv, want_csv)) fprintf(stderr, "got:\n%s", csv);
@@ -64,18 +64,32 @@ int main(void) {
   CHECK(strstr(json, "{\"op\": \"sendrecv\", \"path\": \"object\", \"payload\": \"bytes\", "
                      "\"bytes\": 8, \"wire_bytes\": 18, \"metric\": \"latency\", \"unit\": \"us\", "
                      "\"samples\": 10, \"iterations\": 100, \"min\": 4, \"median\": 5,") != NULL);
-  CHECK(strstr(json, "\"rounds\": 3, \"round_min\": 4.5, \"round_max\": 5.5, \"unstable\": 1, "
+  CHECK(strstr(json, "\"rounds\": 3, \"round_min\": 4.5, \"round_max\": 5.5, \"unstable\": 0, "
                      "\"late\": 7, \"round_medians\": [5, 5.1, 4.6]}") != NULL);
   CHECK(json[0] == '{' && json[strlen(json) - 2] == '}');
 
+  /* The default table: medians +- the interval's half-width in %, within
+   * 100 columns; the ratio paired by round; no row stands out of two. */
   char *table = render(&r, MM_FORMAT_TABLE);
-  CHECK(strstr(table, "# sendrecv") != NULL);
-  CHECK(strstr(table, "latency (us) median [95% PI]") != NULL); /* 3 rounds: a repeat's */
-  CHECK(strstr(table, "object/buffer") != NULL);
-  CHECK(strstr(table, "2.50x [1.59, 3.94]") != NULL); /* paired by round */
-  CHECK(strstr(table, "5.000 [4.750, 5.250] !") != NULL);  /* unstable */
-  CHECK(strstr(table, "1 of 2 rows changed by more than 20% between rounds") != NULL);
-  CHECK(strstr(table, "2.000 [1.750, 2.250]") != NULL);
+  CHECK(strstr(table, "# sendrecv\n# payload: buffer MPI_BYTE; object bytes;") != NULL);
+  CHECK(strstr(table, "    size  path    wire B         us   +-PI  to buffer   +-PI\n") != NULL);
+  CHECK(strstr(table, "     8 B  buffer      18      2.000  +-12%\n") != NULL);
+  CHECK(strstr(table, "     8 B  object      18      5.000 +-5.0%      2.50x  +-57%\n") != NULL);
+  CHECK(strstr(table, "0 of 2 rows stand out") != NULL && strstr(table, " !") == NULL);
+  for (const char *line = table; *line;) {
+    const char *end = strchr(line, '\n');
+    size_t len = end ? (size_t)(end - line) : strlen(line);
+    CHECK(len <= 100);
+    line += len + (end != NULL);
+  }
+  /* --wide: today's layout, both ends of each interval. */
+  char *wide = render(&r, MM_FORMAT_WIDE);
+  CHECK(strstr(wide, "latency (us) median [95% PI]") != NULL); /* 3 rounds: a repeat's */
+  CHECK(strstr(wide, "object/buffer") != NULL);
+  CHECK(strstr(wide, "2.50x [1.59, 3.94]") != NULL); /* paired by round */
+  CHECK(strstr(wide, "5.000 [4.750, 5.250]") != NULL);
+  CHECK(strstr(wide, "2.000 [1.750, 2.250]") != NULL);
+  free(wide);
 
   char *js = NULL;
   size_t js_len = 0;

@@ -14,12 +14,11 @@ class Row:
     """One result row, as mm_row holds it (results.h)."""
 
     def __init__(self, op, path, payload, nbytes, wire_bytes, metric, unit, iterations, st,
-                 late=0, round_medians=(), round_min=0.0, round_max=0.0, unstable=0):
+                 late=0, round_medians=(), round_min=0.0, round_max=0.0):
         self.op, self.path, self.payload, self.bytes = op, path, payload, nbytes
         self.wire_bytes, self.metric, self.unit = wire_bytes, metric, unit
         self.iterations, self.st, self.late = iterations, st, late
         self.round_medians, self.round_min, self.round_max = list(round_medians), round_min, round_max
-        self.unstable = unstable
 
     def columns(self):
         """The row by column name (columns.def), as core.results_text takes it."""
@@ -29,7 +28,7 @@ class Row:
                 "iterations": self.iterations, "min": s.min, "median": s.median, "mean": s.mean,
                 "max": s.max, "p99": s.p99, "ci_low": s.ci_low, "ci_high": s.ci_high,
                 "rounds": len(self.round_medians), "round_min": self.round_min,
-                "round_max": self.round_max, "unstable": self.unstable, "late": self.late,
+                "round_max": self.round_max, "late": self.late,
                 "round_medians": self.round_medians}
 
 

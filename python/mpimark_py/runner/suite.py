@@ -269,12 +269,12 @@ class Suite:
             stats = [mmstats.compute(v) for v in per_round]
             st = mmstats.compute([v for r in per_round for v in r])
             medians = [x.median for x in stats]
-            rs = mmstats.rounds(medians, [x.ci_low for x in stats], [x.ci_high for x in stats])
+            rs = mmstats.rounds(medians)
             if len(medians) >= 2:
                 st.median, st.ci_low, st.ci_high = rs.median, rs.ci_low, rs.ci_high
             results.rows.append(Row(op.name, cell.path, _payload_name(op, cell.path, self.cfg.payload),
                                     cell.bytes, cell.wire_bytes, metric, unit, cell.iterations, st,
-                                    cell.sync.late, medians, rs.round_min, rs.round_max, rs.unstable))
+                                    cell.sync.late, medians, rs.round_min, rs.round_max))
 
     def validate(self, op, path, c, shape, run, rbuf_bytes):
         """One untimed run with known data, then every rank checks what it

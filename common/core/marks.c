@@ -1,0 +1,94 @@
+#include "marks.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sizes.h"
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The log round medians of a row, sorted; how many (0 if any is not > 0). */
+static size_t sorted_logs(const mm_row *w, double *x) {
+  size_t n = w->rounds > 0 ? (size_t)w->rounds : 0;
+  if (n > MM_MAX_ROUNDS) n = MM_MAX_ROUNDS;
+  for (size_t i = 0; i < n; i++) {
+    if (!(w->round_median[i] > 0)) return 0;
+    x[i] = log(w->round_median[i]);
+  }
+  qsort(x, n, sizeof *x, cmp_double);
+  return n;
+}
+
+/* The widest gap between neighbours of sorted x[0..n) that leaves at least
+ * two values on each side, if it is more than twice the wider side's range;
+ * else 0. */
+static double split_gap(const double *x, size_t n) {
+  double best = 0;
+  for (size_t k = 2; k + 2 <= n; k++) { /* x[0..k) below, x[k..n) above */
+    double gap = x[k] - x[k - 1];
+    double lo = x[k - 1] - x[0], hi = x[n - 1] - x[k], wider = lo > hi ? lo : hi;
+    if (gap > 2.0 * wider && gap > best) best = gap;
+  }
+  return best;
+}
+
+int mm_marks_compute(const mm_results *r, unsigned char *marks, mm_stability *s) {
+  *s = (mm_stability){0};
+  double *spread = malloc((r->n_rows ? r->n_rows : 1) * sizeof *spread), x[MM_MAX_ROUNDS];
+  double *sorted = malloc((r->n_rows ? r->n_rows : 1) * sizeof *sorted);
+  if (!spread || !sorted) {
+    free(spread);
+    free(sorted);
+    return -1;
+  }
+  for (size_t i = 0; i < r->n_rows; i++) {
+    size_t n = sorted_logs(&r->rows[i], x);
+    spread[i] = n >= 2 ? x[n - 1] - x[0] : -1;
+    if (spread[i] < 0) continue;
+    sorted[s->rows++] = spread[i];
+    if (spread[i] > log1p(s->worst)) s->worst = expm1(spread[i]), s->worst_row = i;
+  }
+  qsort(sorted, s->rows, sizeof *sorted, cmp_double);
+  double typical = s->rows ? (s->rows % 2 ? sorted[s->rows / 2]
+                                          : (sorted[s->rows / 2 - 1] + sorted[s->rows / 2]) / 2)
+                           : 0;
+  s->typical = expm1(typical);
+  double floor_ = log1p(MM_MARK_FLOOR);
+  for (size_t i = 0; i < r->n_rows; i++) {
+    marks[i] = MM_MARK_NONE;
+    if (spread[i] < 0) continue;
+    size_t n = sorted_logs(&r->rows[i], x);
+    double gap = split_gap(x, n);
+    if (gap > floor_ && gap > MM_MARK_GAP_FACTOR * typical) marks[i] = MM_MARK_SPLIT;
+    else if (spread[i] > floor_ && spread[i] > MM_MARK_SPREAD_FACTOR * typical)
+      marks[i] = MM_MARK_WIDE;
+    s->marked += marks[i] != MM_MARK_NONE;
+  }
+  free(spread);
+  free(sorted);
+  return 0;
+}
+
+void mm_marks_describe(const mm_results *r, const mm_stability *s, const char *level, char *buf,
+                       size_t n) {
+  if (!s->rows) {
+    snprintf(buf, n, "# stability: one round per row, nothing to compare");
+    return;
+  }
+  const mm_row *w = &r->rows[s->worst_row];
+  char size[32];
+  int len = snprintf(buf, n,
+                     "# stability: a row's %s differed by %.0f%% typically (largest/smallest "
+                     "median),\n#   %.0f%% at worst (%s %s %s %s); %zu of %zu rows stand out (!)",
+                     level, 100.0 * s->typical, 100.0 * s->worst, w->op,
+                     mm_size_human(w->bytes, size, sizeof size), w->path, w->metric, s->marked,
+                     s->rows);
+  if (len > 0 && (size_t)len < n && s->typical > MM_MARK_NOISY)
+    snprintf(buf + len, n - (size_t)len,
+             "\n# a noisy run: the machine's speed changed while it ran; compare runs only "
+             "interleaved");
+}
