@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "sizes.h"
+#include "stats.h"
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -38,38 +39,33 @@ static double split_gap(const double *x, size_t n) {
 
 int mm_marks_compute(const mm_results *r, unsigned char *marks, mm_stability *s) {
   *s = (mm_stability){0};
-  double *spread = malloc((r->n_rows ? r->n_rows : 1) * sizeof *spread), x[MM_MAX_ROUNDS];
-  double *sorted = malloc((r->n_rows ? r->n_rows : 1) * sizeof *sorted);
-  if (!spread || !sorted) {
-    free(spread);
-    free(sorted);
-    return -1;
-  }
+  /* Per row its spread and split gap (one pass over its medians), and the
+   * spreads again, sorted, for the typical one. */
+  size_t cap = r->n_rows ? r->n_rows : 1;
+  double *spread = malloc(3 * cap * sizeof *spread), x[MM_MAX_ROUNDS];
+  if (!spread) return -1;
+  double *gap = spread + cap, *sorted = gap + cap;
   for (size_t i = 0; i < r->n_rows; i++) {
     size_t n = sorted_logs(&r->rows[i], x);
     spread[i] = n >= 2 ? x[n - 1] - x[0] : -1;
     if (spread[i] < 0) continue;
+    gap[i] = split_gap(x, n);
     sorted[s->rows++] = spread[i];
     if (spread[i] > log1p(s->worst)) s->worst = expm1(spread[i]), s->worst_row = i;
   }
   qsort(sorted, s->rows, sizeof *sorted, cmp_double);
-  double typical = s->rows ? (s->rows % 2 ? sorted[s->rows / 2]
-                                          : (sorted[s->rows / 2 - 1] + sorted[s->rows / 2]) / 2)
-                           : 0;
+  double typical = s->rows ? mm_quantile_sorted(sorted, s->rows, 0.5) : 0;
   s->typical = expm1(typical);
   double floor_ = log1p(MM_MARK_FLOOR);
   for (size_t i = 0; i < r->n_rows; i++) {
     marks[i] = MM_MARK_NONE;
     if (spread[i] < 0) continue;
-    size_t n = sorted_logs(&r->rows[i], x);
-    double gap = split_gap(x, n);
-    if (gap > floor_ && gap > MM_MARK_GAP_FACTOR * typical) marks[i] = MM_MARK_SPLIT;
+    if (gap[i] > floor_ && gap[i] > MM_MARK_GAP_FACTOR * typical) marks[i] = MM_MARK_SPLIT;
     else if (spread[i] > floor_ && spread[i] > MM_MARK_SPREAD_FACTOR * typical)
       marks[i] = MM_MARK_WIDE;
     s->marked += marks[i] != MM_MARK_NONE;
   }
   free(spread);
-  free(sorted);
   return 0;
 }
 

@@ -3,8 +3,8 @@
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
