@@ -77,6 +77,7 @@ typedef struct sweep {
   size_t n_cells;
   unit *units;
   size_t n_units;
+  double spent[MM_SPENT_COUNT]; /* rank 0: the time split, summed over the visits */
 } sweep;
 
 static const mm_kernel *kernel_of(const cell *c) {
@@ -255,8 +256,9 @@ static void progress(const mm_suite *s, int round, size_t done, size_t total, do
 
 /* One visit of a cell: set up, measure its kernel, keep the samples,
  * validate (first round only, outside timing), tear down. */
-static int visit(const mm_suite *s, cell *cl, int round) {
+static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
   const mm_config *cfg = s->cfg;
+  double begin = mm_clock_now();
   const mm_op *op = cl->op;
   const struct mm_op_path *table = mm_op_path(op, cl->path);
   mm_ctx c = {.comm = s->comm, .rank = s->rank, .nranks = s->nranks, .root = cfg->root,
@@ -277,7 +279,10 @@ static int visit(const mm_suite *s, cell *cl, int round) {
                   .rank_time = cfg->rank_time,
                   .cache = &cl->cache};
   mm_samples samples;
+  double measured = mm_clock_now();
   mm_harness_measure(&(mm_job){s->comm, s->rank, kernel_of(cl)->run, &c}, &plan, &samples);
+  measured = mm_clock_now() - measured;
+  for (int i = 0; i < MM_SPENT_COUNT; i++) w->spent[i] += samples.spent[i];
   int err = s->rank == 0 ? keep_samples(cl, round, &samples) : MM_OK;
   mm_samples_free(&samples);
   if (mm_mpi_agree(s->comm, err)) mm_mpi_die(s->comm, MM_ENOMEM, "no memory for samples");
@@ -287,6 +292,7 @@ static int visit(const mm_suite *s, cell *cl, int round) {
     verdict = validate(op, cl->path, &c, kernel_of(cl), rbuf_bytes);
   }
   if (table->teardown) table->teardown(&c);
+  w->spent[MM_SPENT_SETUP] += mm_clock_now() - begin - measured;
   return verdict;
 }
 
@@ -301,7 +307,7 @@ static int cmp_cells(const void *a, const void *b) {
 }
 
 /* Rank 0: the rows, and the run-level facts of the sync in the metadata. */
-static int finish(const mm_suite *s, const sweep *w, mm_results *results) {
+static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results *results) {
   size_t *idx = malloc((w->n_cells + 1) * sizeof *idx);
   if (!idx) return MM_ENOMEM;
   for (size_t i = 0; i < w->n_cells; i++) idx[i] = i;
@@ -315,7 +321,7 @@ static int finish(const mm_suite *s, const sweep *w, mm_results *results) {
     mm_sync_facts_merge(&run, &c->sync);
   }
   free(idx);
-  char buf[64];
+  char buf[256];
   if (!err && s->cfg->sync == MM_SYNC_WINDOW) {
     snprintf(buf, sizeof buf, "%.3f", run.window * 1e6);
     err |= mm_results_set_meta(results, "sync_window_us_max", buf);
@@ -327,6 +333,8 @@ static int finish(const mm_suite *s, const sweep *w, mm_results *results) {
     err |= mm_results_set_meta(results, "late_calls", buf);
     err |= mm_results_set_meta(results, "clock_sync", mm_clocksync_method(run.offsets_estimated));
   }
+  mm_time_split_text(elapsed, w->spent, buf, sizeof buf);
+  err |= mm_results_set_meta(results, "time_split_s", buf);
   return err ? MM_ENOMEM : MM_OK;
 }
 
@@ -347,12 +355,12 @@ int mm_suite_run(const mm_suite *s, mm_results *results) {
       const unit *un = &w.units[order[u]];
       for (size_t j = 0; j < un->count && err == MM_OK; j++) {
         size_t at = r % 2 ? un->first + un->count - 1 - j : un->first + j;
-        err = visit(s, &w.cells[at], r);
+        err = visit(s, &w, &w.cells[at], r);
       }
       progress(s, r, u + 1, w.n_units, mm_clock_now() - start);
     }
   }
-  if (err == MM_OK && s->rank == 0 && finish(s, &w, results))
+  if (err == MM_OK && s->rank == 0 && finish(s, &w, mm_clock_now() - start, results))
     mm_mpi_die(s->comm, MM_ENOMEM, "no memory for results");
   free(order);
   free_sweep(&w);

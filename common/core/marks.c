@@ -7,10 +7,6 @@
 #include "sizes.h"
 #include "stats.h"
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 /* The log round medians of a row, sorted; how many (0 if any is not > 0). */
 static size_t sorted_logs(const mm_row *w, double *x) {
@@ -20,7 +16,7 @@ static size_t sorted_logs(const mm_row *w, double *x) {
     if (!(w->round_median[i] > 0)) return 0;
     x[i] = log(w->round_median[i]);
   }
-  qsort(x, n, sizeof *x, cmp_double);
+  qsort(x, n, sizeof *x, mm_cmp_double);
   return n;
 }
 
@@ -53,7 +49,7 @@ int mm_marks_compute(const mm_results *r, unsigned char *marks, mm_stability *s)
     sorted[s->rows++] = spread[i];
     if (spread[i] > log1p(s->worst)) s->worst = expm1(spread[i]), s->worst_row = i;
   }
-  qsort(sorted, s->rows, sizeof *sorted, cmp_double);
+  qsort(sorted, s->rows, sizeof *sorted, mm_cmp_double);
   double typical = s->rows ? mm_quantile_sorted(sorted, s->rows, 0.5) : 0;
   s->typical = expm1(typical);
   double floor_ = log1p(MM_MARK_FLOOR);

@@ -20,7 +20,7 @@ const char *mm_interval_name(size_t rounds) { return rounds >= 2 ? "95% PI" : "9
 
 #define MM_PI 3.14159265358979323846 /* as Python's math.pi */
 
-static int cmp_double(const void *a, const void *b) {
+int mm_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
@@ -63,7 +63,7 @@ int mm_stats_compute(const double *samples, size_t n, mm_stats *out) {
   double *s = malloc(n * sizeof *s);
   if (!s) return -1;
   memcpy(s, samples, n * sizeof *s);
-  qsort(s, n, sizeof *s, cmp_double);
+  qsort(s, n, sizeof *s, mm_cmp_double);
 
   double sum = 0.0;
   for (size_t i = 0; i < n; i++) sum += s[i];

@@ -20,6 +20,9 @@ int mm_stats_compute(const double *samples, size_t n, mm_stats *out);
  * order statistics (numpy's default, "type 7"). */
 double mm_quantile_sorted(const double *sorted, size_t n, double q);
 
+/* qsort's comparison of doubles, ascending. */
+int mm_cmp_double(const void *a, const void *b);
+
 /* 0-based indices (lo, hi) into the sorted samples that bound the 95% CI of
  * the median, from the binomial(n, 1/2) distribution of the sample ranks.
  * For n < 6 no pair reaches 95%, and the whole range (0, n-1) is returned. */

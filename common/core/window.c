@@ -1,5 +1,9 @@
 #include "window.h"
 
+#include <stdlib.h>
+
+#include "stats.h"
+
 double mm_call_time(double dt, double read_cost, double resolution) {
   double t = dt - read_cost;
   return t < resolution ? resolution : t;
@@ -22,4 +26,11 @@ size_t mm_window_samples(double t0, double w, size_t n, const double *exit_max,
 
 double mm_window_next(double w, size_t late, size_t n) {
   return n > 0 && (double)late > MM_WINDOW_LATE_MAX * (double)n ? w * MM_WINDOW_GROWTH : w;
+}
+
+double mm_window_fit(double w, double *t, size_t n, double margin) {
+  if (n == 0) return w;
+  qsort(t, n, sizeof *t, mm_cmp_double);
+  double fit = MM_WINDOW_FIT * mm_quantile_sorted(t, n, MM_WINDOW_FIT_QUANTILE) + margin;
+  return fit < w ? fit : w;
 }

@@ -12,6 +12,15 @@
 /* Grow the window when more than this share of a batch's calls are late. */
 #define MM_WINDOW_LATE_MAX 0.10
 #define MM_WINDOW_GROWTH 1.5
+/* The first window, from calls timed alone after a barrier (their time
+ * holds the barrier's exit skew), is generous; after every batch with few
+ * late calls the window fits the batch's calls: this many times their 95th
+ * percentile, plus the clock sync's error and the loop's own time between
+ * one call's exit and the next start (MM_WINDOW_SLACK in C), so that about
+ * 5% of calls or fewer run past it and make the next call late. */
+#define MM_WINDOW_FIT 1.5
+#define MM_WINDOW_FIT_QUANTILE 0.95
+#define MM_WINDOW_SLACK 0.25e-6
 
 /* The scheduled start of call k. */
 static inline double mm_window_start(double t0, double w, size_t k) { return t0 + (double)k * w; }
@@ -28,6 +37,11 @@ double mm_call_time(double dt, double read_cost, double resolution);
 size_t mm_window_samples(double t0, double w, size_t n, const double *exit_max,
                          const double *late_any, double read_cost, double resolution,
                          double *out, size_t *late);
+
+/* The window fitted to a batch's n valid call times t (latest exit minus
+ * start; sorted in place): MM_WINDOW_FIT times their MM_WINDOW_FIT_QUANTILE
+ * plus margin, or w when that is not shorter (or n is 0). */
+double mm_window_fit(double w, double *t, size_t n, double margin);
 
 /* The window for the next batch: w grown by MM_WINDOW_GROWTH when more than
  * MM_WINDOW_LATE_MAX of n calls were late, else w. */

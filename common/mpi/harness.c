@@ -23,12 +23,16 @@ static void run_n(const mm_job *job, long n) {
 
 static void run_once(const mm_job *job) { run_n(job, 1); }
 
-/* Warms up with plan->warmup iterations, or automatically: the slowest
- * rank's first iteration decides how many more fit in a quarter of the
- * budget, so every rank runs the same count and none waits. */
+/* Warms up with plan->warmup iterations, or automatically: on a cell's
+ * first visit the slowest rank's first iteration decides how many more fit
+ * in a quarter of the budget, so every rank runs the same count and none
+ * waits; on later visits (the path, its connections and buffers were
+ * warmed up before) one iteration brings the cell's data back. */
 static void warm_up(const mm_job *job, const mm_plan *plan) {
   long n = plan->warmup;
-  if (n == MM_WARMUP_AUTO) {
+  if (n == MM_WARMUP_AUTO && plan->cache->warmed) {
+    n = 1;
+  } else if (n == MM_WARMUP_AUTO) {
     double t0 = mm_clock_now(), t, slowest;
     run_once(job);
     t = mm_clock_now() - t0;
@@ -37,6 +41,7 @@ static void warm_up(const mm_job *job, const mm_plan *plan) {
     n = room >= MM_AUTO_WARMUP - 1 ? MM_AUTO_WARMUP - 1 : (long)room;
   }
   run_n(job, n);
+  plan->cache->warmed = true;
 }
 
 /* Batches long enough that two clock reads (tens of ns) stay far below 1%
@@ -102,21 +107,29 @@ static void reduce_rank_times(MPI_Comm comm, mm_rank_time how, double *in, doubl
 static size_t measure_batches(const mm_job *job, const mm_plan *plan,
                               double *local, mm_samples *out) {
   size_t n = 0;
+  double begin = mm_clock_now(), timed = 0;
   if (plan->iterations > 0) {
     /* Fixed count: split into equal-as-possible batches. */
     long batches = plan->iterations < MM_FIXED_BATCHES ? plan->iterations : MM_FIXED_BATCHES;
     for (long b = 0; b < batches; b++) {
       long k = plan->iterations / batches + (b < plan->iterations % batches);
-      local[n++] = time_batch(job, k) / (double)k;
+      double t = time_batch(job, k);
+      timed += t;
+      local[n++] = t / (double)k;
       out->iterations += k;
     }
   } else {
-    if (plan->cache->batch == 0) plan->cache->batch = calibrate(job, batch_target(plan->budget));
+    if (plan->cache->batch == 0) {
+      plan->cache->batch = calibrate(job, batch_target(plan->budget));
+      out->spent[MM_SPENT_CALIBRATION] = mm_clock_now() - begin;
+    }
     long k = plan->cache->batch;
     double start = mm_clock_now();
     int more = 1;
     while (more) {
-      local[n++] = time_batch(job, k) / (double)k;
+      double t = time_batch(job, k);
+      timed += t;
+      local[n++] = t / (double)k;
       out->iterations += k;
       if (job->rank == 0) more = keep_sampling(local, n, mm_clock_now() - start, plan);
       MM_MPI(MPI_Bcast(&more, 1, MPI_INT, 0, job->comm));
@@ -124,6 +137,9 @@ static size_t measure_batches(const mm_job *job, const mm_plan *plan,
   }
   /* Reduce after the loop, never inside it. */
   if (plan->collective) reduce_rank_times(job->comm, plan->rank_time, local, local, (int)n);
+  out->spent[MM_SPENT_TIMED] = timed;
+  out->spent[MM_SPENT_SAMPLING] =
+      mm_clock_now() - begin - timed - out->spent[MM_SPENT_CALIBRATION];
   return n;
 }
 
@@ -132,7 +148,9 @@ static size_t measure_batches(const mm_job *job, const mm_plan *plan,
 typedef struct calls {
   const mm_job *job;
   double read_cost, resolution;
-  double *buf, *red; /* 2 * capacity each: per call exit (or time) and late flag */
+  double *buf, *red; /* 2 * capacity each: per call exit (or time) and late flag;
+                        red: the latest exits and any rank's late flag */
+  double *rt;        /* capacity: --rank-time's exits (average, fastest) */
   mm_clocksync sync;
   mm_rank_time rank_time;
   bool yield;        /* more ranks than cores on this node: let others run while waiting */
@@ -168,8 +186,11 @@ static size_t barrier_calls(calls *c, size_t n, double *out, mm_rank_time how) {
 /* Window mode: call k starts when the global clock reaches t0 + k * w on
  * every rank; a sample is the latest exit minus that start (--rank-time:
  * or the mean or the earliest exit). A rank that arrives after the start
- * marks the call late; it is dropped. */
-static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *late) {
+ * marks the call late; it is dropped. Rank 0 also leaves in c->rt the
+ * valid calls' times by the latest exit (*fit_n of them), which the
+ * window must hold whatever --rank-time says. */
+static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *late,
+                           size_t *fit_n) {
   const mm_job *job = c->job;
   /* Rank 0 schedules the first start far enough ahead for the broadcast. */
   double t0 = mm_clocksync_now(&c->sync, job->rank) + 50e-6 + 4.0 * c->sync.max_uncertainty + w;
@@ -187,14 +208,17 @@ static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *la
     timed_call(c);
     c->buf[k] = mm_clocksync_now(&c->sync, job->rank);
   }
-  if (c->rank_time == MM_RANK_SLOWEST) { /* exits and late flags: one reduction */
-    MM_MPI(MPI_Reduce(c->buf, c->red, 2 * (int)n, MPI_DOUBLE, MPI_MAX, 0, job->comm));
-  } else {
-    reduce_rank_times(job->comm, c->rank_time, c->buf, c->red, (int)n);
-    MM_MPI(MPI_Reduce(c->buf + n, c->red + n, (int)n, MPI_DOUBLE, MPI_MAX, 0, job->comm));
+  /* Latest exits and late flags in one reduction; another for --rank-time. */
+  MM_MPI(MPI_Reduce(c->buf, c->red, 2 * (int)n, MPI_DOUBLE, MPI_MAX, 0, job->comm));
+  const double *exits = c->red;
+  if (c->rank_time != MM_RANK_SLOWEST) {
+    reduce_rank_times(job->comm, c->rank_time, c->buf, c->rt, (int)n);
+    exits = c->rt;
   }
   if (job->rank != 0) return 0;
-  return mm_window_samples(t0, w, n, c->red, c->red + n, c->read_cost, c->resolution, out, late);
+  size_t got = mm_window_samples(t0, w, n, exits, c->red + n, c->read_cost, c->resolution, out, late);
+  *fit_n = mm_window_samples(t0, w, n, c->red, c->red + n, c->read_cost, c->resolution, c->rt, late);
+  return got;
 }
 
 /* Whether this node runs more ranks than it has cores (checked once). */
@@ -223,14 +247,16 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
                             size_t cap, mm_samples *out) {
   calls c = {.job = job, .rank_time = plan->rank_time, .read_cost = mm_clock_read_cost(),
              .resolution = mm_clock_resolution_ns() * 1e-9};
-  c.buf = malloc(4 * cap * sizeof *c.buf);
+  c.buf = malloc(5 * cap * sizeof *c.buf);
   if (!c.buf) mm_mpi_die(job->comm, MM_ENOMEM, "no memory for samples");
   c.red = c.buf + 2 * cap;
+  c.rt = c.buf + 4 * cap;
   const char *slow = getenv("MPIMARK_TEST_SLOW_RANK");
   c.slow_rank = -1;
   if (slow && sscanf(slow, "%d:%lf", &c.slow_rank, &c.slow) == 2) c.slow *= 1e-6;
   else c.slow_rank = -1;
   bool window = plan->sync == MM_SYNC_WINDOW;
+  double begin = mm_clock_now();
   if (window) {
     const char *late = getenv("MPIMARK_TEST_LATE_RANK");
     c.late_rank = late ? atoi(late) : -1;
@@ -240,21 +266,26 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
     out->sync.max_offset = c.sync.max_abs_offset;
     out->sync.offset_uncertainty = c.sync.max_uncertainty;
   }
-  double w = calibrate_window(&c);
-  if (plan->cache->window > w) w = plan->cache->window; /* grown in earlier rounds */
-  size_t per_chunk = (size_t)ceil(batch_target(plan->budget) / w);
+  double synced = mm_clock_now();
+  out->spent[MM_SPENT_CLOCKSYNC] = synced - begin;
+  /* The window of an earlier visit, else one calibrated now; after every
+   * batch it grows when calls were late, else fits them (window.h). */
+  double w = plan->cache->window > 0 ? plan->cache->window : calibrate_window(&c);
+  double sampling = mm_clock_now();
+  out->spent[MM_SPENT_CALIBRATION] = sampling - synced;
 
   /* Rank 0 decides; every rank follows its state: more, window, samples. */
   size_t n = 0;
   long long attempted = 0;
   double start = mm_clock_now(), state[3] = {1, w, 0};
   while (state[0] != 0) {
-    size_t room = cap - (size_t)state[2], m = per_chunk < 1 ? 1 : per_chunk;
+    size_t room = cap - (size_t)state[2], m = (size_t)ceil(batch_target(plan->budget) / w);
     if (plan->iterations > 0 && (long long)m > plan->iterations - attempted)
       m = attempted < plan->iterations ? (size_t)(plan->iterations - attempted) : 1;
     if (m > room) m = room;
     size_t got, late = 0;
-    got = window ? window_calls(&c, m, w, local + n, &late)
+    size_t fit_n = 0;
+    got = window ? window_calls(&c, m, w, local + n, &late, &fit_n)
                  : barrier_calls(&c, m, local + n, c.rank_time);
     attempted += (long long)m;
     if (job->rank == 0) {
@@ -265,7 +296,9 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
         state[0] = (attempted < plan->iterations || n == 0) && n < cap;
       else
         state[0] = keep_sampling(local, n, mm_clock_now() - start, plan) && n < cap;
-      state[1] = window ? mm_window_next(w, late, m) : w;
+      state[1] = !window ? w : mm_window_next(w, late, m);
+      if (window && state[1] == w) /* few late: fit the window to the calls */
+        state[1] = mm_window_fit(w, c.rt, fit_n, 4.0 * c.sync.max_uncertainty + MM_WINDOW_SLACK);
       state[2] = (double)n;
     }
     MM_MPI(MPI_Bcast(state, 3, MPI_DOUBLE, 0, job->comm));
@@ -274,6 +307,8 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
   plan->cache->window = w;
   out->sync.window = window ? w : 0.0;
   free(c.buf);
+  for (size_t i = 0; i < n; i++) out->spent[MM_SPENT_TIMED] += local[i]; /* rank 0's samples */
+  out->spent[MM_SPENT_SAMPLING] = mm_clock_now() - sampling - out->spent[MM_SPENT_TIMED];
   return n;
 }
 
@@ -285,7 +320,9 @@ int mm_harness_measure(const mm_job *job, const mm_plan *plan, mm_samples *out) 
   double *local = malloc(cap * sizeof *local);
   if (!local) mm_mpi_die(job->comm, MM_ENOMEM, "no memory for samples");
 
+  double t0 = mm_clock_now();
   warm_up(job, plan);
+  out->spent[MM_SPENT_WARMUP] = mm_clock_now() - t0;
   out->n = per_call ? measure_calls(job, plan, local, cap, out)
                     : measure_batches(job, plan, local, out);
   out->t = local;

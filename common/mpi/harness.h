@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "time_split.h"
+
 /* How collective calls are synchronized and timed (docs/method.md).
  * Point-to-point kernels always time batches. */
 typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_sync;
@@ -40,6 +42,7 @@ typedef struct mm_job {
 typedef struct mm_cell_cache {
   long batch;    /* iterations per timed batch; 0: not calibrated yet */
   double window; /* window mode: seconds between call starts; 0: not yet */
+  bool warmed;   /* the first visit's warm-up is done */
 } mm_cell_cache;
 
 typedef struct mm_plan {
@@ -65,6 +68,7 @@ typedef struct mm_sync_facts {
 
 void mm_sync_facts_merge(mm_sync_facts *into, const mm_sync_facts *from);
 
+
 /* Samples of one visit, valid at rank 0: seconds per iteration, one per
  * timed batch (batch sync, point-to-point) or per valid call (window,
  * barrier). */
@@ -73,6 +77,7 @@ typedef struct mm_samples {
   size_t n;
   long long iterations;  /* timed iterations (valid calls) behind the samples */
   mm_sync_facts sync;    /* window sync only; zero otherwise */
+  double spent[MM_SPENT_COUNT]; /* seconds (time_split.h); SAMPLING excludes TIMED */
 } mm_samples;
 
 /* Automatic warmup: up to MM_AUTO_WARMUP iterations, as many as fit in a
@@ -84,7 +89,7 @@ typedef struct mm_samples {
 #define MM_MIN_SAMPLES 6         /* per cell over all rounds: ceil(6 / R) per visit */
 #define MM_MAX_SAMPLES 1000
 #define MM_FIXED_BATCHES 20      /* -i N is split into at most this many batches */
-#define MM_CI_TARGET 0.02        /* stop a visit once its 95% CI half-width is 2% of the median */
+#define MM_CI_TARGET 0.03        /* stop a visit once its 95% CI half-width is 3% of the median */
 
 /* Measures the job on every rank of job->comm (collective call). Returns
  * MM_OK; a kernel error aborts the job (ranks would otherwise wait). */

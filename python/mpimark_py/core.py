@@ -116,6 +116,10 @@ def _declare(lib):
         "mm_output_text": (ctypes.c_void_p, [ctypes.POINTER(Results), ctypes.c_int]),
         "mm_output_text_free": (None, [ctypes.c_void_p]),
         "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
+        "mm_time_split_text": (ctypes.c_char_p, [ctypes.c_double, c_double_p, ctypes.c_char_p,
+                                                 ctypes.c_size_t]),
+        "mm_window_next": (ctypes.c_double, [ctypes.c_double, ctypes.c_size_t, ctypes.c_size_t]),
+        "mm_window_fit": (ctypes.c_double, [ctypes.c_double, c_double_p, ctypes.c_size_t, ctypes.c_double]),
         "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
                                              ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
     }
@@ -163,6 +167,35 @@ def const(name, ctype):
 def text(name):
     """A `const char *const` string the library exports."""
     return ctypes.c_char_p.in_dll(lib(), name).value.decode()
+
+
+_phases = None
+
+
+def spent_phases():
+    """The phases of #@time_split_s, in time_split.h's order."""
+    global _phases
+    if _phases is None:
+        n = const("mm_spent_count", ctypes.c_size_t)
+        _phases = tuple(p.decode() for p in (ctypes.c_char_p * n).in_dll(lib(), "mm_spent_names"))
+    return _phases
+
+
+def time_split_text(total, spent):
+    """#@time_split_s: total seconds, then spent {phase: seconds} and the rest (time_split.h)."""
+    buf = ctypes.create_string_buffer(256)
+    values = doubles([spent[p] for p in spent_phases()])
+    return lib().mm_time_split_text(total, values, buf, len(buf)).decode()
+
+
+def window_next(w, late, n):
+    """The window after a batch of n calls, late of them late (window.h)."""
+    return lib().mm_window_next(w, late, n)
+
+
+def window_fit(w, times, margin):
+    """The window fitted to a batch's valid call times (window.h)."""
+    return lib().mm_window_fit(w, doubles(times), len(times), margin)
 
 
 def doubles(values):

@@ -118,7 +118,7 @@ def merge(files, out_path, force=False, command=None):
         lines.append(m)
     # The launches' own CI rule, launch number and budget share give way to
     # the merge's: the rule below, the launch count, the budget of all launches.
-    meta = [(k, first.meta[k]) for k in first.meta_order if k not in ("merge", "ci", "launch")]
+    meta = [(k, first.meta[k]) for k in first.meta_order if k not in ("merge", "ci", "launch", "time_split_s")]
     if command:  # what the user ran (mpimark-py measure), not the first launch's own command line
         meta = [(k, command if k == "command" else v) for k, v in meta]
     if all("time_budget_s" in f.meta for f in files):

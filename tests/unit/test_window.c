@@ -1,7 +1,7 @@
 /* The window scheduler's arithmetic: a call some rank started late is
  * dropped and counted, the others are timed from their scheduled start, a
- * time never goes below the clock's resolution, and the window grows when
- * too many calls are late. */
+ * time never goes below the clock's resolution, the window grows when
+ * too many calls are late and fits the calls' 95th percentile. */
 #include "unit.h"
 #include "window.h"
 
@@ -32,5 +32,15 @@ int main(void) {
   CHECK(mm_window_next(w, 1, 10) == w);
   CHECK_NEAR(mm_window_next(w, 2, 10), w * MM_WINDOW_GROWTH, 1e-15);
   CHECK(mm_window_next(w, 0, 0) == w);
+
+  /* Fit: MM_WINDOW_FIT times the 95th percentile of the calls (sorted
+   * here), plus the margin; never longer than w, and w with no call. */
+  double t[21];
+  for (int k = 0; k < 21; k++) t[k] = (20 - k) * 1e-5; /* 0 .. 0.2 ms, p95 0.19 ms */
+  CHECK_NEAR(mm_window_fit(w, t, 21, 2e-6), MM_WINDOW_FIT * 0.19e-3 + 2e-6, 1e-15);
+  CHECK(t[0] == 0.0 && t[20] == 2e-4);
+  double slow[2] = {0.8e-3, 0.9e-3};
+  CHECK(mm_window_fit(w, slow, 2, 0) == w);
+  CHECK(mm_window_fit(w, t, 0, 0) == w);
   return unit_report("test_window");
 }

@@ -6,17 +6,21 @@ import math
 import os
 import time
 
+from .. import core
 from .. import stats as mmstats
 from ..options import WARMUP_AUTO
 from .mpi import MPI, np
 
 
-MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 6, 1000, 20, 0.02
+MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 6, 1000, 20, 0.03
 # Automatic warmup (harness.h): up to AUTO_WARMUP iterations within a
 # quarter of the budget.
 AUTO_WARMUP = 10  # -x auto: at most this many (WARMUP_AUTO: mpimark_py.options)
-# The window (window.h) and the clock sync (clocksync.h).
-WINDOW_LATE_MAX, WINDOW_GROWTH, CLOCKSYNC_EXCHANGES = 0.10, 1.5, 25
+# The clock sync (clocksync.h); the window's rules are the C core's
+# (window.h), with this runner's own loop time between one call's exit and
+# the next start (harness.c: MM_WINDOW_SLACK).
+CLOCKSYNC_EXCHANGES = 25
+WINDOW_SLACK = 2e-6
 TAG_SYNC = 7
 CLOCK_SYNC_METHOD = {  # mm_clocksync_method
     True: "offsets against rank 0 on every visit of a cell (SKaMPI: the shortest of 25 ping-pongs; "
@@ -43,7 +47,7 @@ CLOCK_RESOLUTION = time.get_clock_info("perf_counter").resolution
 class CellCache:
     """What the harness keeps of a cell between rounds (mm_cell_cache)."""
     def __init__(self):
-        self.batch, self.window = 0, 0.0
+        self.batch, self.window, self.warmed = 0, 0.0, False
 
 
 class Plan:
@@ -89,6 +93,7 @@ class Samples:
     """One visit's samples at rank 0 (mm_samples)."""
     def __init__(self):
         self.t, self.iterations, self.sync = [], 0, SyncFacts()
+        self.spent = dict.fromkeys(core.spent_phases(), 0.0)  # seconds by phase (time_split.h)
 
 
 def _time_batch(comm, run, n):
@@ -133,11 +138,14 @@ def _keep_sampling(t, elapsed, plan):
 
 
 def warm_up(comm, run, plan):
-    """plan.warmup iterations, or automatically: the slowest rank's first
-    iteration decides how many more fit in a quarter of the budget, so every
-    rank runs the same count (harness.c's warm_up)."""
+    """plan.warmup iterations, or automatically: on a cell's first visit the
+    slowest rank's first iteration decides how many more fit in a quarter of
+    the budget, so every rank runs the same count; on later visits one
+    (harness.c's warm_up)."""
     n = plan.warmup
-    if n == WARMUP_AUTO:
+    if n == WARMUP_AUTO and plan.cache.warmed:
+        n = 1
+    elif n == WARMUP_AUTO:
         t0 = perf_counter()
         run()
         slowest = comm.allreduce(perf_counter() - t0, op=MPI.MAX)
@@ -145,24 +153,30 @@ def warm_up(comm, run, plan):
         n = AUTO_WARMUP - 1 if room >= AUTO_WARMUP - 1 else int(room)
     for _ in _repeat(None, n):
         run()
+    plan.cache.warmed = True
 
 
 def _measure_batches(comm, rank, run, plan, out):
-    local = []
+    local, begin, timed = [], perf_counter(), 0.0
     if plan.iterations > 0:
         batches = min(plan.iterations, FIXED_BATCHES)
         for b in range(batches):
             k = plan.iterations // batches + (1 if b < plan.iterations % batches else 0)
-            local.append(_time_batch(comm, run, k) / float(k))
+            t = _time_batch(comm, run, k)
+            timed += t
+            local.append(t / float(k))
             out.iterations += k
     else:
         if plan.cache.batch == 0:
             plan.cache.batch = _calibrate(comm, run, _batch_target(plan.budget))
+            out.spent["calibration"] = perf_counter() - begin
         k = plan.cache.batch
         start = perf_counter()
         more = np.ones(1, np.intc)
         while more[0]:
-            local.append(_time_batch(comm, run, k) / float(k))
+            t = _time_batch(comm, run, k)
+            timed += t
+            local.append(t / float(k))
             out.iterations += k
             if rank == 0:
                 more[0] = _keep_sampling(local, perf_counter() - start, plan)
@@ -171,6 +185,8 @@ def _measure_batches(comm, rank, run, plan, out):
         got = _reduce_rank_times(comm, rank, plan.rank_time, np.array(local, np.float64))
         local = got.tolist() if rank == 0 else []
     out.t = local
+    out.spent["timed"] = timed
+    out.spent["sampling"] = perf_counter() - begin - timed - out.spent["calibration"]
 
 
 def _call_time(dt):
@@ -256,8 +272,8 @@ def _window_calls(comm, rank, run, n, w, sync, late_rank, how, slow):
     """Call k starts when the global clock reaches t0 + k w on every rank; a
     sample is the latest exit minus that start (how: or the mean or the
     earliest exit, as in harness.c); a call some rank reached
-    after its start is dropped (mm_window_samples). Returns (samples, late)
-    at rank 0."""
+    after its start is dropped (mm_window_samples). Returns (samples, late,
+    the valid calls' times by the latest exit) at rank 0."""
     t0 = np.array([sync.now() + 50e-6 + 4.0 * sync.max_uncertainty + w])
     comm.Bcast([t0, MPI.DOUBLE], 0)
     t0 = float(t0[0])
@@ -275,41 +291,50 @@ def _window_calls(comm, rank, run, n, w, sync, late_rank, how, slow):
         run()
         slow()
         buf[k] = now_()
-    exits = _reduce_rank_times(comm, rank, how, buf[:n].copy())
-    late = _reduce_rank_times(comm, rank, "slowest", buf[n:].copy())
+    red = np.zeros(2 * n)  # latest exits and late flags in one reduction; another for how
+    comm.Reduce([buf, MPI.DOUBLE], [red, MPI.DOUBLE], MPI.MAX, 0)
+    exits = red[:n] if how == "slowest" else _reduce_rank_times(comm, rank, how, buf[:n].copy())
     if rank != 0:
-        return [], 0
-    red = np.concatenate([exits, late])
-    out = [_call_time(red[k] - (t0 + k * w)) for k in range(n) if red[n + k] == 0]
-    return out, n - len(out)
+        return [], 0, []
+    valid = [k for k in range(n) if red[n + k] == 0]
+    out = [_call_time(exits[k] - (t0 + k * w)) for k in valid]
+    fit = [_call_time(red[k] - (t0 + k * w)) for k in valid]  # what the window must hold
+    return out, n - len(out), fit
 
 
 def _measure_calls(comm, rank, run, plan, out):
     window = plan.sync == "window"
-    sync = None
+    sync, begin = None, perf_counter()
     if window:
         sync = ClockSync(comm, rank, comm.Get_size())
         out.sync.max_offset, out.sync.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
         out.sync.offsets_estimated = sync.estimated
     late_rank = int(os.environ.get("MPIMARK_TEST_LATE_RANK", "-1"))
     slow = _slow_rank_hook(comm)
-    probe = _barrier_calls(comm, run, 5, "slowest", slow)  # the window: twice the slowest, plus sync error
-    w = np.array([2.0 * max(probe) + 4.0 * (sync.max_uncertainty if sync else 0.0) + 1e-6
-                  if rank == 0 else 0.0])
-    comm.Bcast([w, MPI.DOUBLE], 0)
-    w = max(float(w[0]), plan.cache.window)
+    synced = perf_counter()
+    out.spent["clock sync"] = synced - begin
+    w = plan.cache.window  # an earlier visit's, else calibrated now (harness.c)
+    if w == 0:
+        probe = _barrier_calls(comm, run, 5, "slowest", slow)  # twice the slowest, plus sync error
+        w = np.array([2.0 * max(probe) + 4.0 * (sync.max_uncertainty if sync else 0.0) + 1e-6
+                      if rank == 0 else 0.0])
+        comm.Bcast([w, MPI.DOUBLE], 0)
+        w = float(w[0])
+    margin = 4.0 * (sync.max_uncertainty if sync else 0.0) + WINDOW_SLACK
     cap = max(MAX_SAMPLES, plan.iterations)
-    per_chunk = max(1, math.ceil(_batch_target(plan.budget) / w))
+    sampling = perf_counter()
+    out.spent["calibration"] = sampling - synced
     local, attempted = [], 0
     start = perf_counter()
     state = np.array([1.0, w, 0.0])  # more, window, samples: rank 0 decides
     while state[0]:
-        m = per_chunk
+        m = max(1, math.ceil(_batch_target(plan.budget) / w))
         if plan.iterations > 0 and m > plan.iterations - attempted:
             m = plan.iterations - attempted if attempted < plan.iterations else 1
         m = min(m, cap - int(state[2]))
+        fit = []
         if window:
-            got, late = _window_calls(comm, rank, run, m, w, sync, late_rank, plan.rank_time, slow)
+            got, late, fit = _window_calls(comm, rank, run, m, w, sync, late_rank, plan.rank_time, slow)
         else:
             got, late = _barrier_calls(comm, run, m, plan.rank_time, slow), 0
         attempted += m
@@ -322,13 +347,17 @@ def _measure_calls(comm, rank, run, plan, out):
                 more = (attempted < plan.iterations or n == 0) and n < cap
             else:
                 more = _keep_sampling(local, perf_counter() - start, plan) and n < cap
-            grow = window and m > 0 and late > WINDOW_LATE_MAX * m
-            state[:] = (1.0 if more else 0.0, w * WINDOW_GROWTH if grow else w, n)
+            nxt = core.window_next(w, late, m) if window else w
+            if window and nxt == w:  # few late: fit the window to the calls
+                nxt = core.window_fit(w, fit, margin)
+            state[:] = (1.0 if more else 0.0, nxt, n)
         comm.Bcast([state, MPI.DOUBLE], 0)
         w = float(state[1])
     plan.cache.window = w
     out.sync.window = w if window else 0.0
     out.t = local
+    out.spent["timed"] = sum(local)  # rank 0's samples
+    out.spent["sampling"] = perf_counter() - sampling - out.spent["timed"]
 
 
 def measure(comm, rank, run, plan):
@@ -336,7 +365,9 @@ def measure(comm, rank, run, plan):
     per iteration, one per batch (point-to-point, --sync batch) or per valid
     call (window, barrier)."""
     out = Samples()
+    t0 = perf_counter()
     warm_up(comm, run, plan)
+    out.spent["warm-up"] = perf_counter() - t0
     if plan.collective and plan.sync != "batch":
         _measure_calls(comm, rank, run, plan, out)
     else:

@@ -193,6 +193,7 @@ class Suite:
         the same seed); within a unit the paths alternate which goes first."""
         cfg = self.cfg
         cells, units = self.build_sweep()
+        self.spent = dict.fromkeys(core.spent_phases(), 0.0)
         start = perf_counter()
         for rnd in range(cfg.rounds):
             for done, u in enumerate(mmstats.round_order(seed, rnd, len(units))):
@@ -214,6 +215,8 @@ class Suite:
                 results.set_meta("clock_offset_uncertainty_us", "%.3f" % (run.offset_uncertainty * 1e6))
                 results.set_meta("late_calls", run.late)
                 results.set_meta("clock_sync", CLOCK_SYNC_METHOD[run.offsets_estimated])
+            results.set_meta("time_split_s", core.time_split_text(
+                perf_counter() - start, self.spent))
         return OK
 
     def setup(self, op, path, c):
@@ -240,6 +243,7 @@ class Suite:
         """One visit of a cell: set up, measure its kernel, keep the samples,
         validate (first round only, outside timing)."""
         cfg, op, path = self.cfg, cell.op, cell.path
+        begin = perf_counter()
         c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank,
                 nranks=self.nranks, root=cfg.root,
                 bytes=cell.bytes, wire_bytes=cell.bytes, window=cfg.stream_window(cell.bytes),
@@ -249,12 +253,18 @@ class Suite:
         plan = Plan(cfg.iterations, cfg.warmup, cfg.time_budget / cfg.rounds,
                     -(-MIN_SAMPLES // cfg.rounds), op.kind == "collective", cfg.sync, cell.cache,
                     cfg.rank_time)
-        cell.keep(measure(self.comm, self.rank, run, plan))
+        measured = perf_counter()
+        samples = measure(self.comm, self.rank, run, plan)
+        measured = perf_counter() - measured
+        for k, v in samples.spent.items():
+            self.spent[k] += v
+        cell.keep(samples)
         verdict = OK
         if cfg.validate and rnd == 0:
             rbuf_bytes = c.bytes * c.nranks if op.root_recvs_all else c.bytes
             verdict = self.validate(op, path, c, shape, run, rbuf_bytes)
         c.got = None
+        self.spent["set-up and checks"] += perf_counter() - begin - measured
         return verdict
 
     def add_rows(self, results, cell):
