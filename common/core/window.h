@@ -18,7 +18,7 @@
  * percentile, plus the clock sync's error and the loop's own time between
  * one call's exit and the next start (MM_WINDOW_SLACK in C), so that about
  * 5% of calls or fewer run past it and make the next call late. */
-#define MM_WINDOW_FIT 1.5
+#define MM_WINDOW_FIT 2.0
 #define MM_WINDOW_FIT_QUANTILE 0.95
 #define MM_WINDOW_SLACK 0.25e-6
 
