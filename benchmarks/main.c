@@ -3,6 +3,7 @@
  * Every error is agreed on by all ranks before anyone exits, so no rank is
  * left waiting; usage errors exit 2, runtime failures 1. */
 #include <errno.h>
+#include <math.h>
 #include <mpi.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,19 +53,34 @@ static int check_output(run *r, const mm_config *cfg) {
   return fail(r, mm_mpi_agree(r->comm, err), why);
 }
 
-/* Buffers for the largest message, allocated once. Before allocating, the
- * ranks of each node add up what they will touch and compare it with the
- * node's available memory: a request that would push a node into swap or
- * the OOM killer is a usage error, not a crash. */
+/* The memory bound per rank (-M, or 3/4 of each node's available memory
+ * shared by its ranks, the least over the nodes), the cells that fit it,
+ * and their buffers, allocated once. Before allocating, the ranks of each
+ * node add up what they will touch and compare it with the node's
+ * available memory (an explicit -M can ask for more than there is): a
+ * request that would push a node into swap or the OOM killer is a usage
+ * error, not a crash, and so is one that leaves nothing to measure. */
 static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
-  size_t sbytes, rbytes;
-  mm_suite_buffer_bytes(cfg, r->nranks, &sbytes, &rbytes);
-  double need = (double)sbytes + (double)rbytes, node_need = 0;
   MPI_Comm node;
   MM_MPI(MPI_Comm_split_type(r->comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  int node_ranks;
+  MM_MPI(MPI_Comm_size(node, &node_ranks));
+  double avail = (double)mm_memory_available();
+  double bound = cfg->memory > 0 ? cfg->memory : avail > 0 ? mm_memory_auto(avail, node_ranks) : INFINITY;
+  MM_MPI(MPI_Allreduce(&bound, &s->memory_bound, 1, MPI_DOUBLE, MPI_MIN, r->comm));
+  size_t sbytes, rbytes;
+  char why[256], size[32];
+  if (mm_suite_fit_memory(s, &sbytes, &rbytes) == 0) {
+    MPI_Comm_free(&node);
+    char bound[32];
+    snprintf(why, sizeof why, "no message size fits the memory bound of %s per rank (%s)",
+             mm_bytes_human(s->memory_bound, bound, sizeof bound),
+             cfg->memory > 0 ? "--memory" : "3/4 of the available memory shared by the node's ranks");
+    return fail(r, MM_ETOOBIG, why);
+  }
+  double need = (double)sbytes + (double)rbytes, node_need = 0;
   MM_MPI(MPI_Allreduce(&need, &node_need, 1, MPI_DOUBLE, MPI_SUM, node));
   MPI_Comm_free(&node);
-  double avail = (double)mm_memory_available();
   int err = avail > 0 && node_need > avail ? MM_ETOOBIG : MM_OK;
   if (err == MM_OK) {
     s->sbuf = mm_buffer_alloc(sbytes, cfg->hugepages);
@@ -72,7 +88,6 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
     s->reqs = malloc(2 * (size_t)cfg->window * sizeof *s->reqs);
     err = s->sbuf && s->rbuf && s->reqs ? MM_OK : MM_ETOOBIG;
   }
-  char why[256], size[32];
   snprintf(why, sizeof why,
            "cannot allocate buffers for messages of %s: %.2f GiB per rank, %.2f GiB on this "
            "node, %.2f GiB available",

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffers.h"
+
 static int parse_long(const char *arg, long min, const char *what, long *out, char *err,
                       size_t errlen) {
   char *end;
@@ -79,6 +81,10 @@ static int set_pkl5_threshold(void *cfg, const char *a, char *err, size_t n) {
     return snprintf(err, n, "bad %s '%s': expected bytes such as 0, 1024 or 256K",
                     from_env ? "MPI4PY_PICKLE_THRESHOLD" : "--pkl5-threshold", text), -1;
   return 0;
+}
+
+static int set_memory(void *cfg, const char *a, char *err, size_t n) {
+  return mm_memory_parse(a, &((mm_config *)cfg)->memory, err, n);
 }
 
 static int set_payload(void *cfg, const char *a, char *err, size_t n) {

@@ -63,6 +63,7 @@ typedef struct mm_config {
   bool window_auto;        /* -W auto: fewer for large messages (mm_stream_window) */
   int root;                /* root rank of rooted collectives */
   bool hugepages;          /* message buffers madvise()d for transparent huge pages */
+  double memory;           /* -M: bytes each rank may use for messages; 0: auto */
   bool validate;
   mm_format format;
   const char *output;      /* also write results here (.csv or .json), or NULL */

@@ -19,15 +19,44 @@
 
 static bool selected(const mm_config *cfg, size_t i) { return (cfg->ops >> i) & 1u; }
 
-void mm_suite_buffer_bytes(const mm_config *cfg, int nranks, size_t *sbuf, size_t *rbuf) {
-  size_t max = mm_sizes_max(&cfg->sizes), s = max, r = max;
-  for (size_t i = 0; i < mm_n_ops; i++) {
-    if (!selected(cfg, i)) continue;
-    if (mm_ops[i]->root_sends_all) s = max * (size_t)nranks;
-    if (mm_ops[i]->root_recvs_all) r = max * (size_t)nranks;
-  }
-  *sbuf = s;
-  *rbuf = r;
+/* The sizes an operation measures: float64 operations and the floats
+ * payload (N/8 floats) round down to whole elements and skip what that
+ * makes empty or repeated. */
+static size_t effective_bytes(const mm_op *op, mm_path path, mm_payload payload,
+                              size_t requested) {
+  bool elements = op->float64 || (mm_path_pickles(path) && mm_payload_float64(payload));
+  return elements ? requested / sizeof(double) * sizeof(double) : requested;
+}
+
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Smaller messages first: the bound keeps as many sizes as fit. */
+size_t mm_suite_fit_memory(mm_suite *s, size_t *sbuf, size_t *rbuf) {
+  const mm_config *cfg = s->cfg;
+  size_t fit = 0, bytes[MM_SIZES_MAX_COUNT];
+  *sbuf = *rbuf = 0;
+  for (size_t i = 0; i < mm_n_ops; i++)
+    for (int p = 0; p < MM_PATH_COUNT; p++) {
+      const mm_op *op = mm_ops[i];
+      mm_path path = (mm_path)p;
+      s->over[i][p] = SIZE_MAX;
+      if (!selected(cfg, i) || !(cfg->paths & (1u << path)) || !mm_op_has_path(op, path, cfg->mpi4py))
+        continue;
+      for (size_t z = 0; z < cfg->sizes.n; z++)
+        bytes[z] = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
+      qsort(bytes, cfg->sizes.n, sizeof *bytes, cmp_size);
+      for (size_t z = 0; z < cfg->sizes.n && s->over[i][p] == SIZE_MAX; z++) {
+        if (mm_memory_fits(s->memory_bound, bytes[z], s->nranks, op->root_sends_all,
+                           op->root_recvs_all, mm_path_pickles(path), sbuf, rbuf))
+          fit++;
+        else
+          s->over[i][p] = bytes[z];
+      }
+    }
+  return fit;
 }
 
 /* ---- From seconds per iteration to the metrics a kernel's shape defines ---- */
@@ -84,15 +113,6 @@ static const mm_kernel *kernel_of(const cell *c) {
   return &mm_op_path(c->op, c->path)->kernels[c->kernel];
 }
 
-/* The sizes an operation measures: float64 operations and the floats
- * payload (N/8 floats) round down to whole elements and skip what that
- * makes empty or repeated. */
-static size_t effective_bytes(const mm_op *op, mm_path path, mm_payload payload,
-                              size_t requested) {
-  bool elements = op->float64 || (mm_path_pickles(path) && mm_payload_float64(payload));
-  return elements ? requested / sizeof(double) * sizeof(double) : requested;
-}
-
 /* Lists the cells, a unit per (operation, size, kernel) with its paths
  * inside, and notes the sizes skipped by rounding. */
 static int build_sweep(const mm_suite *s, sweep *w) {
@@ -122,6 +142,7 @@ static int build_sweep(const mm_suite *s, sweep *w) {
         mm_path path = (mm_path)p;
         if (!(cfg->paths & (1u << path)) || !mm_op_has_path(op, path, cfg->mpi4py)) continue;
         bytes[p] = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
+        if (bytes[p] >= s->over[i][p]) continue; /* over the memory bound: finish() notes it */
         if ((bytes[p] == 0 && cfg->sizes.v[z] != 0) || bytes[p] == previous[p]) {
           skip = true;
           continue;
@@ -333,6 +354,21 @@ static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results 
     err |= mm_results_set_meta(results, "late_calls", buf);
     err |= mm_results_set_meta(results, "clock_sync", mm_clocksync_method(run.offsets_estimated));
   }
+  snprintf(buf, sizeof buf, "%.0f", s->memory_bound);
+  err |= mm_results_set_meta(results, "memory_bound_bytes", buf);
+  snprintf(buf, sizeof buf, "%s", s->cfg->memory > 0 ? "--memory" : mm_memory_auto_text);
+  err |= mm_results_set_meta(results, "memory_bound", buf);
+  size_t at = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < mm_n_ops; i++)
+    for (int p = 0; p < MM_PATH_COUNT && at < sizeof buf; p++) {
+      if (s->over[i][p] == SIZE_MAX) continue;
+      char size[32];
+      at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s %s from %s", at ? "; " : "",
+                             mm_ops[i]->name, mm_path_name((mm_path)p),
+                             mm_size_human(s->over[i][p], size, sizeof size));
+    }
+  err |= mm_results_set_meta(results, "memory_skipped", at ? buf : "none");
   mm_time_split_text(elapsed, w->spent, buf, sizeof buf);
   err |= mm_results_set_meta(results, "time_split_s", buf);
   return err ? MM_ENOMEM : MM_OK;

@@ -17,10 +17,15 @@ typedef struct mm_suite {
   unsigned char *sbuf, *rbuf; /* sized by mm_suite_buffer_bytes() */
   MPI_Request *reqs;          /* 2 * window */
   uint64_t seed;              /* of the rounds' orders: the same on every rank */
+  double memory_bound;        /* bytes per rank for messages (-M, or its auto value) */
+  size_t over[MM_MAX_OPS][MM_PATH_COUNT]; /* messages of this many bytes and more do not fit
+                                             it (SIZE_MAX: every size fits) */
 } mm_suite;
 
-/* Bytes each of sbuf and rbuf needs for the selected operations. */
-void mm_suite_buffer_bytes(const mm_config *cfg, int nranks, size_t *sbuf, size_t *rbuf);
+/* Fits the selected cells to s->memory_bound (fills s->over) and gives the
+ * bytes each of sbuf and rbuf needs for the cells that fit. Returns how
+ * many (operation, path, size) fit. */
+size_t mm_suite_fit_memory(mm_suite *s, size_t *sbuf, size_t *rbuf);
 
 /* Runs the sweep (collective). Rows go to `results` at rank 0. Returns
  * MM_OK or MM_EVALIDATE, the same on every rank. */

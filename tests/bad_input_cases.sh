@@ -38,6 +38,8 @@
 #@case bad-time 2 - -
 #@case bad-sync 2 - -
 #@case bad-rank-time 2 - -
+#@case bad-memory 2 - -
+#@case memory-fits-nothing - 2 2
 #@case wide-not-table 2 - -
 #@case bad-rounds 2 - -
 #@case too-many-rounds 2 - -
@@ -83,6 +85,9 @@ bad_input_case() {
     wide-not-table) args=(--wide --format csv) want="--wide is a layout of the table; --format csv has none" ;;
     bad-rank-time) args=(gather --rank-time mean)
       want="bad --rank-time 'mean': expected slowest, average or fastest" ;;
+    bad-memory) args=(-M 10X) want="bad --memory '10X': expected auto or bytes per rank such as 512M or 4G" ;;
+    memory-fits-nothing) args=(sendrecv -m 8 -M 10)
+      want="no message size fits the memory bound of 10 B per rank (--memory)" ;;
     bad-rounds) args=(--rounds 0) want="bad round count '0'" ;;
     too-many-rounds) args=(--rounds 65) want="bad round count '65': at most 64" ;;
     bad-seed) args=(--seed x1) want="bad seed 'x1'" ;;
@@ -96,10 +101,10 @@ bad_input_case() {
       args=(-o "$dir/r.csv") want="exists; mpimark never overwrites results" ;;
     bad-output-suffix) args=(-o "$dir/r.txt") want="must end in .csv or .json" ;;
     too-much-memory)
-      # scatter and gather of 2 GiB - 1 need 2 x NP x 2 GiB per rank, NP
-      # ranks per node: more than this machine has (NP >= 4). Refused
-      # before allocating.
-      args=(scatter gather -m 2047M) want="cannot allocate buffers for messages of 2047 MiB" ;;
+      # scatter and gather of 2047 MiB need NP x 2047 MiB at the root, more
+      # than the default memory bound (3/4 of the node's available memory
+      # over its NP >= 4 ranks) on this machine. Refused before allocating.
+      args=(scatter gather -m 2047M) want="no message size fits the memory bound of" ;;
     malloc-fails)
       # 1 GiB messages under a 3 GiB address-space limit: malloc itself
       # fails; every rank must agree and exit 2 rather than crash.

@@ -1,6 +1,8 @@
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "buffers.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,45 @@ size_t mm_memory_available(void) {
     if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1) break;
   if (fp) fclose(fp);
   return (size_t)kib * 1024;
+}
+
+const char *const mm_memory_auto_text =
+    "auto: 3/4 of the node's available memory (MemAvailable) shared by its ranks; the least "
+    "over the nodes";
+
+double mm_memory_auto(double available, int ranks_on_node) {
+  return MM_MEMORY_AUTO_SHARE * available / (ranks_on_node > 0 ? ranks_on_node : 1);
+}
+
+int mm_memory_parse(const char *text, double *bytes, char *err, size_t errlen) {
+  if (!strcmp(text, "auto")) return *bytes = 0, 0;
+  char *end;
+  errno = 0;
+  unsigned long long v = isdigit((unsigned char)*text) ? strtoull(text, &end, 10) : 0;
+  static const char suffixes[] = "KMGT";
+  const char *at = *text && isdigit((unsigned char)*text) ? strchr(suffixes, *end) : NULL;
+  double scale = at && *end ? (double)(1ULL << (10 * (at - suffixes + 1))) : 1.0;
+  bool ok = isdigit((unsigned char)*text) && !errno && v > 0 &&
+            (*end == '\0' || (at && *end && end[1] == '\0'));
+  if (!ok || (double)v * scale > 1e18) {
+    snprintf(err, errlen, "bad --memory '%s': expected auto or bytes per rank such as 512M or 4G",
+             text);
+    return -1;
+  }
+  *bytes = (double)v * scale;
+  return 0;
+}
+
+bool mm_memory_fits(double bound, size_t bytes, int nranks, bool sends_all, bool recvs_all,
+                    bool pickles, size_t *sbuf, size_t *rbuf) {
+  double p = nranks > 0 ? (double)nranks : 1.0, b = (double)bytes;
+  double s = sends_all ? p * b : b, r = recvs_all ? p * b : b;
+  double sb = s > (double)*sbuf ? s : (double)*sbuf, rb = r > (double)*rbuf ? r : (double)*rbuf;
+  double need = sb + rb + (pickles ? 2.0 * (s + r) : 0.0);
+  if (need > bound) return false;
+  *sbuf = (size_t)sb;
+  *rbuf = (size_t)rb;
+  return true;
 }
 
 void mm_pattern_fill(void *buf, size_t n, unsigned seed) {

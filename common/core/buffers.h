@@ -23,6 +23,28 @@ void mm_buffer_free(void *buf);
  * bytes; 0 when unknown. */
 size_t mm_memory_available(void);
 
+/* The memory bound per rank (-M): the default shares this part of a
+ * node's available memory among its ranks, leaving the rest to the MPI
+ * library, the system and other jobs. */
+#define MM_MEMORY_AUTO_SHARE 0.75
+double mm_memory_auto(double available, int ranks_on_node);
+extern const char *const mm_memory_auto_text; /* #@memory_bound of the default */
+
+/* -M's value: "auto" (*bytes = 0) or a whole number of bytes with an
+ * optional binary suffix K, M, G or T, more than 0. Returns 0, or -1 with
+ * the one line for the user in err. */
+int mm_memory_parse(const char *text, double *bytes, char *err, size_t errlen);
+
+/* Whether a cell of `bytes`-byte messages fits the bound, with the
+ * buffers sized so far for the cells that fit (*sbuf, *rbuf: bytes of the
+ * one send and one receive buffer, grown here when it fits). The busiest
+ * rank counts: a root that sends (sends_all, scatter) or receives
+ * (recvs_all, gather) one message per rank holds nranks of them. A
+ * pickled path also holds the payload objects and their pickles, about
+ * twice its messages again. An estimate (docs/method.md, "Memory"). */
+bool mm_memory_fits(double bound, size_t bytes, int nranks, bool sends_all, bool recvs_all,
+                    bool pickles, size_t *sbuf, size_t *rbuf);
+
 /* The byte at offset i of the pattern with the given seed. Seeds tell ranks
  * (and scatter segments) apart; the pattern does not repeat with period 256,
  * so a shifted or truncated message does not pass. */

@@ -430,7 +430,16 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
     }
   }
   const char *level = mm_results_meta(r, "merge") ? "launches" : "rounds";
-  char line[512];
+  char line[sizeof r->meta[0].value + 128];
+  const char *skipped = mm_results_meta(r, "memory_skipped"), *bound = mm_results_meta(r, "memory_bound_bytes");
+  const char *how = mm_results_meta(r, "memory_bound");
+  if (skipped && strcmp(skipped, "none") && bound) {
+    char amount[32];
+    snprintf(line, sizeof line, "# skipped, over the memory bound of %s per rank (%s): %s",
+             mm_bytes_human(atof(bound), amount, sizeof amount),
+             how && !strncmp(how, "auto", 4) ? "the default; --memory sets it" : "--memory", skipped);
+    put_note(fp, line);
+  }
   if (st->marked) {
     snprintf(line, sizeof line, "# ! a row that stands out of the run: its %s split into two "
              "groups, or spread over %.0fx the typical row's", level, MM_MARK_SPREAD_FACTOR);

@@ -126,6 +126,14 @@ size_t mm_sizes_max(const mm_sizes *s) {
   return m;
 }
 
+const char *mm_bytes_human(double bytes, char *buf, size_t len) {
+  const double mib = 1048576.0, gib = 1073741824.0;
+  if (bytes < mib) snprintf(buf, len, "%.0f B", bytes);
+  else if (bytes < gib) snprintf(buf, len, "%.2f MiB", bytes / mib);
+  else snprintf(buf, len, "%.2f GiB", bytes / gib);
+  return buf;
+}
+
 const char *mm_size_human(size_t bytes, char *buf, size_t len) {
   static const char *units[] = {"B", "KiB", "MiB", "GiB"};
   size_t u = 0, v = bytes;

@@ -28,6 +28,9 @@ int mm_sizes_parse(const char *text, mm_sizes *out, char *err, size_t errlen);
 /* The largest size in the list (0 for an empty list). */
 size_t mm_sizes_max(const mm_sizes *s);
 
+/* An amount of memory: "10 B", "3.00 MiB", "9.25 GiB". */
+const char *mm_bytes_human(double bytes, char *buf, size_t len);
+
 /* "4 MiB", "1 KiB", "17 B": human form for messages. */
 const char *mm_size_human(size_t bytes, char *buf, size_t len);
 

@@ -118,6 +118,11 @@ def _declare(lib):
         "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
         "mm_time_split_text": (ctypes.c_char_p, [ctypes.c_double, c_double_p, ctypes.c_char_p,
                                                  ctypes.c_size_t]),
+        "mm_bytes_human": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
+        "mm_memory_parse": (ctypes.c_int, [ctypes.c_char_p, c_double_p, ctypes.c_char_p, ctypes.c_size_t]),
+        "mm_memory_auto": (ctypes.c_double, [ctypes.c_double, ctypes.c_int]),
+        "mm_memory_fits": (ctypes.c_bool, [ctypes.c_double, ctypes.c_size_t, ctypes.c_int, ctypes.c_bool,
+                                           ctypes.c_bool, ctypes.c_bool, c_size_t_p, c_size_t_p]),
         "mm_window_next": (ctypes.c_double, [ctypes.c_double, ctypes.c_size_t, ctypes.c_size_t]),
         "mm_window_fit": (ctypes.c_double, [ctypes.c_double, c_double_p, ctypes.c_size_t, ctypes.c_double]),
         "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
@@ -167,6 +172,36 @@ def const(name, ctype):
 def text(name):
     """A `const char *const` string the library exports."""
     return ctypes.c_char_p.in_dll(lib(), name).value.decode()
+
+
+def memory_parse(text):
+    """-M's bytes per rank (0: auto), or UsageError (buffers.h)."""
+    out, err = ctypes.c_double(), ctypes.create_string_buffer(256)
+    if lib().mm_memory_parse(text.encode(), ctypes.byref(out), err, len(err)):
+        raise UsageError(err.value.decode())
+    return out.value
+
+
+def bytes_human(n):
+    """An amount of memory: "10 B", "3.00 MiB", "9.25 GiB" (sizes.h)."""
+    buf = ctypes.create_string_buffer(32)
+    return lib().mm_bytes_human(n, buf, len(buf)).decode()
+
+
+def memory_auto(available, ranks_on_node):
+    """The default memory bound per rank (buffers.h)."""
+    return lib().mm_memory_auto(available, ranks_on_node)
+
+
+class MemoryFit:
+    """The buffers sized so far for the cells that fit the bound (mm_memory_fits)."""
+    def __init__(self, bound, nranks):
+        self.bound, self.nranks = bound, nranks
+        self.sbuf, self.rbuf = ctypes.c_size_t(0), ctypes.c_size_t(0)
+
+    def fits(self, nbytes, sends_all, recvs_all, pickles):
+        return lib().mm_memory_fits(self.bound, nbytes, self.nranks, sends_all, recvs_all, pickles,
+                                    ctypes.byref(self.sbuf), ctypes.byref(self.rbuf))
 
 
 _phases = None

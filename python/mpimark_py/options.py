@@ -7,7 +7,7 @@ import os
 import re
 import sys
 
-from . import defs, stats as mmstats
+from . import core, defs, stats as mmstats
 from .errors import UsageError
 from .sizes import SizeError, size_parse, sizes_parse
 
@@ -141,6 +141,11 @@ def set_hugepages(cfg, a):
     if a not in ("no", "yes"):
         raise UsageError("bad --hugepages '%s': expected no or yes" % a)
     cfg.hugepages = a == "yes"
+
+
+def set_memory(cfg, a):
+    """-M: bytes each rank may use for messages; 0: auto (the C core parses it)."""
+    cfg.memory = core.memory_parse(a)
 
 
 # The smallest array NumPy madvises for huge pages (numpy's alloc.c).

@@ -1,4 +1,5 @@
-/* libFuzzer target for the message-size parser (-m), built by scripts/fuzz
+/* libFuzzer target for the message-size parser (-m) and the memory bound's
+ * (-M: auto, or more than 0 bytes, at most 10^18), built by scripts/fuzz
  * with clang -fsanitize=fuzzer,address,undefined.
  *
  * Any text must either parse or be rejected with a message, without a
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffers.h"
 #include "sizes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -43,6 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (i != s.n) abort();
     }
   }
+  double bound = -1;
+  err[0] = '\0';
+  rc = mm_memory_parse(text, &bound, err, sizeof err);
+  if (rc == 0 ? !(bound == 0 || (bound >= 1 && bound <= 1e18))
+              : rc != -1 || err[0] == '\0' || memchr(err, '\0', sizeof err) == NULL)
+    abort();
   free(text);
   return 0;
 }

@@ -1,6 +1,14 @@
-/* Size-list parsing: ranges, lists, suffixes, and every kind of bad input. */
+/* Size-list parsing: ranges, lists, suffixes, and every kind of bad input;
+ * the memory bound's value (-M) and amounts of memory. */
+#include "buffers.h"
 #include "sizes.h"
 #include "unit.h"
+
+static double memory(const char *text) {
+  char err[256] = "";
+  double v = -1;
+  return mm_memory_parse(text, &v, err, sizeof err) ? -1 : v;
+}
 
 static int parses(const char *text, mm_sizes *s) {
   char err[256];
@@ -57,5 +65,16 @@ int main(void) {
   CHECK_STR(mm_size_human(4u << 20, buf, sizeof buf), "4 MiB");
   CHECK_STR(mm_size_human(1000, buf, sizeof buf), "1000 B");
   CHECK_STR(mm_size_human(0, buf, sizeof buf), "0 B");
+
+  CHECK(memory("auto") == 0);
+  CHECK(memory("512") == 512);
+  CHECK(memory("3M") == 3 << 20);
+  CHECK(memory("4G") == 4.0 * (1 << 30));
+  CHECK(memory("2T") == 2.0 * 1099511627776.0);
+  CHECK(memory("0") == -1 && memory("1.5G") == -1 && memory("-1") == -1 && memory("10X") == -1);
+  CHECK(memory("") == -1 && memory("G") == -1 && memory("1GB") == -1);
+  CHECK_STR(mm_bytes_human(10, buf, sizeof buf), "10 B");
+  CHECK_STR(mm_bytes_human(3 << 20, buf, sizeof buf), "3.00 MiB");
+  CHECK_STR(mm_bytes_human(9.25 * (1 << 30), buf, sizeof buf), "9.25 GiB");
   return unit_report("test_sizes");
 }

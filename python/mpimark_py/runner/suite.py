@@ -1,6 +1,7 @@
 """The sweep: benchmarks/suite.c (cells over operations, paths and sizes,
 rounds in a seeded order, metrics from the timed calls, validation)."""
 
+import math
 import os
 import pickle
 import re
@@ -95,15 +96,27 @@ class Suite:
             return "mpi4py %s's mpi4py.util.pkl5 has no %s" % (mpi4py.__version__, op.pkl5)
         return None
 
-    def buffer_bytes(self):
-        top = max(self.cfg.sizes) if self.cfg.sizes else 0
-        s = r = top
+    def fit_memory(self, bound):
+        """Fits the selected cells to the memory bound (suite.c's
+        mm_suite_fit_memory): self.over[(op, path)] is the smallest message
+        that does not fit; returns how many fit and the buffers' bytes."""
+        cfg, fit, n = self.cfg, core.MemoryFit(bound, self.nranks), 0
+        self.memory_bound, self.over = bound, {}
         for op in self.selected():
-            if op.root_sends_all:
-                s = top * self.nranks
-            if op.root_recvs_all:
-                r = top * self.nranks
-        return s, r
+            for path in (p for p in PATHS if p in cfg.paths):
+                if path == "pkl5" and self.pkl5_lacks(op):
+                    continue
+                for b in sorted(self.effective_bytes(op, path, req) for req in cfg.sizes):
+                    if not fit.fits(b, op.root_sends_all, op.root_recvs_all, path != "buffer"):
+                        self.over[(op.name, path)] = b
+                        break
+                    n += 1
+        return n, fit.sbuf.value, fit.rbuf.value
+
+    def memory_skipped(self):
+        """#@memory_skipped (suite.c's finish)."""
+        return "; ".join("%s %s from %s" % (op.name, path, size_human(self.over[(op.name, path)]))
+                         for op in OPS for path in PATHS if (op.name, path) in self.over) or "none"
 
     def selected(self):
         return [op for op in OPS if op.name in self.cfg.ops]
@@ -113,12 +126,18 @@ class Suite:
         allocate): the ranks of each node first add up what they will touch
         and compare it with the node's available memory, so that a request
         that would push a node into swap or the OOM killer is a usage error."""
-        s, r = self.buffer_bytes()
-        need = float(s) + float(r)
         node = self.comm.Split_type(MPI.COMM_TYPE_SHARED)
+        avail = float(_memory_available())
+        bound = self.cfg.memory or (core.memory_auto(avail, node.Get_size()) if avail > 0 else math.inf)
+        n, s, r = self.fit_memory(self.comm.allreduce(bound, MPI.MIN))
+        if n == 0:
+            node.Free()
+            return ETOOBIG, "no message size fits the memory bound of %s per rank (%s)" % (
+                core.bytes_human(self.memory_bound),
+                "--memory" if self.cfg.memory else "3/4 of the available memory shared by the node's ranks")
+        need = float(s) + float(r)
         node_need = node.allreduce(need, MPI.SUM)
         node.Free()
-        avail = float(_memory_available())
         err = ETOOBIG if avail > 0 and node_need > avail else OK
         if err == OK:
             try:
@@ -172,6 +191,8 @@ class Suite:
                 measured, skip = {}, False
                 for path in paths:
                     b = self.effective_bytes(op, path, req)
+                    if b >= self.over.get((op.name, path), math.inf):
+                        continue  # over the memory bound: #@memory_skipped says so
                     if (b == 0 and req != 0) or b == previous.get(path):
                         skip = True
                         continue
@@ -215,6 +236,9 @@ class Suite:
                 results.set_meta("clock_offset_uncertainty_us", "%.3f" % (run.offset_uncertainty * 1e6))
                 results.set_meta("late_calls", run.late)
                 results.set_meta("clock_sync", CLOCK_SYNC_METHOD[run.offsets_estimated])
+            results.set_meta("memory_bound_bytes", "%.0f" % self.memory_bound)
+            results.set_meta("memory_bound", "--memory" if cfg.memory else core.text("mm_memory_auto_text"))
+            results.set_meta("memory_skipped", self.memory_skipped())
             results.set_meta("time_split_s", core.time_split_text(
                 perf_counter() - start, self.spent))
         return OK
