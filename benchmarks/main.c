@@ -68,9 +68,9 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
   double avail = (double)mm_memory_available();
   double bound = cfg->memory > 0 ? cfg->memory : avail > 0 ? mm_memory_auto(avail, node_ranks) : INFINITY;
   MM_MPI(MPI_Allreduce(&bound, &s->memory_bound, 1, MPI_DOUBLE, MPI_MIN, r->comm));
-  size_t sbytes, rbytes;
+  size_t sbytes, rbytes, asked;
   char why[256], size[32];
-  if (mm_suite_fit_memory(s, &sbytes, &rbytes) == 0) {
+  if (mm_suite_fit_memory(s, &sbytes, &rbytes, &asked) == 0 && asked > 0) {
     MPI_Comm_free(&node);
     char bound[32];
     snprintf(why, sizeof why, "no message size fits the memory bound of %s per rank (%s)",

@@ -34,9 +34,10 @@ static int cmp_size(const void *a, const void *b) {
 }
 
 /* Smaller messages first: the bound keeps as many sizes as fit. */
-size_t mm_suite_fit_memory(mm_suite *s, size_t *sbuf, size_t *rbuf) {
+size_t mm_suite_fit_memory(mm_suite *s, size_t *sbuf, size_t *rbuf, size_t *asked) {
   const mm_config *cfg = s->cfg;
   size_t fit = 0, bytes[MM_SIZES_MAX_COUNT];
+  *asked = 0;
   *sbuf = *rbuf = 0;
   for (size_t i = 0; i < mm_n_ops; i++)
     for (int p = 0; p < MM_PATH_COUNT; p++) {
@@ -48,6 +49,7 @@ size_t mm_suite_fit_memory(mm_suite *s, size_t *sbuf, size_t *rbuf) {
       for (size_t z = 0; z < cfg->sizes.n; z++)
         bytes[z] = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
       qsort(bytes, cfg->sizes.n, sizeof *bytes, cmp_size);
+      *asked += cfg->sizes.n;
       for (size_t z = 0; z < cfg->sizes.n && s->over[i][p] == SIZE_MAX; z++) {
         if (mm_memory_fits(s->memory_bound, bytes[z], s->nranks, op->root_sends_all,
                            op->root_recvs_all, mm_path_pickles(path), sbuf, rbuf))

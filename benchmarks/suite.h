@@ -24,8 +24,8 @@ typedef struct mm_suite {
 
 /* Fits the selected cells to s->memory_bound (fills s->over) and gives the
  * bytes each of sbuf and rbuf needs for the cells that fit. Returns how
- * many (operation, path, size) fit. */
-size_t mm_suite_fit_memory(mm_suite *s, size_t *sbuf, size_t *rbuf);
+ * many (operation, path, size) fit, of *asked. */
+size_t mm_suite_fit_memory(mm_suite *s, size_t *sbuf, size_t *rbuf, size_t *asked);
 
 /* Runs the sweep (collective). Rows go to `results` at rank 0. Returns
  * MM_OK or MM_EVALIDATE, the same on every rank. */

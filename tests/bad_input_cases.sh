@@ -114,8 +114,9 @@ bad_input_case() {
         echo "skipped under ASan"
         exit 77
       fi
+      # -M 8G: past the default memory bound (NP x 1 GiB at the root), to malloc.
       ulimit -v 3000000
-      args=(scatter -m 1G) want="cannot allocate buffers for messages of 1 GiB" ;;
+      args=(scatter -m 1G -M 8G) want="cannot allocate buffers for messages of 1 GiB" ;;
     too-few-ranks) args=(sendrecv) want="sendrecv needs at least 2 ranks, this job has 1" ;;
     *) return 1 ;;
   esac

@@ -76,6 +76,8 @@ foreach(mode late skew offsets rounds)
   mpimark_mpi_test(mpi.sync.${mode}.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/sync.sh 2 ${mode})
 endforeach()
 mpimark_mpi_test(mpi.sync.skew.np3 ${CMAKE_CURRENT_LIST_DIR}/mpi/sync.sh 3 skew)
+# #@binding, #@placement and the table's note, with CPUs set by taskset.
+mpimark_mpi_test(mpi.placement.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/placement.sh c)
 # --memory: the sizes over the bound are skipped and named.
 mpimark_mpi_test(mpi.memory.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/memory.sh c)
 # --rank-time: slowest, average and fastest rank against a known slow rank.

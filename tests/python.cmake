@@ -68,6 +68,7 @@ foreach(op ${MPIMARK_OPS})
   endforeach()
 endforeach()
 
+mpimark_python_test(python.placement.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/placement.sh python)
 mpimark_python_test(python.memory.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/memory.sh python)
 foreach(np 2 3)
   mpimark_python_test(python.rank_time.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/rank_time.sh ${np} python)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "marks.h"
+#include "placement.h"
 #include "sizes.h"
 
 const char *const mm_csv_columns[] = {
@@ -431,6 +432,12 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
   }
   const char *level = mm_results_meta(r, "merge") ? "launches" : "rounds";
   char line[sizeof r->meta[0].value + 128];
+  const char *binding = mm_results_meta(r, "binding");
+  if (binding && mm_binding_is_loose(binding)) {
+    snprintf(line, sizeof line, "# placement: %s (timings then depend on where the scheduler "
+             "puts each rank: #@placement)", binding);
+    put_note(fp, line);
+  }
   const char *skipped = mm_results_meta(r, "memory_skipped"), *bound = mm_results_meta(r, "memory_bound_bytes");
   const char *how = mm_results_meta(r, "memory_bound");
   if (skipped && strcmp(skipped, "none") && bound) {

@@ -8,6 +8,7 @@
 #include "build_id.h"
 #include "clock.h"
 #include "mpi_util.h"
+#include "placement.h"
 
 static int set(mm_results *r, const char *key, const char *value) {
   return mm_results_set_meta(r, key, value);
@@ -17,6 +18,27 @@ static int set_long(mm_results *r, const char *key, long long value) {
   char buf[32];
   snprintf(buf, sizeof buf, "%lld", value);
   return set(r, key, buf);
+}
+
+/* #@binding and #@placement from every rank's place (host names in all,
+ * MPI_MAX_PROCESSOR_NAME bytes each; hosts numbered in order of first
+ * appearance, as #@hosts lists them). */
+static int placement_meta(const char *all, int nranks, mm_place *place, mm_results *r) {
+  const char **names = calloc((size_t)nranks, sizeof *names);
+  if (!names) return -1;
+  int nhosts = 0;
+  for (int i = 0; i < nranks; i++) {
+    const char *h = all + (size_t)i * MPI_MAX_PROCESSOR_NAME;
+    int k = 0;
+    while (k < nhosts && strcmp(names[k], h)) k++;
+    if (k == nhosts) names[nhosts++] = h;
+    place[i].host = k;
+  }
+  char text[sizeof r->meta[0].value];
+  int rc = set(r, "binding", mm_binding_text(place, (size_t)nranks, text, sizeof text));
+  rc |= set(r, "placement", mm_placement_text(place, (size_t)nranks, names, text, sizeof text));
+  free(names);
+  return rc;
 }
 
 /* Host facts from every rank's processor name: how many nodes, how many
@@ -31,6 +53,13 @@ static int hosts_meta(MPI_Comm comm, int rank, int nranks, mm_results *r) {
   if (mm_mpi_agree(comm, nomem)) return -1;
   MM_MPI(MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all, MPI_MAX_PROCESSOR_NAME,
                     MPI_CHAR, 0, comm));
+  mm_place mine, *place = rank == 0 ? calloc((size_t)nranks, sizeof *place) : NULL;
+  mm_place_self(&mine);
+  if (mm_mpi_agree(comm, rank == 0 && !place)) {
+    free(all);
+    return -1;
+  }
+  MM_MPI(MPI_Gather(&mine, (int)sizeof mine, MPI_BYTE, place, (int)sizeof mine, MPI_BYTE, 0, comm));
   if (rank != 0) return 0;
 
   char hosts[1024] = "", per_node[1024] = "";
@@ -51,10 +80,12 @@ static int hosts_meta(MPI_Comm comm, int rank, int nranks, mm_results *r) {
   int rc = set_long(r, "nodes", nodes);
   rc |= uniform ? set_long(r, "ranks_per_node", first_count) : set(r, "ranks_per_node", per_node);
   rc |= set(r, "hosts", hosts);
+  rc |= placement_meta(all, nranks, place, r);
   if (nranks >= 2)
     rc |= set(r, "p2p_placement",
               strcmp(all, all + MPI_MAX_PROCESSOR_NAME) ? "cross-node" : "same-node");
   free(all);
+  free(place);
   return rc;
 }
 

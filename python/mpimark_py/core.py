@@ -49,6 +49,11 @@ class Row(ctypes.Structure):  # mm_row (results.h); its size is checked against 
                 ("round_median", ctypes.c_double * MAX_ROUNDS)]
 
 
+class Place(ctypes.Structure):  # mm_place (placement.h); checked against mm_place_size
+    _fields_ = [("host", ctypes.c_int32), ("numa", ctypes.c_int32), ("node_cpus", ctypes.c_int32),
+                ("pad", ctypes.c_int32), ("cpus", ctypes.c_uint64 * 16)]
+
+
 class Meta(ctypes.Structure):  # mm_meta
     _fields_ = [("key", ctypes.c_char * 32), ("value", ctypes.c_char * 1024)]
 
@@ -118,6 +123,12 @@ def _declare(lib):
         "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
         "mm_time_split_text": (ctypes.c_char_p, [ctypes.c_double, c_double_p, ctypes.c_char_p,
                                                  ctypes.c_size_t]),
+        "mm_place_self": (None, [ctypes.POINTER(Place)]),
+        "mm_binding_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t, ctypes.c_char_p,
+                                              ctypes.c_size_t]),
+        "mm_placement_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t,
+                                                ctypes.POINTER(ctypes.c_char_p), ctypes.c_char_p,
+                                                ctypes.c_size_t]),
         "mm_bytes_human": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
         "mm_memory_parse": (ctypes.c_int, [ctypes.c_char_p, c_double_p, ctypes.c_char_p, ctypes.c_size_t]),
         "mm_memory_auto": (ctypes.c_double, [ctypes.c_double, ctypes.c_int]),
@@ -134,7 +145,7 @@ def _declare(lib):
             f.restype, f.argtypes = res, args
     except AttributeError as e:  # a library older than this module
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
-    for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta)):
+    for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta), ("mm_place_size", Place)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
     if ctypes.c_size_t.in_dll(lib, "mm_stats_max_rounds").value != MAX_ROUNDS:
@@ -180,6 +191,29 @@ def memory_parse(text):
     if lib().mm_memory_parse(text.encode(), ctypes.byref(out), err, len(err)):
         raise UsageError(err.value.decode())
     return out.value
+
+
+def place_self():
+    """This process's place, as bytes (mm_place_self): its host is set by
+    placement_texts."""
+    p = Place()
+    lib().mm_place_self(ctypes.byref(p))
+    return bytes(p)
+
+
+def placement_texts(places, names):
+    """(#@binding, #@placement) from every rank's place_self() bytes and
+    processor name; hosts are numbered in order of first appearance."""
+    hosts = list(dict.fromkeys(names))
+    arr = (Place * len(places))()
+    for i, (raw, name) in enumerate(zip(places, names)):
+        ctypes.memmove(ctypes.byref(arr[i]), raw, ctypes.sizeof(Place))
+        arr[i].host = hosts.index(name)
+    cnames = (ctypes.c_char_p * len(hosts))(*(h.encode() for h in hosts))
+    buf = ctypes.create_string_buffer(1024)
+    binding = lib().mm_binding_text(arr, len(places), buf, len(buf)).decode()
+    placement = lib().mm_placement_text(arr, len(places), cnames, buf, len(buf)).decode()
+    return binding, placement
 
 
 def bytes_human(n):

@@ -39,7 +39,9 @@ HEADLINE_SIZES = (8, 1024, 65536, 1048576)
 # Metadata that says what ran where and when, in the order a reader wants it.
 WHERE_KEYS = (("runner", "runner"), ("mpi_library", "MPI library"), ("mpi_version", "MPI standard"),
               ("nodes", "nodes"), ("ranks", "ranks"), ("ranks_per_node", "ranks per node"),
-              ("hosts", "hosts"), ("p2p_placement", "placement"), ("mpi_env", "MPI environment"),
+              ("hosts", "hosts"), ("p2p_placement", "placement"),
+              ("binding", "binding to CPUs"), ("placement", "ranks' hosts, CPUs and NUMA nodes"),
+              ("mpi_env", "MPI environment"),
               ("slurm_job_id", "Slurm job"),
               ("slurm_partition", "Slurm partition"), ("date_utc", "date (UTC)"),
               ("git_commit", "mpimark commit"), ("mpimark_version", "mpimark version"),

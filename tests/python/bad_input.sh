@@ -43,8 +43,8 @@ line=$(grep '^mpimark: ' "$dir/err")
 if [ $compare_c -eq 1 ]; then
   run "$dir/c-out" "$dir/c-err" "$MPIMARK"
   c_line=$(grep '^mpimark: ' "$dir/c-err" || true)
-  # Free memory moves between the two runs.
-  norm() { sed -E 's/[0-9.]+ GiB available/N GiB available/'; }
+  # Free memory moves between the two runs, and with it the default memory bound.
+  norm() { sed -E 's/[0-9.]+ GiB available/N GiB available/; s/memory bound of [0-9.]+ GiB/memory bound of N GiB/'; }
   [ "$(norm <<< "$line")" = "$(norm <<< "$c_line")" ] || fail "$case: the message differs from the C binary's:
 C:      $c_line (exit $rc)
 Python: $line"

@@ -6,7 +6,7 @@ import platform
 import sys
 import time
 
-from .. import defs, stats as mmstats, version
+from .. import core, defs, stats as mmstats, version
 from ..options import WARMUP_AUTO, WINDOW_AUTO_BYTES, _thp_mode
 from .harness import CLOCK_READ
 from .heap import heap_text
@@ -38,6 +38,7 @@ def _memcpy_mbs(nbytes, seconds):
 
 def collect_metadata(comm, rank, nranks, cfg, seed, r):
     names = comm.gather(MPI.Get_processor_name(), 0)
+    places = comm.gather(core.place_self(), 0)
     if rank != 0:
         return
     r.set_meta("mpimark_version", version.project_version())
@@ -54,6 +55,9 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("ranks_per_node", counts[0] if len(set(counts)) == 1
                else " ".join(str(c) for c in counts))
     r.set_meta("hosts", " ".join(hosts))
+    binding, placement = core.placement_texts(places, names)
+    r.set_meta("binding", binding)
+    r.set_meta("placement", placement)
     if nranks >= 2:
         r.set_meta("p2p_placement", "cross-node" if names[0] != names[1] else "same-node")
     if "SLURM_JOB_ID" in os.environ:

@@ -99,13 +99,15 @@ class Suite:
     def fit_memory(self, bound):
         """Fits the selected cells to the memory bound (suite.c's
         mm_suite_fit_memory): self.over[(op, path)] is the smallest message
-        that does not fit; returns how many fit and the buffers' bytes."""
-        cfg, fit, n = self.cfg, core.MemoryFit(bound, self.nranks), 0
+        that does not fit; returns how many fit (of self.asked) and the
+        buffers' bytes."""
+        cfg, fit, n, self.asked = self.cfg, core.MemoryFit(bound, self.nranks), 0, 0
         self.memory_bound, self.over = bound, {}
         for op in self.selected():
             for path in (p for p in PATHS if p in cfg.paths):
                 if path == "pkl5" and self.pkl5_lacks(op):
                     continue
+                self.asked += len(cfg.sizes)
                 for b in sorted(self.effective_bytes(op, path, req) for req in cfg.sizes):
                     if not fit.fits(b, op.root_sends_all, op.root_recvs_all, path != "buffer"):
                         self.over[(op.name, path)] = b
@@ -130,7 +132,7 @@ class Suite:
         avail = float(_memory_available())
         bound = self.cfg.memory or (core.memory_auto(avail, node.Get_size()) if avail > 0 else math.inf)
         n, s, r = self.fit_memory(self.comm.allreduce(bound, MPI.MIN))
-        if n == 0:
+        if n == 0 and self.asked > 0:
             node.Free()
             return ETOOBIG, "no message size fits the memory bound of %s per rank (%s)" % (
                 core.bytes_human(self.memory_bound),
