@@ -354,6 +354,14 @@ static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results 
     err |= mm_results_set_meta(results, "clock_offset_uncertainty_us", buf);
     snprintf(buf, sizeof buf, "%lld", run.late);
     err |= mm_results_set_meta(results, "late_calls", buf);
+    snprintf(buf, sizeof buf, "%.3f", run.max_drift * 1e6);
+    err |= mm_results_set_meta(results, "clock_drift_max_ppm", buf);
+    snprintf(buf, sizeof buf, "%.3f", run.max_residual * 1e6);
+    err |= mm_results_set_meta(results, "clock_residual_max_us", buf);
+    snprintf(buf, sizeof buf, "%d", run.estimates);
+    err |= mm_results_set_meta(results, "clock_estimates", buf);
+    snprintf(buf, sizeof buf, "%.3f", run.estimate_seconds * 1e3);
+    err |= mm_results_set_meta(results, "clock_estimates_ms", buf);
     err |= mm_results_set_meta(results, "clock_sync", mm_clocksync_method(run.offsets_estimated));
   }
   snprintf(buf, sizeof buf, "%.0f", s->memory_bound);

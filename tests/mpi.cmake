@@ -80,6 +80,10 @@ mpimark_mpi_test(mpi.sync.skew.np3 ${CMAKE_CURRENT_LIST_DIR}/mpi/sync.sh 3 skew)
 mpimark_mpi_test(mpi.placement.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/placement.sh c)
 # --memory: the sizes over the bound are skipped and named.
 mpimark_mpi_test(mpi.memory.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/memory.sh c)
+# The clock sync's tree and drift model against skewed, drifting clocks (test hooks).
+foreach(np 2 4 8 16)
+  mpimark_mpi_test(mpi.clock_drift.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/clock_drift.sh ${np} c)
+endforeach()
 # --rank-time: slowest, average and fastest rank against a known slow rank.
 foreach(np 2 3)
   mpimark_mpi_test(mpi.rank_time.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/rank_time.sh ${np} c)

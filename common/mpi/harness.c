@@ -260,11 +260,15 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
   if (window) {
     const char *late = getenv("MPIMARK_TEST_LATE_RANK");
     c.late_rank = late ? atoi(late) : -1;
-    mm_clocksync_estimate(job->comm, &c.sync);
+    mm_clocksync_refresh(job->comm, &c.sync);
     c.yield = oversubscribed(job->comm);
     out->sync.offsets_estimated = c.sync.estimated;
     out->sync.max_offset = c.sync.max_abs_offset;
     out->sync.offset_uncertainty = c.sync.max_uncertainty;
+    out->sync.max_drift = c.sync.max_drift;
+    out->sync.max_residual = c.sync.max_residual;
+    out->sync.estimates = c.sync.estimates;
+    out->sync.estimate_seconds = c.sync.seconds;
   }
   double synced = mm_clock_now();
   out->spent[MM_SPENT_CLOCKSYNC] = synced - begin;
@@ -336,6 +340,10 @@ void mm_sync_facts_merge(mm_sync_facts *into, const mm_sync_facts *from) {
   if (from->offset_uncertainty > into->offset_uncertainty)
     into->offset_uncertainty = from->offset_uncertainty;
   into->offsets_estimated |= from->offsets_estimated;
+  into->max_drift = from->max_drift > into->max_drift ? from->max_drift : into->max_drift;
+  into->max_residual = from->max_residual > into->max_residual ? from->max_residual : into->max_residual;
+  into->estimates = from->estimates > into->estimates ? from->estimates : into->estimates;
+  if (from->estimate_seconds > into->estimate_seconds) into->estimate_seconds = from->estimate_seconds;
 }
 
 void mm_samples_free(mm_samples *s) {

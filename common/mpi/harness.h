@@ -63,6 +63,9 @@ typedef struct mm_sync_facts {
   long long late;          /* calls dropped because a rank started late */
   double window;           /* window length, seconds (merged: the largest) */
   double max_offset, offset_uncertainty; /* the clock sync's, seconds (merged: largest) */
+  double max_drift, max_residual; /* its model's drift (s/s) and residual (s) (merged: largest) */
+  int estimates;           /* clock estimates made in the run so far (merged: largest) */
+  double estimate_seconds; /* rank 0: their time so far (merged: largest) */
   bool offsets_estimated;  /* false while all ranks share one node's clock */
 } mm_sync_facts;
 

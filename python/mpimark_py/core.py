@@ -54,6 +54,12 @@ class Place(ctypes.Structure):  # mm_place (placement.h); checked against mm_pla
                 ("pad", ctypes.c_int32), ("cpus", ctypes.c_uint64 * 16)]
 
 
+class ClockModel(ctypes.Structure):  # mm_clock_model (clockmodel.h)
+    _fields_ = [(f, ctypes.c_double) for f in ("t_first", "offset_first", "u_first", "t_ref", "offset",
+                                                "uncertainty", "drift", "residual")] + \
+               [("estimates", ctypes.c_int)]
+
+
 class Meta(ctypes.Structure):  # mm_meta
     _fields_ = [("key", ctypes.c_char * 32), ("value", ctypes.c_char * 1024)]
 
@@ -123,6 +129,10 @@ def _declare(lib):
         "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
         "mm_time_split_text": (ctypes.c_char_p, [ctypes.c_double, c_double_p, ctypes.c_char_p,
                                                  ctypes.c_size_t]),
+        "mm_clock_model_add": (None, [ctypes.POINTER(ClockModel), ctypes.c_double, ctypes.c_double,
+                                      ctypes.c_double, ctypes.c_bool]),
+        "mm_clock_model_error_rate": (ctypes.c_double, [ctypes.POINTER(ClockModel)]),
+        "mm_clock_model_due": (ctypes.c_bool, [ctypes.c_double, ctypes.c_double, ctypes.c_double]),
         "mm_place_self": (None, [ctypes.POINTER(Place)]),
         "mm_binding_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t, ctypes.c_char_p,
                                               ctypes.c_size_t]),
@@ -145,7 +155,8 @@ def _declare(lib):
             f.restype, f.argtypes = res, args
     except AttributeError as e:  # a library older than this module
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
-    for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta), ("mm_place_size", Place)):
+    for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta), ("mm_place_size", Place),
+                         ("mm_clock_model_size", ClockModel)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
     if ctypes.c_size_t.in_dll(lib, "mm_stats_max_rounds").value != MAX_ROUNDS:

@@ -1,6 +1,7 @@
 """The timing loop around the kernels: common/mpi/harness.c (calibration,
 warm-up, batches, window and barrier sync, the clock sync)."""
 
+import ctypes
 import itertools
 import math
 import os
@@ -22,10 +23,6 @@ AUTO_WARMUP = 10  # -x auto: at most this many (WARMUP_AUTO: mpimark_py.options)
 CLOCKSYNC_EXCHANGES = 25
 WINDOW_SLACK = 2e-6
 TAG_SYNC = 7
-CLOCK_SYNC_METHOD = {  # mm_clocksync_method
-    True: "offsets against rank 0 on every visit of a cell (SKaMPI: the shortest of 25 ping-pongs; "
-          "uncertainty half its round trip)",
-    False: "none needed: all ranks on one node read one CLOCK_MONOTONIC (offsets 0)"}
 perf_counter = time.perf_counter
 _repeat = itertools.repeat
 
@@ -79,13 +76,15 @@ class SyncFacts:
     def __init__(self):
         self.late = 0
         self.window = self.max_offset = self.offset_uncertainty = 0.0
+        self.max_drift = self.max_residual = self.estimate_seconds = 0.0
+        self.estimates = 0
         self.offsets_estimated = False
 
     def merge(self, other):
         self.late += other.late
-        self.window = max(self.window, other.window)
-        self.max_offset = max(self.max_offset, other.max_offset)
-        self.offset_uncertainty = max(self.offset_uncertainty, other.offset_uncertainty)
+        for k in ("window", "max_offset", "offset_uncertainty", "max_drift", "max_residual", "estimates",
+                  "estimate_seconds"):
+            setattr(self, k, max(getattr(self, k), getattr(other, k)))
         self.offsets_estimated |= other.offsets_estimated
 
 
@@ -195,51 +194,118 @@ def _call_time(dt):
     return CLOCK_RESOLUTION if t < CLOCK_RESOLUTION else t
 
 
-class ClockSync:
-    """Offsets against rank 0, SKaMPI style (common/mpi/clocksync.c)."""
-    _one_node = None  # all ranks on one node read one clock: offsets are 0
+def clock_sync_method(estimated):
+    """#@clock_sync (mm_clocksync_method): the C core's text."""
+    return core.text("mm_clock_sync_estimated" if estimated else "mm_clock_sync_one_clock")
 
-    def __init__(self, comm, rank, nranks):
-        self.rank, self.offset, self.uncertainty = rank, 0.0, 0.0
-        skew = os.environ.get("MPIMARK_TEST_CLOCK_SKEW_US")  # test hook, as in C
-        self.skew = abs(float(skew)) * 1e-6 * rank if skew else 0.0
-        if ClockSync._one_node is None:
-            node = comm.Split_type(MPI.COMM_TYPE_SHARED)
-            ClockSync._one_node = node.Get_size() == nranks
-            node.Free()
-        self.estimated = not ClockSync._one_node or skew is not None
-        self.max_abs_offset = self.max_uncertainty = 0.0
-        if not self.estimated:
-            return
-        t = np.zeros(1)
-        ping = np.zeros(1, np.uint8)
-        for peer in range(1, nranks):
-            if rank == 0:
-                for _ in range(CLOCKSYNC_EXCHANGES):
-                    comm.Recv([ping, MPI.BYTE], peer, TAG_SYNC)
-                    t[0] = self.local()
-                    comm.Send([t, MPI.DOUBLE], peer, TAG_SYNC)
-            elif rank == peer:
-                best = math.inf
-                for _ in range(CLOCKSYNC_EXCHANGES):
-                    t_send = self.local()
-                    comm.Send([ping, MPI.BYTE], 0, TAG_SYNC)
-                    comm.Recv([t, MPI.DOUBLE], 0, TAG_SYNC)
-                    t_recv = self.local()
-                    if t_recv - t_send < best:
-                        best = t_recv - t_send
-                        self.offset = float(t[0]) - (t_send + t_recv) / 2.0
-                self.uncertainty = best / 2.0
-        mine = np.array([abs(self.offset), self.uncertainty])
-        worst = np.zeros(2)
-        comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
-        self.max_abs_offset, self.max_uncertainty = float(worst[0]), float(worst[1])
+
+class ClockSync:
+    """The global clock (rank 0's) on this rank, as common/mpi/clocksync.c
+    keeps it: no estimate on one node (one clock); else the node leaders'
+    binomial tree of SKaMPI ping-pongs and a line of offset and drift per
+    rank (the C core's mm_clock_model), estimated twice at the start and
+    again once its error bound has doubled. One per process: refresh()
+    before each visit of a cell."""
+    _the = None
+
+    @classmethod
+    def refresh(cls, comm):
+        if cls._the is None:
+            cls._the = cls(comm)
+        cls._the._refresh(comm)
+        return cls._the
+
+    def __init__(self, comm):
+        rank, nranks = comm.Get_rank(), comm.Get_size()
+        env = os.environ.get
+        hooked = env("MPIMARK_TEST_CLOCK_SKEW_US") is not None or env("MPIMARK_TEST_CLOCK_DRIFT_PPM") is not None
+        self.skew = abs(float(env("MPIMARK_TEST_CLOCK_SKEW_US", "0"))) * 1e-6 * rank  # test hooks
+        self.drift_hook = abs(float(env("MPIMARK_TEST_CLOCK_DRIFT_PPM", "0"))) * 1e-6 * rank
+        self.drift = env("MPIMARK_TEST_CLOCK_OFFSETS_ONLY") is None
+        self.start = perf_counter()
+        self.rank = rank
+        self.domain = comm.Split(rank, 0) if hooked else comm.Split_type(MPI.COMM_TYPE_SHARED)
+        self.leaders = comm.Split(0 if self.domain.Get_rank() == 0 else MPI.UNDEFINED, rank)
+        self.estimated = self.domain.Get_size() != nranks
+        self.model = core.ClockModel()
+        self.offset = self.rate = self.t_ref = 0.0  # the model's line, for now()
+        self.facts = [0.0] * 5  # rank 0: |offset|, uncertainty, |drift|, residual, error rate
+        self.estimates, self.seconds = 0, 0.0
+        self.max_abs_offset = self.max_uncertainty = self.max_drift = self.max_residual = 0.0
 
     def local(self):
-        return perf_counter() + self.skew
+        t = perf_counter()
+        return t + self.skew + self.drift_hook * (t - self.start)
 
     def now(self):
-        return perf_counter() + self.skew + self.offset
+        """mm_clock_model_global, inlined: the window's loop reads it per call."""
+        t = self.local()
+        return t + self.offset + self.rate * (t - self.t_ref)
+
+    def _add(self, t, offset, u):
+        core.lib().mm_clock_model_add(ctypes.byref(self.model), t, offset, u, self.drift)
+        m = self.model
+        self.offset, self.rate, self.t_ref = m.offset, m.drift, m.t_ref
+
+    def _estimate(self, comm):
+        est = np.array([self.local(), 0.0, 0.0])  # t, offset, uncertainty
+        if self.leaders != MPI.COMM_NULL:
+            me, n, lead = self.leaders.Get_rank(), self.leaders.Get_size(), self.leaders
+            t, ping = np.zeros(1), np.zeros(1, np.uint8)
+            step = 1
+            while step < n:
+                if me < step and me + step < n:  # answer with this rank's global clock
+                    for _ in range(CLOCKSYNC_EXCHANGES):
+                        lead.Recv([ping, MPI.BYTE], me + step, TAG_SYNC)
+                        t[0] = self.now() if me else self.local()
+                        lead.Send([t, MPI.DOUBLE], me + step, TAG_SYNC)
+                    lead.Send([est[2:3], MPI.DOUBLE], me + step, TAG_SYNC)
+                elif step <= me < 2 * step:
+                    best = math.inf
+                    for _ in range(CLOCKSYNC_EXCHANGES):
+                        t_send = self.local()
+                        lead.Send([ping, MPI.BYTE], me - step, TAG_SYNC)
+                        lead.Recv([t, MPI.DOUBLE], me - step, TAG_SYNC)
+                        t_recv = self.local()
+                        if t_recv - t_send < best:
+                            best, mid = t_recv - t_send, (t_send + t_recv) / 2.0
+                            off = float(t[0]) - mid
+                    u = np.zeros(1)
+                    lead.Recv([u, MPI.DOUBLE], me - step, TAG_SYNC)
+                    est[:] = (mid, off, best / 2.0 + float(u[0]))
+                    self._add(*est)
+                step *= 2
+            if me == 0:
+                self._add(float(est[0]), 0.0, 0.0)
+        self.domain.Bcast([est, MPI.DOUBLE], 0)
+        if self.leaders == MPI.COMM_NULL:
+            self._add(*est)
+        m = self.model
+        mine = np.array([abs(m.offset), m.uncertainty, abs(m.drift), m.residual,
+                         core.lib().mm_clock_model_error_rate(ctypes.byref(m))])
+        worst = np.zeros(5)
+        comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
+        self.facts = worst.tolist()
+        self.estimates += 1
+
+    def _refresh(self, comm):
+        if not self.estimated:
+            return
+        f = self.facts
+        due = np.array([not self.drift or self.estimates == 0 or
+                        core.lib().mm_clock_model_due(self.local() - self.model.t_ref, f[1], f[4])],
+                       np.intc)
+        comm.Bcast([due, MPI.INT], 0)
+        for k in range((2 if self.drift and self.estimates == 0 else 1) if due[0] else 0):
+            if k == 1:
+                time.sleep(core.const("mm_clock_baseline_first", ctypes.c_double))
+            t0 = perf_counter()
+            self._estimate(comm)
+            self.seconds += perf_counter() - t0
+        f = self.facts
+        growth = core.const("mm_clock_error_growth", ctypes.c_double) if self.drift else 1.0
+        self.max_abs_offset, self.max_uncertainty = f[0], growth * f[1]
+        self.max_drift, self.max_residual = f[2], f[3]
 
 
 def _slow_rank_hook(comm):
@@ -306,8 +372,10 @@ def _measure_calls(comm, rank, run, plan, out):
     window = plan.sync == "window"
     sync, begin = None, perf_counter()
     if window:
-        sync = ClockSync(comm, rank, comm.Get_size())
+        sync = ClockSync.refresh(comm)
         out.sync.max_offset, out.sync.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
+        out.sync.max_drift, out.sync.max_residual = sync.max_drift, sync.max_residual
+        out.sync.estimates, out.sync.estimate_seconds = sync.estimates, sync.seconds
         out.sync.offsets_estimated = sync.estimated
     late_rank = int(os.environ.get("MPIMARK_TEST_LATE_RANK", "-1"))
     slow = _slow_rank_hook(comm)

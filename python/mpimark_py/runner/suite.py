@@ -11,7 +11,7 @@ from .. import core, defs, stats as mmstats
 from ..errors import ENOMEM, ETOOBIG, EVALIDATE, EXIT_CODE, OK, STRERROR
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from ..sizes import size_human
-from .harness import CLOCK_SYNC_METHOD, CellCache, MIN_SAMPLES, Plan, SyncFacts, measure, perf_counter
+from .harness import CellCache, MIN_SAMPLES, Plan, SyncFacts, clock_sync_method, measure, perf_counter
 from .heap import heap_like_c
 from .mpi import MPI, mpi4py, np
 from .ops import Ctx, OPS
@@ -237,7 +237,11 @@ class Suite:
                 results.set_meta("clock_offset_max_us", "%.3f" % (run.max_offset * 1e6))
                 results.set_meta("clock_offset_uncertainty_us", "%.3f" % (run.offset_uncertainty * 1e6))
                 results.set_meta("late_calls", run.late)
-                results.set_meta("clock_sync", CLOCK_SYNC_METHOD[run.offsets_estimated])
+                results.set_meta("clock_drift_max_ppm", "%.3f" % (run.max_drift * 1e6))
+                results.set_meta("clock_residual_max_us", "%.3f" % (run.max_residual * 1e6))
+                results.set_meta("clock_estimates", run.estimates)
+                results.set_meta("clock_estimates_ms", "%.3f" % (run.estimate_seconds * 1e3))
+                results.set_meta("clock_sync", clock_sync_method(run.offsets_estimated))
             results.set_meta("memory_bound_bytes", "%.0f" % self.memory_bound)
             results.set_meta("memory_bound", "--memory" if cfg.memory else core.text("mm_memory_auto_text"))
             results.set_meta("memory_skipped", self.memory_skipped())

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# clock_drift.sh NP c|python: the clock sync against clocks that are off and
+# run at different rates. Test hooks shift rank r's clock by 20 ms x r and
+# make it run 5000 x r ppm fast (5 ms per second for rank 1). The window
+# sync's bcast time of 8 B must then stay within the stated uncertainty of
+# the time with no hooks (one node: one clock, no estimate), plus a noise
+# allowance, and the drift found be the largest one made (to 10%). With
+# offsets only (MPIMARK_TEST_CLOCK_OFFSETS_ONLY, estimated on every visit:
+# mpimark's method before the drift model) the same test must fail (at 2
+# ranks; from 4 the windows grow without end, as the clocks run apart). The
+# estimates are counted: twice at the start, then only when the model's
+# error bound has doubled, fewer than the visits.
+# The C binary ($MPIMARK) or the mpi4py runner ($PYTHON $MPIMARK_PY).
+source "$(dirname "$0")/../lib.sh"
+np=$1 runner=$2
+dir=$(workdir)
+trap 'rm -rf "$dir"' EXIT
+prog=("${MPIMARK:-}")
+[ "$runner" = python ] && prog=("${PYTHON:-/usr/bin/python3}" "$MPIMARK_PY")
+visits=8
+args=(bcast --path buffer -m 8 -i 400 --rounds $visits --seed 1 -q --format csv)
+
+median_of() { csv_select "$1" metric,median | awk -F, '$1 == "latency" { print $2 }'; }
+run() { # NAME [VAR=VALUE...]: one run with those test hooks
+  local name=$1
+  shift
+  (
+    [ $# -eq 0 ] || export "$@"
+    launch "$np" "${prog[@]}" "${args[@]}" -o "$dir/$name.csv" > /dev/null
+  ) || fail "$name: exited $?"
+}
+hooks=(MPIMARK_TEST_CLOCK_SKEW_US=20000 MPIMARK_TEST_CLOCK_DRIFT_PPM=5000)
+run plain
+run drift "${hooks[@]}"
+names=(drift)
+if [ "$np" = 2 ]; then
+  run offsets "${hooks[@]}" MPIMARK_TEST_CLOCK_OFFSETS_ONLY=1
+  names+=(offsets)
+fi
+m0=$(median_of "$dir/plain.csv")
+[ "$(csv_meta "$dir/plain.csv" clock_estimates)" = 0 ] || fail "one node, no hooks: an estimate was made"
+# within U (the stated bound) plus half the plain time and 1 us for noise
+holds() { # FILE: whether its median is within its stated uncertainty of m0
+  awk -v m="$(median_of "$1")" -v m0="$m0" -v u="$(csv_meta "$1" clock_offset_uncertainty_us)" \
+    'BEGIN { d = m - m0; if (d < 0) d = -d; exit !(d <= 2 * u + 0.5 * m0 + 1) }'
+}
+for name in "${names[@]}"; do
+  echo "$name: median $(median_of "$dir/$name.csv") us (plain $m0 us), uncertainty" \
+    "$(csv_meta "$dir/$name.csv" clock_offset_uncertainty_us) us, drift" \
+    "$(csv_meta "$dir/$name.csv" clock_drift_max_ppm) ppm, estimates $(csv_meta "$dir/$name.csv" clock_estimates)," \
+    "late $(csv_meta "$dir/$name.csv" late_calls)"
+done
+holds "$dir/drift.csv" || fail "with the drift model the bcast time left its stated uncertainty"
+[ "$np" != 2 ] || ! holds "$dir/offsets.csv" \
+  || fail "offsets only held too: the drift is too small to tell the methods apart"
+ppm=$(csv_meta "$dir/drift.csv" clock_drift_max_ppm)
+awk -v p="$ppm" -v w=$((5000 * (np - 1))) 'BEGIN { d = p - w; if (d < 0) d = -d; exit !(d < 0.1 * w) }' \
+  || fail "largest drift found $ppm ppm, want $((5000 * (np - 1)))"
+est=$(csv_meta "$dir/drift.csv" clock_estimates)
+[ "$est" -ge 2 ] && [ "$est" -lt $visits ] || fail "$est estimates with the drift model in $visits visits"
+echo "ok: at $np ranks the drift model holds${names[1]:+, offsets only fails}"
