@@ -346,22 +346,22 @@ static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results 
   free(idx);
   char buf[256];
   if (!err && s->cfg->sync == MM_SYNC_WINDOW) {
-    snprintf(buf, sizeof buf, "%.3f", run.window * 1e6);
-    err |= mm_results_set_meta(results, "sync_window_us_max", buf);
-    snprintf(buf, sizeof buf, "%.3f", run.max_offset * 1e6);
-    err |= mm_results_set_meta(results, "clock_offset_max_us", buf);
-    snprintf(buf, sizeof buf, "%.3f", run.offset_uncertainty * 1e6);
-    err |= mm_results_set_meta(results, "clock_offset_uncertainty_us", buf);
-    snprintf(buf, sizeof buf, "%lld", run.late);
-    err |= mm_results_set_meta(results, "late_calls", buf);
-    snprintf(buf, sizeof buf, "%.3f", run.max_drift * 1e6);
-    err |= mm_results_set_meta(results, "clock_drift_max_ppm", buf);
-    snprintf(buf, sizeof buf, "%.3f", run.max_residual * 1e6);
-    err |= mm_results_set_meta(results, "clock_residual_max_us", buf);
-    snprintf(buf, sizeof buf, "%d", run.estimates);
-    err |= mm_results_set_meta(results, "clock_estimates", buf);
-    snprintf(buf, sizeof buf, "%.3f", run.estimate_seconds * 1e3);
-    err |= mm_results_set_meta(results, "clock_estimates_ms", buf);
+    const struct {
+      const char *key;
+      double value;
+      const char *format;
+    } facts[] = {{"sync_window_us_max", run.window * 1e6, "%.3f"},
+                 {"clock_offset_max_us", run.max_offset * 1e6, "%.3f"},
+                 {"clock_offset_uncertainty_us", run.offset_uncertainty * 1e6, "%.3f"},
+                 {"late_calls", (double)run.late, "%.0f"},
+                 {"clock_drift_max_ppm", run.max_drift * 1e6, "%.3f"},
+                 {"clock_residual_max_us", run.max_residual * 1e6, "%.3f"},
+                 {"clock_estimates", run.estimates, "%.0f"},
+                 {"clock_estimates_ms", run.estimate_seconds * 1e3, "%.3f"}};
+    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
+      snprintf(buf, sizeof buf, facts[i].format, facts[i].value);
+      err |= mm_results_set_meta(results, facts[i].key, buf);
+    }
     err |= mm_results_set_meta(results, "clock_sync", mm_clocksync_method(run.offsets_estimated));
   }
   snprintf(buf, sizeof buf, "%.0f", s->memory_bound);

@@ -17,6 +17,13 @@ fail() {
   exit 1
 }
 
+# runner_prog c|python: into the array prog, the program a test runs: the
+# C binary ($MPIMARK) or the mpi4py runner ($PYTHON $MPIMARK_PY).
+runner_prog() {
+  prog=("${MPIMARK:-}")
+  if [ "$1" = python ]; then prog=("${PYTHON:-/usr/bin/python3}" "$MPIMARK_PY"); fi
+}
+
 # launch NP ARGS...: run under the MPI launcher with NP ranks; more ranks
 # than cores need --oversubscribe with Open MPI (MPICH takes them as is).
 launch() {

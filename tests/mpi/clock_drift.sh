@@ -15,8 +15,7 @@ source "$(dirname "$0")/../lib.sh"
 np=$1 runner=$2
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-prog=("${MPIMARK:-}")
-[ "$runner" = python ] && prog=("${PYTHON:-/usr/bin/python3}" "$MPIMARK_PY")
+runner_prog "$runner"
 visits=8
 args=(bcast --path buffer -m 8 -i 400 --rounds $visits --seed 1 -q --format csv)
 

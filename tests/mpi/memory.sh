@@ -10,8 +10,7 @@ source "$(dirname "$0")/../lib.sh"
 runner=$1
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-prog=("${MPIMARK:-}")
-[ "$runner" = python ] && prog=("${PYTHON:-/usr/bin/python3}" "$MPIMARK_PY")
+runner_prog "$runner"
 args=(sendrecv scatter gather --path both -m 64K:1M -i 2 --rounds 1)
 
 # Buffers are sized once for what fits (send s, receive r), a pickled path

@@ -8,8 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 runner=$1
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-prog=("${MPIMARK:-}")
-[ "$runner" = python ] && prog=("${PYTHON:-/usr/bin/python3}" "$MPIMARK_PY")
+runner_prog "$runner"
 cpus=$(nproc --all)
 [ "$cpus" -ge 2 ] || { echo "skipped: one CPU"; exit 77; }
 numa=unknown

@@ -10,8 +10,7 @@ source "$(dirname "$0")/../lib.sh"
 np=$1 runner=$2
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-prog=("${MPIMARK:-}")
-[ "$runner" = python ] && prog=("${PYTHON:-/usr/bin/python3}" "$MPIMARK_PY")
+runner_prog "$runner"
 delay=400 repeats=3
 declare -A t
 
