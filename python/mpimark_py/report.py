@@ -40,7 +40,6 @@ HEADLINE_SIZES = (8, 1024, 65536, 1048576)
 WHERE_KEYS = (("runner", "runner"), ("mpi_library", "MPI library"), ("mpi_version", "MPI standard"),
               ("nodes", "nodes"), ("ranks", "ranks"), ("ranks_per_node", "ranks per node"),
               ("hosts", "hosts"), ("p2p_placement", "placement"),
-              ("binding", "binding to CPUs"), ("placement", "ranks' hosts, CPUs and NUMA nodes"),
               ("mpi_env", "MPI environment"),
               ("slurm_job_id", "Slurm job"),
               ("slurm_partition", "Slurm partition"), ("date_utc", "date (UTC)"),
@@ -486,6 +485,11 @@ def build(folders, out_path, with_figures):
                       [[label] + [t.meta.get(k) or ("mpimark (C)" if k == "runner" else "")
                                   for t in sources]
                        for k, label in WHERE_KEYS if any(t.meta.get(k) for t in sources)], "meta")
+            placed = [t for t in sources if t.meta.get("binding")]
+            if placed:  # collective figures depend on it as much as on the library
+                doc.heading(2, "Placement")
+                doc.items(["%s: %s; %s" % (os.path.basename(t.path), t.meta["binding"],
+                                           t.meta.get("placement", "")) for t in placed])
             if f.runs:
                 doc.heading(2, "Headline numbers")
                 header, rows = headline(f.runs)

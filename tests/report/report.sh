@@ -52,6 +52,8 @@ case $case in
       "object/buffer latency at 64 KiB (bytes)" "### sendrecv" "### bcast" "Method and notes"
     lib=$(csv_meta "$dir/r/mpimark.csv" mpi_library)
     md_has "$dir/r/report.md" "$lib" "$(csv_meta "$dir/r/mpimark.csv" command)"
+    md_has "$dir/r/report.md" "Placement" "$(csv_meta "$dir/r/mpimark.csv" binding)" \
+      "$(csv_meta "$dir/r/mpimark.csv" placement)"
     "${BROWSER[@]}" "$dir/r/report.html" sendrecv bcast "Open MPI" || fail "browser check"
     cp "$dir/r/report.html" "$dir/before"
     rc=0

@@ -38,7 +38,9 @@ def _memcpy_mbs(nbytes, seconds):
 
 def collect_metadata(comm, rank, nranks, cfg, seed, r):
     names = comm.gather(MPI.Get_processor_name(), 0)
-    places = comm.gather(core.place_self(), 0)
+    mine = np.frombuffer(core.place_self(), np.uint8)  # one MPI_Gather of bytes, as metadata.c
+    places = np.empty(nranks * mine.size, np.uint8) if rank == 0 else None
+    comm.Gather([mine, MPI.BYTE], [places, MPI.BYTE] if rank == 0 else None, 0)
     if rank != 0:
         return
     r.set_meta("mpimark_version", version.project_version())
@@ -55,7 +57,9 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("ranks_per_node", counts[0] if len(set(counts)) == 1
                else " ".join(str(c) for c in counts))
     r.set_meta("hosts", " ".join(hosts))
-    binding, placement = core.placement_texts(places, names)
+    size = mine.size
+    binding, placement = core.placement_texts(
+        [places[i * size:(i + 1) * size].tobytes() for i in range(nranks)], names)
     r.set_meta("binding", binding)
     r.set_meta("placement", placement)
     if nranks >= 2:
