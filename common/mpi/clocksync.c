@@ -98,13 +98,13 @@ static void estimate(MPI_Comm comm, MPI_Comm domain, MPI_Comm leaders, mm_clock_
     int me, n;
     MM_MPI(MPI_Comm_rank(leaders, &me));
     MM_MPI(MPI_Comm_size(leaders, &n));
-    /* The parent answers on its model as it stands, updated in its own
-     * earlier round: a child's estimate is against the global clock. */
-    mm_clock_model parent_view = *m;
-    if (me == 0) parent_view = (mm_clock_model){0};
+    /* A parent answers on its model, updated when it was a child in an
+     * earlier round (the root's clock is the global one): a child's
+     * estimate is against the global clock. */
+    const mm_clock_model root = {0};
     for (int step = 1; step < n; step *= 2) {
       if (me < step && me + step < n) {
-        answer_child(leaders, me + step, world_rank, &parent_view);
+        answer_child(leaders, me + step, world_rank, me == 0 ? &root : m);
         double u = est[2];
         MM_MPI(MPI_Send(&u, 1, MPI_DOUBLE, me + step, TAG_SYNC, leaders));
       } else if (me >= step && me < 2 * step) {
@@ -113,7 +113,6 @@ static void estimate(MPI_Comm comm, MPI_Comm domain, MPI_Comm leaders, mm_clock_
         MM_MPI(MPI_Recv(&u_parent, 1, MPI_DOUBLE, me - step, TAG_SYNC, leaders, MPI_STATUS_IGNORE));
         est[0] = t, est[1] = off, est[2] = u + u_parent;
         mm_clock_model_add(m, t, off, u + u_parent, drift);
-        parent_view = *m;
       }
     }
     if (me == 0) mm_clock_model_add(m, est[0], 0.0, 0.0, drift);
@@ -133,7 +132,6 @@ static void gather_facts(MPI_Comm comm, const mm_clock_model *m, double facts[5]
 void mm_clocksync_refresh(MPI_Comm comm, mm_clocksync *out) {
   static mm_clock_model model;
   static double facts[5]; /* rank 0: gather_facts' */
-  static int estimates;
   static double seconds;
   int rank;
   MM_MPI(MPI_Comm_rank(comm, &rank));
@@ -146,7 +144,7 @@ void mm_clocksync_refresh(MPI_Comm comm, mm_clocksync *out) {
   /* Offsets only (the test hook): estimated again on every visit, as
    * mpimark did before the drift model. With drift: twice at the start, a
    * baseline apart, then when the error bound has grown enough. */
-  int due = !drift || estimates == 0 ||
+  int estimates = model.estimates, due = !drift || estimates == 0 ||
             mm_clock_model_due(mm_clocksync_local(rank) - model.t_ref, facts[1], facts[4]);
   MM_MPI(MPI_Bcast(&due, 1, MPI_INT, 0, comm));
   int rounds = !due ? 0 : drift && estimates == 0 ? 2 : 1;
@@ -159,7 +157,6 @@ void mm_clocksync_refresh(MPI_Comm comm, mm_clocksync *out) {
     estimate(comm, domain, leaders, &model, drift);
     gather_facts(comm, &model, facts);
     seconds += mm_clock_now() - t0;
-    estimates++;
   }
   out->model = model;
   out->max_abs_offset = facts[0];
@@ -167,7 +164,7 @@ void mm_clocksync_refresh(MPI_Comm comm, mm_clocksync *out) {
   out->max_uncertainty = drift ? MM_CLOCK_ERROR_GROWTH * facts[1] : facts[1];
   out->max_drift = facts[2];
   out->max_residual = facts[3];
-  out->estimates = estimates;
+  out->estimates = model.estimates;
   out->seconds = seconds;
 }
 

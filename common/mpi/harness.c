@@ -217,7 +217,9 @@ static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *la
   }
   if (job->rank != 0) return 0;
   size_t got = mm_window_samples(t0, w, n, exits, c->red + n, c->read_cost, c->resolution, out, late);
-  *fit_n = mm_window_samples(t0, w, n, c->red, c->red + n, c->read_cost, c->resolution, c->rt, late);
+  size_t same_late;
+  *fit_n = mm_window_samples(t0, w, n, c->red, c->red + n, c->read_cost, c->resolution, c->rt,
+                             &same_late);
   return got;
 }
 

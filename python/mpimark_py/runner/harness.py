@@ -230,7 +230,7 @@ class ClockSync:
         self.model = core.ClockModel()
         self.offset = self.rate = self.t_ref = 0.0  # the model's line, for now()
         self.facts = [0.0] * 5  # rank 0: |offset|, uncertainty, |drift|, residual, error rate
-        self.estimates, self.seconds = 0, 0.0
+        self.seconds = 0.0
         self.max_abs_offset = self.max_uncertainty = self.max_drift = self.max_residual = 0.0
 
     def local(self):
@@ -286,17 +286,17 @@ class ClockSync:
         worst = np.zeros(5)
         comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
         self.facts = worst.tolist()
-        self.estimates += 1
 
     def _refresh(self, comm):
         if not self.estimated:
             return
         f = self.facts
-        due = np.array([not self.drift or self.estimates == 0 or
+        estimates = self.model.estimates
+        due = np.array([not self.drift or estimates == 0 or
                         core.lib().mm_clock_model_due(self.local() - self.model.t_ref, f[1], f[4])],
                        np.intc)
         comm.Bcast([due, MPI.INT], 0)
-        for k in range((2 if self.drift and self.estimates == 0 else 1) if due[0] else 0):
+        for k in range((2 if self.drift and estimates == 0 else 1) if due[0] else 0):
             if k == 1:
                 time.sleep(core.const("mm_clock_baseline_first", ctypes.c_double))
             t0 = perf_counter()
@@ -375,7 +375,7 @@ def _measure_calls(comm, rank, run, plan, out):
         sync = ClockSync.refresh(comm)
         out.sync.max_offset, out.sync.offset_uncertainty = sync.max_abs_offset, sync.max_uncertainty
         out.sync.max_drift, out.sync.max_residual = sync.max_drift, sync.max_residual
-        out.sync.estimates, out.sync.estimate_seconds = sync.estimates, sync.seconds
+        out.sync.estimates, out.sync.estimate_seconds = sync.model.estimates, sync.seconds
         out.sync.offsets_estimated = sync.estimated
     late_rank = int(os.environ.get("MPIMARK_TEST_LATE_RANK", "-1"))
     slow = _slow_rank_hook(comm)
