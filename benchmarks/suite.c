@@ -16,6 +16,7 @@
 #include "rounds.h"
 #include "sizes.h"
 #include "stats.h"
+#include "window.h"
 
 static bool selected(const mm_config *cfg, size_t i) { return (cfg->ops >> i) & 1u; }
 
@@ -303,14 +304,21 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
                   .cache = &cl->cache};
   mm_samples samples;
   double measured = mm_clock_now();
-  mm_harness_measure(&(mm_job){s->comm, s->rank, kernel_of(cl)->run, &c}, &plan, &samples);
+  int verdict = mm_harness_measure(&(mm_job){s->comm, s->rank, kernel_of(cl)->run, &c}, &plan,
+                                   &samples);
   measured = mm_clock_now() - measured;
   for (int i = 0; i < MM_SPENT_COUNT; i++) w->spent[i] += samples.spent[i];
-  int err = s->rank == 0 ? keep_samples(cl, round, &samples) : MM_OK;
+  if (verdict == MM_ECLOCK && s->rank == 0) { /* every rank returns it; one line */
+    char size[32], why[320];
+    mm_window_runaway_text(why, sizeof why, cl->cache.first_window, samples.sync.window,
+                           samples.sync.offset_uncertainty);
+    fprintf(stderr, "mpimark: %s (%s path), %s: %s\n", op->name, mm_path_name(cl->path),
+            mm_size_human(c.bytes, size, sizeof size), why);
+  }
+  int err = s->rank == 0 && verdict == MM_OK ? keep_samples(cl, round, &samples) : MM_OK;
   mm_samples_free(&samples);
   if (mm_mpi_agree(s->comm, err)) mm_mpi_die(s->comm, MM_ENOMEM, "no memory for samples");
-  int verdict = MM_OK;
-  if (cfg->validate && round == 0) {
+  if (verdict == MM_OK && cfg->validate && round == 0) {
     size_t rbuf_bytes = op->root_recvs_all ? c.bytes * (size_t)c.nranks : c.bytes;
     verdict = validate(op, cl->path, &c, kernel_of(cl), rbuf_bytes);
   }
@@ -403,7 +411,7 @@ int mm_suite_run(const mm_suite *s, mm_results *results) {
         size_t at = r % 2 ? un->first + un->count - 1 - j : un->first + j;
         err = visit(s, &w, &w.cells[at], r);
       }
-      progress(s, r, u + 1, w.n_units, mm_clock_now() - start);
+      if (err == MM_OK) progress(s, r, u + 1, w.n_units, mm_clock_now() - start);
     }
   }
   if (err == MM_OK && s->rank == 0 && finish(s, &w, mm_clock_now() - start, results))

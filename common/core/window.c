@@ -1,5 +1,6 @@
 #include "window.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "stats.h"
@@ -33,4 +34,16 @@ double mm_window_fit(double w, double *t, size_t n, double margin) {
   qsort(t, n, sizeof *t, mm_cmp_double);
   double fit = MM_WINDOW_FIT * mm_quantile_sorted(t, n, MM_WINDOW_FIT_QUANTILE) + margin;
   return fit < w ? fit : w;
+}
+
+int mm_window_runaway(double w, double first) {
+  return w > MM_WINDOW_RUNAWAY * first && w > MM_WINDOW_RUNAWAY_MIN;
+}
+
+int mm_window_runaway_text(char *buf, size_t len, double first, double w, double uncertainty) {
+  return snprintf(buf, len,
+                  "the start window grew from %.1f us to %.1f us with calls still late: the ranks' "
+                  "clocks disagree by more than the clock sync's stated uncertainty (%.3g us); "
+                  "measure with --sync barrier",
+                  first * 1e6, w * 1e6, uncertainty * 1e6);
 }

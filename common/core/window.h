@@ -22,6 +22,14 @@
 #define MM_WINDOW_FIT_QUANTILE 0.95
 #define MM_WINDOW_SLACK 0.25e-6
 
+/* A window grown past this many times the cell's first one (and past
+ * MM_WINDOW_RUNAWAY_MIN seconds) is chasing clocks that disagree by more
+ * than the clock sync states, not calls that take longer: every growth
+ * makes the calls of the next batch later still. The visit then stops with
+ * MM_ECLOCK instead of growing the window without end. */
+#define MM_WINDOW_RUNAWAY 1000.0
+#define MM_WINDOW_RUNAWAY_MIN 10e-3
+
 /* The scheduled start of call k. */
 static inline double mm_window_start(double t0, double w, size_t k) { return t0 + (double)k * w; }
 
@@ -46,5 +54,11 @@ double mm_window_fit(double w, double *t, size_t n, double margin);
 /* The window for the next batch: w grown by MM_WINDOW_GROWTH when more than
  * MM_WINDOW_LATE_MAX of n calls were late, else w. */
 double mm_window_next(double w, size_t late, size_t n);
+
+/* Whether window w has run away from the cell's first window (above). */
+int mm_window_runaway(double w, double first);
+
+/* The line that says so, after the cell's name (both runners print it). */
+int mm_window_runaway_text(char *buf, size_t len, double first, double w, double uncertainty);
 
 #endif

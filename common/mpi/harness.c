@@ -277,6 +277,7 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
   /* The window of an earlier visit, else one calibrated now; after every
    * batch it grows when calls were late, else fits them (window.h). */
   double w = plan->cache->window > 0 ? plan->cache->window : calibrate_window(&c);
+  if (plan->cache->first_window == 0) plan->cache->first_window = w;
   double sampling = mm_clock_now();
   out->spent[MM_SPENT_CALIBRATION] = sampling - synced;
 
@@ -306,9 +307,11 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
       if (window && state[1] == w) /* few late: fit the window to the calls */
         state[1] = mm_window_fit(w, c.rt, fit_n, 4.0 * c.sync.max_uncertainty + MM_WINDOW_SLACK);
       state[2] = (double)n;
+      if (window && mm_window_runaway(state[1], plan->cache->first_window)) state[0] = -1;
     }
     MM_MPI(MPI_Bcast(state, 3, MPI_DOUBLE, 0, job->comm));
     w = state[1];
+    if (state[0] < 0) out->runaway = true, state[0] = 0;
   }
   plan->cache->window = w;
   out->sync.window = window ? w : 0.0;
@@ -332,7 +335,7 @@ int mm_harness_measure(const mm_job *job, const mm_plan *plan, mm_samples *out) 
   out->n = per_call ? measure_calls(job, plan, local, cap, out)
                     : measure_batches(job, plan, local, out);
   out->t = local;
-  return MM_OK;
+  return out->runaway ? MM_ECLOCK : MM_OK;
 }
 
 void mm_sync_facts_merge(mm_sync_facts *into, const mm_sync_facts *from) {

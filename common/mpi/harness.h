@@ -42,6 +42,7 @@ typedef struct mm_job {
 typedef struct mm_cell_cache {
   long batch;    /* iterations per timed batch; 0: not calibrated yet */
   double window; /* window mode: seconds between call starts; 0: not yet */
+  double first_window; /* the first visit's starting window (its runaway bound) */
   bool warmed;   /* the first visit's warm-up is done */
 } mm_cell_cache;
 
@@ -81,6 +82,7 @@ typedef struct mm_samples {
   long long iterations;  /* timed iterations (valid calls) behind the samples */
   mm_sync_facts sync;    /* window sync only; zero otherwise */
   double spent[MM_SPENT_COUNT]; /* seconds (time_split.h); SAMPLING excludes TIMED */
+  bool runaway;          /* the window ran away (window.h): the visit failed */
 } mm_samples;
 
 /* Automatic warmup: up to MM_AUTO_WARMUP iterations, as many as fit in a
@@ -95,7 +97,9 @@ typedef struct mm_samples {
 #define MM_CI_TARGET 0.03        /* stop a visit once its 95% CI half-width is 3% of the median */
 
 /* Measures the job on every rank of job->comm (collective call). Returns
- * MM_OK; a kernel error aborts the job (ranks would otherwise wait). */
+ * MM_OK, or on every rank MM_ECLOCK when the start window ran away
+ * (window.h; out->runaway); a kernel error aborts the job (ranks would
+ * otherwise wait). */
 int mm_harness_measure(const mm_job *job, const mm_plan *plan, mm_samples *out);
 
 void mm_samples_free(mm_samples *s);

@@ -146,6 +146,9 @@ def _declare(lib):
                                            ctypes.c_bool, ctypes.c_bool, c_size_t_p, c_size_t_p]),
         "mm_window_next": (ctypes.c_double, [ctypes.c_double, ctypes.c_size_t, ctypes.c_size_t]),
         "mm_window_fit": (ctypes.c_double, [ctypes.c_double, c_double_p, ctypes.c_size_t, ctypes.c_double]),
+        "mm_window_runaway": (ctypes.c_int, [ctypes.c_double, ctypes.c_double]),
+        "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
+                                                  ctypes.c_double, ctypes.c_double]),
         "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
                                              ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
     }
@@ -276,6 +279,18 @@ def window_next(w, late, n):
 def window_fit(w, times, margin):
     """The window fitted to a batch's valid call times (window.h)."""
     return lib().mm_window_fit(w, doubles(times), len(times), margin)
+
+
+def window_runaway(w, first):
+    """Whether window w has run away from the cell's first window (window.h)."""
+    return bool(lib().mm_window_runaway(w, first))
+
+
+def window_runaway_text(first, w, uncertainty):
+    """The line that says the window ran away, after the cell's name (window.h)."""
+    buf = ctypes.create_string_buffer(320)
+    lib().mm_window_runaway_text(buf, len(buf), first, w, uncertainty)
+    return buf.value.decode()
 
 
 def doubles(values):

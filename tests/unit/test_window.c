@@ -3,6 +3,8 @@
  * time never goes below the clock's resolution, the window grows when
  * too many calls are late and fits the calls' 95th percentile. */
 #include "unit.h"
+#include <string.h>
+
 #include "window.h"
 
 int main(void) {
@@ -42,5 +44,16 @@ int main(void) {
   double slow[2] = {0.8e-3, 0.9e-3};
   CHECK(mm_window_fit(w, slow, 2, 0) == w);
   CHECK(mm_window_fit(w, t, 0, 0) == w);
+
+  /* Runaway: past 1000 times the first window and past 10 ms, not before. */
+  CHECK(!mm_window_runaway(999 * 20e-6, 20e-6));
+  CHECK(!mm_window_runaway(1001 * 5e-6, 5e-6)); /* 5 ms: under the floor */
+  CHECK(mm_window_runaway(1001 * 20e-6, 20e-6));
+  CHECK(!mm_window_runaway(900 * 1e-3, 1e-3));
+  CHECK(mm_window_runaway(1001 * 1e-3, 1e-3));
+  char line[320];
+  mm_window_runaway_text(line, sizeof line, 20e-6, 25e-3, 1.5e-6);
+  CHECK(strstr(line, "from 20.0 us to 25000.0 us") && strstr(line, "(1.5 us)") &&
+        strstr(line, "--sync barrier"));
   return unit_report("test_window");
 }

@@ -45,6 +45,7 @@ class CellCache:
     """What the harness keeps of a cell between rounds (mm_cell_cache)."""
     def __init__(self):
         self.batch, self.window, self.warmed = 0, 0.0, False
+        self.first_window = 0.0  # the first visit's starting window (its runaway bound)
 
 
 class Plan:
@@ -92,6 +93,7 @@ class Samples:
     """One visit's samples at rank 0 (mm_samples)."""
     def __init__(self):
         self.t, self.iterations, self.sync = [], 0, SyncFacts()
+        self.runaway = False  # the window ran away (window.h): the visit failed
         self.spent = dict.fromkeys(core.spent_phases(), 0.0)  # seconds by phase (time_split.h)
 
 
@@ -388,6 +390,8 @@ def _measure_calls(comm, rank, run, plan, out):
                       if rank == 0 else 0.0])
         comm.Bcast([w, MPI.DOUBLE], 0)
         w = float(w[0])
+    if plan.cache.first_window == 0:
+        plan.cache.first_window = w
     margin = 4.0 * (sync.max_uncertainty if sync else 0.0) + WINDOW_SLACK
     cap = max(MAX_SAMPLES, plan.iterations)
     sampling = perf_counter()
@@ -419,8 +423,12 @@ def _measure_calls(comm, rank, run, plan, out):
             if window and nxt == w:  # few late: fit the window to the calls
                 nxt = core.window_fit(w, fit, margin)
             state[:] = (1.0 if more else 0.0, nxt, n)
+            if window and core.window_runaway(nxt, plan.cache.first_window):
+                state[0] = -1.0
         comm.Bcast([state, MPI.DOUBLE], 0)
         w = float(state[1])
+        if state[0] < 0:
+            out.runaway, state[0] = True, 0.0
     plan.cache.window = w
     out.sync.window = w if window else 0.0
     out.t = local

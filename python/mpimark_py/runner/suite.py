@@ -8,7 +8,7 @@ import re
 import sys
 
 from .. import core, defs, stats as mmstats
-from ..errors import ENOMEM, ETOOBIG, EVALIDATE, EXIT_CODE, OK, STRERROR
+from ..errors import ECLOCK, ENOMEM, ETOOBIG, EVALIDATE, EXIT_CODE, OK, STRERROR
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from ..sizes import size_human
 from .harness import CellCache, MIN_SAMPLES, Plan, SyncFacts, clock_sync_method, measure, perf_counter
@@ -288,6 +288,12 @@ class Suite:
         measured = perf_counter() - measured
         for k, v in samples.spent.items():
             self.spent[k] += v
+        if samples.runaway:  # every rank knows it; one line
+            if self.rank == 0:
+                sys.stderr.write("mpimark: %s (%s path), %s: %s\n" % (
+                    op.name, path, size_human(c.bytes), core.window_runaway_text(
+                        cell.cache.first_window, samples.sync.window, samples.sync.offset_uncertainty)))
+            return ECLOCK
         cell.keep(samples)
         verdict = OK
         if cfg.validate and rnd == 0:
