@@ -57,8 +57,9 @@ typedef struct mm_op {
   bool float64;             /* buffer path moves float64 (MPI_DOUBLE): sizes round down to 8 */
   bool root_sends_all;      /* the root's send buffer holds one message per rank (scatter) */
   bool root_recvs_all;      /* the root's receive buffer holds one message per rank (gather) */
-  /* Collectives: bus bandwidth = algorithmic bandwidth * this factor, the
-   * nccl-tests correction that makes figures comparable to link speed. */
+  /* Collectives, nccl-tests' convention by kind (metrics.h): the bytes of
+   * one call that algbw counts, and bus bandwidth = algbw * this factor. */
+  double (*algbw_bytes)(double size, int nranks);
   double (*busbw_factor)(int nranks);
   /* The first mpi4py generation whose mpi4py.util.pkl5 has this method (3
    * or 4; 0: none). The pkl5 path runs the object path's table below, whose

@@ -37,6 +37,7 @@ const mm_op mm_op_allreduce = {
     .name = "allreduce",
     .kind = MM_COLLECTIVE,
     .float64 = true,
+    .algbw_bytes = mm_algbw_bytes_allreduce,
     .busbw_factor = mm_busbw_allreduce,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
                              .check = check,

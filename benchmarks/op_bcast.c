@@ -40,6 +40,7 @@ const mm_op mm_op_bcast = {
     .name = "bcast",
     .kind = MM_COLLECTIVE,
     .pkl5 = 3,
+    .algbw_bytes = mm_algbw_bytes_one,
     .busbw_factor = mm_busbw_one,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,

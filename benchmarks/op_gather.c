@@ -46,6 +46,7 @@ const mm_op mm_op_gather = {
     .kind = MM_COLLECTIVE,
     .pkl5 = 4,
     .root_recvs_all = true,
+    .algbw_bytes = mm_algbw_bytes_gather,
     .busbw_factor = mm_busbw_gather,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,

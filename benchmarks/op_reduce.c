@@ -41,6 +41,7 @@ const mm_op mm_op_reduce = {
     .name = "reduce",
     .kind = MM_COLLECTIVE,
     .float64 = true,
+    .algbw_bytes = mm_algbw_bytes_one,
     .busbw_factor = mm_busbw_one,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
                              .check = check,

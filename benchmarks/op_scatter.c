@@ -44,6 +44,7 @@ const mm_op mm_op_scatter = {
     .kind = MM_COLLECTIVE,
     .pkl5 = 4,
     .root_sends_all = true,
+    .algbw_bytes = mm_algbw_bytes_gather,
     .busbw_factor = mm_busbw_gather,
     .path[MM_PATH_BUFFER] = {.prepare = prepare,
                              .check = check,

@@ -217,8 +217,10 @@ static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int 
     snprintf(row.payload, sizeof row.payload, "%s", payload_name(op, cl->path, s->cfg->payload));
     snprintf(row.metric, sizeof row.metric, "%s", def->name);
     snprintf(row.unit, sizeof row.unit, "%s", def->unit);
-    double factor = op->busbw_factor ? op->busbw_factor(c.nranks) : 0.0; /* collectives only */
-    for (size_t i = 0; i < cl->n; i++) values[i] = def->value((double)c.bytes, c.window, factor, cl->t[i]);
+    /* collectives only: nccl-tests' bytes and bus-bandwidth factor */
+    double factor = op->busbw_factor ? op->busbw_factor(c.nranks) : 0.0;
+    double bytes = op->algbw_bytes ? op->algbw_bytes((double)c.bytes, c.nranks) : (double)c.bytes;
+    for (size_t i = 0; i < cl->n; i++) values[i] = def->value(bytes, c.window, factor, cl->t[i]);
     size_t from = 0;
     for (int r = 0; r < rounds && !err; r++) {
       mm_stats st;

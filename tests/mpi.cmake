@@ -84,6 +84,10 @@ mpimark_mpi_test(mpi.memory.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/memory.sh c)
 foreach(np 2 4 8 16)
   mpimark_mpi_test(mpi.clock_drift.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/clock_drift.sh ${np} c)
 endforeach()
+# algbw and busbw by nccl-tests' convention (bytes and factor per collective).
+foreach(np 2 4 8)
+  mpimark_mpi_test(mpi.busbw.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/busbw.sh ${np} c)
+endforeach()
 # --rank-time: slowest, average and fastest rank against a known slow rank.
 foreach(np 2 3)
   mpimark_mpi_test(mpi.rank_time.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/rank_time.sh ${np} c)

@@ -23,6 +23,13 @@ double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, doub
   return 2.0 * mm_metric_stream_bw(bytes, window, busbw_factor, t);
 }
 
+double mm_algbw_bytes_one(double size, int n) {
+  (void)n;
+  return size;
+}
+double mm_algbw_bytes_gather(double size, int n) { return size * n; }
+double mm_algbw_bytes_allreduce(double size, int n) { return mm_algbw_bytes_one(size, n); }
+
 double mm_busbw_one(int n) {
   (void)n;
   return 1.0;

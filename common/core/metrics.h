@@ -17,8 +17,17 @@ double mm_metric_busbw(double bytes, int window, double busbw_factor, double t);
 double mm_metric_stream_bw(double bytes, int window, double busbw_factor, double t);
 double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, double t);
 
-/* Bus bandwidth = algorithmic bandwidth * factor(ranks): what makes
- * collective figures comparable to link speed (nccl-tests). */
+/* nccl-tests' convention for collectives, by kind (one: bcast, reduce;
+ * gather: scatter, gather; allreduce). The bytes of one call that algbw
+ * counts, from SIZE (the buffer of bcast, reduce and allreduce; the message
+ * to or from each rank of scatter and gather): SIZE, or SIZE x n for
+ * scatter and gather (the root's whole buffer, as nccl-tests' gather and
+ * scatter count it). algbw = those bytes / time. */
+double mm_algbw_bytes_one(double size, int n);
+double mm_algbw_bytes_gather(double size, int n);
+double mm_algbw_bytes_allreduce(double size, int n);
+/* Bus bandwidth = algbw * factor(ranks): what makes collective figures
+ * comparable to link speed: 1, (n-1)/n, 2(n-1)/n. */
 double mm_busbw_one(int n);
 double mm_busbw_gather(int n);
 double mm_busbw_allreduce(int n);

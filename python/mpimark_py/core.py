@@ -118,6 +118,8 @@ def _declare(lib):
         **{"mm_metric_" + f: (ctypes.c_double, [ctypes.c_double, ctypes.c_int, ctypes.c_double, ctypes.c_double])
            for f in {f for ms in defs.metrics().values() for _, _, f in ms}},
         **{"mm_busbw_" + k: (ctypes.c_double, [ctypes.c_int]) for k in ("one", "gather", "allreduce")},
+        **{"mm_algbw_bytes_" + k: (ctypes.c_double, [ctypes.c_double, ctypes.c_int])
+           for k in ("one", "gather", "allreduce")},
         "mm_pattern_fill": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
         "mm_pattern_fill_doubles": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
         "mm_pattern_check": (ctypes.c_size_t, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
@@ -187,6 +189,11 @@ def metric(formula):
 def busbw_factor(kind):
     """The bus-bandwidth factor of ranks, kind "one", "gather" or "allreduce" (metrics.h)."""
     return getattr(lib(), "mm_busbw_" + kind)
+
+
+def algbw_bytes(kind):
+    """The bytes algbw counts of (SIZE, ranks), kind as busbw_factor's (metrics.h)."""
+    return getattr(lib(), "mm_algbw_bytes_" + kind)
 
 
 def const(name, ctype):

@@ -109,8 +109,9 @@ class Op:
         self.pkl5 = pkl5
         self.float64 = float64
         self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
-        # busbw: "one", "gather" or "allreduce", the C core's factor (metrics.h)
+        # busbw: "one", "gather" or "allreduce": nccl-tests' bytes and factor by kind (metrics.h)
         self.busbw_factor = core.busbw_factor(busbw) if busbw else None
+        self.algbw_bytes = core.algbw_bytes(busbw) if busbw else None
 
 
 def _prepare_own_bytes(c):

@@ -307,10 +307,12 @@ class Suite:
         """One row per metric of the cell's kernel: the pooled samples'
         statistics, with the median and CI from the round medians."""
         op = cell.op
-        factor = op.busbw_factor(self.nranks) if op.busbw_factor else 0.0  # collectives only
+        # collectives only: nccl-tests' bytes and bus-bandwidth factor (metrics.h)
+        factor = op.busbw_factor(self.nranks) if op.busbw_factor else 0.0
+        moved = op.algbw_bytes(float(cell.bytes), self.nranks) if op.algbw_bytes else float(cell.bytes)
         for metric, unit, formula in SHAPE_METRICS[op.shapes[cell.kernel]]:
             value = core.metric(formula)
-            per_round = [[value(float(cell.bytes), cell.window_msgs, factor, t) for t in r]
+            per_round = [[value(moved, cell.window_msgs, factor, t) for t in r]
                          for r in cell.rounds]
             stats = [mmstats.compute(v) for v in per_round]
             st = mmstats.compute([v for r in per_round for v in r])
