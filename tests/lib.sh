@@ -56,6 +56,35 @@ metrics_of() {
   esac
 }
 
+# expect_nccl_bw CSV NP SIZE: the buffer path's collectives of SIZE bytes
+# in CSV (a run's or a merged measurement's) at NP ranks have nccl-tests'
+# algbw and busbw: algbw counts SIZE (bcast, reduce, allreduce) or SIZE x NP
+# (scatter, gather: the root's whole buffer) over the time, busbw is algbw x
+# 1, (NP-1)/NP or 2(NP-1)/NP. Written out here, not read from mpimark's
+# tables. Checked on the rows' extremes, which map exactly: the largest
+# algbw is the bytes over the smallest latency, and the largest busbw that
+# times the factor (the CSV keeps 6 significant digits).
+expect_nccl_bw() {
+  local csv=$1 np=$2 size=$3 op bytes factor lat alg bus rows
+  rows=$(csv_select "$csv" op,path,bytes,metric,min,max | awk -F, -v s="$size" '$2 == "buffer" && $3 == s')
+  for op in bcast scatter gather reduce allreduce; do
+    case $op in
+      bcast | reduce) bytes=$size factor=1 ;;
+      scatter | gather) bytes=$((size * np)) factor=$(awk -v n="$np" 'BEGIN { print (n - 1) / n }') ;;
+      allreduce) bytes=$size factor=$(awk -v n="$np" 'BEGIN { print 2 * (n - 1) / n }') ;;
+    esac
+    lat=$(awk -F, -v o="$op" '$1 == o && $4 == "latency" { print $5 }' <<<"$rows")
+    alg=$(awk -F, -v o="$op" '$1 == o && $4 == "algbw" { print $6 }' <<<"$rows")
+    bus=$(awk -F, -v o="$op" '$1 == o && $4 == "busbw" { print $6 }' <<<"$rows")
+    [ -n "$lat" ] && [ -n "$alg" ] && [ -n "$bus" ] || fail "$op $size B: no latency, algbw or busbw row in $csv"
+    awk -v l="$lat" -v a="$alg" -v b="$bytes" 'BEGIN { r = a * l / b; exit !(r > 0.9998 && r < 1.0002) }' ||
+      fail "$op at $np ranks: algbw $alg MB/s x latency $lat us is not $bytes B"
+    awk -v a="$alg" -v u="$bus" -v f="$factor" 'BEGIN { r = u / (a * f); exit !(r > 0.9998 && r < 1.0002) }' ||
+      fail "$op at $np ranks: busbw $bus MB/s is not $factor x algbw $alg MB/s"
+    echo "$op: algbw $alg MB/s = $bytes B / $lat us; busbw $bus MB/s = $factor x algbw"
+  done
+}
+
 workdir() { mktemp -d "${TMPDIR:-/tmp}/mpimark-test-XXXXXX"; }
 
 # The CSV header row every mpimark runner writes, and a merged

@@ -3,11 +3,12 @@
 #
 #   cd build && ctest -L cluster --output-on-failure
 #
-# Two fixtures, one after the other (RESOURCE_LOCK slurm serializes them,
+# Three fixtures, one after the other (RESOURCE_LOCK slurm serializes them,
 # DEPENDS orders them):
 #   slurm   a one-node cluster: on-node runs and the failure cases;
 #   slurm2  a two-node cluster (two slurmd in their own network and UTS
-#           namespaces): cross-node runs of the unmodified templates.
+#           namespaces): cross-node runs of the unmodified templates;
+#   slurm4  a four-node cluster the same way: collectives at 8 and 16 ranks.
 # Needs root, slurm-wlm, munge, libpmix-dev, iproute2, util-linux; the
 # compare-mpi cases also need the Open MPI and MPICH builds of the compare
 # fixtures (openmpi-bin libopenmpi-dev mpich libmpich-dev).
@@ -66,6 +67,17 @@ _slurm_test(slurm.job.compare-mpi-2node COMMAND bash ${_slurm_dir}/job.sh compar
   PROPS RESOURCE_LOCK slurm)
 set_tests_properties(slurm.job.compare-mpi-2node PROPERTIES
   FIXTURES_REQUIRED "slurm2;compare_openmpi;compare_mpich")
+
+# Four nodes, after the two-node cluster has stopped: collectives at 8 and
+# 16 ranks, and the clock sync's drift model across the nodes.
+_slurm_test(slurm.cluster4.start COMMAND bash ${_slurm_dir}/cluster.sh start --nodes 4
+  TIMEOUT 120 PROPS FIXTURES_SETUP slurm4 RESOURCE_LOCK slurm DEPENDS slurm.cluster2.stop)
+_slurm_test(slurm.cluster4.stop COMMAND bash ${_slurm_dir}/cluster.sh stop
+  TIMEOUT 120 PROPS FIXTURES_CLEANUP slurm4 RESOURCE_LOCK slurm)
+foreach(case collectives-4node-8 collectives-4node-16 clock-drift-4node)
+  _slurm_test(slurm.job.${case} COMMAND bash ${_slurm_dir}/job.sh ${case}
+    PROPS FIXTURES_REQUIRED slurm4 RESOURCE_LOCK slurm)
+endforeach()
 
 # The template outside Slurm (mpirun); no cluster needed.
 _slurm_test(slurm.template.local COMMAND bash ${_slurm_dir}/job.sh local TIMEOUT 120)

@@ -33,6 +33,8 @@ void mm_clock_model_add(mm_clock_model *m, double t, double offset, double uncer
   m->estimates++;
 }
 
+double mm_clock_model_rate(const mm_clock_model *m) { return -m->drift / (1.0 + m->drift); }
+
 double mm_clock_model_error_rate(const mm_clock_model *m) {
   double baseline = m->t_ref - m->t_first;
   return m->estimates >= 2 && baseline > 0 ? (m->u_first + m->uncertainty) / baseline : 0.0;

@@ -122,9 +122,10 @@ static void estimate(MPI_Comm comm, MPI_Comm domain, MPI_Comm leaders, mm_clock_
 }
 
 /* After an estimate, over the ranks (rank 0 keeps them): the largest
- * |offset|, uncertainty, |drift|, residual and error rate. */
+ * |offset|, uncertainty, |rate| (the drift as ppm mean it), residual and
+ * error rate. */
 static void gather_facts(MPI_Comm comm, const mm_clock_model *m, double facts[5]) {
-  double mine[5] = {fabs(m->offset), m->uncertainty, fabs(m->drift), m->residual,
+  double mine[5] = {fabs(m->offset), m->uncertainty, fabs(mm_clock_model_rate(m)), m->residual,
                     mm_clock_model_error_rate(m)};
   MM_MPI(MPI_Reduce(mine, facts, 5, MPI_DOUBLE, MPI_MAX, 0, comm));
 }

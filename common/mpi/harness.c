@@ -345,7 +345,11 @@ void mm_sync_facts_merge(mm_sync_facts *into, const mm_sync_facts *from) {
   if (from->offset_uncertainty > into->offset_uncertainty)
     into->offset_uncertainty = from->offset_uncertainty;
   into->offsets_estimated |= from->offsets_estimated;
-  into->max_drift = from->max_drift > into->max_drift ? from->max_drift : into->max_drift;
+  /* The drift of the latest model (most estimates): its first lines, two
+   * estimates 10 ms apart, are the least certain and would set a maximum. */
+  if (from->estimates > into->estimates ||
+      (from->estimates == into->estimates && from->max_drift > into->max_drift))
+    into->max_drift = from->max_drift;
   into->max_residual = from->max_residual > into->max_residual ? from->max_residual : into->max_residual;
   into->estimates = from->estimates > into->estimates ? from->estimates : into->estimates;
   if (from->estimate_seconds > into->estimate_seconds) into->estimate_seconds = from->estimate_seconds;

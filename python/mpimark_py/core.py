@@ -134,6 +134,7 @@ def _declare(lib):
         "mm_clock_model_add": (None, [ctypes.POINTER(ClockModel), ctypes.c_double, ctypes.c_double,
                                       ctypes.c_double, ctypes.c_bool]),
         "mm_clock_model_error_rate": (ctypes.c_double, [ctypes.POINTER(ClockModel)]),
+        "mm_clock_model_rate": (ctypes.c_double, [ctypes.POINTER(ClockModel)]),
         "mm_clock_model_due": (ctypes.c_bool, [ctypes.c_double, ctypes.c_double, ctypes.c_double]),
         "mm_place_self": (None, [ctypes.POINTER(Place)]),
         "mm_binding_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t, ctypes.c_char_p,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real, private Slurm cluster on this machine, for the e2e tests.
 #
-#   tests/slurm/cluster.sh start [--nodes 1|2]   start (restarts our own one)
+#   tests/slurm/cluster.sh start [--nodes 1-4]   start (restarts our own one)
 #   tests/slurm/cluster.sh stop                  stop everything we started
 #   tests/slurm/cluster.sh status                daemons, nodes, queue
 #   tests/slurm/cluster.sh env                   prints: export SLURM_CONF=...
@@ -16,12 +16,15 @@
 # (no munged at all) if munge is ever the problem.
 #
 # --nodes 1: one slurmd named after this host, on 127.0.0.1.
-# --nodes 2: two slurmd "nodes" mmn1 and mmn2, each in its own network
-#   namespace (ip netns mpimark-n1/-n2) and UTS namespace (own host name),
+# --nodes N (2-4): N slurmd "nodes" mmn1 .. mmnN, each in its own network
+#   namespace (ip netns mpimark-n1 ..) and UTS namespace (own host name),
 #   joined by a private bridge (mmkbr0) in the root namespace where slurmctld
 #   listens. Addresses come from ${MPIMARK_SLURM_SUBNET:-10.211.77}.0/24,
 #   which exists only inside these namespaces and this bridge. MPI traffic
-#   between the two nodes crosses a real TCP/IP stack (veth + bridge).
+#   between the nodes crosses a real TCP/IP stack (veth + bridge). Each node
+#   declares this machine's CPUs and 1/N of its memory: the nodes share the
+#   cores (jobs with more ranks than cores ask sbatch --overcommit) and one
+#   kernel clock.
 #
 # Safety: only processes recorded in our pid files are ever signalled (plus
 # slurmstepd processes whose environment has SLURM_CONF=<our slurm.conf>).
@@ -30,7 +33,7 @@
 # failed start prints the log tails, stops what it started and exits 1.
 #
 # Needs: slurm-wlm, munge, libpmix-dev (Open MPI jobs via srun --mpi=pmix),
-# iproute2 + util-linux (unshare) for --nodes 2; run as root.
+# iproute2 + util-linux (unshare) for --nodes 2-4; run as root.
 set -euo pipefail
 
 STATE=${MPIMARK_SLURM_DIR:-/tmp/mpimark-slurm}
@@ -157,21 +160,22 @@ log_tails() {
 # ---------------------------------------------------------------- network
 
 node_names() {
-    if [[ $1 == 1 ]]; then hostname -s; else echo "${NODE_PREFIX}1 ${NODE_PREFIX}2"; fi
+    local n
+    if [[ $1 == 1 ]]; then hostname -s; else for ((n = 1; n <= $1; n++)); do echo "$NODE_PREFIX$n"; done; fi
 }
 
 nodes_file() { echo "$STATE/nodes"; }
 node_count() { cat "$(nodes_file)" 2>/dev/null || echo 0; }
 
 net_up() {
-    local n ns veth peer
+    local nodes=$1 n ns veth peer
     if ip link show "$BRIDGE" >/dev/null 2>&1; then
         die "network interface $BRIDGE exists but is not recorded as ours; remove it or stop whatever owns it"
     fi
     if ip -4 addr show 2>/dev/null | grep -q "inet $SUBNET\."; then
         die "subnet $SUBNET.0/24 is already in use on this machine; set MPIMARK_SLURM_SUBNET"
     fi
-    for n in 1 2; do
+    for ((n = 1; n <= nodes; n++)); do
         if ip netns list 2>/dev/null | grep -qw "$NETNS_PREFIX$n"; then
             die "network namespace $NETNS_PREFIX$n exists but is not recorded as ours; remove it with: ip netns del $NETNS_PREFIX$n"
         fi
@@ -181,7 +185,7 @@ net_up() {
     ip link add "$BRIDGE" type bridge
     ip addr add "$SUBNET.1/24" dev "$BRIDGE"
     ip link set "$BRIDGE" up
-    for n in 1 2; do
+    for ((n = 1; n <= nodes; n++)); do
         ns=$NETNS_PREFIX$n veth=mmkv$n peer=mmkp$n
         echo "netns $ns" >>"$STATE/net"
         echo "link $veth" >>"$STATE/net"
@@ -207,11 +211,15 @@ reachable() {
 }
 
 # The nodes registered with slurmctld, so node <-> controller works; check
-# node 2 -> node 1 too, the path MPI takes between the nodes.
+# every other node -> node 1 too, the path MPI takes between the nodes.
 net_check() {
-    wait_for "$TIMEOUT" "${NODE_PREFIX}2 -> ${NODE_PREFIX}1 over $BRIDGE" \
-        reachable "${NETNS_PREFIX}2" "$SUBNET.11" || return 1
-    say "network ok: ${NODE_PREFIX}1=$SUBNET.11 ${NODE_PREFIX}2=$SUBNET.12 slurmctld=$SUBNET.1 (bridge $BRIDGE)"
+    local nodes=$1 n addrs="${NODE_PREFIX}1=$SUBNET.11"
+    for ((n = 2; n <= nodes; n++)); do
+        wait_for "$TIMEOUT" "$NODE_PREFIX$n -> ${NODE_PREFIX}1 over $BRIDGE" \
+            reachable "$NETNS_PREFIX$n" "$SUBNET.11" || return 1
+        addrs+=" $NODE_PREFIX$n=$SUBNET.1$n"
+    done
+    say "network ok: $addrs slurmctld=$SUBNET.1 (bridge $BRIDGE)"
 }
 
 net_down() {
@@ -281,7 +289,7 @@ ReturnToService=2
 EnforcePartLimits=ALL
 MailProg=/bin/true
 # Per-node temp folder: the pmix plugin puts spmix_appdir_* there, and the
-# nodes of --nodes 2 share this machine's /tmp.
+# nodes of --nodes 2-4 share this machine's /tmp.
 TmpFS=$STATE/tmp/%n
 KillWait=5
 MinJobAge=600
@@ -294,8 +302,8 @@ EOF
     if [[ $nodes == 1 ]]; then
         echo "NodeName=$(hostname -s) NodeAddr=127.0.0.1 $cpu_part RealMemory=$mem State=UNKNOWN" >>"$CONF"
     else
-        for n in 1 2; do
-            echo "NodeName=$NODE_PREFIX$n NodeAddr=$SUBNET.1$n $cpu_part RealMemory=$((mem / 2)) State=UNKNOWN" >>"$CONF"
+        for ((n = 1; n <= nodes; n++)); do
+            echo "NodeName=$NODE_PREFIX$n NodeAddr=$SUBNET.1$n $cpu_part RealMemory=$((mem / nodes)) State=UNKNOWN" >>"$CONF"
         done
     fi
     echo "PartitionName=$PARTITION Nodes=ALL Default=YES MaxTime=INFINITE State=UP" >>"$CONF"
@@ -351,7 +359,7 @@ start_slurmds() {
         SLURM_CONF=$CONF slurmd -f "$CONF" -N "$name" ||
             { log_tails; say "slurmd did not start"; return 1; }
     else
-        for n in 1 2; do
+        for ((n = 1; n <= nodes; n++)); do
             name=$NODE_PREFIX$n
             # Own network namespace (address) + own UTS namespace (host name).
             # shellcheck disable=SC2016 # $1, $2 are expanded by the inner bash
@@ -375,16 +383,16 @@ cmd_start() {
         case $1 in
             --nodes) nodes=${2:-}; shift 2 || die "--nodes needs a value" 2 ;;
             --nodes=*) nodes=${1#*=}; shift ;;
-            *) die "start: unknown option '$1' (usage: start [--nodes 1|2])" 2 ;;
+            *) die "start: unknown option '$1' (usage: start [--nodes 1-4])" 2 ;;
         esac
     done
-    [[ $nodes == 1 || $nodes == 2 ]] || die "--nodes must be 1 or 2" 2
-    [[ $(id -u) == 0 ]] || die "must run as root (SlurmUser=root; --nodes 2 also needs ip netns)"
+    [[ $nodes =~ ^[1-4]$ ]] || die "--nodes must be 1, 2, 3 or 4, not '$nodes'" 2
+    [[ $(id -u) == 0 ]] || die "must run as root (SlurmUser=root; --nodes 2-4 also needs ip netns)"
     local tool
     for tool in slurmctld slurmd sinfo scontrol squeue; do
         command -v "$tool" >/dev/null || die "$tool not found (apt-get install slurm-wlm)"
     done
-    if [[ $nodes == 2 ]]; then
+    if [[ $nodes -ge 2 ]]; then
         for tool in ip unshare; do
             command -v "$tool" >/dev/null || die "$tool not found (apt-get install iproute2 util-linux)"
         done
@@ -406,7 +414,7 @@ cmd_start() {
     echo "$AUTH" >"$STATE/auth"
     # From here on, any failure (set -e, die) stops whatever was started.
     trap 'rc=$?; if [[ $rc != 0 ]]; then say "start failed; stopping what was started" >&2; cmd_stop >&2 || true; fi; exit $rc' EXIT
-    [[ $nodes == 2 ]] && net_up
+    [[ $nodes -ge 2 ]] && net_up "$nodes"
     write_config "$nodes"
     start_munged
     start_slurmctld
@@ -416,7 +424,7 @@ cmd_start() {
         log_tails
         false
     fi
-    if [[ $nodes == 2 ]]; then net_check || { log_tails; false; }; fi
+    if [[ $nodes -ge 2 ]]; then net_check "$nodes" || { log_tails; false; }; fi
     trap - EXIT
     say "up: $nodes node(s), partition $PARTITION, state in $STATE"
     SLURM_CONF=$CONF sinfo -N
@@ -488,5 +496,5 @@ case ${1:-} in
     -h | --help | help)
         sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
         ;;
-    *) die "usage: $0 start [--nodes 1|2] | stop | status | env" 2 ;;
+    *) die "usage: $0 start [--nodes 1-4] | stop | status | env" 2 ;;
 esac

@@ -39,5 +39,13 @@ int main(void) {
   double g = mm_clock_model_error_rate(&d);
   CHECK(!mm_clock_model_due(0.9 * u / g, u, g) && mm_clock_model_due(1.1 * u / g, u, g));
   CHECK(mm_clock_model_due(MM_CLOCK_INTERVAL_MAX, u, 0.0) && !mm_clock_model_due(1.0, u, 0.0));
+
+  /* The rate per global second: a clock 5% fast reads 5% (its offset per
+   * local second is -0.05 / 1.05). */
+  mm_clock_model fast = {0};
+  mm_clock_model_add(&fast, 1.05, 1.0 - 1.05, 0.0, true);
+  mm_clock_model_add(&fast, 2.10, 2.0 - 2.10, 0.0, true);
+  CHECK_NEAR(fast.drift, -0.05 / 1.05, 1e-12);
+  CHECK_NEAR(mm_clock_model_rate(&fast), 0.05, 1e-12);
   return unit_report("test_clockmodel");
 }

@@ -83,7 +83,10 @@ class SyncFacts:
 
     def merge(self, other):
         self.late += other.late
-        for k in ("window", "max_offset", "offset_uncertainty", "max_drift", "max_residual", "estimates",
+        # the drift of the latest model (most estimates), as mm_sync_facts_merge
+        if (other.estimates, other.max_drift) > (self.estimates, self.max_drift):
+            self.max_drift = other.max_drift
+        for k in ("window", "max_offset", "offset_uncertainty", "max_residual", "estimates",
                   "estimate_seconds"):
             setattr(self, k, max(getattr(self, k), getattr(other, k)))
         self.offsets_estimated |= other.offsets_estimated
@@ -283,8 +286,8 @@ class ClockSync:
         if self.leaders == MPI.COMM_NULL:
             self._add(*est)
         m = self.model
-        mine = np.array([abs(m.offset), m.uncertainty, abs(m.drift), m.residual,
-                         core.lib().mm_clock_model_error_rate(ctypes.byref(m))])
+        mine = np.array([abs(m.offset), m.uncertainty, abs(core.lib().mm_clock_model_rate(ctypes.byref(m))),
+                         m.residual, core.lib().mm_clock_model_error_rate(ctypes.byref(m))])
         worst = np.zeros(5)
         comm.Reduce([mine, MPI.DOUBLE], [worst, MPI.DOUBLE], MPI.MAX, 0)
         self.facts = worst.tolist()
