@@ -145,6 +145,7 @@ def _declare(lib):
         "mm_bytes_human": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
         "mm_memory_parse": (ctypes.c_int, [ctypes.c_char_p, c_double_p, ctypes.c_char_p, ctypes.c_size_t]),
         "mm_memory_auto": (ctypes.c_double, [ctypes.c_double, ctypes.c_int]),
+        "mm_memory_available": (ctypes.c_size_t, []),
         "mm_memory_fits": (ctypes.c_bool, [ctypes.c_double, ctypes.c_size_t, ctypes.c_int, ctypes.c_bool,
                                            ctypes.c_bool, ctypes.c_bool, c_size_t_p, c_size_t_p]),
         "mm_window_next": (ctypes.c_double, [ctypes.c_double, ctypes.c_size_t, ctypes.c_size_t]),
@@ -242,6 +243,11 @@ def bytes_human(n):
     """An amount of memory: "10 B", "3.00 MiB", "9.25 GiB" (sizes.h)."""
     buf = ctypes.create_string_buffer(32)
     return lib().mm_bytes_human(n, buf, len(buf)).decode()
+
+
+def memory_available():
+    """This node's MemAvailable in bytes, or 0 when unknown (buffers.h)."""
+    return float(lib().mm_memory_available())
 
 
 def memory_auto(available, ranks_on_node):

@@ -4,7 +4,6 @@ rounds in a seeded order, metrics from the timed calls, validation)."""
 import math
 import os
 import pickle
-import re
 import sys
 
 from .. import core, defs, stats as mmstats
@@ -29,19 +28,6 @@ def _payload_name(op, path, payload):
     if path != "buffer":
         return payload
     return "MPI_DOUBLE" if op.float64 else "MPI_BYTE"
-
-
-def _memory_available():
-    """MemAvailable from /proc/meminfo in bytes, or 0 (mm_memory_available)."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                m = re.match(r"MemAvailable:\s*([0-9]+) kB", line)
-                if m:
-                    return int(m.group(1)) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def agree(comm, err):
@@ -129,7 +115,7 @@ class Suite:
         and compare it with the node's available memory, so that a request
         that would push a node into swap or the OOM killer is a usage error."""
         node = self.comm.Split_type(MPI.COMM_TYPE_SHARED)
-        avail = float(_memory_available())
+        avail = core.memory_available()
         bound = self.cfg.memory or (core.memory_auto(avail, node.Get_size()) if avail > 0 else math.inf)
         n, s, r = self.fit_memory(self.comm.allreduce(bound, MPI.MIN))
         if n == 0 and self.asked > 0:
