@@ -32,6 +32,9 @@
 #   MPIMARK_SRUN_MPI     srun --mpi= value, overriding the detected one
 #   MPIMARK_SRUN_ARGS    extra srun options, e.g. "--cpu-bind=cores"
 #   MPIMARK_MPIRUN_ARGS  extra mpirun/mpiexec options outside Slurm
+#
+# Under sbatch --overcommit with Open MPI, OMPI_MCA_mpi_yield_when_idle=1
+# is set unless already set (mm_launcher says why), and run.txt records it.
 
 MM_TAG=mpimark-slurm
 
@@ -113,6 +116,17 @@ mm_launcher() {
         # unless told twice.
         export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     fi
+    MM_MPI_ENV=
+    if [[ ${SLURM_OVERCOMMIT:-} == 1 && $MM_MPI == openmpi && -z ${OMPI_MCA_mpi_yield_when_idle+set} ]]; then
+        # sbatch --overcommit: more ranks than CPUs, which Open MPI cannot
+        # see under srun (mpirun tells it). Waiting ranks then spin and hold
+        # the CPUs of the ranks they wait for: on 4 emulated nodes sharing 2
+        # cores, a 16-rank job did not finish in 120 s instead of 4-7 s
+        # (docs/slurm.md).
+        export OMPI_MCA_mpi_yield_when_idle=1
+        MM_MPI_ENV=OMPI_MCA_mpi_yield_when_idle=1
+        mm_log "--overcommit: Open MPI's waiting ranks yield their CPU ($MM_MPI_ENV; set it to 0 to keep them spinning)"
+    fi
 }
 # mm_py COMMAND ARGS...: mpimark-py from this repository or installed prefix.
 mm_py() {
@@ -173,6 +187,7 @@ mm_main() {
         echo "launcher=${MM_LAUNCH[*]}"
         echo "command=${cmd[*]}"
         echo "mpi=$MM_MPI"
+        [[ -z $MM_MPI_ENV ]] || echo "mpi_env=$MM_MPI_ENV"
         [[ -z ${SLURM_JOB_ID:-} ]] || echo "slurm_output=$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/^ *StdOut=//p')"
     } >"$MM_PARTIAL/run.txt"
 

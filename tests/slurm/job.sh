@@ -412,8 +412,9 @@ collectives-4node-8 | collectives-4node-16 | clock-drift-4node)
     # see from inside a node: its waiting ranks would spin and hold the cores
     # from the ranks they wait for (a ping-pong then takes a scheduler time
     # slice, the clock sync's uncertainty tens of ms). Yielding, as Open MPI
-    # does by itself when it knows a node is oversubscribed.
-    export OMPI_MCA_mpi_yield_when_idle=1
+    # does by itself when it knows a node is oversubscribed; at 16 ranks,
+    # --overcommit, the template sets it itself (slurm/lib.sh).
+    if [[ $np == 16 ]]; then unset OMPI_MCA_mpi_yield_when_idle; else export OMPI_MCA_mpi_yield_when_idle=1; fi
     if [[ $case == clock-drift-4node ]]; then
         export MPIMARK_TEST_CLOCK_SKEW_US=20000 MPIMARK_TEST_CLOCK_DRIFT_PPM=5000
     fi
@@ -434,6 +435,11 @@ collectives-4node-8 | collectives-4node-16 | clock-drift-4node)
     fi
     expect_completed
     result_dir
+    if [[ $np == 16 ]]; then
+        grep -qF -- "--overcommit: Open MPI's waiting ranks yield their CPU (OMPI_MCA_mpi_yield_when_idle=1" "$OUTPUT" ||
+            fail "the template did not say it set OMPI_MCA_mpi_yield_when_idle=1 under --overcommit"
+        grep -qx 'mpi_env=OMPI_MCA_mpi_yield_when_idle=1' "$RES/run.txt" || fail "run.txt does not record mpi_env"
+    fi
     expect_meta ranks $np
     expect_meta nodes 4
     expect_meta ranks_per_node $((np / 4))
