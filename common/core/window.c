@@ -36,8 +36,8 @@ double mm_window_fit(double w, double *t, size_t n, double margin) {
   return fit < w ? fit : w;
 }
 
-int mm_window_runaway(double w, double first) {
-  return w > MM_WINDOW_RUNAWAY * first && w > MM_WINDOW_RUNAWAY_MIN;
+int mm_window_runaway(double w, double first, double uncertainty) {
+  return uncertainty > 0 && w > MM_WINDOW_RUNAWAY * first && w > MM_WINDOW_RUNAWAY_MIN;
 }
 
 int mm_window_runaway_text(char *buf, size_t len, double first, double w, double uncertainty) {

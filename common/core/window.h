@@ -26,7 +26,11 @@
  * MM_WINDOW_RUNAWAY_MIN seconds) is chasing clocks that disagree by more
  * than the clock sync states, not calls that take longer: every growth
  * makes the calls of the next batch later still. The visit then stops with
- * MM_ECLOCK instead of growing the window without end. */
+ * MM_ECLOCK instead of growing the window without end. Only where there is
+ * more than one clock (a stated uncertainty above 0): ranks that share one
+ * clock cannot disagree, and their late calls are ranks that lost their CPU
+ * (more ranks than cores: a scheduler slice is milliseconds to tens of ms),
+ * which a window of that size outgrows. */
 #define MM_WINDOW_RUNAWAY 1000.0
 #define MM_WINDOW_RUNAWAY_MIN 10e-3
 
@@ -55,8 +59,9 @@ double mm_window_fit(double w, double *t, size_t n, double margin);
  * MM_WINDOW_LATE_MAX of n calls were late, else w. */
 double mm_window_next(double w, size_t late, size_t n);
 
-/* Whether window w has run away from the cell's first window (above). */
-int mm_window_runaway(double w, double first);
+/* Whether window w has run away from the cell's first window (above), with
+ * the clock sync's stated uncertainty (0: one clock, never). */
+int mm_window_runaway(double w, double first, double uncertainty);
 
 /* The line that says so, after the cell's name (both runners print it). */
 int mm_window_runaway_text(char *buf, size_t len, double first, double w, double uncertainty);

@@ -150,7 +150,7 @@ def _declare(lib):
                                            ctypes.c_bool, ctypes.c_bool, c_size_t_p, c_size_t_p]),
         "mm_window_next": (ctypes.c_double, [ctypes.c_double, ctypes.c_size_t, ctypes.c_size_t]),
         "mm_window_fit": (ctypes.c_double, [ctypes.c_double, c_double_p, ctypes.c_size_t, ctypes.c_double]),
-        "mm_window_runaway": (ctypes.c_int, [ctypes.c_double, ctypes.c_double]),
+        "mm_window_runaway": (ctypes.c_int, [ctypes.c_double, ctypes.c_double, ctypes.c_double]),
         "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                                   ctypes.c_double, ctypes.c_double]),
         "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
@@ -295,9 +295,10 @@ def window_fit(w, times, margin):
     return lib().mm_window_fit(w, doubles(times), len(times), margin)
 
 
-def window_runaway(w, first):
-    """Whether window w has run away from the cell's first window (window.h)."""
-    return bool(lib().mm_window_runaway(w, first))
+def window_runaway(w, first, uncertainty):
+    """Whether window w has run away from the cell's first window, with the
+    clock sync's stated uncertainty (0: one clock, never; window.h)."""
+    return bool(lib().mm_window_runaway(w, first, uncertainty))
 
 
 def window_runaway_text(first, w, uncertainty):

@@ -45,12 +45,15 @@ int main(void) {
   CHECK(mm_window_fit(w, slow, 2, 0) == w);
   CHECK(mm_window_fit(w, t, 0, 0) == w);
 
-  /* Runaway: past 1000 times the first window and past 10 ms, not before. */
-  CHECK(!mm_window_runaway(999 * 20e-6, 20e-6));
-  CHECK(!mm_window_runaway(1001 * 5e-6, 5e-6)); /* 5 ms: under the floor */
-  CHECK(mm_window_runaway(1001 * 20e-6, 20e-6));
-  CHECK(!mm_window_runaway(900 * 1e-3, 1e-3));
-  CHECK(mm_window_runaway(1001 * 1e-3, 1e-3));
+  /* Runaway: past 1000 times the first window and past 10 ms, not before,
+   * and only with more than one clock (uncertainty above 0). */
+  double u = 1e-6;
+  CHECK(!mm_window_runaway(999 * 20e-6, 20e-6, u));
+  CHECK(!mm_window_runaway(1001 * 5e-6, 5e-6, u)); /* 5 ms: under the floor */
+  CHECK(mm_window_runaway(1001 * 20e-6, 20e-6, u));
+  CHECK(!mm_window_runaway(900 * 1e-3, 1e-3, u));
+  CHECK(mm_window_runaway(1001 * 1e-3, 1e-3, u));
+  CHECK(!mm_window_runaway(1001 * 1e-3, 1e-3, 0)); /* one clock: a descheduled rank */
   char line[320];
   mm_window_runaway_text(line, sizeof line, 20e-6, 25e-3, 1.5e-6);
   CHECK(strstr(line, "from 20.0 us to 25000.0 us") && strstr(line, "(1.5 us)") &&

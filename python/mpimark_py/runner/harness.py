@@ -426,7 +426,7 @@ def _measure_calls(comm, rank, run, plan, out):
             if window and nxt == w:  # few late: fit the window to the calls
                 nxt = core.window_fit(w, fit, margin)
             state[:] = (1.0 if more else 0.0, nxt, n)
-            if window and core.window_runaway(nxt, plan.cache.first_window):
+            if window and core.window_runaway(nxt, plan.cache.first_window, sync.max_uncertainty):
                 state[0] = -1.0
         comm.Bcast([state, MPI.DOUBLE], 0)
         w = float(state[1])
