@@ -307,7 +307,8 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
       if (window && state[1] == w) /* few late: fit the window to the calls */
         state[1] = mm_window_fit(w, c.rt, fit_n, 4.0 * c.sync.max_uncertainty + MM_WINDOW_SLACK);
       state[2] = (double)n;
-      if (window && mm_window_runaway(state[1], plan->cache->first_window, c.sync.max_uncertainty)) state[0] = -1;
+      if (window && mm_window_runaway(state[1], plan->cache->first_window, c.sync.max_uncertainty))
+        state[0] = -1;
     }
     MM_MPI(MPI_Bcast(state, 3, MPI_DOUBLE, 0, job->comm));
     w = state[1];

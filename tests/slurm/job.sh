@@ -421,14 +421,13 @@ collectives-4node-8 | collectives-4node-16 | clock-drift-4node)
     MPIMARK_ARGS=$TEST_ARGS submit -N4 -n$np "${extra[@]}" "$REPO/slurm/collectives.slurm"
     wait_job
     # Open MPI 4.1's TCP BTL, with 8-16 ranks of 4 emulated nodes on 2
-    # cores, now and then calls a NULL handler inside MPI_Init (about 1
-    # launch in 30 here; core: mca_btl_tcp.so <- opal_progress <-
-    # ompi_mpi_init; probably the add_procs race of open-mpi/ompi#3035). Such a job
-    # is submitted again, up to twice, and says so; a third failure fails the
-    # test. At 16 ranks it hit 1 launch in 10-40 (2026-12-04: srun of 16
-    # ranks, 20-40 launches; backtrace from a core: a NULL function called
-    # from mca_btl_tcp.so <- libevent <- opal_progress <- ompi_mpi_init), and
-    # a job makes two launches: once more was not enough for a fresh clone.
+    # cores, now and then calls a NULL function inside MPI_Init (a core's
+    # backtrace: mca_btl_tcp.so <- libevent <- opal_progress <-
+    # ompi_mpi_init; at 16 ranks 1 launch in 10-40, 2026-12-04, and a job
+    # makes two launches). Probably a race akin to open-mpi/ompi#3035's,
+    # though each node has one interface. Such a job is submitted again, up
+    # to twice, and says so; a third failure fails the test (once more was
+    # not enough for a fresh clone).
     tries=1
     while ((tries < 3)) && [[ $STATE == FAILED ]] && grep -q 'Segmentation fault' "$OUTPUT" &&
         grep -q 'Open MPI failed to TCP connect to a peer' "$OUTPUT"; do
