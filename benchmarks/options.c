@@ -87,13 +87,19 @@ static int set_memory(void *cfg, const char *a, char *err, size_t n) {
   return mm_memory_parse(a, &((mm_config *)cfg)->memory, err, n);
 }
 
+const char *const mm_payload_names[MM_PAYLOAD_COUNT] = {
+#define MM_PAYLOAD(id, name) #name,
+#define MM_DATATYPE(name)
+#include "payloads.def"
+#undef MM_PAYLOAD
+#undef MM_DATATYPE
+};
+
 static int set_payload(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
-  if (!strcmp(a, "bytes")) c->payload = MM_PAYLOAD_BYTES;
-  else if (!strcmp(a, "floats")) c->payload = MM_PAYLOAD_FLOATS;
-  else if (!strcmp(a, "ndarray")) c->payload = MM_PAYLOAD_NDARRAY;
-  else return snprintf(err, n, "bad --payload '%s': expected bytes, floats or ndarray", a), -1;
-  return 0;
+  for (int p = 0; p < MM_PAYLOAD_COUNT; p++)
+    if (!strcmp(a, mm_payload_names[p])) return c->payload = (mm_payload)p, 0;
+  return snprintf(err, n, "bad --payload '%s': expected bytes, floats or ndarray", a), -1;
 }
 
 static int set_sizes(void *cfg, const char *a, char *err, size_t n) {

@@ -30,7 +30,16 @@ typedef enum {
 #undef MM_PATH
   MM_PATH_COUNT
 } mm_path;
-typedef enum { MM_PAYLOAD_BYTES = 0, MM_PAYLOAD_FLOATS = 1, MM_PAYLOAD_NDARRAY = 2 } mm_payload;
+/* The pickled paths' payloads (common/defs/payloads.def). */
+typedef enum {
+#define MM_PAYLOAD(id, name) MM_PAYLOAD_##id,
+#define MM_DATATYPE(name)
+#include "payloads.def"
+#undef MM_PAYLOAD
+#undef MM_DATATYPE
+  MM_PAYLOAD_COUNT
+} mm_payload;
+extern const char *const mm_payload_names[MM_PAYLOAD_COUNT];
 
 /* Whether a path sends pickled objects (the object and pkl5 paths). */
 static inline bool mm_path_pickles(mm_path p) { return p != MM_PATH_BUFFER; }

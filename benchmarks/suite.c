@@ -78,7 +78,7 @@ static const metric_def metrics[] = {
 
 static const char *payload_name(const mm_op *op, mm_path path, mm_payload payload) {
   if (mm_path_pickles(path))
-    return payload == MM_PAYLOAD_FLOATS ? "floats" : payload == MM_PAYLOAD_NDARRAY ? "ndarray" : "bytes";
+    return mm_payload_names[payload];
   return op->float64 ? "MPI_DOUBLE" : "MPI_BYTE";
 }
 

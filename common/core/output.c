@@ -39,6 +39,8 @@ const char *mm_output_column(size_t i, int merged) {
   return mm_csv_columns[i];
 }
 
+static void csv_put(FILE *fp, const char *s, bool meta);
+
 /* One value of a row: strings bare (CSV) or quoted (JSON), the round
  * medians separated by ';' (CSV) or as an array (JSON). */
 static void write_value(FILE *fp, const mm_row *w, size_t col, bool json, unsigned char mark) {
@@ -74,7 +76,41 @@ static void write_value(FILE *fp, const mm_row *w, size_t col, bool json, unsign
     default: return;
   }
   if (json) mm_output_json_string(fp, text);
-  else fputs(text, fp);
+  else csv_put(fp, text, false);
+}
+
+size_t mm_csv_text(char *out, size_t n, const char *in, bool meta) {
+  size_t len = 0;
+#define PUT(c) (len + 1 < n ? (void)(out[len] = (c)) : (void)0, len++)
+  bool quote = !meta && strpbrk(in, ",\"") != NULL, cell_start = !meta;
+  if (quote) PUT('"');
+  for (const char *p = in; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (cell_start && (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t')) PUT('\'');
+    cell_start = meta && c == ',';
+    if (c < 0x20 || c == 0x7f) c = ' ';
+    if (quote && c == '"') PUT('"');
+    PUT((char)c);
+  }
+  if (quote) PUT('"');
+#undef PUT
+  if (n) out[len < n ? len : n - 1] = '\0';
+  return len;
+}
+
+/* s through mm_csv_text, onto fp. */
+static void csv_put(FILE *fp, const char *s, bool meta) {
+  char small[512];
+  size_t need = mm_csv_text(small, sizeof small, s, meta);
+  if (need < sizeof small) {
+    fputs(small, fp);
+    return;
+  }
+  char *big = malloc(need + 1);
+  if (!big) return;  /* memory out: the value is left out, the file stays a CSV */
+  mm_csv_text(big, need + 1, s, meta);
+  fputs(big, fp);
+  free(big);
 }
 
 mm_format mm_output_format_for(const char *path) {
@@ -85,8 +121,11 @@ mm_format mm_output_format_for(const char *path) {
 /* ---- CSV: #@key=value metadata, one header row, one row per result ---- */
 
 void mm_output_csv_meta(FILE *fp, const mm_results *r) {
-  for (size_t i = 0; i < r->n_meta; i++)
-    fprintf(fp, "#@%s=%s\n", r->meta[i].key, r->meta[i].value);
+  for (size_t i = 0; i < r->n_meta; i++) {
+    fprintf(fp, "#@%s=", r->meta[i].key);
+    csv_put(fp, r->meta[i].value, true);
+    fputc('\n', fp);
+  }
 }
 
 /* The marks of r's rows (marks.h), or NULL when memory runs out. */

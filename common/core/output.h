@@ -16,6 +16,16 @@ extern const char *const mm_csv_columns[];
  * launch_max, launch_medians for the round columns. */
 const char *mm_output_column(size_t i, int merged);
 
+/* Text as it goes into a CSV file, never as a spreadsheet formula: a piece
+ * that a spreadsheet would take for a cell (the text, and whatever follows
+ * each ',' in a metadata value) and starts with '=', '+', '-', '@' or a tab
+ * gets a "'" before it, as OWASP advises; control characters become spaces
+ * (a newline would end the line). A row's cell (meta false) that holds ','
+ * or '"' is quoted. Writes at most n-1 bytes and a NUL into out; returns
+ * the length it needed. Every CSV writer goes through here, C and Python
+ * (core.py). */
+size_t mm_csv_text(char *out, size_t n, const char *in, bool meta);
+
 /* The #@key=value metadata lines alone, for programs with their own rows
  * (montecarlo_pi, the scripts) that keep the same self-describing header. */
 void mm_output_csv_meta(FILE *fp, const mm_results *r);

@@ -48,8 +48,6 @@ Exit codes: 0 ok, 1 regression found (--baseline), 2 usage error or bad
 input (missing file, not an mpimark CSV, different schemas).
 """
 
-import csv
-import io
 import math
 import os
 import sys
@@ -373,34 +371,35 @@ def render_text(pairs, files, style, regressions=None, tol=None):
 
 
 def render_csv(pairs, files, regressions=None, tol=None):
-    buf = io.StringIO()
+    meta = []
     for i, f in enumerate(files):
         n = chr(ord("a") + i)
-        buf.write(f"#@{n}_file={f.path}\n")
+        meta.append((f"{n}_file", f.path))
         for k in ("mpi_library", "ranks", "hosts", "p2p_placement", "date_utc", "runner", "rounds", "launches"):
             if k in f.meta:
-                buf.write(f"#@{n}_{k}={f.meta[k]}\n")
-    buf.write(f"#@verdict_rule={VERDICT_RULE}\n")
+                meta.append((f"{n}_{k}", f.meta[k]))
+    meta.append(("verdict_rule", VERDICT_RULE))
     if tol is not None:
-        buf.write(f"#@tolerance={tol * 100:g}%\n#@regressions={len(regressions)}\n")
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["a", "b", "op", "path", "payload", "bytes", "metric", "unit", "a_median",
-                "a_ci_low", "a_ci_high", "b_median", "b_ci_low", "b_ci_high", "ratio", "verdict"])
+        meta += [("tolerance", f"{tol * 100:g}%"), ("regressions", len(regressions))]
+    out = [results.csv_meta(meta), results.csv_line(
+        ["a", "b", "op", "path", "payload", "bytes", "metric", "unit", "a_median", "a_ci_low", "a_ci_high",
+         "b_median", "b_ci_low", "b_ci_high", "ratio", "verdict"])]
     g = lambda x: "" if not finite(x) else f"{x:.6g}"
     for i, p in enumerate(pairs):
         an, bn = "A", chr(ord("A") + i + 1)
         for k, ra, rb, r, v in p.lines:
-            w.writerow([an, bn, *k, ra["unit"], g(ra["median"]), g(ra["ci_low"]), g(ra["ci_high"]),
-                        g(rb["median"]), g(rb["ci_low"]), g(rb["ci_high"]), g(r), v])
+            out.append(results.csv_line([an, bn, *k, ra["unit"], g(ra["median"]), g(ra["ci_low"]),
+                                         g(ra["ci_high"]), g(rb["median"]), g(rb["ci_low"]), g(rb["ci_high"]),
+                                         g(r), v]))
         for k in p.only_a:
             ra = p.a.rows[k]
-            w.writerow([an, bn, *k, ra["unit"], g(ra["median"]), g(ra["ci_low"]), g(ra["ci_high"]),
-                        "", "", "", "", "only in A"])
+            out.append(results.csv_line([an, bn, *k, ra["unit"], g(ra["median"]), g(ra["ci_low"]),
+                                         g(ra["ci_high"]), "", "", "", "", "only in A"]))
         for k in p.only_b:
             rb = p.b.rows[k]
-            w.writerow([an, bn, *k, rb["unit"], "", "", "", g(rb["median"]), g(rb["ci_low"]),
-                        g(rb["ci_high"]), "", f"only in {bn}"])
-    return buf.getvalue()
+            out.append(results.csv_line([an, bn, *k, rb["unit"], "", "", "", g(rb["median"]), g(rb["ci_low"]),
+                                         g(rb["ci_high"]), "", f"only in {bn}"]))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- main

@@ -153,6 +153,7 @@ def _declare(lib):
         "mm_window_runaway": (ctypes.c_int, [ctypes.c_double, ctypes.c_double, ctypes.c_double]),
         "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                                   ctypes.c_double, ctypes.c_double]),
+        "mm_csv_text": (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_bool]),
         "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
                                              ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
     }
@@ -322,6 +323,16 @@ def cell(median, lo, hi, ratio=False):
     (ratio: "2.50x +-57%"; mm_output_cell)."""
     buf = ctypes.create_string_buffer(64)
     return lib().mm_output_cell(median, lo, hi, ratio, buf, len(buf)).decode()
+
+
+def csv_text(text, meta=False):
+    """text as a CSV file holds it, never a spreadsheet formula (output.h,
+    mm_csv_text): a row's cell, or (meta) a #@key=value line's value."""
+    raw = str(text).encode()
+    n = lib().mm_csv_text(None, 0, raw, meta)
+    buf = ctypes.create_string_buffer(n + 1)
+    lib().mm_csv_text(buf, n + 1, raw, meta)
+    return buf.value.decode(errors="replace")
 
 
 def results_text(meta, rows, fmt):

@@ -2,7 +2,7 @@
 from: common/defs/, one folder (installed whole): ops.def (operations),
 metrics.def (metrics per kernel shape), options.def (mpimark's options),
 errors.def (error codes and messages), columns.def (result columns),
-paths.def, heap.def, mpi_env.def and equivalents.def (--help's OSU and IMB
+paths.def, payloads.def, heap.def, mpi_env.def and equivalents.def (--help's OSU and IMB
 rows). The package reads them from its own
 defs/ folder: in a clone a link to common/defs, installed (pip or the CMake
 install) a copy of it."""
@@ -108,6 +108,16 @@ def paths():
     """The paths in order (common/defs/paths.def): the buffer path first, then
     the pickled ones compared with it."""
     return [e[1] for e in entries("paths.def", "MM_PATH")]
+
+
+def payloads():
+    """What the pickled paths send (common/defs/payloads.def), in order."""
+    return [e[1] for e in entries("payloads.def", "MM_PAYLOAD")]
+
+
+def datatypes():
+    """What the buffer path sends: the MPI datatypes a payload column names."""
+    return [e[0] for e in entries("payloads.def", "MM_DATATYPE")]
 
 
 def metrics():

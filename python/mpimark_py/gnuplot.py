@@ -3,6 +3,7 @@ style, series and plot commands, and rendering one figure to PNG and SVG
 atomically (a figure is written whole or not at all)."""
 
 import math
+import re
 import os
 import subprocess
 import tempfile
@@ -14,13 +15,19 @@ INSTALL_HINT = "sudo apt-get install gnuplot-nox  (Debian/Ubuntu; 'dnf install g
 
 
 def gq(s):
-    """A gnuplot double-quoted string."""
-    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A gnuplot string that gnuplot cannot evaluate: single-quoted (gnuplot
+    substitutes `...` commands inside double quotes, and @macros outside
+    quotes, never inside single quotes), a quote doubled, control characters
+    (a newline would end the command) as spaces. Text from result files and
+    paths reaches gnuplot only through here."""
+    s = re.sub(r"[\x00-\x1f\x7f]", " ", str(s))
+    return "'" + s.replace("'", "''") + "'"
 
 
 def gq_lines(*lines):
-    """A gnuplot string of several lines (for titles)."""
-    return gq("\x00".join(l for l in lines if l)).replace("\x00", "\\n")
+    """A gnuplot string of several lines (for titles): each line gq-quoted,
+    joined by a double-quoted newline."""
+    return '."\\n".'.join(gq(l) for l in lines if l) or gq("")
 
 
 def size_tics(lo, hi, most=12):

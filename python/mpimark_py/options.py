@@ -182,7 +182,7 @@ def set_pkl5_threshold(cfg, a):
 # the installed ones, and refuses others asked for by name (run.py).
 set_mpi4py = _choice("mpi4py", ("3", "4"), "3 or 4", int)
 set_numpy = _choice("numpy", ("1", "2"), "1 or 2", int)
-set_payload = _choice("payload", ("bytes", "floats", "ndarray"), "bytes, floats or ndarray")
+set_payload = _choice("payload", tuple(defs.payloads()), "bytes, floats or ndarray")
 set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
 set_rank_time = _choice("rank-time", ("slowest", "average", "fastest"), "slowest, average or fastest")
 set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")

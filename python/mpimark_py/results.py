@@ -12,11 +12,13 @@ The kind of a file comes from its header:
 """
 
 import csv
+import errno
 import math
 import os
 import re
+from functools import lru_cache
 
-from . import core, stats
+from . import core, defs, stats
 
 MPIMARK_COLUMNS = ("op", "path", "payload", "bytes", "metric", "unit", "median", "ci_low", "ci_high")
 SCALING_COLUMNS = ("ranks", "time_s", "speedup", "efficiency")
@@ -47,53 +49,171 @@ class Table:
         self.comments, self.header, self.rows = comments, header, rows
 
 
-def read(path, need_meta=False):
-    """The Table in path; ResultsError when it is missing, not text, not a
-    result file of a known kind, or malformed."""
-    if not os.path.exists(path):
-        raise ResultsError("%s: no such file" % path)
-    if os.path.isdir(path):
-        raise ResultsError("%s: is a folder, not a result file" % path)
+# Bounds on what one file may hold: far above any real run (a full sweep
+# of every operation and path is about 1,500 rows), low enough that a
+# hostile or runaway file is refused before it costs gigabytes.
+MAX_ROWS = 50000
+MAX_LINE = 1 << 20
+MAX_META = 2000
+
+# Columns that hold names from the lists; every other known column of the
+# kind holds a number (finite, not negative) or a ';'-list of them.
+NAME_COLUMNS = ("op", "path", "payload", "metric", "unit", "a", "b", "verdict")
+LIST_COLUMNS = ("round_medians", "launch_medians")
+KEY = ("op", "path", "payload", "bytes", "metric")
+
+
+def shown(text, most=60):
+    """text as a message quotes it: control characters escaped, at most
+    `most` characters (then an ellipsis), so that an error stays one line."""
+    t = str(text).encode("unicode_escape").decode("ascii", "replace") if \
+        re.search(r"[\x00-\x1f\x7f]", str(text)) else str(text)
+    return "'" + (t if len(t) <= most else t[:most - 1] + "\u2026") + "'"
+
+
+@lru_cache(maxsize=None)
+def _names():
+    """{column: the names it may hold}: the lists (common/defs)."""
+    metrics = defs.metrics().values()
+    return {"op": set(defs.ops()), "path": set(defs.paths()),
+            "payload": set(defs.payloads()) | set(defs.datatypes()),
+            "metric": {m for ms in metrics for m, _, _ in ms},
+            "unit": {u for ms in metrics for _, u, _ in ms}}
+
+
+@lru_cache(maxsize=None)
+def _numeric(kind):
+    """The columns of a kind that must hold numbers."""
+    if kind == "mpimark":
+        return (set(defs.columns()) | set(core.launch_columns().values())) - set(NAME_COLUMNS) - set(LIST_COLUMNS)
+    if kind == "compare":
+        return {"bytes", "a_median", "a_ci_low", "a_ci_high", "b_median", "b_ci_low", "b_ci_high", "ratio"}
+    return set(SCALING_COLUMNS + MONTECARLO_COLUMNS) - {"estimate"}
+
+
+def _check_row(path, n, kind, row):
+    """ResultsError unless every name of row is in its list and every
+    number finite and not negative (the one rule for every tool)."""
+    names = _names()
+    for col, v in row.items():
+        if col in names and not (kind == "compare" and v == ""):
+            if v not in names[col]:
+                raise ResultsError("%s:%d: column %s: %s is not a known %s (common/defs)"
+                                   % (path, n, col, shown(v), col))
+        elif col in _numeric(kind) or col in LIST_COLUMNS:
+            for x in (v.split(";") if col in LIST_COLUMNS else [v]):
+                if x == "" and col != "median":
+                    continue
+                try:
+                    f = float(x)
+                except ValueError:
+                    f = None
+                if f is None or not math.isfinite(f) or f < 0:
+                    raise ResultsError("%s:%d: column %s: %s is not a finite number >= 0"
+                                       % (path, n, col, shown(x)))
+
+
+def _lines(path):
+    """(line number, line) of the file, streamed; ResultsError when it
+    cannot be read, is not text, or has a line longer than MAX_LINE."""
     try:
-        with open(path, encoding="utf-8", newline="") as fp:
-            text = fp.read()
-    except UnicodeDecodeError:
-        raise ResultsError("%s: not an mpimark CSV (not a text file)" % path)
+        fp = open(path, encoding="utf-8", newline="")
     except OSError as e:
         raise ResultsError("%s: cannot read: %s" % (path, e.strerror))
-    if "\0" in text:
-        raise ResultsError("%s: not an mpimark CSV (not a text file)" % path)
-    meta, order, comments, body = {}, [], [], []
-    for n, line in enumerate(text.splitlines(), 1):
+    with fp:
+        n = 0
+        try:
+            while True:
+                line = fp.readline(MAX_LINE + 1)
+                if not line:
+                    return
+                n += 1
+                if len(line) > MAX_LINE:
+                    raise ResultsError("%s:%d: a line longer than %d characters; not an mpimark CSV"
+                                       % (path, n, MAX_LINE))
+                if "\0" in line:
+                    raise ResultsError("%s: not an mpimark CSV (not a text file)" % path)
+                yield n, line.rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise ResultsError("%s: not an mpimark CSV (not a text file)" % path)
+        except OSError as e:
+            raise ResultsError("%s: cannot read: %s" % (path, e.strerror))
+
+
+def read(path, need_meta=False):
+    """The Table in path; ResultsError when it is missing, not text, not a
+    result file of a known kind, or malformed: a name not in the lists, a
+    number that is not finite and >= 0, a repeated row, more than MAX_ROWS
+    rows. Read line by line: memory grows with the rows kept, not the file."""
+    try:
+        os.stat(path)
+    except OSError as e:
+        raise ResultsError("%s: %s" % (path, "no such file" if e.errno == errno.ENOENT else e.strerror))
+    if os.path.isdir(path):
+        raise ResultsError("%s: is a folder, not a result file" % path)
+    meta, order, comments = {}, [], []
+    header, kind, rows, seen = None, None, [], set()
+    for n, line in _lines(path):
         if line.startswith("#@"):
             k, sep, v = line[2:].partition("=")
-            if not sep or not k:
+            if not sep or not re.fullmatch(r"[A-Za-z0-9_.]+", k):
                 raise ResultsError("%s:%d: malformed metadata line (expected #@key=value)" % (path, n))
             if k not in meta:
+                if len(order) >= MAX_META:
+                    raise ResultsError("%s:%d: more than %d metadata keys; not an mpimark CSV"
+                                       % (path, n, MAX_META))
                 order.append(k)
             meta[k] = v
         elif line.startswith("#"):
-            comments.append(line[1:].strip())
-        elif line.strip():
-            body.append((n, line))
+            if len(comments) < MAX_META:
+                comments.append(line[1:].strip())
+        elif not line.strip():
+            continue
+        elif header is None:
+            header = [h.strip() for h in _fields(path, n, line)]
+            kind = next((k for k, cols in KINDS if set(cols) <= set(header)), None)
+            if kind is None:
+                raise ResultsError("%s: not an mpimark CSV (header %s; expected op,path,payload,bytes,"
+                                   "...,median,...,ci_low,ci_high or a scaling CSV)"
+                                   % (path, shown(",".join(header), 80)))
+        else:
+            fields = _fields(path, n, line)
+            if len(fields) != len(header):
+                raise ResultsError("%s:%d: %d fields, the header has %d"
+                                   % (path, n, len(fields), len(header)))
+            row = dict(zip(header, (v.strip() for v in fields)))
+            _check_row(path, n, kind, row)
+            if kind == "mpimark":
+                key = tuple(row[k] for k in KEY)
+                if key in seen:
+                    raise ResultsError("%s:%d: a second row for %s" % (path, n, " ".join(key)))
+                seen.add(key)
+            if len(rows) >= MAX_ROWS:
+                raise ResultsError("%s:%d: more than %d rows; not one mpimark run" % (path, n, MAX_ROWS))
+            rows.append(row)
     if need_meta and not meta:
         raise ResultsError("%s: not an mpimark CSV (no #@key=value metadata lines)" % path)
-    if not body:
+    if header is None:
         raise ResultsError("%s: not an mpimark CSV (no header row)" % path)
-    header = [h.strip() for h in next(csv.reader([body[0][1]]))]
-    kind = next((k for k, cols in KINDS if set(cols) <= set(header)), None)
-    if kind is None:
-        raise ResultsError("%s: not an mpimark CSV (header '%s'; expected op,path,payload,bytes,"
-                           "...,median,...,ci_low,ci_high or a scaling CSV)"
-                           % (path, ",".join(header)[:80]))
-    rows = []
-    for n, line in body[1:]:
-        fields = next(csv.reader([line]))
-        if len(fields) != len(header):
-            raise ResultsError("%s:%d: %d fields, the header has %d"
-                               % (path, n, len(fields), len(header)))
-        rows.append(dict(zip(header, (v.strip() for v in fields))))
     return Table(path, kind, meta, order, comments, header, rows)
+
+
+def _fields(path, n, line):
+    try:
+        return next(csv.reader([line]))
+    except (csv.Error, StopIteration) as e:
+        raise ResultsError("%s:%d: not a CSV line (%s)" % (path, n, e))
+
+
+def csv_meta(meta):
+    """#@key=value lines of [(key, value)], values through core.csv_text."""
+    return "".join("#@%s=%s\n" % (k, core.csv_text(v, meta=True)) for k, v in meta)
+
+
+def csv_line(cells):
+    """One CSV row, each cell through core.csv_text (quoted where needed,
+    never a formula)."""
+    return ",".join(core.csv_text(c) for c in cells) + "\n"
 
 
 def number(row, key):

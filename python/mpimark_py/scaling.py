@@ -555,8 +555,8 @@ def run(args):
         over = [r["ranks"] for r in rows if r["oversubscribed"] == "1"]
         if over:
             meta.append(("oversubscribed_ranks", ",".join(over)))
-        csv = "".join("#@%s=%s\n" % (k, str(v).replace("\n", " ")) for k, v in meta)
-        csv += ",".join(COLUMNS) + "\n" + "".join(",".join(r[c] for c in COLUMNS) + "\n" for r in rows)
+        csv = results.csv_meta(meta) + results.csv_line(COLUMNS) + "".join(
+            results.csv_line([r[c] for c in COLUMNS]) for r in rows)
         table = markdown(study, rows, fit, results.library_label(dict(meta).get("mpi_library")),
                          dict(meta).get("nodes"))
         for name, text in (("scaling.csv", csv), ("scaling.md", table)):

@@ -99,6 +99,31 @@ int main(void) {
   CHECK_STR(js, "\"a\\\"b\\\\c\\u0009d\"");
   free(js);
 
+  /* No text reaches a CSV as a spreadsheet formula (OWASP's CSV injection):
+   * a row's cell, or a piece of a metadata value after a ','. */
+  char cell[64];
+  const char *cells[][3] = {/* in, as a row's cell, as a metadata value */
+                            {"=1+1", "'=1+1", "=1+1"},
+                            {"@SUM(A1)", "'@SUM(A1)", "@SUM(A1)"},
+                            {"+1", "'+1", "+1"},
+                            {"-2", "'-2", "-2"},
+                            {"\tx", "' x", " x"},
+                            {"a,=1+2,@x", "\"a,=1+2,@x\"", "a,'=1+2,'@x"},
+                            {"say \"hi\"", "\"say \"\"hi\"\"\"", "say \"hi\""},
+                            {"two\nlines", "two lines", "two lines"},
+                            {"plain", "plain", "plain"}};
+  for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+    CHECK(mm_csv_text(cell, sizeof cell, cells[i][0], false) == strlen(cells[i][1]));
+    CHECK_STR(cell, cells[i][1]);
+    mm_csv_text(cell, sizeof cell, cells[i][0], true);
+    CHECK_STR(cell, cells[i][2]);
+  }
+  CHECK(mm_csv_text(cell, 4, "=abcdef", false) == 8 && !strcmp(cell, "'=a")); /* cut, terminated */
+  mm_results_set_meta(&r, "command", "mpimark -o a,=1+2,@SUM(1).csv");
+  char *csv2 = render(&r, MM_FORMAT_CSV);
+  CHECK(strstr(csv2, "#@command=mpimark -o a,'=1+2,'@SUM(1).csv\n") != NULL);
+  free(csv2);
+
   CHECK(mm_output_format_for("a/b.json") == MM_FORMAT_JSON);
   CHECK(mm_output_format_for("a/b.csv") == MM_FORMAT_CSV);
   free(csv);
