@@ -53,7 +53,7 @@ import os
 import sys
 
 from . import plot as mmplot, results, stats as mmstats
-from .errors import UsageError as InputError
+from .errors import Failure, UsageError as InputError
 from .sizes import size_short
 
 KEY = ("op", "path", "payload", "bytes", "metric")
@@ -440,6 +440,10 @@ def run(args):
             raise InputError(f"different schemas: {f.path} and {files[0].path} have different header rows "
                              f"({','.join(f.header)} vs {','.join(files[0].header)})")
     pairs = [Pair(files[0], f) for f in files[1:]]
+    for p in pairs:
+        if not p.lines:
+            raise InputError(f"{p.b.path} and {p.a.path} have no row in common (op, path, payload, size "
+                             "and metric): nothing to compare")
 
     regressions = None
     if args.baseline:
@@ -470,6 +474,6 @@ def plot(files, out_dir, force=False):
     except InputError as e:
         print(f"mpimark-py compare: no overlay plot: {e} (the table above is complete)", file=sys.stderr)
         return
-    if failed:
-        print(f"mpimark-py compare: warning: {failed} of {total} overlay figures failed", file=sys.stderr)
+    if failed:  # the table stands; the exit code says the figures did not
+        raise Failure(f"{failed} of {total} overlay figures failed (the table above is complete)")
     print(f"mpimark-py compare: overlay plots in {out_dir}", file=sys.stderr)

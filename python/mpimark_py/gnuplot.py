@@ -17,11 +17,12 @@ INSTALL_HINT = "sudo apt-get install gnuplot-nox  (Debian/Ubuntu; 'dnf install g
 def gq(s):
     """A gnuplot string that gnuplot cannot evaluate: single-quoted (gnuplot
     substitutes `...` commands inside double quotes, and @macros outside
-    quotes, never inside single quotes), a quote doubled, control characters
-    (a newline would end the command) as spaces. Text from result files and
-    paths reaches gnuplot only through here."""
+    quotes, never inside single quotes), a quote as "'" joined on (gnuplot's
+    own '' fails next to a backquote), control characters (a newline would
+    end the command) as spaces. Text from result files and paths reaches
+    gnuplot only through here."""
     s = re.sub(r"[\x00-\x1f\x7f]", " ", str(s))
-    return "'" + s.replace("'", "''") + "'"
+    return "'" + s.replace("'", "'.\"'\".'") + "'"
 
 
 def gq_lines(*lines):

@@ -85,9 +85,11 @@ def merge(files, out_path, force=False, command=None):
         if "merge" in f.meta or "merge" in first.meta:
             raise UsageError(f"{f.path if 'merge' in f.meta else first.path}: already a merged measurement; "
                              "merge the launches' own CSVs")
+        if set(f.rows) != set(first.rows):
+            k = next(iter(set(f.rows) ^ set(first.rows)))
+            raise UsageError(f"{f.path}: not the sweep of {first.path} (the row {' '.join(k)} is in one of them "
+                             "only); merge launches of one command only")
     keys = list(first.rows)
-    for f in files[1:]:
-        keys += [k for k in f.rows if k not in keys]
     lines = []
     for k in keys:
         rs = [f.rows[k] for f in files if k in f.rows]

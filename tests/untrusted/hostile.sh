@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# hostile.sh CASE: the Python tools (plot, report, compare, merge) fed
+# results files and file names from someone else, hostile ones included
+# (docs/output.md, "Files from others"). MPIMARK_REPO is the repository.
+#
+#   gnuplot    values that gnuplot would run as commands (backquotes, system(),
+#              macros, quotes, ';', '\') in the metadata and in file names:
+#              every tool draws its figures, and no command ran (canary files)
+#   formula    file names and metadata that start spreadsheet formulas: no
+#              cell of any CSV written starts with = + - @
+#   refuse     a name not in the lists, nan, inf, negative or huge numbers,
+#              a repeated row, an overlong line, a bad metadata key: each
+#              tool exits 2 with one line naming the file, line and column,
+#              and no traceback
+#   together   files that do not belong together: merge of launches of other
+#              operations, compare of files without a row in common: exit 2
+source "$(dirname "$0")/../lib.sh"
+REPO=${MPIMARK_REPO:?set MPIMARK_REPO to the repository}
+FIX=$REPO/tests/compare/fixtures
+dir=$(workdir)
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+
+# The hostile values: each runs `touch CANARY` if gnuplot (or a shell)
+# evaluates it anywhere. One per line.
+hostile_values() {
+  local c=$dir/canary
+  printf '%s\n' "\`touch $c.1\`" "system(\"touch $c.2\")" "x\" . system(\"touch $c.3\") . \"" \
+    "x' . system('touch $c.4') . '" "@c; \`touch $c.5\`" "a\\\\\`touch $c.6\`\\\\" \
+    "\$(touch $c.7); touch $c.8" "'\`touch $c.9\`'"
+}
+no_canary() {
+  local found
+  found=$(ls "$dir" | grep '^canary' || true)
+  [ -z "$found" ] || fail "$1 ran a command from a results file: $found"
+}
+# one_line_exit2 WHAT COMMAND...: the command refuses with exit 2 and one
+# line on stderr that names WHAT, without a traceback.
+one_line_exit2() {
+  local what=$1 rc=0
+  shift
+  "$@" > out.txt 2> err.txt || rc=$?
+  [ $rc -eq 2 ] || fail "$* exited $rc, not 2 ($(head -c 300 err.txt))"
+  [ "$(wc -l < err.txt)" -eq 1 ] || fail "$* printed $(wc -l < err.txt) lines, not one: $(head -c 600 err.txt)"
+  grep -q Traceback err.txt && fail "$* printed a traceback"
+  grep -qF -- "$what" err.txt || fail "$* does not name '$what': $(cat err.txt)"
+  [ "$(wc -c < err.txt)" -lt 400 ] || fail "$* printed $(wc -c < err.txt) characters"
+}
+
+case $1 in
+  gnuplot)
+    n=0
+    while IFS= read -r v; do
+      n=$((n + 1))
+      mkdir "f$n"
+      # In the metadata that labels and titles show...
+      sed -e "s|^#@mpi_library=.*|#@mpi_library=$(sed 's/[|&\\]/\\&/g' <<< "$v")|" \
+          -e "s|^#@hosts=.*|#@hosts=$(sed 's/[|&\\]/\\&/g' <<< "$v")|" "$FIX/a.csv" > "f$n/a.csv"
+      grep -qF -- "$v" "f$n/a.csv" || fail "the fixture did not take the value $v"
+      cp "$FIX/b.csv" "f$n/b.csv"
+      # ... and in a file name (a '/' cannot be in one: the value's last part).
+      name="r$(basename -- "$v" | tr -d '\n').csv"
+      cp "f$n/a.csv" "f$n/$name"
+      "$REPO/scripts/plot" "f$n/a.csv" "f$n/$name" -o "f$n/plots" > /dev/null ||
+        fail "plot of the value $v: exit $?"
+      [ -s "f$n/plots/latency-sendrecv.svg" ] || fail "plot drew nothing for $v"
+      "$REPO/scripts/compare" --plot --plot-dir "f$n/cmp" "f$n/$name" "f$n/b.csv" > /dev/null ||
+        fail "compare --plot of the value $v: exit $?"
+      rm "f$n/b.csv"
+      "$REPO/scripts/report" "f$n" > /dev/null || fail "report of the value $v: exit $?"
+      grep -q '<svg' "f$n/report.html" || fail "the report of $v has no figure"
+      no_canary "the value $v"
+    done < <(hostile_values)
+    [ $n -ge 8 ] || fail "only $n hostile values"
+    # The text arrived as text: the title shows the value as written.
+    grep -qF 'touch' f1/plots/latency-sendrecv.svg || fail "the hostile title is not in the figure"
+    ;;
+  formula)
+    cp "$FIX/a.csv" "=1+1.csv"
+    cp "$FIX/b.csv" "@SUM(A1).csv"
+    sed 's|^#@command=.*|#@command=mpimark -o a,=1+2,@SUM(1),-3,+4.csv|' "$FIX/round1.csv" > "-r1.csv"
+    cp "$FIX/round2.csv" "+r2.csv"
+    "$REPO/scripts/compare" --format csv ./=1+1.csv ./@SUM\(A1\).csv > cmp.csv || fail "compare --format csv: exit $?"
+    "$REPO/scripts/compare" --merge -o merged.csv ./-r1.csv ./+r2.csv 2> /dev/null || fail "merge: exit $?"
+    for f in cmp.csv merged.csv; do
+      [ -s "$f" ] || fail "$f is empty"
+      # Every cell a spreadsheet would see: split at commas outside quotes.
+      python3 - "$f" <<'PY' || fail "$f holds a formula cell"
+import csv, sys
+bad = [(n, c) for n, line in enumerate(open(sys.argv[1]), 1)
+       for c in next(csv.reader([line.rstrip("\n")]), []) if c[:1] in ("=", "+", "-", "@", "\t")]
+if bad:
+    sys.exit("formula cells: %s" % bad[:5])
+PY
+    done
+    grep -qF "a,'=1+2,'@SUM(1),'-3,'+4.csv" merged.csv || fail "the command was not kept, neutralized"
+    grep -qF "#@a_file=./=1+1.csv" cmp.csv || fail "the file name was not kept"
+    ;;
+  refuse)
+    # CASE|sed expression on a.csv|what the line must name
+    while IFS='|' read -r what expr name; do
+      sed -e "$expr" "$FIX/a.csv" > bad.csv
+      cmp -s bad.csv "$FIX/a.csv" && fail "$what: the sed expression changed nothing"
+      cp "$FIX/b.csv" good.csv
+      rm -rf plots folder && mkdir folder && cp bad.csv folder/
+      one_line_exit2 "$name" "$REPO/scripts/plot" bad.csv -o plots
+      [ ! -e plots ] || [ -z "$(ls plots)" ] || fail "$what: plot drew figures"
+      one_line_exit2 "$name" "$REPO/scripts/compare" good.csv bad.csv
+      one_line_exit2 "$name" "$REPO/scripts/compare" --format csv bad.csv good.csv
+      one_line_exit2 "$name" "$REPO/scripts/compare" --merge -o m.csv good.csv bad.csv
+      one_line_exit2 "$name" "$REPO/scripts/report" folder
+      [ ! -e m.csv ] || fail "$what: merge wrote m.csv"
+    done <<'CASES'
+op formula|s/^sendrecv,buffer,MPI_BYTE,1,1,latency/=1+1,buffer,MPI_BYTE,1,1,latency/|bad.csv:13: column op
+unknown op|s/^bcast,buffer,MPI_BYTE,1,1,latency/bcastx,buffer,MPI_BYTE,1,1,latency/|column op
+payload|s/^bcast,buffer,MPI_BYTE,1,1,latency/bcast,buffer,@foo,1,1,latency/|column payload
+path|s/^bcast,buffer,MPI_BYTE,1,1,latency/bcast,buf,MPI_BYTE,1,1,latency/|column path
+metric|s/^bcast,buffer,MPI_BYTE,1,1,latency/bcast,buffer,MPI_BYTE,1,1,speed/|column metric
+nan median|13s/,1,1,1.2,1.2,0.95,1.05$/,nan,1,1.2,1.2,0.95,1.05/|bad.csv:13: column median
+-nan median|13s/,1,1,1.2,1.2,0.95,1.05$/,-nan,1,1.2,1.2,0.95,1.05/|column median
+inf max|13s/,1,1,1.2,1.2,0.95,1.05$/,1,1,inf,1.2,0.95,1.05/|column max
+huge max|13s/,1,1,1.2,1.2,0.95,1.05$/,1,1,1e999,1.2,0.95,1.05/|column max
+negative median|13s/,1,1,1.2,1.2,0.95,1.05$/,-5,1,1.2,1.2,0.95,1.05/|column median
+negative ci|13s/,1,1,1.2,1.2,0.95,1.05$/,1,1,1.2,1.2,-0.95,1.05/|column ci_low
+text size|13s/^sendrecv,buffer,MPI_BYTE,1,/sendrecv,buffer,MPI_BYTE,one,/|column bytes
+repeated row|14s/.*/sendrecv,buffer,MPI_BYTE,1,1,latency,us,20,100,0.9,1,1,1.2,1.2,0.95,1.05/|bad.csv:14: a second row
+metadata key|2s/.*/#@a,=1+2=x/|bad.csv:2: malformed metadata
+short row|13s/,1.05$//|bad.csv:13: 15 fields
+CASES
+    # A line of a megabyte and more: refused before it is parsed.
+    { cat "$FIX/a.csv"; head -c 1100000 /dev/zero | tr '\0' 'x'; echo; } > bad.csv
+    one_line_exit2 "longer than" "$REPO/scripts/plot" bad.csv -o plots
+    # A newline inside a bad name is shown escaped: still one line.
+    printf '#@ranks=2\nop,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,ci_low,ci_high\n"a\nb",buffer,MPI_BYTE,1,1,latency,us,1,1,1,1,1,1,1,1,1\n' > bad.csv
+    one_line_exit2 "bad.csv" "$REPO/scripts/compare" bad.csv "$FIX/b.csv"
+    ;;
+  together)
+    sed 's/^sendrecv,/gather,/' "$FIX/round2.csv" > other-op.csv
+    one_line_exit2 "not the sweep of" "$REPO/scripts/compare" --merge -o m.csv "$FIX/round1.csv" other-op.csv
+    [ ! -e m.csv ] || fail "merge of different sweeps wrote m.csv"
+    sed 's/^sendrecv,/gather,/; s/^bcast,/scatter,/; s/^allreduce,/reduce,/' "$FIX/new-ok.csv" > disjoint.csv
+    one_line_exit2 "no row in common" "$REPO/scripts/compare" --baseline "$FIX/old.csv" disjoint.csv
+    one_line_exit2 "no row in common" "$REPO/scripts/compare" "$FIX/old.csv" disjoint.csv
+    ;;
+  *) fail "unknown case $1" ;;
+esac
+echo "ok: $1"
