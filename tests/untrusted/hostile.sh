@@ -76,12 +76,13 @@ case $1 in
     grep -qF 'touch' f1/plots/latency-sendrecv.svg || fail "the hostile title is not in the figure"
     ;;
   formula)
-    cp "$FIX/a.csv" "=1+1.csv"
-    cp "$FIX/b.csv" "@SUM(A1).csv"
-    sed 's|^#@command=.*|#@command=mpimark -o a,=1+2,@SUM(1),-3,+4.csv|' "$FIX/round1.csv" > "-r1.csv"
-    cp "$FIX/round2.csv" "+r2.csv"
-    "$REPO/scripts/compare" --format csv ./=1+1.csv ./@SUM\(A1\).csv > cmp.csv || fail "compare --format csv: exit $?"
-    "$REPO/scripts/compare" --merge -o merged.csv ./-r1.csv ./+r2.csv 2> /dev/null || fail "merge: exit $?"
+    # File names that hold cells of their own, and a command line too.
+    cp "$FIX/a.csv" "x,=1+1.csv"
+    cp "$FIX/b.csv" "y,@SUM(A1).csv"
+    sed 's|^#@command=.*|#@command=mpimark -o a,=1+2,@SUM(1),-3,+4.csv|' "$FIX/round1.csv" > "r,-1.csv"
+    cp "$FIX/round2.csv" "r,+2.csv"
+    "$REPO/scripts/compare" --format csv "x,=1+1.csv" "y,@SUM(A1).csv" > cmp.csv || fail "compare --format csv: exit $?"
+    "$REPO/scripts/compare" --merge -o merged.csv "r,-1.csv" "r,+2.csv" 2> /dev/null || fail "merge: exit $?"
     for f in cmp.csv merged.csv; do
       [ -s "$f" ] || fail "$f is empty"
       # Every cell a spreadsheet would see: split at commas outside quotes.
@@ -94,7 +95,7 @@ if bad:
 PY
     done
     grep -qF "a,'=1+2,'@SUM(1),'-3,'+4.csv" merged.csv || fail "the command was not kept, neutralized"
-    grep -qF "#@a_file=./=1+1.csv" cmp.csv || fail "the file name was not kept"
+    grep -qF "#@a_file=x,'=1+1.csv" cmp.csv || fail "the file name was not kept, neutralized"
     ;;
   refuse)
     # CASE|sed expression on a.csv|what the line must name
