@@ -38,9 +38,15 @@ static int finish(run *r, int err) {
   return mm_exit_code(err);
 }
 
+/* One line on stderr, whatever the message quotes (mm_error_line). */
+static void say_error(const char *why) {
+  char line[1024];
+  fprintf(stderr, "mpimark: %s\n", mm_error_line(line, sizeof line, why));
+}
+
 /* Rank 0 says why, once; every rank returns the same error. */
 static int fail(run *r, int err, const char *why) {
-  if (err && r->rank == 0 && why && *why) fprintf(stderr, "mpimark: %s\n", why);
+  if (err && r->rank == 0 && why && *why) say_error(why);
   return err;
 }
 
@@ -189,7 +195,7 @@ static int write_results(const mm_config *cfg, const mm_results *results) {
   char why[512];
   int err =
       mm_write_file_atomic(cfg->output, cfg->force, write_results_file, &file, why, sizeof why);
-  if (err) fprintf(stderr, "mpimark: %s\n", why);
+  if (err) say_error(why);
   /* Writing failed after a full run: a runtime failure, not a usage error. */
   return err ? MM_EIO : stdout_err;
 }

@@ -155,10 +155,7 @@ mm_main() {
     MM_PARTIAL=$MM_RESULTS/.$stamp-$jobid.partial
     [[ ! -e $final ]] || mm_die "$final already exists; not overwriting it"
     mkdir "$MM_PARTIAL" || mm_die "cannot create $MM_PARTIAL"
-    # Whatever ends this script early (error, scancel, time limit), no
-    # half-written results folder stays behind.
-    trap 'mm_cleanup' EXIT
-    trap 'mm_log "terminated by a signal"; exit 143' TERM INT HUP
+    mm_traps
 
     read -r -a args <<<"${MPIMARK_ARGS:-}"
     # Run inside the (temporary) results folder so that the command recorded
@@ -170,7 +167,7 @@ mm_main() {
     mm_log "MPI: $MM_MPI; ranks: ${MM_NP:-?}${SLURM_JOB_ID:+; job $SLURM_JOB_ID on ${SLURM_JOB_NODELIST:-?}}"
     mm_log "running in $MM_PARTIAL: ${cmd[*]}"
     rc=0
-    (cd "$MM_PARTIAL" && exec "${cmd[@]}") || rc=$?
+    mm_child "$MM_PARTIAL" "${cmd[@]}" || rc=$?
     if [[ $rc != 0 ]]; then
         mm_die "the run failed (${MM_LAUNCH[0]} exit status $rc); no results kept. See the messages above." "$rc"
     fi
@@ -215,6 +212,41 @@ mm_report() {
         return 0
     fi
     mm_log "report: $1/report.html"
+}
+
+# mm_child DIR COMMAND...: runs COMMAND in DIR and returns its exit status;
+# in the background and waited for, so that a signal (scancel, the time
+# limit) reaches mm_stop at once: bash runs no trap while a foreground
+# child runs.
+mm_child() {
+    local dir=$1 rc=0
+    shift
+    (cd "$dir" && exec "$@") &
+    MM_CHILD=$!
+    wait "$MM_CHILD" || rc=$?
+    MM_CHILD=
+    return $rc
+}
+
+# mm_traps: whatever ends the script early (error, scancel, time limit), no
+# half-written results folder stays behind and no launch runs on.
+mm_traps() {
+    trap 'mm_cleanup' EXIT
+    trap 'mm_stop TERM' TERM
+    trap 'mm_stop INT' INT
+    trap 'mm_stop HUP' HUP
+}
+
+# mm_stop SIGNAL: the run told to stop: scripts/measure ends its launch (its
+# ranks too), then the partial folder goes (mm_cleanup, on EXIT).
+mm_stop() {
+    trap '' TERM INT HUP
+    mm_log "terminated by SIG$1"
+    if [[ -n ${MM_CHILD:-} ]]; then
+        kill -"$1" "$MM_CHILD" 2>/dev/null
+        wait "$MM_CHILD" 2>/dev/null
+    fi
+    case $1 in INT) exit 130 ;; HUP) exit 129 ;; *) exit 143 ;; esac
 }
 
 mm_cleanup() {

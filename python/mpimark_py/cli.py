@@ -24,7 +24,9 @@ import argparse
 import importlib
 import sys
 
+from . import core
 from .errors import Failure, UsageError
+from .launcher import Stopped
 
 PROG = "mpimark-py"
 COMMANDS = ("run", "measure", "merge", "compare", "plot", "report", "scaling", "launcher")
@@ -77,8 +79,15 @@ def main(argv=None):
         return _fail(command, e, 1)
     except BrokenPipeError:  # `mpimark-py compare ... | head`
         return 0
+    except Stopped as e:  # scancel, a time limit: the launch was ended (launcher.run_group)
+        return _fail(command, "stopped by %s; the launch under way was ended" % e, 128 + e.signum)
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback
+        return _fail(command, UsageError("interrupted (SIGINT); nothing was written"), 130)
 
 
 def _fail(command, err, code):
-    sys.stderr.write("%s: %s\n" % (" ".join(filter(None, (PROG, command))), err))
+    text = str(err)
+    if code != 1:  # bad input is one line, whatever it quotes (gnuplot's own lines may follow a failure)
+        text = core.error_line(text)
+    sys.stderr.write("%s: %s\n" % (" ".join(filter(None, (PROG, command))), text))
     return code

@@ -153,6 +153,7 @@ def _declare(lib):
         "mm_window_runaway": (ctypes.c_int, [ctypes.c_double, ctypes.c_double, ctypes.c_double]),
         "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                                   ctypes.c_double, ctypes.c_double]),
+        "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
         "mm_csv_text": (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_bool]),
         "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
                                              ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
@@ -323,6 +324,13 @@ def cell(median, lo, hi, ratio=False):
     (ratio: "2.50x +-57%"; mm_output_cell)."""
     buf = ctypes.create_string_buffer(64)
     return lib().mm_output_cell(median, lo, hi, ratio, buf, len(buf)).decode()
+
+
+def error_line(text):
+    """A message as one line (errors.h, mm_error_line): control characters
+    escaped, an overlong word shortened."""
+    buf = ctypes.create_string_buffer(1024)
+    return lib().mm_error_line(buf, len(buf), str(text).encode(errors="replace")).decode(errors="replace")
 
 
 def csv_text(text, meta=False):

@@ -27,9 +27,62 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 
 from .errors import UsageError
+
+
+class Stopped(Exception):
+    """A signal (SIGTERM from scancel or a time limit, SIGINT, SIGHUP) ends the measurement."""
+
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # the clean-up runs once, whole
+        signal.signal(sig, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+def stop_on_signals():
+    """From here on SIGTERM (scancel, a time limit), SIGINT and SIGHUP raise
+    Stopped, once: what runs under run_group is ended, the caller cleans up."""
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, _stop)
+
+
+# A launch told to stop has this long to end its ranks before it is killed.
+STOP_GRACE_S = 3.0
+
+
+def run_group(argv, **kw):
+    """Runs one launch (the launcher and its ranks) in a process group of
+    its own and returns its exit code; on Stopped, ends the whole group
+    (SIGTERM, then SIGKILL after STOP_GRACE_S) before passing it on, so that
+    no rank outlives the measurement. OSError when argv cannot start."""
+    kw.setdefault("stdin", subprocess.DEVNULL)  # a new session has no terminal to read
+    proc = subprocess.Popen(argv, start_new_session=True, **kw)
+    try:
+        return proc.wait()
+    except Stopped:
+        for sig, wait in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(timeout=wait)
+                # the launcher is gone; its ranks may not be: one more pass
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                pass
+        raise
+
 
 MPIS = ("openmpi", "mpich", "unknown")
 

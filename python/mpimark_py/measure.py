@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 
-from . import core, merge, results
+from . import core, launcher, merge, results
 from .compare import Result
 from .errors import Failure, UsageError
 
@@ -86,8 +86,17 @@ def run(args):
         for p in (out, kept):
             if os.path.lexists(p):
                 raise UsageError("'%s' exists; not overwriting results (use --force)" % p)
+    launcher.stop_on_signals()
+    try:
+        return _measure(launches, out, cmd, args.force, folder, kept)
+    except launcher.Stopped as e:
+        say("stopped by %s: the launch was ended, no results kept" % e)
+        return 128 + e.signum
+
+
+def _measure(launches, out, cmd, force, folder, kept):
     if launches == 1:
-        return subprocess.call(cmd + ["-o", out] + (["--force"] if args.force else []))
+        return launcher.run_group(cmd + ["-o", out] + (["--force"] if force else []))
 
     tmp = tempfile.mkdtemp(prefix="." + os.path.basename(kept) + ".", dir=folder)
     try:
@@ -96,15 +105,15 @@ def run(args):
         for i in range(1, launches + 1):
             say("launch %d/%d (%d s)" % (i, launches, time.monotonic() - start))
             f = os.path.join(tmp, "launch%d.csv" % i)
-            rc = subprocess.call(cmd + ["--launch", "%d/%d" % (i, launches), "-q", "--format", "csv", "-o", f],
-                                 stdout=subprocess.DEVNULL)
+            rc = launcher.run_group(cmd + ["--launch", "%d/%d" % (i, launches), "-q", "--format", "csv", "-o", f],
+                        stdout=subprocess.DEVNULL)
             if rc != 0:
                 raise LaunchFailed("launch %d/%d failed (exit %d); no results kept" % (i, launches, rc),
                                    2 if rc == 2 else 1)
             files.append(f)
         command = "mpimark-py measure --launches %d -- %s" % (launches, shlex.join(cmd))
-        lines = merge.merge([Result(f) for f in files], out, args.force, command)
-        if args.force and os.path.lexists(kept):
+        lines = merge.merge([Result(f) for f in files], out, force, command)
+        if force and os.path.lexists(kept):
             shutil.rmtree(kept)
         os.rename(tmp, kept)
     except LaunchFailed as e:

@@ -26,7 +26,7 @@ import platform
 import sys
 import traceback
 
-from . import atomic, stats as mmstats, version
+from . import atomic, core, stats as mmstats, version
 from .errors import EIO, EUSAGE, EXIT_CODE, OK, UsageError
 from .options import check_request, options_parse, usage
 from .runner.startup import launcher_rank
@@ -98,7 +98,7 @@ def main(argv):
 
     def fail(err, why):
         if err and rank == 0 and why:
-            sys.stderr.write("mpimark: %s\n" % why)
+            sys.stderr.write("mpimark: %s\n" % core.error_line(why))
             sys.stderr.flush()
         return EXIT_CODE[err]
 
@@ -136,7 +136,7 @@ def main(argv):
             write_results(text, results, format_for(cfg.output))
             why = atomic.write(cfg.output, text.getvalue(), cfg.force)
             if why:
-                sys.stderr.write("mpimark: %s\n" % why)
+                sys.stderr.write("mpimark: %s\n" % core.error_line(why))
                 err = EIO  # after a full run: a runtime failure, not a usage error
     err = agree(comm, err)
     comm.Free()

@@ -191,7 +191,7 @@ class Study:
             self.seed = args.seed
             if self.mc is None:
                 raise UsageError("no montecarlo_pi: give --bin PATH (scripts/scaling builds it in a clone)")
-            if args.time_from:
+            if args.time_from is not None:
                 raise UsageError("--time-from is for a COMMAND: montecarlo_pi reports its own time")
             self.program = self.mc
         else:
@@ -202,6 +202,9 @@ class Study:
                 raise UsageError("'%s' is not an executable program (not found on PATH, or not executable)"
                                  % self.command[0])
         self.regex = None
+        if args.time_from == "":
+            raise UsageError("--time-from '' is empty: give a regex with one group that takes the seconds, "
+                             "or leave it out to time the launches")
         if args.time_from:
             try:
                 self.regex = re.compile(args.time_from)
@@ -259,7 +262,7 @@ class Runs:
         with open(out, "w") as o, open(err, "w") as e:
             start = time.monotonic()
             try:
-                rc = subprocess.call(argv, stdout=o, stderr=e, stdin=subprocess.DEVNULL)
+                rc = launcher.run_group(argv, stdout=o, stderr=e)
             except OSError as x:
                 e.write("cannot start %s: %s\n" % (argv[0], x.strerror))
                 rc = 127
@@ -275,7 +278,10 @@ class Runs:
 
 
 def time_from(regex, out, err):
-    """The seconds the regex's group takes from the first matching line, or None."""
+    """(seconds, None) that the regex's group takes from the first matching
+    line, or (None, why not): no line matched, or what it took is not a
+    positive finite number of seconds (quoted, since the run's files may not
+    be kept)."""
     for path in (out, err):
         with open(path, errors="replace") as f:
             for line in f:
@@ -284,9 +290,12 @@ def time_from(regex, out, err):
                     try:
                         value = float(m.group(1))
                     except (TypeError, ValueError):
-                        return None
-                    return value if value > 0 and math.isfinite(value) else None
-    return None
+                        value = None
+                    if value is not None and value > 0 and math.isfinite(value):
+                        return value, None
+                    return None, "its group took %s from the line %s: not a positive number of seconds" % (
+                        results.shown(m.group(1)), results.shown(line.strip(), 80))
+    return None, "no line of the run's output matches it"
 
 
 def run_all(study, folder):
@@ -310,7 +319,7 @@ def run_all(study, folder):
             argv = study.argv(k, os.path.join(runs.folder, name + ".csv"))
             say("rep %d/%d, %d rank(s): %s" % (rep, study.reps, k, shlex.join(argv)))
             rc, wall, out, err = runs.launch(argv, name)
-            t = wall
+            t, why = wall, "montecarlo_pi wrote no time_s"
             if rc == 0 and study.bundled:
                 t, got = montecarlo_time(os.path.join(runs.folder, name + ".csv"))
                 if got != k:
@@ -319,14 +328,15 @@ def run_all(study, folder):
                     raise Failure("launched %d ranks but montecarlo_pi ran with '%s' (wrong srun --mpi plugin? "
                                   "MPI: %s)" % (k, got, study.mpi))
             elif rc == 0 and study.regex:
-                t = time_from(study.regex, out, err)
+                t, why = time_from(study.regex, out, err)
             runs.record(k, rep, "run", rc, wall, t if rc == 0 else None, name)
             if rc != 0:
                 raise Failure("the run at %d rank(s), rep %d, failed (exit %d): see %s; the runs before it are kept "
                               "in %s" % (k, rep, rc, err, runs.folder))
-            if t is None:
-                raise NoTime("--time-from '%s' matches no line of the run at %d rank(s), rep %d (a positive number "
-                             "of seconds in its group; see %s)" % (study.regex.pattern, k, rep, out), first)
+            if t is None:  # the first run's files go with the folder (the regex is wrong, not a run)
+                raise NoTime("--time-from %s at %d rank(s), rep %d: %s%s"
+                             % (results.shown(study.regex.pattern), k, rep, why,
+                                "" if first else "; see %s" % out), first)
             times[k].append(t)
             first = False
     return times, costs
@@ -339,7 +349,10 @@ class NoTime(UsageError):
 
 
 def montecarlo_time(csv_path):
-    t = results.read(csv_path)
+    try:
+        t = results.read(csv_path)
+    except results.ResultsError as e:
+        raise Failure("montecarlo_pi's results: %s" % e)
     row = t.rows[0]
     try:
         got = int(row.get("ranks", ""))
@@ -505,6 +518,7 @@ def run(args):
     study = Study(args)
     folder, created = new_folder(args.outdir)
     ok = False
+    launcher.stop_on_signals()
     try:
         say("%s scaling of %s: ranks %s, %d rep(s), time: %s, MPI: %s" % (
             study.mode, "montecarlo_pi --samples %s" % study.samples if study.bundled else shlex.join(study.command),
