@@ -51,6 +51,7 @@
 #@case unwritable-output 2 2 2
 #@case output-exists 2 2,4 2,3
 #@case bad-output-suffix 2 - -
+#@case output-folder 2 2 2
 #@case malloc-fails - 2,4 2
 #@case too-much-memory - 4,6 4
 #@case too-few-ranks 1 1 1
@@ -100,6 +101,9 @@ bad_input_case() {
       echo keep > "$dir/r.csv"
       args=(-o "$dir/r.csv") want="exists; mpimark never overwrites results" ;;
     bad-output-suffix) args=(-o "$dir/r.txt") want="must end in .csv or .json" ;;
+    output-folder) # --force replaces a file, never a folder: refused before measuring
+      mkdir -p "$dir/d.csv"
+      args=(-o "$dir/d.csv" --force) want="is a folder; -o names a results file" ;;
     too-much-memory)
       # scatter and gather of 2047 MiB need NP x 2047 MiB at the root, more
       # than the default memory bound (3/4 of the node's available memory

@@ -22,6 +22,11 @@ int mm_atomic_check(const char *path, bool force, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot write '%s': folder '%s': %s", path, dir, strerror(errno));
     return MM_EOUTPUT;
   }
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) { /* --force or not: a folder is never replaced */
+    snprintf(err, errlen, "'%s' is a folder; -o names a results file (.csv or .json)", path);
+    return MM_EOUTPUT;
+  }
   if (!force && access(path, F_OK) == 0) {
     snprintf(err, errlen, "'%s' exists; mpimark never overwrites results (use --force)", path);
     return MM_EEXIST;
@@ -87,9 +92,11 @@ int mm_write_file_atomic(const char *path, bool force, int (*writer)(FILE *fp, c
   mm_atomic_file af;
   int rc = mm_atomic_open(&af, path, force, err, errlen);
   if (rc != MM_OK) return rc;
+  errno = 0;
   if (writer(af.fp, arg) != 0 || ferror(af.fp)) {
+    int e = errno; /* a full disk: ENOSPC, from the stream's last flush */
     mm_atomic_abort(&af);
-    snprintf(err, errlen, "cannot write '%s'", path);
+    snprintf(err, errlen, "cannot write '%s': %s", path, e ? strerror(e) : "write error");
     return MM_EIO;
   }
   return mm_atomic_commit(&af, err, errlen);

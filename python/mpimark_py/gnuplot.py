@@ -3,8 +3,9 @@ style, series and plot commands, and rendering one figure to PNG and SVG
 atomically (a figure is written whole or not at all)."""
 
 import math
-import re
 import os
+import re
+import shutil
 import subprocess
 import tempfile
 
@@ -122,6 +123,10 @@ def render(fig, outdir, formats, keep_scripts):
             if os.path.exists(t):
                 os.unlink(t)
         err = proc.stderr.strip() if proc else "gnuplot timed out"
+        if proc and not err:  # gnuplot says nothing when its output cannot be written
+            free = shutil.disk_usage(outdir).free
+            err = ("no space left in '%s' (%d bytes free)" % (outdir, free) if free < (1 << 20) else
+                   "gnuplot exited %d and wrote an empty figure, without a message" % proc.returncode)
         if "unknown or ambiguous terminal" in err:
             err += "\n(this gnuplot lacks the cairo/svg terminals; install: %s)" % INSTALL_HINT
         raise Failure("gnuplot failed on %s:\n%s" % (fig.name, err))

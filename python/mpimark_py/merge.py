@@ -63,6 +63,9 @@ def run(args):
         raise UsageError("no -o OUT.csv given")
     if not args.files:
         raise UsageError("no launch CSV given")
+    why = atomic.check(args.output, args.force)
+    if why:
+        raise UsageError(why)
     files = [Result(p) for p in args.files]
     lines = merge(files, args.output, args.force, args.command)
     print(f"merged {len(files)} launches, {len(lines)} rows -> {args.output}", file=sys.stderr)

@@ -32,6 +32,7 @@ Exit codes: 0 ok, 1 gnuplot failed, 2 bad input (missing file, not an
 mpimark CSV, no gnuplot).
 """
 
+import errno
 import math
 import os
 import shutil
@@ -563,12 +564,6 @@ def draw(files, outdir=None, formats=("png", "svg"), keep_scripts=False, force=F
     if not shutil.which("gnuplot"):
         raise InputError("gnuplot is not installed; install it with: " + INSTALL_HINT)
     outdir = outdir or os.path.dirname(os.path.abspath(files[0]))
-    try:
-        os.makedirs(outdir, exist_ok=True)
-    except OSError as e:
-        raise InputError("cannot create the output folder '%s': %s" % (outdir, e.strerror))
-    if not os.access(outdir, os.W_OK | os.X_OK):
-        raise InputError("cannot write to the output folder '%s'" % outdir)
     assign_labels(tables)
 
     mm = [t for t in tables if t.kind == "mpimark"]
@@ -590,6 +585,13 @@ def draw(files, outdir=None, formats=("png", "svg"), keep_scripts=False, force=F
     if not figures:
         raise InputError("nothing to plot in %s (no latency, bandwidth or scaling rows with sizes > 0)"
                          % ", ".join(files))
+    created = not os.path.isdir(outdir)
+    try:
+        os.makedirs(outdir, exist_ok=True)
+    except OSError as e:
+        raise InputError("cannot create the output folder '%s': %s" % (outdir, e.strerror))
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise InputError("cannot write to the output folder '%s': %s" % (outdir, os.strerror(errno.EACCES)))
     if not force:  # figures already drawn are kept unless asked (one rule for every output)
         for fig in figures:
             for fmt in formats:
@@ -603,4 +605,6 @@ def draw(files, outdir=None, formats=("png", "svg"), keep_scripts=False, force=F
         except Failure as e:
             sys.stderr.write("mpimark-py plot: %s\n" % e)
             failed += 1
+    if created and not written:  # no empty folder left to look like a result
+        os.rmdir(outdir)
     return written, failed, len(figures)

@@ -68,9 +68,13 @@ class Folder:
             raise InputError("%s: no such folder" % path)
         if not os.path.isdir(path):
             raise InputError("%s: not a results folder (give the folder that holds the CSVs)" % path)
-        if os.path.basename(os.path.normpath(path)).endswith(".partial"):
+        base = os.path.basename(os.path.normpath(path))
+        if base.endswith(".partial"):
             raise InputError("%s: a half-written .partial folder (the run did not finish); "
                              "nothing to report" % path)
+        if re.fullmatch(r"\..+-launches\..+", base):
+            raise InputError("%s: the launches of a scripts/measure run that did not finish "
+                             "(killed before it merged them); nothing to report" % path)
         tables = []
         for name in sorted(os.listdir(path)):
             full = os.path.join(path, name)
@@ -564,10 +568,9 @@ def write(dirs, output=None, force=False, with_figures=True):
         raise InputError("the report file must end in .html, not '%s'" % out)
     md = out[:-len(".html")] + ".md"
     for p in (out, md):
-        if os.path.lexists(p) and not force:
-            raise InputError("'%s' exists; not overwriting it (use --force)" % p)
-    if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
-        raise InputError("cannot write '%s': no such folder" % out)
+        why = atomic.check(p, force)
+        if why:
+            raise InputError(why)
     title, doc = build(folders, out, with_figures)
     for path, text in ((out, doc.html(title)), (md, doc.markdown())):
         err = atomic.write(path, text, force)

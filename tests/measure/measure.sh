@@ -9,6 +9,10 @@
 #   failed-launch  a launch that fails (bad option): exit 2, nothing left
 #   exists       the output exists: exit 2, the earlier file untouched
 #   bad-usage    --launches 0, MPIMARK_LAUNCHES=0, or -o inside the command: exit 2
+#   signal       SIGTERM to measure alone (scancel, a time limit), SIGINT to its
+#                process group (Ctrl-C), in the middle of a launch: one line,
+#                exit 143 / 130, and after 5 s no process of the launch and no
+#                folder left
 source "$(dirname "$0")/../lib.sh"
 REPO=${MPIMARK_REPO:?set MPIMARK_REPO to the repository}
 MEASURE=$REPO/scripts/measure
@@ -88,6 +92,32 @@ PY
     MPIMARK_LAUNCHES=0 "$MEASURE" -o "$dir/m.csv" -- "${cmd[@]}" > /dev/null 2> "$dir/err" || rc=$?
     [ $rc = 2 ] && grep -q "MPIMARK_LAUNCHES" "$dir/err" || fail "MPIMARK_LAUNCHES=0: exit $rc, $(cat "$dir/err")"
     [ -z "$(ls -A "$dir" | grep -v '^err$')" ] || fail "left behind: $(ls -A "$dir")"
+    ;;
+  signal)
+    for how in TERM INT; do
+      mkdir "$dir/$how"
+      # setsid: measure leads a process group of its own, as under a shell
+      setsid "$MEASURE" --launches 3 -o "$dir/$how/m.csv" -- mpiexec --oversubscribe -n 2 "$MPIMARK" \
+        sendrecv -m 8 -i 600000 > /dev/null 2> "$dir/$how.err" &  # about 30 s a launch
+      pid=$!
+      for _ in $(seq 100); do  # until the first launch's ranks run
+        pgrep -f -- "--launch 1/3" > /dev/null && break
+        sleep 0.1
+      done
+      pgrep -f -- "--launch 1/3" > /dev/null || fail "SIG$how: the launch never started"
+      sleep 1
+      if [ $how = TERM ]; then kill -TERM "$pid"; else kill -INT -- "-$pid"; fi
+      rc=0
+      wait "$pid" || rc=$?
+      want=$([ $how = TERM ] && echo 143 || echo 130)
+      [ $rc = "$want" ] || fail "SIG$how: exit $rc, not $want: $(cat "$dir/$how.err")"
+      grep -q "stopped by SIG$how" "$dir/$how.err" || fail "SIG$how: $(cat "$dir/$how.err")"
+      grep -q Traceback "$dir/$how.err" && fail "SIG$how: a traceback"
+      sleep 5
+      left=$(pgrep -fa -- "--launch [0-9]+/3" || true)
+      [ -z "$left" ] || fail "SIG$how: still running 5 s later: $left"
+      [ -z "$(ls -A "$dir/$how")" ] || fail "SIG$how: left behind: $(ls -A "$dir/$how")"
+    done
     ;;
   *) fail "unknown case $case" ;;
 esac

@@ -67,6 +67,8 @@ def atomic_check(path, force):
         e = os.strerror(errno.ENOENT if not os.path.isdir(folder) and not os.path.exists(folder)
                         else errno.EACCES if os.path.isdir(folder) else errno.ENOTDIR)
         return EOUTPUT, "cannot write '%s': folder '%s': %s" % (path, folder, e)
+    if os.path.isdir(path):  # --force or not: a folder is never replaced
+        return EOUTPUT, "'%s' is a folder; -o names a results file (.csv or .json)" % path
     if not force and os.path.lexists(path):
         return EEXIST, "'%s' exists; mpimark never overwrites results (use --force)" % path
     return None
