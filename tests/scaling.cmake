@@ -58,7 +58,8 @@ set(_cmd ${CMAKE_CURRENT_LIST_DIR}/scaling/command.sh)
 foreach(case time-from wall-weak python run-fails oversubscribe)
   scaling_test(scaling.command.${case} ${_cmd} ${case})
 endforeach()
-foreach(case no-command not-executable no-group two-groups bad-regex no-match samples)
+foreach(case no-command not-executable no-group two-groups bad-regex no-match samples empty-regex time-abc time-0
+    time-negative time-huge)
   scaling_test(scaling.command.bad.${case} ${_cmd} bad ${case})
 endforeach()
 

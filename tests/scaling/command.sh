@@ -133,7 +133,12 @@ case $case in
       no-group) args=(--time-from 'elapsed [0-9.]+' -- "$BUSY" 1 10) want="it needs exactly one capture group" ;;
       two-groups) args=(--time-from '(elapsed) ([0-9.]+)' -- "$BUSY" 1 10) want="it has 2" ;;
       bad-regex) args=(--time-from 'elapsed ([0-9.]+' -- "$BUSY" 1 10) want="bad --time-from" ;;
-      no-match) args=(--time-from 'took ([0-9.]+) s' -- "$BUSY" 1 10) want="matches no line of the run at 1 rank(s), rep 1" ;;
+      no-match) args=(--time-from 'took ([0-9.]+) s' -- "$BUSY" 1 10) want="at 1 rank(s), rep 1: no line of the run's output matches it" ;;
+      empty-regex) args=(--time-from '' -- "$BUSY" 1 10) want="--time-from '' is empty" ;;
+      time-abc | time-0 | time-negative | time-huge) # a time that is no time: quoted, not a path to a deleted file
+        value=$(case $bad in time-abc) echo abc ;; time-0) echo 0 ;; time-negative) echo -3 ;; *) echo 1e999 ;; esac)
+        args=(--time-from 'took (\S+) s' -- sh -c "echo 'took $value s'")
+        want="its group took '$value' from the line 'took $value s': not a positive number of seconds" ;;
       samples) args=(--samples 1M -- "$BUSY" 1 10) want="--samples is montecarlo_pi's" ;;
       *) fail "unknown case $bad" ;;
     esac

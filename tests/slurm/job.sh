@@ -15,7 +15,7 @@
 #   fail-args        MPIMARK_ARGS=--no-such-option: mpimark exits 2; the job
 #                    fails with exit code 2, leaves no results
 #   cancel           scancel in the middle of a run: no results folder, no
-#                    unfinished folder left behind
+#                    unfinished folder left behind, no launch running 5 s later
 #   pingpong-2node   sbatch slurm/pingpong.slurm, unmodified defaults, on the
 #                    two-node cluster: cross-node results
 #   collectives-2node sbatch slurm/collectives.slurm, unmodified defaults (4
@@ -208,6 +208,11 @@ cancel)
     show_output
     [[ $STATE == CANCELLED ]] || fail "job $JOB should be CANCELLED, is $STATE"
     expect_no_results
+    # The launch under way ended with the job: no rank runs on (measure ends
+    # its launch's process group, the template waits for it).
+    sleep 5
+    left=$(pgrep -fa -- "--launch [0-9]+/[0-9]+" || true)
+    [[ -z $left ]] || fail "job $JOB cancelled, but 5 s later its launch still runs: $left"
     ;;
 
 pingpong-2node)

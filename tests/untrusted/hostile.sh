@@ -13,7 +13,11 @@
 #              tool exits 2 with one line naming the file, line and column,
 #              and no traceback
 #   together   files that do not belong together: merge of launches of other
-#              operations, compare of files without a row in common: exit 2
+#              operations, compare of files without a row in common, report of
+#              a measure run's unmerged launches folder: exit 2
+#   full-disk  plot and compare --plot onto a full file system (a 64 KiB
+#              tmpfs): exit 1 with the reason, no empty folder left (77,
+#              skipped, where no tmpfs can be mounted)
 source "$(dirname "$0")/../lib.sh"
 REPO=${MPIMARK_REPO:?set MPIMARK_REPO to the repository}
 FIX=$REPO/tests/compare/fixtures
@@ -142,6 +146,24 @@ CASES
     sed 's/^sendrecv,/gather,/; s/^bcast,/scatter,/; s/^allreduce,/reduce,/' "$FIX/new-ok.csv" > disjoint.csv
     one_line_exit2 "no row in common" "$REPO/scripts/compare" --baseline "$FIX/old.csv" disjoint.csv
     one_line_exit2 "no row in common" "$REPO/scripts/compare" "$FIX/old.csv" disjoint.csv
+    mkdir .m-launches.x1y2 && cp "$FIX/round1.csv" .m-launches.x1y2/launch1.csv
+    one_line_exit2 "did not finish" "$REPO/scripts/report" .m-launches.x1y2
+    ;;
+  full-disk)
+    mkdir full
+    mount -t tmpfs -o size=64k tmpfs full 2> /dev/null || { echo "skipped: cannot mount a tmpfs here"; exit 77; }
+    trap 'umount "$dir/full"; rm -rf "$dir"' EXIT
+    head -c 60000 /dev/zero > full/filler 2> /dev/null || true
+    rc=0
+    "$REPO/scripts/plot" "$FIX/a.csv" -o full/plots > /dev/null 2> err.txt || rc=$?
+    [ $rc -eq 1 ] || fail "plot onto a full disk: exit $rc, not 1"
+    grep -q "no space left in 'full/plots'" err.txt || fail "plot does not say the disk is full: $(head -3 err.txt)"
+    [ ! -e full/plots ] || fail "plot left an empty folder"
+    rc=0
+    "$REPO/scripts/compare" --plot --plot-dir full/cmp "$FIX/a.csv" "$FIX/b.csv" > out.txt 2> err.txt || rc=$?
+    [ $rc -eq 1 ] || fail "compare --plot onto a full disk: exit $rc, not 1"
+    grep -q "overlay figures failed" err.txt || fail "compare --plot: $(tail -1 err.txt)"
+    grep -q "no row in common\|faster\|slower\|no significant" out.txt || fail "compare --plot: the table is missing"
     ;;
   *) fail "unknown case $1" ;;
 esac
