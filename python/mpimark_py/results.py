@@ -82,13 +82,12 @@ def _names():
 
 
 @lru_cache(maxsize=None)
-def _numeric(kind):
-    """The columns of a kind that must hold numbers."""
-    if kind == "mpimark":
-        return (set(defs.columns()) | set(core.launch_columns().values())) - set(NAME_COLUMNS) - set(LIST_COLUMNS)
-    if kind == "compare":
-        return {"bytes", "a_median", "a_ci_low", "a_ci_high", "b_median", "b_ci_low", "b_ci_high", "ratio"}
-    return set(SCALING_COLUMNS + MONTECARLO_COLUMNS) - {"estimate"}
+def _numeric():
+    """The columns that hold numbers, in whatever kind of file they appear."""
+    mpimark = set(defs.columns()) | set(core.launch_columns().values())
+    compare = {"a_median", "a_ci_low", "a_ci_high", "b_median", "b_ci_low", "b_ci_high", "ratio"}
+    return (mpimark | compare | set(SCALING_COLUMNS + MONTECARLO_COLUMNS)) - set(NAME_COLUMNS) - \
+        set(LIST_COLUMNS) - {"estimate"}
 
 
 def _check_row(path, n, kind, row):
@@ -100,7 +99,7 @@ def _check_row(path, n, kind, row):
             if v not in names[col]:
                 raise ResultsError("%s:%d: column %s: %s is not a known %s (common/defs)"
                                    % (path, n, col, shown(v), col))
-        elif col in _numeric(kind) or col in LIST_COLUMNS:
+        elif col in _numeric() or col in LIST_COLUMNS:
             for x in (v.split(";") if col in LIST_COLUMNS else [v]):
                 if x == "" and col != "median":
                     continue
