@@ -52,7 +52,7 @@ class Table:
 # Bounds on what one file may hold: far above any real run (a full sweep
 # of every operation and path is about 1,500 rows), low enough that a
 # hostile or runaway file is refused before it costs gigabytes.
-MAX_ROWS = 50000
+MAX_ROWS = 20000
 MAX_LINE = 1 << 20
 MAX_META = 2000
 
