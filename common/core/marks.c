@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sizes.h"
 #include "stats.h"
@@ -55,6 +56,11 @@ int mm_marks_compute(const mm_results *r, unsigned char *marks, mm_stability *s)
   double floor_ = log1p(MM_MARK_FLOOR);
   for (size_t i = 0; i < r->n_rows; i++) {
     marks[i] = MM_MARK_NONE;
+    if (mm_mark_stalled(&r->rows[i])) {
+      marks[i] = MM_MARK_STALL;
+      s->marked++;
+      continue;
+    }
     if (spread[i] < 0) continue;
     if (gap[i] > floor_ && gap[i] > MM_MARK_GAP_FACTOR * typical) marks[i] = MM_MARK_SPLIT;
     else if (spread[i] > floor_ && spread[i] > MM_MARK_SPREAD_FACTOR * typical)
@@ -63,6 +69,28 @@ int mm_marks_compute(const mm_results *r, unsigned char *marks, mm_stability *s)
   }
   free(spread);
   return 0;
+}
+
+bool mm_mark_stalled(const mm_row *w) {
+  const mm_stats *st = &w->st;
+  return !strcmp(w->metric, "latency") && st->median > 0 && st->max > MM_MARK_STALL_FACTOR * st->median &&
+         st->max - st->median > MM_MARK_STALL_US;
+}
+
+size_t mm_marks_stalls(const mm_results *r, char *buf, size_t n) {
+  size_t found = 0, len = 0;
+  if (n) buf[0] = '\0';
+  for (size_t i = 0; i < r->n_rows; i++) {
+    const mm_row *w = &r->rows[i];
+    if (!mm_mark_stalled(w)) continue;
+    char size[32];
+    int k = snprintf(buf + len, len < n ? n - len : 0, "%s%s %s %s: %.3g s (%.2gx its median)",
+                     found ? "; " : "", w->op, mm_size_human(w->bytes, size, sizeof size), w->path,
+                     w->st.max / 1e6, w->st.max / w->st.median);
+    if (k > 0 && len + (size_t)k < n) len += (size_t)k;
+    found++;
+  }
+  return found;
 }
 
 void mm_marks_describe(const mm_results *r, const mm_stability *s, const char *level, char *buf,

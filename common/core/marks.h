@@ -31,7 +31,21 @@ typedef struct mm_stability {
 } mm_stability;
 
 /* What mark_row decided for one row (mm_marks_compute's marks[]). */
-typedef enum { MM_MARK_NONE = 0, MM_MARK_WIDE = 1, MM_MARK_SPLIT = 2 } mm_mark;
+typedef enum { MM_MARK_NONE = 0, MM_MARK_WIDE = 1, MM_MARK_SPLIT = 2, MM_MARK_STALL = 3 } mm_mark;
+
+/* A stall: a latency row one of whose samples took more than
+ * MM_MARK_STALL_FACTOR times its median and MM_MARK_STALL_US more than it
+ * (a rank stopped, swapped out or off its CPU: SIGSTOP for 5 s is 10^7
+ * times an 8 B bcast). The median stands; max, mean and p99 do not. Such
+ * a row is marked whatever its rounds say, and named in #@stalls and a note. */
+#define MM_MARK_STALL_FACTOR 1000.0
+#define MM_MARK_STALL_US 1e5
+
+bool mm_mark_stalled(const mm_row *w);
+
+/* "#@stalls": the stalled rows, "OP SIZE PATH: MAX (Nx its median); ...",
+ * into buf; returns how many (0: buf is ""). */
+size_t mm_marks_stalls(const mm_results *r, char *buf, size_t n);
 
 /* marks[0..n_rows) and the run's stability, from the rows' round medians.
  * Returns 0, or -1 when memory runs out. */

@@ -120,10 +120,23 @@ mm_format mm_output_format_for(const char *path) {
 
 /* ---- CSV: #@key=value metadata, one header row, one row per result ---- */
 
+/* #@stalls of r's rows (marks.h), computed as it is written: a file read
+ * back (merge, compare) says what its own rows hold. */
+static const char *stalls_meta(const mm_results *r, char *buf, size_t n) {
+  return mm_marks_stalls(r, buf, n) ? buf : NULL;
+}
+
 void mm_output_csv_meta(FILE *fp, const mm_results *r) {
+  char stalls[1024];
   for (size_t i = 0; i < r->n_meta; i++) {
+    if (!strcmp(r->meta[i].key, "stalls")) continue;
     fprintf(fp, "#@%s=", r->meta[i].key);
     csv_put(fp, r->meta[i].value, true);
+    fputc('\n', fp);
+  }
+  if (stalls_meta(r, stalls, sizeof stalls)) {
+    fputs("#@stalls=", fp);
+    csv_put(fp, stalls, true);
     fputc('\n', fp);
   }
 }
@@ -171,12 +184,20 @@ void mm_output_json_string(FILE *fp, const char *s) {
 }
 
 void mm_output_json_meta(FILE *fp, const mm_results *r) {
+  char stalls[1024];
   fprintf(fp, "{\n  \"metadata\": {");
+  bool first = true;
   for (size_t i = 0; i < r->n_meta; i++) {
-    fprintf(fp, "%s\n    ", i ? "," : "");
+    if (!strcmp(r->meta[i].key, "stalls")) continue;
+    fprintf(fp, "%s\n    ", first ? "" : ",");
+    first = false;
     mm_output_json_string(fp, r->meta[i].key);
     fprintf(fp, ": ");
     mm_output_json_string(fp, r->meta[i].value);
+  }
+  if (stalls_meta(r, stalls, sizeof stalls)) {
+    fprintf(fp, "%s\n    \"stalls\": ", first ? "" : ",");
+    mm_output_json_string(fp, stalls);
   }
   fprintf(fp, "\n  }");
 }
@@ -486,9 +507,16 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
              how && !strncmp(how, "auto", 4) ? "the default; --memory sets it" : "--memory", skipped);
     put_note(fp, line);
   }
+  char stalls[sizeof line - 128];
+  if (stalls_meta(r, stalls, sizeof stalls)) {
+    snprintf(line, sizeof line, "# ! stalled: %s: a rank was stopped or lost its CPU for that long "
+             "(the median stands; max, mean and p99 do not)", stalls);
+    put_note(fp, line);
+  }
   if (st->marked) {
     snprintf(line, sizeof line, "# ! a row that stands out of the run: its %s split into two "
-             "groups, or spread over %.0fx the typical row's", level, MM_MARK_SPREAD_FACTOR);
+             "groups, or spread over %.0fx the typical row's, or a call stalled", level,
+             MM_MARK_SPREAD_FACTOR);
     put_note(fp, line);
   }
   mm_marks_describe(r, st, level, line, sizeof line);

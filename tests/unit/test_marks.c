@@ -66,5 +66,23 @@ int main(void) {
   one.rows[0].rounds = 1;
   CHECK(run(&one, marks, &s) == 0 && s.rows == 0 && marks[0] == MM_MARK_NONE);
   mm_results_free(&one);
+
+  /* A stall (one call 5 s, SIGSTOP of a rank) marks its row even with one
+   * round, and is named; ordinary far samples are not stalls: 2000x the
+   * median but under 0.1 s (a 600 us hiccup at 0.3 us), or 0.2 s but only
+   * 200x a 1 ms median, or a bandwidth row. */
+  mm_results st = {0};
+  const double stat[][2] = {{0.4, 5.01e6}, {0.3, 600}, {1000, 2e5}, {0.4, 5.01e6}};
+  for (int i = 0; i < 4; i++) {
+    add(&st, 0.01, NULL);
+    st.rows[i].rounds = 1;
+    st.rows[i].st.median = stat[i][0], st.rows[i].st.max = stat[i][1];
+  }
+  snprintf(st.rows[3].metric, sizeof st.rows[3].metric, "bandwidth");
+  CHECK(run(&st, marks, &s) == 1 && marks[0] == MM_MARK_STALL);
+  CHECK(marks[1] == MM_MARK_NONE && marks[2] == MM_MARK_NONE && marks[3] == MM_MARK_NONE);
+  CHECK(mm_marks_stalls(&st, line, sizeof line) == 1);
+  CHECK(!strcmp(line, "bcast 8 B buffer: 5.01 s (1.3e+07x its median)"));
+  mm_results_free(&st);
   return unit_report("test_marks");
 }
