@@ -21,7 +21,9 @@ Options:
   --force               replace OUT.csv and OUT-launches/
 
 Exit codes: 0 ok, 1 a launch failed (2 when the launch said bad input),
-2 bad input. Nothing is left behind when a launch fails.
+2 bad input, 143/130/129 stopped by SIGTERM/SIGINT/SIGHUP (scancel, a time
+limit, Ctrl-C: the launch under way is ended, its ranks too). Nothing is
+left behind when a launch fails or is stopped.
 """
 
 import os
