@@ -15,6 +15,9 @@
 #   together   files that do not belong together: merge of launches of other
 #              operations, compare of files without a row in common, report of
 #              a measure run's unmerged launches folder: exit 2
+#   scaling    a scaling study of a command whose words are hostile values and
+#              formula cells: its table, CSV and figure hold them as text,
+#              no command ran, no formula cell in scaling.csv
 #   full-disk  plot and compare --plot onto a full file system (a 64 KiB
 #              tmpfs): exit 1 with the reason, no empty folder left (77,
 #              skipped, where no tmpfs can be mounted)
@@ -148,6 +151,23 @@ CASES
     one_line_exit2 "no row in common" "$REPO/scripts/compare" "$FIX/old.csv" disjoint.csv
     mkdir .m-launches.x1y2 && cp "$FIX/round1.csv" .m-launches.x1y2/launch1.csv
     one_line_exit2 "did not finish" "$REPO/scripts/report" .m-launches.x1y2
+    ;;
+  scaling)
+    # The command's words go into scaling.csv (#@study_command, #@application)
+    # and the figure's title.
+    "$REPO/scripts/scaling" --ranks 1 --reps 1 -o study -- sh -c ': "$1" "$2"' sh \
+      "\`touch $dir/canary.s1\`" "x,=1+2,@SUM(1)" > /dev/null 2> err.txt ||
+      fail "scaling: exit $?: $(tail -2 err.txt)"
+    no_canary "scaling"
+    [ -s study/scaling.svg ] || fail "scaling drew no figure: $(ls study)"
+    python3 - study/scaling.csv <<'PY' || fail "scaling.csv holds a formula cell"
+import csv, sys
+bad = [(n, c) for n, line in enumerate(open(sys.argv[1]), 1)
+       for c in next(csv.reader([line.rstrip("\n")]), []) if c[:1] in ("=", "+", "-", "@", "\t")]
+if bad:
+    sys.exit("formula cells: %s" % bad[:5])
+PY
+    grep -qF "x,'=1+2,'@SUM(1)" study/scaling.csv || fail "the command was not kept, neutralized"
     ;;
   full-disk)
     mkdir full
