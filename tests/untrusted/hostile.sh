@@ -41,6 +41,17 @@ no_canary() {
   found=$(ls "$dir" | grep '^canary' || true)
   [ -z "$found" ] || fail "$1 ran a command from a results file: $found"
 }
+# no_formula_cells FILE: no cell a spreadsheet would see (split at commas
+# outside quotes, metadata lines too) starts a formula.
+no_formula_cells() {
+  python3 - "$1" <<'PY' || fail "$1 holds a formula cell"
+import csv, sys
+bad = [(n, c) for n, line in enumerate(open(sys.argv[1]), 1)
+       for c in next(csv.reader([line.rstrip("\n")]), []) if c[:1] in ("=", "+", "-", "@", "\t")]
+if bad:
+    sys.exit("formula cells: %s" % bad[:5])
+PY
+}
 # one_line_exit2 WHAT COMMAND...: the command refuses with exit 2 and one
 # line on stderr that names WHAT, without a traceback.
 one_line_exit2() {
@@ -92,14 +103,7 @@ case $1 in
     "$REPO/scripts/compare" --merge -o merged.csv "r,-1.csv" "r,+2.csv" 2> /dev/null || fail "merge: exit $?"
     for f in cmp.csv merged.csv; do
       [ -s "$f" ] || fail "$f is empty"
-      # Every cell a spreadsheet would see: split at commas outside quotes.
-      python3 - "$f" <<'PY' || fail "$f holds a formula cell"
-import csv, sys
-bad = [(n, c) for n, line in enumerate(open(sys.argv[1]), 1)
-       for c in next(csv.reader([line.rstrip("\n")]), []) if c[:1] in ("=", "+", "-", "@", "\t")]
-if bad:
-    sys.exit("formula cells: %s" % bad[:5])
-PY
+      no_formula_cells "$f"
     done
     grep -qF "a,'=1+2,'@SUM(1),'-3,'+4.csv" merged.csv || fail "the command was not kept, neutralized"
     grep -qF "#@a_file=x,'=1+1.csv" cmp.csv || fail "the file name was not kept, neutralized"
@@ -160,13 +164,7 @@ CASES
       fail "scaling: exit $?: $(tail -2 err.txt)"
     no_canary "scaling"
     [ -s study/scaling.svg ] || fail "scaling drew no figure: $(ls study)"
-    python3 - study/scaling.csv <<'PY' || fail "scaling.csv holds a formula cell"
-import csv, sys
-bad = [(n, c) for n, line in enumerate(open(sys.argv[1]), 1)
-       for c in next(csv.reader([line.rstrip("\n")]), []) if c[:1] in ("=", "+", "-", "@", "\t")]
-if bad:
-    sys.exit("formula cells: %s" % bad[:5])
-PY
+    no_formula_cells study/scaling.csv
     grep -qF "x,'=1+2,'@SUM(1)" study/scaling.csv || fail "the command was not kept, neutralized"
     ;;
   full-disk)
