@@ -1,0 +1,62 @@
+#include "modes.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "stats.h"
+
+/* The range (last - first) of sorted x[a..b). */
+static double range(const double *x, size_t a, size_t b) { return x[b - 1] - x[a]; }
+
+/* Whether the cut at c[j] (between its two segments of sorted x, bounded by
+ * the neighbouring cuts) stands out: its gap more than MM_MODE_GAP_FACTOR
+ * times the wider segment's range; and that ratio. */
+static double strength(const double *x, size_t n, const size_t *c, size_t nc, size_t j) {
+  size_t a = j ? c[j - 1] : 0, b = j + 1 < nc ? c[j + 1] : n;
+  double lo = range(x, a, c[j]), hi = range(x, c[j], b), wider = lo > hi ? lo : hi;
+  double gap = x[c[j]] - x[c[j] - 1];
+  return wider > 0 ? gap / wider : INFINITY;
+}
+
+size_t mm_modes(const double *v, size_t n, mm_mode *out) {
+  if (n == 0 || n > MM_MAX_ROUNDS) return 0;
+  double x[MM_MAX_ROUNDS], lin[MM_MAX_ROUNDS];
+  for (size_t i = 0; i < n; i++) {
+    if (!(v[i] > 0)) return 0;
+    x[i] = log(v[i]);
+  }
+  qsort(x, n, sizeof *x, mm_cmp_double);
+  /* Every gap over the floor is a candidate cut; the weakest cut that does
+   * not stand out of its two segments goes, and again (segments grow as
+   * cuts go), then the narrowest gaps beyond MM_MAX_MODES - 1 cuts. Bottom
+   * up, so that three evenly spaced states are three modes. */
+  size_t c[MM_MAX_ROUNDS], nc = 0;
+  for (size_t i = 1; i < n; i++)
+    if (x[i] - x[i - 1] > log1p(MM_MODE_FLOOR)) c[nc++] = i;
+  for (;;) {
+    size_t drop = nc;
+    double weakest = INFINITY;
+    for (size_t j = 0; j < nc; j++) {
+      double st = strength(x, n, c, nc, j);
+      if (st <= MM_MODE_GAP_FACTOR && st < weakest) weakest = st, drop = j;
+    }
+    if (drop == nc && nc + 1 > MM_MAX_MODES) { /* too many modes: the narrowest gap goes */
+      drop = 0;
+      for (size_t j = 1; j < nc; j++)
+        if (x[c[j]] - x[c[j] - 1] < x[c[drop]] - x[c[drop] - 1]) drop = j;
+    }
+    if (drop == nc) break;
+    for (size_t j = drop; j + 1 < nc; j++) c[j] = c[j + 1];
+    nc--;
+  }
+  for (size_t j = 0; j <= nc; j++) {
+    size_t a = j ? c[j - 1] : 0, b = j < nc ? c[j] : n, m = b - a;
+    for (size_t i = 0; i < m; i++) lin[i] = exp(x[a + i]);
+    mm_mode *o = &out[j];
+    o->count = m;
+    o->median = mm_quantile_sorted(lin, m, 0.5);
+    o->ci_low = o->ci_high = NAN;
+    if (m >= MM_MODE_MIN_FOR_INTERVAL) mm_stats_predict(lin, m, o->median, &o->ci_low, &o->ci_high);
+  }
+  return nc + 1;
+}

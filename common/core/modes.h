@@ -1,0 +1,36 @@
+/* Modes: where a row's round (launch) medians fall into separate groups,
+ * because the machine switched between speeds while it ran (these
+ * machines: a cache line between the two cores takes 27 or 175 ns, and 8 B
+ * latency follows it), one median with one interval over the mixture
+ * either misses the next run or spans both states. A row then reports each
+ * group: its median, its 95% interval, its share (docs/method.md, Modes). */
+#ifndef MM_MODES_H
+#define MM_MODES_H
+
+#include <stddef.h>
+
+/* At most this many modes a row. */
+#define MM_MAX_MODES 3
+/* Two neighbouring groups are separate modes when the gap between them (on
+ * the log scale) is more than MM_MODE_GAP_FACTOR times the wider group's
+ * own range and more than log(1 + MM_MODE_FLOOR): a 25% step on values that
+ * agree within a few percent; a noisy row, whose gaps are like its spread,
+ * stays one mode. */
+#define MM_MODE_GAP_FACTOR 3.0
+#define MM_MODE_FLOOR 0.25
+/* A mode of fewer values gives no interval (NaN): too few to say where
+ * that state's median falls next time. */
+#define MM_MODE_MIN_FOR_INTERVAL 3
+
+typedef struct mm_mode {
+  double median;          /* the median of the mode's values */
+  double ci_low, ci_high; /* the 95% PI of a repeat's median in that state, or NaN */
+  size_t count;           /* how many of the values it holds */
+} mm_mode;
+
+/* The modes of v[0..n) (positive values, in any order), by ascending
+ * median, into out[0..MM_MAX_MODES); returns how many (1: the values are
+ * one group; 0: n is 0 or a value is not > 0). */
+size_t mm_modes(const double *v, size_t n, mm_mode *out);
+
+#endif

@@ -1,0 +1,87 @@
+/* Modes on synthetic rows: a bimodal row splits into its two modes with the
+ * right shares, medians and intervals; a unimodal noisy row does not split;
+ * a uniformly slow row is one mode. */
+#include <math.h>
+#include <stdio.h>
+
+#include "modes.h"
+#include "unit.h"
+
+static unsigned long long seed = 7;
+static double uniform(void) {
+  seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+  return ((double)(seed >> 11) + 0.5) / 9007199254740992.0;
+}
+static double normal(void) { return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform()); }
+
+/* How often n values of lognormal noise sd around one level split, in trials. */
+static double split_rate(size_t n, double sd, int trials) {
+  int split = 0;
+  mm_mode m[MM_MAX_MODES];
+  for (int t = 0; t < trials; t++) {
+    double v[64];
+    for (size_t i = 0; i < n; i++) v[i] = 0.3 * exp(sd * normal());
+    split += mm_modes(v, n, m) > 1;
+  }
+  return (double)split / trials;
+}
+
+int main(void) {
+  mm_mode m[MM_MAX_MODES];
+  /* 8 B sendrecv, the launch medians of two runs in issue 36 (about 0.13 us
+   * in one state of the machine, 0.36 in the other). */
+  const double half[6] = {0.358, 0.352, 0.371, 0.161, 0.139, 0.140};
+  CHECK(mm_modes(half, 6, m) == 2);
+  CHECK(m[0].count == 3 && m[1].count == 3);
+  CHECK_NEAR(m[0].median, 0.140, 1e-12);
+  CHECK_NEAR(m[1].median, 0.358, 1e-12);
+  CHECK(m[0].ci_low < 0.140 && m[0].ci_high > 0.140 && m[1].ci_low < 0.358 && m[1].ci_high > 0.358);
+  const double one_slow[6] = {0.359, 0.135, 0.130, 0.133, 0.126, 0.147};
+  CHECK(mm_modes(one_slow, 6, m) == 2);
+  CHECK(m[0].count == 5 && m[1].count == 1);
+  CHECK_NEAR(m[1].median, 0.359, 1e-12);
+  CHECK(isnan(m[1].ci_low) && isnan(m[1].ci_high)); /* one launch: no interval */
+
+  /* Shares over many synthetic runs: 12 launches, each in the slow state
+   * (2.7x) with probability 1/3, 3% noise: two modes whenever both states
+   * were seen, with exactly the launches of each. */
+  int wrong = 0;
+  for (int t = 0; t < 1000; t++) {
+    double v[12];
+    size_t slow = 0;
+    for (int i = 0; i < 12; i++) {
+      int s = uniform() < 1.0 / 3;
+      slow += (size_t)s;
+      v[i] = (s ? 0.36 : 0.133) * exp(0.03 * normal());
+    }
+    size_t k = mm_modes(v, 12, m);
+    if (slow == 0 || slow == 12) wrong += k != 1;
+    else wrong += k != 2 || m[1].count != slow || m[0].count != 12 - slow;
+  }
+  CHECK(wrong == 0);
+
+  /* A unimodal noisy row does not split: 10% noise, 6 or 12 values,
+   * fewer than 1 run in 100. (15% noise: the printed rate.) */
+  double r6 = split_rate(6, 0.10, 2000), r12 = split_rate(12, 0.10, 2000);
+  printf("unimodal rows split: %.2f%% (6 values), %.2f%% (12), %.2f%% (6 values, 15%% noise)\n",
+         100 * r6, 100 * r12, 100 * split_rate(6, 0.15, 2000));
+  CHECK(r6 < 0.01 && r12 < 0.01);
+
+  /* A uniformly slow run is one mode; so is one value; nothing from none or
+   * from a value that is not positive. */
+  const double slow_all[6] = {0.36, 0.35, 0.37, 0.36, 0.355, 0.362};
+  CHECK(mm_modes(slow_all, 6, m) == 1 && m[0].count == 6);
+  CHECK(mm_modes(slow_all, 1, m) == 1);
+  CHECK_NEAR(m[0].median, 0.36, 1e-12);
+  CHECK(mm_modes(slow_all, 0, m) == 0);
+  const double bad[2] = {0.3, 0};
+  CHECK(mm_modes(bad, 2, m) == 0);
+
+  /* Three states: three modes, ascending. */
+  const double three[9] = {1, 1.02, 0.99, 3, 3.05, 2.98, 9, 9.1, 8.9};
+  CHECK(mm_modes(three, 9, m) == 3);
+  CHECK_NEAR(m[0].median, 1, 1e-12);
+  CHECK_NEAR(m[1].median, 3, 1e-12);
+  CHECK_NEAR(m[2].median, 9, 1e-12);
+  return unit_report("test_modes");
+}
