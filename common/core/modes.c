@@ -8,13 +8,15 @@
 /* The range (last - first) of sorted x[a..b). */
 static double range(const double *x, size_t a, size_t b) { return x[b - 1] - x[a]; }
 
-/* Whether the cut at c[j] (between its two segments of sorted x, bounded by
- * the neighbouring cuts) stands out: its gap more than MM_MODE_GAP_FACTOR
- * times the wider segment's range; and that ratio. */
+/* How far the cut at c[j] stands out of the two segments of sorted x it
+ * separates (bounded by the neighbouring cuts): its gap over the wider
+ * segment's range. Two single values have no spread to compare a gap
+ * with: 0, no cut (1, 2, 3 are one noisy group, not three states). */
 static double strength(const double *x, size_t n, const size_t *c, size_t nc, size_t j) {
   size_t a = j ? c[j - 1] : 0, b = j + 1 < nc ? c[j + 1] : n;
   double lo = range(x, a, c[j]), hi = range(x, c[j], b), wider = lo > hi ? lo : hi;
   double gap = x[c[j]] - x[c[j] - 1];
+  if (c[j] - a < 2 && b - c[j] < 2) return 0;
   return wider > 0 ? gap / wider : INFINITY;
 }
 

@@ -15,7 +15,7 @@
  * the log scale) is more than MM_MODE_GAP_FACTOR times the wider group's
  * own range and more than log(1 + MM_MODE_FLOOR): a 25% step on values that
  * agree within a few percent; a noisy row, whose gaps are like its spread,
- * stays one mode. */
+ * stays one mode, and so do two single values (no spread to compare with). */
 #define MM_MODE_GAP_FACTOR 3.0
 #define MM_MODE_FLOOR 0.25
 /* A mode of fewer values gives no interval (NaN): too few to say where

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "marks.h"
+#include "modes.h"
 #include "placement.h"
 #include "sizes.h"
 
@@ -41,6 +42,31 @@ const char *mm_output_column(size_t i, int merged) {
 
 static void csv_put(FILE *fp, const char *s, bool meta);
 
+/* The modes of a row's round medians (modes.h); one mode is the row itself
+ * (its median and interval: the same rule over the same values, or the
+ * samples' CI for one round). */
+static size_t row_modes(const mm_row *w, mm_mode *m) {
+  size_t k = w->rounds >= 2 ? mm_modes(w->round_median, (size_t)w->rounds, m) : 0;
+  if (k > 1) return k;
+  m[0] = (mm_mode){w->st.median, w->st.ci_low, w->st.ci_high, w->rounds > 0 ? (size_t)w->rounds : 1};
+  return 1;
+}
+
+/* A list of numbers: ';'-separated (CSV) or an array (JSON); NaN as an
+ * empty item (CSV) or null (JSON). */
+static void write_list(FILE *fp, const double *v, size_t n, bool json) {
+  if (json) fputc('[', fp);
+  for (size_t i = 0; i < n; i++) {
+    if (i) fputs(json ? ", " : ";", fp);
+    if (isfinite(v[i])) fprintf(fp, "%.6g", v[i]);
+    else if (json) fputs("null", fp);
+  }
+  if (json) fputc(']', fp);
+}
+
+/* Column col of a row's modes. */
+static void write_modes(FILE *fp, const mm_row *w, size_t col, bool json);
+
 /* One value of a row: strings bare (CSV) or quoted (JSON), the round
  * medians separated by ';' (CSV) or as an array (JSON). */
 static void write_value(FILE *fp, const mm_row *w, size_t col, bool json, unsigned char mark) {
@@ -68,11 +94,12 @@ static void write_value(FILE *fp, const mm_row *w, size_t col, bool json, unsign
     case MM_COL_round_max: fprintf(fp, "%.6g", w->round_max); return;
     case MM_COL_unstable: fprintf(fp, "%d", mark != MM_MARK_NONE); return;
     case MM_COL_late: fprintf(fp, "%lld", w->late); return;
-    case MM_COL_round_medians:
-      if (json) fputc('[', fp);
-      for (int i = 0; i < w->rounds; i++) fprintf(fp, "%s%.6g", i ? (json ? ", " : ";") : "", w->round_median[i]);
-      if (json) fputc(']', fp);
-      return;
+    case MM_COL_round_medians: write_list(fp, w->round_median, w->rounds > 0 ? (size_t)w->rounds : 0, json); return;
+    case MM_COL_modes:
+    case MM_COL_mode_medians:
+    case MM_COL_mode_ci_low:
+    case MM_COL_mode_ci_high:
+    case MM_COL_mode_shares: write_modes(fp, w, col, json); return;
     default: return;
   }
   if (json) mm_output_json_string(fp, text);
@@ -111,6 +138,20 @@ static void csv_put(FILE *fp, const char *s, bool meta) {
   mm_csv_text(big, need + 1, s, meta);
   fputs(big, fp);
   free(big);
+}
+
+static void write_modes(FILE *fp, const mm_row *w, size_t col, bool json) {
+  mm_mode m[MM_MAX_MODES];
+  size_t k = row_modes(w, m), all = 0;
+  double v[MM_MAX_MODES];
+  for (size_t j = 0; j < k; j++) all += m[j].count;
+  for (size_t j = 0; j < k; j++)
+    v[j] = col == MM_COL_mode_medians ? m[j].median
+           : col == MM_COL_mode_ci_low ? m[j].ci_low
+           : col == MM_COL_mode_ci_high ? m[j].ci_high
+                                        : (double)m[j].count / (double)all;
+  if (col == MM_COL_modes) fprintf(fp, "%zu", k);
+  else write_list(fp, v, k, json);
 }
 
 mm_format mm_output_format_for(const char *path) {
@@ -403,6 +444,27 @@ const char *mm_output_cell(double median, double lo, double hi, bool ratio, char
   return buf;
 }
 
+/* Under a line whose first metric's rounds (launches) fall into modes, each
+ * mode: "modes: 0.140 +-9.1% (3 of 6) | 0.358 (1 of 6: no interval)". */
+static void put_modes_line(FILE *fp, const op_block *b, const line_key *k) {
+  long i = find_row(b, k, k->path, b->metrics[0]);
+  if (i < 0) return;
+  const mm_row *w = &b->r->rows[i];
+  mm_mode m[MM_MAX_MODES];
+  size_t n = row_modes(w, m);
+  if (n < 2) return;
+  fprintf(fp, "%17s modes:", "");
+  for (size_t j = 0; j < n; j++) {
+    char v[32], sp[32] = "";
+    value_text(v, sizeof v, m[j].median);
+    bool interval = isfinite(m[j].ci_low);
+    if (interval) spread_text(sp, sizeof sp, m[j].median, m[j].ci_low, m[j].ci_high);
+    fprintf(fp, "%s %s %s%s(%zu of %d%s)", j ? " |" : "", v, sp, interval ? " " : "", m[j].count, w->rounds,
+            interval ? "" : ": no interval");
+  }
+  fputc('\n', fp);
+}
+
 /* The default layout: 100 columns for up to three metrics and a ratio. */
 static void write_block(FILE *fp, const op_block *b) {
   /* The payload of each path, once, above the block (if one path has
@@ -455,6 +517,7 @@ static void write_block(FILE *fp, const op_block *b) {
     }
     if (line_marked(b, k)) fprintf(fp, " !");
     fputc('\n', fp);
+    put_modes_line(fp, b, k);
   }
 }
 
@@ -517,6 +580,19 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
     snprintf(line, sizeof line, "# ! a row that stands out of the run: its %s split into two "
              "groups, or spread over %.0fx the typical row's, or a call stalled", level,
              MM_MARK_SPREAD_FACTOR);
+    put_note(fp, line);
+  }
+  size_t moded = 0, rows = 0;
+  for (size_t i = 0; i < r->n_rows; i++) {
+    mm_mode m[MM_MAX_MODES];
+    rows += r->rows[i].rounds >= 2;
+    moded += row_modes(&r->rows[i], m) > 1;
+  }
+  if (moded) {
+    snprintf(line, sizeof line, "# modes: %zu of %zu rows fall into separate groups of %s (the machine "
+             "ran at different speeds, or a %s went astray): each group's median, interval and "
+             "share are under the row; compare mode with mode", moded, rows, level,
+             strcmp(level, "rounds") ? "launch" : "round");
     put_note(fp, line);
   }
   mm_marks_describe(r, st, level, line, sizeof line);

@@ -33,7 +33,7 @@ def schema(header):
     measurement and a single launch compare as the same schema (the merged
     names are output.c's: core.launch_columns)."""
     back = {v: k for k, v in core.launch_columns().items()}
-    return [back.get(c, c) for c in header]
+    return [back.get(c, c) for c in header if c not in MODE_COLUMNS]
 
 
 class ResultsError(Exception):
@@ -59,7 +59,10 @@ MAX_META = 2000
 # Columns that hold names from the lists; every other known column of the
 # kind holds a number (finite, not negative) or a ';'-list of them.
 NAME_COLUMNS = ("op", "path", "payload", "metric", "unit", "a", "b", "verdict")
-LIST_COLUMNS = ("round_medians", "launch_medians")
+LIST_COLUMNS = ("round_medians", "launch_medians", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares")
+# The modes' columns (docs/method.md, Modes): files written before them
+# compare with files that have them.
+MODE_COLUMNS = ("modes", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares")
 KEY = ("op", "path", "payload", "bytes", "metric")
 
 

@@ -34,11 +34,22 @@ hooks=(MPIMARK_TEST_CLOCK_SKEW_US=20000 MPIMARK_TEST_CLOCK_DRIFT_PPM=5000)
 run plain
 run drift "${hooks[@]}"
 names=(drift)
+rc=0
 if [ "$np" = 2 ]; then
-  run offsets "${hooks[@]}" MPIMARK_TEST_CLOCK_OFFSETS_ONLY=1
-  names+=(offsets)
+  # At 2 ranks offsets only fails by a time outside the stated uncertainty,
+  # or, where a busy machine stretches the visits (the clocks run further
+  # apart between estimates), by the runaway window as from 4 ranks: either
+  # way it fails (a fresh clone's CI met the second).
+  (export "${hooks[@]}" MPIMARK_TEST_CLOCK_OFFSETS_ONLY=1
+   launch "$np" "${prog[@]}" "${args[@]}" -o "$dir/offsets.csv") > /dev/null 2> "$dir/offsets.err" || rc=$?
+  if [ "$rc" = 0 ]; then
+    names+=(offsets)
+  else
+    grep -q '^mpimark: bcast (buffer path), 8 B: the start window grew from .* with calls still late' \
+      "$dir/offsets.err" || fail "offsets only at 2 ranks: exit $rc, $(head -3 "$dir/offsets.err")"
+    echo "offsets only: $(grep '^mpimark: bcast' "$dir/offsets.err")"
+  fi
 else
-  rc=0
   (export "${hooks[@]}" MPIMARK_TEST_CLOCK_OFFSETS_ONLY=1
    launch "$np" "${prog[@]}" "${args[@]}" -o "$dir/offsets.csv") > /dev/null 2> "$dir/offsets.err" || rc=$?
   [ "$rc" = 1 ] || fail "offsets only at $np ranks: exit $rc, want 1 (the runaway window); $(head -3 "$dir/offsets.err")"
@@ -61,7 +72,7 @@ for name in "${names[@]}"; do
     "late $(csv_meta "$dir/$name.csv" late_calls)"
 done
 holds "$dir/drift.csv" || fail "with the drift model the bcast time left its stated uncertainty"
-[ "$np" != 2 ] || ! holds "$dir/offsets.csv" \
+[ "$np" != 2 ] || [ "$rc" != 0 ] || ! holds "$dir/offsets.csv" \
   || fail "offsets only held too: the drift is too small to tell the methods apart"
 ppm=$(csv_meta "$dir/drift.csv" clock_drift_max_ppm)
 awk -v p="$ppm" -v w=$((5000 * (np - 1))) 'BEGIN { d = p - w; if (d < 0) d = -d; exit !(d < 0.01 * w) }' \

@@ -74,6 +74,8 @@ int main(void) {
   CHECK(mm_modes(slow_all, 1, m) == 1);
   CHECK_NEAR(m[0].median, 0.36, 1e-12);
   CHECK(mm_modes(slow_all, 0, m) == 0);
+  const double few[3] = {3, 1, 2}; /* a gap between two lone values is no mode */
+  CHECK(mm_modes(few, 3, m) == 1 && mm_modes(few, 2, m) == 1);
   const double bad[2] = {0.3, 0};
   CHECK(mm_modes(bad, 2, m) == 0);
 
