@@ -14,6 +14,7 @@
 #include "mpi_util.h"
 #include "objects.h"
 #include "rounds.h"
+#include "stateprobe.h"
 #include "sizes.h"
 #include "stats.h"
 #include "window.h"
@@ -339,6 +340,17 @@ static int cmp_cells(const void *a, const void *b) {
   return (x->kernel > y->kernel) - (x->kernel < y->kernel);
 }
 
+/* "#@state_probe_ns": the probe of each round, in round order (rank 0). */
+static int probe_meta(mm_results *results, const double *ns, int rounds) {
+  char buf[MM_MAX_ROUNDS * 12 + 64] = "";
+  size_t at = 0;
+  if (!(ns[0] > 0))
+    return mm_results_set_meta(results, "state_probe_ns", "none (ranks 0 and 1 are on different nodes)");
+  for (int r = 0; r < rounds && at < sizeof buf; r++)
+    at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%.1f", r ? ";" : "", ns[r]);
+  return mm_results_set_meta(results, "state_probe_ns", buf);
+}
+
 /* Rank 0: the rows, and the run-level facts of the sync in the metadata. */
 static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results *results) {
   size_t *idx = malloc((w->n_cells + 1) * sizeof *idx);
@@ -404,8 +416,14 @@ int mm_suite_run(const mm_suite *s, mm_results *results) {
   size_t *order = malloc((w.n_units + 1) * sizeof *order);
   if (mm_mpi_agree(s->comm, err || !order ? MM_ENOMEM : MM_OK))
     mm_mpi_die(s->comm, MM_ENOMEM, "no memory for the sweep");
+  mm_probe probe;
+  mm_probe_open(s->comm, &probe);
+  double probe_ns[MM_MAX_ROUNDS] = {0};
   double start = mm_clock_now();
   for (int r = 0; r < cfg->rounds && err == MM_OK; r++) {
+    double t = mm_clock_now();
+    probe_ns[r] = mm_probe_run(&probe);
+    w.spent[MM_SPENT_PROBE] += mm_clock_now() - t;
     mm_round_order(s->seed, r, w.n_units, order);
     for (size_t u = 0; u < w.n_units && err == MM_OK; u++) {
       const unit *un = &w.units[order[u]];
@@ -416,7 +434,9 @@ int mm_suite_run(const mm_suite *s, mm_results *results) {
       if (err == MM_OK) progress(s, r, u + 1, w.n_units, mm_clock_now() - start);
     }
   }
-  if (err == MM_OK && s->rank == 0 && finish(s, &w, mm_clock_now() - start, results))
+  mm_probe_close(&probe);
+  if (err == MM_OK && s->rank == 0 &&
+      (finish(s, &w, mm_clock_now() - start, results) || probe_meta(results, probe_ns, cfg->rounds)))
     mm_mpi_die(s->comm, MM_ENOMEM, "no memory for results");
   free(order);
   free_sweep(&w);

@@ -20,7 +20,7 @@ static double strength(const double *x, size_t n, const size_t *c, size_t nc, si
   return wider > 0 ? gap / wider : INFINITY;
 }
 
-size_t mm_modes(const double *v, size_t n, mm_mode *out) {
+size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {
   if (n == 0 || n > MM_MAX_ROUNDS) return 0;
   double x[MM_MAX_ROUNDS], lin[MM_MAX_ROUNDS];
   for (size_t i = 0; i < n; i++) {
@@ -59,6 +59,13 @@ size_t mm_modes(const double *v, size_t n, mm_mode *out) {
     o->median = mm_quantile_sorted(lin, m, 0.5);
     o->ci_low = o->ci_high = NAN;
     if (m >= MM_MODE_MIN_FOR_INTERVAL) mm_stats_predict(lin, m, o->median, &o->ci_low, &o->ci_high);
+  }
+  /* Each value's mode: the one whose sorted range holds its log. */
+  for (size_t i = 0; which && i < n; i++) {
+    double l = log(v[i]);
+    which[i] = 0;
+    for (size_t j = 0; j < nc; j++)
+      if (l >= x[c[j]]) which[i] = j + 1;
   }
   return nc + 1;
 }

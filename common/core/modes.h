@@ -30,7 +30,8 @@ typedef struct mm_mode {
 
 /* The modes of v[0..n) (positive values, in any order), by ascending
  * median, into out[0..MM_MAX_MODES); returns how many (1: the values are
- * one group; 0: n is 0 or a value is not > 0). */
-size_t mm_modes(const double *v, size_t n, mm_mode *out);
+ * one group; 0: n is 0 or a value is not > 0). With which (or NULL),
+ * which[i] is the mode v[i] fell in. */
+size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which);
 
 #endif

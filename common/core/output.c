@@ -9,6 +9,7 @@
 #include "modes.h"
 #include "placement.h"
 #include "sizes.h"
+#include "stats.h"
 
 const char *const mm_csv_columns[] = {
 #define MM_COLUMN(name, what) #name,
@@ -44,12 +45,31 @@ static void csv_put(FILE *fp, const char *s, bool meta);
 
 /* The modes of a row's round medians (modes.h); one mode is the row itself
  * (its median and interval: the same rule over the same values, or the
- * samples' CI for one round). */
-static size_t row_modes(const mm_row *w, mm_mode *m) {
-  size_t k = w->rounds >= 2 ? mm_modes(w->round_median, (size_t)w->rounds, m) : 0;
-  if (k > 1) return k;
-  m[0] = (mm_mode){w->st.median, w->st.ci_low, w->st.ci_high, w->rounds > 0 ? (size_t)w->rounds : 1};
-  return 1;
+ * samples' CI for one round). With the run's state probe per round
+ * (#@state_probe_ns, as many values as the row's rounds), probe[j] is the
+ * median probe over mode j's rounds; else NaN. */
+static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double *probe) {
+  size_t which[MM_MAX_ROUNDS], n = w->rounds > 0 ? (size_t)w->rounds : 0;
+  size_t k = n >= 2 ? mm_modes(w->round_median, n, m, which) : 0;
+  if (k < 2) {
+    m[0] = (mm_mode){w->st.median, w->st.ci_low, w->st.ci_high, n ? n : 1};
+    k = 1;
+    for (size_t i = 0; i < n; i++) which[i] = 0;
+  }
+  double ns[MM_MAX_ROUNDS];
+  size_t got = 0;
+  const char *text = mm_results_meta(r, "state_probe_ns");
+  for (char *end; text && got < MM_MAX_ROUNDS && (ns[got] = strtod(text, &end)) > 0; text = end + (*end == ';'))
+    got++;
+  for (size_t j = 0; probe && j < k; j++) {
+    double mine[MM_MAX_ROUNDS];
+    size_t c = 0;
+    for (size_t i = 0; got == n && i < n; i++)
+      if (which[i] == j) mine[c++] = ns[i];
+    qsort(mine, c, sizeof *mine, mm_cmp_double);
+    probe[j] = c ? mm_quantile_sorted(mine, c, 0.5) : NAN;
+  }
+  return k;
 }
 
 /* A list of numbers: ';'-separated (CSV) or an array (JSON); NaN as an
@@ -65,11 +85,12 @@ static void write_list(FILE *fp, const double *v, size_t n, bool json) {
 }
 
 /* Column col of a row's modes. */
-static void write_modes(FILE *fp, const mm_row *w, size_t col, bool json);
+static void write_modes(FILE *fp, const mm_results *r, const mm_row *w, size_t col, bool json);
 
 /* One value of a row: strings bare (CSV) or quoted (JSON), the round
  * medians separated by ';' (CSV) or as an array (JSON). */
-static void write_value(FILE *fp, const mm_row *w, size_t col, bool json, unsigned char mark) {
+static void write_value(FILE *fp, const mm_results *r, const mm_row *w, size_t col, bool json,
+                        unsigned char mark) {
   const mm_stats *s = &w->st;
   const char *text = NULL;
   switch (col) {
@@ -99,7 +120,8 @@ static void write_value(FILE *fp, const mm_row *w, size_t col, bool json, unsign
     case MM_COL_mode_medians:
     case MM_COL_mode_ci_low:
     case MM_COL_mode_ci_high:
-    case MM_COL_mode_shares: write_modes(fp, w, col, json); return;
+    case MM_COL_mode_shares:
+    case MM_COL_mode_probe_ns: write_modes(fp, r, w, col, json); return;
     default: return;
   }
   if (json) mm_output_json_string(fp, text);
@@ -140,15 +162,16 @@ static void csv_put(FILE *fp, const char *s, bool meta) {
   free(big);
 }
 
-static void write_modes(FILE *fp, const mm_row *w, size_t col, bool json) {
+static void write_modes(FILE *fp, const mm_results *r, const mm_row *w, size_t col, bool json) {
   mm_mode m[MM_MAX_MODES];
-  size_t k = row_modes(w, m), all = 0;
-  double v[MM_MAX_MODES];
+  double v[MM_MAX_MODES], probe[MM_MAX_MODES];
+  size_t k = row_modes(r, w, m, probe), all = 0;
   for (size_t j = 0; j < k; j++) all += m[j].count;
   for (size_t j = 0; j < k; j++)
     v[j] = col == MM_COL_mode_medians ? m[j].median
            : col == MM_COL_mode_ci_low ? m[j].ci_low
            : col == MM_COL_mode_ci_high ? m[j].ci_high
+           : col == MM_COL_mode_probe_ns ? probe[j]
                                         : (double)m[j].count / (double)all;
   if (col == MM_COL_modes) fprintf(fp, "%zu", k);
   else write_list(fp, v, k, json);
@@ -203,7 +226,7 @@ static int write_csv(FILE *fp, const mm_results *r) {
   for (size_t i = 0; i < r->n_rows; i++) {
     for (size_t c = 0; c < MM_N_COLUMNS; c++) {
       if (c) fputc(',', fp);
-      write_value(fp, &r->rows[i], c, false, marks[i]);
+      write_value(fp, r, &r->rows[i], c, false, marks[i]);
     }
     fputc('\n', fp);
   }
@@ -254,7 +277,7 @@ static int write_json(FILE *fp, const mm_results *r) {
     fprintf(fp, "%s\n    {", i ? "," : "");
     for (size_t c = 0; c < MM_N_COLUMNS; c++) {
       fprintf(fp, "%s\"%s\": ", c ? ", " : "", mm_output_column(c, merged));
-      write_value(fp, &r->rows[i], c, true, marks[i]);
+      write_value(fp, r, &r->rows[i], c, true, marks[i]);
     }
     fputc('}', fp);
   }
@@ -451,16 +474,18 @@ static void put_modes_line(FILE *fp, const op_block *b, const line_key *k) {
   if (i < 0) return;
   const mm_row *w = &b->r->rows[i];
   mm_mode m[MM_MAX_MODES];
-  size_t n = row_modes(w, m);
+  double probe[MM_MAX_MODES];
+  size_t n = row_modes(b->r, w, m, probe);
   if (n < 2) return;
   fprintf(fp, "%17s modes:", "");
   for (size_t j = 0; j < n; j++) {
-    char v[32], sp[32] = "";
+    char v[32], sp[32] = "", state[32] = "";
     value_text(v, sizeof v, m[j].median);
     bool interval = isfinite(m[j].ci_low);
     if (interval) spread_text(sp, sizeof sp, m[j].median, m[j].ci_low, m[j].ci_high);
-    fprintf(fp, "%s %s %s%s(%zu of %d%s)", j ? " |" : "", v, sp, interval ? " " : "", m[j].count, w->rounds,
-            interval ? "" : ": no interval");
+    if (isfinite(probe[j])) snprintf(state, sizeof state, ", line %.0f ns", probe[j]);
+    fprintf(fp, "%s %s %s%s(%zu of %d%s%s)", j ? " |" : "", v, sp, interval ? " " : "", m[j].count,
+            w->rounds, interval ? "" : ", no interval", state);
   }
   fputc('\n', fp);
 }
@@ -586,7 +611,7 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
   for (size_t i = 0; i < r->n_rows; i++) {
     mm_mode m[MM_MAX_MODES];
     rows += r->rows[i].rounds >= 2;
-    moded += row_modes(&r->rows[i], m) > 1;
+    moded += row_modes(r, &r->rows[i], m, NULL) > 1;
   }
   if (moded) {
     snprintf(line, sizeof line, "# modes: %zu of %zu rows fall into separate groups of %s (the machine "

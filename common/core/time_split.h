@@ -9,10 +9,11 @@
 /* Seconds on rank 0's clock: the timed calls themselves, the rest of the
  * sampling loop (barriers, waits for start windows, the stop decision, the
  * reductions), warm-up, calibration (batch size, first window), clock
- * sync, and outside the harness the visits' set-up and checks. */
+ * sync, and outside the harness the visits' set-up and checks and the
+ * state probe of each round (stateprobe.h). */
 typedef enum {
   MM_SPENT_TIMED, MM_SPENT_SAMPLING, MM_SPENT_WARMUP, MM_SPENT_CALIBRATION,
-  MM_SPENT_CLOCKSYNC, MM_SPENT_SETUP, MM_SPENT_COUNT
+  MM_SPENT_CLOCKSYNC, MM_SPENT_SETUP, MM_SPENT_PROBE, MM_SPENT_COUNT
 } mm_spent;
 
 /* The phases' names in the text, in the enum's order (the mpi4py runner

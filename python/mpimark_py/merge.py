@@ -50,6 +50,16 @@ def merge_rule():
             "mean weighted by samples; samples, iterations and late summed")
 
 
+def launch_probe(text):
+    """A launch's state (#@state_probe_ns, one value per round): the median of
+    its rounds' probes, or None when it has none."""
+    try:
+        values = [float(x) for x in text.split(";")]
+    except ValueError:
+        return None
+    return mmstats.quantile_sorted(sorted(values), 0.5) if values and all(v > 0 for v in values) else None
+
+
 def add_arguments(ap):
     ap.add_argument("-o", "--output")
     ap.add_argument("--force", action="store_true")
@@ -123,12 +133,16 @@ def merge(files, out_path, force=False, command=None):
         lines.append(m)
     # The launches' own CI rule, launch number and budget share give way to
     # the merge's: the rule below, the launch count, the budget of all launches.
-    meta = [(k, first.meta[k]) for k in first.meta_order if k not in ("merge", "ci", "launch", "time_split_s")]
+    meta = [(k, first.meta[k]) for k in first.meta_order
+            if k not in ("merge", "ci", "launch", "time_split_s", "state_probe_ns")]
     if command:  # what the user ran (mpimark-py measure), not the first launch's own command line
         meta = [(k, command if k == "command" else v) for k, v in meta]
     if all("time_budget_s" in f.meta for f in files):
         budget = sum(float(f.meta["time_budget_s"]) for f in files)
         meta = [(k, "%.4g" % budget if k == "time_budget_s" else v) for k, v in meta]
+    probes = [launch_probe(f.meta.get("state_probe_ns", "")) for f in files]
+    if all(p is not None for p in probes):  # one state per launch, as launch_medians
+        meta.append(("state_probe_ns", ";".join("%.1f" % p for p in probes)))
     meta += [("launches", len(files)), ("merge", merge_rule()),
              ("launch_files", " ".join(os.path.basename(f.path) for f in files)),
              ("launch_dates", " ".join(f.meta.get("date_utc", "?") for f in files))]

@@ -59,10 +59,11 @@ MAX_META = 2000
 # Columns that hold names from the lists; every other known column of the
 # kind holds a number (finite, not negative) or a ';'-list of them.
 NAME_COLUMNS = ("op", "path", "payload", "metric", "unit", "a", "b", "verdict")
-LIST_COLUMNS = ("round_medians", "launch_medians", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares")
+LIST_COLUMNS = ("round_medians", "launch_medians", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares",
+                "mode_probe_ns")
 # The modes' columns (docs/method.md, Modes): files written before them
 # compare with files that have them.
-MODE_COLUMNS = ("modes", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares")
+MODE_COLUMNS = ("modes", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares", "mode_probe_ns")
 KEY = ("op", "path", "payload", "bytes", "metric")
 
 

@@ -21,7 +21,7 @@ static double split_rate(size_t n, double sd, int trials) {
   for (int t = 0; t < trials; t++) {
     double v[64];
     for (size_t i = 0; i < n; i++) v[i] = 0.3 * exp(sd * normal());
-    split += mm_modes(v, n, m) > 1;
+    split += mm_modes(v, n, m, NULL) > 1;
   }
   return (double)split / trials;
 }
@@ -31,13 +31,15 @@ int main(void) {
   /* 8 B sendrecv, the launch medians of two runs in issue 36 (about 0.13 us
    * in one state of the machine, 0.36 in the other). */
   const double half[6] = {0.358, 0.352, 0.371, 0.161, 0.139, 0.140};
-  CHECK(mm_modes(half, 6, m) == 2);
+  size_t which[6];
+  CHECK(mm_modes(half, 6, m, which) == 2);
+  CHECK(which[0] == 1 && which[1] == 1 && which[2] == 1 && which[3] == 0 && which[4] == 0 && which[5] == 0);
   CHECK(m[0].count == 3 && m[1].count == 3);
   CHECK_NEAR(m[0].median, 0.140, 1e-12);
   CHECK_NEAR(m[1].median, 0.358, 1e-12);
   CHECK(m[0].ci_low < 0.140 && m[0].ci_high > 0.140 && m[1].ci_low < 0.358 && m[1].ci_high > 0.358);
   const double one_slow[6] = {0.359, 0.135, 0.130, 0.133, 0.126, 0.147};
-  CHECK(mm_modes(one_slow, 6, m) == 2);
+  CHECK(mm_modes(one_slow, 6, m, NULL) == 2);
   CHECK(m[0].count == 5 && m[1].count == 1);
   CHECK_NEAR(m[1].median, 0.359, 1e-12);
   CHECK(isnan(m[1].ci_low) && isnan(m[1].ci_high)); /* one launch: no interval */
@@ -54,7 +56,7 @@ int main(void) {
       slow += (size_t)s;
       v[i] = (s ? 0.36 : 0.133) * exp(0.03 * normal());
     }
-    size_t k = mm_modes(v, 12, m);
+    size_t k = mm_modes(v, 12, m, NULL);
     if (slow == 0 || slow == 12) wrong += k != 1;
     else wrong += k != 2 || m[1].count != slow || m[0].count != 12 - slow;
   }
@@ -70,18 +72,18 @@ int main(void) {
   /* A uniformly slow run is one mode; so is one value; nothing from none or
    * from a value that is not positive. */
   const double slow_all[6] = {0.36, 0.35, 0.37, 0.36, 0.355, 0.362};
-  CHECK(mm_modes(slow_all, 6, m) == 1 && m[0].count == 6);
-  CHECK(mm_modes(slow_all, 1, m) == 1);
+  CHECK(mm_modes(slow_all, 6, m, NULL) == 1 && m[0].count == 6);
+  CHECK(mm_modes(slow_all, 1, m, NULL) == 1);
   CHECK_NEAR(m[0].median, 0.36, 1e-12);
-  CHECK(mm_modes(slow_all, 0, m) == 0);
+  CHECK(mm_modes(slow_all, 0, m, NULL) == 0);
   const double few[3] = {3, 1, 2}; /* a gap between two lone values is no mode */
-  CHECK(mm_modes(few, 3, m) == 1 && mm_modes(few, 2, m) == 1);
+  CHECK(mm_modes(few, 3, m, NULL) == 1 && mm_modes(few, 2, m, NULL) == 1);
   const double bad[2] = {0.3, 0};
-  CHECK(mm_modes(bad, 2, m) == 0);
+  CHECK(mm_modes(bad, 2, m, NULL) == 0);
 
   /* Three states: three modes, ascending. */
   const double three[9] = {1, 1.02, 0.99, 3, 3.05, 2.98, 9, 9.1, 8.9};
-  CHECK(mm_modes(three, 9, m) == 3);
+  CHECK(mm_modes(three, 9, m, NULL) == 3);
   CHECK_NEAR(m[0].median, 1, 1e-12);
   CHECK_NEAR(m[1].median, 3, 1e-12);
   CHECK_NEAR(m[2].median, 9, 1e-12);
