@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# state_probe.sh: the state probe separates the states of the machine. Three
+# launches with ranks 0 and 1 on CPUs of their own, three with both forced
+# onto CPU 0 (a slow state: every hand-over of the cache line, and every
+# message, waits for the scheduler), merged as scripts/measure merges its
+# launches: 8 B sendrecv latency's slowest mode holds exactly the 3 forced
+# launches, and its probe (mode_probe_ns) is over 10x that of every other
+# mode (the launches on CPUs of their own make one or two modes: the
+# machine's own two states, which the probe names too); #@state_probe_ns has one value a launch, its cost is in
+# #@time_split_s. ($MPIMARK, the C binary: the mpi4py runner has no probe.)
+source "$(dirname "$0")/../lib.sh"
+REPO=${MPIMARK_REPO:?set MPIMARK_REPO to the repository}
+dir=$(workdir)
+trap 'rm -rf "$dir"' EXIT
+[ "$(nproc --all)" -ge 2 ] || { echo "skipped: one CPU"; exit 77; }
+# A rank's own CPU (its rank), or CPU 0 for both.
+printf '#!/bin/sh\nexec taskset -c "${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}" "$@"\n' > "$dir/own-cpu"
+printf '#!/bin/sh\nexec taskset -c 0 "$@"\n' > "$dir/cpu0"
+chmod +x "$dir/own-cpu" "$dir/cpu0"
+files=()
+for i in 1 2 3 4 5 6; do
+  wrapper=$([ $((i % 2)) = 1 ] && echo own-cpu || echo cpu0)  # interleaved
+  launch 2 "$dir/$wrapper" "$MPIMARK" sendrecv --path buffer -m 8 --time 0.05 --rounds 1 -q \
+    --format csv -o "$dir/l$i.csv" > /dev/null || fail "launch $i ($wrapper): exited $?"
+  probe=$(csv_meta "$dir/l$i.csv" state_probe_ns)
+  awk -v p="$probe" 'BEGIN { exit !(p > 0) }' || fail "launch $i: #@state_probe_ns=$probe"
+  grep -q '^#@time_split_s=.*state probe [0-9.]*' "$dir/l$i.csv" || fail "launch $i: no probe in #@time_split_s"
+  echo "launch $i ($wrapper): probe $probe ns, 8 B latency $(csv_select "$dir/l$i.csv" metric,median | awk -F, '$1 == "latency" {print $2}') us"
+  files+=("$dir/l$i.csv")
+done
+"$REPO/scripts/compare" --merge -o "$dir/m.csv" "${files[@]}" 2> /dev/null || fail "merge: exited $?"
+[ "$(csv_meta "$dir/m.csv" state_probe_ns | tr ';' '\n' | wc -l)" = 6 ] || fail "merged #@state_probe_ns: $(csv_meta "$dir/m.csv" state_probe_ns)"
+row=$(csv_select "$dir/m.csv" metric,modes,mode_shares,mode_probe_ns | awk -F, '$1 == "latency"')
+echo "merged latency row: metric,modes,mode_shares,mode_probe_ns = $row"
+IFS=, read -r _ modes shares probes <<< "$row"
+[ "$modes" = 2 ] || [ "$modes" = 3 ] || fail "want 2 or 3 modes (CPU 0; own CPUs in one or two states), got $modes"
+[ "${shares##*;}" = 0.5 ] || fail "the slowest mode is not the 3 forced launches: shares $shares"
+awk -v p="$probes" 'BEGIN { n = split(p, v, ";"); for (i = 1; i < n; i++) if (!(v[i] > 0 && v[n] > 10 * v[i])) exit 1 }' \
+  || fail "the forced mode's probe is not over 10x every other mode's: $probes"
+"$REPO/scripts/compare" --merge --table -o "$dir/t.csv" "${files[@]}" 2> /dev/null | grep -q 'modes: .*line [0-9]* ns' \
+  || fail "the table names no mode by its state"
+echo "ok: the probe separates the states"
