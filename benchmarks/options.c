@@ -177,8 +177,8 @@ static int set_launch(void *cfg, const char *a, char *err, size_t n) {
   long i = strtol(a, &slash, 10), l = 0;
   bool ok = a[0] >= '0' && a[0] <= '9' && *slash == '/' && slash[1] >= '0' && slash[1] <= '9';
   if (ok) l = strtol(slash + 1, &end, 10);
-  if (!ok || *end != '\0' || l < 1 || l > 1000 || i < 1 || i > l)
-    return snprintf(err, n, "bad --launch '%s': expected I/L with 1 <= I <= L <= 1000", a), -1;
+  if (!ok || *end != '\0' || l < 1 || l > 1000 || i < 1 || i > 1000)
+    return snprintf(err, n, "bad --launch '%s': expected I/L with 1 <= I, L <= 1000", a), -1;
   c->launch = (int)i;
   c->launches = (int)l;
   return 0;

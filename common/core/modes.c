@@ -5,6 +5,8 @@
 
 #include "stats.h"
 
+const size_t mm_mode_size = sizeof(mm_mode), mm_max_modes = MM_MAX_MODES;
+
 /* The range (last - first) of sorted x[a..b). */
 static double range(const double *x, size_t a, size_t b) { return x[b - 1] - x[a]; }
 
@@ -20,7 +22,12 @@ static double strength(const double *x, size_t n, const size_t *c, size_t nc, si
   return wider > 0 ? gap / wider : INFINITY;
 }
 
-size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {
+/* Groups of v[0..n): every gap of the sorted logs over log(1 + floor) is a
+ * candidate cut; with factor > 0, the weakest cut that does not stand out
+ * of its two segments by factor goes, and again (segments grow as cuts
+ * go); then the narrowest gaps beyond MM_MAX_MODES - 1 cuts. Bottom up, so
+ * that three evenly spaced states are three groups. */
+static size_t groups(const double *v, size_t n, double floor, double factor, mm_mode *out, size_t *which) {
   if (n == 0 || n > MM_MAX_ROUNDS) return 0;
   double x[MM_MAX_ROUNDS], lin[MM_MAX_ROUNDS];
   for (size_t i = 0; i < n; i++) {
@@ -28,21 +35,17 @@ size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {
     x[i] = log(v[i]);
   }
   qsort(x, n, sizeof *x, mm_cmp_double);
-  /* Every gap over the floor is a candidate cut; the weakest cut that does
-   * not stand out of its two segments goes, and again (segments grow as
-   * cuts go), then the narrowest gaps beyond MM_MAX_MODES - 1 cuts. Bottom
-   * up, so that three evenly spaced states are three modes. */
   size_t c[MM_MAX_ROUNDS], nc = 0;
   for (size_t i = 1; i < n; i++)
-    if (x[i] - x[i - 1] > log1p(MM_MODE_FLOOR)) c[nc++] = i;
+    if (x[i] - x[i - 1] > log1p(floor)) c[nc++] = i;
   for (;;) {
     size_t drop = nc;
     double weakest = INFINITY;
-    for (size_t j = 0; j < nc; j++) {
+    for (size_t j = 0; j < nc && factor > 0; j++) {
       double st = strength(x, n, c, nc, j);
-      if (st <= MM_MODE_GAP_FACTOR && st < weakest) weakest = st, drop = j;
+      if (st <= factor && st < weakest) weakest = st, drop = j;
     }
-    if (drop == nc && nc + 1 > MM_MAX_MODES) { /* too many modes: the narrowest gap goes */
+    if (drop == nc && nc + 1 > MM_MAX_MODES) { /* too many: the narrowest gap goes */
       drop = 0;
       for (size_t j = 1; j < nc; j++)
         if (x[c[j]] - x[c[j] - 1] < x[c[drop]] - x[c[drop] - 1]) drop = j;
@@ -60,7 +63,7 @@ size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {
     o->ci_low = o->ci_high = NAN;
     if (m >= MM_MODE_MIN_FOR_INTERVAL) mm_stats_predict(lin, m, o->median, &o->ci_low, &o->ci_high);
   }
-  /* Each value's mode: the one whose sorted range holds its log. */
+  /* Each value's group: the one whose sorted range holds its log. */
   for (size_t i = 0; which && i < n; i++) {
     double l = log(v[i]);
     which[i] = 0;
@@ -68,4 +71,12 @@ size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {
       if (l >= x[c[j]]) which[i] = j + 1;
   }
   return nc + 1;
+}
+
+size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {
+  return groups(v, n, MM_MODE_FLOOR, MM_MODE_GAP_FACTOR, out, which);
+}
+
+size_t mm_states(const double *probe, size_t n, mm_mode *out, size_t *which) {
+  return groups(probe, n, MM_STATE_STEP, 0, out, which);
 }

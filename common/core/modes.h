@@ -28,10 +28,21 @@ typedef struct mm_mode {
   size_t count;           /* how many of the values it holds */
 } mm_mode;
 
+/* sizeof(mm_mode) and MM_MAX_MODES: the Python side checks its mirror. */
+extern const size_t mm_mode_size, mm_max_modes;
+
 /* The modes of v[0..n) (positive values, in any order), by ascending
  * median, into out[0..MM_MAX_MODES); returns how many (1: the values are
  * one group; 0: n is 0 or a value is not > 0). With which (or NULL),
  * which[i] is the mode v[i] fell in. */
 size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which);
+
+/* The machine's states from state probes (stateprobe.h), one per round or
+ * launch, as modes are found from times: but a probe's states are far
+ * apart (27 and 175 ns here) and its noise within a state wide (130-220
+ * ns), so every step over MM_STATE_STEP (2x) between sorted probes is a
+ * new state, whatever the spread around it. */
+#define MM_STATE_STEP 1.0
+size_t mm_states(const double *probe, size_t n, mm_mode *out, size_t *which);
 
 #endif

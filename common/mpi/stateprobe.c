@@ -1,9 +1,11 @@
 #include "stateprobe.h"
 
 #include <sched.h>
+#include <stdlib.h>
 
 #include "clock.h"
 #include "mpi_util.h"
+#include "stats.h"
 
 /* The line's values: rank 0 writes odd numbers, rank 1 answers with the
  * next even one; STOP ends rank 1's loop. */
@@ -59,15 +61,22 @@ double mm_probe_run(mm_probe *p) {
   MM_MPI(MPI_Barrier(p->pair));
   double ns = 0;
   if (p->rank == 0) {
-    double start = mm_clock_now(), deadline = start + MM_PROBE_MAX_S;
-    long trips = 0, v = 0;
-    for (; trips < MM_PROBE_TRIPS && (trips & 255 || mm_clock_now() < deadline); trips++) {
-      __atomic_store_n(p->line, v + 1, __ATOMIC_RELEASE);
-      v = wait_change(p->line, v + 1);
+    /* MM_PROBE_BURSTS bursts, each its mean round trip; the median burst,
+     * so that one descheduled burst does not make a state of its own. */
+    double deadline = mm_clock_now() + MM_PROBE_MAX_S, burst[MM_PROBE_BURSTS];
+    long v = 0;
+    int n = 0;
+    for (; n < MM_PROBE_BURSTS && (n == 0 || mm_clock_now() < deadline); n++) {
+      double start = mm_clock_now();
+      for (int t = 0; t < MM_PROBE_TRIPS / MM_PROBE_BURSTS; t++) {
+        __atomic_store_n(p->line, v + 1, __ATOMIC_RELEASE);
+        v = wait_change(p->line, v + 1);
+      }
+      burst[n] = (mm_clock_now() - start) / (MM_PROBE_TRIPS / MM_PROBE_BURSTS) * 1e9;
     }
-    double took = mm_clock_now() - start;
     __atomic_store_n(p->line, STOP, __ATOMIC_RELEASE);
-    ns = trips ? took / (double)trips * 1e9 : 0;
+    qsort(burst, (size_t)n, sizeof *burst, mm_cmp_double);
+    ns = mm_quantile_sorted(burst, (size_t)n, 0.5);
   } else {
     long v = 0;
     while ((v = wait_change(p->line, v)) != STOP)

@@ -8,9 +8,11 @@
 
 #include <mpi.h>
 
-/* Round trips of one cache line between ranks 0 and 1, and the most time
- * one probe may take (a descheduled partner: the probe stops early). */
+/* Round trips of one cache line between ranks 0 and 1, in bursts (the
+ * probe is the median burst's mean), and the most time one probe may take
+ * (a descheduled partner: the probe stops after the burst under way). */
 #define MM_PROBE_TRIPS 5000
+#define MM_PROBE_BURSTS 5
 #define MM_PROBE_MAX_S 0.002
 
 typedef struct mm_probe {

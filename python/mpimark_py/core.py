@@ -37,6 +37,12 @@ class RoundStats(ctypes.Structure):  # mm_round_stats (stats.h)
                 ("round_min", ctypes.c_double), ("round_max", ctypes.c_double)]
 
 
+class Mode(ctypes.Structure):  # mm_mode (modes.h)
+    _fields_ = [("median", ctypes.c_double), ("ci_low", ctypes.c_double), ("ci_high", ctypes.c_double),
+                ("count", ctypes.c_size_t)]
+
+
+MAX_MODES = 3  # MM_MAX_MODES
 MAX_ROUNDS = 64  # MM_MAX_ROUNDS, the length of mm_row.round_median (checked at load)
 
 
@@ -154,6 +160,8 @@ def _declare(lib):
         "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                                   ctypes.c_double, ctypes.c_double]),
         "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
+        "mm_modes": (ctypes.c_size_t, [c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), c_size_t_p]),
+        "mm_states": (ctypes.c_size_t, [c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), c_size_t_p]),
         "mm_csv_text": (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_bool]),
         "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
                                              ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
@@ -165,9 +173,11 @@ def _declare(lib):
     except AttributeError as e:  # a library older than this module
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
     for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta), ("mm_place_size", Place),
-                         ("mm_clock_model_size", ClockModel)):
+                         ("mm_clock_model_size", ClockModel), ("mm_mode_size", Mode)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
+    if ctypes.c_size_t.in_dll(lib, "mm_max_modes").value != MAX_MODES:
+        raise UsageError("mpimark's C core does not match core.py (MM_MAX_MODES): rebuild it")
     if ctypes.c_size_t.in_dll(lib, "mm_stats_max_rounds").value != MAX_ROUNDS:
         raise UsageError("mpimark's C core does not match core.py (MM_MAX_ROUNDS): rebuild it")
     return lib
@@ -290,6 +300,16 @@ def time_split_text(total, spent):
 def window_next(w, late, n):
     """The window after a batch of n calls, late of them late (window.h)."""
     return lib().mm_window_next(w, late, n)
+
+
+def modes(values, states=False):
+    """The modes of values (modes.h; states: the machine's states from state
+    probes, mm_states): [Mode] by ascending median, and each value's mode
+    index; ([], []) when there are none."""
+    n = min(len(values), MAX_ROUNDS)
+    out, which = (Mode * MAX_MODES)(), (ctypes.c_size_t * max(n, 1))()
+    k = (lib().mm_states if states else lib().mm_modes)(doubles(values[:n]), n, out, which)
+    return (list(out[:k]), list(which[:n])) if k else ([], [])
 
 
 def window_fit(w, times, margin):

@@ -13,10 +13,22 @@ launch's CSV in OUT-launches/. PROGRAM is build/bin/mpimark or the mpi4py
 runner (mpimark-py run); LAUNCHER is e.g. `mpirun -np 2` or `srun`.
 --launches 1 runs the command once, as it is.
 
+The machine may switch between speeds while it runs (docs/method.md,
+Modes). Each launch of the C binary records the state it ran in (its state
+probe, #@state_probe_ns); after the L launches, while a state was seen in
+fewer than 3 launches (too few for that mode's interval), measure adds
+launches, up to --max-launches, and says which states it saw and how
+often (#@states_seen). A measurement that saw one state says so: the
+machine may have others. The mpi4py runner has no probe, and its
+launches run as planned.
+
   mpimark-py measure -o results/x.csv -- mpirun -np 2 build/bin/mpimark sendrecv -m 8,1K
 
 Options:
   --launches L          separate launches, 1 to 1000 (default $MPIMARK_LAUNCHES, else 6)
+  --max-launches M      at most M launches in all, adding past L while a state was seen
+                        in under 3 (default $MPIMARK_MAX_LAUNCHES, else 3 x L, at most
+                        1000; M = L: none added)
   -o, --output OUT.csv  the merged CSV; the launches' CSVs go to OUT-launches/
   --force               replace OUT.csv and OUT-launches/
 
@@ -53,8 +65,34 @@ class LaunchFailed(Failure):
         self.code = code
 
 
+# A state seen in fewer launches than this gives its modes no interval (modes.h).
+STATE_LAUNCHES = 3
+
+
+def states(files):
+    """The machine's states over the launches (their #@state_probe_ns, one
+    state per launch: merge.launch_probe), as modes of the probes:
+    ([(probe ns, launches)], ...) by ascending probe, or None when a launch
+    has no probe (the mpi4py runner, ranks 0 and 1 on different nodes)."""
+    probes = [merge.launch_probe(results.read(f).meta.get("state_probe_ns", "")) for f in files]
+    if not probes or None in probes:
+        return None
+    found, _ = core.modes(probes, states=True)
+    return [(m.median, m.count) for m in found]
+
+
+def states_text(seen):
+    """#@states_seen: '2: line 27 ns in 5 launches, line 175 ns in 3'."""
+    if seen is None:
+        return "unknown (no state probe: the mpi4py runner, or ranks 0 and 1 on different nodes)"
+    text = "%d: %s" % (len(seen), ", ".join("line %.0f ns in %d launch%s" % (ns, n, "" if n == 1 else "es")
+                                            for ns, n in seen))
+    return text + ("; one state seen: the machine may have others" if len(seen) == 1 else "")
+
+
 def add_arguments(ap):
     ap.add_argument("--launches", default=os.environ.get("MPIMARK_LAUNCHES", str(DEFAULT_LAUNCHES)))
+    ap.add_argument("--max-launches", default=os.environ.get("MPIMARK_MAX_LAUNCHES"))
     ap.add_argument("-o", "--output")
     ap.add_argument("--force", action="store_true")
     ap.add_argument("command", nargs="*")
@@ -70,6 +108,11 @@ def run(args):
         raise UsageError("--launches (or MPIMARK_LAUNCHES) must be a whole number from 1 to 1000, not '%s'"
                          % launches)
     launches, out, cmd = int(launches), args.output, args.command
+    most = args.max_launches if args.max_launches is not None else str(min(1000, 3 * launches))
+    if not (most.isdigit() and launches <= int(most) <= 1000 and most[0] != "0"):
+        raise UsageError("--max-launches (or MPIMARK_MAX_LAUNCHES) must be a whole number from "
+                         "--launches (%d) to 1000, not '%s'" % (launches, most))
+    most = int(most)
     if not out:
         raise UsageError("no -o OUT.csv given (see --help)")
     if not out.endswith(".csv"):
@@ -90,13 +133,13 @@ def run(args):
                 raise UsageError("'%s' exists; not overwriting results (use --force)" % p)
     launcher.stop_on_signals()
     try:
-        return _measure(launches, out, cmd, args.force, folder, kept)
+        return _measure(launches, most, out, cmd, args.force, folder, kept)
     except launcher.Stopped as e:
         say("stopped by %s: the launch was ended, no results kept" % e)
         return 128 + e.signum
 
 
-def _measure(launches, out, cmd, force, folder, kept):
+def _measure(launches, most, out, cmd, force, folder, kept):
     if launches == 1:
         return launcher.run_group(cmd + ["-o", out] + (["--force"] if force else []))
 
@@ -104,17 +147,27 @@ def _measure(launches, out, cmd, force, folder, kept):
     try:
         start = time.monotonic()
         files = []
-        for i in range(1, launches + 1):
-            say("launch %d/%d (%d s)" % (i, launches, time.monotonic() - start))
+        seen = None
+        while True:
+            i = len(files) + 1
+            say("launch %d/%d%s (%d s)" % (i, launches, " (added: a state seen too few times)" if i > launches
+                                            else "", time.monotonic() - start))
             f = os.path.join(tmp, "launch%d.csv" % i)
             rc = launcher.run_group(cmd + ["--launch", "%d/%d" % (i, launches), "-q", "--format", "csv", "-o", f],
-                        stdout=subprocess.DEVNULL)
+                                    stdout=subprocess.DEVNULL)
             if rc != 0:
                 raise LaunchFailed("launch %d/%d failed (exit %d); no results kept" % (i, launches, rc),
                                    2 if rc == 2 else 1)
             files.append(f)
-        command = "mpimark-py measure --launches %d -- %s" % (launches, shlex.join(cmd))
-        lines = merge.merge([Result(f) for f in files], out, force, command)
+            if len(files) < launches:
+                continue
+            seen = states(files)
+            if seen is None or len(files) >= most or all(n >= STATE_LAUNCHES for _, n in seen):
+                break
+        say("states seen: " + states_text(seen))
+        command = "mpimark-py measure --launches %d --max-launches %d -- %s" % (launches, most, shlex.join(cmd))
+        lines = merge.merge([Result(f) for f in files], out, force, command,
+                            extra_meta=[("states_seen", states_text(seen))])
         if force and os.path.lexists(kept):
             shutil.rmtree(kept)
         os.rename(tmp, kept)
@@ -127,5 +180,5 @@ def _measure(launches, out, cmd, force, folder, kept):
     t = results.read(out)
     sys.stdout.write(core.results_text(t.meta.items(), t.rows, "table"))
     say("%d launches merged in %d s, %d rows: %s (each launch's CSV in %s/)"
-        % (launches, time.monotonic() - start, len(lines), out, kept))
+        % (len(files), time.monotonic() - start, len(lines), out, kept))
     return 0

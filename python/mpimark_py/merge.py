@@ -85,8 +85,9 @@ def run(args):
     return 0
 
 
-def merge(files, out_path, force=False, command=None):
-    """Writes the merged CSV of files (compare.Result) to out_path; returns its rows."""
+def merge(files, out_path, force=False, command=None, extra_meta=()):
+    """Writes the merged CSV of files (compare.Result) to out_path, with
+    extra_meta [(key, value)] after the merge's own; returns its rows."""
     first = files[0]
     for f in files[1:]:
         if f.header != first.header:
@@ -145,7 +146,7 @@ def merge(files, out_path, force=False, command=None):
         meta.append(("state_probe_ns", ";".join("%.1f" % p for p in probes)))
     meta += [("launches", len(files)), ("merge", merge_rule()),
              ("launch_files", " ".join(os.path.basename(f.path) for f in files)),
-             ("launch_dates", " ".join(f.meta.get("date_utc", "?") for f in files))]
+             ("launch_dates", " ".join(f.meta.get("date_utc", "?") for f in files))] + list(extra_meta)
     text = core.results_text(meta, lines, "csv")  # output.c: the merged names under #@merge
     err = atomic.write(out_path, text, force)
     if err:

@@ -120,8 +120,8 @@ def _flag(attr):
 def set_launch(cfg, a):
     m = re.fullmatch(r"([0-9]+)/([0-9]+)", a)
     i, n = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-    if not (1 <= i <= n <= 1000):
-        raise UsageError("bad --launch '%s': expected I/L with 1 <= I <= L <= 1000" % a)
+    if not (1 <= i <= 1000 and 1 <= n <= 1000):  # I past L: a launch measure added
+        raise UsageError("bad --launch '%s': expected I/L with 1 <= I, L <= 1000" % a)
     cfg.launch, cfg.launches = i, n
 
 

@@ -9,6 +9,10 @@
 #   failed-launch  a launch that fails (bad option): exit 2, nothing left
 #   exists       the output exists: exit 2, the earlier file untouched
 #   bad-usage    --launches 0, MPIMARK_LAUNCHES=0, or -o inside the command: exit 2
+#   states       launches that alternate between two states of the machine
+#                (every other one with both ranks forced onto CPU 0): after
+#                --launches 4 (2 and 2), measure adds launches until each state
+#                was seen 3 times, and says so (#@states_seen)
 #   signal       SIGTERM to measure alone (scancel, a time limit), SIGINT to its
 #                process group (Ctrl-C), in the middle of a launch: one line,
 #                exit 143 / 130, and after 5 s no process of the launch and no
@@ -23,7 +27,7 @@ cmd=(mpiexec --oversubscribe -n 2 "$MPIMARK" sendrecv bcast --path both -m 8,1K 
 
 case $case in
   merge)
-    "$MEASURE" --launches 3 -o "$dir/m.csv" -- "${cmd[@]}" > "$dir/table.txt" 2> "$dir/err" \
+    "$MEASURE" --launches 3 --max-launches 3 -o "$dir/m.csv" -- "${cmd[@]}" > "$dir/table.txt" 2> "$dir/err" \
       || { rc=$?; cat "$dir/err"; fail "exited $rc"; }
     grep -q "^# launches: 3$" "$dir/table.txt" && grep -q "^# bcast$" "$dir/table.txt" \
       || fail "no merged table on stdout: $(head -5 "$dir/table.txt")"
@@ -31,12 +35,12 @@ case $case in
     [ "$(csv_meta "$dir/m.csv" launches)" = 3 ] && [ "$(csv_meta "$dir/m.csv" rounds)" = 2 ] \
       || fail "#@launches/#@rounds (each launch's) of the merge"
     header=$(csv_header "$dir/m.csv"),
-    [[ $header == *,launches,launch_min,launch_max,unstable,late,launch_medians, ]] \
+    [[ $header == *,launches,launch_min,launch_max,unstable,late,launch_medians,modes,* ]] \
       || fail "merged header: $header"
     [ -z "$(csv_meta "$dir/m.csv" launch)" ] && [ -z "$(csv_meta "$dir/m.csv" ci)" ] \
       || fail "the merge kept a launch's own #@launch or #@ci"
     [ "$(csv_meta "$dir/m.csv" time_budget_s)" = 0.1 ] || fail "merged budget $(csv_meta "$dir/m.csv" time_budget_s)"
-    [ "$(csv_meta "$dir/m.csv" command)" = "mpimark-py measure --launches 3 -- ${cmd[*]}" ] \
+    [ "$(csv_meta "$dir/m.csv" command)" = "mpimark-py measure --launches 3 --max-launches 3 -- ${cmd[*]}" ] \
       || fail "merged #@command is '$(csv_meta "$dir/m.csv" command)'"
     for i in 1 2 3; do
       f=$dir/m-launches/launch$i.csv
@@ -92,6 +96,27 @@ PY
     MPIMARK_LAUNCHES=0 "$MEASURE" -o "$dir/m.csv" -- "${cmd[@]}" > /dev/null 2> "$dir/err" || rc=$?
     [ $rc = 2 ] && grep -q "MPIMARK_LAUNCHES" "$dir/err" || fail "MPIMARK_LAUNCHES=0: exit $rc, $(cat "$dir/err")"
     [ -z "$(ls -A "$dir" | grep -v '^err$')" ] || fail "left behind: $(ls -A "$dir")"
+    ;;
+  states)
+    # The wrapper counts the launches: the even ones run on CPU 0 alone.
+    cat > "$dir/alternate" <<SH
+#!/bin/sh
+n=\$(cat "$dir/count" 2>/dev/null || echo 0)
+[ "\${OMPI_COMM_WORLD_RANK:-\${PMI_RANK:-0}}" = 0 ] && echo \$((n + 1)) > "$dir/count"
+if [ \$((\$(cat "$dir/count") % 2)) = 0 ]; then exec taskset -c 0 "\$@"; fi
+exec "\$@"
+SH
+    chmod +x "$dir/alternate"
+    "$MEASURE" --launches 4 -o "$dir/s.csv" -- mpiexec --oversubscribe --bind-to none -n 2 "$dir/alternate" \
+      "$MPIMARK" sendrecv --path buffer -m 8 -i 20 > /dev/null 2> "$dir/err" || fail "exited $?: $(tail -3 "$dir/err")"
+    n=$(csv_meta "$dir/s.csv" launches)
+    seen=$(csv_meta "$dir/s.csv" states_seen)
+    echo "launches $n; states seen: $seen; probes $(csv_meta "$dir/s.csv" state_probe_ns)"
+    [ "$n" -ge 6 ] && [ "$n" -le 12 ] || fail "$n launches: want 6 to 12 (4 planned, 3 x 4 at most)"
+    grep -q "added: a state seen too few times" "$dir/err" || fail "measure did not say it added launches"
+    [[ $seen =~ ^[23]:\ .*line\ [0-9]+\ ns\ in\ ([0-9]+)\ launches$ ]] || fail "#@states_seen: $seen"
+    [ "${BASH_REMATCH[1]}" -ge 3 ] || fail "the forced state was seen ${BASH_REMATCH[1]} times, want 3"
+    grep -q "states seen: $seen" "$dir/err" || fail "measure did not say which states it saw"
     ;;
   signal)
     for how in TERM INT; do

@@ -31,7 +31,7 @@ int main(void) {
   /* 8 B sendrecv, the launch medians of two runs in issue 36 (about 0.13 us
    * in one state of the machine, 0.36 in the other). */
   const double half[6] = {0.358, 0.352, 0.371, 0.161, 0.139, 0.140};
-  size_t which[6];
+  size_t which[8];
   CHECK(mm_modes(half, 6, m, which) == 2);
   CHECK(which[0] == 1 && which[1] == 1 && which[2] == 1 && which[3] == 0 && which[4] == 0 && which[5] == 0);
   CHECK(m[0].count == 3 && m[1].count == 3);
@@ -87,5 +87,14 @@ int main(void) {
   CHECK_NEAR(m[0].median, 1, 1e-12);
   CHECK_NEAR(m[1].median, 3, 1e-12);
   CHECK_NEAR(m[2].median, 9, 1e-12);
+
+  /* States from probes: a step over 2x is a new state, however noisy each
+   * state is (measured here: 130-220 ns in the slow one); a noisy state
+   * alone is one state. */
+  const double probes[7] = {27, 29, 26, 175, 140, 220, 190}, slow[3] = {150, 220, 130};
+  CHECK(mm_states(probes, 7, m, which) == 2 && m[0].count == 3 && m[1].count == 4);
+  CHECK(which[0] == 0 && which[3] == 1 && which[5] == 1);
+  CHECK(mm_states(slow, 3, m, NULL) == 1);
+  CHECK(mm_modes(probes, 7, m, NULL) == 2); /* here the times' rule agrees */
   return unit_report("test_modes");
 }
