@@ -67,7 +67,7 @@ endif()
 # The verdict logic on hand-made CSVs (tests/compare/fixtures/); no MPI.
 foreach(case slower faster overlap mismatch metadata formats regression-fails
     regression-passes tolerance merge plot-kept plot-present missing-file
-    different-schema not-mpimark usage paired-slower paired-flip paired-regression)
+    different-schema not-mpimark usage paired-slower paired-flip paired-regression by-state)
   add_test(NAME compare.verdict.${case} COMMAND ${_cmp_dir}/verdicts.sh ${case})
   set_tests_properties(compare.verdict.${case} PROPERTIES LABELS py TIMEOUT 60)
 endforeach()

@@ -189,34 +189,102 @@ def paired_ratio(a, b):
     return mmstats.paired_ratio(rb, ra)
 
 
-def verdict(a, b):
-    """B against A: 'faster', 'slower', NSD, or why it cannot be judged."""
-    paired = paired_ratio(a, b)
-    if paired:
-        _, lo, hi = paired
-        if lo <= 1.0 <= hi:
-            return NSD
-        higher = lo > 1.0
-    else:
-        if not finite(a["ci_low"], a["ci_high"], b["ci_low"], b["ci_high"]):
-            return "no CI (cannot judge)"
-        if overlap(a, b):
-            return NSD
-        higher = b["median"] > a["median"]
+DIFFERENT_STATES = "different states"
+
+
+def row_modes(row):
+    """A row's modes (docs/method.md, Modes) as dicts of median, ci_low,
+    ci_high (None: no interval) and probe (None: not measured); [] for a
+    file without the mode columns."""
+    if not row.get("mode_medians"):
+        return []
+    num = lambda x: float(x) if x not in ("", None) else None
+    cols = [row.get(c, "").split(";") for c in ("mode_medians", "mode_ci_low", "mode_ci_high", "mode_probe_ns")]
+    n = len(cols[0])
+    cols = [c if len(c) == n else [""] * n for c in cols]
+    return [{"median": float(m), "ci_low": num(lo), "ci_high": num(hi), "probe": num(p)}
+            for m, lo, hi, p in zip(*cols)]
+
+
+def state_pairs(ma, mb):
+    """The modes of A and B that ran in the same state: by their probes
+    where both have them (within 2x: the states here are 6x apart), else, as
+    many modes in each, in order (fast with fast)."""
+    if all(m["probe"] for m in ma + mb):
+        out = []
+        for x in ma:
+            y = min(mb, key=lambda m: abs(math.log(m["probe"] / x["probe"])))
+            if max(x["probe"], y["probe"]) <= 2 * min(x["probe"], y["probe"]):
+                out.append((x, y))
+        return out
+    return list(zip(ma, mb)) if len(ma) == len(mb) else []
+
+
+def state_judgements(a, b):
+    """[(verdict, A's median, B's median)] of each state seen by both rows
+    with intervals (each mode's interval against the same state's); None
+    when neither row has modes (the rows are judged as a whole)."""
+    ma, mb = row_modes(a), row_modes(b)
+    if len(ma) < 2 and len(mb) < 2:
+        return None
+    out = []
+    for x, y in state_pairs(ma, mb):
+        if None in (x["ci_low"], x["ci_high"], y["ci_low"], y["ci_high"]):
+            continue
+        same = x["ci_low"] <= y["ci_high"] and y["ci_low"] <= x["ci_high"]
+        out.append((NSD if same else _direction_word(a, y["median"] > x["median"]), x["median"], y["median"]))
+    return out
+
+
+def verdict_by_state(a, b):
+    """B against A state by state: one word when the states agree,
+    'mixed' when they do not, DIFFERENT_STATES when no state was seen by
+    both with intervals to judge; None when neither row has modes."""
+    j = state_judgements(a, b)
+    if j is None:
+        return None
+    words = {v for v, _, _ in j} - {NSD}
+    if not j:
+        return DIFFERENT_STATES
+    return NSD if not words else words.pop() if len(words) == 1 else "mixed (by state)"
+
+
+def _direction_word(a, higher):
     d = direction(a["metric"], a["unit"])
     if d == 0:
         return "higher" if higher else "lower"
     return "faster" if (higher == (d > 0)) else "slower"
 
 
+def verdict(a, b):
+    """B against A: 'faster', 'slower', NSD, DIFFERENT_STATES, or why it
+    cannot be judged."""
+    paired = paired_ratio(a, b)
+    if paired:
+        _, lo, hi = paired
+        if lo <= 1.0 <= hi:
+            return NSD
+        higher = lo > 1.0
+    elif verdict_by_state(a, b) is not None:
+        return verdict_by_state(a, b)
+    else:
+        if not finite(a["ci_low"], a["ci_high"], b["ci_low"], b["ci_high"]):
+            return "no CI (cannot judge)"
+        if overlap(a, b):
+            return NSD
+        higher = b["median"] > a["median"]
+    return _direction_word(a, higher)
+
+
 def worse_beyond(a, b, tol):
-    """True when B is significantly worse than A by more than tol (a fraction)."""
-    if verdict(a, b) != "slower":
-        return False
+    """True when B is significantly worse than A by more than tol (a
+    fraction): as a whole, or, for rows with modes, in a state both saw."""
     d = direction(a["metric"], a["unit"])
-    if d < 0:
-        return b["median"] > a["median"] * (1 + tol)
-    return b["median"] < a["median"] * (1 - tol)
+    beyond = lambda x, y: y > x * (1 + tol) if d < 0 else y < x * (1 - tol)
+    j = state_judgements(a, b) if not paired_ratio(a, b) else None
+    if j is not None:
+        return any(v == "slower" and beyond(x, y) for v, x, y in j)
+    return verdict(a, b) == "slower" and beyond(a["median"], b["median"])
 
 
 class Pair:

@@ -42,6 +42,32 @@ expect_error() {
 }
 
 case $1 in
+  by-state) # Rows whose launches fall into modes are judged state by state.
+    # moded FILE MEDIANS CI_LOWS CI_HIGHS SHARES PROBES: a merged 8 B
+    # sendrecv latency row with those modes (';'-lists), its all-data
+    # median and interval spanning them.
+    moded() {
+      printf '#@mpi_library=Lib\n#@ranks=2\n#@launches=6\n%s\n' "$MPIMARK_MERGED_CSV_HEADER" > "$1"
+      local n
+      n=$(tr ';' '\n' <<< "$2" | wc -l)
+      echo "sendrecv,buffer,MPI_BYTE,8,8,latency,us,60,600,0.1,0.25,0.25,0.5,0.5,0.1,0.6,6,0.1,0.5,0,0,0.2;0.2;0.2;0.2;0.2;0.2,$n,$2,$3,$4,$5,$6" >> "$1"
+    }
+    # A saw both states (fast 0.14 at 53 ns, slow 0.36 at 201 ns), B only the slow one.
+    moded "$dir/A.csv" "0.14;0.36" "0.13;0.35" "0.15;0.37" "0.5;0.5" "53;201"
+    moded "$dir/same.csv" "0.36" "0.35" "0.37" "1" "190"
+    moded "$dir/worse.csv" "0.54" "0.52" "0.56" "1" "210"
+    moded "$dir/other.csv" "4.0" "3.9" "4.1" "1" "4000"
+    sed -i 's/,0.1,0.25,0.25,0.5,0.5,0.1,0.6,/,0.3,0.36,0.36,0.4,0.4,0.35,0.37,/' "$dir/same.csv"
+    run "$dir/A.csv" "$dir/same.csv"
+    expect_rc 0
+    expect_verdict sendrecv 8 latency "no significant difference"
+    run --baseline "$dir/A.csv" "$dir/worse.csv"  # the slow state 1.5x slower: a regression
+    expect_rc 1
+    expect_verdict sendrecv 8 latency "slower"
+    run --baseline "$dir/A.csv" "$dir/other.csv"  # a state A never saw: not a regression
+    expect_rc 0
+    expect_verdict sendrecv 8 latency "different states"
+    ;;
   slower) # B is clearly slower: latency doubles, bandwidth halves.
     run a.csv b.csv
     expect_rc 0
