@@ -43,6 +43,16 @@ const char *mm_output_column(size_t i, int merged) {
 
 static void csv_put(FILE *fp, const char *s, bool meta);
 
+/* The run's state probes (#@state_probe_ns: one a round, merged one a
+ * launch) into ns[0..MM_MAX_ROUNDS); how many (0: none measured). */
+static size_t run_probes(const mm_results *r, double *ns) {
+  size_t got = 0;
+  const char *text = mm_results_meta(r, "state_probe_ns");
+  for (char *end; text && got < MM_MAX_ROUNDS && (ns[got] = strtod(text, &end)) > 0; text = end + (*end == ';'))
+    got++;
+  return got;
+}
+
 /* The modes of a row's round medians (modes.h); one mode is the row itself
  * (its median and interval: the same rule over the same values, or the
  * samples' CI for one round). With the run's state probe per round
@@ -57,10 +67,7 @@ static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double
     for (size_t i = 0; i < n; i++) which[i] = 0;
   }
   double ns[MM_MAX_ROUNDS];
-  size_t got = 0;
-  const char *text = mm_results_meta(r, "state_probe_ns");
-  for (char *end; text && got < MM_MAX_ROUNDS && (ns[got] = strtod(text, &end)) > 0; text = end + (*end == ';'))
-    got++;
+  size_t got = run_probes(r, ns);
   for (size_t j = 0; probe && j < k; j++) {
     double mine[MM_MAX_ROUNDS];
     size_t c = 0;
@@ -618,6 +625,20 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
              "ran at different speeds, or a %s went astray): each group's median, interval and "
              "share are under the row; compare mode with mode", moded, rows, level,
              strcmp(level, "rounds") ? "launch" : "round");
+    put_note(fp, line);
+  }
+  double ns[MM_MAX_ROUNDS];
+  size_t probes = run_probes(r, ns);
+  mm_mode states[MM_MAX_MODES];
+  size_t n_states = probes ? mm_states(ns, probes, states, NULL) : 0;
+  if (n_states) {
+    int at = snprintf(line, sizeof line, "# states of the machine (a cache line between ranks 0 and 1, "
+                      "#@state_probe_ns):");
+    for (size_t j = 0; j < n_states && at > 0 && (size_t)at < sizeof line; j++)
+      at += snprintf(line + at, sizeof line - (size_t)at, "%s line %.0f ns in %zu of %zu %s", j ? "," : "",
+                     states[j].median, states[j].count, probes, level);
+    if (n_states == 1 && at > 0 && (size_t)at < sizeof line)
+      snprintf(line + at, sizeof line - (size_t)at, "; one state seen: the machine may have others");
     put_note(fp, line);
   }
   mm_marks_describe(r, st, level, line, sizeof line);
