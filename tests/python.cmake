@@ -49,6 +49,10 @@ set_tests_properties(python.options PROPERTIES LABELS py TIMEOUT 60)
 add_test(NAME python.scaling COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_scaling.py)
 set_tests_properties(python.scaling PROPERTIES LABELS py TIMEOUT 60)
 
+# scripts/measure's rule for adding launches while a state was seen too few times.
+add_test(NAME python.measure COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_measure.py)
+set_tests_properties(python.measure PROPERTIES LABELS py TIMEOUT 60)
+
 function(mpimark_python_test name)
   add_test(NAME ${name} COMMAND ${ARGN})
   set_tests_properties(${name} PROPERTIES LABELS mpi4py TIMEOUT 300

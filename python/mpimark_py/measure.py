@@ -17,7 +17,8 @@ The machine may switch between speeds while it runs (docs/method.md,
 Modes). Each launch of the C binary records the state it ran in (its state
 probe, #@state_probe_ns); after the L launches, while a state was seen in
 fewer than 3 launches (too few for that mode's interval), measure adds
-launches, up to --max-launches, and says which states it saw and how
+launches, up to --max-launches, as long as that state, at the rate it was
+seen, would reach 3 within them, and says which states it saw and how
 often (#@states_seen). A measurement that saw one state says so: the
 machine may have others. The mpi4py runner has no probe, and its
 launches run as planned.
@@ -27,8 +28,9 @@ launches run as planned.
 Options:
   --launches L          separate launches, 1 to 1000 (default $MPIMARK_LAUNCHES, else 6)
   --max-launches M      at most M launches in all, adding past L while a state was seen
-                        in under 3 (default $MPIMARK_MAX_LAUNCHES, else 3 x L, at most
-                        1000; M = L: none added)
+                        in under 3 and would reach 3 within M at the rate it was seen
+                        (default $MPIMARK_MAX_LAUNCHES, else 2 x L, at most 1000; M = L:
+                        none added)
   -o, --output OUT.csv  the merged CSV; the launches' CSVs go to OUT-launches/
   --force               replace OUT.csv and OUT-launches/
 
@@ -38,6 +40,7 @@ limit, Ctrl-C: the launch under way is ended, its ranks too). Nothing is
 left behind when a launch fails or is stopped.
 """
 
+import math
 import os
 import shlex
 import shutil
@@ -81,13 +84,24 @@ def states(files):
     return [(m.median, m.count) for m in found]
 
 
+def more_launches(seen, n, most):
+    """Whether to add a launch: a state was seen in under STATE_LAUNCHES of
+    the n launches and, at the rate it was seen, would reach that within
+    `most` (a state seen once in 6 needs 12 more: rarer than the bound
+    allows, and it is named as too rare instead)."""
+    return any(n + math.ceil((STATE_LAUNCHES - k) * n / k) <= most for _, k in seen if k < STATE_LAUNCHES)
+
+
 def states_text(seen):
     """#@states_seen: '2: line 27 ns in 5 launches, line 175 ns in 3'."""
     if seen is None:
         return "unknown (no state probe: the mpi4py runner, or ranks 0 and 1 on different nodes)"
     text = "%d: %s" % (len(seen), ", ".join("line %.0f ns in %d launch%s" % (ns, n, "" if n == 1 else "es")
                                             for ns, n in seen))
-    return text + ("; one state seen: the machine may have others" if len(seen) == 1 else "")
+    if len(seen) == 1:
+        return text + "; one state seen: the machine may have others"
+    rare = [ns for ns, n in seen if n < STATE_LAUNCHES]
+    return text + ("; too rare for an interval: %s" % ", ".join("line %.0f ns" % ns for ns in rare) if rare else "")
 
 
 def add_arguments(ap):
@@ -108,7 +122,7 @@ def run(args):
         raise UsageError("--launches (or MPIMARK_LAUNCHES) must be a whole number from 1 to 1000, not '%s'"
                          % launches)
     launches, out, cmd = int(launches), args.output, args.command
-    most = args.max_launches if args.max_launches is not None else str(min(1000, 3 * launches))
+    most = args.max_launches if args.max_launches is not None else str(min(1000, 2 * launches))
     if not (most.isdigit() and launches <= int(most) <= 1000 and most[0] != "0"):
         raise UsageError("--max-launches (or MPIMARK_MAX_LAUNCHES) must be a whole number from "
                          "--launches (%d) to 1000, not '%s'" % (launches, most))
@@ -162,7 +176,7 @@ def _measure(launches, most, out, cmd, force, folder, kept):
             if len(files) < launches:
                 continue
             seen = states(files)
-            if seen is None or len(files) >= most or all(n >= STATE_LAUNCHES for _, n in seen):
+            if seen is None or not more_launches(seen, len(files), most):
                 break
         say("states seen: " + states_text(seen))
         command = "mpimark-py measure --launches %d --max-launches %d -- %s" % (launches, most, shlex.join(cmd))

@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""scripts/measure's rule for adding launches (python/mpimark_py/measure.py)
+without MPI: it adds a launch while a state of the machine was seen in
+under 3 launches and, at the rate it was seen, would reach 3 within
+--max-launches; a state too rare for that is named, not chased."""
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
+from mpimark_py import measure  # noqa: E402
+
+
+class MoreLaunches(unittest.TestCase):
+    def test_rule(self):
+        more = measure.more_launches
+        self.assertFalse(more([(190, 6)], 6, 12))                 # one state: nothing to add
+        self.assertFalse(more([(50, 3), (190, 3)], 6, 12))        # both have intervals
+        self.assertTrue(more([(50, 2), (190, 4)], 6, 12))         # 2 of 6: 3 more reach 3
+        self.assertFalse(more([(50, 1), (190, 5)], 6, 12))        # 1 of 6: 12 more, over the bound
+        self.assertTrue(more([(50, 1), (190, 5)], 6, 18))         # ... within a larger one
+        self.assertFalse(more([(50, 2), (190, 4)], 6, 6))         # --max-launches = --launches
+        self.assertTrue(more([(50, 2), (2000, 2)], 4, 8))
+        self.assertTrue(more([(54, 1), (176, 2), (3704, 2)], 5, 12))  # the 2s can reach 3; the 1 cannot
+
+    def test_text(self):
+        self.assertEqual(measure.states_text([(190.4, 6)]),
+                         "1: line 190 ns in 6 launches; one state seen: the machine may have others")
+        self.assertEqual(measure.states_text([(53, 1), (190, 5)]),
+                         "2: line 53 ns in 1 launch, line 190 ns in 5 launches; too rare for an interval: line 53 ns")
+        self.assertTrue(measure.states_text(None).startswith("unknown"))
+
+
+if __name__ == "__main__":
+    unittest.main()
