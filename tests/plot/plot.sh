@@ -94,7 +94,7 @@ PY
       fail "a data series is drawn dashed"
     fi
     if [ "$object" -ne 0 ]; then
-      grep -qE 'with linespoints .* pt 6 title "[^"]*object' "$dir/gp/collectives.gp" \
+      grep -qE "with linespoints .* pt 6 title '[^']*object" "$dir/gp/collectives.gp" \
         || fail "the object path's points are not hollow in the collectives figure"
     fi
     # One CSV, no -o: the figures go next to it (quickstart's call).
