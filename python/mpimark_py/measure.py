@@ -15,11 +15,11 @@ runner (mpimark-py run); LAUNCHER is e.g. `mpirun -np 2` or `srun`.
 
 The machine may switch between speeds while it runs (docs/method.md,
 Modes). Each launch of the C binary records the state it ran in (its state
-probe, #@state_probe_ns); after the L launches, while a state was seen in
-fewer than 3 launches (too few for that mode's interval), measure adds
-launches, up to --max-launches, as long as that state, at the rate it was
-seen, would reach 3 within them, and says which states it saw and how
-often (#@states_seen). A measurement that saw one state says so: the
+probe, #@state_probe_ns); after the L launches, where it saw two states or
+more and one was seen in fewer than 3 launches (too few for that mode's
+interval), measure adds launches, up to --max-launches, as long as that
+state, at the rate it was seen, would reach 3 within them, and says which
+states it saw and how often (#@states_seen). A measurement that saw one state says so: the
 machine may have others. The mpi4py runner has no probe, and its
 launches run as planned.
 
@@ -85,11 +85,12 @@ def states(files):
 
 
 def more_launches(seen, n, most):
-    """Whether to add a launch: a state was seen in under STATE_LAUNCHES of
-    the n launches and, at the rate it was seen, would reach that within
-    `most` (a state seen once in 6 needs 12 more: rarer than the bound
-    allows, and it is named as too rare instead)."""
-    return any(n + math.ceil((STATE_LAUNCHES - k) * n / k) <= most for _, k in seen if k < STATE_LAUNCHES)
+    """Whether to add a launch: of two or more states, one was seen in under
+    STATE_LAUNCHES of the n launches and, at the rate it was seen, would
+    reach that within `most` (a state seen once in 6 needs 12 more: rarer
+    than the bound allows, and it is named as too rare instead). One state
+    is one mode: the row's own interval, from the launches asked for."""
+    return len(seen) > 1 and any(n + math.ceil((STATE_LAUNCHES - k) * n / k) <= most for _, k in seen if k < STATE_LAUNCHES)
 
 
 def states_text(seen):

@@ -16,6 +16,7 @@ class MoreLaunches(unittest.TestCase):
     def test_rule(self):
         more = measure.more_launches
         self.assertFalse(more([(190, 6)], 6, 12))                 # one state: nothing to add
+        self.assertFalse(more([(190, 2)], 2, 4))                  # ... however few the launches
         self.assertFalse(more([(50, 3), (190, 3)], 6, 12))        # both have intervals
         self.assertTrue(more([(50, 2), (190, 4)], 6, 12))         # 2 of 6: 3 more reach 3
         self.assertFalse(more([(50, 1), (190, 5)], 6, 12))        # 1 of 6: 12 more, over the bound
