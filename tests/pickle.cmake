@@ -26,12 +26,12 @@ endif()
 # libFuzzer needs clang: scripts/fuzz builds each target itself in
 # build-fuzz/ at the top of the source tree and runs it for a bounded time:
 # the pickle decoder 60 s, the -m size lists 30 s (a far smaller grammar),
-# the Python tools' reader of result files 30 s (Python: no build).
+# the Python tools' reader of result files 20 s (Python: no build).
 # The three share no file there (fuzz_TARGET, corpus/TARGET/), so they run
 # side by side, one core each.
 add_test(NAME pickle.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 60 pickle)
 add_test(NAME sizes.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 30 sizes)
-add_test(NAME results.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 30 results)
+add_test(NAME results.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 20 results)
 set_tests_properties(pickle.fuzz sizes.fuzz results.fuzz PROPERTIES LABELS fuzz TIMEOUT 150)
 
 # The C half of bench/codec, and a smoke run of it (tiny timings:

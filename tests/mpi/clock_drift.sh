@@ -71,6 +71,19 @@ for name in "${names[@]}"; do
     "$(csv_meta "$dir/$name.csv" clock_drift_max_ppm) ppm, estimates $(csv_meta "$dir/$name.csv" clock_estimates)," \
     "late $(csv_meta "$dir/$name.csv" late_calls)"
 done
+if ! holds "$dir/drift.csv" && [ "$np" -gt "$(nproc)" ]; then
+  # More ranks than cores: a rank that loses its CPU for milliseconds moves
+  # one run's median by more than any clock (python.clock_drift.np4 in a
+  # fresh clone's CI: 77 against 28 us, 2846 late calls). Once more, the
+  # two runs back to back; a drift model that is wrong fails again.
+  echo "drift: left its uncertainty with $np ranks on $(nproc) cores; the pair once more"
+  rm -f "$dir/plain.csv" "$dir/drift.csv"
+  run plain
+  m0=$(median_of "$dir/plain.csv")
+  run drift "${hooks[@]}"
+  echo "drift: median $(median_of "$dir/drift.csv") us (plain $m0 us), uncertainty" \
+    "$(csv_meta "$dir/drift.csv" clock_offset_uncertainty_us) us"
+fi
 holds "$dir/drift.csv" || fail "with the drift model the bcast time left its stated uncertainty"
 [ "$np" != 2 ] || [ "$rc" != 0 ] || ! holds "$dir/offsets.csv" \
   || fail "offsets only held too: the drift is too small to tell the methods apart"
