@@ -23,6 +23,7 @@ set(_plot ${CMAKE_CURRENT_LIST_DIR}/plot/plot.sh)
 plot_test(plot.mpimark-overlay MPI ${_plot} mpimark-overlay)
 plot_test(plot.scaling MPI ${_plot} scaling)
 plot_test(plot.labels ${_plot} labels)
+plot_test(plot.modes ${_plot} modes)
 foreach(case missing-file not-csv binary-file header-only montecarlo-run no-args unknown-option
     bad-formats no-gnuplot)
   plot_test(plot.bad_input.${case} ${_plot} bad-input ${case})

@@ -41,7 +41,7 @@ import sys
 # What mpimark's Python tools share: result files, atomic writes, statistics.
 from . import defs, results
 from .errors import Failure, UsageError as InputError
-from .gnuplot import (COMMON, INSTALL_HINT, TERMINALS, Series, gq, gq_lines, legend_panel,
+from .gnuplot import (COMMON, INSTALL_HINT, TERMINALS, Series, datablock, gq, gq_lines, legend_panel,
                       plot_command, render, size_tics)
 from .results import number as num
 
@@ -218,6 +218,21 @@ def latency_points(t, op, path, payload):
     return sorted(pts)
 
 
+def mode_points(t, op, path, payload):
+    """(bytes, mode median) of each mode of the latency rows that fall into
+    two modes or more (docs/method.md, Modes)."""
+    pts = []
+    for r in t.rows:
+        if r["op"] != op or r["metric"] != "latency" or r["path"] != path or \
+                (path != "buffer" and r["payload"] != payload):
+            continue
+        b = num(r, "bytes")
+        medians = [float(x) for x in (r.get("mode_medians") or "").split(";") if x]
+        if b and b > 0 and len(medians) > 1:
+            pts += [(b, m) for m in medians if m > 0]
+    return sorted(pts)
+
+
 def size_range(points_lists):
     xs = [p[0] for pts in points_lists for p in pts]
     return min(xs), max(xs)
@@ -241,11 +256,19 @@ def latency_figure(tables, op):
         return None
     lo, hi = size_range([s.points for s in series])
     kind = "point-to-point, half round trip" if op in P2P_OPS else "collective, slowest rank"
-    blocks = []
+    blocks, extra = [], []
+    for k in keys:  # each mode of a row whose launches fall into modes, in its series' colour
+        pts = mode_points(tables[k[0]], op, k[1], k[2])
+        if pts:
+            name = "m%d" % len(blocks)
+            blocks.append(datablock(name, pts))
+            extra.append("$%s using 1:2 with points pt 2 ps 1.2 lc rgb %s %s" % (
+                name, gq(style_for(keys, k)[0]),
+                "notitle" if len(extra) else "title " + gq("a mode (the launches fall into groups)")))
     body = (COMMON + source_note(tables) + size_axis(lo, hi) +
             "set logscale y 10\nset format y \"%%g\"\nset ylabel \"Latency (µs)\"\n"
             "set title %s\n" % gq_lines("%s latency (%s): median and 95%% interval" % (op, kind), context(tables)) +
-            plot_command(blocks, series))
+            plot_command(blocks, series, extra=extra))
     return Figure("latency-" + op, 900, 620, body, blocks)
 
 

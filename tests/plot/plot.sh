@@ -118,6 +118,20 @@ PY
     [ ! -e "$dir/s/latency-sendrecv.png" ] || fail "latency figures from a scaling CSV"
     echo "ok: scaling figure ($lib)"
     ;;
+  modes)
+    # A merged row whose launches fall into two modes: each mode is drawn
+    # as a point of its own (docs/method.md, Modes); a row of one mode is not.
+    { printf '#@mpi_library=Open MPI v4.1.4\n#@ranks=2\n#@launches=6\n%s\n' "$MPIMARK_MERGED_CSV_HEADER"
+      for b in 8 1024; do
+        modes="1,$b.5,$b,$b.9,1," && [ $b = 8 ] && modes="2,0.14;0.36,0.13;0.35,0.15;0.37,0.5;0.5,53;201"
+        echo "bcast,buffer,MPI_BYTE,$b,$b,latency,us,60,600,0.1,0.25,0.25,0.5,0.5,0.1,0.6,6,0.1,0.5,0,0,0.2;0.2;0.2;0.2;0.2;0.2,$modes"
+      done; } > "$dir/m.csv"
+    "$PLOT" "$dir/m.csv" --keep-scripts --formats svg -o "$dir/out" > /dev/null || fail "plot: exit $?"
+    gp=$dir/out/latency-bcast.gp
+    grep -q "with points pt 2 .* title 'a mode" "$gp" || fail "no mode points in the latency figure"
+    pts=$(awk '/^\$m[0-9]* << EOD/ {on = 1; next} /^EOD/ {on = 0} on' "$gp" | tr '\n' ' ')
+    [ "$pts" = "8 0.14 8 0.36 " ] || fail "the mode points are '$pts', want 8 0.14 and 8 0.36 only"
+    ;;
   labels)
     # The same numbers under three labels: Open MPI, MPICH, and mpi4py on
     # Open MPI (a #@runner key). Labels name what differs.
