@@ -265,9 +265,10 @@ def verdict(a, b):
         if lo <= 1.0 <= hi:
             return NSD
         higher = lo > 1.0
-    elif verdict_by_state(a, b) is not None:
-        return verdict_by_state(a, b)
     else:
+        by_state = verdict_by_state(a, b)
+        if by_state is not None:
+            return by_state
         if not finite(a["ci_low"], a["ci_high"], b["ci_low"], b["ci_high"]):
             return "no CI (cannot judge)"
         if overlap(a, b):

@@ -72,12 +72,16 @@ class LaunchFailed(Failure):
 STATE_LAUNCHES = 3
 
 
-def states(files):
-    """The machine's states over the launches (their #@state_probe_ns, one
-    state per launch: merge.launch_probe), as modes of the probes:
-    ([(probe ns, launches)], ...) by ascending probe, or None when a launch
-    has no probe (the mpi4py runner, ranks 0 and 1 on different nodes)."""
-    probes = [merge.launch_probe(results.read(f).meta.get("state_probe_ns", "")) for f in files]
+def launch_probe(path):
+    """A launch file's state (its #@state_probe_ns: merge.launch_probe)."""
+    return merge.launch_probe(results.read(path).meta.get("state_probe_ns", ""))
+
+
+def states(probes):
+    """The machine's states over the launches' probes (one state per
+    launch: launch_probe), as modes of the probes: ([(probe ns, launches)],
+    ...) by ascending probe, or None when a launch has no probe (the mpi4py
+    runner, ranks 0 and 1 on different nodes)."""
     if not probes or None in probes:
         return None
     found, _ = core.modes(probes, states=True)
@@ -161,7 +165,7 @@ def _measure(launches, most, out, cmd, force, folder, kept):
     tmp = tempfile.mkdtemp(prefix="." + os.path.basename(kept) + ".", dir=folder)
     try:
         start = time.monotonic()
-        files = []
+        files, probes = [], []  # each launch's file read once for its probe
         seen = None
         while True:
             i = len(files) + 1
@@ -174,9 +178,10 @@ def _measure(launches, most, out, cmd, force, folder, kept):
                 raise LaunchFailed("launch %d/%d failed (exit %d); no results kept" % (i, launches, rc),
                                    2 if rc == 2 else 1)
             files.append(f)
+            probes.append(launch_probe(f))
             if len(files) < launches:
                 continue
-            seen = states(files)
+            seen = states(probes)
             if seen is None or not more_launches(seen, len(files), most):
                 break
         say("states seen: " + states_text(seen))
