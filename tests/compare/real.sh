@@ -34,7 +34,7 @@ got=$(awk '$1 ~ /^(sendrecv|bcast)$/ {print $1, $2, $4, $5}' "$dir/table.txt")
 $expected
 got:
 $got"
-n=$(grep -cE '^(sendrecv|bcast) .*(faster|slower|no significant difference)$' "$dir/table.txt")
+n=$(grep -cE '^(sendrecv|bcast) .*(faster|slower|no significant difference|different states)$' "$dir/table.txt")
 [ "$n" = 15 ] || fail "$n of 15 rows end in a verdict"
 grep -q "^all 15 rows are in both files" "$dir/table.txt" || fail "rows reported missing from one file"
 for op in sendrecv bcast; do
