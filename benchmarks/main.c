@@ -227,7 +227,7 @@ int main(int argc, char **argv) {
   MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));
   suite.seed = seed;
   const char *heap = NULL; /* #@heap: only with a pickled path */
-  if (mm_paths_pickle(cfg.paths)) heap = mm_obj_heap_like_python();
+  if (mm_paths_pickle(cfg.paths)) heap = cfg.heap_pinned ? mm_obj_heap_pin() : "default";
   mm_obj_use_mpi4py(cfg.mpi4py);
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 

@@ -54,6 +54,14 @@ static int set_hugepages(void *cfg, const char *a, char *err, size_t n) {
   return 0;
 }
 
+static int set_heap(void *cfg, const char *a, char *err, size_t n) {
+  mm_config *c = cfg;
+  if (strcmp(a, "default") && strcmp(a, "pinned"))
+    return snprintf(err, n, "bad --heap '%s': expected default or pinned", a), -1;
+  c->heap_pinned = a[0] == 'p';
+  return 0;
+}
+
 static int set_mpi4py(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
   if (strcmp(a, "3") && strcmp(a, "4"))
@@ -90,15 +98,20 @@ static int set_memory(void *cfg, const char *a, char *err, size_t n) {
 const char *const mm_payload_names[MM_PAYLOAD_COUNT] = {
 #define MM_PAYLOAD(id, name) #name,
 #define MM_DATATYPE(name)
+#define MM_USER_PAYLOAD(name)
 #include "payloads.def"
 #undef MM_PAYLOAD
 #undef MM_DATATYPE
+#undef MM_USER_PAYLOAD
 };
 
 static int set_payload(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
   for (int p = 0; p < MM_PAYLOAD_COUNT; p++)
     if (!strcmp(a, mm_payload_names[p])) return c->payload = (mm_payload)p, 0;
+  if (strchr(a, ':'))
+    return snprintf(err, n, "--payload %s: your own objects need the mpi4py runner (mpimark-py run); "
+                    "this binary models bytes, floats or ndarray", a), -1;
   return snprintf(err, n, "bad --payload '%s': expected bytes, floats or ndarray", a), -1;
 }
 

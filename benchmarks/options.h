@@ -34,9 +34,11 @@ typedef enum {
 typedef enum {
 #define MM_PAYLOAD(id, name) MM_PAYLOAD_##id,
 #define MM_DATATYPE(name)
+#define MM_USER_PAYLOAD(name)
 #include "payloads.def"
 #undef MM_PAYLOAD
 #undef MM_DATATYPE
+#undef MM_USER_PAYLOAD
   MM_PAYLOAD_COUNT
 } mm_payload;
 extern const char *const mm_payload_names[MM_PAYLOAD_COUNT];
@@ -72,6 +74,7 @@ typedef struct mm_config {
   bool window_auto;        /* -W auto: fewer for large messages (mm_stream_window) */
   int root;                /* root rank of rooted collectives */
   bool hugepages;          /* message buffers madvise()d for transparent huge pages */
+  bool heap_pinned;        /* --heap pinned: glibc's heap kept for reuse (heap.def) */
   double memory;           /* -M: bytes each rank may use for messages; 0: auto */
   bool validate;
   mm_format format;

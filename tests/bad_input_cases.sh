@@ -34,6 +34,7 @@
 #@case bad-pkl5-threshold 2 - -
 #@case bad-mpi4py 2 - -
 #@case bad-hugepages 2 - -
+#@case bad-heap 2 - -
 #@case bad-payload 2 - -
 #@case bad-time 2 - -
 #@case bad-sync 2 - -
@@ -77,6 +78,7 @@ bad_input_case() {
       want="bad --path 'buffer,pkl6': expected a list of buffer, object and pkl5 (each once), or both or all" ;;
     repeated-path) args=(--path object,object) want="bad --path 'object,object'" ;;
     bad-hugepages) args=(--hugepages maybe) want="bad --hugepages 'maybe': expected no or yes" ;;
+    bad-heap) args=(--heap tuned) want="bad --heap 'tuned': expected default or pinned" ;;
     bad-mpi4py) args=(--mpi4py 5) want="bad --mpi4py '5': expected 3 or 4" ;;
     bad-pkl5-threshold) args=(--pkl5-threshold -1)
       want="bad --pkl5-threshold '-1': expected bytes such as 0, 1024 or 256K" ;;

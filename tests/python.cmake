@@ -119,6 +119,12 @@ mpimark_python4_test(python.mpi4py4.ndarray.np2
 foreach(np 2 3)
   mpimark_python4_test(python.mpi4py4.pkl5.np${np} ${CMAKE_CURRENT_LIST_DIR}/python/pkl5.sh ${np})
 endforeach()
+# --payload FILE:FUNCTION, the user's own objects, on both interpreters.
+mpimark_python_test(python.user_payload.works ${CMAKE_CURRENT_LIST_DIR}/python/user_payload.sh works)
+mpimark_python4_test(python.mpi4py4.user_payload.works ${CMAKE_CURRENT_LIST_DIR}/python/user_payload.sh works)
+foreach(kind import module function raises unpicklable)
+  mpimark_python_test(python.user_payload.bad.${kind} ${CMAKE_CURRENT_LIST_DIR}/python/user_payload.sh bad ${kind})
+endforeach()
 # Both interpreters: what each records of itself, and --mpi4py refused where
 # it is not the generation that runs.
 mpimark_python_test(python.versions.mpi4py3 ${CMAKE_CURRENT_LIST_DIR}/python/versions.sh 3)

@@ -24,7 +24,7 @@ function(report_test name)
     ENVIRONMENT "${REPORT_TEST_ENV}" RUN_SERIAL TRUE)
 endfunction()
 
-foreach(case single python scaling browser-detects)
+foreach(case single python scaling modes browser-detects)
   report_test(${case} ${case})
 endforeach()
 report_test(compare compare)

@@ -17,6 +17,8 @@ set(SCALING_TEST_ENV
   "MPIEXEC=${MPIEXEC_EXECUTABLE}"
   "MPIMARK_REPO=${PROJECT_SOURCE_DIR}"
   "BUSY=$<TARGET_FILE:busy>"
+  "MPISHARE=$<TARGET_FILE:mpishare>"
+  "MPIMARK_MPITIME_LIB=$<TARGET_FILE:mpimark_mpitime>"
   "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (docs/development.md)
 )
 
@@ -54,8 +56,11 @@ endforeach()
 # (a known serial part; its own time on stdout), and montecarlo_pi.py.
 add_executable(busy ${CMAKE_CURRENT_LIST_DIR}/scaling/busy.c)
 target_link_libraries(busy PRIVATE MPI::MPI_C)
+# mpishare: a known share of time in MPI, for --mpi-time.
+add_executable(mpishare ${CMAKE_CURRENT_LIST_DIR}/scaling/mpishare.c)
+target_link_libraries(mpishare PRIVATE MPI::MPI_C)
 set(_cmd ${CMAKE_CURRENT_LIST_DIR}/scaling/command.sh)
-foreach(case time-from wall-weak python run-fails oversubscribe)
+foreach(case time-from wall-weak python fit-outside mpi-time mpi-time-python run-fails oversubscribe)
   scaling_test(scaling.command.${case} ${_cmd} ${case})
 endforeach()
 foreach(case no-command not-executable no-group two-groups bad-regex no-match samples empty-regex time-abc time-0

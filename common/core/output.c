@@ -474,8 +474,26 @@ const char *mm_output_cell(double median, double lo, double hi, bool ratio, char
   return buf;
 }
 
+const char *mm_output_modes(const mm_mode *m, size_t k, const double *probe, size_t total, bool ratio,
+                            char *buf, size_t n) {
+  size_t len = 0;
+  if (n) buf[0] = '\0';
+  for (size_t j = 0; j < k; j++) {
+    char v[32], sp[32] = "", state[32] = "";
+    if (ratio) snprintf(v, sizeof v, "%.2fx", m[j].median);
+    else value_text(v, sizeof v, m[j].median);
+    bool interval = isfinite(m[j].ci_low);
+    if (interval) spread_text(sp, sizeof sp, m[j].median, m[j].ci_low, m[j].ci_high);
+    if (probe && isfinite(probe[j])) snprintf(state, sizeof state, ", line %.0f ns", probe[j]);
+    int at = snprintf(buf + len, len < n ? n - len : 0, "%s%s %s%s(%zu of %zu%s%s)", j ? " | " : "", v, sp,
+                      interval ? " " : "", m[j].count, total, interval ? "" : ", no interval", state);
+    if (at > 0) len += (size_t)at;
+  }
+  return buf;
+}
+
 /* Under a line whose first metric's rounds (launches) fall into modes, each
- * mode: "modes: 0.140 +-9.1% (3 of 6) | 0.358 (1 of 6: no interval)". */
+ * mode (mm_output_modes). */
 static void put_modes_line(FILE *fp, const op_block *b, const line_key *k) {
   long i = find_row(b, k, k->path, b->metrics[0]);
   if (i < 0) return;
@@ -484,17 +502,8 @@ static void put_modes_line(FILE *fp, const op_block *b, const line_key *k) {
   double probe[MM_MAX_MODES];
   size_t n = row_modes(b->r, w, m, probe);
   if (n < 2) return;
-  fprintf(fp, "%17s modes:", "");
-  for (size_t j = 0; j < n; j++) {
-    char v[32], sp[32] = "", state[32] = "";
-    value_text(v, sizeof v, m[j].median);
-    bool interval = isfinite(m[j].ci_low);
-    if (interval) spread_text(sp, sizeof sp, m[j].median, m[j].ci_low, m[j].ci_high);
-    if (isfinite(probe[j])) snprintf(state, sizeof state, ", line %.0f ns", probe[j]);
-    fprintf(fp, "%s %s %s%s(%zu of %d%s%s)", j ? " |" : "", v, sp, interval ? " " : "", m[j].count,
-            w->rounds, interval ? "" : ", no interval", state);
-  }
-  fputc('\n', fp);
+  char text[512];
+  fprintf(fp, "%17s modes: %s\n", "", mm_output_modes(m, n, probe, (size_t)w->rounds, false, text, sizeof text));
 }
 
 /* The default layout: 100 columns for up to three metrics and a ratio. */
@@ -570,6 +579,9 @@ static void put_note(FILE *fp, const char *text) {
   fprintf(fp, "%s\n", p);
 }
 
+/* Pickled rows from this size up get the heap note (#@heap=default). */
+#define MM_HEAP_NOTE_BYTES (1u << 20)
+
 /* The notes under the table: rows that dropped many late calls, the marks,
  * the run's stability, and what one launch's intervals leave out. */
 static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability *st) {
@@ -600,6 +612,22 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
     snprintf(line, sizeof line, "# skipped, over the memory bound of %s per rank (%s): %s",
              mm_bytes_human(atof(bound), amount, sizeof amount),
              how && !strncmp(how, "auto", 4) ? "the default; --memory sets it" : "--memory", skipped);
+    put_note(fp, line);
+  }
+  const char *heap = mm_results_meta(r, "heap");
+  bool large_pickles = false;
+  for (size_t i = 0; i < r->n_rows; i++)
+    large_pickles |= strcmp(r->rows[i].path, "buffer") && r->rows[i].bytes >= MM_HEAP_NOTE_BYTES;
+  if (heap && !strcmp(heap, "default") && large_pickles) {
+    int at = snprintf(line, sizeof line, "# heap: as a program that sets nothing has it: a pickle of 1 "
+                      "MiB or more may map fresh pages at each call, as in your own program, and "
+                      "glibc's threshold for that follows the largest block freed, so such a figure "
+                      "depends on the largest message the process handled (docs/performance.md); "
+                      "--heap pinned measures what keeping the pages saves, and a job gets it with");
+#define MM_HEAP(param, number, value) \
+  if (at > 0 && (size_t)at < sizeof line) at += snprintf(line + at, sizeof line - (size_t)at, " MALLOC%s_=%d", #param + 1, value);
+#include "heap.def"
+#undef MM_HEAP
     put_note(fp, line);
   }
   char stalls[sizeof line - 128];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "modes.h"
 #include "results.h"
 
 /* The CSV columns, in order, as the header row names them (columns.def). */
@@ -53,6 +54,13 @@ extern const size_t mm_row_size, mm_meta_size;
 /* A median and its interval as the default table shows them, "0.267 +-2.1%"
  * (ratio: "2.50x +-57%"), into buf; for the report (through core.py). */
 const char *mm_output_cell(double median, double lo, double hi, bool ratio, char *buf, size_t n);
+
+/* Modes m[0..k) of total rounds (launches) as the table shows them under a
+ * row, "0.140 +-9.1% (3 of 6) | 0.358 (1 of 6, no interval, line 175 ns)"
+ * (probe: each mode's state probe in ns, NaN or NULL when not measured;
+ * ratio: "2.50x"), into buf; for the table and the report (core.py). */
+const char *mm_output_modes(const mm_mode *m, size_t k, const double *probe, size_t total, bool ratio,
+                            char *buf, size_t n);
 
 /* The format a file name asks for: .json gives JSON, anything else CSV. */
 mm_format mm_output_format_for(const char *path);

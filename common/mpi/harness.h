@@ -89,6 +89,12 @@ typedef struct mm_samples {
  * quarter of the time budget (at least one), so that slow kernels (large
  * pickled windows) do not spend seconds warming up. */
 #define MM_AUTO_WARMUP 10 /* plan->warmup == MM_WARMUP_AUTO */
+/* ... and on a cell's later visits, this many: the first call after another
+ * cell may regrow the heap (a large pickle maps fresh pages until glibc's
+ * thresholds settle again). Measured, 16 MiB object sendrecv of real mpi4py,
+ * heap default: 22 ms with one, 15 ms with two or three, a plain loop of
+ * comm.send 14-15 ms (bench/heap). */
+#define MM_REVISIT_WARMUP 2
 
 /* Stop rules of one visit, documented in docs/method.md. */
 #define MM_MIN_SAMPLES 6         /* per cell over all rounds: ceil(6 / R) per visit */

@@ -101,7 +101,7 @@ static int received_count(MPI_Status *status) {
   return count;
 }
 
-const char *mm_obj_heap_like_python(void) {
+const char *mm_obj_heap_pin(void) {
 #define MM_HEAP(param, number, value) mallopt(param, value);
 #include "heap.def"
 #undef MM_HEAP

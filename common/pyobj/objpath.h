@@ -16,12 +16,13 @@
 
 #include "pickle.h"
 
-/* Sets the heap policy of common/defs/heap.def (the mpi4py runner sets the
- * same): freed memory is kept for reuse instead of being unmapped, so
- * that fresh allocations do not pay a page fault per 4 KiB, whatever sizes
- * the run holds. Call once, before measuring. The buffer path allocates
- * once and is unaffected. Returns the policy as text for #@heap. */
-const char *mm_obj_heap_like_python(void);
+/* --heap pinned: sets the heap policy of common/defs/heap.def (the mpi4py
+ * runner sets the same): freed memory is kept for reuse instead of being
+ * unmapped, so that fresh allocations do not pay a page fault per 4 KiB,
+ * whatever sizes the run holds. A plain program does not have it (the
+ * default: the heap as it is). Call once, before measuring. The buffer path
+ * allocates once and is unaffected. Returns the policy as text for #@heap. */
+const char *mm_obj_heap_pin(void);
 
 /* The protocol generation of every call below: 4 (mpi4py 4.x, the
  * default: lengths as MPI_COUNT, the MPI-4 large-count calls where the

@@ -192,20 +192,6 @@ def paired_ratio(a, b):
 DIFFERENT_STATES = "different states"
 
 
-def row_modes(row):
-    """A row's modes (docs/method.md, Modes) as dicts of median, ci_low,
-    ci_high (None: no interval) and probe (None: not measured); [] for a
-    file without the mode columns."""
-    if not row.get("mode_medians"):
-        return []
-    num = lambda x: float(x) if x not in ("", None) else None
-    cols = [row.get(c, "").split(";") for c in ("mode_medians", "mode_ci_low", "mode_ci_high", "mode_probe_ns")]
-    n = len(cols[0])
-    cols = [c if len(c) == n else [""] * n for c in cols]
-    return [{"median": float(m), "ci_low": num(lo), "ci_high": num(hi), "probe": num(p)}
-            for m, lo, hi, p in zip(*cols)]
-
-
 def state_pairs(ma, mb):
     """The modes of A and B that ran in the same state: by their probes
     where both have them (within 2x: the states here are 6x apart), else, as
@@ -224,7 +210,7 @@ def state_judgements(a, b):
     """[(verdict, A's median, B's median)] of each state seen by both rows
     with intervals (each mode's interval against the same state's); None
     when neither row has modes (the rows are judged as a whole)."""
-    ma, mb = row_modes(a), row_modes(b)
+    ma, mb = results.row_modes(a), results.row_modes(b)
     if len(ma) < 2 and len(mb) < 2:
         return None
     out = []

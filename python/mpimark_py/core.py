@@ -12,6 +12,7 @@ make it (UsageError: exit 2).
 
 import ctypes
 import glob
+import math
 import os
 from functools import lru_cache
 
@@ -165,6 +166,8 @@ def _declare(lib):
         "mm_csv_text": (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_bool]),
         "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
                                              ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
+        "mm_output_modes": (ctypes.c_char_p, [ctypes.POINTER(Mode), ctypes.c_size_t, c_double_p, ctypes.c_size_t,
+                                              ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
     }
     try:
         for name, (res, args) in sig.items():
@@ -344,6 +347,16 @@ def cell(median, lo, hi, ratio=False):
     (ratio: "2.50x +-57%"; mm_output_cell)."""
     buf = ctypes.create_string_buffer(64)
     return lib().mm_output_cell(median, lo, hi, ratio, buf, len(buf)).decode()
+
+
+def modes_text(modes, total, probes=None, ratio=False):
+    """Modes ([Mode]) of total rounds (launches) as the table shows them under
+    a row, "0.140 +-9.1% (3 of 6) | 0.358 (1 of 6, no interval)" (probes: each
+    mode's state probe in ns or None; mm_output_modes)."""
+    buf = ctypes.create_string_buffer(512)
+    arr = (Mode * max(len(modes), 1))(*modes)
+    ns = doubles([math.nan if p is None else p for p in probes]) if probes else None
+    return lib().mm_output_modes(arr, len(modes), ns, total, ratio, buf, len(buf)).decode()
 
 
 def error_line(text):

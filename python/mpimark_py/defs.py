@@ -115,6 +115,11 @@ def payloads():
     return [e[1] for e in entries("payloads.def", "MM_PAYLOAD")]
 
 
+def user_payload():
+    """The payload column of --payload MODULE:FUNCTION (payloads.def)."""
+    return entries("payloads.def", "MM_USER_PAYLOAD")[0][0]
+
+
 def datatypes():
     """What the buffer path sends: the MPI datatypes a payload column names."""
     return [e[0] for e in entries("payloads.def", "MM_DATATYPE")]

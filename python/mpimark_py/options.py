@@ -143,6 +143,12 @@ def set_hugepages(cfg, a):
     cfg.hugepages = a == "yes"
 
 
+def set_heap(cfg, a):
+    if a not in ("default", "pinned"):
+        raise UsageError("bad --heap '%s': expected default or pinned" % a)
+    cfg.heap_pinned = a == "pinned"
+
+
 def set_memory(cfg, a):
     """-M: bytes each rank may use for messages; 0: auto (the C core parses it)."""
     cfg.memory = core.memory_parse(a)
@@ -182,7 +188,16 @@ def set_pkl5_threshold(cfg, a):
 # the installed ones, and refuses others asked for by name (run.py).
 set_mpi4py = _choice("mpi4py", ("3", "4"), "3 or 4", int)
 set_numpy = _choice("numpy", ("1", "2"), "1 or 2", int)
-set_payload = _choice("payload", tuple(defs.payloads()), "bytes, floats or ndarray")
+def set_payload(cfg, a):
+    """A payload of payloads.def, or MODULE:FUNCTION: the user's own objects
+    (runner/userpayload.py imports and checks them before measuring)."""
+    module, colon, func = a.rpartition(":")
+    if colon and module and func.isidentifier():
+        cfg.payload, cfg.user_payload = defs.user_payload(), a
+        return
+    if a not in defs.payloads():
+        raise UsageError("bad --payload '%s': expected bytes, floats, ndarray or MODULE:FUNCTION" % a)
+    cfg.payload, cfg.user_payload = a, None
 set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
 set_rank_time = _choice("rank-time", ("slowest", "average", "fastest"), "slowest, average or fastest")
 set_format = _choice("format", ("table", "csv", "json"), "table, csv or json")
@@ -207,6 +222,7 @@ class Config:
         self.iterations = 0  # -i: none, the time budget decides
         self.launch = self.launches = 0  # --launch I/L: none
         self.output = None
+        self.user = None  # --payload MODULE:FUNCTION: runner/userpayload.UserPayload, made by run.py
         self.validate = self.force = self.quiet = self.help = self.version = self.wide = False
 
     def stream_window(self, nbytes):
@@ -311,7 +327,8 @@ def usage(fp):
         "\nSizes take K, M, G suffixes (powers of 1024). Latency is in microseconds\n"
         "(half a round trip for sendrecv/isendirecv), bandwidth in MB/s (10^6 bytes/s).\n"
         "Object-path reductions add the payloads elementwise as float64 (a Python\n"
-        "callable as op); a floats payload rounds sizes down to whole 8-byte floats.\n"
+        "callable as op), --payload MODULE:FUNCTION objects with +; a floats payload\n"
+        "rounds sizes down to whole 8-byte floats.\n"
         "\nExit codes: 0 ok, 1 runtime or validation failure, 2 usage error.\n")
 
 

@@ -227,7 +227,7 @@ def mode_points(t, op, path, payload):
                 (path != "buffer" and r["payload"] != payload):
             continue
         b = num(r, "bytes")
-        medians = [float(x) for x in (r.get("mode_medians") or "").split(";") if x]
+        medians = [m["median"] for m in results.row_modes(r)]
         if b and b > 0 and len(medians) > 1:
             pts += [(b, m) for m in medians if m > 0]
     return sorted(pts)
@@ -553,6 +553,28 @@ def scaling_figure(tables):
     return Figure("scaling", 1300, 560, body, blocks)
 
 
+def mpi_time_figure(t, name):
+    """Per rank count, the run time split into the program's own work and
+    its time in MPI (scaling --mpi-time: time_s x mpi_fraction), stacked."""
+    rows = sorted((r for r in t.rows if num(r, "ranks") and num(r, "time_s") is not None
+                   and num(r, "mpi_fraction") is not None), key=lambda r: num(r, "ranks"))
+    if not rows:
+        return None
+    pts = [(i, num(r, "time_s") * (1 - num(r, "mpi_fraction")), num(r, "time_s") * num(r, "mpi_fraction"))
+           for i, r in enumerate(rows)]
+    blocks = [datablock("mpitime", pts)]
+    body = (COMMON + source_note([t]) +
+            "set title %s\n" % gq("%s: run time outside and inside MPI calls (median of the ranks' shares)"
+                                   % t.meta.get("application", "montecarlo_pi")) +
+            "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 border -1\n"
+            "set boxwidth 0.6\nset yrange [0:*]\nset xrange [-0.6:%g]\n" % (len(rows) - 0.4) +
+            "set xtics (%s)\n" % ", ".join("%s %d" % (gq(r["ranks"]), i) for i, r in enumerate(rows)) +
+            'set xlabel "MPI ranks"\nset ylabel "Run time (s)"\nset key top right\n'
+            "plot $mpitime using 2 lc rgb %s title %s, '' using 3 lc rgb %s title %s\n" % (
+                gq(COLORS[0]), gq("outside MPI calls"), gq(COLORS[1]), gq("in MPI calls")))
+    return Figure(name, 800, 500, body, blocks)
+
+
 # ---------------------------------------------------------------- the command
 
 def add_arguments(ap):
@@ -604,6 +626,9 @@ def draw(files, outdir=None, formats=("png", "svg"), keep_scripts=False, force=F
         figures += [bandwidth_figure(mm), ratio_figure(mm), collectives_figure(mm)]
     if sc:
         figures.append(scaling_figure(sc))
+        timed = [t for t in sc if any(num(r, "mpi_fraction") is not None for r in t.rows)]
+        figures += [mpi_time_figure(t, "scaling-mpi-time" + ("-%d" % (n + 1) if len(timed) > 1 else ""))
+                    for n, t in enumerate(timed)]
     figures = [f for f in figures if f]
     if not figures:
         raise InputError("nothing to plot in %s (no latency, bandwidth or scaling rows with sizes > 0)"

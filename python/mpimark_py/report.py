@@ -128,7 +128,7 @@ def table_notes(path):
 def notes_of(lines):
     notes, inside = [], False
     for line in lines:
-        if line.startswith(("# note", "# !", "# stability", "# a noisy run")):
+        if line.startswith(("# note", "# !", "# stability", "# a noisy run", "# modes", "# states")):
             notes.append(line[1:].strip())
             inside = True
         elif inside and line.startswith("#   "):
@@ -150,15 +150,32 @@ def g(x, digits=4):
 
 
 def median_ci(row):
-    """A row's median and interval as the text table shows it (output.c)."""
+    """A row's median and interval as the text table shows them (output.c),
+    or, when its rounds (launches) fall into modes, each mode (docs/method.md,
+    Modes): "0.140 +-9.1% (3 of 6) | 0.358 (1 of 6, no interval)"."""
+    modes = results.row_modes(row)
+    if len(modes) > 1:
+        nan = lambda x: math.nan if x is None else x
+        return core.modes_text([core.Mode(m["median"], nan(m["ci_low"]), nan(m["ci_high"]), m["count"])
+                                for m in modes], modes[0]["total"], [m["probe"] for m in modes])
     m, lo, hi = (results.number(row, k) for k in ("median", "ci_low", "ci_high"))
     if m is None:
         return "–"
     return core.cell(m, lo if lo is not None else math.nan, hi if hi is not None else math.nan)
 
 
-def ratio_text(r):
-    return "–" if not r else core.cell(*r, ratio=True)
+def ratio_text(num, den):
+    """Row num's median over row den's as the text table shows it, per mode
+    of the per-round ratios where they fall into modes."""
+    r = results.row_ratio(num, den)
+    if not r:
+        return "–"
+    rn, rd = results.round_medians(num), results.round_medians(den)
+    if rn and rd and len(rn) == len(rd):
+        modes, _ = core.modes([a / b for a, b in zip(rn, rd) if a > 0 and b > 0])
+        if len(modes) > 1:
+            return core.modes_text(modes, len(rn), ratio=True)
+    return core.cell(*r, ratio=True)
 
 
 def run_label(t):
@@ -206,7 +223,7 @@ def headline(runs):
                 for r in rows_of(t, op, path, "latency"):
                     if int(r["bytes"]) in HEADLINE_SIZES and r["bytes"] in buf:
                         put(op, "%s/buffer latency at %s (%s)" % (path, size_human(r["bytes"]), r["payload"]),
-                            i, ratio_text(results.row_ratio(r, buf[r["bytes"]])))
+                            i, ratio_text(r, buf[r["bytes"]]))
     header = ["operation", "figure"] + [run_label(t) + " median +-%s" % stats.interval_of(t.meta)
                                         for t in runs]
     return header, [[op, fig] + [cells[(op, fig)].get(i, "–") for i in range(len(runs))]
@@ -245,7 +262,7 @@ def op_table(t, op):
             lat = metric_key(metrics, "latency")
             base = next((cells[b] for b in order if b[0] == k[0] and b[1] == "buffer"), {})
             num, den = c.get(lat), base.get(lat)
-            line.append(ratio_text(results.row_ratio(num, den)) if k[1] != "buffer" and num and den else "")
+            line.append(ratio_text(num, den) if k[1] != "buffer" and num and den else "")
         marks = []
         if any(r.get("unstable") == "1" for r in c.values()):
             marks.append("! stands out of the run")
@@ -280,6 +297,7 @@ def compare_table(t):
 def scaling_table(t):
     out = []
     wall = any(results.number(r, "launch_cost_s") is not None for r in t.rows)
+    mpi = any(results.number(r, "mpi_fraction") is not None for r in t.rows)
     for r in t.rows:
         n = lambda k: results.number(r, k)
         pi = lambda lo, hi, f, scale: (" [%s, %s]" % (f(scale * n(lo)), f(scale * n(hi)))
@@ -290,11 +308,15 @@ def scaling_table(t):
                     g(n("speedup"), 3) + pi("speedup_pi_low", "speedup_pi_high", lambda x: g(x, 3), 1),
                     ("–" if n("efficiency") is None else pct(100 * n("efficiency")) +
                      pi("efficiency_pi_low", "efficiency_pi_high", pct, 100))] +
-                   ([g(n("launch_cost_s"))] if wall else []))
+                   ([g(n("launch_cost_s"))] if wall else []) +
+                   (["%s [%s, %s]" % tuple(pct(100 * n(k)) for k in ("mpi_fraction", "mpi_fraction_min",
+                                                                       "mpi_fraction_max")), r.get("mpi_top_calls", "")]
+                    if mpi and n("mpi_fraction") is not None else ["–", ""] if mpi else []))
     mode = t.meta.get("mode", "strong")
     return (["ranks", "run time (s) median [min, max of reps]", "speedup [95% PI]",
              "parallel efficiency" + (" (weak)" if mode == "weak" else "") + " [95% PI]"] +
-            (["launch cost (s), in the run time"] if wall else []), out)
+            (["launch cost (s), in the run time"] if wall else []) +
+            (["time in MPI, median over ranks [min, max]", "costliest MPI calls"] if mpi else []), out)
 
 
 def fit_text(t):
@@ -362,12 +384,15 @@ def inline_svg(svg, prefix):
 
 FIGURE_TITLES = {"bandwidth": "Bandwidth against message size",
                  "object-buffer-ratio": "Cost of the object (and pkl5) paths against the buffer path",
-                 "collectives": "Collective latency", "scaling": "Speedup and parallel efficiency"}
+                 "collectives": "Collective latency", "scaling": "Speedup and parallel efficiency",
+                 "scaling-mpi-time": "Run time outside and inside MPI calls (scaling --mpi-time)"}
 
 
 def figure_title(name):
     if name.startswith("latency-"):
         return "Latency of %s against message size" % name[len("latency-"):]
+    if name.startswith("scaling-mpi-time-"):
+        return FIGURE_TITLES["scaling-mpi-time"] + ", study " + name[len("scaling-mpi-time-"):]
     return FIGURE_TITLES.get(name, name)
 
 
@@ -510,6 +535,8 @@ def build(folders, out_path, with_figures):
                 doc.table(*scaling_table(f.scaling))
                 if fit_text(f.scaling):
                     doc.para(fit_text(f.scaling))
+                if f.scaling.meta.get("caveats"):  # what makes the numbers mean little (scaling.caveats)
+                    doc.para("Caveat: " + f.scaling.meta["caveats"])
             for t in f.runs:
                 doc.heading(2, "Results: " + run_label(t) + " (" + os.path.basename(t.path) + ")")
                 for op in op_order({r["op"] for r in t.rows}):
@@ -534,10 +561,11 @@ def build(folders, out_path, with_figures):
                     method.append("%s: %s" % (label, first.meta[k]))
             doc.items(method + ["How mpimark measures and what each figure means: " + DOCS + "."])
             notes = list(f.notes)
-            for t in f.runs:  # a run without its text table: its stability line from output.c
+            own = ("stability", "modes", "states")  # a run without its text table: those lines from output.c
+            for t in f.runs:
                 if not any(n.startswith("stability") for n in notes):
                     text = core.results_text(t.meta.items(), t.rows, "table")
-                    notes += [n for n in notes_of(text.splitlines(True)) if n.startswith("stability")]
+                    notes += [n for n in notes_of(text.splitlines(True)) if n.startswith(own)]
             if notes:
                 doc.heading(3, "Notes the runs printed")
                 doc.items(notes)

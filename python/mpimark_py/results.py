@@ -80,7 +80,7 @@ def _names():
     """{column: the names it may hold}: the lists (common/defs)."""
     metrics = defs.metrics().values()
     return {"op": set(defs.ops()), "path": set(defs.paths()),
-            "payload": set(defs.payloads()) | set(defs.datatypes()),
+            "payload": set(defs.payloads()) | {defs.user_payload()} | set(defs.datatypes()),
             "metric": {m for ms in metrics for m, _, _ in ms},
             "unit": {u for ms in metrics for _, u, _ in ms}}
 
@@ -245,6 +245,24 @@ def round_medians(row):
         return [float(x) for x in text.split(";")]
     except ValueError:
         return None
+
+
+def row_modes(row):
+    """A row's modes (docs/method.md, Modes) as dicts of median, ci_low,
+    ci_high (None: no interval), probe (ns; None: not measured), share and
+    count (of its rounds or launches, total); [] for a file without the mode
+    columns."""
+    if not row.get("mode_medians"):
+        return []
+    num = lambda x: float(x) if x not in ("", None) else None
+    names = ("mode_medians", "mode_ci_low", "mode_ci_high", "mode_probe_ns", "mode_shares")
+    cols = [(row.get(c) or "").split(";") for c in names]
+    n = len(cols[0])
+    cols = [c if len(c) == n else [""] * n for c in cols]
+    total = len(round_medians(row) or []) or int(number(row, "rounds") or 0)
+    return [{"median": float(m), "ci_low": num(lo), "ci_high": num(hi), "probe": num(p), "share": num(s),
+             "count": round((num(s) or 0) * total), "total": total}
+            for m, lo, hi, p, s in zip(*cols)]
 
 
 _LIBRARIES = (

@@ -118,6 +118,15 @@ def main(argv):
     why = model_mismatch(cfg, argv, mpi4py.__version__, np.__version__)
     if why:  # the same on every rank: one interpreter
         return fail(EUSAGE, why)
+    if cfg.user_payload:  # the user's objects, made and checked on every rank before measuring
+        from .runner.userpayload import UserPayload
+        why = None
+        try:
+            cfg.user = UserPayload(cfg.user_payload, cfg.sizes)
+        except UsageError as e:
+            why = str(e)
+        if agree(comm, EUSAGE if why else OK):
+            return fail(EUSAGE, why or "--payload %s failed on another rank" % cfg.user_payload)
     suite = Suite(comm, cfg)
     err, why = suite.allocate()
     if err:

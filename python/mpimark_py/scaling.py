@@ -42,6 +42,11 @@ Options:
   -o, --outdir DIR    write into DIR (new, or empty) instead of a new
                       results/ folder ($MPIMARK_RESULTS_DIR, else results/)
   --no-plot           no plots and no figures in the report
+  --mpi-time          also measure the share of each run spent in MPI: a
+                      PMPI interposer (libmpimark_mpitime.so, built with
+                      the program's MPI) preloaded into every rank times
+                      each MPI call; per rank count mpi_fraction (median
+                      over ranks, with min and max) and the costliest calls
 montecarlo_pi only (no COMMAND):
   --samples N         total (strong) or per rank (weak); K, M, G, T are
                       powers of 1000 (default 1G strong, 200M weak)
@@ -78,7 +83,7 @@ import subprocess
 import sys
 import time
 
-from . import atomic, launcher, results, stats
+from . import atomic, launcher, mpitime, results, stats
 from .errors import Failure, UsageError
 from .version import project_version
 
@@ -88,7 +93,8 @@ MONTECARLO_KEYS_VARYING = ("ranks", "ranks_per_node", "p2p_placement", "command"
 COLUMNS = ("mode", "ranks", "samples", "samples_per_rank", "reps", "time_s", "time_min_s", "time_max_s",
            "speedup", "efficiency", "weak_efficiency", "samples_per_s", "samples_per_s_per_rank",
            "estimate", "abs_error", "std_error", "speedup_pi_low", "speedup_pi_high",
-           "efficiency_pi_low", "efficiency_pi_high", "launch_cost_s", "oversubscribed")
+           "efficiency_pi_low", "efficiency_pi_high", "launch_cost_s", "oversubscribed",
+           "mpi_fraction", "mpi_fraction_min", "mpi_fraction_max", "mpi_top_calls")
 
 
 def say(msg):
@@ -105,6 +111,7 @@ def add_arguments(ap):
     ap.add_argument("--mpi", choices=("openmpi", "mpich"))
     ap.add_argument("-o", "--outdir")
     ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--mpi-time", action="store_true")
     ap.add_argument("--samples")
     ap.add_argument("--seed", default="1")
     ap.add_argument("--bin")
@@ -213,7 +220,11 @@ class Study:
             if self.regex.groups != 1:
                 raise UsageError("bad --time-from '%s': it needs exactly one capture group (the seconds), "
                                  "it has %d" % (args.time_from, self.regex.groups))
+        if not self.bundled and not self.regex and application(self.command) == "montecarlo_pi.py":
+            self.regex = re.compile(PY_PI_TIME)  # the bundled Python pi prints its own time
         self.source = ("montecarlo_pi's own time (time_s)" if self.bundled else
+                       "montecarlo_pi.py's own time (its time_s= line)" if self.regex and
+                       self.regex.pattern == PY_PI_TIME and not args.time_from else
                        "the program's output (--time-from %s)" % args.time_from if self.regex else
                        "wall-clock time of the launch")
         self.most = allocation()
@@ -225,6 +236,7 @@ class Study:
         if os.getuid() == 0 and not launcher.in_slurm():
             # Containers and CI often run as root; Open MPI refuses that unless told twice.
             os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+        self.mpitime = mpitime.library(self.mpi, self.mc) if args.mpi_time else None
         self.probe = None
         if not self.bundled and not self.regex:
             same = self.mc and launcher.detect_mpi(self.mc) == self.mpi
@@ -234,10 +246,13 @@ class Study:
         return not launcher.in_slurm() and k > self.most
 
     def argv(self, k, out_csv):
+        """The run at k ranks; with --mpi-time, its ranks write their MPI
+        times beside out_csv (mpitime_of)."""
+        words = self.launchers[k] + (mpitime.preload(self.mpitime, mpitime_of(out_csv)) if self.mpitime else [])
         if self.bundled:
-            return self.launchers[k] + [self.mc, "--" + self.mode, "--samples", self.samples, "--seed", self.seed,
-                                        "-c", "-o", out_csv]
-        return self.launchers[k] + [w.replace("{ranks}", str(k)) for w in self.command]
+            return words + [self.mc, "--" + self.mode, "--samples", self.samples, "--seed", self.seed,
+                            "-c", "-o", out_csv]
+        return words + [w.replace("{ranks}", str(k)) for w in self.command]
 
     def probe_argv(self, k):
         if self.probe == "montecarlo_pi":
@@ -300,10 +315,11 @@ def time_from(regex, out, err):
 
 def run_all(study, folder):
     """Runs the study; returns ({k: [time per rep]}, {k: [launch cost per rep]},
-    the first run's montecarlo CSV metadata or None)."""
+    {k: [wall-clock time of each rep's launch]})."""
     runs = Runs(folder)
     times = {k: [] for k in study.ranks}
     costs = {k: [] for k in study.ranks}
+    walls = {k: [] for k in study.ranks}
     first = True
     for rep in range(1, study.reps + 1):
         for k in study.ranks:
@@ -329,6 +345,12 @@ def run_all(study, folder):
                                   "MPI: %s)" % (k, got, study.mpi))
             elif rc == 0 and study.regex:
                 t, why = time_from(study.regex, out, err)
+            if rc == 0 and study.mpitime:  # its MPI times are there, or the study stops here
+                try:
+                    mpitime.read(mpitime_of(os.path.join(runs.folder, name + ".csv")))
+                except Failure:
+                    runs.record(k, rep, "run", rc, wall, None, name)
+                    raise
             runs.record(k, rep, "run", rc, wall, t if rc == 0 else None, name)
             if rc != 0:
                 raise Failure("the run at %d rank(s), rep %d, failed (exit %d): see %s; the runs before it are kept "
@@ -338,8 +360,14 @@ def run_all(study, folder):
                              % (results.shown(study.regex.pattern), k, rep, why,
                                 "" if first else "; see %s" % out), first)
             times[k].append(t)
+            walls[k].append(wall)
             first = False
-    return times, costs
+    return times, costs, walls
+
+
+def mpitime_of(out_csv):
+    """Where a run's ranks write their MPI times (--mpi-time)."""
+    return out_csv[:-len(".csv")] + ".mpitime.csv"
 
 
 class NoTime(UsageError):
@@ -399,7 +427,7 @@ def serial_fraction(mode, ranks, times):
     return f, f - h, f + h, "Amdahl" if mode == "strong" else "Gustafson"
 
 
-def rows_of(study, times, costs, mc_rows):
+def rows_of(study, times, costs, mc_rows, folder):
     k0 = study.ranks[0]
     t0 = median(times[k0])
     out = []
@@ -430,31 +458,89 @@ def rows_of(study, times, costs, mc_rows):
             "efficiency_pi_high": "%.4f" % (pi[2] / den) if pi else "",
             "launch_cost_s": "%.6f" % median(costs[k]) if costs[k] else "",
             "oversubscribed": "1" if study.oversubscribed(k) else "0",
+            "mpi_fraction": "", "mpi_fraction_min": "", "mpi_fraction_max": "", "mpi_top_calls": "",
         }
+        if study.mpitime:  # each rep's file (run_all has read it once: it is there and well formed)
+            got = mpitime.summary([mpitime.read(mpitime_of(os.path.join(folder, "runs", "np%d-rep%d.csv" % (k, r))))
+                                   for r in range(1, study.reps + 1)])
+            row.update({"mpi_fraction": "%.4f" % got[0], "mpi_fraction_min": "%.4f" % got[1],
+                        "mpi_fraction_max": "%.4f" % got[2], "mpi_top_calls": got[3]})
         out.append(row)
     return out
 
 
-def markdown(study, rows, fit, lib, nodes):
+# The line the bundled Python pi (benchmarks/python/montecarlo_pi.py) prints
+# its own time on: a study of it reads that, as --time-from would.
+PY_PI_TIME = r"time_s=([0-9.e+-]+)"
+# A launch cost above this share of a run's launch makes a caveat.
+LAUNCH_SHARE_NOTE = 0.25
+
+
+def caveats(study, times, costs, walls, fit):
+    """Plain sentences on what makes the study's numbers mean little: a
+    fitted fraction outside [0, 1], and a launch that costs a large share of
+    a run (measured: the launch-cost runs, or each launch's wall-clock time
+    outside the program's own time)."""
+    out = []
+    if fit and not 0.0 <= fit[0] <= 1.0:
+        out.append("The fitted serial fraction, %.3g, lies outside [0, 1], where it means nothing: the run "
+                   "times do not follow %s's law (the problem is too small to scale, or starting MPI is most "
+                   "of a run); it is shown bounded to [0, 1]. Use a larger problem%s." % (
+                       fit[0], fit[3], "" if study.regex or study.bundled else
+                       ", or --time-from to read the program's own time"))
+    shares = {}
+    for k in study.ranks:
+        if costs[k]:  # wall-clock times: the launch-cost runs against the runs
+            shares[k] = median(costs[k]) / median(times[k])
+        elif study.regex or study.bundled:  # own times: what each launch spent outside them
+            shares[k] = median([max(w - t, 0.0) / w for w, t in zip(walls[k], times[k]) if w > 0] or [0.0])
+    worst = max(shares, key=shares.get, default=None)
+    if worst is not None and shares[worst] > LAUNCH_SHARE_NOTE:
+        if costs[worst]:
+            out.append("Starting MPI (the launch cost, %.3f s) is %.0f%% of a run at %d rank(s): the times "
+                       "are mostly the launch. Use a larger problem, or --time-from to read the program's "
+                       "own time." % (median(costs[worst]), 100 * shares[worst], worst))
+        else:
+            out.append("%.0f%% of each launch at %d rank(s) was spent outside the program's own time (starting "
+                       "the program, its interpreter and MPI): the table leaves it out, a job pays it. Use a larger "
+                       "problem for a study of the computation." % (100 * shares[worst], worst))
+    return out
+
+
+def bounded(fit):
+    """The fit with its fraction and interval bounded to [0, 1], where a
+    serial fraction means something (caveats says when it was outside)."""
+    if not fit:
+        return fit
+    clip = lambda x: min(max(x, 0.0), 1.0)
+    return clip(fit[0]), clip(fit[1]), clip(fit[2]), fit[3]
+
+
+def markdown(study, rows, fit, lib, nodes, notes=()):
     what = ("montecarlo_pi" if study.bundled else "`%s`" % shlex.join(study.command))
     size = ((": %s samples %s" % (study.samples, "in total" if study.mode == "strong" else "per rank"))
             if study.bundled else "")
     lines = ["%s scaling of %s%s; %s, %s node(s); median of %d run(s); time: %s." % (
         study.mode.capitalize(), what, size, lib or "MPI ?", nodes or "?", study.reps, study.source), ""]
     wall = any(r["launch_cost_s"] for r in rows)
+    mpi = any(r["mpi_fraction"] for r in rows)
     head = "| ranks | run time (s) | speedup [95% PI] | parallel efficiency [95% PI] |" + \
-           (" launch cost (s) |" if wall else "")
+           (" launch cost (s) |" if wall else "") + (" time in MPI [min, max over ranks] | costliest MPI calls |"
+                                                       if mpi else "")
     lines += [head, "|------:|-------------:|-----------------:|-----------------------------:|" +
-              ("----------------:|" if wall else "")]
+              ("----------------:|" if wall else "") + ("---:|---|" if mpi else "")]
     for r in rows:
         n = lambda c: float(r[c])
         pi_s = " [%.2f, %.2f]" % (n("speedup_pi_low"), n("speedup_pi_high")) if r["speedup_pi_low"] else ""
         pi_e = " [%.1f, %.1f]" % (100 * n("efficiency_pi_low"), 100 * n("efficiency_pi_high")) \
             if r["efficiency_pi_low"] else ""
         mark = " (oversubscribed)" if r["oversubscribed"] == "1" else ""
-        lines.append("| %s%s | %.3f | %.2f%s | %.1f%%%s |%s" % (
+        lines.append("| %s%s | %.3f | %.2f%s | %.1f%%%s |%s%s" % (
             r["ranks"], mark, n("time_s"), n("speedup"), pi_s, 100 * n("efficiency"), pi_e,
-            (" %.3f |" % n("launch_cost_s")) if wall else ""))
+            (" %.3f |" % n("launch_cost_s")) if wall else "",
+            (" %.1f%% [%.1f, %.1f] | %s |" % (100 * n("mpi_fraction"), 100 * n("mpi_fraction_min"),
+                                              100 * n("mpi_fraction_max"), r["mpi_top_calls"] or "none"))
+            if mpi else ""))
     if fit:
         lines += ["", "Serial fraction (%s fit to every run%s): %.4f [95%% CI %.4f, %.4f]." % (
             fit[3], "" if not any(r["oversubscribed"] == "1" for r in rows) else " not oversubscribed",
@@ -462,6 +548,8 @@ def markdown(study, rows, fit, lib, nodes):
     else:
         lines += ["", "Serial fraction: not fitted (needs 2 or more rank counts on their own cores and 3 or "
                       "more runs)."]
+    for n in notes:
+        lines += ["", "Caveat: " + n]
     return "\n".join(lines) + "\n"
 
 
@@ -524,7 +612,7 @@ def run(args):
             study.mode, "montecarlo_pi --samples %s" % study.samples if study.bundled else shlex.join(study.command),
             ",".join(map(str, study.ranks)), study.reps, study.source, study.mpi))
         try:
-            times, costs = run_all(study, folder)
+            times, costs, walls = run_all(study, folder)
         except NoTime as e:
             if e.first:  # the regex is wrong, not a run: nothing is kept
                 shutil.rmtree(folder if created else os.path.join(folder, "runs"))
@@ -542,11 +630,13 @@ def run(args):
                     ("nodes", os.environ.get("SLURM_JOB_NUM_NODES", "1")), ("mpimark_version", project_version()),
                     ("mpi_library", launcher.library(study.mpi)),
                     ("mpi_library_from", "the launcher's --version (the command links no MPI mpimark can read)")]
-        rows = rows_of(study, times, costs, mc_rows)
+        rows = rows_of(study, times, costs, mc_rows, folder)
         # Amdahl and Gustafson describe ranks on cores of their own: rank
         # counts beyond the cores stay out of the fit.
         fit_ranks = [k for k in study.ranks if not study.oversubscribed(k)]
         fit = serial_fraction(study.mode, fit_ranks, times)
+        notes = caveats(study, times, costs, walls, fit)
+        fit = bounded(fit)
         meta += [("program", "scaling"),
                  ("application", "montecarlo_pi" if study.bundled else application(study.command)),
                  ("mode", study.mode), ("ranks_list", ",".join(map(str, study.ranks))),
@@ -562,17 +652,22 @@ def run(args):
             meta.append(("study_command", shlex.join(study.command)))
         if study.probe:
             meta.append(("launch_cost_program", study.probe))
+        if study.mpitime:
+            meta += [("mpi_time", "PMPI interposer preloaded into every rank: the share of the time between "
+                                  "MPI_Init and MPI_Finalize spent in MPI calls"), ("mpi_time_library", study.mpitime)]
         if fit:
             meta += [("fit_model", fit[3]), ("fit_ranks", ",".join(map(str, fit_ranks))),
                      ("serial_fraction", "%.6f" % fit[0]),
                      ("serial_fraction_ci_low", "%.6f" % fit[1]), ("serial_fraction_ci_high", "%.6f" % fit[2])]
+        if notes:
+            meta.append(("caveats", " ".join(notes)))
         over = [r["ranks"] for r in rows if r["oversubscribed"] == "1"]
         if over:
             meta.append(("oversubscribed_ranks", ",".join(over)))
         csv = results.csv_meta(meta) + results.csv_line(COLUMNS) + "".join(
             results.csv_line([r[c] for c in COLUMNS]) for r in rows)
         table = markdown(study, rows, fit, results.library_label(dict(meta).get("mpi_library")),
-                         dict(meta).get("nodes"))
+                         dict(meta).get("nodes"), notes)
         for name, text in (("scaling.csv", csv), ("scaling.md", table)):
             err = atomic.write(os.path.join(folder, name), text)
             if err:

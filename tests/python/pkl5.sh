@@ -20,8 +20,15 @@ pyrun "$np" "${request[@]}" -o "$dir/py.csv" > /dev/null 2> "$dir/py.err" \
   || { rc=$?; cat "$dir/py.err" >&2; fail "the runner exited $rc"; }
 launch "$np" "$MPIMARK" "${request[@]}" -o "$dir/c.csv" > /dev/null 2> "$dir/c.err" \
   || { rc=$?; cat "$dir/c.err" >&2; fail "the C binary exited $rc"; }
-[ "$(csv_meta "$dir/py.csv" heap)" = "$(csv_meta "$dir/c.csv" heap)" ] \
-  || fail "#@heap differs: runner '$(csv_meta "$dir/py.csv" heap)', C '$(csv_meta "$dir/c.csv" heap)'"
+# The heap of a program that sets nothing, unless --heap pinned (bench/heap).
+[ "$(csv_meta "$dir/py.csv" heap)" = default ] && [ "$(csv_meta "$dir/c.csv" heap)" = default ] \
+  || fail "#@heap is not default: runner '$(csv_meta "$dir/py.csv" heap)', C '$(csv_meta "$dir/c.csv" heap)'"
+pinned=(sendrecv --path object --heap pinned -m 8 -i 2 -x 1 --rounds 1 -q --format csv)
+pyrun "$np" "${pinned[@]}" -o "$dir/py-pinned.csv" > /dev/null || fail "the runner with --heap pinned exited $?"
+launch "$np" "$MPIMARK" "${pinned[@]}" -o "$dir/c-pinned.csv" > /dev/null || fail "C with --heap pinned exited $?"
+[[ "$(csv_meta "$dir/py-pinned.csv" heap)" == "mallopt M_MMAP_THRESHOLD="* ]] &&
+  [ "$(csv_meta "$dir/py-pinned.csv" heap)" = "$(csv_meta "$dir/c-pinned.csv" heap)" ] \
+  || fail "--heap pinned: runner '$(csv_meta "$dir/py-pinned.csv" heap)', C '$(csv_meta "$dir/c-pinned.csv" heap)'"
 for f in py c; do
   [ "$(csv_meta "$dir/$f.csv" pkl5_threshold)" = 1024 ] || fail "$f: #@pkl5_threshold is not 1024"
   grep -q "^mpimark: reduce: no pkl5 path (mpi4py.util.pkl5 has no reduce): skipped$" "$dir/$f.err" \

@@ -12,6 +12,9 @@
 #                   ends with the report's path; the verdicts are in it
 #   scaling         scripts/scaling ends with the report's path; the scaling
 #                   table is in it
+#   modes           a merged result whose 8 B latency and object/buffer ratio
+#                   fall into modes: the headline and the operation's table
+#                   show each mode with its share and state, the notes say so
 #   browser-detects the browser check fails on a report that fetches from
 #                   the network, logs a console error or hides a figure
 #   bad-input CASE  exit 2, one line naming the problem, nothing written
@@ -44,6 +47,19 @@ last_report() {
 }
 
 case $case in
+  modes)
+    # 6 launches: 8 B in two states (3 launches each, probes 30 and 180 ns),
+    # the object path 8x the buffer path in every launch but one.
+    mkdir -p "$dir/r"
+    { printf '#@mpi_library=Open MPI v4.1.4\n#@ranks=2\n#@launches=6\n#@merge=median of the launch medians\n%s\n' \
+        "$MPIMARK_MERGED_CSV_HEADER"
+      echo "sendrecv,buffer,MPI_BYTE,8,8,latency,us,60,600,0.1,0.25,0.25,0.5,0.5,0.1,0.6,6,0.14,0.36,0,0,0.14;0.36;0.14;0.36;0.14;0.36,2,0.14;0.36,0.13;0.35,0.15;0.37,0.5;0.5,30;180"
+      echo "sendrecv,object,bytes,8,30,latency,us,60,600,1,2,2,3,3,1,3,6,1.1,2.9,0,0,1.12;2.88;1.12;2.88;1.12;0.37,1,2,1,3,1,"
+    } > "$dir/r/merged.csv"
+    "$REPORT" "$dir/r" > /dev/null || fail "scripts/report exited $?"
+    md_has "$dir/r/report.md" "| 0.140 +-7.1% (3 of 6, line 30 ns) \\| 0.360 +-2.8% (3 of 6, line 180 ns) us |" \
+      "| 1.03x (1 of 6, no interval) \\| 8.00x +-0.0% (5 of 6) |" "- modes: 2 of 2 rows fall into separate groups"
+    ;;
   single)
     run_c "$dir/r"
     "$REPORT" "$dir/r" > "$dir/out" || fail "scripts/report exited $?"

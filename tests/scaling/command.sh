@@ -9,7 +9,17 @@
 #                  stdout; time_s is their median, speedup T(1) / T(2)
 #   wall-weak      weak, wall-clock, {ranks} in the command: launch-cost
 #                  runs before every run and their median as launch_cost_s
-#   python         montecarlo_pi.py under mpi4py, its own time, its estimate
+#   python         montecarlo_pi.py under mpi4py, its own time (read without
+#                  --time-from), its estimate; the launch's share outside it
+#                  said in a caveat
+#   fit-outside    run times that grow with the ranks: the Amdahl fit leaves
+#                  [0, 1], is shown bounded, and a caveat says so
+#   mpi-time       --mpi-time on mpishare (tests/scaling/mpishare.c, a known
+#                  share of time in MPI): mpi_fraction within 5 points of
+#                  it at 1 and 2 ranks, its min <= it <= max, MPI_Barrier the
+#                  costliest call, the runs' files kept, the stacked figure
+#   mpi-time-python --mpi-time on montecarlo_pi.py under mpi4py: the share
+#                  of every rank count, the calls mpi4py made
 #   run-fails      a run that fails at 2 ranks: exit 1, one line naming it,
 #                  the runs before it kept, no scaling.csv
 #   oversubscribe  more ranks than cores: refused without --oversubscribe,
@@ -90,8 +100,7 @@ case $case in
     grep -q '| launch cost (s) |$' "$dir/stdout" || fail "no launch cost column in the table"
     ;;
   python)
-    study --ranks 1,2 --reps 2 --time-from 'time_s=([0-9.e+-]+)' -- /usr/bin/python3 \
-      "$REPO/benchmarks/python/montecarlo_pi.py" 2M
+    study --ranks 1,2 --reps 2 -- /usr/bin/python3 "$REPO/benchmarks/python/montecarlo_pi.py" 2M
     for k in 1 2; do
       grep -q "samples=2000000 ranks=$k " "$out/runs/np$k-rep1.out" || fail "montecarlo_pi.py at $k ranks: $(cat "$out/runs/np$k-rep1.out")"
       err=$(sed -n 's/.* error=\([^ ]*\) .*/\1/p' "$out/runs/np$k-rep1.out")
@@ -99,6 +108,46 @@ case $case in
       medians_match $k 2 time_s
     done
     [ "$(csv_meta "$out/scaling.csv" application)" = montecarlo_pi.py ] || fail "#@application is not montecarlo_pi.py"
+    [ "$(csv_meta "$out/scaling.csv" time_source)" = "montecarlo_pi.py's own time (its time_s= line)" ] ||
+      fail "#@time_source is '$(csv_meta "$out/scaling.csv" time_source)'"
+    # 2M samples take milliseconds; starting Python and MPI takes most of a launch.
+    csv_meta "$out/scaling.csv" caveats | grep -q "% of each launch at [12] rank(s) was spent outside the program's own time" ||
+      fail "no caveat on the launch's share: '$(csv_meta "$out/scaling.csv" caveats)'"
+    grep -q "^Caveat: .* outside the program's own time" "$dir/stdout" || fail "no caveat under the table"
+    ;;
+  fit-outside)
+    study --ranks 1,2 --reps 2 --time-from 'took (\S+) s' -- sh -c 'echo took {ranks} s'
+    csv=$out/scaling.csv
+    [ "$(csv_meta "$csv" serial_fraction)" = 1.000000 ] && [ "$(csv_meta "$csv" serial_fraction_ci_high)" = 1.000000 ] ||
+      fail "the fit is not bounded to [0, 1]: $(csv_meta "$csv" serial_fraction) [.., $(csv_meta "$csv" serial_fraction_ci_high)]"
+    csv_meta "$csv" caveats | grep -qF "The fitted serial fraction, 3, lies outside [0, 1]" ||
+      fail "no caveat on the fit: '$(csv_meta "$csv" caveats)'"
+    grep -qF "Caveat: The fitted serial fraction, 3, lies outside [0, 1]" "$dir/stdout" || fail "no caveat under the table"
+    ;;
+  mpi-time)
+    study --ranks 1,2 --reps 2 --mpi-time -- "$MPISHARE" 4 50
+    csv=$out/scaling.csv
+    for k in 1 2; do
+      want=$(sed -n 's/.*expected_mpi_fraction=\([0-9.]*\)$/\1/p' "$out/runs/np$k-rep1.out")
+      [ -n "$want" ] || fail "mpishare at $k ranks printed no expected share"
+      got=$(col "$csv" $k mpi_fraction) lo=$(col "$csv" $k mpi_fraction_min) hi=$(col "$csv" $k mpi_fraction_max)
+      awk -v g="$got" -v w="$want" -v lo="$lo" -v hi="$hi" 'BEGIN { d = g - w; exit !(d < 0.05 && d > -0.05 && lo <= g && g <= hi) }' ||
+        fail "mpi_fraction at $k ranks is $got [$lo, $hi], mpishare spends $want of its time in MPI"
+      [ -s "$out/runs/np$k-rep2.mpitime.csv" ] || fail "no MPI-time file for np$k-rep2"
+    done
+    [[ "$(col "$csv" 2 mpi_top_calls)" == "MPI_Barrier 100%"* ]] || fail "costliest calls at 2 ranks: '$(col "$csv" 2 mpi_top_calls)'"
+    [ -n "$(csv_meta "$csv" mpi_time_library)" ] || fail "no #@mpi_time_library"
+    grep -q "| time in MPI \[min, max over ranks\] | costliest MPI calls |$" "$dir/stdout" || fail "no MPI columns in the table"
+    "$REPO/scripts/plot" "$csv" -o "$dir/fig" --formats svg > /dev/null || fail "scripts/plot exited $?"
+    grep -q "in MPI calls" "$dir/fig/scaling-mpi-time.svg" || fail "no scaling-mpi-time figure with its MPI bars"
+    ;;
+  mpi-time-python)
+    study --ranks 1,2 --reps 1 --mpi-time -- /usr/bin/python3 "$REPO/benchmarks/python/montecarlo_pi.py" 2M
+    for k in 1 2; do
+      awk -v g="$(col "$out/scaling.csv" $k mpi_fraction)" 'BEGIN { exit !(g != "" && g >= 0 && g < 1) }' ||
+        fail "mpi_fraction at $k ranks: '$(col "$out/scaling.csv" $k mpi_fraction)'"
+    done
+    grep -q "^1,MPI_" "$out/runs/np2-rep1.mpitime.csv" || fail "rank 1 made no MPI call mpi4py's reduce needs: $(cat "$out/runs/np2-rep1.mpitime.csv")"
     ;;
   run-fails)
     rc=0

@@ -283,6 +283,12 @@ scaling-1node)
     done
     n=$(grep -cv '^#' "$CSV" || true)
     [[ $n == 3 ]] || fail "$CSV has $((n - 1)) data rows, expected 2 (1 and 2 ranks)"
+    # --mpi-time through srun: every rank's MPI time, each rank count's share.
+    grep -q "^1,(all)," "$RES/runs/np2-rep2.mpitime.csv" || fail "no MPI time of rank 1 in np2-rep2"
+    for k in 1 2; do
+        csv_select "$CSV" ranks,mpi_fraction | grep -qE "^$k,0\.[0-9]{4}$" ||
+            fail "no mpi_fraction at $k rank(s): $(csv_select "$CSV" ranks,mpi_fraction)"
+    done
     [[ -s $RES/scaling.md ]] || fail "$RES/scaling.md is missing or empty"
     for k in 1 2; do
         CSV=$RES/runs/np$k-rep1.csv
@@ -297,7 +303,7 @@ scaling-command)
     use_cluster
     fresh_work "$case"
     cd "$WORK"
-    MPIMARK_SCALING_ARGS="--reps 2 --time-from 'time_s=([0-9.e+-]+)'" submit -n2 "$REPO/slurm/scaling.slurm" \
+    MPIMARK_SCALING_ARGS="--reps 2 --mpi-time --time-from 'time_s=([0-9.e+-]+)'" submit -n2 "$REPO/slurm/scaling.slurm" \
         -- /usr/bin/python3 "$REPO/benchmarks/python/montecarlo_pi.py" 2M
     wait_job
     expect_completed
@@ -320,11 +326,13 @@ scaling-2node)
     [[ $(sinfo -h -o %D) == 2 ]] || fail "the test cluster does not have 2 nodes: $(sinfo -h -N)"
     fresh_work "$case"
     cd "$WORK"
-    MPIMARK_SCALING_ARGS="--samples 20M --reps 1" submit -N2 -n2 --ntasks-per-node=1 "$REPO/slurm/scaling.slurm"
+    MPIMARK_SCALING_ARGS="--samples 20M --reps 1 --mpi-time" submit -N2 -n2 --ntasks-per-node=1 "$REPO/slurm/scaling.slurm"
     wait_job
     expect_completed
     result_dir -scaling scaling.csv
     expect_meta ranks_list 1,2
+    # --mpi-time across two nodes: the interposer ran on both (rank 1's row).
+    grep -q "^1,(all)," "$RES/runs/np2-rep1.mpitime.csv" || fail "no MPI time of rank 1 (the second node)"
     CSV=$RES/runs/np2-rep1.csv
     expect_meta ranks 2
     expect_meta nodes 2

@@ -17,6 +17,7 @@ MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 6, 1000, 20, 0.03
 # Automatic warmup (harness.h): up to AUTO_WARMUP iterations within a
 # quarter of the budget.
 AUTO_WARMUP = 10  # -x auto: at most this many (WARMUP_AUTO: mpimark_py.options)
+REVISIT_WARMUP = 2  # ... and this many on a cell's later visits (harness.h: MM_REVISIT_WARMUP)
 # The clock sync (clocksync.h); the window's rules are the C core's
 # (window.h), with this runner's own loop time between one call's exit and
 # the next start (harness.c: MM_WINDOW_SLACK).
@@ -144,11 +145,11 @@ def _keep_sampling(t, elapsed, plan):
 def warm_up(comm, run, plan):
     """plan.warmup iterations, or automatically: on a cell's first visit the
     slowest rank's first iteration decides how many more fit in a quarter of
-    the budget, so every rank runs the same count; on later visits one
-    (harness.c's warm_up)."""
+    the budget, so every rank runs the same count; on later visits
+    REVISIT_WARMUP (harness.c's warm_up)."""
     n = plan.warmup
     if n == WARMUP_AUTO and plan.cache.warmed:
-        n = 1
+        n = REVISIT_WARMUP
     elif n == WARMUP_AUTO:
         t0 = perf_counter()
         run()

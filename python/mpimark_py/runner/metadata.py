@@ -120,9 +120,11 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
         r.set_meta("mpi4py_protocol", MPI4PY_GENERATION)
         r.set_meta("mpi_large_count_calls", "yes" if MPI4PY_GENERATION >= 4 and MPI.VERSION >= 4
                    else "no")
+        if cfg.user:  # --payload MODULE:FUNCTION (the row's payload column says user)
+            r.set_meta("payload", cfg.user_payload)
         if cfg.payload == "ndarray":  # the NumPy that pickled the arrays
             r.set_meta("numpy_pickle", np.__version__.split(".")[0])
-        r.set_meta("heap", heap_text())
+        r.set_meta("heap", heap_text() if cfg.heap_pinned else "default")
     if "pkl5" in cfg.paths:  # what mpi4py.util.pkl5 really used
         from mpi4py.util import pkl5
         r.set_meta("pkl5_threshold", pkl5.pickle.THRESHOLD)

@@ -1,6 +1,8 @@
 """The operations: one table, kernels per path (benchmarks/op_*.c), in
 common/defs/ops.def's order; the kernels call real mpi4py."""
 
+import operator
+
 from .. import core, defs
 from .mpi import MPI, np
 from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_of_rank
@@ -18,7 +20,7 @@ class Ctx:
     """Everything a kernel may use for one (operation, path, size)."""
 
     def __init__(self, **kw):
-        self.got = None
+        self.got = self.user = None
         self.__dict__.update(kw)
 
     # Buffer path: views of the shared buffers, as mpi4py message specs.
@@ -30,6 +32,8 @@ class Ctx:
 
     # Object path: this size's payload with a pattern seed.
     def payload_obj(self, seed, doubles=False):
+        if self.user:  # --payload MODULE:FUNCTION: the same object on every rank
+            return self.user.make(self.bytes)
         if self.payload == "floats":
             return pattern_doubles(self.bytes // 8, seed).tolist()
         if self.payload == "ndarray":
@@ -40,6 +44,8 @@ class Ctx:
 
     def check_obj(self, obj, seed, doubles=False):
         """None, or why a received payload is not the one seed describes."""
+        if self.user:
+            return self.user.differs(obj, self.bytes)
         if self.payload == "floats":
             if type(obj) is not list:
                 return "received a %s, expected a list" % type(obj).__name__
@@ -68,7 +74,15 @@ class Ctx:
             return "received %d elements, expected %d" % (len(obj), self.bytes // 8)
         return None
 
+    @property
+    def sum_op(self):
+        """The pickled paths' reduction: the user's objects add with +
+        (MPI.SUM on Python objects), the built-in payloads elementwise."""
+        return operator.add if self.user else ELEMENTWISE_SUM
+
     def check_sum_obj(self, obj):
+        if self.user:
+            return self.user.differs(obj, self.bytes, self.nranks)
         if self.payload == "ndarray":
             why = self._check_array(obj)
             if why:
@@ -414,7 +428,7 @@ def _reduce_object(c):
     obj, root, reduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.root, c.comm.reduce
 
     def reduce():
-        c.got = reduce_(obj, ELEMENTWISE_SUM, root)
+        c.got = reduce_(obj, c.sum_op, root)
     return [(COLLECTIVE, reduce)]
 
 
@@ -439,7 +453,7 @@ def _allreduce_object(c):
     obj, allreduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.comm.allreduce
 
     def allreduce():
-        c.got = allreduce_(obj, ELEMENTWISE_SUM)
+        c.got = allreduce_(obj, c.sum_op)
     return [(COLLECTIVE, allreduce)]
 
 

@@ -11,7 +11,7 @@ from ..errors import ECLOCK, ENOMEM, ETOOBIG, EVALIDATE, EXIT_CODE, OK, STRERROR
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from ..sizes import size_human
 from .harness import CellCache, MIN_SAMPLES, Plan, SyncFacts, clock_sync_method, measure, perf_counter
-from .heap import heap_like_c
+from .heap import heap_pin
 from .mpi import MPI, mpi4py, np
 from .ops import Ctx, OPS
 from .output import Row
@@ -64,8 +64,8 @@ class Suite:
         self.sbuf = self.rbuf = None
         self.ack = np.zeros(1, np.uint8)
         self.pkl5 = self.pkl5_comm = None
-        if cfg.pickles:
-            heap_like_c()
+        if cfg.pickles and cfg.heap_pinned:
+            heap_pin()
         if "pkl5" in cfg.paths:  # the real mpi4py.util.pkl5, with the threshold asked for
             from mpi4py.util import pkl5
             if cfg.pkl5_threshold is not None:
@@ -159,7 +159,7 @@ class Suite:
     def effective_bytes(self, op, path, requested):
         """float64 operations, and the floats payload, round down to whole
         8-byte elements."""
-        if op.float64 or (path != "buffer" and self.cfg.payload != "bytes"):
+        if op.float64 or (path != "buffer" and self.cfg.payload in ("floats", "ndarray")):
             return requested // 8 * 8
         return requested
 
@@ -170,6 +170,11 @@ class Suite:
         for oi, op in enumerate(self.selected()):
             previous, skipped = {}, 0
             paths = [p for p in PATHS if p in cfg.paths]
+            if op.float64 and cfg.user and not cfg.user.adds:
+                paths = [p for p in paths if p == "buffer"]
+                if self.rank == 0 and not cfg.quiet:
+                    sys.stderr.write("mpimark: %s: --payload %s: the objects have no + (reductions of "
+                                     "Python objects add them): pickled paths skipped\n" % (op.name, cfg.user_payload))
             lacks = "pkl5" in paths and self.pkl5_lacks(op)
             if lacks:
                 paths.remove("pkl5")
@@ -263,7 +268,7 @@ class Suite:
         c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank,
                 nranks=self.nranks, root=cfg.root,
                 bytes=cell.bytes, wire_bytes=cell.bytes, window=cfg.stream_window(cell.bytes),
-                payload=cfg.payload, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
+                payload=cfg.payload, user=cfg.user, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
         shape, run = self.setup(op, path, c)[cell.kernel]
         cell.wire_bytes, cell.window_msgs = c.wire_bytes, c.window
         plan = Plan(cfg.iterations, cfg.warmup, cfg.time_budget / cfg.rounds,
