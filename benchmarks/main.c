@@ -228,6 +228,7 @@ int main(int argc, char **argv) {
   suite.seed = seed;
   const char *heap = NULL; /* #@heap: only with a pickled path */
   if (mm_paths_pickle(cfg.paths)) heap = cfg.heap_pinned ? mm_obj_heap_pin() : "default";
+  if (mm_paths_pickle(cfg.paths) && !cfg.heap_pinned) mm_obj_heap_settle(mm_sizes_max(&cfg.sizes));
   mm_obj_use_mpi4py(cfg.mpi4py);
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 

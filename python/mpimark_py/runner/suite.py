@@ -11,7 +11,7 @@ from ..errors import ECLOCK, ENOMEM, ETOOBIG, EVALIDATE, EXIT_CODE, OK, STRERROR
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from ..sizes import size_human
 from .harness import CellCache, MIN_SAMPLES, Plan, SyncFacts, clock_sync_method, measure, perf_counter
-from .heap import heap_pin
+from .heap import heap_pin, heap_settle
 from .mpi import MPI, mpi4py, np
 from .ops import Ctx, OPS
 from .output import Row
@@ -66,6 +66,8 @@ class Suite:
         self.pkl5 = self.pkl5_comm = None
         if cfg.pickles and cfg.heap_pinned:
             heap_pin()
+        elif cfg.pickles:
+            heap_settle(max(cfg.sizes))
         if "pkl5" in cfg.paths:  # the real mpi4py.util.pkl5, with the threshold asked for
             from mpi4py.util import pkl5
             if cfg.pkl5_threshold is not None:
