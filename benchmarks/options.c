@@ -112,7 +112,8 @@ static int set_payload(void *cfg, const char *a, char *err, size_t n) {
   if (strchr(a, ':'))
     return snprintf(err, n, "--payload %s: your own objects need the mpi4py runner (mpimark-py run); "
                     "this binary models bytes, floats or ndarray", a), -1;
-  return snprintf(err, n, "bad --payload '%s': expected bytes, floats or ndarray", a), -1;
+  return snprintf(err, n, "bad --payload '%s': expected bytes, floats, ndarray or MODULE:FUNCTION (mpi4py "
+                  "runner only)", a), -1;
 }
 
 static int set_sizes(void *cfg, const char *a, char *err, size_t n) {

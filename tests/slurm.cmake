@@ -59,7 +59,7 @@ _slurm_test(slurm.cluster2.start COMMAND bash ${_slurm_dir}/cluster.sh start --n
   TIMEOUT 120 PROPS FIXTURES_SETUP slurm2 RESOURCE_LOCK slurm DEPENDS slurm.cluster.stop)
 _slurm_test(slurm.cluster2.stop COMMAND bash ${_slurm_dir}/cluster.sh stop
   TIMEOUT 120 PROPS FIXTURES_CLEANUP slurm2 RESOURCE_LOCK slurm)
-foreach(case pingpong-2node collectives-2node scaling-2node)
+foreach(case pingpong-2node collectives-2node scaling-2node scaling-mpi-time-2node)
   _slurm_test(slurm.job.${case} COMMAND bash ${_slurm_dir}/job.sh ${case}
     PROPS FIXTURES_REQUIRED slurm2 RESOURCE_LOCK slurm)
 endforeach()

@@ -196,7 +196,8 @@ def set_payload(cfg, a):
         cfg.payload, cfg.user_payload = defs.user_payload(), a
         return
     if a not in defs.payloads():
-        raise UsageError("bad --payload '%s': expected bytes, floats, ndarray or MODULE:FUNCTION" % a)
+        raise UsageError("bad --payload '%s': expected bytes, floats, ndarray or MODULE:FUNCTION (mpi4py "
+                         "runner only)" % a)
     cfg.payload, cfg.user_payload = a, None
 set_sync = _choice("sync", ("window", "barrier", "batch"), "window, barrier or batch")
 set_rank_time = _choice("rank-time", ("slowest", "average", "fastest"), "slowest, average or fastest")

@@ -23,10 +23,13 @@
 #   scaling-1node    sbatch -n2 slurm/scaling.slurm (tiny strong sweep at 1
 #                    and 2 ranks): scaling.csv, runs/, job metadata, srun
 #   scaling-command  sbatch -n2 slurm/scaling.slurm -- python3 montecarlo_pi.py
-#                    with --time-from in MPIMARK_SCALING_ARGS: the user's
-#                    program at 1 and 2 ranks, one srun step each
-#   scaling-2node    sbatch -N2 -n2 slurm/scaling.slurm on the two-node
-#                    cluster: the 2-rank steps run across both nodes
+#                    with --time-from and --mpi-time in MPIMARK_SCALING_ARGS:
+#                    the user's program at 1 and 2 ranks, one srun step
+#                    each, the MPI time of every rank
+#   scaling-2node    sbatch -N2 -n2 slurm/scaling.slurm --mpi-time on the
+#                    two-node cluster: the 2-rank steps run across both nodes
+#   scaling-mpi-time-2node  --mpi-time on mpishare across two nodes: its
+#                    known share of time in MPI within 5 points
 #   scaling-fail     MPIMARK_SCALING_ARGS="--ranks 4" with -n2: the job
 #                    fails before any run, leaves no results
 #   compare-mpi-1node sbatch -N1 -n2 slurm/compare-mpi.slurm with the
@@ -336,6 +339,25 @@ scaling-2node)
     CSV=$RES/runs/np2-rep1.csv
     expect_meta ranks 2
     expect_meta nodes 2
+    expect_log_ends_with_results
+    ;;
+
+scaling-mpi-time-2node)
+    # --mpi-time through srun on two nodes, on mpishare (tests/scaling/mpishare.c,
+    # a known share of time in MPI): the share within 5 points of it.
+    use_cluster
+    fresh_work "$case"
+    cd "$WORK"
+    MPIMARK_SCALING_ARGS="--ranks 1,2 --reps 1 --mpi-time" submit -N2 -n2 --ntasks-per-node=1 \
+        "$REPO/slurm/scaling.slurm" -- "$MPIMARK_BUILD_DIR/bin/mpishare" 4 50
+    wait_job
+    expect_completed
+    result_dir -scaling scaling.csv
+    want=$(sed -n 's/.*ranks=2 expected_mpi_fraction=\([0-9.]*\)$/\1/p' "$RES/runs/np2-rep1.out")
+    got=$(csv_select "$CSV" ranks,mpi_fraction | awk -F, '$1 == 2 {print $2}')
+    awk -v g="$got" -v w="$want" 'BEGIN { exit !(w != "" && g - w < 0.05 && w - g < 0.05) }' ||
+        fail "mpi_fraction at 2 ranks on 2 nodes is '$got', mpishare spends '$want' of its time in MPI"
+    grep -q "^1,MPI_Barrier," "$RES/runs/np2-rep1.mpitime.csv" || fail "no MPI time of rank 1 (the second node)"
     expect_log_ends_with_results
     ;;
 
