@@ -64,8 +64,9 @@ class SerialFraction(unittest.TestCase):
 class Rows(unittest.TestCase):
     def test_speedup_efficiency_from_median_times(self):
         times = {1: [10.0, 9.0, 11.0], 2: [6.0, 5.0, 7.0], 4: [4.0, 3.0, 3.5]}
-        study = SimpleNamespace(ranks=[1, 2, 4], mode="strong", reps=3, oversubscribed=lambda k: k > 2)
-        rows = scaling.rows_of(study, times, {k: [] for k in times}, {})
+        study = SimpleNamespace(ranks=[1, 2, 4], mode="strong", reps=3, oversubscribed=lambda k: k > 2,
+                                mpitime=None)
+        rows = scaling.rows_of(study, times, {k: [] for k in times}, {}, "")
         by = {r["ranks"]: r for r in rows}
         self.assertEqual(by["2"]["time_s"], "6.000000")
         self.assertEqual(by["2"]["speedup"], "%.4f" % (10 / 6))
@@ -75,7 +76,7 @@ class Rows(unittest.TestCase):
         self.assertGreaterEqual(float(by["4"]["speedup_pi_high"]), float(by["4"]["speedup"]))
         self.assertEqual([r["oversubscribed"] for r in rows], ["0", "0", "1"])
         study.mode = "weak"
-        rows = scaling.rows_of(study, times, {k: [] for k in times}, {})
+        rows = scaling.rows_of(study, times, {k: [] for k in times}, {}, "")
         self.assertEqual(rows[2]["speedup"], "%.4f" % (4 * 10 / 3.5))
         self.assertEqual(rows[2]["efficiency"], "%.4f" % (10 / 3.5))
 
@@ -112,6 +113,59 @@ class Launcher(unittest.TestCase):
         with self.assertRaises(scaling.UsageError):
             launcher.command(4, "unknown")
 
+
+
+
+class Caveats(unittest.TestCase):
+    """scaling.caveats: what makes a study's numbers mean little."""
+
+    def study(self, **kw):
+        return SimpleNamespace(**dict(dict(ranks=[1, 2], regex=None, bundled=False), **kw))
+
+    def test_a_fit_outside_0_1_is_said_and_bounded(self):
+        fit = (1.26, -0.05, 2.58, "Amdahl")
+        notes = scaling.caveats(self.study(), {1: [1.0], 2: [1.2]}, {1: [], 2: []}, {1: [], 2: []}, fit)
+        self.assertEqual(len(notes), 1)
+        self.assertIn("1.26, lies outside [0, 1]", notes[0])
+        self.assertEqual(scaling.bounded(fit), (1.0, 0.0, 1.0, "Amdahl"))
+        self.assertEqual(scaling.bounded((0.2, 0.1, 0.3, "Amdahl")), (0.2, 0.1, 0.3, "Amdahl"))
+
+    def test_a_launch_over_a_quarter_of_a_run_is_said(self):
+        # wall-clock times: the launch-cost runs against the runs
+        notes = scaling.caveats(self.study(), {1: [1.0], 2: [0.6]}, {1: [0.2], 2: [0.3]}, {1: [1.0], 2: [0.6]}, None)
+        self.assertEqual(len(notes), 1)
+        self.assertIn("(the launch cost, 0.300 s) is 50% of a run at 2 rank(s)", notes[0])
+        # own times: what each launch spent outside them
+        notes = scaling.caveats(self.study(regex=True), {1: [1.0], 2: [0.5]}, {1: [], 2: []},
+                                {1: [1.2], 2: [1.0]}, None)
+        self.assertIn("50% of each launch at 2 rank(s) was spent outside", notes[0])
+        self.assertEqual(scaling.caveats(self.study(regex=True, ranks=[1]), {1: [1.0]}, {1: []}, {1: [1.1]}, None), [])
+
+
+class MpiTime(unittest.TestCase):
+    """mpitime.read and summary on files as the interposer writes them."""
+
+    def test_shares_and_costliest_calls(self):
+        import tempfile
+        from mpimark_py import mpitime
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "t.mpitime.csv")
+            with open(path, "w") as f:
+                f.write("#@program=mpitime\n#@ranks=2\nrank,function,calls,bytes,seconds,run_seconds\n"
+                        "0,MPI_Send,10,80,0.1,2.0\n0,MPI_Barrier,2,0,0.3,2.0\n0,(all),12,80,0.4,2.0\n"
+                        "1,MPI_Recv,10,80,1.0,2.0\n1,(all),10,80,1.0,2.0\n")
+            runs = mpitime.read(path)
+            self.assertEqual(runs[0][0], 0.4)
+            self.assertEqual(runs[1][2], {"MPI_Recv": 1.0})
+            med, lo, hi, calls = mpitime.summary([runs])
+            self.assertAlmostEqual(med, (0.2 + 0.5) / 2)
+            self.assertAlmostEqual(lo, 0.2)
+            self.assertAlmostEqual(hi, 0.5)
+            self.assertEqual(calls, "MPI_Recv 71%; MPI_Barrier 21%; MPI_Send 7%")
+            with open(path, "a") as f:
+                f.write("1,MPI_Send,1,1,nan,2.0\n")
+            with self.assertRaises(Exception):
+                mpitime.read(path)
 
 if __name__ == "__main__":
     unittest.main()
