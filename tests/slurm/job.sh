@@ -286,12 +286,6 @@ scaling-1node)
     done
     n=$(grep -cv '^#' "$CSV" || true)
     [[ $n == 3 ]] || fail "$CSV has $((n - 1)) data rows, expected 2 (1 and 2 ranks)"
-    # --mpi-time through srun: every rank's MPI time, each rank count's share.
-    grep -q "^1,(all)," "$RES/runs/np2-rep2.mpitime.csv" || fail "no MPI time of rank 1 in np2-rep2"
-    for k in 1 2; do
-        csv_select "$CSV" ranks,mpi_fraction | grep -qE "^$k,0\.[0-9]{4}$" ||
-            fail "no mpi_fraction at $k rank(s): $(csv_select "$CSV" ranks,mpi_fraction)"
-    done
     [[ -s $RES/scaling.md ]] || fail "$RES/scaling.md is missing or empty"
     for k in 1 2; do
         CSV=$RES/runs/np$k-rep1.csv
@@ -321,6 +315,12 @@ scaling-command)
     done
     n=$(grep -cv '^#' "$CSV" || true)
     [[ $n == 3 ]] || fail "$CSV has $((n - 1)) data rows, expected 2 (1 and 2 ranks)"
+    # --mpi-time through srun: every rank's MPI time, each rank count's share.
+    grep -q "^1,(all)," "$RES/runs/np2-rep2.mpitime.csv" || fail "no MPI time of rank 1 in np2-rep2"
+    for k in 1 2; do
+        csv_select "$CSV" ranks,mpi_fraction | grep -qE "^$k,0\.[0-9]{4}$" ||
+            fail "no mpi_fraction at $k rank(s): $(csv_select "$CSV" ranks,mpi_fraction)"
+    done
     expect_log_ends_with_results
     ;;
 
