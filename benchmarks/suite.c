@@ -304,6 +304,7 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
                   .collective = op->kind == MM_COLLECTIVE,
                   .sync = cfg->sync,
                   .rank_time = cfg->rank_time,
+                  .heap_settles = cl->path != MM_PATH_BUFFER,
                   .cache = &cl->cache};
   mm_samples samples;
   double measured = mm_clock_now();

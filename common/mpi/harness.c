@@ -27,12 +27,12 @@ static void run_once(const mm_job *job) { run_n(job, 1); }
  * first visit the slowest rank's first iteration decides how many more fit
  * in a quarter of the budget, so every rank runs the same count and none
  * waits; on later visits (the path, its connections and buffers were
- * warmed up before) MM_REVISIT_WARMUP iterations bring the cell's data and
- * heap back. */
+ * warmed up before) one iteration brings the cell's data back, or, for a
+ * kernel that allocates per call, MM_REVISIT_WARMUP bring its heap back. */
 static void warm_up(const mm_job *job, const mm_plan *plan) {
   long n = plan->warmup;
   if (n == MM_WARMUP_AUTO && plan->cache->warmed) {
-    n = MM_REVISIT_WARMUP;
+    n = plan->heap_settles ? MM_REVISIT_WARMUP : 1;
   } else if (n == MM_WARMUP_AUTO) {
     double t0 = mm_clock_now(), t, slowest;
     run_once(job);

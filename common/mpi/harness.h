@@ -55,6 +55,8 @@ typedef struct mm_plan {
                           point-to-point: batches timed by rank 0 (the initiator) */
   mm_sync sync;        /* collectives: how each call is started and timed */
   mm_rank_time rank_time; /* collectives: which rank's time a sample is */
+  bool heap_settles;   /* the kernel allocates per call (pickled paths): auto warm-up on
+                          later visits is MM_REVISIT_WARMUP calls, else one */
   mm_cell_cache *cache;
 } mm_plan;
 
@@ -89,7 +91,8 @@ typedef struct mm_samples {
  * quarter of the time budget (at least one), so that slow kernels (large
  * pickled windows) do not spend seconds warming up. */
 #define MM_AUTO_WARMUP 10 /* plan->warmup == MM_WARMUP_AUTO */
-/* ... and on a cell's later visits, this many: the first call after another
+/* ... and on a later visit of a cell whose kernel allocates per call (the
+ * pickled paths: plan->heap_settles), this many: the first call after another
  * cell may regrow the heap (a large pickle maps fresh pages until glibc's
  * thresholds settle again). Measured, 16 MiB object sendrecv of real mpi4py,
  * heap default: 22 ms with one, 15 ms with two or three, a plain loop of

@@ -17,7 +17,7 @@ MIN_SAMPLES, MAX_SAMPLES, FIXED_BATCHES, CI_TARGET = 6, 1000, 20, 0.03
 # Automatic warmup (harness.h): up to AUTO_WARMUP iterations within a
 # quarter of the budget.
 AUTO_WARMUP = 10  # -x auto: at most this many (WARMUP_AUTO: mpimark_py.options)
-REVISIT_WARMUP = 2  # ... and this many on a cell's later visits (harness.h: MM_REVISIT_WARMUP)
+REVISIT_WARMUP = 2  # ... and this many on a pickled cell's later visits (harness.h: MM_REVISIT_WARMUP)
 # The clock sync (clocksync.h); the window's rules are the C core's
 # (window.h), with this runner's own loop time between one call's exit and
 # the next start (harness.c: MM_WINDOW_SLACK).
@@ -51,8 +51,9 @@ class CellCache:
 
 class Plan:
     def __init__(self, iterations, warmup, budget, min_samples, collective, sync, cache,
-                 rank_time="slowest"):
+                 rank_time="slowest", heap_settles=False):
         self.iterations, self.warmup = iterations, warmup
+        self.heap_settles = heap_settles  # pickled paths: REVISIT_WARMUP on later visits
         self.budget, self.min_samples = budget, min_samples
         self.collective, self.sync, self.cache = collective, sync, cache
         self.rank_time = rank_time  # collectives: which rank's time a sample is
@@ -149,7 +150,7 @@ def warm_up(comm, run, plan):
     REVISIT_WARMUP (harness.c's warm_up)."""
     n = plan.warmup
     if n == WARMUP_AUTO and plan.cache.warmed:
-        n = REVISIT_WARMUP
+        n = REVISIT_WARMUP if plan.heap_settles else 1
     elif n == WARMUP_AUTO:
         t0 = perf_counter()
         run()

@@ -275,7 +275,7 @@ class Suite:
         cell.wire_bytes, cell.window_msgs = c.wire_bytes, c.window
         plan = Plan(cfg.iterations, cfg.warmup, cfg.time_budget / cfg.rounds,
                     -(-MIN_SAMPLES // cfg.rounds), op.kind == "collective", cfg.sync, cell.cache,
-                    cfg.rank_time)
+                    cfg.rank_time, heap_settles=path != "buffer")
         measured = perf_counter()
         samples = measure(self.comm, self.rank, run, plan)
         measured = perf_counter() - measured
