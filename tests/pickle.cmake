@@ -29,8 +29,8 @@ endif()
 # the Python tools' reader of result files 20 s (Python: no build).
 # The three share no file there (fuzz_TARGET, corpus/TARGET/), so they run
 # side by side, one core each.
-add_test(NAME pickle.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 60 pickle)
-add_test(NAME sizes.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 30 sizes)
+add_test(NAME pickle.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 30 pickle)
+add_test(NAME sizes.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 15 sizes)
 add_test(NAME results.fuzz COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz 20 results)
 set_tests_properties(pickle.fuzz sizes.fuzz results.fuzz PROPERTIES LABELS fuzz TIMEOUT 150)
 
