@@ -127,6 +127,24 @@ int main(void) {
   CHECK(strstr(csv2, "#@command=mpimark -o a,'=1+2,'@SUM(1).csv\n") != NULL);
   free(csv2);
 
+  /* The heap note: under a run whose pickled rows reach 1 MiB with the
+   * heap as it is (#@heap=default), with the environment that pins it
+   * (from heap.def); not with a pinned heap, not below 1 MiB. */
+  mm_results_set_meta(&r, "heap", "default");
+  char *small = render(&r, MM_FORMAT_TABLE);
+  CHECK(strstr(small, "# heap:") == NULL);
+  mm_row big = row("object", "bytes", 1048576, "latency", 300.0, (const double[3]){300, 290, 310});
+  mm_results_add_row(&r, &big);
+  char *heap = render(&r, MM_FORMAT_TABLE);
+  CHECK(strstr(heap, "# heap: as a program that sets nothing has it") != NULL);
+  CHECK(strstr(heap, "MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=268435456\n") != NULL);
+  mm_results_set_meta(&r, "heap", "mallopt M_MMAP_THRESHOLD=33554432 M_TRIM_THRESHOLD=268435456");
+  char *pinned = render(&r, MM_FORMAT_TABLE);
+  CHECK(strstr(pinned, "# heap:") == NULL);
+  free(small);
+  free(heap);
+  free(pinned);
+
   CHECK(mm_output_format_for("a/b.json") == MM_FORMAT_JSON);
   CHECK(mm_output_format_for("a/b.csv") == MM_FORMAT_CSV);
   free(csv);
