@@ -465,10 +465,15 @@ static void put_spread(FILE *fp, double median, double lo, double hi) {
   fprintf(fp, " %6s", t);
 }
 
+/* A median as a cell shows it: value_text, or a ratio ("2.50x"). */
+static void median_text(char *buf, size_t n, double median, bool ratio) {
+  if (ratio) snprintf(buf, n, "%.2fx", median);
+  else value_text(buf, n, median);
+}
+
 const char *mm_output_cell(double median, double lo, double hi, bool ratio, char *buf, size_t n) {
   char v[32], s[32];
-  if (ratio) snprintf(v, sizeof v, "%.2fx", median);
-  else value_text(v, sizeof v, median);
+  median_text(v, sizeof v, median, ratio);
   spread_text(s, sizeof s, median, lo, hi);
   snprintf(buf, n, "%s %s", v, s);
   return buf;
@@ -479,14 +484,13 @@ const char *mm_output_modes(const mm_mode *m, size_t k, const double *probe, siz
   size_t len = 0;
   if (n) buf[0] = '\0';
   for (size_t j = 0; j < k; j++) {
-    char v[32], sp[32] = "", state[32] = "";
-    if (ratio) snprintf(v, sizeof v, "%.2fx", m[j].median);
-    else value_text(v, sizeof v, m[j].median);
-    bool interval = isfinite(m[j].ci_low);
-    if (interval) spread_text(sp, sizeof sp, m[j].median, m[j].ci_low, m[j].ci_high);
+    char cell[64], state[32] = "";
+    bool interval = isfinite(m[j].ci_low); /* the cell as the table shows it, or its median alone */
+    if (interval) mm_output_cell(m[j].median, m[j].ci_low, m[j].ci_high, ratio, cell, sizeof cell);
+    else median_text(cell, sizeof cell, m[j].median, ratio);
     if (probe && isfinite(probe[j])) snprintf(state, sizeof state, ", line %.0f ns", probe[j]);
-    int at = snprintf(buf + len, len < n ? n - len : 0, "%s%s %s%s(%zu of %zu%s%s)", j ? " | " : "", v, sp,
-                      interval ? " " : "", m[j].count, total, interval ? "" : ", no interval", state);
+    int at = snprintf(buf + len, len < n ? n - len : 0, "%s%s (%zu of %zu%s%s)", j ? " | " : "", cell,
+                      m[j].count, total, interval ? "" : ", no interval", state);
     if (at > 0) len += (size_t)at;
   }
   return buf;
