@@ -304,14 +304,6 @@ int mm_stream_window(const mm_config *cfg, size_t bytes) {
   return fit < 2 ? 2 : fit > (size_t)cfg->window ? cfg->window : (int)fit;
 }
 
-const char *mm_sync_name(mm_sync s) {
-  return s == MM_SYNC_BARRIER ? "barrier" : s == MM_SYNC_BATCH ? "batch" : "window";
-}
-
-const char *mm_rank_time_name(mm_rank_time t) {
-  return t == MM_RANK_AVERAGE ? "average" : t == MM_RANK_FASTEST ? "fastest" : "slowest";
-}
-
 const char *mm_format_name(mm_format f) {
   return f == MM_FORMAT_CSV ? "csv" : f == MM_FORMAT_JSON ? "json" : "table";
 }

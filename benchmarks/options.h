@@ -102,8 +102,6 @@ int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *c
 void mm_options_usage(FILE *fp, const mm_op_names *ops);
 
 const char *mm_path_name(mm_path p);
-const char *mm_sync_name(mm_sync s);
-const char *mm_rank_time_name(mm_rank_time t);
 
 /* Messages in flight for a bandwidth kernel at this size. */
 int mm_stream_window(const mm_config *cfg, size_t bytes);

@@ -343,13 +343,8 @@ static int cmp_cells(const void *a, const void *b) {
 
 /* "#@state_probe_ns": the probe of each round, in round order (rank 0). */
 static int probe_meta(mm_results *results, const double *ns, int rounds) {
-  char buf[MM_MAX_ROUNDS * 12 + 64] = "";
-  size_t at = 0;
-  if (!(ns[0] > 0))
-    return mm_results_set_meta(results, "state_probe_ns", "none (ranks 0 and 1 are on different nodes)");
-  for (int r = 0; r < rounds && at < sizeof buf; r++)
-    at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%.1f", r ? ";" : "", ns[r]);
-  return mm_results_set_meta(results, "state_probe_ns", buf);
+  char buf[MM_MAX_ROUNDS * 12 + 64];
+  return mm_results_set_meta(results, "state_probe_ns", mm_probe_meta_text(ns, rounds, buf, sizeof buf));
 }
 
 /* Rank 0: the rows, and the run-level facts of the sync in the metadata. */

@@ -4,6 +4,10 @@
 # the C tree) gives the mpimark-py command; every subcommand's --help works
 # without MPI; merge and compare run on real result files with the C core
 # that pip built (the package's _core library), and the lists come with it.
+# Then the runner as `pip install '.[mpi]'` gives it: a venv that sees
+# Debian's mpi4py and NumPy (so that no mpi4py is compiled here), where pip
+# builds the runner's harness with mpicc (_harness_openmpi), and
+# `mpimark-py run` measures with it, outside the tree.
 source "$(dirname "$0")/lib.sh"
 unset MPIMARK_CORE_LIB # the installed package must find its own C core
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,11 +16,14 @@ trap 'rm -rf "$dir"' EXIT
 
 git clone -q "$src" "$dir/src" || fail "cannot clone $src"
 /usr/bin/python3 -m venv "$dir/venv" || fail "cannot make a venv (Debian: python3-venv)"
+/usr/bin/python3 -m venv --system-site-packages "$dir/venv-mpi" || fail "cannot make a venv"
 # With what pyproject.toml pins (its build backend too, through pip's
 # isolated build environment).
 "$src/scripts/venv" --pins > "$dir/constraints.txt" || fail "scripts/venv --pins failed"
-PIP_CONSTRAINT=$dir/constraints.txt "$dir/venv/bin/pip" install -q "$dir/src" > "$dir/pip.log" 2>&1 \
-  || { cat "$dir/pip.log"; fail "pip install . failed"; }
+for v in venv venv-mpi; do
+  PIP_CONSTRAINT=$dir/constraints.txt "$dir/$v/bin/pip" install -q "$dir/src" > "$dir/pip.log" 2>&1 \
+    || { cat "$dir/pip.log"; fail "pip install . failed ($v)"; }
+done
 grep -q "setuptools==" "$dir/constraints.txt" || fail "no setuptools pin in pyproject.toml"
 rm -rf "$dir/src" # the package must not need the tree it came from
 py=$dir/venv/bin/mpimark-py
@@ -35,4 +42,10 @@ grep -q "^sendrecv" "$dir/out" || fail "compare printed no row: $(head -3 "$dir/
 rc=0
 "$py" merge -o "$dir/m.csv" "$fx/round1.csv" 2> "$dir/err" || rc=$?
 [ $rc = 2 ] && [ "$(wc -l < "$dir/err")" = 1 ] && grep -q "exists" "$dir/err" || fail "merge over a result: exit $rc, $(cat "$dir/err")"
+ls "$dir"/venv-mpi/lib/python3*/site-packages/mpimark_py/_harness_openmpi*.so > /dev/null 2>&1 \
+  || fail "pip install . with mpicc built no _harness_openmpi"
+(cd "$dir" && MPIMARK_BUILD_DIR=/nonexistent launch 2 "$dir/venv-mpi/bin/mpimark-py" run sendrecv bcast \
+  -m 8 -i 5 --rounds 1 --format csv > out.csv 2> err) || fail "mpimark-py run in the pip venv: $(cat "$dir/err")"
+grep -q "^bcast,buffer" "$dir/out.csv" || fail "mpimark-py run in the pip venv gave no bcast row"
+echo "ok: mpimark-py run measured with the pip-built harness"
 echo "ok: pip install . gave mpimark-py ($("$dir/venv/bin/pip" show mpimark-py | sed -n 's/^Version: //p'))"

@@ -21,14 +21,20 @@ typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_s
  * fastest rank's (IMB's t_min). Point-to-point samples are rank 0's. */
 typedef enum { MM_RANK_SLOWEST = 0, MM_RANK_AVERAGE = 1, MM_RANK_FASTEST = 2 } mm_rank_time;
 
+/* Their names as --sync and --rank-time spell them (both runners parse
+ * them with these). */
+const char *mm_sync_name(mm_sync s);
+const char *mm_rank_time_name(mm_rank_time t);
+
 /* plan->warmup: the harness picks the warmup count (MM_AUTO_WARMUP). */
 #define MM_WARMUP_AUTO (-1L)
 
 /* What the harness times: run(ctx) is one iteration of a benchmark's
  * kernel (no timing, no printing), run on every rank of comm at once; it
  * returns MM_OK or an mm_err. The context is the benchmark's own type
- * (mpimark's is in benchmarks/op.h): the harness only passes it on, and
- * calls the kernel directly, with nothing in between. */
+ * (mpimark's is in benchmarks/op.h; the mpi4py runner's, a Python callable:
+ * pyharness.c): the harness only passes it on, and calls the kernel
+ * directly, with nothing in between. */
 struct mm_ctx;
 typedef struct mm_job {
   MPI_Comm comm;

@@ -1,6 +1,7 @@
 #include "stateprobe.h"
 
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "clock.h"
@@ -92,4 +93,16 @@ double mm_probe_run(mm_probe *p) {
 void mm_probe_close(mm_probe *p) {
   if (p->win != MPI_WIN_NULL) MM_MPI(MPI_Win_free(&p->win));
   if (p->pair != MPI_COMM_NULL) MM_MPI(MPI_Comm_free(&p->pair));
+}
+
+char *mm_probe_meta_text(const double *ns, int rounds, char *buf, size_t size) {
+  if (!(ns[0] > 0)) {
+    snprintf(buf, size, "none (ranks 0 and 1 are on different nodes)");
+    return buf;
+  }
+  size_t at = 0;
+  buf[0] = '\0';
+  for (int r = 0; r < rounds && at < size; r++)
+    at += (size_t)snprintf(buf + at, size - at, "%s%.1f", r ? ";" : "", ns[r]);
+  return buf;
 }

@@ -7,6 +7,7 @@
 #define MM_STATEPROBE_H
 
 #include <mpi.h>
+#include <stddef.h>
 
 /* Round trips of one cache line between ranks 0 and 1, in bursts (the
  * probe is the median burst's mean), and the most time one probe may take
@@ -32,5 +33,9 @@ void mm_probe_open(MPI_Comm comm, mm_probe *p);
 double mm_probe_run(mm_probe *p);
 
 void mm_probe_close(mm_probe *p);
+
+/* "#@state_probe_ns": the probe of each of the rounds, in round order, or
+ * why there is none. Returns buf. */
+char *mm_probe_meta_text(const double *ns, int rounds, char *buf, size_t size);
 
 #endif

@@ -61,12 +61,6 @@ class Place(ctypes.Structure):  # mm_place (placement.h); checked against mm_pla
                 ("pad", ctypes.c_int32), ("cpus", ctypes.c_uint64 * 16)]
 
 
-class ClockModel(ctypes.Structure):  # mm_clock_model (clockmodel.h)
-    _fields_ = [(f, ctypes.c_double) for f in ("t_first", "offset_first", "u_first", "t_ref", "offset",
-                                                "uncertainty", "drift", "residual")] + \
-               [("estimates", ctypes.c_int)]
-
-
 class Meta(ctypes.Structure):  # mm_meta
     _fields_ = [("key", ctypes.c_char * 32), ("value", ctypes.c_char * 1024)]
 
@@ -138,11 +132,6 @@ def _declare(lib):
         "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
         "mm_time_split_text": (ctypes.c_char_p, [ctypes.c_double, c_double_p, ctypes.c_char_p,
                                                  ctypes.c_size_t]),
-        "mm_clock_model_add": (None, [ctypes.POINTER(ClockModel), ctypes.c_double, ctypes.c_double,
-                                      ctypes.c_double, ctypes.c_bool]),
-        "mm_clock_model_error_rate": (ctypes.c_double, [ctypes.POINTER(ClockModel)]),
-        "mm_clock_model_rate": (ctypes.c_double, [ctypes.POINTER(ClockModel)]),
-        "mm_clock_model_due": (ctypes.c_bool, [ctypes.c_double, ctypes.c_double, ctypes.c_double]),
         "mm_place_self": (None, [ctypes.POINTER(Place)]),
         "mm_binding_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t, ctypes.c_char_p,
                                               ctypes.c_size_t]),
@@ -155,9 +144,6 @@ def _declare(lib):
         "mm_memory_available": (ctypes.c_size_t, []),
         "mm_memory_fits": (ctypes.c_bool, [ctypes.c_double, ctypes.c_size_t, ctypes.c_int, ctypes.c_bool,
                                            ctypes.c_bool, ctypes.c_bool, c_size_t_p, c_size_t_p]),
-        "mm_window_next": (ctypes.c_double, [ctypes.c_double, ctypes.c_size_t, ctypes.c_size_t]),
-        "mm_window_fit": (ctypes.c_double, [ctypes.c_double, c_double_p, ctypes.c_size_t, ctypes.c_double]),
-        "mm_window_runaway": (ctypes.c_int, [ctypes.c_double, ctypes.c_double, ctypes.c_double]),
         "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                                   ctypes.c_double, ctypes.c_double]),
         "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
@@ -176,7 +162,7 @@ def _declare(lib):
     except AttributeError as e:  # a library older than this module
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
     for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta), ("mm_place_size", Place),
-                         ("mm_clock_model_size", ClockModel), ("mm_mode_size", Mode)):
+                         ("mm_mode_size", Mode)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
     if ctypes.c_size_t.in_dll(lib, "mm_max_modes").value != MAX_MODES:
@@ -300,11 +286,6 @@ def time_split_text(total, spent):
     return lib().mm_time_split_text(total, values, buf, len(buf)).decode()
 
 
-def window_next(w, late, n):
-    """The window after a batch of n calls, late of them late (window.h)."""
-    return lib().mm_window_next(w, late, n)
-
-
 def modes(values, states=False):
     """The modes of values (modes.h; states: the machine's states from state
     probes, mm_states): [Mode] by ascending median, and each value's mode
@@ -313,17 +294,6 @@ def modes(values, states=False):
     out, which = (Mode * MAX_MODES)(), (ctypes.c_size_t * max(n, 1))()
     k = (lib().mm_states if states else lib().mm_modes)(doubles(values[:n]), n, out, which)
     return (list(out[:k]), list(which[:n])) if k else ([], [])
-
-
-def window_fit(w, times, margin):
-    """The window fitted to a batch's valid call times (window.h)."""
-    return lib().mm_window_fit(w, doubles(times), len(times), margin)
-
-
-def window_runaway(w, first, uncertainty):
-    """Whether window w has run away from the cell's first window, with the
-    clock sync's stated uncertainty (0: one clock, never; window.h)."""
-    return bool(lib().mm_window_runaway(w, first, uncertainty))
 
 
 def window_runaway_text(first, w, uncertainty):

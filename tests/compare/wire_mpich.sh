@@ -35,7 +35,9 @@ for gen in 3 4; do
 done
 [ -n "${PYTHON4_MPICH:-}" ] || fail "no PYTHON4_MPICH: the real mpi4py 4.x on MPICH to compare with"
 runner=$(cd "$(dirname "$0")/../.." && pwd)/benchmarks/python/mpimark.py
-launch 2 env LD_PRELOAD="$dir/wire.so" MPIMARK_WIRE_LOG="$dir/real" "$PYTHON4_MPICH" "$runner" sendrecv \
+# The runner's harness is the MPICH build's (libmpimark_harness_mpich.so).
+launch 2 env LD_PRELOAD="$dir/wire.so" MPIMARK_WIRE_LOG="$dir/real" MPIMARK_BUILD_DIR="$COMPARE_BUILD_MPICH" \
+  "$PYTHON4_MPICH" "$runner" sendrecv \
   bcast scatter gather --path object -m 1K -i 3 -x 0 --rounds 1 --sync barrier -q > /dev/null \
   || fail "the runner on mpi4py 4.x and MPICH exited $?"
 real=$(cut -d' ' -f1,2 "$dir/real".* | grep ' 1042$' | sort -u)

@@ -8,7 +8,7 @@ import time
 
 from .. import core, defs, stats as mmstats, version
 from ..options import WARMUP_AUTO, WINDOW_AUTO_BYTES, _thp_mode
-from .harness import CLOCK_READ
+from .harness import clock_meta
 from .heap import heap_text
 from .mpi import MPI, MPI4PY_GENERATION, THREAD_LEVELS, mpi4py, np
 
@@ -74,9 +74,9 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("mpi_env", defs.mpi_env(os.environ))
     r.set_meta("date_utc", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     r.set_meta("command", " ".join(getattr(sys, "orig_argv", [sys.executable] + sys.argv)))
-    info = time.get_clock_info("perf_counter")
-    r.set_meta("clock", "time.perf_counter: %s" % info.implementation)
-    r.set_meta("clock_resolution_ns", "%g" % (info.resolution * 1e9))
+    clock, resolution, read = clock_meta()  # the harness's (C) clock, as the C binary's
+    r.set_meta("clock", clock)
+    r.set_meta("clock_resolution_ns", resolution)
     # The settings behind the numbers (main.c's settings_meta).
     r.set_meta("time_budget_s", "%g" % cfg.time_budget)
     r.set_meta("iterations", cfg.iterations)
@@ -94,7 +94,7 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
     r.set_meta("ci", mmstats.CI_METHOD_ROUNDS if cfg.rounds >= 2 else mmstats.CI_METHOD_SAMPLES)
     r.set_meta("sync", cfg.sync)
     r.set_meta("rank_time", cfg.rank_time)
-    r.set_meta("clock_read_ns", "%.1f" % (CLOCK_READ * 1e9))
+    r.set_meta("clock_read_ns", read)
     # The ceiling for bandwidth figures (main.c, common/core/membw.c): one core's memcpy.
     if cfg.launch <= 1:  # once per measurement: its first launch (main.c)
         r.set_meta("memcpy_cache_mb_s", "%.0f" % _memcpy_mbs(MEMBW_CACHE_BYTES, 0.01))
@@ -103,10 +103,6 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
                    "buffers, median of timed copies, MB/s = 10^6 bytes/s")
     r.set_meta("per_call_clock_read", "subtracted from each per-call sample (window, barrier); "
                "samples never go below clock_resolution_ns")
-    # The C binary's state probe (common/mpi/stateprobe.c) needs MPI from C:
-    # this runner gets it with the one harness (issue 38); its modes come
-    # from the times alone.
-    r.set_meta("state_probe_ns", "none (the mpi4py runner has no state probe yet)")
     # What this runner adds.
     r.set_meta("runner", "mpi4py")
     r.set_meta("python_version", platform.python_version())

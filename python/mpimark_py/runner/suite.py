@@ -5,18 +5,21 @@ import math
 import os
 import pickle
 import sys
+import time
 
 from .. import core, defs, stats as mmstats
 from ..errors import ECLOCK, ENOMEM, ETOOBIG, EVALIDATE, EXIT_CODE, OK, STRERROR
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from ..sizes import size_human
-from .harness import CellCache, MIN_SAMPLES, Plan, SyncFacts, clock_sync_method, measure, perf_counter
+from . import harness
+from .harness import CellCache, SyncFacts
 from .heap import heap_pin, heap_settle
 from .mpi import MPI, mpi4py, np
 from .ops import Ctx, OPS
 from .output import Row
 from .patterns import pattern_bytes
 
+perf_counter = time.perf_counter
 
 # The metrics each kernel shape gives (common/defs/metrics.def), each
 # computed by its formula in the C core (common/core/metrics.c).
@@ -43,8 +46,8 @@ class Cell:
         self.window_msgs, self.cache, self.rounds = 0, CellCache(), []
         self.iterations, self.sync = 0, SyncFacts()  # sync: over the rounds
 
-    def keep(self, s):
-        self.rounds.append(s.t)
+    def keep(self, t, s):
+        self.rounds.append(t)
         self.iterations += s.iterations
         self.sync.merge(s.sync)
 
@@ -211,13 +214,19 @@ class Suite:
         cells, units = self.build_sweep()
         self.spent = dict.fromkeys(core.spent_phases(), 0.0)
         start = perf_counter()
+        probe = harness.StateProbe(self.comm)
         for rnd in range(cfg.rounds):
+            t = perf_counter()
+            probe.run()
+            self.spent["state probe"] += perf_counter() - t
             for done, u in enumerate(mmstats.round_order(seed, rnd, len(units))):
                 for cell in (reversed(units[u]) if rnd % 2 else units[u]):
                     verdict = self.visit(cell, rnd)
                     if verdict != OK:
+                        probe.close()
                         return verdict
                 self.progress(rnd, done + 1, len(units), perf_counter() - start)
+        probe.close()
         if self.rank == 0:
             for cell in sorted(cells, key=lambda c: (c.op_index, c.size_index,
                                                      PATHS.index(c.path), c.kernel)):
@@ -234,12 +243,13 @@ class Suite:
                 results.set_meta("clock_residual_max_us", "%.3f" % (run.max_residual * 1e6))
                 results.set_meta("clock_estimates", run.estimates)
                 results.set_meta("clock_estimates_ms", "%.3f" % (run.estimate_seconds * 1e3))
-                results.set_meta("clock_sync", clock_sync_method(run.offsets_estimated))
+                results.set_meta("clock_sync", harness.clock_sync_method(run.offsets_estimated))
             results.set_meta("memory_bound_bytes", "%.0f" % self.memory_bound)
             results.set_meta("memory_bound", "--memory" if cfg.memory else core.text("mm_memory_auto_text"))
             results.set_meta("memory_skipped", self.memory_skipped())
             results.set_meta("time_split_s", core.time_split_text(
                 perf_counter() - start, self.spent))
+            results.set_meta("state_probe_ns", probe.meta())
         return OK
 
     def setup(self, op, path, c):
@@ -273,13 +283,11 @@ class Suite:
                 payload=cfg.payload, user=cfg.user, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
         shape, run = self.setup(op, path, c)[cell.kernel]
         cell.wire_bytes, cell.window_msgs = c.wire_bytes, c.window
-        plan = Plan(cfg.iterations, cfg.warmup, cfg.time_budget / cfg.rounds,
-                    -(-MIN_SAMPLES // cfg.rounds), op.kind == "collective", cfg.sync, cell.cache,
-                    cfg.rank_time, heap_settles=path != "buffer")
+        plan = harness.plan(cfg, op.kind == "collective", cell.cache, heap_settles=path != "buffer")
         measured = perf_counter()
-        samples = measure(self.comm, self.rank, run, plan)
+        t, samples = harness.measure(self.comm, run, plan)
         measured = perf_counter() - measured
-        for k, v in samples.spent.items():
+        for k, v in harness.spent(samples).items():
             self.spent[k] += v
         if samples.runaway:  # every rank knows it; one line
             if self.rank == 0:
@@ -287,7 +295,7 @@ class Suite:
                     op.name, path, size_human(c.bytes), core.window_runaway_text(
                         cell.cache.first_window, samples.sync.window, samples.sync.offset_uncertainty)))
             return ECLOCK
-        cell.keep(samples)
+        cell.keep(t, samples)
         verdict = OK
         if cfg.validate and rnd == 0:
             rbuf_bytes = c.bytes * c.nranks if op.root_recvs_all else c.bytes
