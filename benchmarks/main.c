@@ -220,8 +220,11 @@ int main(int argc, char **argv) {
     return finish(&r, MM_OK);
   }
   if ((err = check_output(&r, &cfg))) return finish(&r, err);
+  mm_test_hooks hooks;
+  err = mm_test_hooks_read(&hooks, mm_clock_now(), why, sizeof why) ? MM_EUSAGE : MM_OK;
+  if ((err = mm_mpi_agree(r.comm, err))) return finish(&r, fail(&r, err, why));
 
-  mm_suite suite = {.comm = r.comm, .rank = r.rank, .nranks = r.nranks, .cfg = &cfg};
+  mm_suite suite = {.comm = r.comm, .rank = r.rank, .nranks = r.nranks, .cfg = &cfg, .hooks = &hooks};
   /* One seed for every rank: the rounds' orders must agree. */
   unsigned long long seed = cfg.seed ? cfg.seed : mm_round_seed_from_clock();
   MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));

@@ -111,6 +111,7 @@ typedef struct sweep {
   unit *units;
   size_t n_units;
   double spent[MM_SPENT_COUNT]; /* rank 0: the time split, summed over the visits */
+  mm_harness_state harness;     /* the run's clock sync and node facts */
 } sweep;
 
 static const mm_kernel *kernel_of(const cell *c) {
@@ -249,14 +250,13 @@ static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int 
 
 /* One untimed run with known data, then every rank checks what it got.
  * A rank that finds a mismatch names itself; all ranks agree on the verdict. */
-static int validate(const mm_op *op, mm_path path, mm_ctx *c, const mm_kernel *k,
-                    size_t rbuf_bytes) {
-  const char *corrupt = getenv("MPIMARK_TEST_CORRUPT_RANK"); /* test hook: proves checks fail */
+static int validate(const mm_suite *s, const mm_op *op, mm_path path, mm_ctx *c,
+                    const mm_kernel *k, size_t rbuf_bytes) {
   mm_pattern_fill(c->rbuf, rbuf_bytes, 0xdeadu); /* no stale pattern from an earlier run */
   mm_op_path(op, path)->prepare(c);
   int err = k->run(c);
   if (err) mm_mpi_die(c->comm, err, "%s", mm_strerror(err));
-  if (corrupt && atoi(corrupt) == c->rank) {
+  if (s->hooks->corrupt_rank == c->rank) { /* test hook: proves the checks fail */
     if (mm_path_pickles(path)) mm_obj_corrupt(c);
     else if (rbuf_bytes > 0) c->rbuf[0] ^= 0xffu;
   }
@@ -308,8 +308,8 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
                   .cache = &cl->cache};
   mm_samples samples;
   double measured = mm_clock_now();
-  int verdict = mm_harness_measure(&(mm_job){s->comm, s->rank, kernel_of(cl)->run, &c}, &plan,
-                                   &samples);
+  mm_job job = {s->comm, s->rank, kernel_of(cl)->run, &c, s->hooks, &w->harness};
+  int verdict = mm_harness_measure(&job, &plan, &samples);
   measured = mm_clock_now() - measured;
   for (int i = 0; i < MM_SPENT_COUNT; i++) w->spent[i] += samples.spent[i];
   if (verdict == MM_ECLOCK && s->rank == 0) { /* every rank returns it; one line */
@@ -324,7 +324,7 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
   if (mm_mpi_agree(s->comm, err)) mm_mpi_die(s->comm, MM_ENOMEM, "no memory for samples");
   if (verdict == MM_OK && cfg->validate && round == 0) {
     size_t rbuf_bytes = op->root_recvs_all ? c.bytes * (size_t)c.nranks : c.bytes;
-    verdict = validate(op, cl->path, &c, kernel_of(cl), rbuf_bytes);
+    verdict = validate(s, op, cl->path, &c, kernel_of(cl), rbuf_bytes);
   }
   if (table->teardown) table->teardown(&c);
   w->spent[MM_SPENT_SETUP] += mm_clock_now() - begin - measured;
@@ -332,9 +332,8 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
 }
 
 /* Output order: operations, sizes, paths, kernels (metrics). */
-static const cell *sort_cells;
 static int cmp_cells(const void *a, const void *b) {
-  const cell *x = &sort_cells[*(const size_t *)a], *y = &sort_cells[*(const size_t *)b];
+  const cell *x = *(const cell *const *)a, *y = *(const cell *const *)b;
   if (x->op_index != y->op_index) return x->op_index < y->op_index ? -1 : 1;
   if (x->size_index != y->size_index) return x->size_index < y->size_index ? -1 : 1;
   if (x->path != y->path) return x->path < y->path ? -1 : 1;
@@ -349,19 +348,18 @@ static int probe_meta(mm_results *results, const double *ns, int rounds) {
 
 /* Rank 0: the rows, and the run-level facts of the sync in the metadata. */
 static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results *results) {
-  size_t *idx = malloc((w->n_cells + 1) * sizeof *idx);
-  if (!idx) return MM_ENOMEM;
-  for (size_t i = 0; i < w->n_cells; i++) idx[i] = i;
-  sort_cells = w->cells;
-  qsort(idx, w->n_cells, sizeof *idx, cmp_cells);
+  const cell **sorted = malloc((w->n_cells + 1) * sizeof *sorted);
+  if (!sorted) return MM_ENOMEM;
+  for (size_t i = 0; i < w->n_cells; i++) sorted[i] = &w->cells[i];
+  qsort(sorted, w->n_cells, sizeof *sorted, cmp_cells);
   int err = MM_OK;
   mm_sync_facts run = {0};
   for (size_t i = 0; i < w->n_cells && !err; i++) {
-    const cell *c = &w->cells[idx[i]];
+    const cell *c = sorted[i];
     err = add_rows(results, s, c, s->cfg->rounds);
     mm_sync_facts_merge(&run, &c->sync);
   }
-  free(idx);
+  free(sorted);
   char buf[256];
   if (!err && s->cfg->sync == MM_SYNC_WINDOW) {
     const struct {
@@ -431,6 +429,7 @@ int mm_suite_run(const mm_suite *s, mm_results *results) {
     }
   }
   mm_probe_close(&probe);
+  mm_harness_state_free(&w.harness);
   if (err == MM_OK && s->rank == 0 &&
       (finish(s, &w, mm_clock_now() - start, results) || probe_meta(results, probe_ns, cfg->rounds)))
     mm_mpi_die(s->comm, MM_ENOMEM, "no memory for results");

@@ -14,6 +14,7 @@ typedef struct mm_suite {
   MPI_Comm comm;
   int rank, nranks;
   const mm_config *cfg;
+  const mm_test_hooks *hooks; /* read once by main (testhooks.h) */
   unsigned char *sbuf, *rbuf; /* sized by mm_suite_buffer_bytes() */
   MPI_Request *reqs;          /* 2 * window */
   uint64_t seed;              /* of the rounds' orders: the same on every rank */

@@ -86,6 +86,9 @@ mpimark_mpi_test(mpi.memory.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/memory.sh c)
 foreach(np 2 4 8 16)
   mpimark_mpi_test(mpi.clock_drift.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/clock_drift.sh ${np} c)
 endforeach()
+# ... with two ranks per emulated node: the ranks that are not a node's
+# leader take its estimate (the path of every such rank on a cluster).
+mpimark_mpi_test(mpi.clock_drift.np4.nodes2 ${CMAKE_CURRENT_LIST_DIR}/mpi/clock_drift.sh 4 c 2)
 # algbw and busbw by nccl-tests' convention (bytes and factor per collective).
 foreach(np 2 4 8)
   mpimark_mpi_test(mpi.busbw.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/busbw.sh ${np} c)

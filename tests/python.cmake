@@ -77,6 +77,7 @@ mpimark_python_test(python.memory.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/memory.sh py
 foreach(np 2 4)
   mpimark_python_test(python.clock_drift.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/clock_drift.sh ${np} python)
 endforeach()
+mpimark_python_test(python.clock_drift.np4.nodes2 ${CMAKE_CURRENT_LIST_DIR}/mpi/clock_drift.sh 4 python 2)
 foreach(np 2 4 8)
   mpimark_python_test(python.busbw.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/busbw.sh ${np} python)
 endforeach()

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 
 #include "clockmodel.h"
+#include "testhooks.h"
 
 #define MM_CLOCKSYNC_EXCHANGES 25
 
@@ -30,28 +31,43 @@ typedef struct mm_clocksync {
   double max_abs_offset, max_uncertainty, max_drift, max_residual;
   int estimates;
   double seconds;       /* rank 0: time in the estimates so far (not the first baseline's wait) */
+  const mm_test_hooks *hooks; /* the clock hooks this rank's clock reads with (NULL: none) */
 } mm_clocksync;
 
-/* This rank's clock, as the window uses it: mm_clock_now(), plus the test
- * hooks' skew (MPIMARK_TEST_CLOCK_SKEW_US times the rank) and drift
- * (MPIMARK_TEST_CLOCK_DRIFT_PPM times the rank: its clock runs that many
- * millionths fast), which tests use to prove the estimator finds them. */
-double mm_clocksync_local(int rank);
+/* What the clock sync keeps over a run, owned by its caller: zeroed before
+ * the first visit, mm_clocksync_state_free after the last (collective). The
+ * ranks' clock domains and their leaders (made on the first visit), this
+ * rank's model, rank 0's facts of the last estimate (|offset|, uncertainty,
+ * |drift|, residual, error rate over the ranks) and the time spent. */
+typedef struct mm_clocksync_state {
+  bool made, estimated;
+  MPI_Comm domain, leaders;
+  mm_clock_model model;
+  double facts[5];
+  double seconds;
+} mm_clocksync_state;
 
-/* The clock sync for one visit of a cell (collective): the process's model,
+void mm_clocksync_state_free(mm_clocksync_state *st);
+
+/* This rank's clock, as the window uses it: mm_clock_now(), plus, under
+ * the clock test hooks (testhooks.h; h may be NULL), its emulated node's
+ * skew and drift, which tests use to prove the estimator finds them. */
+double mm_clocksync_local(const mm_test_hooks *h, int rank);
+
+/* The clock sync for one visit of a cell (collective): the run's model (st),
  * estimated again first when it is due. When all ranks run on one node they
- * read one clock: offsets are 0 and nothing is exchanged, unless a test
- * hook is set (MPIMARK_TEST_CLOCK_SKEW_US, MPIMARK_TEST_CLOCK_DRIFT_PPM;
- * MPIMARK_TEST_CLOCK_OFFSETS_ONLY=1 fits offsets without drift, the method
- * the drift tests show failing). */
-void mm_clocksync_refresh(MPI_Comm comm, mm_clocksync *out);
+ * read one clock: offsets are 0 and nothing is exchanged, unless the clock
+ * hooks give each emulated node a clock of its own (offsets_only fits
+ * offsets without drift, the method the drift tests show failing). */
+void mm_clocksync_refresh(MPI_Comm comm, const mm_test_hooks *h, mm_clocksync_state *st,
+                          mm_clocksync *out);
 
 /* How the clocks were synchronized, for the metadata (#@clock_sync). */
 const char *mm_clocksync_method(bool estimated);
 
 /* The global clock (rank 0's) on this rank. */
 static inline double mm_clocksync_now(const mm_clocksync *s, int rank) {
-  return mm_clock_model_global(&s->model, mm_clocksync_local(rank));
+  return mm_clock_model_global(&s->model, mm_clocksync_local(s->hooks, rank));
 }
 
 #endif

@@ -163,9 +163,9 @@ typedef struct calls {
   mm_clocksync sync;
   mm_rank_time rank_time;
   bool yield;        /* more ranks than cores on this node: let others run while waiting */
-  int late_rank;     /* test hook MPIMARK_TEST_LATE_RANK: this rank starts every 4th call late */
-  int slow_rank;     /* test hook MPIMARK_TEST_SLOW_RANK=R:US: rank R leaves every call */
-  double slow;       /* US microseconds late (the --rank-time test) */
+  int late_rank;     /* test hook: this rank starts every 4th call late (-1 none) */
+  int slow_rank;     /* test hook: this rank leaves every call ... */
+  double slow;       /* ... this many seconds late (the --rank-time test) */
 } calls;
 
 /* One call, and the slow-rank test hook's delay before its exit is read
@@ -232,11 +232,15 @@ static size_t window_calls(calls *c, size_t n, double w, double *out, size_t *la
   return got;
 }
 
-/* Whether this node runs more ranks than it has cores (checked once). */
-static bool oversubscribed(MPI_Comm comm) {
-  static int answer = -1;
-  if (answer < 0) answer = mm_mpi_node_ranks(comm) > sysconf(_SC_NPROCESSORS_ONLN);
-  return answer;
+/* Whether this node runs more ranks than it has cores (counted once a run). */
+static bool oversubscribed(const mm_job *job) {
+  if (job->state->node_ranks == 0) job->state->node_ranks = mm_mpi_node_ranks(job->comm);
+  return job->state->node_ranks > sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+void mm_harness_state_free(mm_harness_state *st) {
+  mm_clocksync_state_free(&st->clock);
+  st->node_ranks = 0;
 }
 
 /* The window (or, in barrier mode, the expected call time) from a few
@@ -262,17 +266,14 @@ static size_t measure_calls(const mm_job *job, const mm_plan *plan, double *loca
   if (!c.buf) mm_mpi_die(job->comm, MM_ENOMEM, "no memory for samples");
   c.red = c.buf + 2 * cap;
   c.rt = c.buf + 4 * cap;
-  const char *slow = getenv("MPIMARK_TEST_SLOW_RANK");
-  c.slow_rank = -1;
-  if (slow && sscanf(slow, "%d:%lf", &c.slow_rank, &c.slow) == 2) c.slow *= 1e-6;
-  else c.slow_rank = -1;
+  c.slow_rank = job->hooks ? job->hooks->slow_rank : -1;
+  c.slow = job->hooks ? job->hooks->slow : 0;
+  c.late_rank = job->hooks ? job->hooks->late_rank : -1;
   bool window = plan->sync == MM_SYNC_WINDOW;
   double begin = mm_clock_now();
   if (window) {
-    const char *late = getenv("MPIMARK_TEST_LATE_RANK");
-    c.late_rank = late ? atoi(late) : -1;
-    mm_clocksync_refresh(job->comm, &c.sync);
-    c.yield = oversubscribed(job->comm);
+    mm_clocksync_refresh(job->comm, job->hooks, &job->state->clock, &c.sync);
+    c.yield = oversubscribed(job);
     out->sync.offsets_estimated = c.sync.estimated;
     out->sync.max_offset = c.sync.max_abs_offset;
     out->sync.offset_uncertainty = c.sync.max_uncertainty;

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "clocksync.h"
+#include "testhooks.h"
 #include "time_split.h"
 
 /* How collective calls are synchronized and timed (docs/method.md).
@@ -35,12 +37,23 @@ const char *mm_rank_time_name(mm_rank_time t);
  * (mpimark's is in benchmarks/op.h; the mpi4py runner's, a Python callable:
  * pyharness.c): the harness only passes it on, and calls the kernel
  * directly, with nothing in between. */
+/* What the harness keeps over a run, owned by its caller: zeroed before
+ * the first visit, mm_harness_state_free after the last (collective). */
+typedef struct mm_harness_state {
+  mm_clocksync_state clock; /* the window sync's clock model */
+  int node_ranks;           /* ranks of the communicator on this node; 0: not counted yet */
+} mm_harness_state;
+
+void mm_harness_state_free(mm_harness_state *st);
+
 struct mm_ctx;
 typedef struct mm_job {
   MPI_Comm comm;
   int rank;
   int (*run)(struct mm_ctx *ctx);
   struct mm_ctx *ctx;
+  const mm_test_hooks *hooks; /* the program's test hooks (testhooks.h); NULL: none */
+  mm_harness_state *state;    /* the run's */
 } mm_job;
 
 /* What the harness remembers of a cell between rounds, so that later rounds

@@ -33,11 +33,25 @@ static int call_kernel(struct mm_ctx *ctx) {
 }
 
 /* One visit of a cell: run is the kernel, comm the handle of mpi4py's
- * communicator (MPI._handleof: a pointer in Open MPI, an int in MPICH). */
-int mm_py_measure(intptr_t comm, PyObject *run, const mm_plan *plan, mm_samples *out) {
-  mm_job job = {.comm = (MPI_Comm)comm, .run = call_kernel, .ctx = (struct mm_ctx *)run};
+ * communicator (MPI._handleof: a pointer in Open MPI, an int in MPICH),
+ * hooks the runner's test hooks (mm_test_hooks_read, once), state the
+ * run's (mm_py_state_new). */
+int mm_py_measure(intptr_t comm, PyObject *run, const mm_plan *plan, const mm_test_hooks *hooks,
+                  mm_harness_state *state, mm_samples *out) {
+  mm_job job = {.comm = (MPI_Comm)comm, .run = call_kernel, .ctx = (struct mm_ctx *)run,
+                .hooks = hooks, .state = state};
   MPI_Comm_rank(job.comm, &job.rank);
   return mm_harness_measure(&job, plan, out);
+}
+
+/* The harness's state over a run (harness.h), owned by the runner: made
+ * zeroed, freed (collective) after the last visit. */
+mm_harness_state *mm_py_state_new(void) { return calloc(1, sizeof(mm_harness_state)); }
+
+void mm_py_state_free(mm_harness_state *st) {
+  if (!st) return;
+  mm_harness_state_free(st);
+  free(st);
 }
 
 /* The state probe of each round (stateprobe.h), as suite.c takes it: made

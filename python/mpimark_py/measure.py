@@ -20,8 +20,8 @@ more and one was seen in fewer than 3 launches (too few for that mode's
 interval), measure adds launches, up to --max-launches, as long as that
 state, at the rate it was seen, would reach 3 within them, and says which
 states it saw and how often (#@states_seen). A measurement that saw one state says so: the
-machine may have others. The mpi4py runner has no probe, and its
-launches run as planned.
+machine may have others. Where ranks 0 and 1 are on different nodes
+there is no probe, and the launches run as planned.
 
   mpimark-py measure -o results/x.csv -- mpirun -np 2 build/bin/mpimark sendrecv -m 8,1K
 
@@ -80,8 +80,8 @@ def launch_probe(path):
 def states(probes):
     """The machine's states over the launches' probes (one state per
     launch: launch_probe), as modes of the probes: ([(probe ns, launches)],
-    ...) by ascending probe, or None when a launch has no probe (the mpi4py
-    runner, ranks 0 and 1 on different nodes)."""
+    ...) by ascending probe, or None when a launch has no probe (ranks 0
+    and 1 on different nodes, or a result of a runner before it had one)."""
     if not probes or None in probes:
         return None
     found, _ = core.modes(probes, states=True)
@@ -100,7 +100,7 @@ def more_launches(seen, n, most):
 def states_text(seen):
     """#@states_seen: '2: line 27 ns in 5 launches, line 175 ns in 3'."""
     if seen is None:
-        return "unknown (no state probe: the mpi4py runner, or ranks 0 and 1 on different nodes)"
+        return "unknown (no state probe: ranks 0 and 1 on different nodes)"
     text = "%d: %s" % (len(seen), ", ".join("line %.0f ns in %d launch%s" % (ns, n, "" if n == 1 else "es")
                                             for ns, n in seen))
     if len(seen) == 1:

@@ -59,6 +59,13 @@ class SyncFacts(ctypes.Structure):  # mm_sync_facts: the window sync's report of
         lib().mm_sync_facts_merge(ctypes.byref(self), ctypes.byref(other))
 
 
+class TestHooks(ctypes.Structure):  # mm_test_hooks (testhooks.h): read once, by the C parser
+    _fields_ = [("clock_skew", ctypes.c_double), ("clock_drift", ctypes.c_double),
+                ("start", ctypes.c_double), ("clocks", ctypes.c_bool), ("node_ranks", ctypes.c_int),
+                ("offsets_only", ctypes.c_bool), ("late_rank", ctypes.c_int), ("slow_rank", ctypes.c_int),
+                ("slow", ctypes.c_double), ("corrupt_rank", ctypes.c_int)]
+
+
 class Samples(ctypes.Structure):  # mm_samples: one visit's, at rank 0
     _fields_ = [("t", ctypes.POINTER(ctypes.c_double)), ("n", ctypes.c_size_t),
                 ("iterations", ctypes.c_longlong), ("sync", SyncFacts),
@@ -68,7 +75,13 @@ class Samples(ctypes.Structure):  # mm_samples: one visit's, at rank 0
 def _declare(h):
     sig = {
         "mm_py_measure": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.py_object, ctypes.POINTER(Plan),
+                                         ctypes.POINTER(TestHooks), ctypes.c_void_p,
                                          ctypes.POINTER(Samples)]),
+        "mm_py_state_new": (ctypes.c_void_p, []),
+        "mm_py_state_free": (None, [ctypes.c_void_p]),
+        "mm_test_hooks_read": (ctypes.c_int, [ctypes.POINTER(TestHooks), ctypes.c_double, ctypes.c_char_p,
+                                              ctypes.c_size_t]),
+        "mm_clock_now": (ctypes.c_double, []),
         "mm_samples_free": (None, [ctypes.POINTER(Samples)]),
         "mm_sync_facts_merge": (None, [ctypes.POINTER(SyncFacts), ctypes.POINTER(SyncFacts)]),
         "mm_sync_name": (ctypes.c_char_p, [ctypes.c_int]),
@@ -87,7 +100,8 @@ def _declare(h):
         f = getattr(h, name)
         f.restype, f.argtypes = res, args
     for name, mirror in (("mm_plan_size", Plan), ("mm_cell_cache_size", CellCache),
-                         ("mm_samples_size", Samples), ("mm_sync_facts_size", SyncFacts)):
+                         ("mm_samples_size", Samples), ("mm_sync_facts_size", SyncFacts),
+                         ("mm_test_hooks_size", TestHooks)):
         if ctypes.c_size_t.in_dll(h, name).value != ctypes.sizeof(mirror):
             raise AttributeError(name)
     return h
@@ -135,15 +149,39 @@ def plan(cfg, collective, cache, heap_settles):
                 heap_settles=heap_settles, cache=ctypes.pointer(cache))
 
 
-def measure(comm, run, p):
-    """One visit of a cell (mm_harness_measure) on every rank of comm: run()
-    is one iteration of the kernel. Returns (samples at rank 0: seconds per
-    iteration, Samples: iterations, sync, spent, runaway)."""
-    out = Samples()
-    lib().mm_py_measure(MPI._handleof(comm), run, ctypes.byref(p), ctypes.byref(out))
-    t = out.t[:out.n]
-    lib().mm_samples_free(ctypes.byref(out))
-    return t, out
+def test_hooks():
+    """The test hooks (testhooks.h), read once at start-up by the C parser;
+    UsageError when one is set wrongly."""
+    h, err = TestHooks(), ctypes.create_string_buffer(256)
+    if lib().mm_test_hooks_read(ctypes.byref(h), lib().mm_clock_now(), err, len(err)):
+        raise UsageError(err.value.decode())
+    return h
+
+
+class Run:
+    """The harness over one run on every rank of comm: its test hooks and
+    its state (the clock sync's model and communicators: mm_harness_state),
+    freed by close() (collective) after the last visit."""
+    def __init__(self, comm, hooks):
+        self.comm, self.handle, self.hooks = comm, MPI._handleof(comm), hooks
+        self.state = lib().mm_py_state_new()
+        if not self.state:
+            raise MemoryError("mm_py_state_new")
+
+    def close(self):
+        lib().mm_py_state_free(self.state)
+        self.state = None
+
+    def measure(self, run, p):
+        """One visit of a cell (mm_harness_measure): run() is one iteration
+        of the kernel. Returns (samples at rank 0: seconds per iteration,
+        Samples: iterations, sync, spent, runaway)."""
+        out = Samples()
+        lib().mm_py_measure(self.handle, run, ctypes.byref(p), ctypes.byref(self.hooks), self.state,
+                            ctypes.byref(out))
+        t = out.t[:out.n]
+        lib().mm_samples_free(ctypes.byref(out))
+        return t, out
 
 
 def spent(samples):

@@ -2,7 +2,6 @@
 rounds in a seeded order, metrics from the timed calls, validation)."""
 
 import math
-import os
 import pickle
 import sys
 import time
@@ -61,8 +60,8 @@ def pkl5_dumps(pkl5, obj):
 
 
 class Suite:
-    def __init__(self, comm, cfg):
-        self.comm, self.cfg = comm, cfg
+    def __init__(self, comm, cfg, hooks):
+        self.comm, self.cfg, self.hooks = comm, cfg, hooks  # hooks: harness.test_hooks()
         self.rank, self.nranks = comm.Get_rank(), comm.Get_size()
         self.sbuf = self.rbuf = None
         self.ack = np.zeros(1, np.uint8)
@@ -214,7 +213,7 @@ class Suite:
         cells, units = self.build_sweep()
         self.spent = dict.fromkeys(core.spent_phases(), 0.0)
         start = perf_counter()
-        probe = harness.StateProbe(self.comm)
+        probe, self.harness = harness.StateProbe(self.comm), harness.Run(self.comm, self.hooks)
         for rnd in range(cfg.rounds):
             t = perf_counter()
             probe.run()
@@ -224,9 +223,11 @@ class Suite:
                     verdict = self.visit(cell, rnd)
                     if verdict != OK:
                         probe.close()
+                        self.harness.close()
                         return verdict
                 self.progress(rnd, done + 1, len(units), perf_counter() - start)
         probe.close()
+        self.harness.close()
         if self.rank == 0:
             for cell in sorted(cells, key=lambda c: (c.op_index, c.size_index,
                                                      PATHS.index(c.path), c.kernel)):
@@ -285,7 +286,7 @@ class Suite:
         cell.wire_bytes, cell.window_msgs = c.wire_bytes, c.window
         plan = harness.plan(cfg, op.kind == "collective", cell.cache, heap_settles=path != "buffer")
         measured = perf_counter()
-        t, samples = harness.measure(self.comm, run, plan)
+        t, samples = self.harness.measure(run, plan)
         measured = perf_counter() - measured
         for k, v in harness.spent(samples).items():
             self.spent[k] += v
@@ -328,8 +329,7 @@ class Suite:
     def validate(self, op, path, c, shape, run, rbuf_bytes):
         """One untimed run with known data, then every rank checks what it
         got; a rank that finds a mismatch names itself; all agree."""
-        corrupt = os.environ.get("MPIMARK_TEST_CORRUPT_RANK")  # test hook: proves checks fail
-        hit = corrupt is not None and corrupt.strip().lstrip("-").isdigit() and int(corrupt) == c.rank
+        hit = self.hooks.corrupt_rank == c.rank  # the test hook: proves the checks fail
         p = op.paths[path]
         if path == "buffer":
             self.rbuf[:rbuf_bytes] = pattern_bytes(rbuf_bytes, 0xDEAD)
