@@ -15,6 +15,7 @@
 #include "build_id.h"
 #include "clock.h"
 #include "errors.h"
+#include "heap.h"
 #include "membw.h"
 #include "metadata.h"
 #include "mpi_util.h"
@@ -229,9 +230,8 @@ int main(int argc, char **argv) {
   unsigned long long seed = cfg.seed ? cfg.seed : mm_round_seed_from_clock();
   MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));
   suite.seed = seed;
-  const char *heap = NULL; /* #@heap: only with a pickled path */
-  if (mm_paths_pickle(cfg.paths)) heap = cfg.heap_pinned ? mm_obj_heap_pin() : "default";
-  if (mm_paths_pickle(cfg.paths) && !cfg.heap_pinned) mm_obj_heap_settle(mm_sizes_max(&cfg.sizes));
+  /* #@heap: only with a pickled path */
+  const char *heap = mm_heap_prepare(mm_paths_pickle(cfg.paths), cfg.heap_pinned, mm_sizes_max(&cfg.sizes));
   mm_obj_use_mpi4py(cfg.mpi4py);
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 

@@ -1,7 +1,6 @@
 #include "objpath.h"
 
 #include <limits.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,25 +98,6 @@ static int received_count(MPI_Status *status) {
   int count;
   MM_MPI(MPI_Get_count(status, MPI_BYTE, &count));
   return count;
-}
-
-const char *mm_obj_heap_pin(void) {
-#define MM_HEAP(param, number, value) mallopt(param, value);
-#include "heap.def"
-#undef MM_HEAP
-  return "mallopt"
-#define MM_HEAP(param, number, value) " " #param "=" #value
-#include "heap.def"
-#undef MM_HEAP
-      ;
-}
-
-void mm_obj_heap_settle(size_t largest) {
-  size_t n = largest > SIZE_MAX / 2 ? SIZE_MAX : 2 * largest;
-  volatile unsigned char *block = malloc(n ? n : 1);
-  if (!block) return; /* no such block to spare: the order of visits decides, as before */
-  block[0] = 1;
-  free((void *)block);
 }
 
 /* Pickles obj into a new buffer; counts must fit MPI's int. */

@@ -16,24 +16,6 @@
 
 #include "pickle.h"
 
-/* --heap pinned: sets the heap policy of common/defs/heap.def (the mpi4py
- * runner sets the same): freed memory is kept for reuse instead of being
- * unmapped, so that fresh allocations do not pay a page fault per 4 KiB,
- * whatever sizes the run holds. A plain program does not have it (the
- * default: the heap as it is). Call once, before measuring. The buffer path
- * allocates once and is unaffected. Returns the policy as text for #@heap. */
-const char *mm_obj_heap_pin(void);
-
-/* --heap default: glibc raises its mmap threshold to the largest block
- * freed so far, so a large pickle's cost depends on the largest message the
- * process handled before, and a launch's first visits would depend on the
- * order it visits the sizes in. One block of twice the largest message
- * (CPython's pickler asks for up to 1.5x), touched and freed before
- * measuring, puts every launch in the state of a program that has handled
- * its largest message, which later rounds are in anyway (the mpi4py runner
- * does the same: runner/heap.py). */
-void mm_obj_heap_settle(size_t largest);
-
 /* The protocol generation of every call below: 4 (mpi4py 4.x, the
  * default: lengths as MPI_COUNT, the MPI-4 large-count calls where the
  * library has them) or 3 (mpi4py 3.1: lengths as MPI_INT). Set once,

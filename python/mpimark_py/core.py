@@ -146,6 +146,7 @@ def _declare(lib):
                                            ctypes.c_bool, ctypes.c_bool, c_size_t_p, c_size_t_p]),
         "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                                   ctypes.c_double, ctypes.c_double]),
+        "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool, ctypes.c_size_t]),
         "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
         "mm_modes": (ctypes.c_size_t, [c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), c_size_t_p]),
         "mm_states": (ctypes.c_size_t, [c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), c_size_t_p]),
@@ -327,6 +328,13 @@ def modes_text(modes, total, probes=None, ratio=False):
     arr = (Mode * max(len(modes), 1))(*modes)
     ns = doubles([math.nan if p is None else p for p in probes]) if probes else None
     return lib().mm_output_modes(arr, len(modes), ns, total, ratio, buf, len(buf)).decode()
+
+
+def heap_prepare(pickles, pinned, largest):
+    """The heap of the pickled paths, before measuring (heap.h): pinned or
+    settled as the C binary does; #@heap, or None without a pickled path."""
+    text = lib().mm_heap_prepare(pickles, pinned, largest)
+    return text.decode() if text is not None else None
 
 
 def error_line(text):

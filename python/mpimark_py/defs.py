@@ -2,7 +2,7 @@
 from: common/defs/, one folder (installed whole): ops.def (operations),
 metrics.def (metrics per kernel shape), options.def (mpimark's options),
 errors.def (error codes and messages), columns.def (result columns),
-paths.def, payloads.def, heap.def, mpi_env.def and equivalents.def (--help's OSU and IMB
+paths.def, payloads.def, mpi_env.def and equivalents.def (--help's OSU and IMB
 rows). The package reads them from its own
 defs/ folder: in a clone a link to common/defs, installed (pip or the CMake
 install) a copy of it."""
@@ -83,12 +83,6 @@ def op_min_ranks():
 def columns():
     """The result columns in order (CSV header, JSON keys)."""
     return [e[0] for e in entries("columns.def", "MM_COLUMN")]
-
-
-def heap():
-    """The pickled paths' heap policy (common/defs/heap.def): [(mallopt
-    parameter name, its number in glibc, value)]."""
-    return [(n, int(num), int(v)) for n, num, v in entries("heap.def", "MM_HEAP")]
 
 
 def mpi_env(environ):

@@ -137,7 +137,7 @@ def main(argv):
     results = Results()
     # One seed for every rank: the rounds' orders must agree.
     seed = comm.bcast(cfg.seed or mmstats.round_seed_from_clock(), 0)
-    collect_metadata(comm, rank, nranks, cfg, seed, results)
+    collect_metadata(comm, rank, nranks, cfg, seed, suite.heap, results)
     err = suite.run(results, seed)
     if err == OK and rank == 0:
         write_results(sys.stdout, results, cfg.format)

@@ -9,7 +9,6 @@ import time
 from .. import core, defs, stats as mmstats, version
 from ..options import WARMUP_AUTO, WINDOW_AUTO_BYTES, _thp_mode
 from .harness import clock_meta
-from .heap import heap_text
 from .mpi import MPI, MPI4PY_GENERATION, THREAD_LEVELS, mpi4py, np
 
 
@@ -36,7 +35,7 @@ def _memcpy_mbs(nbytes, seconds):
     return nbytes / st.median / 1e6 if st.median > 0 else 0.0
 
 
-def collect_metadata(comm, rank, nranks, cfg, seed, r):
+def collect_metadata(comm, rank, nranks, cfg, seed, heap, r):
     names = comm.gather(MPI.Get_processor_name(), 0)
     mine = np.frombuffer(core.place_self(), np.uint8)  # one MPI_Gather of bytes, as metadata.c
     places = np.empty(nranks * mine.size, np.uint8) if rank == 0 else None
@@ -120,7 +119,7 @@ def collect_metadata(comm, rank, nranks, cfg, seed, r):
             r.set_meta("payload", cfg.user_payload)
         if cfg.payload == "ndarray":  # the NumPy that pickled the arrays
             r.set_meta("numpy_pickle", np.__version__.split(".")[0])
-        r.set_meta("heap", heap_text() if cfg.heap_pinned else "default")
+        r.set_meta("heap", heap)
     if "pkl5" in cfg.paths:  # what mpi4py.util.pkl5 really used
         from mpi4py.util import pkl5
         r.set_meta("pkl5_threshold", pkl5.pickle.THRESHOLD)

@@ -12,7 +12,6 @@ from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from ..sizes import size_human
 from . import harness
 from .harness import CellCache, SyncFacts
-from .heap import heap_pin, heap_settle
 from .mpi import MPI, mpi4py, np
 from .ops import Ctx, OPS
 from .output import Row
@@ -66,10 +65,7 @@ class Suite:
         self.sbuf = self.rbuf = None
         self.ack = np.zeros(1, np.uint8)
         self.pkl5 = self.pkl5_comm = None
-        if cfg.pickles and cfg.heap_pinned:
-            heap_pin()
-        elif cfg.pickles:
-            heap_settle(max(cfg.sizes))
+        self.heap = core.heap_prepare(cfg.pickles, cfg.heap_pinned, max(cfg.sizes))  # #@heap
         if "pkl5" in cfg.paths:  # the real mpi4py.util.pkl5, with the threshold asked for
             from mpi4py.util import pkl5
             if cfg.pkl5_threshold is not None:
