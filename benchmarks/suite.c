@@ -297,15 +297,9 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
     if (err) mm_mpi_die(s->comm, err, "%s: setup failed: %s", op->name, mm_strerror(err));
   }
   cl->wire_bytes = c.wire_bytes;
-  mm_plan plan = {.iterations = cfg->iterations,
-                  .warmup = cfg->warmup,
-                  .budget = cfg->time_budget / cfg->rounds,
-                  .min_samples = (MM_MIN_SAMPLES + cfg->rounds - 1) / cfg->rounds,
-                  .collective = op->kind == MM_COLLECTIVE,
-                  .sync = cfg->sync,
-                  .rank_time = cfg->rank_time,
-                  .heap_settles = cl->path != MM_PATH_BUFFER,
-                  .cache = &cl->cache};
+  mm_plan plan = mm_plan_of(cfg->iterations, cfg->warmup, cfg->time_budget, cfg->rounds,
+                            op->kind == MM_COLLECTIVE, cfg->sync, cfg->rank_time,
+                            cl->path != MM_PATH_BUFFER, &cl->cache);
   mm_samples samples;
   double measured = mm_clock_now();
   mm_job job = {s->comm, s->rank, kernel_of(cl)->run, &c, s->hooks, &w->harness};

@@ -22,6 +22,19 @@ const char *mm_rank_time_name(mm_rank_time t) {
   return t == MM_RANK_AVERAGE ? "average" : t == MM_RANK_FASTEST ? "fastest" : "slowest";
 }
 
+mm_plan mm_plan_of(long iterations, long warmup, double time_budget, int rounds, bool collective,
+                   mm_sync sync, mm_rank_time rank_time, bool heap_settles, mm_cell_cache *cache) {
+  return (mm_plan){.iterations = iterations,
+                   .warmup = warmup,
+                   .budget = time_budget / rounds,
+                   .min_samples = (MM_MIN_SAMPLES + rounds - 1) / rounds,
+                   .collective = collective,
+                   .sync = sync,
+                   .rank_time = rank_time,
+                   .heap_settles = heap_settles,
+                   .cache = cache};
+}
+
 static void run_n(const mm_job *job, long n) {
   for (long i = 0; i < n; i++) {
     int err = job->run(job->ctx);

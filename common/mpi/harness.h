@@ -79,6 +79,12 @@ typedef struct mm_plan {
   mm_cell_cache *cache;
 } mm_plan;
 
+/* A visit's plan in a sweep of `rounds` rounds (both runners' suites): a
+ * round's share of the time budget, and at least MM_MIN_SAMPLES per cell
+ * over its rounds. */
+mm_plan mm_plan_of(long iterations, long warmup, double time_budget, int rounds, bool collective,
+                   mm_sync sync, mm_rank_time rank_time, bool heap_settles, mm_cell_cache *cache);
+
 /* What the window sync reports of one visit; merged (mm_sync_facts_merge)
  * into a cell's over its rounds and into the run's over its cells. */
 typedef struct mm_sync_facts {

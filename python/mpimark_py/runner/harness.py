@@ -79,6 +79,8 @@ def _declare(h):
                                          ctypes.POINTER(Samples)]),
         "mm_py_state_new": (ctypes.c_void_p, []),
         "mm_py_state_free": (None, [ctypes.c_void_p]),
+        "mm_plan_of": (Plan, [ctypes.c_long, ctypes.c_long, ctypes.c_double, ctypes.c_int, ctypes.c_bool,
+                              ctypes.c_int, ctypes.c_int, ctypes.c_bool, ctypes.POINTER(CellCache)]),
         "mm_test_hooks_read": (ctypes.c_int, [ctypes.POINTER(TestHooks), ctypes.c_double, ctypes.c_char_p,
                                               ctypes.c_size_t]),
         "mm_clock_now": (ctypes.c_double, []),
@@ -131,22 +133,20 @@ def lib():
 
 
 def _index(namer, name):
-    """The enum value whose name (mm_sync_name, mm_rank_time_name) is name."""
-    k = 0
-    while namer(k).decode() != name:
-        k += 1
-    return k
+    """The enum value whose name (mm_sync_name, mm_rank_time_name) is name
+    (the options parser accepted only those names)."""
+    for k in range(16):
+        if namer(k).decode() == name:
+            return k
+    raise ValueError(name)
 
 
 def plan(cfg, collective, cache, heap_settles):
-    """One visit's plan of a cell (suite.c's): a round's share of the time
-    budget, the minimum samples per cell spread over the rounds."""
+    """One visit's plan of a cell (mm_plan_of, as suite.c's)."""
     h = lib()
-    min_samples = ctypes.c_int.in_dll(h, "mm_min_samples").value
-    return Plan(iterations=cfg.iterations, warmup=cfg.warmup, budget=cfg.time_budget / cfg.rounds,
-                min_samples=-(-min_samples // cfg.rounds), collective=collective,
-                sync=_index(h.mm_sync_name, cfg.sync), rank_time=_index(h.mm_rank_time_name, cfg.rank_time),
-                heap_settles=heap_settles, cache=ctypes.pointer(cache))
+    return h.mm_plan_of(cfg.iterations, cfg.warmup, cfg.time_budget, cfg.rounds, collective,
+                        _index(h.mm_sync_name, cfg.sync), _index(h.mm_rank_time_name, cfg.rank_time),
+                        heap_settles, ctypes.pointer(cache))
 
 
 def test_hooks():
