@@ -213,10 +213,11 @@ int main(int argc, char **argv) {
 
   mm_config cfg;
   char why[512] = "";
-  int err = mm_request_parse(argc, argv, r.nranks, &cfg, why, sizeof why);
+  int err = mm_request_parse(argc, argv, r.nranks, false, &cfg, why, sizeof why);
   if (err) return finish(&r, fail(&r, err, why));
   if (cfg.help || cfg.version) {
-    if (r.rank == 0 && cfg.help) mm_options_usage(stdout, mm_request_op_names());
+    if (r.rank == 0 && cfg.help)
+      mm_options_usage(stdout, mm_request_op_names(), mm_options_intro, mm_options_notes);
     else if (r.rank == 0) printf("mpimark %s (git %s)\n", MPIMARK_VERSION, mm_build_commit);
     return finish(&r, MM_OK);
   }

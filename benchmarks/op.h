@@ -84,11 +84,6 @@ typedef struct mm_op {
 #undef MM_OP
 extern const mm_op *const mm_ops[];
 extern const size_t mm_n_ops;
-#define MM_MAX_OPS 32 /* mm_config.ops has a bit per operation */
-/* From ops.def too, in the registry's order: what --help and the request
- * check read (the mpi4py runner reads the same lines). */
-extern const char *const mm_op_summaries[];
-extern const int mm_op_min_ranks[];
 
 /* The table a path runs: pkl5 runs the object path's. */
 static inline const struct mm_op_path *mm_op_path(const mm_op *op, mm_path path) {

@@ -6,14 +6,4 @@ const mm_op *const mm_ops[] = {
 #include "ops.def"
 };
 #undef MM_OP
-#define MM_OP(name, min_ranks, summary) summary,
-const char *const mm_op_summaries[] = {
-#include "ops.def"
-};
-#undef MM_OP
-#define MM_OP(name, min_ranks, summary) min_ranks,
-const int mm_op_min_ranks[] = {
-#include "ops.def"
-};
-#undef MM_OP
 const size_t mm_n_ops = sizeof mm_ops / sizeof mm_ops[0];

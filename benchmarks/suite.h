@@ -9,6 +9,7 @@
 #include "op.h"
 #include "options.h"
 #include "results.h"
+#include "testhooks.h"
 
 typedef struct mm_suite {
   MPI_Comm comm;

@@ -3,9 +3,6 @@ foreach(name stats sizes options output marks atomic_file window rounds placemen
     testhooks)
   add_executable(test_${name} ${CMAKE_CURRENT_LIST_DIR}/unit/test_${name}.c)
   target_link_libraries(test_${name} PRIVATE mmcore)
-  if(name STREQUAL options)  # mpimark's own options (common/defs/options.def)
-    target_link_libraries(test_${name} PRIVATE mpimark_options)
-  endif()
   target_include_directories(test_${name} PRIVATE ${CMAKE_CURRENT_LIST_DIR}/unit)
   add_test(NAME unit.${name} COMMAND test_${name})
   set_tests_properties(unit.${name} PROPERTIES LABELS unit TIMEOUT 60)
@@ -15,7 +12,7 @@ endforeach()
 # that needs no launch, through both runners' request checks (the C one
 # below, the mpi4py runner imported without mpi4py).
 add_executable(request_tool ${CMAKE_CURRENT_LIST_DIR}/unit/request_tool.c)
-target_link_libraries(request_tool PRIVATE mpimark_ops)
+target_link_libraries(request_tool PRIVATE mmcore)
 function(mpimark_unit_bad_input name script np case)
   add_test(NAME ${name} COMMAND ${script} ${np} ${case})
   set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 60

@@ -14,14 +14,6 @@
 #include "stats.h"
 #include "window.h"
 
-const char *mm_sync_name(mm_sync s) {
-  return s == MM_SYNC_BARRIER ? "barrier" : s == MM_SYNC_BATCH ? "batch" : "window";
-}
-
-const char *mm_rank_time_name(mm_rank_time t) {
-  return t == MM_RANK_AVERAGE ? "average" : t == MM_RANK_FASTEST ? "fastest" : "slowest";
-}
-
 mm_plan mm_plan_of(long iterations, long warmup, double time_budget, int rounds, bool collective,
                    mm_sync sync, mm_rank_time rank_time, bool heap_settles, mm_cell_cache *cache) {
   return (mm_plan){.iterations = iterations,

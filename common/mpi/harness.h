@@ -11,25 +11,8 @@
 
 #include "clocksync.h"
 #include "testhooks.h"
+#include "timing.h"
 #include "time_split.h"
-
-/* How collective calls are synchronized and timed (docs/method.md).
- * Point-to-point kernels always time batches. */
-typedef enum { MM_SYNC_WINDOW = 0, MM_SYNC_BARRIER = 1, MM_SYNC_BATCH = 2 } mm_sync;
-
-/* Which rank's time a collective's sample is (--rank-time): the slowest
- * rank's (the latest exit: when the collective is over for everyone), the
- * average over ranks of each rank's own time (what OSU prints), or the
- * fastest rank's (IMB's t_min). Point-to-point samples are rank 0's. */
-typedef enum { MM_RANK_SLOWEST = 0, MM_RANK_AVERAGE = 1, MM_RANK_FASTEST = 2 } mm_rank_time;
-
-/* Their names as --sync and --rank-time spell them (both runners parse
- * them with these). */
-const char *mm_sync_name(mm_sync s);
-const char *mm_rank_time_name(mm_rank_time t);
-
-/* plan->warmup: the harness picks the warmup count (MM_AUTO_WARMUP). */
-#define MM_WARMUP_AUTO (-1L)
 
 /* What the harness times: run(ctx) is one iteration of a benchmark's
  * kernel (no timing, no printing), run on every rank of comm at once; it

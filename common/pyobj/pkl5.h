@@ -19,8 +19,6 @@
 
 #include "pickle.h"
 
-/* pkl5's own default threshold (Pickle.THRESHOLD = 1024**2 // 4). */
-#define MM_PKL5_THRESHOLD_DEFAULT ((size_t)256 << 10)
 
 /* The most out-of-band buffers one message may carry here (mpimark's
  * payloads have one; a longer info vector is refused as undecodable). */

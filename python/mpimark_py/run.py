@@ -28,21 +28,9 @@ import traceback
 
 from . import atomic, core, stats as mmstats, version
 from .errors import EIO, EUSAGE, EXIT_CODE, OK, UsageError
-from .options import check_request, options_parse, usage
+from .options import parse_request, usage
 from .runner.startup import launcher_rank
 from .runner.output import atomic_check, format_for, write_results
-
-
-def parse_request(argv, nranks):
-    """The run argv asks of an nranks-rank job, as benchmarks/request.c
-    checks it: options parsed, then (unless --help or --version) enough
-    ranks and a root inside the job. Pure, without MPI (tests/python/
-    request_tool.py runs the bad-input table through it). Raises UsageError."""
-    cfg = options_parse(argv)
-    why = None if cfg.help or cfg.version else check_request(cfg, nranks)
-    if why:
-        raise UsageError(why)
-    return cfg
 
 
 def _asked(argv, name):
@@ -77,7 +65,7 @@ def main(argv):
     # --help and --version need no MPI: answered before it starts (rank 0 of
     # a launch prints, as the C binary's rank 0 does).
     try:
-        first = options_parse(argv)
+        first = parse_request(argv, 1 << 30)  # the job's size is checked once MPI has started
     except UsageError:
         first = None  # reported by the full check below, on every rank together
     if first is not None and (first.help or first.version):

@@ -1,4 +1,4 @@
-/* request_tool NP [ARGS...]: mpimark's request check (benchmarks/request.c)
+/* request_tool NP [ARGS...]: mpimark's request check (common/core/request.c)
  * as rank 0 of an NP-rank job runs it, without MPI: parse, check the job,
  * check the -o file. Prints what mpimark prints for a usage error (one
  * "mpimark:" line on stderr) and exits with mpimark's code, so that
@@ -20,7 +20,7 @@ int main(int argc, char **argv) {
   argv[1] = argv[0]; /* mpimark's argv: the program, then its arguments */
   mm_config cfg;
   char why[512] = "";
-  int err = mm_request_parse(argc - 1, argv + 1, nranks, &cfg, why, sizeof why);
+  int err = mm_request_parse(argc - 1, argv + 1, nranks, false, &cfg, why, sizeof why);
   if (!err && cfg.output) err = mm_atomic_check(cfg.output, cfg.force, why, sizeof why);
   if (err) fprintf(stderr, "mpimark: %s\n", why);
   return mm_exit_code(err);

@@ -1,13 +1,14 @@
 """The run's metadata: common/mpi/metadata.c's keys, plus the runner's own
 (Python, mpi4py, pickle protocol, thread level)."""
 
+import ctypes
 import os
 import platform
 import sys
 import time
 
 from .. import core, defs, stats as mmstats, version
-from ..options import WARMUP_AUTO, WINDOW_AUTO_BYTES, _thp_mode
+from ..options import WARMUP_AUTO, _thp_mode
 from .harness import clock_meta
 from .mpi import MPI, MPI4PY_GENERATION, THREAD_LEVELS, mpi4py, np
 
@@ -80,7 +81,8 @@ def collect_metadata(comm, rank, nranks, cfg, seed, heap, r):
     r.set_meta("time_budget_s", "%g" % cfg.time_budget)
     r.set_meta("iterations", cfg.iterations)
     r.set_meta("warmup", "auto" if cfg.warmup == WARMUP_AUTO else cfg.warmup)
-    r.set_meta("window", "auto (%d, at most %d MiB in flight)" % (cfg.window, WINDOW_AUTO_BYTES >> 20)
+    auto_bytes = core.const("mm_window_auto_bytes", ctypes.c_size_t)
+    r.set_meta("window", "auto (%d, at most %d MiB in flight)" % (cfg.window, auto_bytes >> 20)
                if cfg.window_auto else cfg.window)
     r.set_meta("root", cfg.root)
     r.set_meta("validate", "yes" if cfg.validate else "no")

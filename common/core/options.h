@@ -9,12 +9,14 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "harness.h"
-#include "pkl5.h"
 #include "sizes.h"
 #include "stats.h"
+#include "timing.h"
 
-#define MM_MAX_OPS 32
+#define MM_MAX_OPS 32 /* mm_config.ops has a bit per operation */
+
+/* pkl5's own default threshold (mpi4py.util.pkl5: Pickle.THRESHOLD = 1024**2 // 4). */
+#define MM_PKL5_THRESHOLD_DEFAULT ((size_t)256 << 10)
 
 /* -W auto: 64 messages in flight, or as many as fit in 16 MiB (at least 2):
  * a 4 MiB stream is as saturated with 4 in flight as with 64, and takes a
@@ -57,9 +59,12 @@ typedef struct mm_config {
   uint32_t ops;            /* bit i: operation i of the registry is selected */
   unsigned paths;          /* bit (1 << mm_path) per selected path */
   mm_payload payload;
+  const char *user_payload; /* --payload MODULE:FUNCTION: the user's own objects (the mpi4py
+                              runner makes them; mpimark's request refuses them), or NULL */
   int mpi4py;              /* object and pkl5 paths: mpi4py's protocol generation, 3 or 4 */
   int numpy;               /* ndarray payload: the NumPy major version whose pickle, 1 or 2 */
   size_t pkl5_threshold;   /* pkl5 path: arrays of at least this many bytes go out-of-band */
+  bool pkl5_threshold_auto; /* ... pkl5's own default (auto, no $MPI4PY_PICKLE_THRESHOLD) */
   mm_sizes sizes;
   long iterations;         /* timed iterations per size; 0: use the time budget */
   long warmup;             /* untimed iterations before timing, or MM_WARMUP_AUTO */
@@ -98,13 +103,26 @@ typedef struct mm_op_names {
 int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *cfg, char *err,
                      size_t errlen);
 
-/* The --help text, generated from the option table and the operation list. */
-void mm_options_usage(FILE *fp, const mm_op_names *ops);
+/* The --help text, generated from the option table and the operation list,
+ * after the program's usage lines and before its notes (both runners). */
+void mm_options_usage(FILE *fp, const mm_op_names *ops, const char *intro, const char *notes);
+
+/* mpimark's intro and notes (the mpi4py runner has its own: runner/). */
+extern const char *const mm_options_intro, *const mm_options_notes;
+
+/* The same text in a new string (free()), for the mpi4py runner. */
+char *mm_options_usage_text(const mm_op_names *ops, const char *intro, const char *notes);
+
+/* sizeof(mm_config), for the runner's ctypes mirror. */
+extern const size_t mm_config_size;
 
 const char *mm_path_name(mm_path p);
 
 /* Messages in flight for a bandwidth kernel at this size. */
 int mm_stream_window(const mm_config *cfg, size_t bytes);
+/* ... from -W's two fields (the mpi4py runner's call). */
+int mm_stream_window_of(int window, bool window_auto, size_t bytes);
+extern const size_t mm_window_auto_bytes; /* MM_WINDOW_AUTO_BYTES */
 const char *mm_format_name(mm_format f);
 
 #endif

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -83,7 +84,8 @@ static int set_pkl5_threshold(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
   const char *env = getenv("MPI4PY_PICKLE_THRESHOLD");
   bool from_env = !strcmp(a, "auto") && env && *env;
-  if (!strcmp(a, "auto") && !from_env) return c->pkl5_threshold = MM_PKL5_THRESHOLD_DEFAULT, 0;
+  c->pkl5_threshold_auto = !strcmp(a, "auto") && !from_env;
+  if (c->pkl5_threshold_auto) return c->pkl5_threshold = MM_PKL5_THRESHOLD_DEFAULT, 0;
   const char *text = from_env ? env : a;
   if (mm_size_parse(text, &c->pkl5_threshold, err, n))
     return snprintf(err, n, "bad %s '%s': expected bytes such as 0, 1024 or 256K",
@@ -105,13 +107,22 @@ const char *const mm_payload_names[MM_PAYLOAD_COUNT] = {
 #undef MM_USER_PAYLOAD
 };
 
+/* MODULE:FUNCTION: a module (a name or a .py file), then an identifier
+ * after the last colon. */
+static bool user_payload(const char *a) {
+  const char *colon = strrchr(a, ':'), *f = colon ? colon + 1 : NULL;
+  if (!colon || colon == a || !(isalpha((unsigned char)*f) || *f == '_')) return false;
+  while (*++f)
+    if (!(isalnum((unsigned char)*f) || *f == '_')) return false;
+  return true;
+}
+
 static int set_payload(void *cfg, const char *a, char *err, size_t n) {
   mm_config *c = cfg;
+  c->user_payload = NULL;
   for (int p = 0; p < MM_PAYLOAD_COUNT; p++)
     if (!strcmp(a, mm_payload_names[p])) return c->payload = (mm_payload)p, 0;
-  if (strchr(a, ':'))
-    return snprintf(err, n, "--payload %s: your own objects need the mpi4py runner (mpimark-py run); "
-                    "this binary models bytes, floats or ndarray", a), -1;
+  if (user_payload(a)) return c->payload = MM_PAYLOAD_BYTES, c->user_payload = a, 0;
   return snprintf(err, n, "bad --payload '%s': expected bytes, floats, ndarray or MODULE:FUNCTION (mpi4py "
                   "runner only)", a), -1;
 }
@@ -268,16 +279,18 @@ int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *c
   return 0;
 }
 
-void mm_options_usage(FILE *fp, const mm_op_names *ops) {
-  fprintf(fp,
-          "Usage: mpirun -np N mpimark [OP ...] [options]\n"
-          "\n"
-          "Measures MPI latency and bandwidth across message sizes, on the buffer path\n"
-          "(contiguous memory, like MPI_Send or mpi4py's comm.Send), the object path\n"
-          "(pickle protocol 5 objects, like mpi4py's comm.send) and the pkl5 path\n"
-          "(mpi4py.util.pkl5: large arrays as out-of-band messages).\n"
-          "\n"
-          "Operations (default: all):\n");
+const char *const mm_options_intro =
+    "Usage: mpirun -np N mpimark [OP ...] [options]\n"
+    "\n"
+    "Measures MPI latency and bandwidth across message sizes, on the buffer path\n"
+    "(contiguous memory, like MPI_Send or mpi4py's comm.Send), the object path\n"
+    "(pickle protocol 5 objects, like mpi4py's comm.send) and the pkl5 path\n"
+    "(mpi4py.util.pkl5: large arrays as out-of-band messages).\n";
+const char *const mm_options_notes = "";
+const size_t mm_config_size = sizeof(mm_config);
+
+void mm_options_usage(FILE *fp, const mm_op_names *ops, const char *intro, const char *notes) {
+  fprintf(fp, "%s\nOperations (default: all):\n", intro);
   for (size_t i = 0; i < ops->n; i++)
     fprintf(fp, "  %-12s %s\n", ops->names[i], ops->summaries[i]);
   fprintf(fp, "\nOptions:\n");
@@ -293,16 +306,31 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops) {
   fprintf(fp,
           "\nSizes take K, M, G suffixes (powers of 1024). Latency is in microseconds\n"
           "(half a round trip for sendrecv/isendirecv), bandwidth in MB/s (10^6 bytes/s).\n"
-          "\nExit codes: 0 ok, 1 runtime or validation failure, 2 usage error.\n");
+          "%s\nExit codes: 0 ok, 1 runtime or validation failure, 2 usage error.\n", notes);
+}
+
+char *mm_options_usage_text(const mm_op_names *ops, const char *intro, const char *notes) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&text, &len);
+  if (!fp) return NULL;
+  mm_options_usage(fp, ops, intro, notes);
+  return fclose(fp) ? (free(text), NULL) : text;
 }
 
 const char *mm_path_name(mm_path p) { return path_names[p]; }
 
-int mm_stream_window(const mm_config *cfg, size_t bytes) {
-  if (!cfg->window_auto || bytes == 0) return cfg->window;
+int mm_stream_window_of(int window, bool window_auto, size_t bytes) {
+  if (!window_auto || bytes == 0) return window;
   size_t fit = MM_WINDOW_AUTO_BYTES / bytes;
-  return fit < 2 ? 2 : fit > (size_t)cfg->window ? cfg->window : (int)fit;
+  return fit < 2 ? 2 : fit > (size_t)window ? window : (int)fit;
 }
+
+int mm_stream_window(const mm_config *cfg, size_t bytes) {
+  return mm_stream_window_of(cfg->window, cfg->window_auto, bytes);
+}
+
+const size_t mm_window_auto_bytes = MM_WINDOW_AUTO_BYTES;
 
 const char *mm_format_name(mm_format f) {
   return f == MM_FORMAT_CSV ? "csv" : f == MM_FORMAT_JSON ? "json" : "table";
