@@ -17,12 +17,13 @@ trap 'rm -rf "$dir"' EXIT
 
 git clone -q "$src" "$dir/src" || fail "cannot clone $src"
 cmake -S "$dir/src" -B "$dir/b" > /dev/null || fail "configure failed"
-cmake --build "$dir/b" -j "$(nproc)" --target mpimark montecarlo_pi mpimark_core > "$dir/log" 2>&1 \
+cmake --build "$dir/b" -j "$(nproc)" --target mpimark montecarlo_pi mpimark_core mpimark_harness > "$dir/log" 2>&1 \
   || { tail -20 "$dir/log"; fail "build failed"; }
 cmake --install "$dir/b" --prefix "$dir/prefix" > "$dir/log" 2>&1 || { cat "$dir/log"; fail "install failed"; }
 for f in bin/mpimark bin/montecarlo_pi share/mpimark/slurm/pingpong.slurm share/mpimark/slurm/lib.sh \
   share/mpimark/scripts/plot share/mpimark/scripts/compare share/mpimark/python/mpimark_py/stats.py \
   share/mpimark/python/mpimark_py/libmpimark_core.so share/mpimark/python/mpimark_py/defs/ops.def \
+  share/mpimark/python/mpimark_py/libmpimark_harness_openmpi.so \
   bin/mpimark-py share/mpimark/benchmarks/python/mpimark.py share/doc/mpimark/README.md; do
   [ -e "$dir/prefix/$f" ] || fail "not installed: $f"
 done
