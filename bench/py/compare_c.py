@@ -34,11 +34,13 @@ RUNNER = [sys.executable, "-m", "mpimark_py", "run"]  # the package bench/compar
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
 
-def run(cmd, out):
+def run(cmd, out, env=ENV, prog="compare-c"):
+    """One launch of cmd on 2 ranks, its results in out: {(op, path, bytes):
+    latency median}; bench/runner-ab launches with it too."""
     r = subprocess.run(["mpirun", "--oversubscribe", "-np", "2"] + cmd + ["-q", "-o", out],
-                       env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
-        sys.exit("compare-c: %s failed (exit %d): %s" % (" ".join(cmd), r.returncode, r.stderr))
+        sys.exit("%s: %s failed (exit %d): %s" % (prog, " ".join(cmd), r.returncode, r.stderr))
     rows = [l for l in open(out) if not l.startswith("#")]
     return {(w["op"], w["path"], int(w["bytes"])): float(w["median"])
             for w in csv.DictReader(rows) if w["metric"] == "latency"}

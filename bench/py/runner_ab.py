@@ -16,30 +16,23 @@ median of the per-repetition (paired) ratios, with their smallest and
 largest, which say what the machine's noise alone does to a ratio.
 """
 import argparse
-import csv
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
+
+import compare_c  # bench/py, beside this file
 
 from mpimark_py.sizes import size_human as human
 
 REPO = os.environ["MPIMARK_ROOT"]  # set by bench/runner-ab
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+ENV = compare_c.ENV
 
 
 def run(tree, python, args, out):
     env = dict(ENV, PYTHONPATH=os.path.join(tree, "python"),
                MPIMARK_CORE_LIB=os.path.join(REPO, "build", "lib", "libmpimark_core.so"))
-    cmd = ["mpirun", "--oversubscribe", "-np", "2", python, "-m", "mpimark_py", "run"] + args
-    r = subprocess.run(cmd + ["-q", "-o", out], env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        sys.exit("runner-ab: %s failed (exit %d): %s" % (" ".join(cmd), r.returncode, r.stderr))
-    rows = [line for line in open(out) if not line.startswith("#")]
-    return {(w["op"], w["path"], int(w["bytes"])): float(w["median"])
-            for w in csv.DictReader(rows) if w["metric"] == "latency"}
+    return compare_c.run([python, "-m", "mpimark_py", "run"] + args, out, env, "runner-ab")
 
 
 def main():
