@@ -82,6 +82,7 @@ class Config:
         # auto without $MPI4PY_PICKLE_THRESHOLD: pkl5's own default, read from pkl5 when it runs
         self.pkl5_threshold = None if c.pkl5_threshold_auto else c.pkl5_threshold
         self.sizes = list(c.sizes.v[:c.sizes.n])
+        self.sync_code, self.rank_time_code = c.sync, c.rank_time  # mm_sync, mm_rank_time (the harness's)
         self.sync = lib.mm_sync_name(c.sync).decode()
         self.rank_time = lib.mm_rank_time_name(c.rank_time).decode()
         self.format = {v: k for k, v in core.FORMATS.items()}[c.format]  # mm_format (cli.h)

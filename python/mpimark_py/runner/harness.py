@@ -86,8 +86,6 @@ def _declare(h):
         "mm_clock_now": (ctypes.c_double, []),
         "mm_samples_free": (None, [ctypes.POINTER(Samples)]),
         "mm_sync_facts_merge": (None, [ctypes.POINTER(SyncFacts), ctypes.POINTER(SyncFacts)]),
-        "mm_sync_name": (ctypes.c_char_p, [ctypes.c_int]),
-        "mm_rank_time_name": (ctypes.c_char_p, [ctypes.c_int]),
         "mm_clocksync_method": (ctypes.c_char_p, [ctypes.c_bool]),
         "mm_clock_name": (ctypes.c_char_p, []),
         "mm_clock_resolution_ns": (ctypes.c_double, []),
@@ -132,21 +130,10 @@ def lib():
     return _lib
 
 
-def _index(namer, name):
-    """The enum value whose name (mm_sync_name, mm_rank_time_name) is name
-    (the options parser accepted only those names)."""
-    for k in range(16):
-        if namer(k).decode() == name:
-            return k
-    raise ValueError(name)
-
-
 def plan(cfg, collective, cache, heap_settles):
     """One visit's plan of a cell (mm_plan_of, as suite.c's)."""
-    h = lib()
-    return h.mm_plan_of(cfg.iterations, cfg.warmup, cfg.time_budget, cfg.rounds, collective,
-                        _index(h.mm_sync_name, cfg.sync), _index(h.mm_rank_time_name, cfg.rank_time),
-                        heap_settles, ctypes.pointer(cache))
+    return lib().mm_plan_of(cfg.iterations, cfg.warmup, cfg.time_budget, cfg.rounds, collective,
+                            cfg.sync_code, cfg.rank_time_code, heap_settles, ctypes.pointer(cache))
 
 
 def test_hooks():
