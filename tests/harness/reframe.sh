@@ -20,6 +20,9 @@ case $where in
     checks=(-n '%size=8') ;;
   *) fail "usage: reframe.sh local|slurm" ;;
 esac
+# ReFrame polls a job at least every 10 s by default; a test job takes a
+# second or two, so poll every half second.
+export RFM_POLL_RATE_MIN=2
 rf() { # ARGS...: reframe on the test library, in $dir
   (cd "$dir" && "$reframe" -C "$root/harness/reframe/config.py" --system "$where" \
     -c "$root/harness/reframe/mpimark_checks.py" ${checks[@]+"${checks[@]}"} "$@")

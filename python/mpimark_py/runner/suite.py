@@ -210,20 +210,13 @@ class Suite:
         self.spent = dict.fromkeys(core.spent_phases(), 0.0)
         start = perf_counter()
         probe, self.harness = harness.StateProbe(self.comm), harness.Run(self.comm, self.hooks)
-        for rnd in range(cfg.rounds):
-            t = perf_counter()
-            probe.run()
-            self.spent["state probe"] += perf_counter() - t
-            for done, u in enumerate(mmstats.round_order(seed, rnd, len(units))):
-                for cell in (reversed(units[u]) if rnd % 2 else units[u]):
-                    verdict = self.visit(cell, rnd)
-                    if verdict != OK:
-                        probe.close()
-                        self.harness.close()
-                        return verdict
-                self.progress(rnd, done + 1, len(units), perf_counter() - start)
-        probe.close()
-        self.harness.close()
+        try:
+            verdict = self.rounds(units, seed, probe, start)
+        finally:
+            probe.close()
+            self.harness.close()
+        if verdict != OK:
+            return verdict
         if self.rank == 0:
             for cell in sorted(cells, key=lambda c: (c.op_index, c.size_index,
                                                      PATHS.index(c.path), c.kernel)):
@@ -247,6 +240,26 @@ class Suite:
             results.set_meta("time_split_s", core.time_split_text(
                 perf_counter() - start, self.spent))
             results.set_meta("state_probe_ns", probe.meta())
+        return OK
+
+    def rounds(self, units, seed, probe, start):
+        """The rounds (suite.c's mm_suite_run): a failed check of round 0
+        (agreed) stops the run after that round, so that one run names every
+        cell that delivers wrong data; any other error stops it at once."""
+        failed = OK
+        for rnd in range(self.cfg.rounds):
+            t = perf_counter()
+            probe.run()
+            self.spent["state probe"] += perf_counter() - t
+            for done, u in enumerate(mmstats.round_order(seed, rnd, len(units))):
+                for cell in (reversed(units[u]) if rnd % 2 else units[u]):
+                    verdict = self.visit(cell, rnd)
+                    if verdict not in (OK, EVALIDATE):
+                        return verdict
+                    failed = failed or verdict
+                self.progress(rnd, done + 1, len(units), perf_counter() - start)
+            if failed != OK:
+                return failed
         return OK
 
     def setup(self, op, path, c):
