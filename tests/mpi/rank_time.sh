@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# rank_time.sh NP c|python: --rank-time picks which rank's time a
+# rank_time.sh NP c|python [SYNC...]: --rank-time picks which rank's time a
 # collective's call is. Rank 1 leaves every call 400 us late (test hook
 # MPIMARK_TEST_SLOW_RANK), so under both per-call syncs the slowest rank's
 # time is about 400 us above the fastest's (a sleep: a little more), and
 # the average over NP ranks 1/NP of that above the fastest's; #@rank_time
 # says which was asked.
-# The C binary ($MPIMARK) or the mpi4py runner ($PYTHON $MPIMARK_PY).
+# The C binary ($MPIMARK) or the mpi4py runner ($PYTHON $MPIMARK_PY);
+# SYNC: the syncs to check (default window and barrier).
 source "$(dirname "$0")/../lib.sh"
 np=$1 runner=$2
+shift 2
+syncs=(window barrier)
+[ $# -eq 0 ] || syncs=("$@")
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
 runner_prog "$runner"
@@ -45,7 +49,7 @@ holds() {
 said() { echo "--sync $1: slowest ${t[slowest]}, average ${t[average]}, fastest ${t[fastest]} us" \
   "(medians of $repeats runs) with rank 1 $delay us late on $np ranks"; }
 
-for sync in window barrier; do
+for sync in "${syncs[@]}"; do
   measure "$sync" 1
   if ! holds; then
     # A spell in which the machine stretched the 400 us sleep to 1 ms in
