@@ -18,6 +18,7 @@
 #include "heap.h"
 #include "membw.h"
 #include "metadata.h"
+#include "runmeta.h"
 #include "mpi_util.h"
 #include "objpath.h"
 #include "op.h"
@@ -62,11 +63,8 @@ static int check_output(run *r, const mm_config *cfg) {
 
 /* The memory bound per rank (-M, or 3/4 of each node's available memory
  * shared by its ranks, the least over the nodes), the cells that fit it,
- * and their buffers, allocated once. Before allocating, the ranks of each
- * node add up what they will touch and compare it with the node's
- * available memory (an explicit -M can ask for more than there is): a
- * request that would push a node into swap or the OOM killer is a usage
- * error, not a crash, and so is one that leaves nothing to measure. */
+ * and their buffers, allocated once, after the ranks of each node have
+ * added up what they will touch (sweep.h: mm_sweep_memory_verdict). */
 static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
   MPI_Comm node;
   MM_MPI(MPI_Comm_split_type(r->comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
@@ -75,50 +73,26 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
   double avail = (double)mm_memory_available();
   double bound = cfg->memory > 0 ? cfg->memory : avail > 0 ? mm_memory_auto(avail, node_ranks) : INFINITY;
   MM_MPI(MPI_Allreduce(&bound, &s->memory_bound, 1, MPI_DOUBLE, MPI_MIN, r->comm));
-  size_t sbytes, rbytes, asked;
-  char why[256], size[32];
-  if (mm_suite_fit_memory(s, &sbytes, &rbytes, &asked) == 0 && asked > 0) {
-    MPI_Comm_free(&node);
-    char bound[32];
-    snprintf(why, sizeof why, "no message size fits the memory bound of %s per rank (%s)",
-             mm_bytes_human(s->memory_bound, bound, sizeof bound),
-             cfg->memory > 0 ? "--memory" : "3/4 of the available memory shared by the node's ranks");
-    return fail(r, MM_ETOOBIG, why);
-  }
-  double need = (double)sbytes + (double)rbytes, node_need = 0;
+  mm_suite_fit_memory(s);
+  double need = (double)s->sweep.sbuf + (double)s->sweep.rbuf, node_need = 0;
   MM_MPI(MPI_Allreduce(&need, &node_need, 1, MPI_DOUBLE, MPI_SUM, node));
   MPI_Comm_free(&node);
-  int err = avail > 0 && node_need > avail ? MM_ETOOBIG : MM_OK;
+  char why[256];
+  int err = mm_sweep_memory_verdict(&s->sweep, cfg, s->memory_bound, avail, node_need, why, sizeof why);
   if (err == MM_OK) {
-    s->sbuf = mm_buffer_alloc(sbytes, cfg->hugepages);
-    s->rbuf = mm_buffer_alloc(rbytes, cfg->hugepages);
+    s->sbuf = mm_buffer_alloc(s->sweep.sbuf, cfg->hugepages);
+    s->rbuf = mm_buffer_alloc(s->sweep.rbuf, cfg->hugepages);
     s->reqs = malloc(2 * (size_t)cfg->window * sizeof *s->reqs);
     err = s->sbuf && s->rbuf && s->reqs ? MM_OK : MM_ETOOBIG;
   }
-  snprintf(why, sizeof why,
-           "cannot allocate buffers for messages of %s: %.2f GiB per rank, %.2f GiB on this "
-           "node, %.2f GiB available",
-           mm_size_human(mm_sizes_max(&cfg->sizes), size, sizeof size), need / 1073741824.0,
-           node_need / 1073741824.0, avail / 1073741824.0);
   return fail(r, mm_mpi_agree(r->comm, err), why);
 }
 
-/* The settings behind the numbers, so that a CSV explains itself. */
-static int settings_meta(const mm_config *cfg, uint64_t seed, const char *heap, mm_results *r) {
+/* The keys of the C model of mpi4py's pickled paths (the runner writes
+ * those of the real mpi4py), after the settings (mm_settings_meta). */
+static int model_meta(const mm_config *cfg, const char *heap, mm_results *r) {
   char buf[64];
   int rc = 0;
-  snprintf(buf, sizeof buf, "%g", cfg->time_budget);
-  rc |= mm_results_set_meta(r, "time_budget_s", buf);
-  snprintf(buf, sizeof buf, "%ld", cfg->iterations);
-  rc |= mm_results_set_meta(r, "iterations", buf);
-  if (cfg->warmup == MM_WARMUP_AUTO) snprintf(buf, sizeof buf, "auto");
-  else snprintf(buf, sizeof buf, "%ld", cfg->warmup);
-  rc |= mm_results_set_meta(r, "warmup", buf);
-  if (cfg->window_auto) snprintf(buf, sizeof buf, "auto (%d, at most %zu MiB in flight)", cfg->window, MM_WINDOW_AUTO_BYTES >> 20);
-  else snprintf(buf, sizeof buf, "%d", cfg->window);
-  rc |= mm_results_set_meta(r, "window", buf);
-  snprintf(buf, sizeof buf, "%d", cfg->root);
-  rc |= mm_results_set_meta(r, "root", buf);
   if (mm_paths_pickle(cfg->paths)) {
     snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
     rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
@@ -133,40 +107,6 @@ static int settings_meta(const mm_config *cfg, uint64_t seed, const char *heap, 
     snprintf(buf, sizeof buf, "%zu", cfg->pkl5_threshold);
     rc |= mm_results_set_meta(r, "pkl5_threshold", buf);
   }
-  rc |= mm_results_set_meta(r, "validate", cfg->validate ? "yes" : "no");
-  rc |= mm_results_set_meta(r, "hugepages", cfg->hugepages ? "yes" : "no");
-  rc |= mm_results_set_meta(r, "thp", mm_thp_mode(buf, sizeof buf));
-  snprintf(buf, sizeof buf, "%d", cfg->rounds);
-  rc |= mm_results_set_meta(r, "rounds", buf);
-  if (cfg->launches > 0) {
-    snprintf(buf, sizeof buf, "%d/%d", cfg->launch, cfg->launches);
-    rc |= mm_results_set_meta(r, "launch", buf);
-  }
-  snprintf(buf, sizeof buf, "%llu", (unsigned long long)seed);
-  rc |= mm_results_set_meta(r, "seed", buf);
-  rc |= mm_results_set_meta(r, "ci", cfg->rounds >= 2 ? mm_ci_method_rounds : mm_ci_method_samples);
-  rc |= mm_results_set_meta(r, "sync", mm_sync_name(cfg->sync));
-  rc |= mm_results_set_meta(r, "rank_time", mm_rank_time_name(cfg->rank_time));
-  snprintf(buf, sizeof buf, "%.1f", mm_clock_read_cost() * 1e9);
-  rc |= mm_results_set_meta(r, "clock_read_ns", buf);
-  /* The ceiling for bandwidth figures: one core's memcpy, measured here on
-   * rank 0 (about 0.1 s, touching 128 MiB) while the other ranks wait;
-   * once per measurement: in its first launch only (scripts/measure's
-   * merged results carry the first launch's metadata), which saves 8
-   * launches 0.7 s. Only mpimark needs it, so it is not part of the shared
-   * run metadata. */
-  if (cfg->launch <= 1) {
-    snprintf(buf, sizeof buf, "%.0f", mm_memcpy_mbs(MM_MEMBW_CACHE_BYTES, 0.01));
-    rc |= mm_results_set_meta(r, "memcpy_cache_mb_s", buf);
-    snprintf(buf, sizeof buf, "%.0f", mm_memcpy_mbs(MM_MEMBW_DRAM_BYTES, 0.03));
-    rc |= mm_results_set_meta(r, "memcpy_dram_mb_s", buf);
-    rc |= mm_results_set_meta(r, "memcpy_method",
-                              "one core, memcpy of 1 MiB (in cache) and 64 MiB (DRAM) buffers, "
-                              "median of timed copies, MB/s = 10^6 bytes/s");
-  }
-  rc |= mm_results_set_meta(r, "per_call_clock_read",
-                            "subtracted from each per-call sample (window, barrier); samples "
-                            "never go below clock_resolution_ns");
   return rc;
 }
 
@@ -238,7 +178,7 @@ int main(int argc, char **argv) {
 
   mm_results results = {0};
   if (mm_metadata_collect(r.comm, argc, argv, &results) ||
-      (r.rank == 0 && settings_meta(&cfg, suite.seed, heap, &results)))
+      (r.rank == 0 && (mm_settings_meta(&cfg, suite.seed, &results) || model_meta(&cfg, heap, &results))))
     mm_mpi_die(r.comm, MM_ENOMEM, "no memory for metadata");
   err = mm_suite_run(&suite, &results);
   if (err == MM_OK && r.rank == 0) err = write_results(&cfg, &results);

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buffers.h"
 #include "clocksync.h"
@@ -13,54 +12,35 @@
 #include "metrics.h"
 #include "mpi_util.h"
 #include "objects.h"
+#include "progress.h"
 #include "rounds.h"
+#include "runmeta.h"
 #include "stateprobe.h"
 #include "sizes.h"
 #include "stats.h"
 #include "window.h"
 
-static bool selected(const mm_config *cfg, size_t i) { return (cfg->ops >> i) & 1u; }
-
-/* The sizes an operation measures: float64 operations and the floats
- * payload (N/8 floats) round down to whole elements and skip what that
- * makes empty or repeated. */
-static size_t effective_bytes(const mm_op *op, mm_path path, mm_payload payload,
-                              size_t requested) {
-  bool elements = op->float64 || (mm_path_pickles(path) && mm_payload_float64(payload));
-  return elements ? requested / sizeof(double) * sizeof(double) : requested;
-}
-
-static int cmp_size(const void *a, const void *b) {
-  size_t x = *(const size_t *)a, y = *(const size_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* Smaller messages first: the bound keeps as many sizes as fit. */
-size_t mm_suite_fit_memory(mm_suite *s, size_t *sbuf, size_t *rbuf, size_t *asked) {
-  const mm_config *cfg = s->cfg;
-  size_t fit = 0, bytes[MM_SIZES_MAX_COUNT];
-  *asked = 0;
-  *sbuf = *rbuf = 0;
-  for (size_t i = 0; i < mm_n_ops; i++)
+/* What the sweep needs to know of each operation (sweep.h): the paths it
+ * has in this run (pkl5 only where the modelled mpi4py has the method) and
+ * the kernels of each. */
+static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
+  for (size_t i = 0; i < mm_n_ops; i++) {
+    const mm_op *op = mm_ops[i];
+    t[i] = (mm_op_traits){.float64 = op->float64, .root_sends_all = op->root_sends_all,
+                          .root_recvs_all = op->root_recvs_all};
     for (int p = 0; p < MM_PATH_COUNT; p++) {
-      const mm_op *op = mm_ops[i];
-      mm_path path = (mm_path)p;
-      s->over[i][p] = SIZE_MAX;
-      if (!selected(cfg, i) || !(cfg->paths & (1u << path)) || !mm_op_has_path(op, path, cfg->mpi4py))
-        continue;
-      for (size_t z = 0; z < cfg->sizes.n; z++)
-        bytes[z] = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
-      qsort(bytes, cfg->sizes.n, sizeof *bytes, cmp_size);
-      *asked += cfg->sizes.n;
-      for (size_t z = 0; z < cfg->sizes.n && s->over[i][p] == SIZE_MAX; z++) {
-        if (mm_memory_fits(s->memory_bound, bytes[z], s->nranks, op->root_sends_all,
-                           op->root_recvs_all, mm_path_pickles(path), sbuf, rbuf))
-          fit++;
-        else
-          s->over[i][p] = bytes[z];
-      }
+      if (!mm_op_has_path(op, (mm_path)p, cfg->mpi4py)) continue;
+      t[i].paths |= 1u << p;
+      for (size_t k = 0; k < MM_MAX_KERNELS; k++)
+        if (mm_op_path(op, (mm_path)p)->kernels[k].run) t[i].kernels[p] |= 1u << k;
     }
-  return fit;
+  }
+}
+
+void mm_suite_fit_memory(mm_suite *s) {
+  mm_op_traits traits[MM_MAX_OPS];
+  op_traits(s->cfg, traits);
+  mm_sweep_fit(&s->sweep, s->cfg, traits, s->memory_bound, s->nranks);
 }
 
 /* ---- From seconds per iteration to the metrics a kernel's shape defines ---- */
@@ -99,16 +79,10 @@ typedef struct cell {
   mm_sync_facts sync;      /* over the rounds */
 } cell;
 
-/* Cells measured back to back in a round: both paths of one (op, size,
- * kernel), so that their ratio is paired. The rounds shuffle units. */
-typedef struct unit {
-  size_t first, count;
-} unit;
-
 typedef struct sweep {
   cell *cells;
   size_t n_cells;
-  unit *units;
+  mm_unit *units;           /* the sweep's (s->sweep) */
   size_t n_units;
   double spent[MM_SPENT_COUNT]; /* rank 0: the time split, summed over the visits */
   mm_harness_state harness;     /* the run's clock sync and node facts */
@@ -118,69 +92,44 @@ static const mm_kernel *kernel_of(const cell *c) {
   return &mm_op_path(c->op, c->path)->kernels[c->kernel];
 }
 
-/* Lists the cells, a unit per (operation, size, kernel) with its paths
- * inside, and notes the sizes skipped by rounding. */
-static int build_sweep(const mm_suite *s, sweep *w) {
+/* The cells of the sweep (sweep.h), a unit per (operation, size, kernel)
+ * with its paths inside; notes the operations that have no pkl5 path. */
+static int build_sweep(mm_suite *s, sweep *w) {
   const mm_config *cfg = s->cfg;
-  size_t max = mm_n_ops * cfg->sizes.n * MM_PATH_COUNT * MM_MAX_KERNELS + 1;
-  w->cells = calloc(max, sizeof *w->cells);
-  w->units = calloc(max, sizeof *w->units);
-  if (!w->cells || !w->units) return MM_ENOMEM;
-  for (size_t i = 0; i < mm_n_ops; i++) {
-    if (!selected(cfg, i)) continue;
+  bool notes = s->rank == 0 && !cfg->quiet;
+  for (size_t i = 0; i < mm_n_ops && notes; i++) {
     const mm_op *op = mm_ops[i];
-    size_t previous[MM_PATH_COUNT], skipped = 0;
-    for (int p = 0; p < MM_PATH_COUNT; p++) previous[p] = SIZE_MAX;
-    if ((cfg->paths & (1u << MM_PATH_PKL5)) && !mm_op_has_path(op, MM_PATH_PKL5, cfg->mpi4py) &&
-        s->rank == 0 && !cfg->quiet) {
-      if (op->pkl5)
-        fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py %d's mpi4py.util.pkl5 has no %s): "
-                "skipped\n", op->name, cfg->mpi4py, op->name);
-      else
-        fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n",
-                op->name, op->name);
-    }
-    for (size_t z = 0; z < cfg->sizes.n; z++) {
-      size_t bytes[MM_PATH_COUNT] = {0};
-      bool measured[MM_PATH_COUNT] = {false}, skip = false;
-      for (int p = 0; p < MM_PATH_COUNT; p++) {
-        mm_path path = (mm_path)p;
-        if (!(cfg->paths & (1u << path)) || !mm_op_has_path(op, path, cfg->mpi4py)) continue;
-        bytes[p] = effective_bytes(op, path, cfg->payload, cfg->sizes.v[z]);
-        if (bytes[p] >= s->over[i][p]) continue; /* over the memory bound: finish() notes it */
-        if ((bytes[p] == 0 && cfg->sizes.v[z] != 0) || bytes[p] == previous[p]) {
-          skip = true;
-          continue;
-        }
-        previous[p] = bytes[p];
-        measured[p] = true;
-      }
-      skipped += skip;
-      for (size_t k = 0; k < MM_MAX_KERNELS; k++) {
-        unit u = {w->n_cells, 0};
-        for (int p = 0; p < MM_PATH_COUNT; p++) {
-          if (!measured[p] || !mm_op_path(op, (mm_path)p)->kernels[k].run) continue;
-          w->cells[w->n_cells++] = (cell){.op = op, .op_index = i, .size_index = z,
-                                          .path = (mm_path)p, .bytes = bytes[p],
-                                          .wire_bytes = bytes[p], .kernel = k};
-          u.count++;
-        }
-        if (u.count) w->units[w->n_units++] = u;
-      }
-    }
-    if (skipped && s->rank == 0 && !cfg->quiet)
-      fprintf(stderr,
-              "mpimark: %s: %zu size(s) skipped: float64 elements round sizes down to "
-              "multiples of 8 bytes\n",
-              op->name, skipped);
+    if (!((cfg->ops >> i) & 1u) || !(cfg->paths & (1u << MM_PATH_PKL5)) ||
+        mm_op_has_path(op, MM_PATH_PKL5, cfg->mpi4py))
+      continue;
+    if (op->pkl5)
+      fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py %d's mpi4py.util.pkl5 has no %s): "
+              "skipped\n", op->name, cfg->mpi4py, op->name);
+    else
+      fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n",
+              op->name, op->name);
+  }
+  mm_op_traits traits[MM_MAX_OPS];
+  op_traits(cfg, traits);
+  if (mm_sweep_cells(&s->sweep, cfg, traits, notes)) return MM_ENOMEM;
+  w->n_cells = s->sweep.n_cells;
+  w->n_units = s->sweep.n_units;
+  w->units = s->sweep.units;
+  w->cells = calloc(w->n_cells + 1, sizeof *w->cells);
+  if (!w->cells) return MM_ENOMEM;
+  for (size_t i = 0; i < w->n_cells; i++) {
+    const mm_cell_key *k = &s->sweep.cells[i];
+    w->cells[i] = (cell){.op = mm_ops[k->op], .op_index = k->op, .size_index = k->size,
+                         .path = k->path, .bytes = k->bytes, .wire_bytes = k->bytes,
+                         .kernel = k->kernel};
   }
   return MM_OK;
 }
 
-static void free_sweep(sweep *w) {
-  for (size_t i = 0; i < w->n_cells; i++) free(w->cells[i].t);
+static void free_sweep(mm_suite *s, sweep *w) {
+  for (size_t i = 0; w->cells && i < w->n_cells; i++) free(w->cells[i].t);
   free(w->cells);
-  free(w->units);
+  mm_sweep_free(&s->sweep);
 }
 
 /* Rank 0 keeps a visit's samples in its cell. */
@@ -200,52 +149,29 @@ static int keep_samples(cell *c, int round, const mm_samples *s) {
   return MM_OK;
 }
 
-/* Rank 0: one row per metric of the cell's kernel shape: the pooled samples'
- * statistics, with the median and CI from the round medians. */
+/* Rank 0: one row per metric of the cell's kernel shape (metrics.h). */
 static int add_rows(mm_results *results, const mm_suite *s, const cell *cl, int rounds) {
   const mm_op *op = cl->op;
   mm_shape shape = kernel_of(cl)->shape;
-  mm_ctx c = {.nranks = s->nranks, .bytes = cl->bytes, .window = mm_stream_window(s->cfg, cl->bytes)};
-  double *values = malloc((cl->n ? cl->n : 1) * sizeof *values);
-  if (!values) return MM_ENOMEM;
-  int err = MM_OK;
-  for (size_t m = 0; m < sizeof metrics / sizeof *metrics && !err; m++) {
+  int window = mm_stream_window(s->cfg, cl->bytes);
+  /* collectives only: nccl-tests' bytes and bus-bandwidth factor */
+  double factor = op->busbw_factor ? op->busbw_factor(s->nranks) : 0.0;
+  double bytes = op->algbw_bytes ? op->algbw_bytes((double)cl->bytes, s->nranks) : (double)cl->bytes;
+  for (size_t m = 0; m < sizeof metrics / sizeof *metrics; m++) {
     const metric_def *def = &metrics[m];
     if (def->shape != shape) continue;
     mm_row row = {.bytes = cl->bytes, .wire_bytes = cl->wire_bytes,
-                  .iterations = cl->iterations, .late = cl->sync.late, .rounds = rounds};
+                  .iterations = cl->iterations, .late = cl->sync.late};
     snprintf(row.op, sizeof row.op, "%s", op->name);
     snprintf(row.path, sizeof row.path, "%s", mm_path_name(cl->path));
     snprintf(row.payload, sizeof row.payload, "%s", payload_name(op, cl->path, s->cfg->payload));
     snprintf(row.metric, sizeof row.metric, "%s", def->name);
     snprintf(row.unit, sizeof row.unit, "%s", def->unit);
-    /* collectives only: nccl-tests' bytes and bus-bandwidth factor */
-    double factor = op->busbw_factor ? op->busbw_factor(c.nranks) : 0.0;
-    double bytes = op->algbw_bytes ? op->algbw_bytes((double)c.bytes, c.nranks) : (double)c.bytes;
-    for (size_t i = 0; i < cl->n; i++) values[i] = def->value(bytes, c.window, factor, cl->t[i]);
-    size_t from = 0;
-    for (int r = 0; r < rounds && !err; r++) {
-      mm_stats st;
-      if (mm_stats_compute(values + from, cl->round_end[r] - from, &st)) {
-        err = MM_ENOMEM;
-        break;
-      }
-      row.round_median[r] = st.median;
-      from = cl->round_end[r];
-    }
-    mm_round_stats rs;
-    if (err || mm_stats_compute(values, cl->n, &row.st) ||
-        mm_stats_rounds(row.round_median, (size_t)rounds, &rs)) {
-      err = MM_ENOMEM;
-      break;
-    }
-    row.round_min = rs.round_min;
-    row.round_max = rs.round_max;
-    if (rounds >= 2) row.st.median = rs.median, row.st.ci_low = rs.ci_low, row.st.ci_high = rs.ci_high;
-    if (mm_results_add_row(results, &row)) err = MM_ENOMEM;
+    if (mm_metric_row(&row, def->value, bytes, window, factor, cl->t, cl->round_end, rounds) ||
+        mm_results_add_row(results, &row))
+      return MM_ENOMEM;
   }
-  free(values);
-  return err;
+  return MM_OK;
 }
 
 /* One untimed run with known data, then every rank checks what it got.
@@ -268,17 +194,6 @@ static int validate(const mm_suite *s, const mm_op *op, mm_path path, mm_ctx *c,
             mm_path_name(path), mm_size_human(c->bytes, size, sizeof size), c->rank, why);
   }
   return mm_mpi_agree(c->comm, err);
-}
-
-/* Progress on stderr for long sweeps: a live line on a terminal, else one
- * line per round. */
-static void progress(const mm_suite *s, int round, size_t done, size_t total, double elapsed) {
-  if (s->rank != 0 || s->cfg->quiet) return;
-  bool tty = isatty(STDERR_FILENO);
-  if (done < total && !tty) return;
-  fprintf(stderr, "%smpimark: round %d/%d: %zu/%zu cells, %.1f s%s", tty ? "\r" : "", round + 1,
-          s->cfg->rounds, done, total, elapsed, done == total ? "\n" : "");
-  fflush(stderr);
 }
 
 /* One visit of a cell: set up, measure its kernel, keep the samples,
@@ -354,43 +269,8 @@ static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results 
     mm_sync_facts_merge(&run, &c->sync);
   }
   free(sorted);
-  char buf[256];
-  if (!err && s->cfg->sync == MM_SYNC_WINDOW) {
-    const struct {
-      const char *key;
-      double value;
-      const char *format;
-    } facts[] = {{"sync_window_us_max", run.window * 1e6, "%.3f"},
-                 {"clock_offset_max_us", run.max_offset * 1e6, "%.3f"},
-                 {"clock_offset_uncertainty_us", run.offset_uncertainty * 1e6, "%.3f"},
-                 {"late_calls", (double)run.late, "%.0f"},
-                 {"clock_drift_max_ppm", run.max_drift * 1e6, "%.3f"},
-                 {"clock_residual_max_us", run.max_residual * 1e6, "%.3f"},
-                 {"clock_estimates", run.estimates, "%.0f"},
-                 {"clock_estimates_ms", run.estimate_seconds * 1e3, "%.3f"}};
-    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
-      snprintf(buf, sizeof buf, facts[i].format, facts[i].value);
-      err |= mm_results_set_meta(results, facts[i].key, buf);
-    }
-    err |= mm_results_set_meta(results, "clock_sync", mm_clocksync_method(run.offsets_estimated));
-  }
-  snprintf(buf, sizeof buf, "%.0f", s->memory_bound);
-  err |= mm_results_set_meta(results, "memory_bound_bytes", buf);
-  err |= mm_results_set_meta(results, "memory_bound",
-                             s->cfg->memory > 0 ? "--memory" : mm_memory_auto_text);
-  size_t at = 0;
-  buf[0] = '\0';
-  for (size_t i = 0; i < mm_n_ops; i++)
-    for (int p = 0; p < MM_PATH_COUNT && at < sizeof buf; p++) {
-      if (s->over[i][p] == SIZE_MAX) continue;
-      char size[32];
-      at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s %s from %s", at ? "; " : "",
-                             mm_ops[i]->name, mm_path_name((mm_path)p),
-                             mm_size_human(s->over[i][p], size, sizeof size));
-    }
-  err |= mm_results_set_meta(results, "memory_skipped", at ? buf : "none");
-  mm_time_split_text(elapsed, w->spent, buf, sizeof buf);
-  err |= mm_results_set_meta(results, "time_split_s", buf);
+  if (!err && s->cfg->sync == MM_SYNC_WINDOW) err |= mm_sync_facts_meta(&run, results);
+  err |= mm_sweep_meta(s->memory_bound, s->cfg->memory > 0, &s->sweep.over[0][0], elapsed, w->spent, results);
   return err ? MM_ENOMEM : MM_OK;
 }
 
@@ -399,7 +279,7 @@ static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results 
  * other. With -c, the first round checks every cell and a failed check
  * stops the run after that round, so that one run names every operation,
  * path and size that delivers wrong data, not only the first. */
-int mm_suite_run(const mm_suite *s, mm_results *results) {
+int mm_suite_run(mm_suite *s, mm_results *results) {
   const mm_config *cfg = s->cfg;
   sweep w = {0};
   int err = mm_mpi_agree(s->comm, build_sweep(s, &w));
@@ -417,13 +297,14 @@ int mm_suite_run(const mm_suite *s, mm_results *results) {
     w.spent[MM_SPENT_PROBE] += mm_clock_now() - t;
     mm_round_order(s->seed, r, w.n_units, order);
     for (size_t u = 0; u < w.n_units && err == MM_OK; u++) {
-      const unit *un = &w.units[order[u]];
+      const mm_unit *un = &w.units[order[u]];
       for (size_t j = 0; j < un->count && err == MM_OK; j++) {
         size_t at = r % 2 ? un->first + un->count - 1 - j : un->first + j;
         err = visit(s, &w, &w.cells[at], r);
         if (err == MM_EVALIDATE) failed = err, err = MM_OK;
       }
-      if (err == MM_OK) progress(s, r, u + 1, w.n_units, mm_clock_now() - start);
+      if (err == MM_OK && s->rank == 0 && !cfg->quiet)
+        mm_progress(r, cfg->rounds, u + 1, w.n_units, mm_clock_now() - start);
     }
     if (err == MM_OK) err = failed;
   }
@@ -433,6 +314,6 @@ int mm_suite_run(const mm_suite *s, mm_results *results) {
       (finish(s, &w, mm_clock_now() - start, results) || probe_meta(results, probe_ns, cfg->rounds)))
     mm_mpi_die(s->comm, MM_ENOMEM, "no memory for results");
   free(order);
-  free_sweep(&w);
+  free_sweep(s, &w);
   return err;
 }

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "results.h"
+
 /* A metric from t seconds per iteration of a kernel that moves `bytes` per
  * message, `window` messages per iteration (streams), with the collective's
  * bus-bandwidth factor. Latencies in us, bandwidths in MB/s (10^6 B/s). */
@@ -16,6 +18,15 @@ double mm_metric_algbw(double bytes, int window, double busbw_factor, double t);
 double mm_metric_busbw(double bytes, int window, double busbw_factor, double t);
 double mm_metric_stream_bw(double bytes, int window, double busbw_factor, double t);
 double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, double t);
+
+/* A cell's row of one metric (both runners' suites): from rank 0's samples
+ * t (seconds per iteration; round r's end at round_end[r]) turned into the
+ * metric by value, the pooled statistics, with the median and its interval
+ * from the round medians when there are 2 rounds or more. Sets row->st,
+ * rounds, round_median, round_min and round_max; the rest is the caller's.
+ * Returns 0, or -1 when memory runs out. */
+int mm_metric_row(mm_row *row, mm_metric_fn value, double bytes, int window, double busbw_factor,
+                  const double *t, const size_t *round_end, int rounds);
 
 /* nccl-tests' convention for collectives, by kind (one: bcast, reduce;
  * gather: scatter, gather; allreduce). The bytes of one call that algbw

@@ -153,7 +153,3 @@ void mm_clocksync_refresh(MPI_Comm comm, const mm_test_hooks *h, mm_clocksync_st
   out->estimates = st->model.estimates;
   out->seconds = st->seconds;
 }
-
-const char *mm_clocksync_method(bool estimated) {
-  return estimated ? mm_clock_sync_estimated : mm_clock_sync_one_clock;
-}

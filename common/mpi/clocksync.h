@@ -62,9 +62,6 @@ double mm_clocksync_local(const mm_test_hooks *h, int rank);
 void mm_clocksync_refresh(MPI_Comm comm, const mm_test_hooks *h, mm_clocksync_state *st,
                           mm_clocksync *out);
 
-/* How the clocks were synchronized, for the metadata (#@clock_sync). */
-const char *mm_clocksync_method(bool estimated);
-
 /* The global clock (rank 0's) on this rank. */
 static inline double mm_clocksync_now(const mm_clocksync *s, int rank) {
   return mm_clock_model_global(&s->model, mm_clocksync_local(s->hooks, rank));

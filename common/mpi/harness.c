@@ -354,23 +354,6 @@ int mm_harness_measure(const mm_job *job, const mm_plan *plan, mm_samples *out) 
   return out->runaway ? MM_ECLOCK : MM_OK;
 }
 
-void mm_sync_facts_merge(mm_sync_facts *into, const mm_sync_facts *from) {
-  into->late += from->late;
-  into->window = from->window > into->window ? from->window : into->window;
-  into->max_offset = from->max_offset > into->max_offset ? from->max_offset : into->max_offset;
-  if (from->offset_uncertainty > into->offset_uncertainty)
-    into->offset_uncertainty = from->offset_uncertainty;
-  into->offsets_estimated |= from->offsets_estimated;
-  /* The drift of the latest model (most estimates): its first lines, two
-   * estimates 10 ms apart, are the least certain and would set a maximum. */
-  if (from->estimates > into->estimates ||
-      (from->estimates == into->estimates && from->max_drift > into->max_drift))
-    into->max_drift = from->max_drift;
-  into->max_residual = from->max_residual > into->max_residual ? from->max_residual : into->max_residual;
-  into->estimates = from->estimates > into->estimates ? from->estimates : into->estimates;
-  if (from->estimate_seconds > into->estimate_seconds) into->estimate_seconds = from->estimate_seconds;
-}
-
 void mm_samples_free(mm_samples *s) {
   free(s->t);
   s->t = NULL;

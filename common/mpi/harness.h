@@ -68,21 +68,6 @@ typedef struct mm_plan {
 mm_plan mm_plan_of(long iterations, long warmup, double time_budget, int rounds, bool collective,
                    mm_sync sync, mm_rank_time rank_time, bool heap_settles, mm_cell_cache *cache);
 
-/* What the window sync reports of one visit; merged (mm_sync_facts_merge)
- * into a cell's over its rounds and into the run's over its cells. */
-typedef struct mm_sync_facts {
-  long long late;          /* calls dropped because a rank started late */
-  double window;           /* window length, seconds (merged: the largest) */
-  double max_offset, offset_uncertainty; /* the clock sync's, seconds (merged: largest) */
-  double max_drift, max_residual; /* its model's drift (s/s) and residual (s) (merged: largest) */
-  int estimates;           /* clock estimates made in the run so far (merged: largest) */
-  double estimate_seconds; /* rank 0: their time so far (merged: largest) */
-  bool offsets_estimated;  /* false while all ranks share one node's clock */
-} mm_sync_facts;
-
-void mm_sync_facts_merge(mm_sync_facts *into, const mm_sync_facts *from);
-
-
 /* Samples of one visit, valid at rank 0: seconds per iteration, one per
  * timed batch (batch sync, point-to-point) or per valid call (window,
  * barrier). */

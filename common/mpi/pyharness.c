@@ -70,4 +70,4 @@ void mm_py_probe_close(mm_probe *p) {
 
 /* What the runner's ctypes mirrors are checked against at load. */
 const size_t mm_plan_size = sizeof(mm_plan), mm_cell_cache_size = sizeof(mm_cell_cache),
-             mm_samples_size = sizeof(mm_samples), mm_sync_facts_size = sizeof(mm_sync_facts);
+             mm_samples_size = sizeof(mm_samples);

@@ -72,6 +72,118 @@ class Results(ctypes.Structure):  # mm_results
 
 FORMATS = {"table": 0, "csv": 1, "json": 2, "wide": 3}  # mm_format (cli.h)
 
+SIZE_MAX = ctypes.c_size_t(-1).value
+MAX_SIZES = 256  # MM_SIZES_MAX_COUNT (sizes.h), checked at load
+
+
+class Sizes(ctypes.Structure):  # mm_sizes (sizes.h)
+    _fields_ = [("n", ctypes.c_size_t), ("v", ctypes.c_size_t * MAX_SIZES)]
+
+
+class Config(ctypes.Structure):  # mm_config (options.h); checked against mm_config_size
+    _fields_ = [("ops", ctypes.c_uint32), ("paths", ctypes.c_uint), ("payload", ctypes.c_int),
+                ("user_payload", ctypes.c_char_p), ("mpi4py", ctypes.c_int), ("numpy", ctypes.c_int),
+                ("pkl5_threshold", ctypes.c_size_t), ("pkl5_threshold_auto", ctypes.c_bool),
+                ("sizes", Sizes), ("iterations", ctypes.c_long), ("warmup", ctypes.c_long),
+                ("time_budget", ctypes.c_double), ("rounds", ctypes.c_int), ("seed", ctypes.c_ulong),
+                ("launch", ctypes.c_int), ("launches", ctypes.c_int), ("sync", ctypes.c_int),
+                ("rank_time", ctypes.c_int), ("window", ctypes.c_int), ("window_auto", ctypes.c_bool),
+                ("root", ctypes.c_int), ("hugepages", ctypes.c_bool), ("heap_pinned", ctypes.c_bool),
+                ("memory", ctypes.c_double), ("validate", ctypes.c_bool), ("format", ctypes.c_int),
+                ("output", ctypes.c_char_p), ("force", ctypes.c_bool), ("wide", ctypes.c_bool),
+                ("quiet", ctypes.c_bool), ("help", ctypes.c_bool), ("version", ctypes.c_bool)]
+
+
+PATH_COUNT = 3  # MM_PATH_COUNT (paths.def), checked at load
+MAX_OPS = 32  # MM_MAX_OPS (options.h), checked at load
+
+
+class OpTraits(ctypes.Structure):  # mm_op_traits (sweep.h)
+    _fields_ = [("float64", ctypes.c_bool), ("root_sends_all", ctypes.c_bool),
+                ("root_recvs_all", ctypes.c_bool), ("paths", ctypes.c_uint),
+                ("kernels", ctypes.c_uint * PATH_COUNT)]
+
+
+class CellKey(ctypes.Structure):  # mm_cell_key (sweep.h)
+    _fields_ = [("op", ctypes.c_size_t), ("size", ctypes.c_size_t), ("path", ctypes.c_int),
+                ("kernel", ctypes.c_size_t), ("bytes", ctypes.c_size_t)]
+
+
+class Unit(ctypes.Structure):  # mm_unit (sweep.h)
+    _fields_ = [("first", ctypes.c_size_t), ("count", ctypes.c_size_t)]
+
+
+class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
+    _fields_ = [("over", (ctypes.c_size_t * PATH_COUNT) * MAX_OPS), ("asked", ctypes.c_size_t),
+                ("fit", ctypes.c_size_t), ("sbuf", ctypes.c_size_t), ("rbuf", ctypes.c_size_t),
+                ("cells", ctypes.POINTER(CellKey)), ("n_cells", ctypes.c_size_t),
+                ("units", ctypes.POINTER(Unit)), ("n_units", ctypes.c_size_t)]
+
+    def __init__(self, config, traits):
+        """config: a parsed mm_config (Config); traits: an OpTraits per line of ops.def."""
+        super().__init__()
+        self.config, self.traits = config, (OpTraits * len(traits))(*traits)
+
+    def fit_to(self, bound, nranks):
+        """Fits the selected cells to bound bytes per rank (mm_sweep_fit)."""
+        lib().mm_sweep_fit(ctypes.byref(self), ctypes.byref(self.config), self.traits, bound, nranks)
+
+    def over_of(self, op_index, path_index):
+        """The smallest message of the operation on the path that does not
+        fit the bound, or None."""
+        b = self.over[op_index][path_index]
+        return None if b == SIZE_MAX else b
+
+    def memory_verdict(self, bound, available, node_need):
+        """(error, why) of the buffers of what fits (mm_sweep_memory_verdict)."""
+        why = ctypes.create_string_buffer(256)
+        err = lib().mm_sweep_memory_verdict(ctypes.byref(self), ctypes.byref(self.config), bound, available,
+                                            node_need, why, len(why))
+        return err, why.value.decode()
+
+    def cells_and_units(self, notes):
+        """[(op index, size index, path index, kernel, bytes)] and units as
+        lists of indices into them (mm_sweep_cells; notes: the rounding
+        note on stderr)."""
+        if lib().mm_sweep_cells(ctypes.byref(self), ctypes.byref(self.config), self.traits, notes):
+            raise MemoryError("mm_sweep_cells")
+        try:
+            cells = [(k.op, k.size, k.path, k.kernel, k.bytes) for k in self.cells[:self.n_cells]]
+            units = [list(range(u.first, u.first + u.count)) for u in self.units[:self.n_units]]
+        finally:
+            lib().mm_sweep_free(ctypes.byref(self))
+        return cells, units
+
+    def meta(self, memory_bound, memory_asked, elapsed, spent):
+        """The sweep's facts at its end (mm_sweep_meta): elapsed seconds and
+        spent {phase: seconds} (time_split.h). [(key, value)]."""
+        over = ctypes.cast(self.over, ctypes.POINTER(ctypes.c_size_t))
+        values = doubles([spent[p] for p in spent_phases()])
+        return _meta_of(lambda r: lib().mm_sweep_meta(memory_bound, memory_asked, over, elapsed, values, r))
+
+
+class SyncFacts(ctypes.Structure):  # mm_sync_facts (timing.h): the window sync's report of a visit
+    _fields_ = [("late", ctypes.c_longlong), ("window", ctypes.c_double), ("max_offset", ctypes.c_double),
+                ("offset_uncertainty", ctypes.c_double), ("max_drift", ctypes.c_double),
+                ("max_residual", ctypes.c_double), ("estimates", ctypes.c_int),
+                ("estimate_seconds", ctypes.c_double), ("offsets_estimated", ctypes.c_bool)]
+
+    def merge(self, other):
+        """Into this, over rounds and cells (mm_sync_facts_merge)."""
+        lib().mm_sync_facts_merge(ctypes.byref(self), ctypes.byref(other))
+
+    def meta(self):
+        """The run's facts for the metadata (mm_sync_facts_meta): [(key, value)]."""
+        return _meta_of(lambda r: lib().mm_sync_facts_meta(ctypes.byref(self), r))
+
+
+class RunFacts(ctypes.Structure):  # mm_run_facts (runmeta.h)
+    _fields_ = [("version", ctypes.c_char_p), ("commit", ctypes.c_char_p), ("library", ctypes.c_char_p),
+                ("mpi_major", ctypes.c_int), ("mpi_minor", ctypes.c_int), ("nranks", ctypes.c_int),
+                ("names", ctypes.c_char_p), ("name_stride", ctypes.c_size_t),
+                ("places", ctypes.POINTER(Place)), ("argc", ctypes.c_int),
+                ("argv", ctypes.POINTER(ctypes.c_char_p))]
+
 
 def _candidates():
     env = os.environ.get("MPIMARK_CORE_LIB")
@@ -130,8 +242,8 @@ def _declare(lib):
         "mm_output_text": (ctypes.c_void_p, [ctypes.POINTER(Results), ctypes.c_int]),
         "mm_output_text_free": (None, [ctypes.c_void_p]),
         "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
-        "mm_time_split_text": (ctypes.c_char_p, [ctypes.c_double, c_double_p, ctypes.c_char_p,
-                                                 ctypes.c_size_t]),
+        "mm_sweep_meta": (ctypes.c_int, [ctypes.c_double, ctypes.c_bool, c_size_t_p, ctypes.c_double,
+                                         c_double_p, ctypes.POINTER(Results)]),
         "mm_place_self": (None, [ctypes.POINTER(Place)]),
         "mm_binding_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t, ctypes.c_char_p,
                                               ctypes.c_size_t]),
@@ -142,8 +254,6 @@ def _declare(lib):
         "mm_memory_parse": (ctypes.c_int, [ctypes.c_char_p, c_double_p, ctypes.c_char_p, ctypes.c_size_t]),
         "mm_memory_auto": (ctypes.c_double, [ctypes.c_double, ctypes.c_int]),
         "mm_memory_available": (ctypes.c_size_t, []),
-        "mm_memory_fits": (ctypes.c_bool, [ctypes.c_double, ctypes.c_size_t, ctypes.c_int, ctypes.c_bool,
-                                           ctypes.c_bool, ctypes.c_bool, c_size_t_p, c_size_t_p]),
         "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                                   ctypes.c_double, ctypes.c_double]),
         "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool, ctypes.c_size_t]),
@@ -155,6 +265,30 @@ def _declare(lib):
                                              ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
         "mm_output_modes": (ctypes.c_char_p, [ctypes.POINTER(Mode), ctypes.c_size_t, c_double_p, ctypes.c_size_t,
                                               ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
+        "mm_request_parse": (ctypes.c_int, [ctypes.c_int, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int,
+                                            ctypes.c_bool, ctypes.POINTER(Config), ctypes.c_char_p,
+                                            ctypes.c_size_t]),
+        "mm_request_op_names": (ctypes.c_void_p, []),
+        "mm_options_usage_text": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+        "mm_sync_name": (ctypes.c_char_p, [ctypes.c_int]),
+        "mm_rank_time_name": (ctypes.c_char_p, [ctypes.c_int]),
+        "mm_stream_window_of": (ctypes.c_int, [ctypes.c_int, ctypes.c_bool, ctypes.c_size_t]),
+        "mm_sweep_fit": (None, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.POINTER(OpTraits),
+                                ctypes.c_double, ctypes.c_int]),
+        "mm_sweep_cells": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config),
+                                          ctypes.POINTER(OpTraits), ctypes.c_bool]),
+        "mm_sweep_free": (None, [ctypes.POINTER(Sweep)]),
+        "mm_sweep_memory_verdict": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.c_double,
+                                                   ctypes.c_double, ctypes.c_double, ctypes.c_char_p,
+                                                   ctypes.c_size_t]),
+        "mm_metric_row": (ctypes.c_int, [ctypes.POINTER(Row), ctypes.c_void_p, ctypes.c_double, ctypes.c_int,
+                                         ctypes.c_double, c_double_p, c_size_t_p, ctypes.c_int]),
+        "mm_progress": (None, [ctypes.c_int, ctypes.c_int, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]),
+        "mm_sync_facts_merge": (None, [ctypes.POINTER(SyncFacts), ctypes.POINTER(SyncFacts)]),
+        "mm_sync_facts_meta": (ctypes.c_int, [ctypes.POINTER(SyncFacts), ctypes.POINTER(Results)]),
+        "mm_run_meta": (ctypes.c_int, [ctypes.POINTER(RunFacts), ctypes.POINTER(Results)]),
+        "mm_settings_meta": (ctypes.c_int, [ctypes.POINTER(Config), ctypes.c_ulonglong,
+                                            ctypes.POINTER(Results)]),
     }
     try:
         for name, (res, args) in sig.items():
@@ -163,11 +297,18 @@ def _declare(lib):
     except AttributeError as e:  # a library older than this module
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
     for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta), ("mm_place_size", Place),
-                         ("mm_mode_size", Mode)):
+                         ("mm_mode_size", Mode), ("mm_config_size", Config),
+                         ("mm_run_facts_size", RunFacts), ("mm_sync_facts_size", SyncFacts),
+                         ("mm_op_traits_size", OpTraits), ("mm_cell_key_size", CellKey),
+                         ("mm_sweep_size", Sweep)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
     if ctypes.c_size_t.in_dll(lib, "mm_max_modes").value != MAX_MODES:
         raise UsageError("mpimark's C core does not match core.py (MM_MAX_MODES): rebuild it")
+    if ctypes.c_size_t.in_dll(lib, "mm_max_ops").value != MAX_OPS or len(defs.paths()) != PATH_COUNT:
+        raise UsageError("mpimark's C core does not match core.py (MM_MAX_OPS, paths.def): rebuild it")
+    if ctypes.c_size_t.in_dll(lib, "mm_sizes_max_count").value != MAX_SIZES:
+        raise UsageError("mpimark's C core does not match core.py (MM_SIZES_MAX_COUNT): rebuild it")
     if ctypes.c_size_t.in_dll(lib, "mm_stats_max_rounds").value != MAX_ROUNDS:
         raise UsageError("mpimark's C core does not match core.py (MM_MAX_ROUNDS): rebuild it")
     return lib
@@ -188,6 +329,16 @@ def metric(formula):
     """The C function of a metrics.def formula: f(bytes, window, busbw_factor,
     seconds per iteration) (metrics.h)."""
     return getattr(lib(), "mm_metric_" + formula)
+
+
+def metric_row(row, formula, nbytes, window, factor, t, round_end):
+    """Fills row (Row) from rank 0's samples t (seconds per iteration, round
+    r ending at round_end[r]) of the metric formula (mm_metric_row)."""
+    ends = (ctypes.c_size_t * len(round_end))(*round_end)
+    if lib().mm_metric_row(ctypes.byref(row), ctypes.cast(metric(formula), ctypes.c_void_p), nbytes,
+                           window, factor, doubles(t), ends, len(round_end)):
+        raise MemoryError("mm_metric_row")
+    return row
 
 
 def busbw_factor(kind):
@@ -219,26 +370,44 @@ def memory_parse(text):
 
 
 def place_self():
-    """This process's place, as bytes (mm_place_self): its host is set by
-    placement_texts."""
+    """This process's place, as bytes (mm_place_self), for run_meta."""
     p = Place()
     lib().mm_place_self(ctypes.byref(p))
     return bytes(p)
 
 
-def placement_texts(places, names):
-    """(#@binding, #@placement) from every rank's place_self() bytes and
-    processor name; hosts are numbered in order of first appearance."""
-    hosts = list(dict.fromkeys(names))
+def _meta_of(fill):
+    """[(key, value)]: the metadata that fill(results) sets in an empty mm_results."""
+    r = Results()
+    try:
+        if fill(ctypes.byref(r)) != 0:
+            raise MemoryError("mpimark metadata")
+        return [(r.meta[i].key.decode(), r.meta[i].value.decode(errors="replace"))
+                for i in range(r.n_meta)]
+    finally:
+        lib().mm_results_free(ctypes.byref(r))
+
+
+def run_meta(version, commit, library, mpi_version, names, places, argv):
+    """The run's metadata that both runners write (mm_run_meta, runmeta.h),
+    from every rank's processor name and place_self() bytes (in rank order)
+    and the command line argv."""
+    stride = max(len(n.encode()) for n in names) + 1
+    flat = b"".join(n.encode().ljust(stride, b"\0") for n in names)
     arr = (Place * len(places))()
-    for i, (raw, name) in enumerate(zip(places, names)):
+    for i, raw in enumerate(places):
         ctypes.memmove(ctypes.byref(arr[i]), raw, ctypes.sizeof(Place))
-        arr[i].host = hosts.index(name)
-    cnames = (ctypes.c_char_p * len(hosts))(*(h.encode() for h in hosts))
-    buf = ctypes.create_string_buffer(1024)
-    binding = lib().mm_binding_text(arr, len(places), buf, len(buf)).decode()
-    placement = lib().mm_placement_text(arr, len(places), cnames, buf, len(buf)).decode()
-    return binding, placement
+    args = [a.encode(errors="surrogateescape") for a in argv]
+    f = RunFacts(version.encode(), commit.encode(), library.encode(errors="replace"), mpi_version[0],
+                 mpi_version[1], len(names), flat, stride, arr, len(args),
+                 (ctypes.c_char_p * (len(args) + 1))(*args))
+    return _meta_of(lambda r: lib().mm_run_meta(ctypes.byref(f), r))
+
+
+def settings_meta(config, seed):
+    """The settings behind the numbers (mm_settings_meta) of a parsed
+    mm_config (Config), for the seed the rounds' orders came from."""
+    return _meta_of(lambda r: lib().mm_settings_meta(ctypes.byref(config), seed, r))
 
 
 def bytes_human(n):
@@ -257,17 +426,6 @@ def memory_auto(available, ranks_on_node):
     return lib().mm_memory_auto(available, ranks_on_node)
 
 
-class MemoryFit:
-    """The buffers sized so far for the cells that fit the bound (mm_memory_fits)."""
-    def __init__(self, bound, nranks):
-        self.bound, self.nranks = bound, nranks
-        self.sbuf, self.rbuf = ctypes.c_size_t(0), ctypes.c_size_t(0)
-
-    def fits(self, nbytes, sends_all, recvs_all, pickles):
-        return lib().mm_memory_fits(self.bound, nbytes, self.nranks, sends_all, recvs_all, pickles,
-                                    ctypes.byref(self.sbuf), ctypes.byref(self.rbuf))
-
-
 _phases = None
 
 
@@ -278,13 +436,6 @@ def spent_phases():
         n = const("mm_spent_count", ctypes.c_size_t)
         _phases = tuple(p.decode() for p in (ctypes.c_char_p * n).in_dll(lib(), "mm_spent_names"))
     return _phases
-
-
-def time_split_text(total, spent):
-    """#@time_split_s: total seconds, then spent {phase: seconds} and the rest (time_split.h)."""
-    buf = ctypes.create_string_buffer(256)
-    values = doubles([spent[p] for p in spent_phases()])
-    return lib().mm_time_split_text(total, values, buf, len(buf)).decode()
 
 
 def modes(values, states=False):
@@ -356,8 +507,8 @@ def csv_text(text, meta=False):
 
 def results_text(meta, rows, fmt):
     """The results as mpimark writes them (output.c): fmt "csv", "json",
-    "table" or "wide" (the table's full layout); meta [(key, value)]; rows dicts by column name (columns.def),
-    values as text or numbers; a merged measurement's launch columns
+    "table" or "wide" (the table's full layout); meta [(key, value)]; rows Row
+    structs, or dicts by column name (columns.def), values as text or numbers; a merged measurement's launch columns
     (launches, launch_medians, ...) stand for the round ones, and with
     #@merge in meta output.c names them so."""
     r = Results()
@@ -366,7 +517,7 @@ def results_text(meta, rows, fmt):
             if lib().mm_results_set_meta(ctypes.byref(r), str(k).encode(), str(v).encode()) != 0:
                 raise MemoryError("mm_results_set_meta")
         for w in rows:
-            if lib().mm_results_add_row(ctypes.byref(r), ctypes.byref(_row(w))) != 0:
+            if lib().mm_results_add_row(ctypes.byref(r), ctypes.byref(w if isinstance(w, Row) else _row(w))) != 0:
                 raise MemoryError("mm_results_add_row")
         p = lib().mm_output_text(ctypes.byref(r), FORMATS[fmt])
         if not p:

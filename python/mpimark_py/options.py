@@ -6,7 +6,6 @@ its fields the names and Python types the runner uses. --payload
 MODULE:FUNCTION, which the C binary refuses, is the runner's."""
 
 import ctypes
-import re
 
 from . import core, defs
 from .errors import UsageError
@@ -19,60 +18,13 @@ HUGEPAGE_ARRAY_BYTES = 4 << 20
 PATHS = tuple(defs.paths())  # common/defs/paths.def, in the order of mm_path
 
 
-_MAX_SIZES = 256  # MM_SIZES_MAX_COUNT (sizes.h), checked at load
-
-
-class _Sizes(ctypes.Structure):  # mm_sizes (sizes.h)
-    _fields_ = [("n", ctypes.c_size_t), ("v", ctypes.c_size_t * _MAX_SIZES)]
-
-
-class _Config(ctypes.Structure):  # mm_config (options.h); its size is checked against mm_config_size
-    _fields_ = [("ops", ctypes.c_uint32), ("paths", ctypes.c_uint), ("payload", ctypes.c_int),
-                ("user_payload", ctypes.c_char_p), ("mpi4py", ctypes.c_int), ("numpy", ctypes.c_int),
-                ("pkl5_threshold", ctypes.c_size_t), ("pkl5_threshold_auto", ctypes.c_bool),
-                ("sizes", _Sizes), ("iterations", ctypes.c_long), ("warmup", ctypes.c_long),
-                ("time_budget", ctypes.c_double), ("rounds", ctypes.c_int), ("seed", ctypes.c_ulong),
-                ("launch", ctypes.c_int), ("launches", ctypes.c_int), ("sync", ctypes.c_int),
-                ("rank_time", ctypes.c_int), ("window", ctypes.c_int), ("window_auto", ctypes.c_bool),
-                ("root", ctypes.c_int), ("hugepages", ctypes.c_bool), ("heap_pinned", ctypes.c_bool),
-                ("memory", ctypes.c_double), ("validate", ctypes.c_bool), ("format", ctypes.c_int),
-                ("output", ctypes.c_char_p), ("force", ctypes.c_bool), ("wide", ctypes.c_bool),
-                ("quiet", ctypes.c_bool), ("help", ctypes.c_bool), ("version", ctypes.c_bool)]
-
-
-_declared = False
-
-
-def _lib():
-    global _declared
-    lib = core.lib()
-    if not _declared:
-        lib.mm_request_parse.restype = ctypes.c_int
-        lib.mm_request_parse.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int,
-                                         ctypes.c_bool, ctypes.POINTER(_Config), ctypes.c_char_p,
-                                         ctypes.c_size_t]
-        lib.mm_request_op_names.restype = ctypes.c_void_p
-        lib.mm_options_usage_text.restype = ctypes.c_void_p
-        lib.mm_options_usage_text.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
-        lib.mm_output_text_free.argtypes = [ctypes.c_void_p]
-        for f in (lib.mm_sync_name, lib.mm_rank_time_name):
-            f.restype, f.argtypes = ctypes.c_char_p, [ctypes.c_int]
-        lib.mm_stream_window_of.restype = ctypes.c_int
-        lib.mm_stream_window_of.argtypes = [ctypes.c_int, ctypes.c_bool, ctypes.c_size_t]
-        if ctypes.c_size_t.in_dll(lib, "mm_config_size").value != ctypes.sizeof(_Config) or \
-                core.const("mm_sizes_max_count", ctypes.c_size_t) != _MAX_SIZES:
-            raise UsageError("mpimark's C core does not match options.py (mm_config): rebuild it "
-                             "(scripts/build)")
-        _declared = True
-    return lib
-
-
 class Config:
     """The parsed options, as the runner uses them: names where C has enums
     and bit sets, lists where it has arrays."""
 
-    def __init__(self, c):
-        lib = _lib()
+    def __init__(self, c, argv):
+        lib = core.lib()
+        self.c, self._argv = c, argv  # the mm_config (core.Config), and the argv its strings point into
         names = defs.ops()
         self.ops = [n for i, n in enumerate(names) if c.ops >> i & 1]
         self.path = [p for i, p in enumerate(PATHS) if c.paths >> i & 1]
@@ -95,7 +47,7 @@ class Config:
     def stream_window(self, nbytes):
         """Messages in flight for a bandwidth kernel at this size
         (mm_stream_window)."""
-        return _lib().mm_stream_window_of(self.window, self.window_auto, nbytes)
+        return core.lib().mm_stream_window_of(self.window, self.window_auto, nbytes)
 
     @property
     def paths(self):
@@ -114,10 +66,10 @@ def parse_request(argv, nranks):
     Pure: every rank reaches the same verdict. Raises UsageError."""
     args = [b"mpimark"] + [a.encode(errors="surrogateescape") for a in argv]
     cargv = (ctypes.c_char_p * (len(args) + 1))(*args)
-    c, why = _Config(), ctypes.create_string_buffer(512)
-    if _lib().mm_request_parse(len(args), cargv, nranks, True, ctypes.byref(c), why, len(why)):
+    c, why = core.Config(), ctypes.create_string_buffer(512)
+    if core.lib().mm_request_parse(len(args), cargv, nranks, True, ctypes.byref(c), why, len(why)):
         raise UsageError(why.value.decode(errors="replace"))
-    return Config(c)  # read while cargv, which c points into, lives
+    return Config(c, cargv)
 
 
 _INTRO = (
@@ -137,7 +89,7 @@ _NOTES = (
 def usage(fp):
     """The --help text: the C binary's (mm_options_usage), with the runner's
     usage lines and notes."""
-    lib = _lib()
+    lib = core.lib()
     p = lib.mm_options_usage_text(lib.mm_request_op_names(), _INTRO.encode(), _NOTES.encode())
     if not p:
         raise MemoryError("mm_options_usage_text")
@@ -145,13 +97,3 @@ def usage(fp):
         fp.write(ctypes.string_at(p).decode())
     finally:
         lib.mm_output_text_free(p)
-
-
-def _thp_mode():
-    """The kernel's transparent huge page mode (mm_thp_mode)."""
-    try:
-        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
-            m = re.search(r"\[([a-z]+)\]", f.read())
-            return m.group(1) if m else "unknown"
-    except OSError:
-        return "unknown"

@@ -48,17 +48,6 @@ class Plan(ctypes.Structure):  # mm_plan
                 ("cache", ctypes.POINTER(CellCache))]
 
 
-class SyncFacts(ctypes.Structure):  # mm_sync_facts: the window sync's report of a visit
-    _fields_ = [("late", ctypes.c_longlong), ("window", ctypes.c_double), ("max_offset", ctypes.c_double),
-                ("offset_uncertainty", ctypes.c_double), ("max_drift", ctypes.c_double),
-                ("max_residual", ctypes.c_double), ("estimates", ctypes.c_int),
-                ("estimate_seconds", ctypes.c_double), ("offsets_estimated", ctypes.c_bool)]
-
-    def merge(self, other):
-        """Into this, over rounds and cells (mm_sync_facts_merge)."""
-        lib().mm_sync_facts_merge(ctypes.byref(self), ctypes.byref(other))
-
-
 class TestHooks(ctypes.Structure):  # mm_test_hooks (testhooks.h): read once, by the C parser
     _fields_ = [("clock_skew", ctypes.c_double), ("clock_drift", ctypes.c_double),
                 ("start", ctypes.c_double), ("clocks", ctypes.c_bool), ("node_ranks", ctypes.c_int),
@@ -68,7 +57,7 @@ class TestHooks(ctypes.Structure):  # mm_test_hooks (testhooks.h): read once, by
 
 class Samples(ctypes.Structure):  # mm_samples: one visit's, at rank 0
     _fields_ = [("t", ctypes.POINTER(ctypes.c_double)), ("n", ctypes.c_size_t),
-                ("iterations", ctypes.c_longlong), ("sync", SyncFacts),
+                ("iterations", ctypes.c_longlong), ("sync", core.SyncFacts),
                 ("spent", ctypes.c_double * len(core.spent_phases())), ("runaway", ctypes.c_bool)]
 
 
@@ -85,11 +74,6 @@ def _declare(h):
                                               ctypes.c_size_t]),
         "mm_clock_now": (ctypes.c_double, []),
         "mm_samples_free": (None, [ctypes.POINTER(Samples)]),
-        "mm_sync_facts_merge": (None, [ctypes.POINTER(SyncFacts), ctypes.POINTER(SyncFacts)]),
-        "mm_clocksync_method": (ctypes.c_char_p, [ctypes.c_bool]),
-        "mm_clock_name": (ctypes.c_char_p, []),
-        "mm_clock_resolution_ns": (ctypes.c_double, []),
-        "mm_clock_read_cost": (ctypes.c_double, []),
         "mm_py_probe_open": (ctypes.c_void_p, [ctypes.c_ssize_t]),
         "mm_probe_run": (ctypes.c_double, [ctypes.c_void_p]),
         "mm_py_probe_close": (None, [ctypes.c_void_p]),
@@ -100,7 +84,7 @@ def _declare(h):
         f = getattr(h, name)
         f.restype, f.argtypes = res, args
     for name, mirror in (("mm_plan_size", Plan), ("mm_cell_cache_size", CellCache),
-                         ("mm_samples_size", Samples), ("mm_sync_facts_size", SyncFacts),
+                         ("mm_samples_size", Samples), ("mm_sync_facts_size", core.SyncFacts),
                          ("mm_test_hooks_size", TestHooks)):
         if ctypes.c_size_t.in_dll(h, name).value != ctypes.sizeof(mirror):
             raise AttributeError(name)
@@ -193,16 +177,3 @@ class StateProbe:
     def meta(self):
         buf = ctypes.create_string_buffer(len(self.ns) * 12 + 64)
         return lib().mm_probe_meta_text(core.doubles(self.ns), len(self.ns), buf, len(buf)).decode()
-
-
-def clock_sync_method(estimated):
-    """#@clock_sync (mm_clocksync_method)."""
-    return lib().mm_clocksync_method(estimated).decode()
-
-
-def clock_meta():
-    """The harness's clock for the metadata: (#@clock, #@clock_resolution_ns,
-    #@clock_read_ns), as the C binary writes them."""
-    h = lib()
-    return (h.mm_clock_name().decode(), "%g" % h.mm_clock_resolution_ns(),
-            "%.1f" % (h.mm_clock_read_cost() * 1e9))

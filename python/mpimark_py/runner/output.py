@@ -1,35 +1,13 @@
 """The runner's results and result files: rows as common/core/results.h
-holds them, written by common/core/output.c itself (CSV, JSON, the table;
-through core.py), and the check before a run that the result file can be
-written."""
+holds them (core.Row, made by mm_metric_row), written by common/core/output.c
+itself (CSV, JSON, the table; through core.py), and the check before a run
+that the result file can be written."""
 
 import errno
 import os
 
 from .. import core
 from ..errors import EEXIST, EOUTPUT
-
-
-class Row:
-    """One result row, as mm_row holds it (results.h)."""
-
-    def __init__(self, op, path, payload, nbytes, wire_bytes, metric, unit, iterations, st,
-                 late=0, round_medians=(), round_min=0.0, round_max=0.0):
-        self.op, self.path, self.payload, self.bytes = op, path, payload, nbytes
-        self.wire_bytes, self.metric, self.unit = wire_bytes, metric, unit
-        self.iterations, self.st, self.late = iterations, st, late
-        self.round_medians, self.round_min, self.round_max = list(round_medians), round_min, round_max
-
-    def columns(self):
-        """The row by column name (columns.def), as core.results_text takes it."""
-        s = self.st
-        return {"op": self.op, "path": self.path, "payload": self.payload, "bytes": self.bytes,
-                "wire_bytes": self.wire_bytes, "metric": self.metric, "unit": self.unit, "samples": s.n,
-                "iterations": self.iterations, "min": s.min, "median": s.median, "mean": s.mean,
-                "max": s.max, "p99": s.p99, "ci_low": s.ci_low, "ci_high": s.ci_high,
-                "rounds": len(self.round_medians), "round_min": self.round_min,
-                "round_max": self.round_max, "late": self.late,
-                "round_medians": self.round_medians}
 
 
 class Results:
@@ -50,7 +28,7 @@ class Results:
 
 def write_results(fp, r, fmt):
     """r in fmt (csv, json or table), written by output.c."""
-    fp.write(core.results_text(r.meta, [w.columns() for w in r.rows], fmt))
+    fp.write(core.results_text(r.meta, r.rows, fmt))
 
 
 def format_for(path):

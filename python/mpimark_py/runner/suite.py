@@ -1,5 +1,7 @@
-"""The sweep: benchmarks/suite.c (cells over operations, paths and sizes,
-rounds in a seeded order, metrics from the timed calls, validation)."""
+"""The sweep, as benchmarks/suite.c runs it: its cells and their fit to the
+memory bound from common/core/sweep.c, rounds in the C order (rounds.c),
+every visit timed by the C harness; here the kernels' set-up, validation
+and the rows of their samples."""
 
 import math
 import pickle
@@ -11,10 +13,9 @@ from ..errors import ECLOCK, ENOMEM, ETOOBIG, EVALIDATE, EXIT_CODE, OK, STRERROR
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from ..sizes import size_human
 from . import harness
-from .harness import CellCache, SyncFacts
+from .harness import CellCache
 from .mpi import MPI, mpi4py, np
 from .ops import Ctx, OPS
-from .output import Row
 from .patterns import pattern_bytes
 
 perf_counter = time.perf_counter
@@ -41,11 +42,13 @@ class Cell:
     def __init__(self, op, op_index, size_index, path, nbytes, kernel):
         self.op, self.op_index, self.size_index = op, op_index, size_index
         self.path, self.bytes, self.wire_bytes, self.kernel = path, nbytes, nbytes, kernel
-        self.window_msgs, self.cache, self.rounds = 0, CellCache(), []
-        self.iterations, self.sync = 0, SyncFacts()  # sync: over the rounds
+        self.window_msgs, self.cache = 0, CellCache()
+        self.t, self.round_end = [], []  # rank 0: every sample, and where each round's end
+        self.iterations, self.sync = 0, core.SyncFacts()  # sync: over the rounds
 
     def keep(self, t, s):
-        self.rounds.append(t)
+        self.t.extend(t)
+        self.round_end.append(len(self.t))
         self.iterations += s.iterations
         self.sync.merge(s.sync)
 
@@ -82,51 +85,42 @@ class Suite:
             return "mpi4py %s's mpi4py.util.pkl5 has no %s" % (mpi4py.__version__, op.pkl5)
         return None
 
-    def fit_memory(self, bound):
-        """Fits the selected cells to the memory bound (suite.c's
-        mm_suite_fit_memory): self.over[(op, path)] is the smallest message
-        that does not fit; returns how many fit (of self.asked) and the
-        buffers' bytes."""
-        cfg, fit, n, self.asked = self.cfg, core.MemoryFit(bound, self.nranks), 0, 0
-        self.memory_bound, self.over = bound, {}
-        for op in self.selected():
-            for path in (p for p in PATHS if p in cfg.paths):
-                if path == "pkl5" and self.pkl5_lacks(op):
-                    continue
-                self.asked += len(cfg.sizes)
-                for b in sorted(self.effective_bytes(op, path, req) for req in cfg.sizes):
-                    if not fit.fits(b, op.root_sends_all, op.root_recvs_all, path != "buffer"):
-                        self.over[(op.name, path)] = b
-                        break
-                    n += 1
-        return n, fit.sbuf.value, fit.rbuf.value
-
-    def memory_skipped(self):
-        """#@memory_skipped (suite.c's finish)."""
-        return "; ".join("%s %s from %s" % (op.name, path, size_human(self.over[(op.name, path)]))
-                         for op in OPS for path in PATHS if (op.name, path) in self.over) or "none"
-
-    def selected(self):
-        return [op for op in OPS if op.name in self.cfg.ops]
+    def traits(self):
+        """What the sweep (common/core/sweep.c) needs of each operation: the
+        paths it has in this run, with the notes of those it lacks."""
+        cfg, out = self.cfg, []
+        notes = self.rank == 0 and not cfg.quiet
+        for op in OPS:
+            paths = [p for p in PATHS]
+            if op.name in cfg.ops and op.float64 and cfg.user and not cfg.user.adds:
+                paths = [PATHS[0]]
+                if notes:
+                    sys.stderr.write("mpimark: %s: --payload %s: the objects have no + (reductions of "
+                                     "Python objects add them): pickled paths skipped\n" % (op.name, cfg.user_payload))
+            lacks = "pkl5" in paths and self.pkl5 and self.pkl5_lacks(op)
+            if lacks:
+                paths.remove("pkl5")
+                if notes and op.name in cfg.ops:
+                    sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n" % (op.name, lacks))
+            kernels = (1 << len(op.shapes)) - 1
+            out.append(core.OpTraits(op.float64, op.root_sends_all, op.root_recvs_all,
+                                     sum(1 << PATHS.index(p) for p in paths), (kernels,) * len(PATHS)))
+        return out
 
     def allocate(self):
         """Buffers for the largest message, every page touched (main.c's
-        allocate): the ranks of each node first add up what they will touch
-        and compare it with the node's available memory, so that a request
-        that would push a node into swap or the OOM killer is a usage error."""
+        allocate): the memory bound (the least over the nodes), the cells
+        that fit it, and, after the ranks of each node have added up what
+        they will touch, the buffers (common/core/sweep.c decides)."""
         node = self.comm.Split_type(MPI.COMM_TYPE_SHARED)
         avail = core.memory_available()
         bound = self.cfg.memory or (core.memory_auto(avail, node.Get_size()) if avail > 0 else math.inf)
-        n, s, r = self.fit_memory(self.comm.allreduce(bound, MPI.MIN))
-        if n == 0 and self.asked > 0:
-            node.Free()
-            return ETOOBIG, "no message size fits the memory bound of %s per rank (%s)" % (
-                core.bytes_human(self.memory_bound),
-                "--memory" if self.cfg.memory else "3/4 of the available memory shared by the node's ranks")
-        need = float(s) + float(r)
-        node_need = node.allreduce(need, MPI.SUM)
+        self.memory_bound, self.sweep = self.comm.allreduce(bound, MPI.MIN), core.Sweep(self.cfg.c, self.traits())
+        self.sweep.fit_to(self.memory_bound, self.nranks)
+        s, r = self.sweep.sbuf, self.sweep.rbuf
+        node_need = node.allreduce(float(s) + float(r), MPI.SUM)
         node.Free()
-        err = ETOOBIG if avail > 0 and node_need > avail else OK
+        err, why = self.sweep.memory_verdict(self.memory_bound, avail, node_need)
         if err == OK:
             try:
                 # NumPy madvises arrays of 4 MiB and more for huge pages by
@@ -140,67 +134,14 @@ class Suite:
             except (MemoryError, ValueError):
                 self.sbuf = self.rbuf = None
                 err = ETOOBIG
-        why = ("cannot allocate buffers for messages of %s: %.2f GiB per rank, %.2f GiB on this "
-               "node, %.2f GiB available" % (size_human(max(self.cfg.sizes)), need / 1073741824.0,
-                                             node_need / 1073741824.0, avail / 1073741824.0))
         return agree(self.comm, err), why
-
-    def progress(self, rnd, done, total, elapsed):
-        if self.rank != 0 or self.cfg.quiet:
-            return
-        tty = sys.stderr.isatty()
-        if done < total and not tty:
-            return
-        sys.stderr.write("%smpimark: round %d/%d: %d/%d cells, %.1f s%s" % (
-            "\r" if tty else "", rnd + 1, self.cfg.rounds, done, total, elapsed,
-            "\n" if done == total else ""))
-        sys.stderr.flush()
-
-    def effective_bytes(self, op, path, requested):
-        """float64 operations, and the floats payload, round down to whole
-        8-byte elements."""
-        if op.float64 or (path != "buffer" and self.cfg.payload in ("floats", "ndarray")):
-            return requested // 8 * 8
-        return requested
 
     def build_sweep(self):
         """Cells (op, path, size, kernel) and units (the paths of one op,
-        size and kernel, measured back to back), as suite.c's build_sweep."""
-        cfg, cells, units = self.cfg, [], []
-        for oi, op in enumerate(self.selected()):
-            previous, skipped = {}, 0
-            paths = [p for p in PATHS if p in cfg.paths]
-            if op.float64 and cfg.user and not cfg.user.adds:
-                paths = [p for p in paths if p == "buffer"]
-                if self.rank == 0 and not cfg.quiet:
-                    sys.stderr.write("mpimark: %s: --payload %s: the objects have no + (reductions of "
-                                     "Python objects add them): pickled paths skipped\n" % (op.name, cfg.user_payload))
-            lacks = "pkl5" in paths and self.pkl5_lacks(op)
-            if lacks:
-                paths.remove("pkl5")
-                if self.rank == 0 and not cfg.quiet:
-                    sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n" % (op.name, lacks))
-            for z, req in enumerate(cfg.sizes):
-                measured, skip = {}, False
-                for path in paths:
-                    b = self.effective_bytes(op, path, req)
-                    if b >= self.over.get((op.name, path), math.inf):
-                        continue  # over the memory bound: #@memory_skipped says so
-                    if (b == 0 and req != 0) or b == previous.get(path):
-                        skip = True
-                        continue
-                    previous[path] = measured[path] = b
-                skipped += skip
-                for k in range(len(op.shapes)):
-                    unit = [Cell(op, oi, z, path, measured[path], k)
-                            for path in PATHS if path in measured]
-                    if unit:
-                        units.append(unit)
-                        cells.extend(unit)
-            if skipped and self.rank == 0 and not cfg.quiet:
-                sys.stderr.write("mpimark: %s: %d size(s) skipped: float64 elements round "
-                                 "sizes down to multiples of 8 bytes\n" % (op.name, skipped))
-        return cells, units
+        size and kernel, measured back to back), from common/core/sweep.c."""
+        keys, unit_keys = self.sweep.cells_and_units(self.rank == 0 and not self.cfg.quiet)
+        cells = [Cell(OPS[o], o, z, PATHS[p], nbytes, k) for o, z, p, k, nbytes in keys]
+        return cells, [[cells[i] for i in u] for u in unit_keys]
 
     def run(self, results, seed):
         """R rounds over all cells, each in its seeded order (the C order for
@@ -222,23 +163,14 @@ class Suite:
                                                      PATHS.index(c.path), c.kernel)):
                 self.add_rows(results, cell)
             if cfg.sync == "window":
-                run = SyncFacts()
+                run = core.SyncFacts()
                 for c in cells:
                     run.merge(c.sync)
-                results.set_meta("sync_window_us_max", "%.3f" % (run.window * 1e6))
-                results.set_meta("clock_offset_max_us", "%.3f" % (run.max_offset * 1e6))
-                results.set_meta("clock_offset_uncertainty_us", "%.3f" % (run.offset_uncertainty * 1e6))
-                results.set_meta("late_calls", run.late)
-                results.set_meta("clock_drift_max_ppm", "%.3f" % (run.max_drift * 1e6))
-                results.set_meta("clock_residual_max_us", "%.3f" % (run.max_residual * 1e6))
-                results.set_meta("clock_estimates", run.estimates)
-                results.set_meta("clock_estimates_ms", "%.3f" % (run.estimate_seconds * 1e3))
-                results.set_meta("clock_sync", harness.clock_sync_method(run.offsets_estimated))
-            results.set_meta("memory_bound_bytes", "%.0f" % self.memory_bound)
-            results.set_meta("memory_bound", "--memory" if cfg.memory else core.text("mm_memory_auto_text"))
-            results.set_meta("memory_skipped", self.memory_skipped())
-            results.set_meta("time_split_s", core.time_split_text(
-                perf_counter() - start, self.spent))
+                for k, v in run.meta():
+                    results.set_meta(k, v)
+            for k, v in self.sweep.meta(self.memory_bound, bool(cfg.memory), perf_counter() - start,
+                                        self.spent):
+                results.set_meta(k, v)
             results.set_meta("state_probe_ns", probe.meta())
         return OK
 
@@ -257,7 +189,9 @@ class Suite:
                     if verdict not in (OK, EVALIDATE):
                         return verdict
                     failed = failed or verdict
-                self.progress(rnd, done + 1, len(units), perf_counter() - start)
+                if self.rank == 0 and not self.cfg.quiet:
+                    sys.stderr.flush()  # the C progress line comes after what Python wrote
+                    core.lib().mm_progress(rnd, self.cfg.rounds, done + 1, len(units), perf_counter() - start)
             if failed != OK:
                 return failed
         return OK
@@ -315,25 +249,19 @@ class Suite:
         return verdict
 
     def add_rows(self, results, cell):
-        """One row per metric of the cell's kernel: the pooled samples'
-        statistics, with the median and CI from the round medians."""
+        """One row per metric of the cell's kernel (mm_metric_row: the pooled
+        samples' statistics, with the median and CI from the round medians)."""
         op = cell.op
         # collectives only: nccl-tests' bytes and bus-bandwidth factor (metrics.h)
         factor = op.busbw_factor(self.nranks) if op.busbw_factor else 0.0
         moved = op.algbw_bytes(float(cell.bytes), self.nranks) if op.algbw_bytes else float(cell.bytes)
+        payload = _payload_name(op, cell.path, self.cfg.payload)
         for metric, unit, formula in SHAPE_METRICS[op.shapes[cell.kernel]]:
-            value = core.metric(formula)
-            per_round = [[value(moved, cell.window_msgs, factor, t) for t in r]
-                         for r in cell.rounds]
-            stats = [mmstats.compute(v) for v in per_round]
-            st = mmstats.compute([v for r in per_round for v in r])
-            medians = [x.median for x in stats]
-            rs = mmstats.rounds(medians)
-            if len(medians) >= 2:
-                st.median, st.ci_low, st.ci_high = rs.median, rs.ci_low, rs.ci_high
-            results.rows.append(Row(op.name, cell.path, _payload_name(op, cell.path, self.cfg.payload),
-                                    cell.bytes, cell.wire_bytes, metric, unit, cell.iterations, st,
-                                    cell.sync.late, medians, rs.round_min, rs.round_max))
+            row = core.Row(op=op.name.encode(), path=cell.path.encode(), payload=payload.encode(),
+                           bytes=cell.bytes, wire_bytes=cell.wire_bytes, metric=metric.encode(),
+                           unit=unit.encode(), iterations=cell.iterations, late=cell.sync.late)
+            results.rows.append(core.metric_row(row, formula, moved, cell.window_msgs, factor,
+                                                cell.t, cell.round_end))
 
     def validate(self, op, path, c, shape, run, rbuf_bytes):
         """One untimed run with known data, then every rank checks what it

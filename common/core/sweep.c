@@ -1,0 +1,132 @@
+#include "sweep.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "buffers.h"
+#include "errors.h"
+#include "sizes.h"
+#include "request.h"
+
+const size_t mm_op_traits_size = sizeof(mm_op_traits), mm_cell_key_size = sizeof(mm_cell_key),
+             mm_sweep_size = sizeof(mm_sweep), mm_max_ops = MM_MAX_OPS;
+
+static bool has(const mm_config *cfg, const mm_op_traits *op, size_t i, mm_path p) {
+  return ((cfg->ops >> i) & 1u) && (cfg->paths & op->paths & (1u << p));
+}
+
+size_t mm_sweep_bytes(const mm_op_traits *op, mm_path path, mm_payload payload, size_t requested) {
+  bool elements = op->float64 || (mm_path_pickles(path) && mm_payload_float64(payload));
+  return elements ? requested / sizeof(double) * sizeof(double) : requested;
+}
+
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
+void mm_sweep_fit(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, double bound, int nranks) {
+  size_t n_ops = mm_request_op_names()->n, bytes[MM_SIZES_MAX_COUNT];
+  s->asked = s->fit = s->sbuf = s->rbuf = 0;
+  for (size_t i = 0; i < MM_MAX_OPS; i++)
+    for (int p = 0; p < MM_PATH_COUNT; p++) s->over[i][p] = SIZE_MAX;
+  for (size_t i = 0; i < n_ops; i++)
+    for (int p = 0; p < MM_PATH_COUNT; p++) {
+      const mm_op_traits *op = &ops[i];
+      if (!has(cfg, op, i, (mm_path)p)) continue;
+      for (size_t z = 0; z < cfg->sizes.n; z++)
+        bytes[z] = mm_sweep_bytes(op, (mm_path)p, cfg->payload, cfg->sizes.v[z]);
+      qsort(bytes, cfg->sizes.n, sizeof *bytes, cmp_size);
+      s->asked += cfg->sizes.n;
+      for (size_t z = 0; z < cfg->sizes.n && s->over[i][p] == SIZE_MAX; z++) {
+        if (mm_memory_fits(bound, bytes[z], nranks, op->root_sends_all, op->root_recvs_all,
+                           mm_path_pickles((mm_path)p), &s->sbuf, &s->rbuf))
+          s->fit++;
+        else
+          s->over[i][p] = bytes[z];
+      }
+    }
+}
+
+int mm_sweep_memory_verdict(const mm_sweep *s, const mm_config *cfg, double bound, double avail,
+                            double node_need, char *why, size_t len) {
+  char a[32], b[32];
+  if (s->fit == 0 && s->asked > 0) {
+    snprintf(why, len, "no message size fits the memory bound of %s per rank (%s)",
+             mm_bytes_human(bound, a, sizeof a),
+             cfg->memory > 0 ? "--memory" : "3/4 of the available memory shared by the node's ranks");
+    return MM_ETOOBIG;
+  }
+  double need = (double)s->sbuf + (double)s->rbuf;
+  snprintf(why, len,
+           "cannot allocate buffers for messages of %s: %.2f GiB per rank, %.2f GiB on this "
+           "node, %.2f GiB available",
+           mm_size_human(mm_sizes_max(&cfg->sizes), b, sizeof b), need / 1073741824.0,
+           node_need / 1073741824.0, avail / 1073741824.0);
+  return avail > 0 && node_need > avail ? MM_ETOOBIG : MM_OK;
+}
+
+int mm_sweep_cells(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, bool notes) {
+  const mm_op_names *names = mm_request_op_names();
+  size_t most_kernels = 0;
+  for (size_t i = 0; i < names->n; i++)
+    for (int p = 0; p < MM_PATH_COUNT; p++)
+      if ((size_t)__builtin_popcount(ops[i].kernels[p]) > most_kernels)
+        most_kernels = (size_t)__builtin_popcount(ops[i].kernels[p]);
+  size_t max = names->n * cfg->sizes.n * MM_PATH_COUNT * most_kernels + 1;
+  s->cells = calloc(max, sizeof *s->cells);
+  s->units = calloc(max, sizeof *s->units);
+  s->n_cells = s->n_units = 0;
+  if (!s->cells || !s->units) return -1;
+  for (size_t i = 0; i < names->n; i++) {
+    const mm_op_traits *op = &ops[i];
+    size_t previous[MM_PATH_COUNT], skipped = 0;
+    unsigned kernels = 0;
+    for (int p = 0; p < MM_PATH_COUNT; p++) {
+      previous[p] = SIZE_MAX;
+      if (has(cfg, op, i, (mm_path)p)) kernels |= op->kernels[p];
+    }
+    for (size_t z = 0; z < cfg->sizes.n; z++) {
+      size_t bytes[MM_PATH_COUNT] = {0};
+      bool measured[MM_PATH_COUNT] = {false}, skip = false;
+      for (int p = 0; p < MM_PATH_COUNT; p++) {
+        if (!has(cfg, op, i, (mm_path)p)) continue;
+        bytes[p] = mm_sweep_bytes(op, (mm_path)p, cfg->payload, cfg->sizes.v[z]);
+        if (bytes[p] >= s->over[i][p]) continue; /* over the memory bound: #@memory_skipped */
+        if ((bytes[p] == 0 && cfg->sizes.v[z] != 0) || bytes[p] == previous[p]) {
+          skip = true;
+          continue;
+        }
+        previous[p] = bytes[p];
+        measured[p] = true;
+      }
+      skipped += skip;
+      for (size_t k = 0; k < sizeof kernels * 8; k++) {
+        if (!((kernels >> k) & 1u)) continue;
+        mm_unit u = {s->n_cells, 0};
+        for (int p = 0; p < MM_PATH_COUNT; p++) {
+          if (!measured[p] || !((op->kernels[p] >> k) & 1u)) continue;
+          s->cells[s->n_cells++] = (mm_cell_key){.op = i, .size = z, .path = (mm_path)p,
+                                                 .kernel = k, .bytes = bytes[p]};
+          u.count++;
+        }
+        if (u.count) s->units[s->n_units++] = u;
+      }
+    }
+    if (skipped && notes)
+      fprintf(stderr,
+              "mpimark: %s: %zu size(s) skipped: float64 elements round sizes down to "
+              "multiples of 8 bytes\n",
+              names->names[i], skipped);
+  }
+  return 0;
+}
+
+void mm_sweep_free(mm_sweep *s) {
+  free(s->cells);
+  free(s->units);
+  s->cells = NULL;
+  s->units = NULL;
+  s->n_cells = s->n_units = 0;
+}
