@@ -45,6 +45,10 @@ set_tests_properties(python.sizes_agree PROPERTIES LABELS unit TIMEOUT 120
 add_test(NAME python.options COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_options.py)
 set_tests_properties(python.options PROPERTIES LABELS py TIMEOUT 60)
 
+# Every C function the package binds with ctypes against its header's prototype.
+add_test(NAME python.signatures COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_signatures.py)
+set_tests_properties(python.signatures PROPERTIES LABELS py TIMEOUT 60)
+
 # The scaling study's fit, rows and launcher rule, without MPI.
 add_test(NAME python.scaling COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_scaling.py)
 set_tests_properties(python.scaling PROPERTIES LABELS py TIMEOUT 60)

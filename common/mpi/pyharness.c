@@ -13,10 +13,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "pyharness.h"
+
 #include "errors.h"
-#include "harness.h"
 #include "mpi_util.h"
-#include "stateprobe.h"
 
 /* One iteration: a call of the Python kernel (no arguments). An exception
  * goes to sys.excepthook (the runner's prints it and ends the job on every
@@ -32,10 +32,6 @@ static int call_kernel(struct mm_ctx *ctx) {
   return err;
 }
 
-/* One visit of a cell: run is the kernel, comm the handle of mpi4py's
- * communicator (MPI._handleof: a pointer in Open MPI, an int in MPICH),
- * hooks the runner's test hooks (mm_test_hooks_read, once), state the
- * run's (mm_py_state_new). */
 int mm_py_measure(intptr_t comm, PyObject *run, const mm_plan *plan, const mm_test_hooks *hooks,
                   mm_harness_state *state, mm_samples *out) {
   mm_job job = {.comm = (MPI_Comm)comm, .run = call_kernel, .ctx = (struct mm_ctx *)run,
@@ -44,8 +40,6 @@ int mm_py_measure(intptr_t comm, PyObject *run, const mm_plan *plan, const mm_te
   return mm_harness_measure(&job, plan, out);
 }
 
-/* The harness's state over a run (harness.h), owned by the runner: made
- * zeroed, freed (collective) after the last visit. */
 mm_harness_state *mm_py_state_new(void) { return calloc(1, sizeof(mm_harness_state)); }
 
 void mm_py_state_free(mm_harness_state *st) {
@@ -54,8 +48,6 @@ void mm_py_state_free(mm_harness_state *st) {
   free(st);
 }
 
-/* The state probe of each round (stateprobe.h), as suite.c takes it: made
- * on every rank of comm, owned by the caller, freed by mm_py_probe_close. */
 mm_probe *mm_py_probe_open(intptr_t comm) {
   mm_probe *p = malloc(sizeof *p);
   if (!p) mm_mpi_die((MPI_Comm)comm, MM_ENOMEM, "no memory for the state probe");
@@ -68,6 +60,5 @@ void mm_py_probe_close(mm_probe *p) {
   free(p);
 }
 
-/* What the runner's ctypes mirrors are checked against at load. */
 const size_t mm_plan_size = sizeof(mm_plan), mm_cell_cache_size = sizeof(mm_cell_cache),
              mm_samples_size = sizeof(mm_samples);

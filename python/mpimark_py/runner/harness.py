@@ -15,12 +15,12 @@ import os
 
 from .. import core
 from ..errors import UsageError
-from .mpi import MPI
 
 
 def mpi_vendor():
     """openmpi, mpich or other: the MPI mpi4py runs on, as CMake names the
     library it built (common/CMakeLists.txt: OMPI_MAJOR_VERSION, MPICH_VERSION)."""
+    from .mpi import MPI  # here: this module's mirrors load without MPI
     version = MPI.Get_library_version()
     return "openmpi" if "Open MPI" in version else "mpich" if "MPICH" in version else "other"
 
@@ -61,26 +61,31 @@ class Samples(ctypes.Structure):  # mm_samples: one visit's, at rank 0
                 ("spent", ctypes.c_double * len(core.spent_phases())), ("runaway", ctypes.c_bool)]
 
 
+# Every function of the harness library the runner calls: (result, arguments),
+# as the headers of common/mpi and common/core declare them
+# (tests/python/test_signatures.py checks each).
+SIGNATURES = {
+    "mm_py_measure": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.py_object, ctypes.POINTER(Plan),
+                                     ctypes.POINTER(TestHooks), ctypes.c_void_p,
+                                     ctypes.POINTER(Samples)]),
+    "mm_py_state_new": (ctypes.c_void_p, []),
+    "mm_py_state_free": (None, [ctypes.c_void_p]),
+    "mm_plan_of": (Plan, [ctypes.c_long, ctypes.c_long, ctypes.c_double, ctypes.c_int, ctypes.c_bool,
+                          ctypes.c_int, ctypes.c_int, ctypes.c_bool, ctypes.POINTER(CellCache)]),
+    "mm_test_hooks_read": (ctypes.c_int, [ctypes.POINTER(TestHooks), ctypes.c_double, ctypes.c_char_p,
+                                          ctypes.c_size_t]),
+    "mm_clock_now": (ctypes.c_double, []),
+    "mm_samples_free": (None, [ctypes.POINTER(Samples)]),
+    "mm_py_probe_open": (ctypes.c_void_p, [ctypes.c_ssize_t]),
+    "mm_probe_run": (ctypes.c_double, [ctypes.c_void_p]),
+    "mm_py_probe_close": (None, [ctypes.c_void_p]),
+    "mm_probe_meta_text": (ctypes.c_char_p, [ctypes.POINTER(ctypes.c_double), ctypes.c_int,
+                                             ctypes.c_char_p, ctypes.c_size_t]),
+}
+
+
 def _declare(h):
-    sig = {
-        "mm_py_measure": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.py_object, ctypes.POINTER(Plan),
-                                         ctypes.POINTER(TestHooks), ctypes.c_void_p,
-                                         ctypes.POINTER(Samples)]),
-        "mm_py_state_new": (ctypes.c_void_p, []),
-        "mm_py_state_free": (None, [ctypes.c_void_p]),
-        "mm_plan_of": (Plan, [ctypes.c_long, ctypes.c_long, ctypes.c_double, ctypes.c_int, ctypes.c_bool,
-                              ctypes.c_int, ctypes.c_int, ctypes.c_bool, ctypes.POINTER(CellCache)]),
-        "mm_test_hooks_read": (ctypes.c_int, [ctypes.POINTER(TestHooks), ctypes.c_double, ctypes.c_char_p,
-                                              ctypes.c_size_t]),
-        "mm_clock_now": (ctypes.c_double, []),
-        "mm_samples_free": (None, [ctypes.POINTER(Samples)]),
-        "mm_py_probe_open": (ctypes.c_void_p, [ctypes.c_ssize_t]),
-        "mm_probe_run": (ctypes.c_double, [ctypes.c_void_p]),
-        "mm_py_probe_close": (None, [ctypes.c_void_p]),
-        "mm_probe_meta_text": (ctypes.c_char_p, [ctypes.POINTER(ctypes.c_double), ctypes.c_int,
-                                                 ctypes.c_char_p, ctypes.c_size_t]),
-    }
-    for name, (res, args) in sig.items():
+    for name, (res, args) in SIGNATURES.items():
         f = getattr(h, name)
         f.restype, f.argtypes = res, args
     for name, mirror in (("mm_plan_size", Plan), ("mm_cell_cache_size", CellCache),
@@ -134,6 +139,7 @@ class Run:
     its state (the clock sync's model and communicators: mm_harness_state),
     freed by close() (collective) after the last visit."""
     def __init__(self, comm, hooks):
+        from .mpi import MPI
         self.comm, self.handle, self.hooks = comm, MPI._handleof(comm), hooks
         self.state = lib().mm_py_state_new()
         if not self.state:
@@ -165,6 +171,7 @@ class StateProbe:
     open on every rank of comm, run() at each round's start (rank 0 gets ns),
     close() after the rounds; meta() is #@state_probe_ns."""
     def __init__(self, comm):
+        from .mpi import MPI
         self.p, self.ns = lib().mm_py_probe_open(MPI._handleof(comm)), []
 
     def run(self):
