@@ -96,7 +96,7 @@ static int model_meta(const mm_config *cfg, const char *heap, mm_results *r) {
   if (mm_paths_pickle(cfg->paths)) {
     snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
     rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
-    rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_obj_large_count_calls() ? "yes" : "no");
+    rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_obj_large_count_calls(cfg->mpi4py) ? "yes" : "no");
     if (cfg->payload == MM_PAYLOAD_NDARRAY) {
       snprintf(buf, sizeof buf, "%d", cfg->numpy);
       rc |= mm_results_set_meta(r, "numpy_pickle", buf);
@@ -173,7 +173,6 @@ int main(int argc, char **argv) {
   suite.seed = seed;
   /* #@heap: only with a pickled path */
   const char *heap = mm_heap_prepare(mm_paths_pickle(cfg.paths), cfg.heap_pinned, mm_sizes_max(&cfg.sizes));
-  mm_obj_use_mpi4py(cfg.mpi4py);
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 
   mm_results results = {0};

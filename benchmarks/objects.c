@@ -54,28 +54,28 @@ static int wire_bytes(const mm_ctx *c, const mm_pyobj *obj, size_t *out) {
 
 int mm_lower_send(const mm_ctx *c, const mm_pyobj *obj, int dest) {
   if (c->path == MM_PATH_PKL5) return mm_pkl5_send(obj, c->pkl5_threshold, dest, MM_TAG_DATA, c->comm);
-  return mm_obj_send(obj, dest, MM_TAG_DATA, c->comm);
+  return mm_obj_send(obj, dest, MM_TAG_DATA, mm_obj_comm_of(c));
 }
 
 int mm_lower_recv(const mm_ctx *c, mm_pyobj **out, int source) {
   if (c->path == MM_PATH_PKL5) return mm_pkl5_recv(out, source, MM_TAG_DATA, c->comm);
-  return mm_obj_recv(out, source, MM_TAG_DATA, c->comm);
+  return mm_obj_recv(out, source, MM_TAG_DATA, mm_obj_comm_of(c));
 }
 
 int mm_lower_bcast(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out) {
   if (c->path == MM_PATH_PKL5) return mm_pkl5_bcast(obj, c->pkl5_threshold, out, c->root, c->comm);
-  return mm_obj_bcast(obj, out, c->root, c->comm);
+  return mm_obj_bcast(obj, out, c->root, mm_obj_comm_of(c));
 }
 
 int mm_lower_scatter(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out) {
   if (c->path == MM_PATH_PKL5)
     return mm_pkl5_scatter(items, c->pkl5_threshold, out, c->root, c->comm);
-  return mm_obj_scatter(items, out, c->root, c->comm);
+  return mm_obj_scatter(items, out, c->root, mm_obj_comm_of(c));
 }
 
 int mm_lower_gather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out) {
   if (c->path == MM_PATH_PKL5) return mm_pkl5_gather(obj, c->pkl5_threshold, out, c->root, c->comm);
-  return mm_obj_gather(obj, out, c->root, c->comm);
+  return mm_obj_gather(obj, out, c->root, mm_obj_comm_of(c));
 }
 
 int mm_obj_setup(mm_ctx *c, unsigned flags) {

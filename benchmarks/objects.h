@@ -27,6 +27,9 @@ typedef struct mm_obj_state {
 
 static inline mm_obj_state *mm_obj(mm_ctx *c) { return c->state; }
 
+/* The object protocol's communicator and generation for a context. */
+static inline mm_obj_comm mm_obj_comm_of(const mm_ctx *c) { return (mm_obj_comm){c->comm, c->mpi4py}; }
+
 /* The lowercase methods of the cell's path, on ctx->comm with MM_TAG_DATA
  * (point-to-point) or ctx->root (rooted collectives): mpi4py's comm.send,
  * comm.recv, ... on the object path (objpath.h), pkl5.Intracomm's on the

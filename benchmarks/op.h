@@ -23,6 +23,7 @@ typedef struct mm_ctx {
   int window;              /* messages in flight for bandwidth kernels */
   mm_payload payload;      /* object path payload kind */
   int numpy;               /* ndarray payload: pickled as this NumPy major version does */
+  int mpi4py;              /* pickled paths: the mpi4py protocol generation modelled (3 or 4) */
   unsigned char *sbuf, *rbuf; /* buffer-path memory, sized for the largest message */
   MPI_Request *reqs;       /* 2 * window requests */
   void *state;             /* operation-private state made by setup */

@@ -23,7 +23,7 @@ static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_FLOAT64); }
 
 static int obj_allreduce(mm_ctx *c) {
   mm_pyobj *got = NULL;
-  int err = mm_obj_allreduce(mm_obj(c)->payload, mm_obj_sum, &got, c->comm);
+  int err = mm_obj_allreduce(mm_obj(c)->payload, mm_obj_sum, &got, mm_obj_comm_of(c));
   mm_obj_keep(c, 0, got);
   return err;
 }

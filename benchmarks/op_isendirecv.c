@@ -70,7 +70,7 @@ static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_RECV_BUFS); }
 
 static int obj_irecv(mm_ctx *c, int i, int peer) {
   mm_obj_state *s = mm_obj(c);
-  return mm_obj_irecv(s->rbufs + (size_t)i * s->rcap, s->rcap, peer, MM_TAG_DATA, c->comm,
+  return mm_obj_irecv(s->rbufs + (size_t)i * s->rcap, s->rcap, peer, MM_TAG_DATA, mm_obj_comm_of(c),
                       &s->reqs[i]);
 }
 
@@ -81,13 +81,13 @@ static int obj_pingpong(mm_ctx *c) {
   mm_obj_forget(c);
   if (c->rank == 0) {
     if ((err = obj_irecv(c, 0, peer)) || (err = mm_obj_isend(s->payload, peer, MM_TAG_DATA,
-                                                              c->comm, &s->reqs[1])))
+                                                              mm_obj_comm_of(c), &s->reqs[1])))
       return err;
     return mm_obj_waitall(2, s->reqs, s->received);
   }
   if ((err = obj_irecv(c, 0, peer)) || (err = mm_obj_waitall(1, s->reqs, s->received)))
     return err;
-  if ((err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, c->comm, &s->reqs[1]))) return err;
+  if ((err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, mm_obj_comm_of(c), &s->reqs[1]))) return err;
   return mm_obj_waitall(1, &s->reqs[1], NULL);
 }
 
@@ -96,7 +96,7 @@ static int obj_stream(mm_ctx *c) {
   int err = MM_OK, w = c->window;
   if (c->rank == 0) {
     for (int i = 0; i < w && !err; i++)
-      err = mm_obj_isend(s->payload, 1, MM_TAG_DATA, c->comm, &s->reqs[i]);
+      err = mm_obj_isend(s->payload, 1, MM_TAG_DATA, mm_obj_comm_of(c), &s->reqs[i]);
     if (!err) err = mm_obj_waitall((size_t)w, s->reqs, NULL);
     mm_ack_wait(c, 1);
   } else if (c->rank == 1) {
@@ -115,7 +115,7 @@ static int obj_bistream(mm_ctx *c) {
   mm_obj_forget(c);
   for (int i = 0; i < w && !err; i++) err = obj_irecv(c, i, peer);
   for (int i = 0; i < w && !err; i++)
-    err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, c->comm, &s->reqs[w + i]);
+    err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, mm_obj_comm_of(c), &s->reqs[w + i]);
   if (!err) err = mm_obj_waitall(2 * (size_t)w, s->reqs, s->received);
   return err;
 }

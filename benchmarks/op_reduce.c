@@ -26,7 +26,7 @@ static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_FLOAT64); }
 
 static int obj_reduce(mm_ctx *c) {
   mm_pyobj *got = NULL;
-  int err = mm_obj_reduce(mm_obj(c)->payload, mm_obj_sum, &got, c->root, c->comm);
+  int err = mm_obj_reduce(mm_obj(c)->payload, mm_obj_sum, &got, c->root, mm_obj_comm_of(c));
   mm_obj_keep(c, 0, got);
   return err;
 }

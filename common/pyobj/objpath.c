@@ -7,25 +7,19 @@
 #include "errors.h"
 #include "mpi_util.h"
 
-/* The protocol generation: 3.1 sends a pickle's length as an MPI_INT, 4.x
- * as an MPI_COUNT (8 bytes) and calls the MPI-4 large-count functions
- * (MPI_Send_c, ...) where the library has them. */
-static int generation = 4;
-
-void mm_obj_use_mpi4py(int g) { generation = g; }
-
-bool mm_obj_large_count_calls(void) {
+bool mm_obj_large_count_calls(int generation) {
 #if MPI_VERSION >= 4
   return generation >= 4;
 #else
+  (void)generation;
   return false;
 #endif
 }
 
-/* A data call, as the generation makes it: fn_c(..., MPI_Count count, ...)
- * for 4.x on an MPI-4 library, else fn(..., int count, ...). */
+/* A data call, as the generation makes it (oc in scope): fn_c(..., MPI_Count
+ * count, ...) for 4.x on an MPI-4 library, else fn(..., int count, ...). */
 #if MPI_VERSION >= 4
-#define LC(fn, ...) (mm_obj_large_count_calls() ? fn##_c(__VA_ARGS__) : fn(__VA_ARGS__))
+#define LC(fn, ...) (mm_obj_large_count_calls(oc.generation) ? fn##_c(__VA_ARGS__) : fn(__VA_ARGS__))
 #else
 #define LC(fn, ...) fn(__VA_ARGS__)
 #endif
@@ -33,67 +27,69 @@ bool mm_obj_large_count_calls(void) {
 /* Lengths on the wire: one, or one per rank, as MPI_INT (3.1) or MPI_COUNT
  * (4.x). The values are ints here (a pickle longer than INT_MAX is refused
  * before it is sent). */
-static MPI_Datatype len_type(void) { return generation >= 4 ? MPI_COUNT : MPI_INT; }
+static MPI_Datatype len_type(int generation) { return generation >= 4 ? MPI_COUNT : MPI_INT; }
 
-static void *len_out(const int *v, int n, MPI_Count *wide) {
+static void *len_out(const int *v, int n, MPI_Count *wide, int generation) {
   if (generation < 4) return (void *)v;
   for (int i = 0; i < n; i++) wide[i] = v[i];
   return wide;
 }
 
-static int len_in(MPI_Count c, MPI_Comm comm) {
-  if (c < 0 || c > INT_MAX) mm_mpi_die(comm, MM_EDECODE, "a pickle length of %lld", (long long)c);
+static int len_in(MPI_Count c, mm_obj_comm oc) {
+  if (c < 0 || c > INT_MAX) mm_mpi_die(oc.comm, MM_EDECODE, "a pickle length of %lld", (long long)c);
   return (int)c;
 }
 
-static void bcast_len(int *count, int root, MPI_Comm comm) {
+static void bcast_len(int *count, int root, mm_obj_comm oc) {
   MPI_Count wide = *count;
-  MM_MPI(MPI_Bcast(len_out(count, 1, &wide), 1, len_type(), root, comm));
-  if (generation >= 4) *count = len_in(wide, comm);
+  MM_MPI(MPI_Bcast(len_out(count, 1, &wide, oc.generation), 1, len_type(oc.generation), root, oc.comm));
+  if (oc.generation >= 4) *count = len_in(wide, oc);
 }
 
-static void send_len(int count, int dest, int tag, MPI_Comm comm) {
+static void send_len(int count, int dest, int tag, mm_obj_comm oc) {
   MPI_Count wide;
-  MM_MPI(MPI_Send(len_out(&count, 1, &wide), 1, len_type(), dest, tag, comm));
+  MM_MPI(MPI_Send(len_out(&count, 1, &wide, oc.generation), 1, len_type(oc.generation), dest, tag, oc.comm));
 }
 
-static int recv_len(int source, int tag, MPI_Comm comm) {
+static int recv_len(int source, int tag, mm_obj_comm oc) {
   int count;
   MPI_Count wide;
-  MM_MPI(MPI_Recv(generation >= 4 ? (void *)&wide : &count, 1, len_type(), source, tag, comm,
+  MM_MPI(MPI_Recv(oc.generation >= 4 ? (void *)&wide : &count, 1, len_type(oc.generation), source, tag, oc.comm,
                   MPI_STATUS_IGNORE));
-  return generation >= 4 ? len_in(wide, comm) : count;
+  return oc.generation >= 4 ? len_in(wide, oc) : count;
 }
 
 /* One length per rank: the root's counts[n] scattered into *count, or
  * every rank's count gathered into the root's counts[n]. */
-static void scatter_lens(const int *counts, int *count, int n, int root, MPI_Comm comm) {
-  MPI_Count *wide = generation >= 4 ? malloc(((size_t)n + 1) * sizeof *wide) : NULL;
-  if (generation >= 4 && !wide) mm_mpi_die(comm, MM_ENOMEM, "no memory for lengths");
+static void scatter_lens(const int *counts, int *count, int n, int root, mm_obj_comm oc) {
+  MPI_Count *wide = oc.generation >= 4 ? malloc(((size_t)n + 1) * sizeof *wide) : NULL;
+  if (oc.generation >= 4 && !wide) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for lengths");
   MPI_Count mine = 0;
-  MM_MPI(MPI_Scatter(counts ? len_out(counts, n, wide) : NULL, 1, len_type(),
-                     generation >= 4 ? (void *)&mine : count, 1, len_type(), root, comm));
-  if (generation >= 4) *count = len_in(mine, comm);
+  MM_MPI(MPI_Scatter(counts ? len_out(counts, n, wide, oc.generation) : NULL, 1, len_type(oc.generation),
+                     oc.generation >= 4 ? (void *)&mine : count, 1, len_type(oc.generation), root, oc.comm));
+  if (oc.generation >= 4) *count = len_in(mine, oc);
   free(wide);
 }
 
-static void gather_lens(int count, int *counts, int n, int root, MPI_Comm comm) {
-  MPI_Count *wide = generation >= 4 ? malloc(((size_t)n + 1) * sizeof *wide) : NULL, mine;
-  if (generation >= 4 && !wide) mm_mpi_die(comm, MM_ENOMEM, "no memory for lengths");
-  MM_MPI(MPI_Gather(len_out(&count, 1, &mine), 1, len_type(),
-                    generation >= 4 ? (void *)wide : counts, 1, len_type(), root, comm));
-  for (int i = 0; generation >= 4 && counts && i < n; i++) counts[i] = len_in(wide[i], comm);
+static void gather_lens(int count, int *counts, int n, int root, mm_obj_comm oc) {
+  MPI_Count *wide = oc.generation >= 4 ? malloc(((size_t)n + 1) * sizeof *wide) : NULL, mine;
+  if (oc.generation >= 4 && !wide) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for lengths");
+  MM_MPI(MPI_Gather(len_out(&count, 1, &mine, oc.generation), 1, len_type(oc.generation),
+                    oc.generation >= 4 ? (void *)wide : counts, 1, len_type(oc.generation), root, oc.comm));
+  for (int i = 0; oc.generation >= 4 && counts && i < n; i++) counts[i] = len_in(wide[i], oc);
   free(wide);
 }
 
 /* MPI_Get_count of a received pickle (MPI_Get_count_c on 4.x with MPI-4). */
-static int received_count(MPI_Status *status) {
+static int received_count(MPI_Status *status, int generation) {
 #if MPI_VERSION >= 4
-  if (mm_obj_large_count_calls()) {
+  if (mm_obj_large_count_calls(generation)) {
     MPI_Count c;
     MM_MPI(MPI_Get_count_c(status, MPI_BYTE, &c));
     return (int)c;
   }
+#else
+  (void)generation;
 #endif
   int count;
   MM_MPI(MPI_Get_count(status, MPI_BYTE, &count));
@@ -124,21 +120,21 @@ static int load(const unsigned char *buf, int count, mm_pyobj **out) {
 
 unsigned char *mm_obj_alloc_bytes(size_t count) { return malloc(count ? count : 1); }
 
-int mm_obj_send(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm) {
+int mm_obj_send(const mm_pyobj *obj, int dest, int tag, mm_obj_comm oc) {
   unsigned char *buf;
   int count, err = dump(obj, &buf, &count);
   if (err) return err;
-  MM_MPI(LC(MPI_Send, buf, count, MPI_BYTE, dest, tag, comm));
+  MM_MPI(LC(MPI_Send, buf, count, MPI_BYTE, dest, tag, oc.comm));
   free(buf);
   return MM_OK;
 }
 
-int mm_obj_recv(mm_pyobj **out, int source, int tag, MPI_Comm comm) {
+int mm_obj_recv(mm_pyobj **out, int source, int tag, mm_obj_comm oc) {
   MPI_Message msg;
   MPI_Status status;
   int count;
-  MM_MPI(MPI_Mprobe(source, tag, comm, &msg, &status));
-  count = received_count(&status);
+  MM_MPI(MPI_Mprobe(source, tag, oc.comm, &msg, &status));
+  count = received_count(&status, oc.generation);
   unsigned char *buf = mm_obj_alloc_bytes((size_t)count);
   if (!buf) return MM_ENOMEM;
   MM_MPI(LC(MPI_Mrecv, buf, count, MPI_BYTE, &msg, MPI_STATUS_IGNORE));
@@ -147,20 +143,22 @@ int mm_obj_recv(mm_pyobj **out, int source, int tag, MPI_Comm comm) {
   return err;
 }
 
-int mm_obj_isend(const mm_pyobj *obj, int dest, int tag, MPI_Comm comm, mm_obj_request *r) {
+int mm_obj_isend(const mm_pyobj *obj, int dest, int tag, mm_obj_comm oc, mm_obj_request *r) {
   int count, err = dump(obj, &r->pickle, &count);
   r->buf = NULL;
+  r->generation = oc.generation;
   if (err) return err;
-  MM_MPI(LC(MPI_Isend, r->pickle, count, MPI_BYTE, dest, tag, comm, &r->req));
+  MM_MPI(LC(MPI_Isend, r->pickle, count, MPI_BYTE, dest, tag, oc.comm, &r->req));
   return MM_OK;
 }
 
-int mm_obj_irecv(unsigned char *buf, size_t cap, int source, int tag, MPI_Comm comm,
+int mm_obj_irecv(unsigned char *buf, size_t cap, int source, int tag, mm_obj_comm oc,
                  mm_obj_request *r) {
   r->pickle = NULL;
   r->buf = buf;
+  r->generation = oc.generation;
   int count = cap > INT_MAX ? INT_MAX : (int)cap;
-  MM_MPI(LC(MPI_Irecv, buf, count, MPI_BYTE, source, tag, comm, &r->req));
+  MM_MPI(LC(MPI_Irecv, buf, count, MPI_BYTE, source, tag, oc.comm, &r->req));
   return MM_OK;
 }
 
@@ -174,7 +172,7 @@ int mm_obj_waitall(size_t n, mm_obj_request *r, mm_pyobj **out) {
       r[i].pickle = NULL;
       if (out) out[i] = NULL;
     } else {
-      int e = load(r[i].buf, received_count(&status), &out[i]);
+      int e = load(r[i].buf, received_count(&status, r[i].generation), &out[i]);
       if (e && !err) err = e;
     }
   }
@@ -183,23 +181,23 @@ int mm_obj_waitall(size_t n, mm_obj_request *r, mm_pyobj **out) {
 
 /* The two-step broadcast of a pickle: the length, then the bytes. The root
  * passes its pickle; the others get a new buffer in *buf. */
-static int bcast_bytes(unsigned char **buf, int *count, int root, MPI_Comm comm) {
+static int bcast_bytes(unsigned char **buf, int *count, int root, mm_obj_comm oc) {
   int rank;
-  MM_MPI(MPI_Comm_rank(comm, &rank));
-  bcast_len(count, root, comm);
+  MM_MPI(MPI_Comm_rank(oc.comm, &rank));
+  bcast_len(count, root, oc);
   if (rank != root && !(*buf = mm_obj_alloc_bytes((size_t)*count)))
-    mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", *count);
-  MM_MPI(LC(MPI_Bcast, *buf, *count, MPI_BYTE, root, comm));
+    mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for a %d-byte pickle", *count);
+  MM_MPI(LC(MPI_Bcast, *buf, *count, MPI_BYTE, root, oc.comm));
   return MM_OK;
 }
 
-int mm_obj_bcast(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm) {
+int mm_obj_bcast(const mm_pyobj *obj, mm_pyobj **out, int root, mm_obj_comm oc) {
   int rank, count = 0, err = MM_OK;
   unsigned char *buf = NULL;
-  MM_MPI(MPI_Comm_rank(comm, &rank));
+  MM_MPI(MPI_Comm_rank(oc.comm, &rank));
   if (rank == root && (err = dump(obj, &buf, &count)))
-    mm_mpi_die(comm, err, "bcast: cannot pickle the root's object: %s", mm_strerror(err));
-  bcast_bytes(&buf, &count, root, comm);
+    mm_mpi_die(oc.comm, err, "bcast: cannot pickle the root's object: %s", mm_strerror(err));
+  bcast_bytes(&buf, &count, root, oc);
   err = load(buf, count, out);
   free(buf);
   return err;
@@ -225,17 +223,17 @@ static int displacements(const int *counts, int n, int *displs, size_t *total) {
  * mpi4py 4.x calls them. */
 static void scatterv_or_gatherv(bool scatter, unsigned char *mine, int count, unsigned char *all,
                                 const int *counts, const int *displs, int n, int root,
-                                MPI_Comm comm) {
+                                mm_obj_comm oc) {
 #if MPI_VERSION >= 4
-  if (mm_obj_large_count_calls()) {
+  if (mm_obj_large_count_calls(oc.generation)) {
     MPI_Count *c = counts ? malloc((size_t)n * sizeof *c) : NULL;
     MPI_Aint *d = counts ? malloc((size_t)n * sizeof *d) : NULL;
-    if (counts && (!c || !d)) mm_mpi_die(comm, MM_ENOMEM, "no memory for counts");
+    if (counts && (!c || !d)) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for counts");
     for (int i = 0; counts && i < n; i++) c[i] = counts[i], d[i] = displs[i];
     if (scatter)
-      MM_MPI(MPI_Scatterv_c(all, c, d, MPI_BYTE, mine, count, MPI_BYTE, root, comm));
+      MM_MPI(MPI_Scatterv_c(all, c, d, MPI_BYTE, mine, count, MPI_BYTE, root, oc.comm));
     else
-      MM_MPI(MPI_Gatherv_c(mine, count, MPI_BYTE, all, c, d, MPI_BYTE, root, comm));
+      MM_MPI(MPI_Gatherv_c(mine, count, MPI_BYTE, all, c, d, MPI_BYTE, root, oc.comm));
     free(c);
     free(d);
     return;
@@ -243,15 +241,15 @@ static void scatterv_or_gatherv(bool scatter, unsigned char *mine, int count, un
 #endif
   (void)n;
   if (scatter)
-    MM_MPI(MPI_Scatterv(all, counts, displs, MPI_BYTE, mine, count, MPI_BYTE, root, comm));
+    MM_MPI(MPI_Scatterv(all, counts, displs, MPI_BYTE, mine, count, MPI_BYTE, root, oc.comm));
   else
-    MM_MPI(MPI_Gatherv(mine, count, MPI_BYTE, all, counts, displs, MPI_BYTE, root, comm));
+    MM_MPI(MPI_Gatherv(mine, count, MPI_BYTE, all, counts, displs, MPI_BYTE, root, oc.comm));
 }
 
-int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm comm) {
+int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, mm_obj_comm oc) {
   int rank, n, count;
-  MM_MPI(MPI_Comm_rank(comm, &rank));
-  MM_MPI(MPI_Comm_size(comm, &n));
+  MM_MPI(MPI_Comm_rank(oc.comm, &rank));
+  MM_MPI(MPI_Comm_size(oc.comm, &n));
   int *counts = NULL, *displs = NULL;
   unsigned char *sendbuf = NULL;
   if (rank == root) {
@@ -269,12 +267,12 @@ int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm co
       free(parts[i]);
     }
     free(parts);
-    if (err) mm_mpi_die(comm, err, "scatter: cannot pickle the items: %s", mm_strerror(err));
+    if (err) mm_mpi_die(oc.comm, err, "scatter: cannot pickle the items: %s", mm_strerror(err));
   }
-  scatter_lens(counts, &count, n, root, comm);
+  scatter_lens(counts, &count, n, root, oc);
   unsigned char *buf = mm_obj_alloc_bytes((size_t)count);
-  if (!buf) mm_mpi_die(comm, MM_ENOMEM, "no memory for a %d-byte pickle", count);
-  scatterv_or_gatherv(true, buf, count, sendbuf, counts, displs, n, root, comm);
+  if (!buf) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for a %d-byte pickle", count);
+  scatterv_or_gatherv(true, buf, count, sendbuf, counts, displs, n, root, oc);
   free(sendbuf);
   free(counts);
   free(displs);
@@ -283,28 +281,28 @@ int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, MPI_Comm co
   return err;
 }
 
-int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm) {
+int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, mm_obj_comm oc) {
   int rank, n, count;
   unsigned char *buf;
-  MM_MPI(MPI_Comm_rank(comm, &rank));
-  MM_MPI(MPI_Comm_size(comm, &n));
+  MM_MPI(MPI_Comm_rank(oc.comm, &rank));
+  MM_MPI(MPI_Comm_size(oc.comm, &n));
   int err = dump(obj, &buf, &count);
-  if (err) mm_mpi_die(comm, err, "gather: cannot pickle: %s", mm_strerror(err));
+  if (err) mm_mpi_die(oc.comm, err, "gather: cannot pickle: %s", mm_strerror(err));
   int *counts = NULL, *displs = NULL;
   unsigned char *recvbuf = NULL;
   if (rank == root) {
     counts = malloc((size_t)n * sizeof *counts);
     displs = malloc((size_t)n * sizeof *displs);
-    if (!counts || !displs) mm_mpi_die(comm, MM_ENOMEM, "no memory for gather counts");
+    if (!counts || !displs) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for gather counts");
   }
-  gather_lens(count, counts, n, root, comm);
+  gather_lens(count, counts, n, root, oc);
   if (rank == root) {
     size_t total;
     if ((err = displacements(counts, n, displs, &total)) ||
         !(recvbuf = mm_obj_alloc_bytes(total)))
-      mm_mpi_die(comm, err ? err : MM_ENOMEM, "gather: cannot receive %d pickles", n);
+      mm_mpi_die(oc.comm, err ? err : MM_ENOMEM, "gather: cannot receive %d pickles", n);
   }
-  scatterv_or_gatherv(false, buf, count, recvbuf, counts, displs, n, root, comm);
+  scatterv_or_gatherv(false, buf, count, recvbuf, counts, displs, n, root, oc);
   free(buf);
   err = MM_OK;
   for (int i = 0; rank == root && i < n; i++) {
@@ -318,31 +316,31 @@ int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, MPI_Comm comm) 
 }
 
 /* The reduction tree's point-to-point steps: the length, then the bytes. */
-static int send_p2p(const mm_pyobj *obj, int dest, MPI_Comm comm) {
+static int send_p2p(const mm_pyobj *obj, int dest, mm_obj_comm oc) {
   unsigned char *buf;
   int count, err = dump(obj, &buf, &count);
   if (err) return err;
-  send_len(count, dest, MM_OBJ_TAG_REDUCE, comm);
-  MM_MPI(LC(MPI_Send, buf, count, MPI_BYTE, dest, MM_OBJ_TAG_REDUCE, comm));
+  send_len(count, dest, MM_OBJ_TAG_REDUCE, oc);
+  MM_MPI(LC(MPI_Send, buf, count, MPI_BYTE, dest, MM_OBJ_TAG_REDUCE, oc.comm));
   free(buf);
   return MM_OK;
 }
 
-static int recv_p2p(mm_pyobj **out, int source, MPI_Comm comm) {
-  int count = recv_len(source, MM_OBJ_TAG_REDUCE, comm);
+static int recv_p2p(mm_pyobj **out, int source, mm_obj_comm oc) {
+  int count = recv_len(source, MM_OBJ_TAG_REDUCE, oc);
   unsigned char *buf = mm_obj_alloc_bytes((size_t)count);
   if (!buf) return MM_ENOMEM;
-  MM_MPI(LC(MPI_Recv, buf, count, MPI_BYTE, source, MM_OBJ_TAG_REDUCE, comm, MPI_STATUS_IGNORE));
+  MM_MPI(LC(MPI_Recv, buf, count, MPI_BYTE, source, MM_OBJ_TAG_REDUCE, oc.comm, MPI_STATUS_IGNORE));
   int err = load(buf, count, out);
   free(buf);
   return err;
 }
 
 /* mpi4py's PyMPI_reduce_p2p: result at rank 0 after a binomial tree. */
-static int reduce_to_zero(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **result, MPI_Comm comm) {
+static int reduce_to_zero(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **result, mm_obj_comm oc) {
   int rank, n;
-  MM_MPI(MPI_Comm_rank(comm, &rank));
-  MM_MPI(MPI_Comm_size(comm, &n));
+  MM_MPI(MPI_Comm_rank(oc.comm, &rank));
+  MM_MPI(MPI_Comm_size(oc.comm, &n));
   /* The copy mpi4py makes first (PyMPI_copy: pickle and unpickle). */
   unsigned char *buf;
   int count, err = dump(obj, &buf, &count);
@@ -352,7 +350,7 @@ static int reduce_to_zero(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **result, 
   if (err) return err;
   for (unsigned mask = 1; mask < (unsigned)n; mask <<= 1) {
     if ((unsigned)rank & mask) {
-      err = send_p2p(*result, (int)((unsigned)rank & ~mask), comm);
+      err = send_p2p(*result, (int)((unsigned)rank & ~mask), oc);
       mm_pyobj_free(*result);
       *result = NULL;
       return err;
@@ -360,7 +358,7 @@ static int reduce_to_zero(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **result, 
     int source = (int)((unsigned)rank | mask);
     if (source < n) {
       mm_pyobj *other = NULL, *sum = NULL;
-      if ((err = recv_p2p(&other, source, comm)) == MM_OK) err = op(*result, other, &sum);
+      if ((err = recv_p2p(&other, source, oc)) == MM_OK) err = op(*result, other, &sum);
       mm_pyobj_free(other);
       if (err) return err;
       mm_pyobj_free(*result);
@@ -370,29 +368,29 @@ static int reduce_to_zero(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **result, 
   return MM_OK;
 }
 
-int mm_obj_reduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, int root, MPI_Comm comm) {
+int mm_obj_reduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, int root, mm_obj_comm oc) {
   int rank;
-  MM_MPI(MPI_Comm_rank(comm, &rank));
+  MM_MPI(MPI_Comm_rank(oc.comm, &rank));
   *out = NULL;
-  int err = reduce_to_zero(obj, op, out, comm);
-  if (err) mm_mpi_die(comm, err, "reduce: %s", mm_strerror(err));
+  int err = reduce_to_zero(obj, op, out, oc);
+  if (err) mm_mpi_die(oc.comm, err, "reduce: %s", mm_strerror(err));
   if (root != 0) {
     if (rank == 0) {
-      err = send_p2p(*out, root, comm);
+      err = send_p2p(*out, root, oc);
       mm_pyobj_free(*out);
       *out = NULL;
     } else if (rank == root) {
-      err = recv_p2p(out, 0, comm);
+      err = recv_p2p(out, 0, oc);
     }
   }
   return err;
 }
 
-int mm_obj_allreduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, MPI_Comm comm) {
+int mm_obj_allreduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc) {
   mm_pyobj *partial = NULL;
-  int err = mm_obj_reduce(obj, op, &partial, 0, comm);
-  if (err) mm_mpi_die(comm, err, "allreduce: %s", mm_strerror(err));
-  err = mm_obj_bcast(partial, out, 0, comm);
+  int err = mm_obj_reduce(obj, op, &partial, 0, oc);
+  if (err) mm_mpi_die(oc.comm, err, "allreduce: %s", mm_strerror(err));
+  err = mm_obj_bcast(partial, out, 0, oc);
   mm_pyobj_free(partial);
   return err;
 }
