@@ -206,7 +206,8 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
   mm_ctx c = {.comm = s->comm, .rank = s->rank, .nranks = s->nranks, .root = cfg->root,
               .bytes = cl->bytes, .wire_bytes = cl->bytes, .path = cl->path,
               .pkl5_threshold = cfg->pkl5_threshold, .window = mm_stream_window(cfg, cl->bytes),
-              .payload = cfg->payload, .numpy = cfg->numpy, .mpi4py = cfg->mpi4py, .sbuf = s->sbuf, .rbuf = s->rbuf, .reqs = s->reqs};
+              .payload = cfg->payload, .numpy = cfg->numpy, .mpi4py = cfg->mpi4py,
+              .sbuf = s->sbuf, .rbuf = s->rbuf, .reqs = s->reqs};
   if (table->setup) {
     int err = mm_mpi_agree(s->comm, table->setup(&c));
     if (err) mm_mpi_die(s->comm, err, "%s: setup failed: %s", op->name, mm_strerror(err));

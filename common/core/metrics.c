@@ -55,7 +55,8 @@ int mm_metric_row(mm_row *row, mm_metric_fn value, double bytes, int window, dou
     from = round_end[r];
   }
   mm_round_stats rs;
-  if (!err) err = mm_stats_compute(values, n, &row->st) || mm_stats_rounds(row->round_median, (size_t)rounds, &rs);
+  if (!err)
+    err = mm_stats_compute(values, n, &row->st) || mm_stats_rounds(row->round_median, (size_t)rounds, &rs);
   free(values);
   if (err) return -1;
   row->rounds = rounds;
