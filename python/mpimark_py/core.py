@@ -72,7 +72,6 @@ class Results(ctypes.Structure):  # mm_results
 
 FORMATS = {"table": 0, "csv": 1, "json": 2, "wide": 3}  # mm_format (cli.h)
 
-SIZE_MAX = ctypes.c_size_t(-1).value
 MAX_SIZES = 256  # MM_SIZES_MAX_COUNT (sizes.h), checked at load
 
 
@@ -127,12 +126,6 @@ class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
     def fit_to(self, bound, nranks):
         """Fits the selected cells to bound bytes per rank (mm_sweep_fit)."""
         lib().mm_sweep_fit(ctypes.byref(self), ctypes.byref(self.config), self.traits, bound, nranks)
-
-    def over_of(self, op_index, path_index):
-        """The smallest message of the operation on the path that does not
-        fit the bound, or None."""
-        b = self.over[op_index][path_index]
-        return None if b == SIZE_MAX else b
 
     def memory_verdict(self, bound, available, node_need):
         """(error, why) of the buffers of what fits (mm_sweep_memory_verdict)."""
