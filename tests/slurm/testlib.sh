@@ -28,7 +28,24 @@ export MPIMARK_LAUNCHES=${MPIMARK_LAUNCHES:-2}
 
 fail() {
     printf 'FAIL: %s\n' "$*" >&2
+    show_cores
     exit 1
+}
+
+# show_cores: the stack of every core file a job left in $WORK (submit
+# lets jobs dump core), so that a rare crash leaves its evidence in the
+# test's log (the folder goes with the next run).
+show_cores() {
+    local core exe
+    [[ -n ${WORK:-} && -d $WORK ]] && command -v file >/dev/null || return 0
+    while IFS= read -r core; do
+        file -b "$core" | grep -q 'core file' || continue
+        exe=$(file -b "$core" | sed -n "s/.*execfn: '\([^']*\)'.*/\1/p")
+        printf -- '---- %s (%s)\n' "$core" "${exe:-program unknown}" >&2
+        if command -v gdb >/dev/null && [[ -n $exe && -x $exe ]]; then
+            gdb -batch -q -ex 'thread apply all bt' "$exe" "$core" 2>&1 | grep -v '^\[New LWP' | head -60 >&2 || true
+        fi
+    done < <(find "$WORK" -maxdepth 3 -type f \( -name core -o -name 'core.[0-9]*' \) 2>/dev/null)
 }
 note() { printf -- '-- %s\n' "$*"; }
 
@@ -49,6 +66,7 @@ fresh_work() {
 # submit ARGS...: sbatch --parsable, sets JOB.
 submit() {
     note "sbatch $*"
+    ulimit -c unlimited 2>/dev/null || true # Slurm passes the limit on to the job's ranks
     JOB=$(sbatch --parsable "$@") || fail "sbatch $* was rejected"
     JOB=${JOB%%;*}
     [[ $JOB =~ ^[0-9]+$ ]] || fail "sbatch printed '$JOB', not a job id"
