@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "mpi_util.h"
 #include "objects.h"
+#include "output.h"
 #include "progress.h"
 #include "rounds.h"
 #include "runmeta.h"
@@ -188,11 +189,7 @@ static int validate(const mm_suite *s, const mm_op *op, mm_path path, mm_ctx *c,
   }
   char why[256] = "";
   err = mm_op_path(op, path)->check(c, k->shape, why, sizeof why);
-  if (err) {
-    char size[32];
-    fprintf(stderr, "mpimark: validation failed: %s (%s path), %s: rank %d: %s\n", op->name,
-            mm_path_name(path), mm_size_human(c->bytes, size, sizeof size), c->rank, why);
-  }
+  if (err) mm_validation_failed(op->name, mm_path_name(path), c->bytes, c->rank, why);
   return mm_mpi_agree(c->comm, err);
 }
 

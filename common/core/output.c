@@ -742,3 +742,10 @@ int mm_output_write(FILE *fp, const mm_results *r, mm_format format) {
   }
   return err || ferror(fp) ? -1 : 0;
 }
+
+void mm_validation_failed(const char *op, const char *path, size_t bytes, int rank, const char *why) {
+  char size[32];
+  fprintf(stderr, "mpimark: validation failed: %s (%s path), %s: rank %d: %s\n", op, path,
+          mm_size_human(bytes, size, sizeof size), rank, why);
+  fflush(stderr);
+}

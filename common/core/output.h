@@ -65,4 +65,8 @@ const char *mm_output_modes(const mm_mode *m, size_t k, const double *probe, siz
 /* The format a file name asks for: .json gives JSON, anything else CSV. */
 mm_format mm_output_format_for(const char *path);
 
+/* A failed check of received data (-c), on stderr as both runners say it:
+ * "mpimark: validation failed: OP (PATH path), SIZE: rank R: WHY". */
+void mm_validation_failed(const char *op, const char *path, size_t bytes, int rank, const char *why);
+
 #endif

@@ -277,6 +277,8 @@ SIGNATURES = {
                                                ctypes.c_size_t]),
     "mm_metric_row": (ctypes.c_int, [ctypes.POINTER(Row), ctypes.c_void_p, ctypes.c_double, ctypes.c_int,
                                      ctypes.c_double, _c_double_p, _c_size_t_p, ctypes.c_int]),
+    "mm_validation_failed": (None, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int,
+                                    ctypes.c_char_p]),
     "mm_progress": (None, [ctypes.c_int, ctypes.c_int, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]),
     "mm_sync_facts_merge": (None, [ctypes.POINTER(SyncFacts), ctypes.POINTER(SyncFacts)]),
     "mm_sync_facts_meta": (ctypes.c_int, [ctypes.POINTER(SyncFacts), ctypes.POINTER(Results)]),

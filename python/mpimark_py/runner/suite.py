@@ -281,9 +281,9 @@ class Suite:
                 c.got = _corrupt(c.got)
         why = p.check(c, shape)
         if why:
-            sys.stderr.write("mpimark: validation failed: %s (%s path), %s: rank %d: %s\n"
-                             % (op.name, path, size_human(c.bytes), c.rank, why))
             sys.stderr.flush()
+            core.lib().mm_validation_failed(op.name.encode(), path.encode(), c.bytes, c.rank,
+                                            why.encode(errors="replace"))
         return agree(self.comm, EVALIDATE if why else OK)
 
 
