@@ -72,13 +72,14 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
   MM_MPI(MPI_Comm_size(node, &node_ranks));
   double avail = (double)mm_memory_available();
   double bound = cfg->memory > 0 ? cfg->memory : avail > 0 ? mm_memory_auto(avail, node_ranks) : INFINITY;
-  MM_MPI(MPI_Allreduce(&bound, &s->memory_bound, 1, MPI_DOUBLE, MPI_MIN, r->comm));
-  mm_suite_fit_memory(s);
+  double least = 0;
+  MM_MPI(MPI_Allreduce(&bound, &least, 1, MPI_DOUBLE, MPI_MIN, r->comm));
+  mm_suite_fit_memory(s, least);
   double need = (double)s->sweep.sbuf + (double)s->sweep.rbuf, node_need = 0;
   MM_MPI(MPI_Allreduce(&need, &node_need, 1, MPI_DOUBLE, MPI_SUM, node));
   MPI_Comm_free(&node);
   char why[256];
-  int err = mm_sweep_memory_verdict(&s->sweep, cfg, s->memory_bound, avail, node_need, why, sizeof why);
+  int err = mm_sweep_memory_verdict(&s->sweep, cfg, avail, node_need, why, sizeof why);
   if (err == MM_OK) {
     s->sbuf = mm_buffer_alloc(s->sweep.sbuf, cfg->hugepages);
     s->rbuf = mm_buffer_alloc(s->sweep.rbuf, cfg->hugepages);

@@ -38,10 +38,10 @@ static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
   }
 }
 
-void mm_suite_fit_memory(mm_suite *s) {
+void mm_suite_fit_memory(mm_suite *s, double bound) {
   mm_op_traits traits[MM_MAX_OPS];
   op_traits(s->cfg, traits);
-  mm_sweep_fit(&s->sweep, s->cfg, traits, s->memory_bound, s->nranks);
+  mm_sweep_fit(&s->sweep, s->cfg, traits, bound, s->nranks);
 }
 
 /* ---- From seconds per iteration to the metrics a kernel's shape defines ---- */
@@ -268,7 +268,7 @@ static int finish(const mm_suite *s, const sweep *w, double elapsed, mm_results 
   }
   free(sorted);
   if (!err && s->cfg->sync == MM_SYNC_WINDOW) err |= mm_sync_facts_meta(&run, results);
-  err |= mm_sweep_meta(s->memory_bound, s->cfg->memory > 0, &s->sweep.over[0][0], elapsed, w->spent, results);
+  err |= mm_sweep_meta(&s->sweep, s->cfg, elapsed, w->spent, results);
   return err ? MM_ENOMEM : MM_OK;
 }
 

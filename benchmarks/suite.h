@@ -20,14 +20,14 @@ typedef struct mm_suite {
   unsigned char *sbuf, *rbuf; /* sized by mm_suite_buffer_bytes() */
   MPI_Request *reqs;          /* 2 * window */
   uint64_t seed;              /* of the rounds' orders: the same on every rank */
-  double memory_bound;        /* bytes per rank for messages (-M, or its auto value) */
-  mm_sweep sweep;             /* what is measured (sweep.h): fitted to memory_bound by
-                                 mm_suite_fit_memory, its cells listed by mm_suite_run */
+  mm_sweep sweep;             /* what is measured (sweep.h): fitted to the memory bound
+                                 by mm_suite_fit_memory, its cells listed by mm_suite_run */
 } mm_suite;
 
-/* Fits the selected cells to s->memory_bound: s->sweep then says how many
- * fit and the bytes each of sbuf and rbuf needs for them (sweep.h). */
-void mm_suite_fit_memory(mm_suite *s);
+/* Fits the selected cells to `bound` bytes per rank for messages (-M, or
+ * its auto value): s->sweep then says how many fit and the bytes each of
+ * sbuf and rbuf needs for them (sweep.h). */
+void mm_suite_fit_memory(mm_suite *s, double bound);
 
 /* Runs the sweep (collective). Rows go to `results` at rank 0. Returns
  * MM_OK or MM_EVALIDATE, the same on every rank. */

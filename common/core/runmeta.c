@@ -254,18 +254,18 @@ int mm_sync_facts_meta(const mm_sync_facts *run, mm_results *r) {
   return rc ? -1 : 0;
 }
 
-int mm_sweep_meta(double memory_bound, bool memory_asked, const size_t *over, double elapsed,
-                  const double *spent, mm_results *r) {
+int mm_sweep_meta(const mm_sweep *s, const mm_config *cfg, double elapsed, const double *spent,
+                  mm_results *r) {
   char buf[256];
-  snprintf(buf, sizeof buf, "%.0f", memory_bound);
+  snprintf(buf, sizeof buf, "%.0f", s->bound);
   int rc = set(r, "memory_bound_bytes", buf);
-  rc |= set(r, "memory_bound", memory_asked ? "--memory" : mm_memory_auto_text);
+  rc |= set(r, "memory_bound", cfg->memory > 0 ? "--memory" : mm_memory_auto_text);
   const mm_op_names *ops = mm_request_op_names();
   size_t at = 0;
   buf[0] = '\0';
   for (size_t i = 0; i < ops->n; i++)
     for (int p = 0; p < MM_PATH_COUNT && at < sizeof buf; p++) {
-      size_t b = over[i * MM_PATH_COUNT + (size_t)p];
+      size_t b = s->over[i][p];
       if (b == SIZE_MAX) continue;
       char size[32];
       at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s %s from %s", at ? "; " : "",

@@ -10,6 +10,7 @@
 #include "options.h"
 #include "placement.h"
 #include "results.h"
+#include "sweep.h"
 
 typedef struct mm_run_facts {
   const char *version, *commit; /* mpimark's, as the runner knows them */
@@ -40,12 +41,11 @@ int mm_settings_meta(const mm_config *cfg, unsigned long long seed, mm_results *
 int mm_sync_facts_meta(const mm_sync_facts *run, mm_results *r);
 
 /* The sweep's facts at its end: #@memory_bound_bytes and #@memory_bound
- * (--memory, or the auto value's rule), #@memory_skipped (over[i *
- * MM_PATH_COUNT + p]: the smallest message of operation i, in ops.def's
- * order, on path p that did not fit; SIZE_MAX: all fit) and #@time_split_s
+ * (--memory, or the auto value's rule), #@memory_skipped (the smallest
+ * message of each operation and path that did not fit) and #@time_split_s
  * (elapsed seconds and the phases' spent, time_split.h). Returns 0, or -1. */
-int mm_sweep_meta(double memory_bound, bool memory_asked, const size_t *over, double elapsed,
-                  const double *spent, mm_results *r);
+int mm_sweep_meta(const mm_sweep *s, const mm_config *cfg, double elapsed, const double *spent,
+                  mm_results *r);
 
 extern const size_t mm_run_facts_size; /* sizeof(mm_run_facts), for the mpi4py runner */
 

@@ -28,6 +28,7 @@ static int cmp_size(const void *a, const void *b) {
 
 void mm_sweep_fit(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, double bound, int nranks) {
   size_t n_ops = mm_request_op_names()->n, bytes[MM_SIZES_MAX_COUNT];
+  s->bound = bound;
   s->asked = s->fit = s->sbuf = s->rbuf = 0;
   for (size_t i = 0; i < MM_MAX_OPS; i++)
     for (int p = 0; p < MM_PATH_COUNT; p++) s->over[i][p] = SIZE_MAX;
@@ -49,12 +50,12 @@ void mm_sweep_fit(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, do
     }
 }
 
-int mm_sweep_memory_verdict(const mm_sweep *s, const mm_config *cfg, double bound, double avail,
-                            double node_need, char *why, size_t len) {
+int mm_sweep_memory_verdict(const mm_sweep *s, const mm_config *cfg, double avail, double node_need,
+                            char *why, size_t len) {
   char a[32], b[32];
   if (s->fit == 0 && s->asked > 0) {
     snprintf(why, len, "no message size fits the memory bound of %s per rank (%s)",
-             mm_bytes_human(bound, a, sizeof a),
+             mm_bytes_human(s->bound, a, sizeof a),
              cfg->memory > 0 ? "--memory" : "3/4 of the available memory shared by the node's ranks");
     return MM_ETOOBIG;
   }

@@ -36,6 +36,7 @@ typedef struct mm_sweep {
   /* mm_sweep_fit */
   size_t over[MM_MAX_OPS][MM_PATH_COUNT]; /* messages of this many bytes and more do not
                                              fit the memory bound (SIZE_MAX: all fit) */
+  double bound;       /* the memory bound, bytes per rank */
   size_t asked, fit;  /* (operation, path, size) selected, and those that fit */
   size_t sbuf, rbuf;  /* bytes of the send and the receive buffer for those that fit */
   /* mm_sweep_cells */
@@ -52,7 +53,7 @@ size_t mm_sweep_bytes(const mm_op_traits *op, mm_path path, mm_payload payload, 
 
 /* Fits the selected cells of ops (one per line of ops.def) to `bound` bytes
  * per rank, smaller messages first (buffers.h: mm_memory_fits); fills
- * s->over, asked, fit, sbuf and rbuf. */
+ * s->over, bound, asked, fit, sbuf and rbuf. */
 void mm_sweep_fit(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, double bound, int nranks);
 
 /* Whether the buffers of what fits can be had (after mm_sweep_fit), from
@@ -62,8 +63,8 @@ void mm_sweep_fit(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, do
  * ranks would need more than it has (a request that would push a node into
  * swap or the OOM killer is a usage error, not a crash); else MM_OK. Either
  * way why says what went wrong, or what a failed allocation would mean. */
-int mm_sweep_memory_verdict(const mm_sweep *s, const mm_config *cfg, double bound, double avail,
-                            double node_need, char *why, size_t len);
+int mm_sweep_memory_verdict(const mm_sweep *s, const mm_config *cfg, double avail, double node_need,
+                            char *why, size_t len);
 
 /* Lists the cells and units of what fits (after mm_sweep_fit). With notes,
  * says on stderr which sizes rounding skipped. Returns 0, or -1 when memory

@@ -113,7 +113,8 @@ class Unit(ctypes.Structure):  # mm_unit (sweep.h)
 
 
 class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
-    _fields_ = [("over", (ctypes.c_size_t * PATH_COUNT) * MAX_OPS), ("asked", ctypes.c_size_t),
+    _fields_ = [("over", (ctypes.c_size_t * PATH_COUNT) * MAX_OPS), ("bound", ctypes.c_double),
+                ("asked", ctypes.c_size_t),
                 ("fit", ctypes.c_size_t), ("sbuf", ctypes.c_size_t), ("rbuf", ctypes.c_size_t),
                 ("cells", ctypes.POINTER(CellKey)), ("n_cells", ctypes.c_size_t),
                 ("units", ctypes.POINTER(Unit)), ("n_units", ctypes.c_size_t)]
@@ -127,10 +128,10 @@ class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
         """Fits the selected cells to bound bytes per rank (mm_sweep_fit)."""
         lib().mm_sweep_fit(ctypes.byref(self), ctypes.byref(self.config), self.traits, bound, nranks)
 
-    def memory_verdict(self, bound, available, node_need):
+    def memory_verdict(self, available, node_need):
         """(error, why) of the buffers of what fits (mm_sweep_memory_verdict)."""
         why = ctypes.create_string_buffer(256)
-        err = lib().mm_sweep_memory_verdict(ctypes.byref(self), ctypes.byref(self.config), bound, available,
+        err = lib().mm_sweep_memory_verdict(ctypes.byref(self), ctypes.byref(self.config), available,
                                             node_need, why, len(why))
         return err, why.value.decode()
 
@@ -147,12 +148,12 @@ class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
             lib().mm_sweep_free(ctypes.byref(self))
         return cells, units
 
-    def meta(self, memory_bound, memory_asked, elapsed, spent):
+    def meta(self, elapsed, spent):
         """The sweep's facts at its end (mm_sweep_meta): elapsed seconds and
         spent {phase: seconds} (time_split.h). [(key, value)]."""
-        over = ctypes.cast(self.over, ctypes.POINTER(ctypes.c_size_t))
         values = doubles([spent[p] for p in spent_phases()])
-        return _meta_of(lambda r: lib().mm_sweep_meta(memory_bound, memory_asked, over, elapsed, values, r))
+        return _meta_of(lambda r: lib().mm_sweep_meta(ctypes.byref(self), ctypes.byref(self.config), elapsed,
+                                                      values, r))
 
 
 class SyncFacts(ctypes.Structure):  # mm_sync_facts (timing.h): the window sync's report of a visit
@@ -236,8 +237,8 @@ SIGNATURES = {
     "mm_output_text": (ctypes.c_void_p, [ctypes.POINTER(Results), ctypes.c_int]),
     "mm_output_text_free": (None, [ctypes.c_void_p]),
     "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
-    "mm_sweep_meta": (ctypes.c_int, [ctypes.c_double, ctypes.c_bool, _c_size_t_p, ctypes.c_double,
-                                     _c_double_p, ctypes.POINTER(Results)]),
+    "mm_sweep_meta": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.c_double, _c_double_p,
+                                     ctypes.POINTER(Results)]),
     "mm_place_self": (None, [ctypes.POINTER(Place)]),
     "mm_binding_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t, ctypes.c_char_p,
                                           ctypes.c_size_t]),
@@ -273,8 +274,7 @@ SIGNATURES = {
                                       ctypes.POINTER(OpTraits), ctypes.c_bool]),
     "mm_sweep_free": (None, [ctypes.POINTER(Sweep)]),
     "mm_sweep_memory_verdict": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.c_double,
-                                               ctypes.c_double, ctypes.c_double, ctypes.c_char_p,
-                                               ctypes.c_size_t]),
+                                               ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_metric_row": (ctypes.c_int, [ctypes.POINTER(Row), ctypes.c_void_p, ctypes.c_double, ctypes.c_int,
                                      ctypes.c_double, _c_double_p, _c_size_t_p, ctypes.c_int]),
     "mm_validation_failed": (None, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int,

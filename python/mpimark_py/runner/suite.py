@@ -115,12 +115,12 @@ class Suite:
         node = self.comm.Split_type(MPI.COMM_TYPE_SHARED)
         avail = core.memory_available()
         bound = self.cfg.memory or (core.memory_auto(avail, node.Get_size()) if avail > 0 else math.inf)
-        self.memory_bound, self.sweep = self.comm.allreduce(bound, MPI.MIN), core.Sweep(self.cfg.c, self.traits())
-        self.sweep.fit_to(self.memory_bound, self.nranks)
+        self.sweep = core.Sweep(self.cfg.c, self.traits())
+        self.sweep.fit_to(self.comm.allreduce(bound, MPI.MIN), self.nranks)
         s, r = self.sweep.sbuf, self.sweep.rbuf
         node_need = node.allreduce(float(s) + float(r), MPI.SUM)
         node.Free()
-        err, why = self.sweep.memory_verdict(self.memory_bound, avail, node_need)
+        err, why = self.sweep.memory_verdict(avail, node_need)
         if err == OK:
             try:
                 # NumPy madvises arrays of 4 MiB and more for huge pages by
@@ -168,8 +168,7 @@ class Suite:
                     run.merge(c.sync)
                 for k, v in run.meta():
                     results.set_meta(k, v)
-            for k, v in self.sweep.meta(self.memory_bound, bool(cfg.memory), perf_counter() - start,
-                                        self.spent):
+            for k, v in self.sweep.meta(perf_counter() - start, self.spent):
                 results.set_meta(k, v)
             results.set_meta("state_probe_ns", probe.meta())
         return OK
