@@ -173,7 +173,7 @@ int main(int argc, char **argv) {
   MM_MPI(MPI_Bcast(&seed, 1, MPI_UNSIGNED_LONG_LONG, 0, r.comm));
   suite.seed = seed;
   /* #@heap: only with a pickled path */
-  const char *heap = mm_heap_prepare(mm_paths_pickle(cfg.paths), cfg.heap_pinned, mm_sizes_max(&cfg.sizes));
+  const char *heap = mm_heap_prepare(mm_paths_pickle(cfg.paths), cfg.heap_pinned);
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 
   mm_results results = {0};

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "errors.h"
 #include "harness.h"
+#include "heap.h"
 #include "metrics.h"
 #include "mpi_util.h"
 #include "objects.h"
@@ -210,6 +211,7 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
     if (err) mm_mpi_die(s->comm, err, "%s: setup failed: %s", op->name, mm_strerror(err));
   }
   cl->wire_bytes = c.wire_bytes;
+  mm_heap_visit(cl->path != MM_PATH_BUFFER, cfg->heap_pinned, c.wire_bytes);
   mm_plan plan = mm_plan_of(cfg->iterations, cfg->warmup, cfg->time_budget, cfg->rounds,
                             op->kind == MM_COLLECTIVE, cfg->sync, cfg->rank_time,
                             cl->path != MM_PATH_BUFFER, &cl->cache);

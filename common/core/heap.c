@@ -2,7 +2,14 @@
 
 #include <malloc.h>
 #include <stdint.h>
-#include <stdlib.h>
+#include <unistd.h>
+
+/* glibc's malloc/malloc.c: DEFAULT_MMAP_THRESHOLD_MIN (the start value of
+ * both thresholds) and DEFAULT_MMAP_THRESHOLD_MAX (4 MiB * sizeof(long)),
+ * the range in which freeing a mapped block moves the thresholds. */
+#define GLIBC_THRESHOLD_START ((size_t)128 * 1024)
+#define GLIBC_THRESHOLD_MAX ((size_t)4 * 1024 * 1024 * sizeof(long))
+#define PYBYTES_HEADER 33 /* offsetof(PyBytesObject, ob_sval) + the NUL */
 
 static const char *pin(void) {
 #define MM_HEAP(param, number, value) mallopt(param, value);
@@ -15,17 +22,26 @@ static const char *pin(void) {
       ;
 }
 
-static void settle(size_t largest) {
-  size_t n = largest > SIZE_MAX / 2 ? SIZE_MAX : 2 * largest;
-  volatile unsigned char *block = malloc(n ? n : 1);
-  if (!block) return; /* no such block to spare: the order of visits decides, as before */
-  block[0] = 1;
-  free((void *)block);
+const char *mm_heap_prepare(bool pickles, bool pinned) {
+  if (!pickles) return NULL;
+  return pinned ? pin() : "default";
 }
 
-const char *mm_heap_prepare(bool pickles, bool pinned, size_t largest) {
-  if (!pickles) return NULL;
-  if (pinned) return pin();
-  settle(largest);
-  return "default";
+size_t mm_heap_threshold(size_t message_bytes) {
+  size_t word = sizeof(size_t), page = (size_t)sysconf(_SC_PAGESIZE);
+  if (message_bytes > GLIBC_THRESHOLD_MAX) return GLIBC_THRESHOLD_START;
+  /* request2size, then a mapped chunk: its header word, whole pages */
+  size_t nb = (message_bytes + PYBYTES_HEADER + word + 2 * word - 1) & ~(2 * word - 1);
+  size_t chunk = (nb + word + page - 1) / page * page;
+  return chunk > GLIBC_THRESHOLD_START && chunk <= GLIBC_THRESHOLD_MAX ? chunk : GLIBC_THRESHOLD_START;
+}
+
+void mm_heap_visit(bool pickles, bool pinned, size_t message_bytes) {
+  if (!pickles || pinned) return;
+  size_t t = mm_heap_threshold(message_bytes);
+  mallopt(M_MMAP_THRESHOLD, (int)t);
+  /* glibc's rule sets the trim threshold to twice the mmap threshold once
+   * the latter moved; it starts at the same 128 KiB */
+  mallopt(M_TRIM_THRESHOLD, (int)(t == GLIBC_THRESHOLD_START ? t : 2 * t));
+  malloc_trim(0);
 }

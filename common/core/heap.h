@@ -14,14 +14,32 @@
  * not pay a page fault per 4 KiB, whatever sizes the run holds. A plain
  * program does not have it. Returns the policy ("mallopt M_...=...").
  *
- * --heap default (the heap as the user's program has it): glibc raises its
- * mmap threshold to the largest block freed so far, so a large pickle's cost
- * depends on the largest message the process handled before, and a launch's
- * first visits would depend on the order it visits the sizes in. One block
- * of twice the largest message (CPython's pickler asks for up to 1.5x),
- * touched and freed, puts every launch in the state of a program that has
- * handled its largest message, which later rounds are in anyway. Returns
- * "default". */
-const char *mm_heap_prepare(bool pickles, bool pinned, size_t largest);
+ * --heap default: the heap as the user's program has it; each visit then
+ * calls mm_heap_visit. Returns "default". */
+const char *mm_heap_prepare(bool pickles, bool pinned);
+
+/* Before each visit of a cell, after its set-up: with the heap as it is
+ * (--heap default) and a pickled path (pickles) whose messages are
+ * message_bytes long (its wire bytes), the heap of a program that sends
+ * only messages of that size; nothing otherwise. glibc moves its mmap
+ * threshold up to the largest mapped block freed so far (up to 32 MiB)
+ * and its trim threshold to twice that, so a program that has handled 16 MiB pickles serves a
+ * 1 MiB one from pages it keeps, where a program that sends only 1 MiB
+ * maps fresh pages for CPython's pickle buffer (1.5x the message) at every
+ * call: 2x the cost (issue 37, bench/heap). This sets both thresholds to
+ * where glibc's own rule puts them in the latter program
+ * (mm_heap_threshold) and gives back the pages the heap holds spare
+ * (malloc_trim), so that a size's figure does not depend on the sizes
+ * visited before it; the visit's warm-up brings the heap to that
+ * program's steady state. */
+void mm_heap_visit(bool pickles, bool pinned, size_t message_bytes);
+
+/* The mmap threshold glibc's rule reaches in a program whose largest freed
+ * block is one message of message_bytes (the receive buffer mpi4py
+ * allocates for it, a bytes object: 33 bytes of header, in a mapped chunk
+ * of whole pages): that chunk's size when it lies in glibc's dynamic range
+ * (128 KiB, 32 MiB], else glibc's start value, 128 KiB (smaller blocks are
+ * never mapped; larger ones do not move it). */
+size_t mm_heap_threshold(size_t message_bytes);
 
 #endif

@@ -623,11 +623,10 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
   for (size_t i = 0; i < r->n_rows; i++)
     large_pickles |= strcmp(r->rows[i].path, "buffer") && r->rows[i].bytes >= MM_HEAP_NOTE_BYTES;
   if (heap && !strcmp(heap, "default") && large_pickles) {
-    int at = snprintf(line, sizeof line, "# heap: as a program that sets nothing has it, and glibc's "
-                      "threshold for mapping fresh pages follows the largest block freed: these "
-                      "pickled figures are a program's that has handled this run's largest message; "
-                      "one that sends only smaller ones can pay up to 2x more from 1 MiB (measure "
-                      "that size alone: -m SIZE; docs/performance.md). --heap pinned measures what "
+    int at = snprintf(line, sizeof line, "# heap: each pickled size as a program that sets nothing and "
+                      "sends only that size has it (glibc maps fresh pages above a threshold that "
+                      "follows the largest block freed: a program that has also sent larger "
+                      "messages pays less; docs/performance.md). --heap pinned measures what "
                       "keeping the pages saves, and a job gets it with");
 #define MM_HEAP(param, number, value) \
   if (at > 0 && (size_t)at < sizeof line) at += snprintf(line + at, sizeof line - (size_t)at, " MALLOC%s_=%d", #param + 1, value);

@@ -30,16 +30,36 @@ typedef struct {
   unsigned char scratch[16]; /* where counting-only writes go */
 } writer;
 
+/* CPython's pickler writes into a bytes object of WRITE_BUF_SIZE bytes that
+ * grows, whenever a write does not fit, to 1.5x what it then needs
+ * (max_output_len = (output_len + n) / 2 * 3), and is cut to the pickle's
+ * length at the end (_Pickler_GetString). The encoder asks malloc for the
+ * same sizes in the same order, so that glibc serves the C model as it
+ * serves CPython: in a program that sends only 1 MiB messages, for
+ * example, the 1.5 MiB buffer lies above glibc's mmap threshold and maps
+ * fresh pages at every call (docs/performance.md, "The heap decides large
+ * pickles"). */
+#define WRITE_BUF_SIZE 4096
+
+static size_t grown_capacity(size_t need) {
+  return need > SIZE_MAX / 3 * 2 ? need : need / 2 * 3;
+}
+
 static int w_grow(writer *w, size_t need) {
   if (need <= w->cap) return MM_PICKLE_OK;
   if (!w->growable) return MM_PICKLE_ETOOBIG;
-  size_t cap = w->cap > SIZE_MAX / 2 ? SIZE_MAX : w->cap * 2;
-  if (cap < need) cap = need;
+  size_t cap = grown_capacity(need);
   unsigned char *b = realloc(w->buf, cap);
   if (!b) return MM_PICKLE_ENOMEM;
   w->buf = b;
   w->cap = cap;
   return MM_PICKLE_OK;
+}
+
+/* The end of a growing pickle: cut to its length, as CPython's is. */
+static unsigned char *cut_to(unsigned char *buf, size_t len) {
+  unsigned char *b = realloc(buf, len ? len : 1);
+  return b ? b : buf; /* a shrink that fails leaves the block as it was */
 }
 
 /* _Pickler_Write: opens a frame (9 reserved bytes) when framing is on and
@@ -410,25 +430,10 @@ int mm_pickle_dumps_into(const mm_pyobj *obj, unsigned char *buf, size_t cap,
   return rc;
 }
 
-/* A first capacity that is exact or slightly above for the two benchmark
- * payloads, so that they cost one malloc and no realloc; anything else
- * grows by doubling, as CPython's output buffer does. */
-static size_t first_capacity(const mm_pyobj *o) {
-  size_t body = 4096;
-  if (o->type == MM_PY_BYTES || o->type == MM_PY_STR || o->type == MM_PY_BYTEARRAY) {
-    body = o->u.s.len;
-  } else if (o->type == MM_PY_NDARRAY && o->u.arr.n <= SIZE_MAX / 16) {
-    body = o->u.arr.n * sizeof(double) + 160; /* the data and NumPy's reduce around it */
-  } else if (o->type == MM_PY_LIST && o->u.seq.len <= SIZE_MAX / 10) {
-    size_t n = o->u.seq.len;
-    body = n * 9 + 2 * (n / BATCHSIZE + 1);
-  }
-  if (body > SIZE_MAX / 2) return 4096;
-  return body + 64 + FRAME_HEADER_SIZE * (body / FRAME_SIZE_TARGET + 2);
-}
-
-/* What dump() writes for a top-level bytes object, laid out directly: one
- * malloc of the exact size and one memcpy, for the "bytes" payload. Below
+/* What dump() writes for a top-level bytes object, laid out directly in
+ * the blocks CPython's pickler allocates (WRITE_BUF_SIZE, grown once by
+ * half of what the data needs, cut at the end) with one memcpy, for the
+ * "bytes" payload. Below
  * 64 KiB: PROTO, FRAME, SHORT_BINBYTES/BINBYTES, data, MEMOIZE, STOP (the
  * frame always holds at least 4 bytes); from 64 KiB on the payload is
  * written outside any frame and MEMOIZE+STOP are too short for one. The
@@ -440,8 +445,13 @@ static int dumps_bytes(const mm_pyobj *o, unsigned char **out, size_t *len) {
   size_t hl = n <= 0xff ? 2 : (uint64_t)n <= 0xffffffffu ? 5 : 9;
   size_t pre = 2 + (framed ? FRAME_HEADER_SIZE : 0) + hl;
   if (n > SIZE_MAX - pre - 2) return MM_PICKLE_ETOOBIG;
-  unsigned char *b = malloc(pre + n + 2), *p = b;
-  if (!b) return MM_PICKLE_ENOMEM;
+  unsigned char *b = malloc(WRITE_BUF_SIZE), *p;
+  if (b && pre + n + 2 > WRITE_BUF_SIZE) {
+    unsigned char *g = realloc(b, grown_capacity(pre + n + 2));
+    if (!g) free(b);
+    b = g;
+  }
+  if (!(p = b)) return MM_PICKLE_ENOMEM;
   *p++ = OP_PROTO;
   *p++ = 5;
   if (framed) {
@@ -456,23 +466,24 @@ static int dumps_bytes(const mm_pyobj *o, unsigned char **out, size_t *len) {
   p += n;
   p[0] = OP_MEMOIZE;
   p[1] = OP_STOP;
-  *out = b;
   *len = pre + n + 2;
+  *out = cut_to(b, *len);
   return MM_PICKLE_OK;
 }
 
-/* dump() into a buffer that grows from cap bytes; on success the caller
- * owns *out. */
+/* dump() into a buffer that grows as CPython's does; on success the
+ * caller owns *out. */
 static int dump_growing(writer *w, const mm_pyobj *obj, unsigned char **out, size_t *len) {
   w->growable = 1;
+  w->cap = WRITE_BUF_SIZE;
   if (!(w->buf = malloc(w->cap))) return MM_PICKLE_ENOMEM;
   int rc = dump(w, obj);
   if (rc) {
     free(w->buf);
     return rc;
   }
-  *out = w->buf;
   *len = w->len;
+  *out = cut_to(w->buf, w->len);
   return MM_PICKLE_OK;
 }
 
@@ -481,7 +492,7 @@ int mm_pickle_dumps(const mm_pyobj *obj, unsigned char **out, size_t *len) {
   *out = NULL;
   *len = 0;
   if (obj->type == MM_PY_BYTES) return dumps_bytes(obj, out, len);
-  writer w = {.cap = first_capacity(obj)};
+  writer w = {0};
   return dump_growing(&w, obj, out, len);
 }
 
@@ -491,10 +502,7 @@ int mm_pickle_dumps_oob(const mm_pyobj *obj, size_t threshold, unsigned char **o
   *out = NULL;
   *len = *nbufs = 0;
   if (obj->type == MM_PY_BYTES) return dumps_bytes(obj, out, len); /* never a PickleBuffer */
-  /* Room for the data when it stays in-band, as mm_pickle_dumps(). */
-  int oob = obj->type == MM_PY_NDARRAY && obj->u.arr.n * sizeof(double) >= threshold;
-  writer w = {.cap = oob ? 256 : first_capacity(obj), .out_of_band = 1,
-              .oob_threshold = threshold, .oob = bufs, .oob_cap = cap};
+  writer w = {.out_of_band = 1, .oob_threshold = threshold, .oob = bufs, .oob_cap = cap};
   int rc = dump_growing(&w, obj, out, len);
   if (!rc) *nbufs = w.oob_n;
   return rc;

@@ -251,7 +251,8 @@ SIGNATURES = {
     "mm_memory_available": (ctypes.c_size_t, []),
     "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                               ctypes.c_double, ctypes.c_double]),
-    "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool, ctypes.c_size_t]),
+    "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
+    "mm_heap_visit": (None, [ctypes.c_bool, ctypes.c_bool, ctypes.c_size_t]),
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
     "mm_states": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
@@ -480,11 +481,18 @@ def modes_text(modes, total, probes=None, ratio=False):
     return lib().mm_output_modes(arr, len(modes), ns, total, ratio, buf, len(buf)).decode()
 
 
-def heap_prepare(pickles, pinned, largest):
-    """The heap of the pickled paths, before measuring (heap.h): pinned or
-    settled as the C binary does; #@heap, or None without a pickled path."""
-    text = lib().mm_heap_prepare(pickles, pinned, largest)
+def heap_prepare(pickles, pinned):
+    """The heap of the pickled paths, before measuring (heap.h), as the C
+    binary has it; #@heap, or None without a pickled path."""
+    text = lib().mm_heap_prepare(pickles, pinned)
     return text.decode() if text is not None else None
+
+
+def heap_visit(pickles, pinned, message_bytes):
+    """Before each visit, after its set-up (heap.h, mm_heap_visit): on a
+    pickled path with the heap as it is, the heap of a program that sends
+    only messages of this size."""
+    lib().mm_heap_visit(pickles, pinned, message_bytes)
 
 
 def error_line(text):

@@ -68,7 +68,7 @@ class Suite:
         self.sbuf = self.rbuf = None
         self.ack = np.zeros(1, np.uint8)
         self.pkl5 = self.pkl5_comm = None
-        self.heap = core.heap_prepare(cfg.pickles, cfg.heap_pinned, max(cfg.sizes))  # #@heap
+        self.heap = core.heap_prepare(cfg.pickles, cfg.heap_pinned)  # #@heap
         if "pkl5" in cfg.paths:  # the real mpi4py.util.pkl5, with the threshold asked for
             from mpi4py.util import pkl5
             if cfg.pkl5_threshold is not None:
@@ -226,6 +226,7 @@ class Suite:
                 payload=cfg.payload, user=cfg.user, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
         shape, run = self.setup(op, path, c)[cell.kernel]
         cell.wire_bytes, cell.window_msgs = c.wire_bytes, c.window
+        core.heap_visit(path != "buffer", cfg.heap_pinned, c.wire_bytes)
         plan = harness.plan(cfg, op.kind == "collective", cell.cache, heap_settles=path != "buffer")
         measured = perf_counter()
         t, samples = self.harness.measure(run, plan)

@@ -1,0 +1,54 @@
+/* --heap default: each pickled size gets the heap of a program that sends
+ * only that size. The thresholds glibc's own rule reaches (page-rounded
+ * mapped chunk of one bytes object of the message, inside (128 KiB,
+ * 32 MiB]), and that glibc then maps the 1.5x pickle buffer of that size
+ * and serves the message-sized receive buffer from its heap. */
+#include <malloc.h>
+#include <stdlib.h>
+
+#include "heap.h"
+#include "unit.h"
+
+#define KIB ((size_t)1024)
+#define MIB (1024 * KIB)
+
+/* Whether a block of n bytes is a mapping of its own (mallinfo2's count of
+ * mapped blocks goes up while it is held). */
+static int mapped(size_t n) {
+  size_t before = mallinfo2().hblks;
+  volatile unsigned char *p = malloc(n);
+  if (!p) return -1;
+  p[0] = 1;
+  int yes = mallinfo2().hblks > before;
+  free((void *)p);
+  return yes;
+}
+
+int main(void) {
+  CHECK(mm_heap_threshold(8) == 128 * KIB);
+  CHECK(mm_heap_threshold(64 * KIB) == 128 * KIB); /* never mapped: the start value */
+  CHECK(mm_heap_threshold(MIB) == MIB + 4 * KIB);   /* 1 MiB + 33 + 16: one more page */
+  CHECK(mm_heap_threshold(16 * MIB) == 16 * MIB + 4 * KIB);
+  CHECK(mm_heap_threshold(32 * MIB - 100) == 32 * MIB); /* the top of glibc's range */
+  CHECK(mm_heap_threshold(32 * MIB) == 128 * KIB);      /* past it: never moved */
+  CHECK(mm_heap_threshold(1024 * MIB) == 128 * KIB);
+  CHECK(mm_heap_threshold((size_t)-1) == 128 * KIB);
+
+#if defined(__SANITIZE_ADDRESS__)
+  /* AddressSanitizer replaces glibc's malloc: nothing of mallopt to see */
+#else
+  mm_heap_visit(true, false, MIB);
+  CHECK(mapped(MIB + 33) == 0);      /* the receive buffer: from the heap */
+  CHECK(mapped(3 * MIB / 2) == 1);   /* the pickle buffer: fresh pages */
+  mm_heap_visit(false, false, 16 * MIB); /* the buffer path: nothing */
+  CHECK(mapped(3 * MIB / 2) == 1);
+  mm_heap_visit(true, true, 16 * MIB); /* pinned: nothing either */
+  CHECK(mapped(3 * MIB / 2) == 1);
+  mm_heap_visit(true, false, 16 * MIB);
+  CHECK(mapped(3 * MIB / 2) == 0);   /* after larger messages: reused */
+  CHECK(mapped(24 * MIB) == 1);
+  mm_heap_visit(true, false, 64 * KIB);
+  CHECK(mapped(256 * KIB) == 1);     /* back to glibc's start value */
+#endif
+  return unit_report("test_heap");
+}
