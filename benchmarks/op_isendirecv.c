@@ -74,19 +74,26 @@ static int obj_irecv(mm_ctx *c, int i, int peer) {
                       &s->reqs[i]);
 }
 
+/* The object received replaces the one before once it is in, as
+ * `got = ....wait()` does: rank 0 pickles its message while the old one
+ * still lives, rank 1 after it is gone (which decides whether a pickle's
+ * buffer fits in the heap's free memory: docs/performance.md, the heap). */
 static int obj_pingpong(mm_ctx *c) {
   if (c->rank > 1) return MM_OK;
   mm_obj_state *s = mm_obj(c);
   int peer = 1 - c->rank, err;
-  mm_obj_forget(c);
+  mm_pyobj *old = s->received[0];
+  s->received[0] = NULL;
   if (c->rank == 0) {
-    if ((err = obj_irecv(c, 0, peer)) || (err = mm_obj_isend(s->payload, peer, MM_TAG_DATA,
-                                                              mm_obj_comm_of(c), &s->reqs[1])))
-      return err;
-    return mm_obj_waitall(2, s->reqs, s->received);
-  }
-  if ((err = obj_irecv(c, 0, peer)) || (err = mm_obj_waitall(1, s->reqs, s->received)))
+    if (!(err = obj_irecv(c, 0, peer)) && !(err = mm_obj_isend(s->payload, peer, MM_TAG_DATA,
+                                                                mm_obj_comm_of(c), &s->reqs[1])))
+      err = mm_obj_waitall(2, s->reqs, s->received);
+    mm_pyobj_free(old);
     return err;
+  }
+  if (!(err = obj_irecv(c, 0, peer))) err = mm_obj_waitall(1, s->reqs, s->received);
+  mm_pyobj_free(old);
+  if (err) return err;
   if ((err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, mm_obj_comm_of(c), &s->reqs[1]))) return err;
   return mm_obj_waitall(1, &s->reqs[1], NULL);
 }

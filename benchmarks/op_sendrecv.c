@@ -50,16 +50,22 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
 
+/* The object received replaces the one before as soon as it arrives, as
+ * `got = comm.recv()` does: rank 1 frees the old one before it pickles its
+ * answer, which decides whether that pickle's buffer fits in the heap's
+ * free memory or maps fresh pages (docs/performance.md, the heap). */
 static int obj_pingpong(mm_ctx *c) {
   mm_obj_state *s = mm_obj(c);
   mm_pyobj *got = NULL;
   int err = MM_OK, peer = 1 - c->rank;
   if (c->rank == 0) {
     if (!(err = mm_lower_send(c, s->payload, peer))) err = mm_lower_recv(c, &got, peer);
+    mm_obj_keep(c, 0, got);
   } else if (c->rank == 1) {
-    if (!(err = mm_lower_recv(c, &got, peer))) err = mm_lower_send(c, s->payload, peer);
+    err = mm_lower_recv(c, &got, peer);
+    mm_obj_keep(c, 0, got);
+    if (!err) err = mm_lower_send(c, s->payload, peer);
   }
-  if (c->rank <= 1) mm_obj_keep(c, 0, got);
   return err;
 }
 
