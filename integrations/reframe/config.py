@@ -1,4 +1,4 @@
-# A ReFrame configuration for running harness/reframe/mpimark_checks.py on
+# A ReFrame configuration for running integrations/reframe/mpimark_checks.py on
 # one machine with mpirun (system "local") or through Slurm with srun
 # (system "slurm", for a cluster whose partition is named in
 # $MPIMARK_RF_PARTITION, default "mpimark"). Sites have their own

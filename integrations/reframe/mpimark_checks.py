@@ -4,12 +4,12 @@
 # from mpimark's JSON results, by key, not from its text by regular
 # expression, and whose sanity check is mpimark's own validation (-c).
 #
-#   reframe -C harness/reframe/config.py -c harness/reframe/mpimark_checks.py -r
+#   reframe -C integrations/reframe/config.py -c integrations/reframe/mpimark_checks.py -r
 #
 # References are the site's: set them per system in a test that inherits
 # mpimark_check, or for a quick check from the command line:
 #   -S mpimark_check.reference_latency_us=3.5      (+-10% by default)
-# docs/harnesses.md has the whole story.
+# docs/integrations.md has the whole story.
 import json
 import os
 

@@ -1,7 +1,7 @@
-# Spack recipe for mpimark (docs/harnesses.md). Put harness/spack in a Spack
-# repository (`spack repo add harness/spack` with its repo.yaml), then
+# Spack recipe for mpimark (docs/integrations.md). Put integrations/spack in a Spack
+# repository (`spack repo add integrations/spack` with its repo.yaml), then
 # `spack install mpimark`. Not built by Spack here: Spack is not reachable
-# from the machines this is developed on; tests/harness/spack_recipe.py
+# from the machines this is developed on; tests/integrations/spack_recipe.py
 # checks that it parses and that its versions, variants and CMake options
 # are the project's.
 from spack.package import *

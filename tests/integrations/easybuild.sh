@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# easybuild.sh: harness/easybuild/mpimark-*.eb built by real EasyBuild
+# easybuild.sh: integrations/easybuild/mpimark-*.eb built by real EasyBuild
 # (pinned, scripts/venv --easybuild: $EB_VENV) from a tarball of
 # this tree (git archive), with the system toolchain and Environment
 # Modules: eb's dry run lists it, the build runs CMake, the unit tests and
@@ -9,11 +9,11 @@ source "$(dirname "$0")/../lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export EB_PYTHON=${EB_VENV:?no EB_VENV}/bin/python
 eb=$EB_VENV/bin/eb
-[ -x "$eb" ] || fail "no EasyBuild at $eb (the harness.easybuild.venv fixture failed?)"
+[ -x "$eb" ] || fail "no EasyBuild at $eb (the integrations.easybuild.venv fixture failed?)"
 [ -f /usr/share/modules/init/bash ] || fail "no Environment Modules (apt-get install environment-modules)"
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
-ec=$(ls "$root"/harness/easybuild/mpimark-*.eb)
+ec=$(ls "$root"/integrations/easybuild/mpimark-*.eb)
 version=$(sed -n "s/^version = '\(.*\)'$/\1/p" "$ec")
 cmake_version=$(sed -n 's/^project(mpimark VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
 [ "$version" = "$cmake_version" ] || fail "$ec is version '$version', CMakeLists.txt $cmake_version"

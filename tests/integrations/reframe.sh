@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# reframe.sh local|slurm: harness/reframe/mpimark_checks.py run by real
+# reframe.sh local|slurm: integrations/reframe/mpimark_checks.py run by real
 # ReFrame (pinned, scripts/venv --reframe: $REFRAME_VENV) on this machine
 # with mpirun (local) or through the private test cluster with srun
 # (slurm; the cluster fixture must be up). Every check passes and reports
@@ -10,7 +10,7 @@ source "$(dirname "$0")/../lib.sh"
 where=${1:?usage: reframe.sh local|slurm}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 reframe=${REFRAME_VENV:?no REFRAME_VENV}/bin/reframe
-[ -x "$reframe" ] || fail "no ReFrame at $reframe (the harness.reframe.venv fixture failed?)"
+[ -x "$reframe" ] || fail "no ReFrame at $reframe (the integrations.reframe.venv fixture failed?)"
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
 case $where in
@@ -26,8 +26,8 @@ esac
 # second or two, so poll every half second.
 export RFM_POLL_RATE_MIN=2
 rf() { # ARGS...: reframe on the test library, in $dir
-  (cd "$dir" && "$reframe" -C "$root/harness/reframe/config.py" --system "$where" \
-    -c "$root/harness/reframe/mpimark_checks.py" ${checks[@]+"${checks[@]}"} "$@")
+  (cd "$dir" && "$reframe" -C "$root/integrations/reframe/config.py" --system "$where" \
+    -c "$root/integrations/reframe/mpimark_checks.py" ${checks[@]+"${checks[@]}"} "$@")
 }
 
 rf -r --performance-report > "$dir/ok.log" 2>&1 || { cat "$dir/ok.log"; fail "ReFrame failed on $where"; }

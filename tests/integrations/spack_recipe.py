@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""spack_recipe.py ROOT: harness/spack/packages/mpimark/package.py checked
+"""spack_recipe.py ROOT: integrations/spack/packages/mpimark/package.py checked
 without Spack (which is not reachable here): it parses as Python; it is a
 CMakePackage named Mpimark; its numbered versions include CMakeLists.txt's
 project version; every CMake option it defines from a variant is an
@@ -11,7 +11,7 @@ import re
 import sys
 
 root = sys.argv[1]
-recipe = f"{root}/harness/spack/packages/mpimark/package.py"
+recipe = f"{root}/integrations/spack/packages/mpimark/package.py"
 cmake = open(f"{root}/CMakeLists.txt").read()
 tree = ast.parse(open(recipe).read(), recipe)
 fails = []
