@@ -252,7 +252,8 @@ SIGNATURES = {
     "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
                                               ctypes.c_double, ctypes.c_double]),
     "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
-    "mm_heap_visit": (None, [ctypes.c_bool, ctypes.c_bool, ctypes.c_size_t]),
+    "mm_heap_visit": (None, [ctypes.c_int, ctypes.c_bool, ctypes.POINTER(OpTraits), ctypes.c_bool, ctypes.c_int,
+                             ctypes.c_size_t]),
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
     "mm_states": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
@@ -488,11 +489,12 @@ def heap_prepare(pickles, pinned):
     return text.decode() if text is not None else None
 
 
-def heap_visit(pickles, pinned, message_bytes):
+def heap_visit(path, pinned, traits, root, nranks, wire_bytes):
     """Before each visit, after its set-up (heap.h, mm_heap_visit): on a
     pickled path with the heap as it is, the heap of a program that sends
-    only messages of this size."""
-    lib().mm_heap_visit(pickles, pinned, message_bytes)
+    only messages of this size. path: its index in PATHS; traits: the
+    operation's OpTraits."""
+    lib().mm_heap_visit(path, pinned, ctypes.byref(traits), root, nranks, wire_bytes)
 
 
 def error_line(text):

@@ -37,18 +37,28 @@ int main(void) {
 #if defined(__SANITIZE_ADDRESS__)
   /* AddressSanitizer replaces glibc's malloc: nothing of mallopt to see */
 #else
-  mm_heap_visit(true, false, MIB);
+  const mm_op_traits one = {0}, joined = {.root_sends_all = true};
+  mm_heap_visit(MM_PATH_OBJECT, false, &one, true, 2, MIB);
   CHECK(mapped(MIB + 33) == 0);      /* the receive buffer: from the heap */
   CHECK(mapped(3 * MIB / 2) == 1);   /* the pickle buffer: fresh pages */
-  mm_heap_visit(false, false, 16 * MIB); /* the buffer path: nothing */
+  mm_heap_visit(MM_PATH_BUFFER, false, &one, true, 2, 16 * MIB); /* the buffer path: nothing */
   CHECK(mapped(3 * MIB / 2) == 1);
-  mm_heap_visit(true, true, 16 * MIB); /* pinned: nothing either */
+  mm_heap_visit(MM_PATH_OBJECT, true, &one, true, 2, 16 * MIB); /* pinned: nothing either */
   CHECK(mapped(3 * MIB / 2) == 1);
-  mm_heap_visit(true, false, 16 * MIB);
+  mm_heap_visit(MM_PATH_PKL5, false, &one, true, 2, 16 * MIB);
   CHECK(mapped(3 * MIB / 2) == 0);   /* after larger messages: reused */
   CHECK(mapped(24 * MIB) == 1);
-  mm_heap_visit(true, false, 64 * KIB);
+  mm_heap_visit(MM_PATH_OBJECT, false, &one, true, 2, 64 * KIB);
   CHECK(mapped(256 * KIB) == 1);     /* back to glibc's start value */
+  /* The root of the object path's scatter holds a joined buffer of a
+   * message per rank (4 x 1 MiB here) and frees it: its threshold is that
+   * block's; not on another rank, nor on pkl5, which sends one by one. */
+  mm_heap_visit(MM_PATH_OBJECT, false, &joined, true, 4, MIB);
+  CHECK(mapped(3 * MIB) == 0);
+  mm_heap_visit(MM_PATH_OBJECT, false, &joined, false, 4, MIB);
+  CHECK(mapped(3 * MIB) == 1);
+  mm_heap_visit(MM_PATH_PKL5, false, &joined, true, 4, MIB);
+  CHECK(mapped(3 * MIB) == 1);
 #endif
   return unit_report("test_heap");
 }

@@ -226,7 +226,8 @@ class Suite:
                 payload=cfg.payload, user=cfg.user, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
         shape, run = self.setup(op, path, c)[cell.kernel]
         cell.wire_bytes, cell.window_msgs = c.wire_bytes, c.window
-        core.heap_visit(path != "buffer", cfg.heap_pinned, c.wire_bytes)
+        core.heap_visit(PATHS.index(path), cfg.heap_pinned, self.sweep.traits[cell.op_index],
+                        self.rank == cfg.root, self.nranks, c.wire_bytes)
         plan = harness.plan(cfg, op.kind == "collective", cell.cache, heap_settles=path != "buffer")
         measured = perf_counter()
         t, samples = self.harness.measure(run, plan)
