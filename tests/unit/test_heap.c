@@ -1,8 +1,10 @@
 /* --heap default: each pickled size gets the heap of a program that sends
- * only that size. The thresholds glibc's own rule reaches (page-rounded
- * mapped chunk of one bytes object of the message, inside (128 KiB,
- * 32 MiB]), and that glibc then maps the 1.5x pickle buffer of that size
- * and serves the message-sized receive buffer from its heap. */
+ * only that size. The mmap threshold glibc's own rule reaches (the
+ * page-rounded mapped chunk of one bytes object of the message, or of the
+ * scatter or gather root's joined buffer, inside (128 KiB, 32 MiB]); that
+ * glibc then maps the 1.5x pickle buffer of that size and serves the
+ * message-sized receive buffer from its heap; and that glibc's trim
+ * threshold follows it. */
 #include <malloc.h>
 #include <stdlib.h>
 
@@ -59,6 +61,14 @@ int main(void) {
   CHECK(mapped(3 * MIB) == 1);
   mm_heap_visit(MM_PATH_PKL5, false, &joined, true, 4, MIB);
   CHECK(mapped(3 * MIB) == 1);
+  /* And glibc's trim threshold with it (twice the mmap threshold, 128 KiB
+   * at the start): ten 100 KiB blocks freed into the top of the heap are
+   * given back, as in a program that never mapped a block. */
+  mm_heap_visit(MM_PATH_OBJECT, false, &one, false, 2, 64 * KIB);
+  void *blocks[10];
+  for (int i = 0; i < 10; i++) blocks[i] = malloc(100 * KIB);
+  for (int i = 9; i >= 0; i--) free(blocks[i]);
+  CHECK(mallinfo2().arena < 1000 * KIB);
 #endif
   return unit_report("test_heap");
 }
