@@ -33,7 +33,8 @@ size_t mm_heap_threshold(size_t message_bytes) {
   /* request2size, then a mapped chunk: its header word, whole pages */
   size_t nb = (message_bytes + PYBYTES_HEADER + word + 2 * word - 1) & ~(2 * word - 1);
   size_t chunk = (nb + word + page - 1) / page * page;
-  return chunk > GLIBC_THRESHOLD_START && chunk <= GLIBC_THRESHOLD_MAX ? chunk : GLIBC_THRESHOLD_START;
+  bool moves = chunk > GLIBC_THRESHOLD_START && chunk <= GLIBC_THRESHOLD_MAX;
+  return moves ? chunk : GLIBC_THRESHOLD_START;
 }
 
 void mm_heap_visit(mm_path path, bool pinned, const mm_op_traits *op, bool root, int nranks,

@@ -23,26 +23,27 @@ const char *mm_heap_prepare(bool pickles, bool pinned);
 /* Before each visit of a cell, after its set-up: with the heap as it is
  * (--heap default) and a pickled path, the heap of a program that sends
  * only messages of this cell's size (wire_bytes each); nothing otherwise.
- * The largest block such a program frees is one message, or, at the root
- * of the object path's scatter and gather (op->root_sends_all,
- * root_recvs_all), the nranks messages mpi4py joins into one buffer
- * (pickle.dumpv, allocv); pkl5 sends those one by one. glibc moves its mmap
- * threshold up to the largest mapped block freed so far (up to 32 MiB)
- * and its trim threshold to twice that, so a program that has handled 16 MiB pickles serves a
- * 1 MiB one from pages it keeps, where a program that sends only 1 MiB
- * maps fresh pages for CPython's pickle buffer (1.5x the message) at every
- * call: 2x the cost (issue 37, bench/heap). This sets both thresholds to
- * where glibc's own rule puts them in the latter program
- * (mm_heap_threshold) and gives back the pages the heap holds spare
- * (malloc_trim), so that a size's figure does not depend on the sizes
- * visited before it; the visit's warm-up brings the heap to that
- * program's steady state. */
+ * glibc moves its mmap threshold up to the largest mapped block freed so
+ * far (up to 32 MiB), and its trim threshold to twice that, so a program
+ * that has handled 16 MiB pickles serves a 1 MiB one from pages it keeps,
+ * where a program that sends only 1 MiB maps fresh pages for CPython's
+ * pickle buffer (1.5x the message) at every call: 2x the cost (issue 37,
+ * bench/heap). This sets both thresholds to where glibc's own rule puts
+ * them in the latter program (mm_heap_threshold of its largest freed
+ * block: one message, or, at the root of the object path's scatter and
+ * gather (op->root_sends_all, root_recvs_all), the nranks messages mpi4py
+ * joins into one buffer, pickle.dumpv and allocv; pkl5 sends those one by
+ * one) and gives back the pages the heap holds spare (malloc_trim), so
+ * that a size's figure does not depend on the sizes visited before it;
+ * the visit's warm-up brings the heap to that program's steady state.
+ * What it cannot set is the heap's layout (docs/performance.md). */
 void mm_heap_visit(mm_path path, bool pinned, const mm_op_traits *op, bool root, int nranks,
                    size_t wire_bytes);
 
 /* The mmap threshold glibc's rule reaches in a program whose largest freed
  * block holds message_bytes (a receive buffer mpi4py allocates, a bytes
- * object: 33 bytes of header, in a mapped chunk of whole pages): that chunk's size when it lies in glibc's dynamic range
+ * object: 33 bytes of header, in a mapped chunk of whole pages): that
+ * chunk's size when it lies in glibc's dynamic range
  * (128 KiB, 32 MiB], else glibc's start value, 128 KiB (smaller blocks are
  * never mapped; larger ones do not move it). */
 size_t mm_heap_threshold(size_t message_bytes);
