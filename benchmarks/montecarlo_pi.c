@@ -145,7 +145,7 @@ static const mm_cli_option options[] = {
     {"version", 0, NULL, NULL, set_version, "show the version and exit"},
 };
 
-static const mm_cli cli = {options, sizeof options / sizeof options[0], NULL, NULL};
+static const mm_cli cli = {options, sizeof options / sizeof options[0], NULL, NULL, NULL, 0};
 
 static void usage(FILE *fp) {
   fprintf(fp,

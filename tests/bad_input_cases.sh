@@ -95,7 +95,7 @@ bad_input_case() {
     too-many-rounds) args=(--rounds 65) want="bad round count '65': at most 64" ;;
     bad-seed) args=(--seed x1) want="bad seed 'x1'" ;;
     bad-launch) args=(--launch 3/0) want="bad --launch '3/0': expected I/L with 1 <= I, L <= 1000" ;;
-    bad-window) args=(-W 5000) want="bad window '5000': at most 4096" ;;
+    bad-window) args=(-W 5000) want="bad in-flight count '5000': at most 4096" ;;
     flag-with-value) args=(-cq) want="option --validate takes no value" ;;
     bad-root) args=(bcast --root "$np") want="--root $np is not a rank of this job" ;;
     unwritable-output) args=(-o /proc/mpimark/r.csv) want="cannot write '/proc/mpimark/r.csv'" ;;

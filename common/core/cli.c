@@ -7,6 +7,12 @@ static const mm_cli_option *find_option(const mm_cli *cli, const char *arg, cons
   if (arg[0] == '-' && arg[1] == '-') {
     const char *name = arg + 2, *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    for (size_t i = 0; i < cli->n_old_names; i++) /* an earlier spelling */
+      if (strlen(cli->old_names[i].old) == len && !strncmp(cli->old_names[i].old, name, len)) {
+        name = cli->old_names[i].name;
+        len = strlen(name);
+        break;
+      }
     for (size_t i = 0; i < cli->n_options; i++) {
       const mm_cli_option *o = &cli->options[i];
       if (strlen(o->name) == len && !strncmp(o->name, name, len)) {

@@ -29,11 +29,18 @@ typedef struct mm_cli_option {
 typedef int (*mm_cli_positional)(void *cfg, const void *ctx, const char *arg, char *err,
                                  size_t errlen);
 
+/* A long name an option had before, which still works. */
+typedef struct mm_cli_old_name {
+  const char *old, *name; /* without "--" */
+} mm_cli_old_name;
+
 typedef struct mm_cli {
   const mm_cli_option *options;
   size_t n_options;
   mm_cli_positional positional; /* NULL: positional arguments are refused */
   const void *ctx;              /* handed to positional */
+  const mm_cli_old_name *old_names;
+  size_t n_old_names;
 } mm_cli;
 
 /* Applies the defaults, then argv[1..argc-1] (--name=V, --name V, -xV, -x V,

@@ -151,8 +151,8 @@ static int set_window(void *cfg, const char *a, char *err, size_t n) {
   long v;
   c->window_auto = !strcmp(a, "auto");
   if (c->window_auto) return c->window = MM_WINDOW_AUTO_MAX, 0;
-  if (parse_long(a, 1, "window", &v, err, n)) return -1;
-  if (v > 4096) return snprintf(err, n, "bad window '%s': at most 4096", a), -1;
+  if (parse_long(a, 1, "in-flight count", &v, err, n)) return -1;
+  if (v > 4096) return snprintf(err, n, "bad in-flight count '%s': at most 4096", a), -1;
   c->window = (int)v;
   return 0;
 }
@@ -240,10 +240,21 @@ MM_CLI_FLAG(set_version, mm_config, version, true)
 
 static const mm_cli_option options[] = {
 #define MM_OPTION(name, short_name, arg, def, set, help) {#name, short_name, arg, def, set, help},
+#define MM_OPTION_OLD(old, name)
 #include "options.def"
+#undef MM_OPTION_OLD
 #undef MM_OPTION
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
+
+static const mm_cli_old_name old_names[] = {
+#define MM_OPTION(name, short_name, arg, def, set, help)
+#define MM_OPTION_OLD(old, name) {#old, #name},
+#include "options.def"
+#undef MM_OPTION_OLD
+#undef MM_OPTION
+};
+#define N_OLD_NAMES (sizeof old_names / sizeof old_names[0])
 
 /* A positional argument names an operation to run. */
 static int select_op(void *vcfg, const void *ctx, const char *name, char *err, size_t errlen) {
@@ -264,7 +275,7 @@ static int select_op(void *vcfg, const void *ctx, const char *name, char *err, s
 
 int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *cfg, char *err,
                      size_t errlen) {
-  const mm_cli cli = {options, N_OPTIONS, select_op, ops};
+  const mm_cli cli = {options, N_OPTIONS, select_op, ops, old_names, N_OLD_NAMES};
   memset(cfg, 0, sizeof *cfg);
   if (mm_cli_parse(&cli, argc, argv, cfg, err, errlen)) return -1;
   if (cfg->ops == 0) cfg->ops = ops->n >= 32 ? UINT32_MAX : (1u << ops->n) - 1;
@@ -294,7 +305,7 @@ void mm_options_usage(FILE *fp, const mm_op_names *ops, const char *intro, const
   for (size_t i = 0; i < ops->n; i++)
     fprintf(fp, "  %-12s %s\n", ops->names[i], ops->summaries[i]);
   fprintf(fp, "\nOptions:\n");
-  mm_cli_usage(fp, &(const mm_cli){options, N_OPTIONS, NULL, NULL}, 30);
+  mm_cli_usage(fp, &(const mm_cli){options, N_OPTIONS, NULL, NULL, NULL, 0}, 30);
   fprintf(fp, "\nNext to OSU and IMB (docs/osu-imb.md):\n");
   static const char *const equivalents[][2] = {
 #define MM_EQUIV(theirs, ours) {theirs, ours},

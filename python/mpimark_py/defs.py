@@ -136,6 +136,12 @@ def options():
             entries("options.def", "MM_OPTION")]
 
 
+def old_option_names():
+    """[(a long name an option had before, which still works, the option's
+    name)] (options.def, MM_OPTION_OLD)."""
+    return [tuple(e) for e in entries("options.def", "MM_OPTION_OLD")]
+
+
 def equivalents():
     """[(an OSU or IMB figure, the mpimark row that gives it)] for --help."""
     return [tuple(e) for e in entries("equivalents.def", "MM_EQUIV")]

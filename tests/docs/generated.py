@@ -58,7 +58,9 @@ def render():
         shown = default if default is not None else ("off" if arg is None else "none")
         rows.append("| `%s` | %s | %s |" % (cell(flag), cell(shown), cell(help_)))
     ops = ", ".join("`%s`" % o for o in defs.ops())
-    return HEAD % ops + "\n".join(rows) + "\n" + TAIL
+    old = "".join("\n`--%s` is still accepted for `--%s` (its name before)." % e
+                  for e in defs.old_option_names())
+    return HEAD % ops + "\n".join(rows) + "\n" + old + ("\n" if old else "") + TAIL
 
 
 COLUMNS_BEGIN = "<!-- columns: made from common/defs/columns.def by tests/docs/generated.py -->\n"

@@ -38,6 +38,11 @@ int main(void) {
   CHECK(PARSE(&c, err, "-h") == 0 && c.help);
   CHECK(PARSE(&c, err, "-x", "7") == 0 && c.warmup == 7);
   CHECK(PARSE(&c, err, "-x", "auto") == 0 && c.warmup == MM_WARMUP_AUTO);
+  /* -W's long name, and its earlier one (options.def, MM_OPTION_OLD) */
+  CHECK(PARSE(&c, err, "--in-flight", "16") == 0 && c.window == 16 && !c.window_auto);
+  CHECK(PARSE(&c, err, "--window", "12") == 0 && c.window == 12);
+  CHECK(PARSE(&c, err, "--window=auto") == 0 && c.window_auto);
+  CHECK(PARSE(&c, err, "--windo", "4") == -1 && strstr(err, "unknown option '--windo'"));
 
   CHECK(PARSE(&c, err, "allgather") == -1 && strstr(err, "unknown operation 'allgather'"));
   CHECK(strstr(err, "sendrecv bcast reduce") != NULL);
@@ -47,7 +52,7 @@ int main(void) {
   CHECK(PARSE(&c, err, "-i", "-3") == -1 && strstr(err, "iteration count '-3'"));
   CHECK(PARSE(&c, err, "-i", "10x") == -1);
   CHECK(PARSE(&c, err, "-x", "-1") == -1 && strstr(err, "warmup"));
-  CHECK(PARSE(&c, err, "-W", "0") == -1 && strstr(err, "window"));
+  CHECK(PARSE(&c, err, "-W", "0") == -1 && strstr(err, "in-flight"));
   CHECK(PARSE(&c, err, "--time", "0") == -1 && strstr(err, "--time"));
   CHECK(PARSE(&c, err, "--time", "nan") == -1);
   CHECK(PARSE(&c, err, "--path", "pickle") == -1 && strstr(err, "--path 'pickle'"));
@@ -61,7 +66,7 @@ int main(void) {
   /* The engine alone, as montecarlo_pi uses it: without a positional
    * callback, an argument that is not an option is refused. */
   const mm_cli_option force[] = {{"force", 'f', NULL, NULL, set_force, "force"}};
-  const mm_cli cli = {force, 1, NULL, NULL};
+  const mm_cli cli = {force, 1, NULL, NULL, NULL, 0};
   memset(&c, 0, sizeof c);
   CHECK(mm_cli_parse(&cli, 2, (char *[]){"p", "-f"}, &c, err, sizeof err) == 0 && c.force);
   CHECK(mm_cli_parse(&cli, 2, (char *[]){"p", "-"}, &c, err, sizeof err) == -1);
