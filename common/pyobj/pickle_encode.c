@@ -56,6 +56,13 @@ static int w_grow(writer *w, size_t need) {
   return MM_PICKLE_OK;
 }
 
+/* The start of a growing pickle: CPython's first output buffer. */
+static int w_start(writer *w) {
+  w->growable = 1;
+  w->cap = WRITE_BUF_SIZE;
+  return (w->buf = malloc(w->cap)) ? MM_PICKLE_OK : MM_PICKLE_ENOMEM;
+}
+
 /* The end of a growing pickle: cut to its length, as CPython's is. */
 static unsigned char *cut_to(unsigned char *buf, size_t len) {
   unsigned char *b = realloc(buf, len ? len : 1);
@@ -445,13 +452,14 @@ static int dumps_bytes(const mm_pyobj *o, unsigned char **out, size_t *len) {
   size_t hl = n <= 0xff ? 2 : (uint64_t)n <= 0xffffffffu ? 5 : 9;
   size_t pre = 2 + (framed ? FRAME_HEADER_SIZE : 0) + hl;
   if (n > SIZE_MAX - pre - 2) return MM_PICKLE_ETOOBIG;
-  unsigned char *b = malloc(WRITE_BUF_SIZE), *p;
-  if (b && pre + n + 2 > WRITE_BUF_SIZE) {
-    unsigned char *g = realloc(b, grown_capacity(pre + n + 2));
-    if (!g) free(b);
-    b = g;
+  writer w = {0};
+  int rc = w_start(&w);
+  if (rc) return rc;
+  if ((rc = w_grow(&w, pre + n + 2))) {
+    free(w.buf);
+    return rc;
   }
-  if (!(p = b)) return MM_PICKLE_ENOMEM;
+  unsigned char *b = w.buf, *p = b;
   *p++ = OP_PROTO;
   *p++ = 5;
   if (framed) {
@@ -474,11 +482,9 @@ static int dumps_bytes(const mm_pyobj *o, unsigned char **out, size_t *len) {
 /* dump() into a buffer that grows as CPython's does; on success the
  * caller owns *out. */
 static int dump_growing(writer *w, const mm_pyobj *obj, unsigned char **out, size_t *len) {
-  w->growable = 1;
-  w->cap = WRITE_BUF_SIZE;
-  if (!(w->buf = malloc(w->cap))) return MM_PICKLE_ENOMEM;
-  int rc = dump(w, obj);
-  if (rc) {
+  int rc = w_start(w);
+  if (rc) return rc;
+  if ((rc = dump(w, obj))) {
     free(w->buf);
     return rc;
   }
