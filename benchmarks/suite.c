@@ -40,9 +40,8 @@ static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
 }
 
 void mm_suite_fit_memory(mm_suite *s, double bound) {
-  mm_op_traits traits[MM_MAX_OPS];
-  op_traits(s->cfg, traits);
-  mm_sweep_fit(&s->sweep, s->cfg, traits, bound, s->nranks);
+  op_traits(s->cfg, s->traits);
+  mm_sweep_fit(&s->sweep, s->cfg, s->traits, bound, s->nranks);
 }
 
 /* ---- From seconds per iteration to the metrics a kernel's shape defines ---- */
@@ -86,7 +85,6 @@ typedef struct sweep {
   size_t n_cells;
   mm_unit *units;           /* the sweep's (s->sweep) */
   size_t n_units;
-  mm_op_traits traits[MM_MAX_OPS]; /* what the sweep and the heap know of each operation */
   double spent[MM_SPENT_COUNT]; /* rank 0: the time split, summed over the visits */
   mm_harness_state harness;     /* the run's clock sync and node facts */
 } sweep;
@@ -112,8 +110,7 @@ static int build_sweep(mm_suite *s, sweep *w) {
       fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n",
               op->name, op->name);
   }
-  op_traits(cfg, w->traits);
-  if (mm_sweep_cells(&s->sweep, cfg, w->traits, notes)) return MM_ENOMEM;
+  if (mm_sweep_cells(&s->sweep, cfg, s->traits, notes)) return MM_ENOMEM;
   w->n_cells = s->sweep.n_cells;
   w->n_units = s->sweep.n_units;
   w->units = s->sweep.units;
@@ -211,7 +208,7 @@ static int visit(const mm_suite *s, sweep *w, cell *cl, int round) {
     if (err) mm_mpi_die(s->comm, err, "%s: setup failed: %s", op->name, mm_strerror(err));
   }
   cl->wire_bytes = c.wire_bytes;
-  mm_heap_visit(cl->path, cfg->heap_pinned, &w->traits[cl->op_index], s->rank == cfg->root, s->nranks,
+  mm_heap_visit(cl->path, cfg->heap_pinned, &s->traits[cl->op_index], s->rank == cfg->root, s->nranks,
                 c.wire_bytes);
   mm_plan plan = mm_plan_of(cfg->iterations, cfg->warmup, cfg->time_budget, cfg->rounds,
                             op->kind == MM_COLLECTIVE, cfg->sync, cfg->rank_time,

@@ -22,11 +22,13 @@ typedef struct mm_suite {
   uint64_t seed;              /* of the rounds' orders: the same on every rank */
   mm_sweep sweep;             /* what is measured (sweep.h): fitted to the memory bound
                                  by mm_suite_fit_memory, its cells listed by mm_suite_run */
+  mm_op_traits traits[MM_MAX_OPS]; /* what the sweep and the heap know of each operation
+                                      (sweep.h), set by mm_suite_fit_memory */
 } mm_suite;
 
 /* Fits the selected cells to `bound` bytes per rank for messages (-M, or
  * its auto value): s->sweep then says how many fit and the bytes each of
- * sbuf and rbuf needs for them (sweep.h). */
+ * sbuf and rbuf needs for them (sweep.h); s->traits are set. */
 void mm_suite_fit_memory(mm_suite *s, double bound);
 
 /* Runs the sweep (collective). Rows go to `results` at rank 0. Returns
