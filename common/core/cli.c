@@ -1,6 +1,12 @@
 #include "cli.h"
 
+#include <stdbool.h>
 #include <string.h>
+
+/* Whether `name` is the first len characters of an argument, whole. */
+static bool named(const char *name, const char *arg, size_t len) {
+  return strlen(name) == len && !strncmp(name, arg, len);
+}
 
 static const mm_cli_option *find_option(const mm_cli *cli, const char *arg, const char **value) {
   *value = NULL;
@@ -8,14 +14,14 @@ static const mm_cli_option *find_option(const mm_cli *cli, const char *arg, cons
     const char *name = arg + 2, *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     for (size_t i = 0; i < cli->n_old_names; i++) /* an earlier spelling */
-      if (strlen(cli->old_names[i].old) == len && !strncmp(cli->old_names[i].old, name, len)) {
+      if (named(cli->old_names[i].old, name, len)) {
         name = cli->old_names[i].name;
         len = strlen(name);
         break;
       }
     for (size_t i = 0; i < cli->n_options; i++) {
       const mm_cli_option *o = &cli->options[i];
-      if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
+      if (named(o->name, name, len)) {
         if (eq) *value = eq + 1;
         return o;
       }
