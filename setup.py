@@ -4,7 +4,8 @@ CMakeLists.txt's project() line, the one place it is written; the C core
 library, which mpimark_py/core.py loads with ctypes; and, where an MPI
 compiler wrapper is found ($MPICC, else mpicc: the one pip builds mpi4py
 with), the mpi4py runner's harness (common/CMakeLists.txt's
-MPIMARK_HARNESS_SOURCES) as _harness_VENDOR, which runner/harness.py loads."""
+MPIMARK_HARNESS_SOURCES and every file of common/core)
+as _harness_VENDOR, which runner/harness.py loads."""
 
 import glob
 import os
@@ -43,7 +44,8 @@ def harness():
         return None
     with open("common/CMakeLists.txt", encoding="utf-8") as f:
         sources = re.search(r"set\(MPIMARK_HARNESS_SOURCES([^)]*)\)", f.read()).group(1).split()
-    ext = Extension("mpimark_py._harness_" + vendor, sources=["common/" + s for s in sources],
+    ext = Extension("mpimark_py._harness_" + vendor,
+                    sources=["common/" + s for s in sources] + sorted(glob.glob("common/core/*.c")),
                     include_dirs=["common/core", "common/mpi", "common/defs"], py_limited_api=True,
                     **FLAGS)
     ext.mpicc = mpicc

@@ -11,6 +11,7 @@
 
 #include "metrics.h"
 #include "options.h"
+#include "sweep.h"
 
 /* Everything a kernel may use for one (operation, path, size). */
 typedef struct mm_ctx {
@@ -35,22 +36,10 @@ typedef int (*mm_kernel_fn)(mm_ctx *ctx);
 
 typedef enum { MM_P2P, MM_COLLECTIVE } mm_op_kind;
 
-/* What one iteration of a kernel is, which fixes how its time per iteration
- * becomes metrics (suite.c). */
-typedef enum {
-  MM_SHAPE_NONE = 0,
-  MM_SHAPE_PINGPONG,   /* a round trip between ranks 0 and 1: latency = half */
-  MM_SHAPE_COLLECTIVE, /* one collective call: latency, algbw, busbw */
-  MM_SHAPE_STREAM,     /* `window` messages 0 -> 1, then an ack: bandwidth */
-  MM_SHAPE_BISTREAM,   /* `window` messages each way at once: bibw */
-} mm_shape;
-
 typedef struct mm_kernel {
   mm_shape shape;
   mm_kernel_fn run;
 } mm_kernel;
-
-#define MM_MAX_KERNELS 3
 
 typedef struct mm_op {
   const char *name;
@@ -58,10 +47,7 @@ typedef struct mm_op {
   bool float64;             /* buffer path moves float64 (MPI_DOUBLE): sizes round down to 8 */
   bool root_sends_all;      /* the root's send buffer holds one message per rank (scatter) */
   bool root_recvs_all;      /* the root's receive buffer holds one message per rank (gather) */
-  /* Collectives, nccl-tests' convention by kind (metrics.h): the bytes of
-   * one call that algbw counts, and bus bandwidth = algbw * this factor. */
-  double (*algbw_bytes)(double size, int nranks);
-  double (*busbw_factor)(int nranks);
+  mm_busbw busbw;            /* collectives: nccl-tests' algbw bytes and busbw factor (metrics.h) */
   /* The first mpi4py generation whose mpi4py.util.pkl5 has this method (3
    * or 4; 0: none). The pkl5 path runs the object path's table below, whose
    * kernels call the lowercase methods of the cell's path (objects.h). */

@@ -1,5 +1,6 @@
-/* The sweep: every selected operation x path x size x kernel, measured by
- * the harness, turned into result rows, validated when asked. */
+/* mpimark's sweep: its operations (op.h) as the sweep run (sweeprun.h)
+ * takes them: what they are, their kernels, set-up and checks. The run
+ * itself (rounds, visits, samples, rows) is the one both runners share. */
 #ifndef MM_SUITE_H
 #define MM_SUITE_H
 
@@ -24,6 +25,7 @@ typedef struct mm_suite {
                                  by mm_suite_fit_memory, its cells listed by mm_suite_run */
   mm_op_traits traits[MM_MAX_OPS]; /* what the sweep and the heap know of each operation
                                       (sweep.h), set by mm_suite_fit_memory */
+  mm_ctx ctx;                 /* the visit's, from its setup to its teardown */
 } mm_suite;
 
 /* Fits the selected cells to `bound` bytes per rank for messages (-M, or

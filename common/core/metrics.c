@@ -27,19 +27,30 @@ double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, doub
   return 2.0 * mm_metric_stream_bw(bytes, window, busbw_factor, t);
 }
 
-double mm_algbw_bytes_one(double size, int n) {
-  (void)n;
-  return size;
-}
-double mm_algbw_bytes_gather(double size, int n) { return size * n; }
-double mm_algbw_bytes_allreduce(double size, int n) { return mm_algbw_bytes_one(size, n); }
+const char *const mm_shape_names[MM_SHAPE_COUNT] = {"", "pingpong", "collective", "stream", "bistream"};
+const size_t mm_shape_count = MM_SHAPE_COUNT;
+const char *const mm_busbw_names[MM_BUSBW_COUNT] = {"", "one", "gather", "allreduce"};
+const size_t mm_busbw_count = MM_BUSBW_COUNT;
 
-double mm_busbw_one(int n) {
-  (void)n;
-  return 1.0;
+const mm_metric_def mm_metric_defs[] = {
+#define MM_METRIC(shape, metric, unit, formula) {MM_SHAPE_##shape, #metric, unit, mm_metric_##formula},
+#include "metrics.def"
+#undef MM_METRIC
+};
+const size_t mm_n_metric_defs = sizeof mm_metric_defs / sizeof *mm_metric_defs;
+
+double mm_algbw_bytes(mm_busbw kind, double size, int n) {
+  return kind == MM_BUSBW_GATHER ? size * n : size;
 }
-double mm_busbw_gather(int n) { return (double)(n - 1) / n; }
-double mm_busbw_allreduce(int n) { return 2.0 * (n - 1) / n; }
+
+double mm_busbw_factor(mm_busbw kind, int n) {
+  switch (kind) {
+  case MM_BUSBW_ONE: return 1.0;
+  case MM_BUSBW_GATHER: return (double)(n - 1) / n;
+  case MM_BUSBW_ALLREDUCE: return 2.0 * (n - 1) / n;
+  default: return 0.0;
+  }
+}
 
 int mm_metric_row(mm_row *row, mm_metric_fn value, double bytes, int window, double busbw_factor,
                   const double *t, const size_t *round_end, int rounds) {

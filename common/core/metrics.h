@@ -28,19 +28,43 @@ double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, doub
 int mm_metric_row(mm_row *row, mm_metric_fn value, double bytes, int window, double busbw_factor,
                   const double *t, const size_t *round_end, int rounds);
 
+/* What one iteration of a kernel is, which fixes how its time per
+ * iteration becomes metrics (metrics.def). */
+typedef enum {
+  MM_SHAPE_NONE = 0,
+  MM_SHAPE_PINGPONG,   /* a round trip between ranks 0 and 1: latency = half */
+  MM_SHAPE_COLLECTIVE, /* one collective call: latency, algbw, busbw */
+  MM_SHAPE_STREAM,     /* `window` messages 0 -> 1, then an ack: bandwidth */
+  MM_SHAPE_BISTREAM,   /* `window` messages each way at once: bibw */
+  MM_SHAPE_COUNT
+} mm_shape;
+/* The shapes as the mpi4py runner names them ("pingpong", ...; "" for NONE). */
+extern const char *const mm_shape_names[MM_SHAPE_COUNT];
+extern const size_t mm_shape_count;
+
+/* One line of metrics.def: a metric of a shape, its unit and formula. */
+typedef struct mm_metric_def {
+  mm_shape shape;
+  const char *name, *unit;
+  mm_metric_fn value;
+} mm_metric_def;
+extern const mm_metric_def mm_metric_defs[];
+extern const size_t mm_n_metric_defs;
+
 /* nccl-tests' convention for collectives, by kind (one: bcast, reduce;
- * gather: scatter, gather; allreduce). The bytes of one call that algbw
- * counts, from SIZE (the buffer of bcast, reduce and allreduce; the message
- * to or from each rank of scatter and gather): SIZE, or SIZE x n for
- * scatter and gather (the root's whole buffer, as nccl-tests' gather and
- * scatter count it). algbw = those bytes / time. */
-double mm_algbw_bytes_one(double size, int n);
-double mm_algbw_bytes_gather(double size, int n);
-double mm_algbw_bytes_allreduce(double size, int n);
+ * gather: scatter, gather; allreduce; none: point-to-point). */
+typedef enum { MM_BUSBW_NONE = 0, MM_BUSBW_ONE, MM_BUSBW_GATHER, MM_BUSBW_ALLREDUCE, MM_BUSBW_COUNT } mm_busbw;
+/* The kinds as the mpi4py runner names them ("one", ...; "" for NONE). */
+extern const char *const mm_busbw_names[MM_BUSBW_COUNT];
+extern const size_t mm_busbw_count;
+/* The bytes of one call that algbw counts, from SIZE (the buffer of bcast,
+ * reduce and allreduce; the message to or from each rank of scatter and
+ * gather): SIZE, or SIZE x n for scatter and gather (the root's whole
+ * buffer, as nccl-tests' gather and scatter count it). algbw = those
+ * bytes / time. */
+double mm_algbw_bytes(mm_busbw kind, double size, int n);
 /* Bus bandwidth = algbw * factor(ranks): what makes collective figures
- * comparable to link speed: 1, (n-1)/n, 2(n-1)/n. */
-double mm_busbw_one(int n);
-double mm_busbw_gather(int n);
-double mm_busbw_allreduce(int n);
+ * comparable to link speed: 1, (n-1)/n, 2(n-1)/n (0 for NONE). */
+double mm_busbw_factor(mm_busbw kind, int n);
 
 #endif

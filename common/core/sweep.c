@@ -10,7 +10,8 @@
 #include "request.h"
 
 const size_t mm_op_traits_size = sizeof(mm_op_traits), mm_cell_key_size = sizeof(mm_cell_key),
-             mm_sweep_size = sizeof(mm_sweep), mm_max_ops = MM_MAX_OPS;
+             mm_sweep_size = sizeof(mm_sweep), mm_max_ops = MM_MAX_OPS,
+             mm_max_kernels = MM_MAX_KERNELS;
 
 static bool has(const mm_config *cfg, const mm_op_traits *op, size_t i, mm_path p) {
   return ((cfg->ops >> i) & 1u) && (cfg->paths & op->paths & (1u << p));

@@ -1,5 +1,5 @@
-/* The sweep's cells, as both runners measure them (benchmarks/suite.c and
- * the mpi4py runner's suite.py): every selected operation x path x size x
+/* The sweep's cells, as both runners measure them (the sweep run,
+ * common/mpi/sweeprun.h): every selected operation x path x size x
  * kernel, sizes rounded down to whole elements where the data are float64,
  * sizes over the memory bound left out, and units (the paths of one
  * operation, size and kernel, measured back to back so that their ratio is
@@ -11,14 +11,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "metrics.h"
 #include "options.h"
 
-/* What the sweep needs to know of one operation (ops.def's order). */
+#define MM_MAX_KERNELS 3 /* of one operation on one path */
+
+/* What the sweep needs to know of one operation (ops.def's order), and
+ * what its rows need (sweeprun.h). */
 typedef struct mm_op_traits {
+  const char *name;                /* ops.def's */
+  bool collective;                 /* sync applies (harness.h); else point-to-point */
   bool float64;                    /* its elements are doubles (reductions) */
   bool root_sends_all, root_recvs_all; /* the root holds a message per rank */
+  mm_busbw busbw;                  /* collectives: algbw bytes and busbw factor */
   unsigned paths;                  /* bit p: it has path p in this run */
   unsigned kernels[MM_PATH_COUNT]; /* bit k: path p has kernel k */
+  mm_shape shapes[MM_MAX_KERNELS]; /* kernel k's, the same on every path */
 } mm_op_traits;
 
 typedef struct mm_cell_key {
@@ -74,6 +82,7 @@ int mm_sweep_cells(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, b
 void mm_sweep_free(mm_sweep *s);
 
 /* Sizes of the structs above, for the mpi4py runner's mirrors. */
-extern const size_t mm_op_traits_size, mm_cell_key_size, mm_sweep_size, mm_max_ops;
+extern const size_t mm_op_traits_size, mm_cell_key_size, mm_sweep_size, mm_max_ops,
+    mm_max_kernels;
 
 #endif

@@ -1,64 +1,94 @@
 /* The harness for the mpi4py runner: python/mpimark_py/runner/harness.py
  * loads this library (libmpimark_harness_VENDOR.so) with ctypes.PyDLL, so
- * the GIL is held throughout, and hands each visit of a cell to
- * mm_harness_measure (harness.h): the runner's kernels, Python callables
- * that call real mpi4py, are timed by the same C code that times mpimark's,
- * on the communicator mpi4py made. The library is built with the MPI that
- * mpi4py uses (its name says which: Open MPI or MPICH). */
+ * the GIL is held throughout, and hands it the whole sweep: the sweep run
+ * (sweeprun.h) that runs mpimark's, with the runner's kernels, Python
+ * callables that call real mpi4py, timed by the same C code that times
+ * mpimark's, on the communicator mpi4py made. The library is built with the
+ * MPI that mpi4py uses (its name says which: Open MPI or MPICH). */
 /* The limited API of Python 3.9: one library for every Python 3 that the
  * runner runs on. */
 #define Py_LIMITED_API 0x03090000
 #include <Python.h>
 
 #include <stdint.h>
-#include <stdlib.h>
+#include <stdio.h>
 
 #include "pyharness.h"
 
 #include "errors.h"
-#include "mpi_util.h"
+#include "sweeprun.h"
 
-/* One iteration: a call of the Python kernel (no arguments). An exception
- * goes to sys.excepthook (the runner's prints it and ends the job on every
- * rank); the harness aborts the job if that returns. */
+/* A Python exception in the runner's code: MemoryError is this rank's
+ * MM_ENOMEM (the sweep run agrees on it); anything else goes to
+ * sys.excepthook (the runner's prints it and ends the job on every rank). */
+static int py_error(void) {
+  if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+    PyErr_Clear();
+    return MM_ENOMEM;
+  }
+  PyErr_Print();
+  return MM_EMPI;
+}
+
+/* One iteration: a call of the Python kernel (no arguments). A kernel's
+ * error ends the job (harness.h). */
 static int call_kernel(struct mm_ctx *ctx) {
   PyObject *r = PyObject_CallObject((PyObject *)ctx, NULL);
-  if (r) {
-    Py_DECREF(r);
-    return MM_OK;
+  if (!r) return py_error();
+  Py_DECREF(r);
+  return MM_OK;
+}
+
+/* kernels.setup(op, path, bytes, kernel, window) -> (run, wire_bytes) */
+static int setup(void *self, mm_visit *v) {
+  const mm_cell_key *k = v->cell;
+  PyObject *r = PyObject_CallMethod(self, "setup", "nnnnn", (Py_ssize_t)k->op, (Py_ssize_t)k->path,
+                                    (Py_ssize_t)k->bytes, (Py_ssize_t)k->kernel, (Py_ssize_t)v->window);
+  if (!r) return py_error();
+  PyObject *run = NULL;
+  Py_ssize_t wire = 0;
+  int ok = PyArg_ParseTuple(r, "On", &run, &wire);
+  if (ok) {
+    Py_INCREF(run); /* until teardown */
+    v->run = call_kernel;
+    v->ctx = (struct mm_ctx *)run;
+    v->wire_bytes = (size_t)wire;
   }
-  int err = PyErr_ExceptionMatches(PyExc_MemoryError) ? MM_ENOMEM : MM_EMPI;
-  PyErr_Print();
+  Py_DECREF(r);
+  return ok ? MM_OK : py_error();
+}
+
+/* kernels.check(corrupt) -> None, or why this rank's data is wrong */
+static int check(void *self, mm_visit *v, bool corrupt, char *why, size_t len) {
+  (void)v;
+  PyObject *r = PyObject_CallMethod(self, "check", "O", corrupt ? Py_True : Py_False);
+  if (!r) return py_error();
+  int err = MM_OK;
+  if (r != Py_None) {
+    PyObject *b = PyUnicode_AsEncodedString(r, "utf-8", "replace");
+    snprintf(why, len, "%s", b ? PyBytes_AsString(b) : "?");
+    Py_XDECREF(b);
+    PyErr_Clear();
+    err = MM_EVALIDATE;
+  }
+  Py_DECREF(r);
   return err;
 }
 
-int mm_py_measure(intptr_t comm, PyObject *run, const mm_plan *plan, const mm_test_hooks *hooks,
-                  mm_harness_state *state, mm_samples *out) {
-  mm_job job = {.comm = (MPI_Comm)comm, .run = call_kernel, .ctx = (struct mm_ctx *)run,
-                .hooks = hooks, .state = state};
+/* kernels.teardown(), then the kernel's last reference here goes */
+static void teardown(void *self, mm_visit *v) {
+  PyObject *r = PyObject_CallMethod(self, "teardown", NULL);
+  if (!r) py_error();
+  Py_XDECREF(r);
+  Py_XDECREF((PyObject *)v->ctx);
+  v->ctx = NULL;
+}
+
+int mm_py_sweep_run(intptr_t comm, const mm_config *cfg, const mm_test_hooks *hooks, uint64_t seed,
+                    mm_sweep *sweep, const mm_op_traits *traits, PyObject *kernels, mm_results *results) {
+  mm_sweep_job job = {.comm = (MPI_Comm)comm, .cfg = cfg, .hooks = hooks, .seed = seed, .sweep = sweep,
+                      .traits = traits, .kernels = {kernels, setup, check, teardown}};
   MPI_Comm_rank(job.comm, &job.rank);
-  return mm_harness_measure(&job, plan, out);
+  MPI_Comm_size(job.comm, &job.nranks);
+  return mm_sweep_run(&job, results);
 }
-
-mm_harness_state *mm_py_state_new(void) { return calloc(1, sizeof(mm_harness_state)); }
-
-void mm_py_state_free(mm_harness_state *st) {
-  if (!st) return;
-  mm_harness_state_free(st);
-  free(st);
-}
-
-mm_probe *mm_py_probe_open(intptr_t comm) {
-  mm_probe *p = malloc(sizeof *p);
-  if (!p) mm_mpi_die((MPI_Comm)comm, MM_ENOMEM, "no memory for the state probe");
-  mm_probe_open((MPI_Comm)comm, p);
-  return p;
-}
-
-void mm_py_probe_close(mm_probe *p) {
-  mm_probe_close(p);
-  free(p);
-}
-
-const size_t mm_plan_size = sizeof(mm_plan), mm_cell_cache_size = sizeof(mm_cell_cache),
-             mm_samples_size = sizeof(mm_samples);

@@ -1,34 +1,26 @@
-/* The entry points of libmpimark_harness_VENDOR.so that the mpi4py runner
+/* The entry point of libmpimark_harness_VENDOR.so that the mpi4py runner
  * (python/mpimark_py/runner/harness.py) calls through ctypes, beside the
- * harness's own (harness.h, stateprobe.h, testhooks.h, clock.h). The
- * runner's ctypes signatures are checked against these declarations
- * (tests/python/test_signatures.py). Needs Python.h (the limited API). */
+ * harness's own (testhooks.h, clock.h). The runner's ctypes signatures are
+ * checked against these declarations (tests/python/test_signatures.py).
+ * Needs Python.h (the limited API). */
 #ifndef MM_PYHARNESS_H
 #define MM_PYHARNESS_H
 
 #include <stdint.h>
 
-#include "harness.h"
-#include "stateprobe.h"
+#include "options.h"
+#include "results.h"
+#include "sweep.h"
+#include "testhooks.h"
 
-/* One visit of a cell: run is the kernel (a Python callable, one iteration
- * per call), comm the handle of mpi4py's communicator (MPI._handleof: a
- * pointer in Open MPI, an int in MPICH), hooks the runner's test hooks
- * (mm_test_hooks_read, once), state the run's (mm_py_state_new). */
-int mm_py_measure(intptr_t comm, PyObject *run, const mm_plan *plan, const mm_test_hooks *hooks,
-                  mm_harness_state *state, mm_samples *out);
-
-/* The harness's state over a run (harness.h), owned by the runner: made
- * zeroed, freed (collective) after the last visit. */
-mm_harness_state *mm_py_state_new(void);
-void mm_py_state_free(mm_harness_state *st);
-
-/* The state probe of each round (stateprobe.h), as suite.c takes it: made
- * on every rank of comm, owned by the caller, freed by mm_py_probe_close. */
-mm_probe *mm_py_probe_open(intptr_t comm);
-void mm_py_probe_close(mm_probe *p);
-
-/* What the runner's ctypes mirrors are checked against at load. */
-extern const size_t mm_plan_size, mm_cell_cache_size, mm_samples_size;
+/* Runs the sweep (sweeprun.h: mm_sweep_run) with the runner's kernels: an
+ * object whose setup(op, path, bytes, kernel, window) returns (run,
+ * wire_bytes), run() being one iteration; check(corrupt) returns None or
+ * why this rank's data is wrong; teardown() ends the visit. comm is the
+ * handle of mpi4py's communicator (MPI._handleof: a pointer in Open MPI, an
+ * int in MPICH); hooks the runner's test hooks (mm_test_hooks_read, once);
+ * sweep fitted to the memory bound; traits one per line of ops.def. */
+int mm_py_sweep_run(intptr_t comm, const mm_config *cfg, const mm_test_hooks *hooks, uint64_t seed,
+                    mm_sweep *sweep, const mm_op_traits *traits, PyObject *kernels, mm_results *results);
 
 #endif

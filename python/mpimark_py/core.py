@@ -97,10 +97,14 @@ PATH_COUNT = 3  # MM_PATH_COUNT (paths.def), checked at load
 MAX_OPS = 32  # MM_MAX_OPS (options.h), checked at load
 
 
+MAX_KERNELS = 3  # MM_MAX_KERNELS (sweep.h), checked at load
+
+
 class OpTraits(ctypes.Structure):  # mm_op_traits (sweep.h)
-    _fields_ = [("float64", ctypes.c_bool), ("root_sends_all", ctypes.c_bool),
-                ("root_recvs_all", ctypes.c_bool), ("paths", ctypes.c_uint),
-                ("kernels", ctypes.c_uint * PATH_COUNT)]
+    _fields_ = [("name", ctypes.c_char_p), ("collective", ctypes.c_bool), ("float64", ctypes.c_bool),
+                ("root_sends_all", ctypes.c_bool), ("root_recvs_all", ctypes.c_bool),
+                ("busbw", ctypes.c_int), ("paths", ctypes.c_uint), ("kernels", ctypes.c_uint * PATH_COUNT),
+                ("shapes", ctypes.c_int * MAX_KERNELS)]
 
 
 class CellKey(ctypes.Structure):  # mm_cell_key (sweep.h)
@@ -134,41 +138,6 @@ class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
         err = lib().mm_sweep_memory_verdict(ctypes.byref(self), ctypes.byref(self.config), available,
                                             node_need, why, len(why))
         return err, why.value.decode()
-
-    def cells_and_units(self, notes):
-        """[(op index, size index, path index, kernel, bytes)] and units as
-        lists of indices into them (mm_sweep_cells; notes: the rounding
-        note on stderr)."""
-        if lib().mm_sweep_cells(ctypes.byref(self), ctypes.byref(self.config), self.traits, notes):
-            raise MemoryError("mm_sweep_cells")
-        try:
-            cells = [(k.op, k.size, k.path, k.kernel, k.bytes) for k in self.cells[:self.n_cells]]
-            units = [list(range(u.first, u.first + u.count)) for u in self.units[:self.n_units]]
-        finally:
-            lib().mm_sweep_free(ctypes.byref(self))
-        return cells, units
-
-    def meta(self, elapsed, spent):
-        """The sweep's facts at its end (mm_sweep_meta): elapsed seconds and
-        spent {phase: seconds} (time_split.h). [(key, value)]."""
-        values = doubles([spent[p] for p in spent_phases()])
-        return _meta_of(lambda r: lib().mm_sweep_meta(ctypes.byref(self), ctypes.byref(self.config), elapsed,
-                                                      values, r))
-
-
-class SyncFacts(ctypes.Structure):  # mm_sync_facts (timing.h): the window sync's report of a visit
-    _fields_ = [("late", ctypes.c_longlong), ("window", ctypes.c_double), ("max_offset", ctypes.c_double),
-                ("offset_uncertainty", ctypes.c_double), ("max_drift", ctypes.c_double),
-                ("max_residual", ctypes.c_double), ("estimates", ctypes.c_int),
-                ("estimate_seconds", ctypes.c_double), ("offsets_estimated", ctypes.c_bool)]
-
-    def merge(self, other):
-        """Into this, over rounds and cells (mm_sync_facts_merge)."""
-        lib().mm_sync_facts_merge(ctypes.byref(self), ctypes.byref(other))
-
-    def meta(self):
-        """The run's facts for the metadata (mm_sync_facts_meta): [(key, value)]."""
-        return _meta_of(lambda r: lib().mm_sync_facts_meta(ctypes.byref(self), r))
 
 
 class RunFacts(ctypes.Structure):  # mm_run_facts (runmeta.h)
@@ -223,11 +192,6 @@ SIGNATURES = {
     "mm_sizes_parse": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p,
                                       ctypes.c_size_t]),
     "mm_size_human": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
-    **{"mm_metric_" + f: (ctypes.c_double, [ctypes.c_double, ctypes.c_int, ctypes.c_double, ctypes.c_double])
-       for f in {f for ms in defs.metrics().values() for _, _, f in ms}},
-    **{"mm_busbw_" + k: (ctypes.c_double, [ctypes.c_int]) for k in ("one", "gather", "allreduce")},
-    **{"mm_algbw_bytes_" + k: (ctypes.c_double, [ctypes.c_double, ctypes.c_int])
-       for k in ("one", "gather", "allreduce")},
     "mm_pattern_fill": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
     "mm_pattern_fill_doubles": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
     "mm_pattern_check": (ctypes.c_size_t, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
@@ -237,8 +201,6 @@ SIGNATURES = {
     "mm_output_text": (ctypes.c_void_p, [ctypes.POINTER(Results), ctypes.c_int]),
     "mm_output_text_free": (None, [ctypes.c_void_p]),
     "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
-    "mm_sweep_meta": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.c_double, _c_double_p,
-                                     ctypes.POINTER(Results)]),
     "mm_place_self": (None, [ctypes.POINTER(Place)]),
     "mm_binding_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t, ctypes.c_char_p,
                                           ctypes.c_size_t]),
@@ -249,11 +211,7 @@ SIGNATURES = {
     "mm_memory_parse": (ctypes.c_int, [ctypes.c_char_p, _c_double_p, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_memory_auto": (ctypes.c_double, [ctypes.c_double, ctypes.c_int]),
     "mm_memory_available": (ctypes.c_size_t, []),
-    "mm_window_runaway_text": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double,
-                                              ctypes.c_double, ctypes.c_double]),
     "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
-    "mm_heap_visit": (None, [ctypes.c_int, ctypes.c_bool, ctypes.POINTER(OpTraits), ctypes.c_bool, ctypes.c_int,
-                             ctypes.c_size_t]),
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
     "mm_states": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
@@ -269,21 +227,10 @@ SIGNATURES = {
     "mm_options_usage_text": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
     "mm_sync_name": (ctypes.c_char_p, [ctypes.c_int]),
     "mm_rank_time_name": (ctypes.c_char_p, [ctypes.c_int]),
-    "mm_stream_window_of": (ctypes.c_int, [ctypes.c_int, ctypes.c_bool, ctypes.c_size_t]),
     "mm_sweep_fit": (None, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.POINTER(OpTraits),
                             ctypes.c_double, ctypes.c_int]),
-    "mm_sweep_cells": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config),
-                                      ctypes.POINTER(OpTraits), ctypes.c_bool]),
-    "mm_sweep_free": (None, [ctypes.POINTER(Sweep)]),
     "mm_sweep_memory_verdict": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.c_double,
                                                ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
-    "mm_metric_row": (ctypes.c_int, [ctypes.POINTER(Row), ctypes.c_void_p, ctypes.c_double, ctypes.c_int,
-                                     ctypes.c_double, _c_double_p, _c_size_t_p, ctypes.c_int]),
-    "mm_validation_failed": (None, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int,
-                                    ctypes.c_char_p]),
-    "mm_progress": (None, [ctypes.c_int, ctypes.c_int, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double]),
-    "mm_sync_facts_merge": (None, [ctypes.POINTER(SyncFacts), ctypes.POINTER(SyncFacts)]),
-    "mm_sync_facts_meta": (ctypes.c_int, [ctypes.POINTER(SyncFacts), ctypes.POINTER(Results)]),
     "mm_run_meta": (ctypes.c_int, [ctypes.POINTER(RunFacts), ctypes.POINTER(Results)]),
     "mm_settings_meta": (ctypes.c_int, [ctypes.POINTER(Config), ctypes.c_ulonglong,
                                         ctypes.POINTER(Results)]),
@@ -299,15 +246,16 @@ def _declare(lib):
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
     for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta), ("mm_place_size", Place),
                          ("mm_mode_size", Mode), ("mm_config_size", Config),
-                         ("mm_run_facts_size", RunFacts), ("mm_sync_facts_size", SyncFacts),
+                         ("mm_run_facts_size", RunFacts),
                          ("mm_op_traits_size", OpTraits), ("mm_cell_key_size", CellKey),
                          ("mm_sweep_size", Sweep)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
     if ctypes.c_size_t.in_dll(lib, "mm_max_modes").value != MAX_MODES:
         raise UsageError("mpimark's C core does not match core.py (MM_MAX_MODES): rebuild it")
-    if ctypes.c_size_t.in_dll(lib, "mm_max_ops").value != MAX_OPS or len(defs.paths()) != PATH_COUNT:
-        raise UsageError("mpimark's C core does not match core.py (MM_MAX_OPS, paths.def): rebuild it")
+    if (ctypes.c_size_t.in_dll(lib, "mm_max_ops").value != MAX_OPS or len(defs.paths()) != PATH_COUNT
+            or ctypes.c_size_t.in_dll(lib, "mm_max_kernels").value != MAX_KERNELS):
+        raise UsageError("mpimark's C core does not match core.py (MM_MAX_OPS, MM_MAX_KERNELS, paths.def): rebuild it")
     if ctypes.c_size_t.in_dll(lib, "mm_sizes_max_count").value != MAX_SIZES:
         raise UsageError("mpimark's C core does not match core.py (MM_SIZES_MAX_COUNT): rebuild it")
     if ctypes.c_size_t.in_dll(lib, "mm_stats_max_rounds").value != MAX_ROUNDS:
@@ -326,35 +274,17 @@ def lib():
     return _lib
 
 
-def metric(formula):
-    """The C function of a metrics.def formula: f(bytes, window, busbw_factor,
-    seconds per iteration) (metrics.h)."""
-    return getattr(lib(), "mm_metric_" + formula)
-
-
-def metric_row(row, formula, nbytes, window, factor, t, round_end):
-    """Fills row (Row) from rank 0's samples t (seconds per iteration, round
-    r ending at round_end[r]) of the metric formula (mm_metric_row)."""
-    ends = (ctypes.c_size_t * len(round_end))(*round_end)
-    if lib().mm_metric_row(ctypes.byref(row), ctypes.cast(metric(formula), ctypes.c_void_p), nbytes,
-                           window, factor, doubles(t), ends, len(round_end)):
-        raise MemoryError("mm_metric_row")
-    return row
-
-
-def busbw_factor(kind):
-    """The bus-bandwidth factor of ranks, kind "one", "gather" or "allreduce" (metrics.h)."""
-    return getattr(lib(), "mm_busbw_" + kind)
-
-
-def algbw_bytes(kind):
-    """The bytes algbw counts of (SIZE, ranks), kind as busbw_factor's (metrics.h)."""
-    return getattr(lib(), "mm_algbw_bytes_" + kind)
-
-
 def const(name, ctype):
     """A constant the library exports (an extern const variable)."""
     return ctype.in_dll(lib(), name).value
+
+
+@lru_cache(maxsize=None)
+def names(array, count):
+    """An exported list of names (`const char *const array[]`, its length
+    in the size_t `count`): e.g. mm_shape_names, whose index is the enum."""
+    n = const(count, ctypes.c_size_t)
+    return tuple(p.decode() for p in (ctypes.c_char_p * n).in_dll(lib(), array))
 
 
 def text(name):
@@ -427,18 +357,6 @@ def memory_auto(available, ranks_on_node):
     return lib().mm_memory_auto(available, ranks_on_node)
 
 
-_phases = None
-
-
-def spent_phases():
-    """The phases of #@time_split_s, in time_split.h's order."""
-    global _phases
-    if _phases is None:
-        n = const("mm_spent_count", ctypes.c_size_t)
-        _phases = tuple(p.decode() for p in (ctypes.c_char_p * n).in_dll(lib(), "mm_spent_names"))
-    return _phases
-
-
 def modes(values, states=False):
     """The modes of values (modes.h; states: the machine's states from state
     probes, mm_states): [Mode] by ascending median, and each value's mode
@@ -487,14 +405,6 @@ def heap_prepare(pickles, pinned):
     binary has it; #@heap, or None without a pickled path."""
     text = lib().mm_heap_prepare(pickles, pinned)
     return text.decode() if text is not None else None
-
-
-def heap_visit(path, pinned, traits, root, nranks, wire_bytes):
-    """Before each visit, after its set-up (heap.h, mm_heap_visit): on a
-    pickled path with the heap as it is, the heap of a program that sends
-    only messages of this size. path: its index in PATHS; traits: the
-    operation's OpTraits."""
-    lib().mm_heap_visit(path, pinned, ctypes.byref(traits), root, nranks, wire_bytes)
 
 
 def error_line(text):

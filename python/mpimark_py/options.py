@@ -34,7 +34,6 @@ class Config:
         # auto without $MPI4PY_PICKLE_THRESHOLD: pkl5's own default, read from pkl5 when it runs
         self.pkl5_threshold = None if c.pkl5_threshold_auto else c.pkl5_threshold
         self.sizes = list(c.sizes.v[:c.sizes.n])
-        self.sync_code, self.rank_time_code = c.sync, c.rank_time  # mm_sync, mm_rank_time (the harness's)
         self.sync = lib.mm_sync_name(c.sync).decode()
         self.rank_time = lib.mm_rank_time_name(c.rank_time).decode()
         self.format = {v: k for k, v in core.FORMATS.items()}[c.format]  # mm_format (cli.h)
@@ -43,11 +42,6 @@ class Config:
                      "launch", "launches", "window", "window_auto", "root", "hugepages", "heap_pinned",
                      "memory", "validate", "force", "wide", "quiet", "help", "version"):
             setattr(self, name, getattr(c, name))
-
-    def stream_window(self, nbytes):
-        """Messages in flight for a bandwidth kernel at this size
-        (mm_stream_window)."""
-        return core.lib().mm_stream_window_of(self.window, self.window_auto, nbytes)
 
     @property
     def paths(self):

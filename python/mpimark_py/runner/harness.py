@@ -1,8 +1,9 @@
-"""The runner's kernels timed by mpimark's one harness (common/mpi/harness.c:
-warm-up, calibration, batches, window and barrier sync, the clock sync, the
-stop rule, the test hooks), from libmpimark_harness_VENDOR.so
-(common/mpi/pyharness.c), built with the MPI that mpi4py runs on. This
-module only finds that library and mirrors the structs it takes.
+"""The runner's sweep, run by mpimark's one harness: the sweep run of
+common/mpi/sweeprun.c (rounds, visits, warm-up, calibration, batches,
+window and barrier sync, the clock sync, the stop rule, the state probe,
+the rows) from libmpimark_harness_VENDOR.so (common/mpi/pyharness.c),
+built with the MPI that mpi4py runs on; the runner brings its kernels
+(suite.py). This module finds that library and calls it.
 
 The library is found, in this order: $MPIMARK_HARNESS_LIB; beside the
 package (the CMake install, or pip install '.[mpi]'); in a clone, the
@@ -36,18 +37,6 @@ def _candidates(vendor):
             + list(dict.fromkeys(os.path.join(b, "lib", name) for b in builds)))
 
 
-class CellCache(ctypes.Structure):  # mm_cell_cache: a cell's calibration, kept between rounds
-    _fields_ = [("batch", ctypes.c_long), ("window", ctypes.c_double),
-                ("first_window", ctypes.c_double), ("warmed", ctypes.c_bool)]
-
-
-class Plan(ctypes.Structure):  # mm_plan
-    _fields_ = [("iterations", ctypes.c_long), ("warmup", ctypes.c_long), ("budget", ctypes.c_double),
-                ("min_samples", ctypes.c_int), ("collective", ctypes.c_bool), ("sync", ctypes.c_int),
-                ("rank_time", ctypes.c_int), ("heap_settles", ctypes.c_bool),
-                ("cache", ctypes.POINTER(CellCache))]
-
-
 class TestHooks(ctypes.Structure):  # mm_test_hooks (testhooks.h): read once, by the C parser
     _fields_ = [("clock_skew", ctypes.c_double), ("clock_drift", ctypes.c_double),
                 ("start", ctypes.c_double), ("clocks", ctypes.c_bool), ("node_ranks", ctypes.c_int),
@@ -55,32 +44,18 @@ class TestHooks(ctypes.Structure):  # mm_test_hooks (testhooks.h): read once, by
                 ("slow", ctypes.c_double), ("corrupt_rank", ctypes.c_int)]
 
 
-class Samples(ctypes.Structure):  # mm_samples: one visit's, at rank 0
-    _fields_ = [("t", ctypes.POINTER(ctypes.c_double)), ("n", ctypes.c_size_t),
-                ("iterations", ctypes.c_longlong), ("sync", core.SyncFacts),
-                ("spent", ctypes.c_double * len(core.spent_phases())), ("runaway", ctypes.c_bool)]
-
-
 # Every function of the harness library the runner calls: (result, arguments),
 # as the headers of common/mpi and common/core declare them
 # (tests/python/test_signatures.py checks each).
 SIGNATURES = {
-    "mm_py_measure": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.py_object, ctypes.POINTER(Plan),
-                                     ctypes.POINTER(TestHooks), ctypes.c_void_p,
-                                     ctypes.POINTER(Samples)]),
-    "mm_py_state_new": (ctypes.c_void_p, []),
-    "mm_py_state_free": (None, [ctypes.c_void_p]),
-    "mm_plan_of": (Plan, [ctypes.c_long, ctypes.c_long, ctypes.c_double, ctypes.c_int, ctypes.c_bool,
-                          ctypes.c_int, ctypes.c_int, ctypes.c_bool, ctypes.POINTER(CellCache)]),
+    "mm_py_sweep_run": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.POINTER(core.Config), ctypes.POINTER(TestHooks),
+                                       ctypes.c_uint64, ctypes.POINTER(core.Sweep),
+                                       ctypes.POINTER(core.OpTraits), ctypes.py_object,
+                                       ctypes.POINTER(core.Results)]),
+    "mm_results_free": (None, [ctypes.POINTER(core.Results)]),
     "mm_test_hooks_read": (ctypes.c_int, [ctypes.POINTER(TestHooks), ctypes.c_double, ctypes.c_char_p,
                                           ctypes.c_size_t]),
     "mm_clock_now": (ctypes.c_double, []),
-    "mm_samples_free": (None, [ctypes.POINTER(Samples)]),
-    "mm_py_probe_open": (ctypes.c_void_p, [ctypes.c_ssize_t]),
-    "mm_probe_run": (ctypes.c_double, [ctypes.c_void_p]),
-    "mm_py_probe_close": (None, [ctypes.c_void_p]),
-    "mm_probe_meta_text": (ctypes.c_char_p, [ctypes.POINTER(ctypes.c_double), ctypes.c_int,
-                                             ctypes.c_char_p, ctypes.c_size_t]),
 }
 
 
@@ -88,9 +63,9 @@ def _declare(h):
     for name, (res, args) in SIGNATURES.items():
         f = getattr(h, name)
         f.restype, f.argtypes = res, args
-    for name, mirror in (("mm_plan_size", Plan), ("mm_cell_cache_size", CellCache),
-                         ("mm_samples_size", Samples), ("mm_sync_facts_size", core.SyncFacts),
-                         ("mm_test_hooks_size", TestHooks)):
+    for name, mirror in (("mm_test_hooks_size", TestHooks), ("mm_config_size", core.Config),
+                         ("mm_sweep_size", core.Sweep), ("mm_op_traits_size", core.OpTraits),
+                         ("mm_row_size", core.Row), ("mm_meta_size", core.Meta)):
         if ctypes.c_size_t.in_dll(h, name).value != ctypes.sizeof(mirror):
             raise AttributeError(name)
     return h
@@ -119,12 +94,6 @@ def lib():
     return _lib
 
 
-def plan(cfg, collective, cache, heap_settles):
-    """One visit's plan of a cell (mm_plan_of, as suite.c's)."""
-    return lib().mm_plan_of(cfg.iterations, cfg.warmup, cfg.time_budget, cfg.rounds, collective,
-                            cfg.sync_code, cfg.rank_time_code, heap_settles, ctypes.pointer(cache))
-
-
 def test_hooks():
     """The test hooks (testhooks.h), read once at start-up by the C parser;
     UsageError when one is set wrongly."""
@@ -134,53 +103,17 @@ def test_hooks():
     return h
 
 
-class Run:
-    """The harness over one run on every rank of comm: its test hooks and
-    its state (the clock sync's model and communicators: mm_harness_state),
-    freed by close() (collective) after the last visit."""
-    def __init__(self, comm, hooks):
-        from .mpi import MPI
-        self.comm, self.handle, self.hooks = comm, MPI._handleof(comm), hooks
-        self.state = lib().mm_py_state_new()
-        if not self.state:
-            raise MemoryError("mm_py_state_new")
-
-    def close(self):
-        lib().mm_py_state_free(self.state)
-        self.state = None
-
-    def measure(self, run, p):
-        """One visit of a cell (mm_harness_measure): run() is one iteration
-        of the kernel. Returns (samples at rank 0: seconds per iteration,
-        Samples: iterations, sync, spent, runaway)."""
-        out = Samples()
-        lib().mm_py_measure(self.handle, run, ctypes.byref(p), ctypes.byref(self.hooks), self.state,
-                            ctypes.byref(out))
-        t = out.t[:out.n]
-        lib().mm_samples_free(ctypes.byref(out))
-        return t, out
-
-
-def spent(samples):
-    """A visit's seconds by phase (time_split.h), as a dict."""
-    return dict(zip(core.spent_phases(), samples.spent))
-
-
-class StateProbe:
-    """The machine's state, probed with every round (common/mpi/stateprobe.h):
-    open on every rank of comm, run() at each round's start (rank 0 gets ns),
-    close() after the rounds; meta() is #@state_probe_ns."""
-    def __init__(self, comm):
-        from .mpi import MPI
-        self.p, self.ns = lib().mm_py_probe_open(MPI._handleof(comm)), []
-
-    def run(self):
-        self.ns.append(lib().mm_probe_run(self.p))
-
-    def close(self):
-        lib().mm_py_probe_close(self.p)
-        self.p = None
-
-    def meta(self):
-        buf = ctypes.create_string_buffer(len(self.ns) * 12 + 64)
-        return lib().mm_probe_meta_text(core.doubles(self.ns), len(self.ns), buf, len(buf)).decode()
+def sweep_run(comm, cfg, hooks, seed, sweep, kernels):
+    """Runs the sweep on every rank of comm (mm_sweep_run), with the
+    kernels' setup, check and teardown (pyharness.h). Returns (error, the
+    rows, [(key, value)] of the run's facts): rows and facts at rank 0."""
+    from .mpi import MPI
+    out = core.Results()
+    try:
+        err = lib().mm_py_sweep_run(MPI._handleof(comm), ctypes.byref(cfg.c), ctypes.byref(hooks), seed,
+                                    ctypes.byref(sweep), sweep.traits, kernels, ctypes.byref(out))
+        rows = [core.Row.from_buffer_copy(r) for r in out.rows[:out.n_rows]]
+        meta = [(m.key.decode(), m.value.decode()) for m in out.meta[:out.n_meta]]
+    finally:
+        lib().mm_results_free(ctypes.byref(out))
+    return err, rows, meta

@@ -3,7 +3,7 @@ common/defs/ops.def's order; the kernels call real mpi4py."""
 
 import operator
 
-from .. import core, defs
+from .. import defs
 from .mpi import MPI, np
 from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_of_rank
 
@@ -123,9 +123,7 @@ class Op:
         self.pkl5 = pkl5
         self.float64 = float64
         self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
-        # busbw: "one", "gather" or "allreduce": nccl-tests' bytes and factor by kind (metrics.h)
-        self.busbw_factor = core.busbw_factor(busbw) if busbw else None
-        self.algbw_bytes = core.algbw_bytes(busbw) if busbw else None
+        self.busbw = busbw  # "one", "gather", "allreduce": nccl-tests' algbw bytes and busbw factor (metrics.h)
 
 
 def _prepare_own_bytes(c):
