@@ -111,37 +111,6 @@ static int model_meta(const mm_config *cfg, const char *heap, mm_results *r) {
   return rc;
 }
 
-typedef struct results_file {
-  const mm_results *results;
-  mm_format format;
-} results_file;
-
-static int write_results_file(FILE *fp, const void *arg) {
-  const results_file *f = arg;
-  return mm_output_write(fp, f->results, f->format);
-}
-
-/* Writes the results to stdout and, with -o, to the file. A failed write
- * (disk full, closed pipe) is a runtime failure with one line; the -o file
- * is still written, so the results are not lost. */
-static int write_results(const mm_config *cfg, const mm_results *results) {
-  int stdout_err = MM_OK;
-  errno = 0;
-  if (mm_output_write(stdout, results, cfg->format) || fflush(stdout) || ferror(stdout)) {
-    fprintf(stderr, "mpimark: cannot write the results to standard output: %s\n",
-            errno ? strerror(errno) : "write error");
-    stdout_err = MM_EIO;
-  }
-  if (!cfg->output) return stdout_err;
-  const results_file file = {results, mm_output_format_for(cfg->output)};
-  char why[512];
-  int err =
-      mm_write_file_atomic(cfg->output, cfg->force, write_results_file, &file, why, sizeof why);
-  if (err) say_error(why);
-  /* Writing failed after a full run: a runtime failure, not a usage error. */
-  return err ? MM_EIO : stdout_err;
-}
-
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   /* A closed pipe on stdout is a write error to report, not a silent death. */
@@ -177,11 +146,11 @@ int main(int argc, char **argv) {
   if ((err = allocate(&r, &cfg, &suite))) return finish(&r, err);
 
   mm_results results = {0};
-  if (mm_metadata_collect(r.comm, argc, argv, &results) ||
+  if (mm_metadata_collect(r.comm, MPIMARK_VERSION, mm_build_commit, argc, argv, &results) ||
       (r.rank == 0 && (mm_settings_meta(&cfg, suite.seed, &results) || model_meta(&cfg, heap, &results))))
     mm_mpi_die(r.comm, MM_ENOMEM, "no memory for metadata");
   err = mm_suite_run(&suite, &results);
-  if (err == MM_OK && r.rank == 0) err = write_results(&cfg, &results);
+  if (err == MM_OK && r.rank == 0) err = mm_output_results(&results, cfg.format, cfg.output, cfg.force);
   err = mm_mpi_agree(r.comm, err);
 
   mm_results_free(&results);

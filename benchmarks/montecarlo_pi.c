@@ -342,7 +342,7 @@ int main(int argc, char **argv) {
   }
 
   mm_results meta = {0};
-  if (mm_metadata_collect(comm, argc, argv, &meta) ||
+  if (mm_metadata_collect(comm, MPIMARK_VERSION, mm_build_commit, argc, argv, &meta) ||
       (rank == 0 && settings_meta(&cfg, nranks, &meta)))
     mm_mpi_die(comm, MM_ENOMEM, "no memory for metadata");
 

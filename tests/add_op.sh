@@ -25,7 +25,7 @@ static int barrier(mm_ctx *c) {
 const mm_op mm_op_barrier = {
     .name = "barrier",
     .kind = MM_COLLECTIVE,
-    .busbw_factor = mm_busbw_one,
+    .busbw = MM_BUSBW_ONE,
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, barrier}}},
 };
 C

@@ -8,9 +8,10 @@ change to how the runner times (docs/development.md).
 Each of the --launches repetitions launches, on 2 ranks, OLD's runner and
 this tree's (odd repetitions the other way round), every operation and
 path in one job each, with PY (default /usr/bin/python3: Debian's mpi4py).
-OLD's runner uses OLD's Python package with this tree's C core library
-(MPIMARK_CORE_LIB), so OLD needs no build of its own while the core's
-interface is unchanged. Per (operation, path, size) the table gives each
+OLD's runner uses OLD's Python package with OLD's own libraries when OLD
+has a build (OLD/build/lib: a change to the C side), else with this
+tree's C core library (MPIMARK_CORE_LIB), so that OLD needs no build of its
+own while the core's interface is unchanged. Per (operation, path, size) the table gives each
 tree's latency (the median of its launches' medians) and new / old: the
 median of the per-repetition (paired) ratios, with their smallest and
 largest, which say what the machine's noise alone does to a ratio.
@@ -30,8 +31,9 @@ ENV = compare_c.ENV
 
 
 def run(tree, python, args, out):
-    env = dict(ENV, PYTHONPATH=os.path.join(tree, "python"),
-               MPIMARK_CORE_LIB=os.path.join(REPO, "build", "lib", "libmpimark_core.so"))
+    env = dict(ENV, PYTHONPATH=os.path.join(tree, "python"))
+    if not os.path.isdir(os.path.join(tree, "build", "lib")):
+        env["MPIMARK_CORE_LIB"] = os.path.join(REPO, "build", "lib", "libmpimark_core.so")
     return compare_c.run([python, "-m", "mpimark_py", "run"] + args, out, env, "runner-ab")
 
 

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
+#include "atomic_file.h"
+#include "errors.h"
 #include "marks.h"
 #include "modes.h"
 #include "placement.h"
@@ -747,4 +751,32 @@ void mm_validation_failed(const char *op, const char *path, size_t bytes, int ra
   fprintf(stderr, "mpimark: validation failed: %s (%s path), %s: rank %d: %s\n", op, path,
           mm_size_human(bytes, size, sizeof size), rank, why);
   fflush(stderr);
+}
+
+typedef struct results_file {
+  const mm_results *results;
+  mm_format format;
+} results_file;
+
+static int write_results_file(FILE *fp, const void *arg) {
+  const results_file *f = arg;
+  return mm_output_write(fp, f->results, f->format);
+}
+
+int mm_output_results(const mm_results *r, mm_format format, const char *path, bool force) {
+  char line[1024];
+  int stdout_err = MM_OK;
+  errno = 0;
+  if (mm_output_write(stdout, r, format) || fflush(stdout) || ferror(stdout)) {
+    fprintf(stderr, "mpimark: cannot write the results to standard output: %s\n",
+            errno ? strerror(errno) : "write error");
+    stdout_err = MM_EIO;
+  }
+  if (!path) return stdout_err;
+  const results_file file = {r, mm_output_format_for(path)};
+  char why[512];
+  int err = mm_write_file_atomic(path, force, write_results_file, &file, why, sizeof why);
+  if (err) fprintf(stderr, "mpimark: %s\n", mm_error_line(line, sizeof line, why));
+  /* Writing failed after a full run: a runtime failure, not a usage error. */
+  return err ? MM_EIO : stdout_err;
 }

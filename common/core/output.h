@@ -65,6 +65,14 @@ const char *mm_output_modes(const mm_mode *m, size_t k, const double *probe, siz
 /* The format a file name asks for: .json gives JSON, anything else CSV. */
 mm_format mm_output_format_for(const char *path);
 
+/* The results at the end of a run, as both runners write them: to stdout
+ * in `format` and, with a path (-o), to that file atomically, never over
+ * an existing one unless force (atomic_file.h), in the format its name
+ * asks for. A failed write (disk full, closed pipe) is one line on stderr
+ * and MM_EIO, a runtime failure; the file is written even when stdout
+ * fails, so the results are not lost. Returns MM_OK or MM_EIO. */
+int mm_output_results(const mm_results *r, mm_format format, const char *path, bool force);
+
 /* A failed check of received data (-c), on stderr as both runners say it:
  * "mpimark: validation failed: OP (PATH path), SIZE: rank R: WHY". */
 void mm_validation_failed(const char *op, const char *path, size_t bytes, int rank, const char *why);

@@ -2,11 +2,11 @@
 
 #include <stdlib.h>
 
-#include "build_id.h"
 #include "mpi_util.h"
 #include "runmeta.h"
 
-int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, mm_results *r) {
+int mm_metadata_collect(MPI_Comm comm, const char *version, const char *commit, int argc, char **argv,
+                        mm_results *r) {
   int rank, nranks;
   MM_MPI(MPI_Comm_rank(comm, &rank));
   MM_MPI(MPI_Comm_size(comm, &nranks));
@@ -25,7 +25,7 @@ int mm_metadata_collect(MPI_Comm comm, int argc, char **argv, mm_results *r) {
                     MPI_CHAR, 0, comm));
   MM_MPI(MPI_Gather(&mine, (int)sizeof mine, MPI_BYTE, places, (int)sizeof mine, MPI_BYTE, 0, comm));
   if (rank != 0) return 0;
-  mm_run_facts f = {.version = MPIMARK_VERSION, .commit = mm_build_commit, .library = library,
+  mm_run_facts f = {.version = version, .commit = commit, .library = library,
                     .nranks = nranks, .names = names, .name_stride = MPI_MAX_PROCESSOR_NAME,
                     .places = places, .argc = argc, .argv = argv};
   MPI_Get_library_version(library, &len);

@@ -16,6 +16,7 @@
 #include "pyharness.h"
 
 #include "errors.h"
+#include "metadata.h"
 #include "sweeprun.h"
 
 /* A Python exception in the runner's code: MemoryError is this rank's
@@ -82,6 +83,11 @@ static void teardown(void *self, mm_visit *v) {
   Py_XDECREF(r);
   Py_XDECREF((PyObject *)v->ctx);
   v->ctx = NULL;
+}
+
+int mm_py_metadata(intptr_t comm, const char *version, const char *commit, int argc, char **argv,
+                   mm_results *r) {
+  return mm_metadata_collect((MPI_Comm)comm, version, commit, argc, argv, r);
 }
 
 int mm_py_sweep_run(intptr_t comm, const mm_config *cfg, const mm_test_hooks *hooks, uint64_t seed,

@@ -13,6 +13,11 @@
 #include "sweep.h"
 #include "testhooks.h"
 
+/* The run's metadata (metadata.h: mm_metadata_collect, collective) on
+ * mpi4py's communicator, for the runner's version, commit and command line. */
+int mm_py_metadata(intptr_t comm, const char *version, const char *commit, int argc, char **argv,
+                   mm_results *r);
+
 /* Runs the sweep (sweeprun.h: mm_sweep_run) with the runner's kernels: an
  * object whose setup(op, path, bytes, kernel, window) returns (run,
  * wire_bytes), run() being one iteration; check(corrupt) returns None or

@@ -14,6 +14,7 @@ import ctypes
 import glob
 import math
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 
 from . import defs
@@ -54,11 +55,6 @@ class Row(ctypes.Structure):  # mm_row (results.h); its size is checked against 
                 ("st", Stats), ("rounds", ctypes.c_int), ("round_min", ctypes.c_double),
                 ("round_max", ctypes.c_double),
                 ("round_median", ctypes.c_double * MAX_ROUNDS)]
-
-
-class Place(ctypes.Structure):  # mm_place (placement.h); checked against mm_place_size
-    _fields_ = [("host", ctypes.c_int32), ("numa", ctypes.c_int32), ("node_cpus", ctypes.c_int32),
-                ("pad", ctypes.c_int32), ("cpus", ctypes.c_uint64 * 16)]
 
 
 class Meta(ctypes.Structure):  # mm_meta
@@ -140,14 +136,6 @@ class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
         return err, why.value.decode()
 
 
-class RunFacts(ctypes.Structure):  # mm_run_facts (runmeta.h)
-    _fields_ = [("version", ctypes.c_char_p), ("commit", ctypes.c_char_p), ("library", ctypes.c_char_p),
-                ("mpi_major", ctypes.c_int), ("mpi_minor", ctypes.c_int), ("nranks", ctypes.c_int),
-                ("names", ctypes.c_char_p), ("name_stride", ctypes.c_size_t),
-                ("places", ctypes.POINTER(Place)), ("argc", ctypes.c_int),
-                ("argv", ctypes.POINTER(ctypes.c_char_p))]
-
-
 def _candidates():
     env = os.environ.get("MPIMARK_CORE_LIB")
     if env:
@@ -186,7 +174,6 @@ SIGNATURES = {
                                              _c_double_p, _c_double_p, _c_double_p]),
     "mm_interval_name": (ctypes.c_char_p, [ctypes.c_size_t]),
     "mm_stats_rel_ci": (ctypes.c_double, [ctypes.POINTER(Stats)]),
-    "mm_round_order": (None, [ctypes.c_uint64, ctypes.c_int, ctypes.c_size_t, _c_size_t_p]),
     "mm_round_seed_from_clock": (ctypes.c_uint64, []),
     "mm_size_parse": (ctypes.c_int, [ctypes.c_char_p, _c_size_t_p, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_sizes_parse": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p,
@@ -200,17 +187,13 @@ SIGNATURES = {
     "mm_results_free": (None, [ctypes.POINTER(Results)]),
     "mm_output_text": (ctypes.c_void_p, [ctypes.POINTER(Results), ctypes.c_int]),
     "mm_output_text_free": (None, [ctypes.c_void_p]),
+    "mm_output_results": (ctypes.c_int, [ctypes.POINTER(Results), ctypes.c_int, ctypes.c_char_p, ctypes.c_bool]),
     "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
-    "mm_place_self": (None, [ctypes.POINTER(Place)]),
-    "mm_binding_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t, ctypes.c_char_p,
-                                          ctypes.c_size_t]),
-    "mm_placement_text": (ctypes.c_char_p, [ctypes.POINTER(Place), ctypes.c_size_t,
-                                            ctypes.POINTER(ctypes.c_char_p), ctypes.c_char_p,
-                                            ctypes.c_size_t]),
     "mm_bytes_human": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_memory_parse": (ctypes.c_int, [ctypes.c_char_p, _c_double_p, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_memory_auto": (ctypes.c_double, [ctypes.c_double, ctypes.c_int]),
     "mm_memory_available": (ctypes.c_size_t, []),
+    "mm_atomic_check": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
@@ -231,7 +214,6 @@ SIGNATURES = {
                             ctypes.c_double, ctypes.c_int]),
     "mm_sweep_memory_verdict": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.c_double,
                                                ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
-    "mm_run_meta": (ctypes.c_int, [ctypes.POINTER(RunFacts), ctypes.POINTER(Results)]),
     "mm_settings_meta": (ctypes.c_int, [ctypes.POINTER(Config), ctypes.c_ulonglong,
                                         ctypes.POINTER(Results)]),
 }
@@ -244,10 +226,8 @@ def _declare(lib):
             f.restype, f.argtypes = res, args
     except AttributeError as e:  # a library older than this module
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
-    for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta), ("mm_place_size", Place),
-                         ("mm_mode_size", Mode), ("mm_config_size", Config),
-                         ("mm_run_facts_size", RunFacts),
-                         ("mm_op_traits_size", OpTraits), ("mm_cell_key_size", CellKey),
+    for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta),
+                         ("mm_mode_size", Mode), ("mm_config_size", Config), ("mm_op_traits_size", OpTraits), ("mm_cell_key_size", CellKey),
                          ("mm_sweep_size", Sweep)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
@@ -300,13 +280,6 @@ def memory_parse(text):
     return out.value
 
 
-def place_self():
-    """This process's place, as bytes (mm_place_self), for run_meta."""
-    p = Place()
-    lib().mm_place_self(ctypes.byref(p))
-    return bytes(p)
-
-
 def _meta_of(fill):
     """[(key, value)]: the metadata that fill(results) sets in an empty mm_results."""
     r = Results()
@@ -317,22 +290,6 @@ def _meta_of(fill):
                 for i in range(r.n_meta)]
     finally:
         lib().mm_results_free(ctypes.byref(r))
-
-
-def run_meta(version, commit, library, mpi_version, names, places, argv):
-    """The run's metadata that both runners write (mm_run_meta, runmeta.h),
-    from every rank's processor name and place_self() bytes (in rank order)
-    and the command line argv."""
-    stride = max(len(n.encode()) for n in names) + 1
-    flat = b"".join(n.encode().ljust(stride, b"\0") for n in names)
-    arr = (Place * len(places))()
-    for i, raw in enumerate(places):
-        ctypes.memmove(ctypes.byref(arr[i]), raw, ctypes.sizeof(Place))
-    args = [a.encode(errors="surrogateescape") for a in argv]
-    f = RunFacts(version.encode(), commit.encode(), library.encode(errors="replace"), mpi_version[0],
-                 mpi_version[1], len(names), flat, stride, arr, len(args),
-                 (ctypes.c_char_p * (len(args) + 1))(*args))
-    return _meta_of(lambda r: lib().mm_run_meta(ctypes.byref(f), r))
 
 
 def settings_meta(config, seed):
@@ -400,6 +357,14 @@ def modes_text(modes, total, probes=None, ratio=False):
     return lib().mm_output_modes(arr, len(modes), ns, total, ratio, buf, len(buf)).decode()
 
 
+def atomic_check(path, force):
+    """(error, why) of a results file before the run (mm_atomic_check, as the
+    C binary's -o): its folder writable, the file absent unless force."""
+    why = ctypes.create_string_buffer(1024)
+    err = lib().mm_atomic_check(path.encode(), force, why, len(why))
+    return err, why.value.decode(errors="replace")
+
+
 def heap_prepare(pickles, pinned):
     """The heap of the pickled paths, before measuring (heap.h), as the C
     binary has it; #@heap, or None without a pickled path."""
@@ -424,12 +389,10 @@ def csv_text(text, meta=False):
     return buf.value.decode(errors="replace")
 
 
-def results_text(meta, rows, fmt):
-    """The results as mpimark writes them (output.c): fmt "csv", "json",
-    "table" or "wide" (the table's full layout); meta [(key, value)]; rows Row
-    structs, or dicts by column name (columns.def), values as text or numbers; a merged measurement's launch columns
-    (launches, launch_medians, ...) stand for the round ones, and with
-    #@merge in meta output.c names them so."""
+@contextmanager
+def _results(meta, rows):
+    """An mm_results holding meta [(key, value)] and rows (Row structs, or
+    dicts by column name: see results_text), freed after the with block."""
     r = Results()
     try:
         for k, v in meta:
@@ -438,6 +401,18 @@ def results_text(meta, rows, fmt):
         for w in rows:
             if lib().mm_results_add_row(ctypes.byref(r), ctypes.byref(w if isinstance(w, Row) else _row(w))) != 0:
                 raise MemoryError("mm_results_add_row")
+        yield r
+    finally:
+        lib().mm_results_free(ctypes.byref(r))
+
+
+def results_text(meta, rows, fmt):
+    """The results as mpimark writes them (output.c): fmt "csv", "json",
+    "table" or "wide" (the table's full layout); meta [(key, value)]; rows Row
+    structs, or dicts by column name (columns.def), values as text or numbers; a merged measurement's launch columns
+    (launches, launch_medians, ...) stand for the round ones, and with
+    #@merge in meta output.c names them so."""
+    with _results(meta, rows) as r:
         p = lib().mm_output_text(ctypes.byref(r), FORMATS[fmt])
         if not p:
             raise MemoryError("mm_output_text")
@@ -445,8 +420,14 @@ def results_text(meta, rows, fmt):
             return ctypes.string_at(p).decode()
         finally:
             lib().mm_output_text_free(p)
-    finally:
-        lib().mm_results_free(ctypes.byref(r))
+
+
+def output_results(meta, rows, fmt, path, force):
+    """A run's results written as the C binary writes them (mm_output_results):
+    to stdout in fmt, and to path (None: none) atomically. Returns OK, or
+    EIO with one line said on stderr. Flush sys.stdout first."""
+    with _results(meta, rows) as r:
+        return lib().mm_output_results(ctypes.byref(r), FORMATS[fmt], path.encode() if path else None, force)
 
 
 @lru_cache(maxsize=None)

@@ -20,17 +20,15 @@ which concatenates bytes and lists instead of adding numbers. The modules
 are in runner/; see docs/mpi4py.md. `--help` lists the options.
 """
 
-import io
 import os
 import platform
 import sys
 import traceback
 
-from . import atomic, core, stats as mmstats, version
-from .errors import EIO, EUSAGE, EXIT_CODE, OK, UsageError
+from . import core, stats as mmstats, version
+from .errors import EUSAGE, EXIT_CODE, OK, UsageError
 from .options import parse_request, usage
 from .runner.startup import launcher_rank
-from .runner.output import atomic_check, format_for, write_results
 
 
 def _asked(argv, name):
@@ -98,9 +96,7 @@ def main(argv):
         return fail(EUSAGE, str(e))
     err, why = OK, None
     if cfg.output and rank == 0:
-        bad = atomic_check(cfg.output, cfg.force)
-        if bad:
-            err, why = bad
+        err, why = core.atomic_check(cfg.output, cfg.force)
     err = agree(comm, err)
     if err:
         return fail(err, why)
@@ -125,18 +121,11 @@ def main(argv):
     results = Results()
     # One seed for every rank: the rounds' orders must agree.
     seed = comm.bcast(cfg.seed or mmstats.round_seed_from_clock(), 0)
-    collect_metadata(comm, rank, nranks, cfg, seed, suite.heap, results)
+    collect_metadata(comm, rank, cfg, seed, suite.heap, results)
     err = suite.run(results, seed)
     if err == OK and rank == 0:
-        write_results(sys.stdout, results, cfg.format)
         sys.stdout.flush()
-        if cfg.output:
-            text = io.StringIO()
-            write_results(text, results, format_for(cfg.output))
-            why = atomic.write(cfg.output, text.getvalue(), cfg.force)
-            if why:
-                sys.stderr.write("mpimark: %s\n" % core.error_line(why))
-                err = EIO  # after a full run: a runtime failure, not a usage error
+        err = core.output_results(results.meta, results.rows, cfg.format, cfg.output, cfg.force)
     err = agree(comm, err)
     comm.Free()
     return EXIT_CODE[err]

@@ -130,13 +130,6 @@ def paired_ratio(num, den, repeat=False):
     return m.value, lo.value, hi.value
 
 
-def round_order(seed, rnd, n):
-    """The visiting order of round rnd (0-based) under seed (mm_round_order)."""
-    order = (ctypes.c_size_t * n)()
-    core.lib().mm_round_order(seed, rnd, n, order)
-    return list(order)
-
-
 def round_seed_from_clock():
     """A seed from the clock (mm_round_seed_from_clock)."""
     return core.lib().mm_round_seed_from_clock()

@@ -9,9 +9,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-from mpimark_py import run as runner  # noqa: E402
+from mpimark_py import core, run as runner  # noqa: E402
 from mpimark_py.errors import EUSAGE, EXIT_CODE, UsageError  # noqa: E402
-from mpimark_py.runner.output import atomic_check  # noqa: E402
 
 if "mpi4py" in sys.modules or "numpy" in sys.modules:
     sys.exit("request_tool: importing the runner imported mpi4py or NumPy")
@@ -22,7 +21,7 @@ try:
 except UsageError as e:
     sys.stderr.write("mpimark: %s\n" % e)
     sys.exit(EXIT_CODE[EUSAGE])
-bad = atomic_check(cfg.output, cfg.force) if cfg.output else None
-if bad:
-    sys.stderr.write("mpimark: %s\n" % bad[1])
-    sys.exit(EXIT_CODE[bad[0]])
+err, why = core.atomic_check(cfg.output, cfg.force) if cfg.output else (0, "")
+if err:
+    sys.stderr.write("mpimark: %s\n" % why)
+    sys.exit(EXIT_CODE[err])

@@ -8,13 +8,11 @@
  *   median ci_low ci_high round_min round_max unstable ratio ratio_low ratio_high
  *   ratio_pi_low ratio_pi_high
  * (mm_stats_rounds, and mm_stats_paired_ratio of the medians over the lows,
- * its CI and its prediction interval).
- * With --order SEED ROUND N: the round's visiting order (mm_round_order). */
+ * its CI and its prediction interval). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rounds.h"
 #include "stats.h"
 
 static int print_stats(const double *v, size_t n) {
@@ -59,15 +57,6 @@ static int print_rounds(const double *v, size_t n) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 5 && !strcmp(argv[1], "--order")) {
-    size_t n = (size_t)atol(argv[4]), *o = malloc((n + 1) * sizeof *o);
-    if (!o) return 1;
-    mm_round_order(strtoull(argv[2], NULL, 10), atoi(argv[3]), n, o);
-    for (size_t i = 0; i < n; i++) printf("%s%zu", i ? " " : "", o[i]);
-    putchar('\n');
-    free(o);
-    return 0;
-  }
   int rounds = argc > 1 && !strcmp(argv[1], "--rounds");
   int lines = rounds || (argc > 1 && !strcmp(argv[1], "--lines"));
   if (argc > 2 || (argc == 2 && !lines)) {

@@ -52,6 +52,8 @@ SIGNATURES = {
                                        ctypes.c_uint64, ctypes.POINTER(core.Sweep),
                                        ctypes.POINTER(core.OpTraits), ctypes.py_object,
                                        ctypes.POINTER(core.Results)]),
+    "mm_py_metadata": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int,
+                                      ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(core.Results)]),
     "mm_results_free": (None, [ctypes.POINTER(core.Results)]),
     "mm_test_hooks_read": (ctypes.c_int, [ctypes.POINTER(TestHooks), ctypes.c_double, ctypes.c_char_p,
                                           ctypes.c_size_t]),
@@ -103,17 +105,36 @@ def test_hooks():
     return h
 
 
+def _results(fill):
+    """(fill's result, rows, [(key, value)]) of the mm_results that
+    fill(results) fills, which this library then frees."""
+    out = core.Results()
+    try:
+        got = fill(ctypes.byref(out))
+        rows = [core.Row.from_buffer_copy(r) for r in out.rows[:out.n_rows]]
+        meta = [(m.key.decode(), m.value.decode(errors="replace")) for m in out.meta[:out.n_meta]]
+    finally:
+        lib().mm_results_free(ctypes.byref(out))
+    return got, rows, meta
+
+
+def metadata(comm, version, commit, argv):
+    """The run's metadata keys both runners write (mm_metadata_collect,
+    collective): [(key, value)] at rank 0."""
+    from .mpi import MPI
+    args = [a.encode(errors="surrogateescape") for a in argv]
+    err, _, meta = _results(lambda r: lib().mm_py_metadata(
+        MPI._handleof(comm), version.encode(), commit.encode(), len(args),
+        (ctypes.c_char_p * (len(args) + 1))(*args), r))
+    if err:
+        raise MemoryError("mm_metadata_collect")
+    return meta
+
+
 def sweep_run(comm, cfg, hooks, seed, sweep, kernels):
     """Runs the sweep on every rank of comm (mm_sweep_run), with the
     kernels' setup, check and teardown (pyharness.h). Returns (error, the
     rows, [(key, value)] of the run's facts): rows and facts at rank 0."""
     from .mpi import MPI
-    out = core.Results()
-    try:
-        err = lib().mm_py_sweep_run(MPI._handleof(comm), ctypes.byref(cfg.c), ctypes.byref(hooks), seed,
-                                    ctypes.byref(sweep), sweep.traits, kernels, ctypes.byref(out))
-        rows = [core.Row.from_buffer_copy(r) for r in out.rows[:out.n_rows]]
-        meta = [(m.key.decode(), m.value.decode()) for m in out.meta[:out.n_meta]]
-    finally:
-        lib().mm_results_free(ctypes.byref(out))
-    return err, rows, meta
+    return _results(lambda r: lib().mm_py_sweep_run(MPI._handleof(comm), ctypes.byref(cfg.c), ctypes.byref(hooks),
+                                                    seed, ctypes.byref(sweep), sweep.traits, kernels, r))

@@ -1,27 +1,22 @@
-"""The run's metadata: the keys both runners write, from the C core
-(common/core/runmeta.c, with this runner's own MPI facts gathered through
-mpi4py), then the runner's own (Python, mpi4py, the pickles it really
-made, thread level)."""
+"""The run's metadata: the keys both runners write, gathered by the C
+harness library on mpi4py's communicator (common/mpi/metadata.c), the
+settings (common/core/runmeta.c), then the runner's own (Python, mpi4py,
+the pickles it really made, thread level)."""
 
 import platform
 import sys
 
 from .. import core, version
+from . import harness
 from .mpi import MPI, MPI4PY_GENERATION, THREAD_LEVELS, mpi4py, np
 
 
-def collect_metadata(comm, rank, nranks, cfg, seed, heap, r):
-    names = comm.gather(MPI.Get_processor_name(), 0)
-    mine = np.frombuffer(core.place_self(), np.uint8)  # one MPI_Gather of bytes, as metadata.c
-    everyone = np.empty(nranks * mine.size, np.uint8) if rank == 0 else None
-    comm.Gather([mine, MPI.BYTE], [everyone, MPI.BYTE] if rank == 0 else None, 0)
+def collect_metadata(comm, rank, cfg, seed, heap, r):
+    argv = getattr(sys, "orig_argv", [sys.executable] + sys.argv)
+    for k, v in harness.metadata(comm, version.project_version(), version.git_commit(), argv):
+        r.set_meta(k, v)
     if rank != 0:
         return
-    places = [everyone[i * mine.size:(i + 1) * mine.size].tobytes() for i in range(nranks)]
-    for k, v in core.run_meta(version.project_version(), version.git_commit(), MPI.Get_library_version(),
-                              MPI.Get_version(), names, places,
-                              getattr(sys, "orig_argv", [sys.executable] + sys.argv)):
-        r.set_meta(k, v)
     for k, v in core.settings_meta(cfg.c, seed):
         r.set_meta(k, v)
     # What this runner adds.
