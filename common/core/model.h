@@ -1,0 +1,48 @@
+/* A latency curve in a few numbers: regimes of alpha + bytes / beta (the
+ * Hockney model: a fixed cost per message, a cost per byte), with the
+ * breakpoints where the library changes protocol found from the data, and
+ * each parameter with the 95% interval a repeat run's fit lands in. One
+ * implementation, for `mpimark-py model` (through core.py) and its tests. */
+#ifndef MM_MODEL_H
+#define MM_MODEL_H
+
+#include <stddef.h>
+
+#define MM_MODEL_MAX_REGIMES 4
+#define MM_MODEL_MIN_POINTS 3 /* of a regime: two points fit any line */
+
+typedef struct mm_regime {
+  size_t first, last;  /* the sizes it covers: indices into the fitted points */
+  double alpha;        /* us: the time of a message of no bytes */
+  double alpha_low, alpha_high; /* its 95% interval (NaN: too few rounds) */
+  double us_per_byte;  /* 1 / beta; 0: the time does not grow with size here */
+  double us_per_byte_low, us_per_byte_high;
+} mm_regime;
+
+typedef struct mm_model {
+  size_t n_regimes;
+  mm_regime regime[MM_MODEL_MAX_REGIMES];
+  double worst_error;  /* the largest |fit - median| / median over the points */
+} mm_model;
+extern const size_t mm_model_size, mm_regime_size;
+
+/* Fits n points (bytes ascending, us > 0 their medians) with 1 to
+ * MM_MODEL_MAX_REGIMES regimes of MM_MODEL_MIN_POINTS points or more: the
+ * number and their bounds that minimise the relative squared error with a
+ * penalty per parameter (twice BIC's: model.c says why), so that a regime
+ * is added only where the curve bends beyond its noise. Within a regime, weighted least squares on
+ * relative errors, alpha and 1/beta kept >= 0. With rounds (r values per
+ * point, point i's at rounds[i * r + k]; r >= 2), each regime is refitted
+ * on each round's values and each parameter's interval is the 95%
+ * prediction interval of a repeat run (stats.h: mm_stats_predict). Returns
+ * 0, or -1 when n < MM_MODEL_MIN_POINTS, a value is not positive, or memory
+ * runs out. */
+int mm_model_fit(const double *bytes, const double *us, size_t n, const double *rounds, size_t r,
+                 mm_model *m);
+
+/* The fitted latency (us) at `bytes`, from the regime that holds it; a size
+ * between two regimes' points takes the nearer one's (on a log scale), a
+ * size beyond the points the first or last regime's. bytes: the points'. */
+double mm_model_predict(const mm_model *m, const double *bytes, double at);
+
+#endif

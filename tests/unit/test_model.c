@@ -1,0 +1,99 @@
+/* The cost model (model.h) on synthetic latency curves with known
+ * parameters: exact data give them back; noisy rounds (3% per round, 10
+ * rounds) give a breakpoint in its place and intervals that hold the true
+ * alpha and beta in at least 90% of trials; a noisy straight line stays one
+ * regime; bad input is refused. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "model.h"
+#include "unit.h"
+
+enum { N = 23, R = 10, TRIALS = 200 }; /* 1 B .. 4 MiB, powers of 2 */
+
+static uint64_t rng = 88172645463325252ull;
+static double uniform(void) { /* xorshift64, (0, 1) */
+  rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+  return ((double)(rng >> 11) + 0.5) / 9007199254740992.0;
+}
+static double normal(void) { return sqrt(-2 * log(uniform())) * cos(6.283185307179586 * uniform()); }
+
+/* Two regimes: shared memory's copy up to 2 KiB, then a protocol with a
+ * higher fixed cost and its own bandwidth. */
+static const double A1 = 0.30, C1 = 1.0 / 20000, A2 = 2.0, C2 = 1.0 / 6000, SWITCH = 4096;
+static double truth(double x) { return x < SWITCH ? A1 + C1 * x : A2 + C2 * x; }
+
+static int cmp(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* One run: R rounds of each size (multiplicative noise `noise`), the
+ * medians of the rounds; f the true curve. */
+static void run(double (*f)(double), double noise, const double *x, double *med, double *rounds) {
+  for (size_t i = 0; i < N; i++) {
+    double v[R];
+    for (size_t k = 0; k < R; k++) v[k] = rounds[i * R + k] = f(x[i]) * exp(noise * normal());
+    qsort(v, R, sizeof *v, cmp);
+    med[i] = (v[R / 2 - 1] + v[R / 2]) / 2;
+  }
+}
+
+static double line(double x) { return 1.0 + x / 5000; }
+
+int main(void) {
+  double x[N], med[N], rounds[N * R];
+  for (size_t i = 0; i < N; i++) x[i] = (double)(1u << i);
+  mm_model m;
+
+  /* Exact data: the two regimes, switching between 2 KiB and 4 KiB, and their parameters. */
+  for (size_t i = 0; i < N; i++) med[i] = truth(x[i]);
+  CHECK(mm_model_fit(x, med, N, NULL, 0, &m) == 0);
+  CHECK(m.n_regimes == 2);
+  CHECK(m.regime[0].last == 11 && m.regime[1].first == 12); /* 2 KiB | 4 KiB */
+  CHECK_NEAR(m.regime[0].alpha, A1, 1e-9);
+  CHECK_NEAR(m.regime[1].alpha, A2, 1e-9);
+  CHECK_NEAR(m.regime[1].us_per_byte, C2, 1e-12);
+  CHECK(m.worst_error < 1e-9);
+  CHECK(isnan(m.regime[0].alpha_low)); /* no rounds: no interval */
+  CHECK_NEAR(mm_model_predict(&m, x, 3000), A2 + C2 * 3000, 1e-9); /* nearer 4 KiB on a log scale */
+  CHECK_NEAR(mm_model_predict(&m, x, 2500), truth(2500), 1e-9);
+  CHECK_NEAR(mm_model_predict(&m, x, 1 << 23), truth(1 << 23), 1e-6); /* beyond: the last regime */
+
+  /* Noisy rounds: the breakpoint, and intervals holding the truth. */
+  int placed = 0, alpha_in = 0, beta_in = 0, first_in = 0;
+  for (int t = 0; t < TRIALS; t++) {
+    run(truth, 0.03, x, med, rounds);
+    if (mm_model_fit(x, med, N, rounds, R, &m) != 0 || m.n_regimes != 2) continue;
+    placed += m.regime[0].last == 11;
+    const mm_regime *g = &m.regime[1];
+    alpha_in += g->alpha_low <= A2 && A2 <= g->alpha_high;
+    beta_in += g->us_per_byte_low <= C2 && C2 <= g->us_per_byte_high;
+    first_in += m.regime[0].alpha_low <= A1 && A1 <= m.regime[0].alpha_high;
+  }
+  printf("noisy two regimes: breakpoint placed %d, alpha2 held %d, beta2 held %d, alpha1 held %d of %d\n",
+         placed, alpha_in, beta_in, first_in, TRIALS);
+  CHECK(placed >= TRIALS * 9 / 10);
+  CHECK(alpha_in >= TRIALS * 9 / 10);
+  CHECK(beta_in >= TRIALS * 9 / 10);
+  CHECK(first_in >= TRIALS * 9 / 10);
+
+  /* A noisy straight line is one regime. */
+  int one = 0;
+  for (int t = 0; t < TRIALS; t++) {
+    run(line, 0.03, x, med, rounds);
+    one += mm_model_fit(x, med, N, rounds, R, &m) == 0 && m.n_regimes == 1;
+  }
+  printf("noisy line: one regime in %d of %d\n", one, TRIALS);
+  CHECK(one >= TRIALS * 9 / 10);
+
+  /* Bad input. */
+  CHECK(mm_model_fit(x, med, 2, NULL, 0, &m) == -1);    /* too few points */
+  med[3] = 0;
+  CHECK(mm_model_fit(x, med, N, NULL, 0, &m) == -1);    /* a time that is not positive */
+  med[3] = 1;
+  x[4] = x[3];
+  CHECK(mm_model_fit(x, med, N, NULL, 0, &m) == -1);    /* sizes not ascending */
+  return unit_report("model");
+}
