@@ -46,6 +46,9 @@ add_test(NAME python.options COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LI
 set_tests_properties(python.options PROPERTIES LABELS py TIMEOUT 60)
 
 # Every C function the package binds with ctypes against its header's prototype.
+add_test(NAME python.model COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_model.py)
+set_tests_properties(python.model PROPERTIES LABELS py TIMEOUT 60)
+
 add_test(NAME python.signatures COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_signatures.py)
 set_tests_properties(python.signatures PROPERTIES LABELS py TIMEOUT 60)
 

@@ -10,6 +10,7 @@ Commands:
   compare   two or more result CSVs side by side, with verdicts that respect noise
   plot      figures (PNG, SVG) of result CSVs, with gnuplot
   report    one self-contained HTML and markdown report of results folders
+  model     each latency curve as regimes of alpha + bytes/beta, with its breakpoints
   scaling   a strong or weak scaling study of any MPI program (montecarlo_pi by default)
   launcher  the command that starts N ranks here (srun, mpirun, mpiexec.mpich)
 
@@ -29,7 +30,7 @@ from .errors import Failure, UsageError
 from .launcher import Stopped
 
 PROG = "mpimark-py"
-COMMANDS = ("run", "measure", "merge", "compare", "plot", "report", "scaling", "launcher")
+COMMANDS = ("run", "measure", "merge", "compare", "plot", "report", "model", "scaling", "launcher")
 
 
 class Parser(argparse.ArgumentParser):

@@ -66,6 +66,21 @@ class Results(ctypes.Structure):  # mm_results
                 ("rows", ctypes.POINTER(Row)), ("n_rows", ctypes.c_size_t), ("cap_rows", ctypes.c_size_t)]
 
 
+MAX_REGIMES = 4  # MM_MODEL_MAX_REGIMES (model.h)
+
+
+class Regime(ctypes.Structure):  # mm_regime (model.h)
+    _fields_ = [("first", ctypes.c_size_t), ("last", ctypes.c_size_t), ("alpha", ctypes.c_double),
+                ("alpha_low", ctypes.c_double), ("alpha_high", ctypes.c_double),
+                ("us_per_byte", ctypes.c_double), ("us_per_byte_low", ctypes.c_double),
+                ("us_per_byte_high", ctypes.c_double)]
+
+
+class Model(ctypes.Structure):  # mm_model (model.h); checked against mm_model_size
+    _fields_ = [("n_regimes", ctypes.c_size_t), ("regime", Regime * MAX_REGIMES),
+                ("worst_error", ctypes.c_double)]
+
+
 FORMATS = {"table": 0, "csv": 1, "json": 2, "wide": 3}  # mm_format (cli.h)
 
 MAX_SIZES = 256  # MM_SIZES_MAX_COUNT (sizes.h), checked at load
@@ -194,6 +209,9 @@ SIGNATURES = {
     "mm_memory_auto": (ctypes.c_double, [ctypes.c_double, ctypes.c_int]),
     "mm_memory_available": (ctypes.c_size_t, []),
     "mm_atomic_check": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
+    "mm_model_fit": (ctypes.c_int, [_c_double_p, _c_double_p, ctypes.c_size_t, _c_double_p, ctypes.c_size_t,
+                                    ctypes.POINTER(Model)]),
+    "mm_model_predict": (ctypes.c_double, [ctypes.POINTER(Model), _c_double_p, ctypes.c_double]),
     "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
@@ -228,7 +246,7 @@ def _declare(lib):
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
     for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta),
                          ("mm_mode_size", Mode), ("mm_config_size", Config), ("mm_op_traits_size", OpTraits), ("mm_cell_key_size", CellKey),
-                         ("mm_sweep_size", Sweep)):
+                         ("mm_sweep_size", Sweep), ("mm_model_size", Model)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
     if ctypes.c_size_t.in_dll(lib, "mm_max_modes").value != MAX_MODES:
@@ -363,6 +381,24 @@ def atomic_check(path, force):
     why = ctypes.create_string_buffer(1024)
     err = lib().mm_atomic_check(path.encode(), force, why, len(why))
     return err, why.value.decode(errors="replace")
+
+
+def model_fit(sizes, medians, rounds=None):
+    """The cost model of a latency curve (mm_model_fit): sizes ascending,
+    medians in us, rounds a list per size of its round (or launch)
+    medians, the same count each (None: no intervals). Returns a Model, or
+    None when the curve cannot be fitted (fewer than 3 sizes, a time not
+    positive)."""
+    m, r = Model(), len(rounds[0]) if rounds else 0
+    flat = doubles([v for per in rounds for v in per]) if rounds else None
+    if lib().mm_model_fit(doubles(sizes), doubles(medians), len(sizes), flat, r, ctypes.byref(m)):
+        return None
+    return m
+
+
+def model_predict(model, sizes, at):
+    """The model's latency in us at `at` bytes (mm_model_predict); sizes: the fitted ones."""
+    return lib().mm_model_predict(ctypes.byref(model), doubles(sizes), float(at))
 
 
 def heap_prepare(pickles, pinned):

@@ -1,0 +1,190 @@
+"""mpimark-py model RESULT.csv [...] [options]: your MPI in a few numbers.
+
+    mpimark-py model results/run.csv
+    mpimark-py model results/run.csv --predict 3000,48K --format json
+
+For each operation, path and payload of a result file (a launch of
+mpimark or the mpi4py runner, or a measurement that scripts/measure
+merged), the latency curve as regimes of
+
+    latency = alpha + bytes / beta
+
+(the Hockney model: alpha the fixed cost of a message in us, beta the
+bandwidth in MB/s, 10^6 bytes/s), with the breakpoints between regimes
+found from the data: where the library changes protocol (eager to
+rendezvous, shared-memory copy to single copy). Each parameter has its 95%
+interval: where a repeat run's fit lands, from fits of each round's (or
+launch's) medians; a file with one round has none. The fit's error at each
+measured size says how well the regimes describe the curve. Where a file
+has the buffer and a pickled path, the pickled path's cost on top of the
+buffer path is fitted too ("object - buffer": what comm.send of N bytes
+costs more than comm.Send). docs/model.md says how the fit works and what
+it cannot do.
+
+Options:
+  --predict SIZES   also the fitted latency at these sizes (8,3000,48K or
+                    1K:1M, as -m takes them)
+  --format FMT      table (default) or json: a list with one object per
+                    curve: file, op, path, payload, regimes (from_bytes,
+                    to_bytes, alpha_us, alpha_us_95, beta_mb_s, beta_mb_s_95),
+                    breakpoints ([last size of a regime, first of the next]),
+                    errors ({size: relative error}), worst_error and, with
+                    --predict, predictions ({size: us})
+  -h, --help        this text
+
+Bad input (a file that is not an mpimark result, no latency curve of 3
+sizes or more, a bad size) is one line and exit status 2.
+"""
+
+import json
+import math
+import sys
+
+from . import core, results
+from .errors import UsageError
+from .sizes import SizeError, size_human, sizes_parse
+
+
+def add_arguments(ap):
+    ap.add_argument("--predict")
+    ap.add_argument("--format", choices=("table", "json"), default="table")
+    ap.add_argument("files", nargs="*")
+
+
+class Curve:
+    """One (op, path, payload)'s latency against size, and its model."""
+
+    def __init__(self, path, key, points):
+        self.file, (self.op, self.path, self.payload) = path, key
+        points.sort()
+        self.sizes = [p[0] for p in points]
+        self.medians = [p[1] for p in points]
+        rounds = [p[2] for p in points]
+        same = rounds[0] and all(r and len(r) == len(rounds[0]) for r in rounds) and len(rounds[0]) >= 2
+        self.model = core.model_fit(self.sizes, self.medians, rounds if same else None)
+
+    def predict(self, at):
+        return core.model_predict(self.model, self.sizes, at)
+
+
+def curves(path):
+    """The latency curves of a result file, in its row order."""
+    try:
+        t = results.read(path, need_meta=True)
+    except results.ResultsError as e:
+        raise UsageError(str(e))
+    if t.kind != "mpimark":
+        raise UsageError("%s: not a latency sweep (a scaling CSV?); model reads mpimark's results" % path)
+    series = {}
+    for row in t.rows:
+        median = results.number(row, "median")
+        if row["metric"] != "latency" or median is None or median <= 0:
+            continue
+        series.setdefault((row["op"], row["path"], row["payload"]), []).append(
+            (int(row["bytes"]), median, results.round_medians(row)))
+    return [Curve(path, k, v) for k, v in series.items() if len(v) >= 3]
+
+
+def over_buffer(found):
+    """The pickled paths' cost on top of the buffer path, per file and op: a
+    curve of the difference at the sizes both have (where it is positive)."""
+    out = []
+    buffers = {(c.file, c.op): c for c in found if c.path == "buffer"}
+    for c in found:
+        b = buffers.get((c.file, c.op))
+        if c.path == "buffer" or b is None or c.model is None:
+            continue
+        at = dict(zip(b.sizes, b.medians))
+        points = [(x, y - at[x], None) for x, y in zip(c.sizes, c.medians) if x in at and y > at[x]]
+        if len(points) >= 3:
+            out.append(Curve(c.file, (c.op, "%s - buffer" % c.path, c.payload), points))
+    return out
+
+
+def _beta(us_per_byte):
+    """MB/s (bytes per us) of a cost per byte; None when the time does not grow."""
+    return 1.0 / us_per_byte if us_per_byte > 0 else None
+
+
+def _interval(lo, hi, invert=False):
+    if math.isnan(lo) or math.isnan(hi):
+        return None
+    if invert:  # a cost per byte's interval as bandwidths: (1/hi, 1/lo)
+        return [_beta(hi), _beta(lo)]
+    return [lo, hi]
+
+
+def describe(c, predict):
+    """The curve and its model as plain data (the JSON form)."""
+    m = c.model
+    regimes = []
+    for g in m.regime[:m.n_regimes]:
+        regimes.append({"from_bytes": c.sizes[g.first], "to_bytes": c.sizes[g.last],
+                        "alpha_us": g.alpha, "alpha_us_95": _interval(g.alpha_low, g.alpha_high),
+                        "beta_mb_s": _beta(g.us_per_byte),
+                        "beta_mb_s_95": _interval(g.us_per_byte_low, g.us_per_byte_high, invert=True)})
+    out = {"file": c.file, "op": c.op, "path": c.path, "payload": c.payload, "regimes": regimes,
+           "breakpoints": [[r["to_bytes"], n["from_bytes"]] for r, n in zip(regimes, regimes[1:])],
+           "errors": {str(x): abs(c.predict(x) - y) / y for x, y in zip(c.sizes, c.medians)},
+           "worst_error": m.worst_error}
+    if predict:
+        out["predictions"] = {str(x): c.predict(x) for x in predict}
+    return out
+
+
+def _g(v):
+    """4 significant digits, whole numbers from 10,000 (no exponent); "-": none."""
+    if v is None:
+        return "-"
+    return "%.0f" % v if abs(v) >= 1e4 else "%.4g" % v
+
+
+def _range(v):
+    return "" if v is None else "(%s .. %s)" % (_g(v[0]), _g(v[1]))
+
+
+ROW = "  %-20s %9s %-20s %10s %s"
+
+
+def table(d):
+    """The table form of describe()'s data."""
+    lines = ["# %s, %s path (%s), latency = alpha + bytes / beta: %d regime%s, within %.1f%% "
+             "at every size" % (d["op"], d["path"], d["payload"], len(d["regimes"]),
+                                "" if len(d["regimes"]) == 1 else "s", 100 * d["worst_error"]),
+             ROW % ("sizes", "alpha us", "(95% interval)", "beta MB/s", "(95% interval)")]
+    for r in d["regimes"]:
+        lines.append(ROW % (
+            "%s .. %s" % (size_human(r["from_bytes"]), size_human(r["to_bytes"])), _g(r["alpha_us"]),
+            _range(r["alpha_us_95"]), _g(r["beta_mb_s"]), _range(r["beta_mb_s_95"])))
+    if d["breakpoints"]:
+        lines.append("  breakpoints: " + "; ".join("between %s and %s" % (size_human(a), size_human(b))
+                                                   for a, b in d["breakpoints"]))
+    if "predictions" in d:
+        lines.append("  predicted: " + "; ".join("%s %s us" % (size_human(int(x)), _g(v))
+                                                 for x, v in d["predictions"].items()))
+    return "\n".join(lines) + "\n"
+
+
+def run(args):
+    if not args.files:
+        raise UsageError("no result file given (mpimark-py model RESULT.csv; see --help)")
+    predict = []
+    if args.predict is not None:
+        try:
+            predict = sizes_parse(args.predict)
+        except SizeError as e:
+            raise UsageError("--predict: %s" % e)
+    found = [c for p in args.files for c in curves(p)]
+    extra = over_buffer(found)
+    # each pickled path's cost over the buffer path right after the op's curves
+    ranked = {(c.file, c.op): i for i, c in enumerate(found)}
+    fitted = sorted((c for c in found + extra if c.model is not None),
+                    key=lambda c: (ranked[(c.file, c.op)], c in extra))
+    if not fitted:
+        raise UsageError("%s: no latency curve of 3 sizes or more to model" % ", ".join(args.files))
+    data = [describe(c, predict) for c in fitted]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(data, indent=1) + "\n")
+    else:
+        sys.stdout.write("\n".join(table(d) for d in data))
+    return 0
