@@ -21,6 +21,12 @@ buffer path is fitted too ("object - buffer": what comm.send of N bytes
 costs more than comm.Send). docs/model.md says how the fit works and what
 it cannot do.
 
+With two files or more (Open MPI's and MPICH's, this week's and last
+month's), each curve of the others is also compared with the first
+file's: the fixed cost of the smallest sizes (the first regime's alpha),
+the bandwidth of the largest (the last regime's beta), each with the ratio
+and "differs" when the two intervals do not overlap, and the breakpoints.
+
 Options:
   --predict SIZES   also the fitted latency at these sizes (8,3000,48K or
                     1K:1M, as -m takes them)
@@ -29,7 +35,8 @@ Options:
                     to_bytes, alpha_us, alpha_us_95, beta_mb_s, beta_mb_s_95),
                     breakpoints ([last size of a regime, first of the next]),
                     errors ({size: relative error}), worst_error and, with
-                    --predict, predictions ({size: us})
+                    --predict, predictions ({size: us}); with two files or
+                    more, {"models": that list, "compared": [...]}
   -h, --help        this text
 
 Bad input (a file that is not an mpimark result, no latency curve of 3
@@ -38,6 +45,7 @@ sizes or more, a bad size) is one line and exit status 2.
 
 import json
 import math
+import os
 import sys
 
 from . import core, results
@@ -54,8 +62,8 @@ def add_arguments(ap):
 class Curve:
     """One (op, path, payload)'s latency against size, and its model."""
 
-    def __init__(self, path, key, points):
-        self.file, (self.op, self.path, self.payload) = path, key
+    def __init__(self, path, label, key, points):
+        self.file, self.label, (self.op, self.path, self.payload) = path, label, key
         points.sort()
         self.sizes = [p[0] for p in points]
         self.medians = [p[1] for p in points]
@@ -73,6 +81,7 @@ def curves(path):
         t = results.read(path, need_meta=True)
     except results.ResultsError as e:
         raise UsageError(str(e))
+    label = results.library_label(t.meta.get("mpi_library")) or os.path.basename(path)
     if t.kind != "mpimark":
         raise UsageError("%s: not a latency sweep (a scaling CSV?); model reads mpimark's results" % path)
     series = {}
@@ -82,7 +91,7 @@ def curves(path):
             continue
         series.setdefault((row["op"], row["path"], row["payload"]), []).append(
             (int(row["bytes"]), median, results.round_medians(row)))
-    return [Curve(path, k, v) for k, v in series.items() if len(v) >= 3]
+    return [Curve(path, label, k, v) for k, v in series.items() if len(v) >= 3]
 
 
 def over_buffer(found):
@@ -97,8 +106,45 @@ def over_buffer(found):
         at = dict(zip(b.sizes, b.medians))
         points = [(x, y - at[x], None) for x, y in zip(c.sizes, c.medians) if x in at and y > at[x]]
         if len(points) >= 3:
-            out.append(Curve(c.file, (c.op, "%s - buffer" % c.path, c.payload), points))
+            out.append(Curve(c.file, c.label, (c.op, "%s - buffer" % c.path, c.payload), points))
     return out
+
+
+def _verdict(a, b):
+    """Whether two values with their intervals ([lo, hi] or None) differ:
+    "differs" when the intervals do not overlap."""
+    if a["ci"] is None or b["ci"] is None:
+        return "no interval"
+    return "differs" if a["ci"][1] < b["ci"][0] or b["ci"][1] < a["ci"][0] else "within noise"
+
+
+def compare(a, b):
+    """b's model against a's (describe()'s data of the same curve in two
+    files): the fixed cost of small messages (the first regime's alpha), the
+    bandwidth of large ones (the last regime's beta), the breakpoints."""
+    pairs = {"alpha_us": ({"v": a["regimes"][0]["alpha_us"], "ci": a["regimes"][0]["alpha_us_95"]},
+                          {"v": b["regimes"][0]["alpha_us"], "ci": b["regimes"][0]["alpha_us_95"]}),
+             "beta_mb_s": ({"v": a["regimes"][-1]["beta_mb_s"], "ci": a["regimes"][-1]["beta_mb_s_95"]},
+                           {"v": b["regimes"][-1]["beta_mb_s"], "ci": b["regimes"][-1]["beta_mb_s_95"]})}
+    out = {"op": a["op"], "path": a["path"], "payload": a["payload"], "a": a["label"], "b": b["label"],
+           "breakpoints": [a["breakpoints"], b["breakpoints"]]}
+    for name, (x, y) in pairs.items():
+        ratio = y["v"] / x["v"] if x["v"] and y["v"] else None
+        out[name] = {"a": x["v"], "b": y["v"], "ratio": ratio, "verdict": _verdict(x, y)}
+    return out
+
+
+def compare_table(c):
+    def bps(b):
+        return "; ".join("%s | %s" % (size_human(x), size_human(y)) for x, y in b) or "none"
+
+    def line(what, unit, d):
+        return "  %s: %s vs %s %s: %s, %s" % (what, _g(d["a"]), _g(d["b"]), unit,
+                                              "-" if d["ratio"] is None else "%.3gx" % d["ratio"], d["verdict"])
+    return "\n".join(["# %s, %s path (%s): %s against %s" % (c["op"], c["path"], c["payload"], c["b"], c["a"]),
+                      line("alpha of the smallest sizes' regime", "us", c["alpha_us"]),
+                      line("beta of the largest sizes' regime", "MB/s", c["beta_mb_s"]),
+                      "  breakpoints: %s vs %s" % (bps(c["breakpoints"][0]), bps(c["breakpoints"][1]))]) + "\n"
 
 
 def _beta(us_per_byte):
@@ -123,7 +169,7 @@ def describe(c, predict):
                         "alpha_us": g.alpha, "alpha_us_95": _interval(g.alpha_low, g.alpha_high),
                         "beta_mb_s": _beta(g.us_per_byte),
                         "beta_mb_s_95": _interval(g.us_per_byte_low, g.us_per_byte_high, invert=True)})
-    out = {"file": c.file, "op": c.op, "path": c.path, "payload": c.payload, "regimes": regimes,
+    out = {"file": c.file, "label": c.label, "op": c.op, "path": c.path, "payload": c.payload, "regimes": regimes,
            "breakpoints": [[r["to_bytes"], n["from_bytes"]] for r, n in zip(regimes, regimes[1:])],
            "errors": {str(x): abs(c.predict(x) - y) / y for x, y in zip(c.sizes, c.medians)},
            "worst_error": m.worst_error}
@@ -183,8 +229,13 @@ def run(args):
     if not fitted:
         raise UsageError("%s: no latency curve of 3 sizes or more to model" % ", ".join(args.files))
     data = [describe(c, predict) for c in fitted]
+    # every other file's curves against the first file's
+    first = {(d["op"], d["path"], d["payload"]): d for d in data if d["file"] == args.files[0]}
+    compared = [compare(first[(d["op"], d["path"], d["payload"])], d) for d in data
+                if d["file"] != args.files[0] and (d["op"], d["path"], d["payload"]) in first]
     if args.format == "json":
-        sys.stdout.write(json.dumps(data, indent=1) + "\n")
+        out = {"models": data, "compared": compared} if len(args.files) > 1 else data
+        sys.stdout.write(json.dumps(out, indent=1) + "\n")
     else:
-        sys.stdout.write("\n".join(table(d) for d in data))
+        sys.stdout.write("\n".join([table(d) for d in data] + [compare_table(c) for c in compared]))
     return 0

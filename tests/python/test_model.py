@@ -2,7 +2,8 @@
 """mpimark-py model on result files made here with known curves (no MPI):
 a two-regime latency curve gives its breakpoint, its parameters inside
 their intervals and predictions from the right regime; a pickled path
-gives its cost over the buffer path; bad input is one line and exit 2."""
+gives its cost over the buffer path; two files' models are compared; bad
+input is one line and exit 2."""
 import json
 import os
 import subprocess
@@ -85,6 +86,24 @@ class Model(unittest.TestCase):
         self.assertIn("# sendrecv, buffer path (MPI_BYTE), latency = alpha + bytes / beta: 2 regimes", r.stdout)
         self.assertIn("breakpoints: between 2 KiB and 4 KiB", r.stdout)
         self.assertIn("# sendrecv, object - buffer path (bytes)", r.stdout)
+
+    def test_compare(self):
+        # another library: small messages cost twice as much, large ones the same
+        other = os.path.join(self.dir.name, "other.csv")
+        with open(other, "w") as f:
+            f.write(core.results_text([("mpimark_version", "test")],
+                                      rows("buffer", "MPI_BYTE", lambda x: buffer_us(x) + (A1 if x < 4096 else 0)),
+                                      "csv"))
+        r = model(self.csv, other, "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (c,) = json.loads(r.stdout)["compared"]  # the buffer path: other has no object path
+        self.assertEqual((c["op"], c["path"]), ("sendrecv", "buffer"))
+        self.assertAlmostEqual(c["alpha_us"]["ratio"], 2.0, places=3)
+        self.assertEqual(c["alpha_us"]["verdict"], "differs")
+        self.assertAlmostEqual(c["beta_mb_s"]["ratio"], 1.0, places=3)
+        self.assertEqual(c["beta_mb_s"]["verdict"], "within noise")
+        self.assertEqual(c["breakpoints"], [[[2048, 4096]], [[2048, 4096]]])
+        self.assertIn("against", model(self.csv, other).stdout)
 
     def test_bad_input(self):
         short = os.path.join(self.dir.name, "short.csv")
