@@ -81,9 +81,14 @@ def curves(path):
         t = results.read(path, need_meta=True)
     except results.ResultsError as e:
         raise UsageError(str(e))
-    label = results.library_label(t.meta.get("mpi_library")) or os.path.basename(path)
     if t.kind != "mpimark":
         raise UsageError("%s: not a latency sweep (a scaling CSV?); model reads mpimark's results" % path)
+    return table_curves(t)
+
+
+def table_curves(t):
+    """The latency curves of a read result (results.Table), in its row order."""
+    path, label = t.path, results.library_label(t.meta.get("mpi_library")) or os.path.basename(t.path)
     series = {}
     for row in t.rows:
         median = results.number(row, "median")
@@ -209,6 +214,24 @@ def table(d):
         lines.append("  predicted: " + "; ".join("%s %s us" % (size_human(int(x)), _g(v))
                                                  for x, v in d["predictions"].items()))
     return "\n".join(lines) + "\n"
+
+
+def report_rows(t):
+    """The report's model section of a read result: (header, a row per
+    regime of every curve and of the pickled paths' cost over the buffer
+    path); no rows when no curve has 3 sizes or more."""
+    found = table_curves(t)
+    rows = []
+    for c in [c for c in found + over_buffer(found) if c.model is not None]:
+        d = describe(c, [])
+        for r in d["regimes"]:
+            rows.append([d["op"], "%s (%s)" % (d["path"], d["payload"]),
+                         "%s .. %s" % (size_human(r["from_bytes"]), size_human(r["to_bytes"])),
+                         ("%s %s" % (_g(r["alpha_us"]), _range(r["alpha_us_95"]))).strip(),
+                         ("%s %s" % (_g(r["beta_mb_s"]), _range(r["beta_mb_s_95"]))).strip(),
+                         "%.1f%%" % (100 * d["worst_error"])])
+    return ["operation", "path", "sizes", "alpha us (95% interval)", "beta MB/s (95% interval)",
+            "worst fit error"], rows
 
 
 def run(args):

@@ -7,8 +7,8 @@ scaling folders (scaling.csv). Writes report.html, one self-contained file
 (figures inline as SVG, CSS embedded, no script, nothing fetched; prints to
 PDF), and report.md beside it, into the first folder unless -o FILE. Prints
 the report's path. Contents: what ran where and when, the headline numbers
-with their 95% intervals, per-operation tables with the stability marks, the
-comparison verdicts, the scaling table, the figures, the method and the
+with their 95% intervals, per-operation tables with the stability marks, each latency
+curve's model (alpha + bytes / beta, its breakpoints), the comparison verdicts, the scaling table, the figures, the method and the
 notes the runs printed.
 
 Options:
@@ -30,13 +30,18 @@ import re
 import shutil
 import tempfile
 
-from . import atomic, core, defs, plot, results, stats
+from . import atomic, core, defs, model as cost_model, plot, results, stats
 from .errors import Failure, UsageError as InputError
 from .sizes import size_human
 
 P2P_OPS = ("sendrecv", "isendirecv")
 HEADLINE_SIZES = (8, 1024, 65536, 1048576)
 # Metadata that says what ran where and when, in the order a reader wants it.
+MODEL_NOTE = ("Each latency curve as regimes of latency = alpha + bytes / beta (alpha: the fixed "
+              "cost of a message; beta: the bandwidth, MB/s), the breakpoints between regimes found "
+              "from the data (where the library changes protocol), each parameter with the 95% "
+              "interval of a repeat run's fit; \"object - buffer\": what pickling adds to the "
+              "buffer path. scripts/model prints it with predictions; docs/model.md.")
 WHERE_KEYS = (("runner", "runner"), ("mpi_library", "MPI library"), ("mpi_version", "MPI standard"),
               ("nodes", "nodes"), ("ranks", "ranks"), ("ranks_per_node", "ranks per node"),
               ("hosts", "hosts"), ("p2p_placement", "placement"),
@@ -542,6 +547,12 @@ def build(folders, out_path, with_figures):
                 for op in op_order({r["op"] for r in t.rows}):
                     doc.heading(3, op)
                     doc.table(*op_table(t, op))
+            for t in f.runs:
+                header, rows = cost_model.report_rows(t)
+                if rows:
+                    doc.heading(2, "Model: " + run_label(t) + " (" + os.path.basename(t.path) + ")")
+                    doc.para(MODEL_NOTE, "sub")
+                    doc.table(header, rows)
             if with_figures:
                 figs = figures(f, tmp)
                 if figs:

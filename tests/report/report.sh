@@ -65,7 +65,8 @@ case $case in
     "$REPORT" "$dir/r" > "$dir/out" || fail "scripts/report exited $?"
     [ "$(cat "$dir/out")" = "$dir/r/report.html" ] || fail "printed '$(cat "$dir/out")', not the report's path"
     md_has "$dir/r/report.md" "Headline numbers" "latency at 8 B (buffer path)" \
-      "object/buffer latency at 64 KiB (bytes)" "### sendrecv" "### bcast" "Method and notes"
+      "object/buffer latency at 64 KiB (bytes)" "### sendrecv" "### bcast" "Method and notes" \
+      "## Model: " "latency = alpha + bytes / beta" "| sendrecv | buffer (MPI_BYTE) | 8 B .. 64 KiB |"
     lib=$(csv_meta "$dir/r/mpimark.csv" mpi_library)
     md_has "$dir/r/report.md" "$lib" "$(csv_meta "$dir/r/mpimark.csv" command)"
     md_has "$dir/r/report.md" "Placement" "$(csv_meta "$dir/r/mpimark.csv" binding)" \
