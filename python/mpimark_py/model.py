@@ -216,6 +216,18 @@ def table(d):
     return "\n".join(lines) + "\n"
 
 
+def breakpoints(t, op, path, payload):
+    """[(last size of a regime, first size of the next)] of one curve of a
+    read result (payload "": any); [] when it has none or cannot be fitted.
+    The curves of a table are fitted once."""
+    if not hasattr(t, "model_curves"):
+        t.model_curves = [c for c in table_curves(t) if c.model is not None]
+    for c in t.model_curves:
+        if (c.op, c.path) == (op, path) and payload in ("", c.payload):
+            return [tuple(b) for b in describe(c, [])["breakpoints"]]
+    return []
+
+
 def report_rows(t):
     """The report's model section of a read result: (header, a row per
     regime of every curve and of the pickled paths' cost over the buffer

@@ -39,7 +39,7 @@ import shutil
 import sys
 
 # What mpimark's Python tools share: result files, atomic writes, statistics.
-from . import defs, results
+from . import defs, model as cost_model, results
 from .errors import Failure, UsageError as InputError
 from .gnuplot import (COMMON, INSTALL_HINT, TERMINALS, Series, datablock, gq, gq_lines, legend_panel,
                       plot_command, render, size_tics)
@@ -265,7 +265,16 @@ def latency_figure(tables, op):
             extra.append("$%s using 1:2 with points pt 2 ps 1.2 lc rgb %s %s" % (
                 name, gq(style_for(keys, k)[0]),
                 "notitle" if len(extra) else "title " + gq("a mode (the launches fall into groups)")))
-    body = (COMMON + source_note(tables) + size_axis(lo, hi) +
+    marks = ""
+    for k in keys:  # the model's breakpoints (scripts/model): a tick in the series' colour
+        for a, b in cost_model.breakpoints(tables[k[0]], op, k[1], k[2]):
+            x = math.sqrt(a * b)
+            marks += "set arrow from %g, graph 0 to %g, graph 0.05 nohead lw 3 lc rgb %s\n" % (
+                x, x, gq(style_for(keys, k)[0]))
+    if marks:
+        marks += 'set label 98 "ticks: the breakpoints of the model (scripts/model)" at graph 0.01, ' \
+                 'graph 0.08 font ",8" tc rgb "#666666"\n'
+    body = (COMMON + source_note(tables) + size_axis(lo, hi) + marks +
             "set logscale y 10\nset format y \"%%g\"\nset ylabel \"Latency (µs)\"\n"
             "set title %s\n" % gq_lines("%s latency (%s): median and 95%% interval" % (op, kind), context(tables)) +
             plot_command(blocks, series, extra=extra))
