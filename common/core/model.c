@@ -113,10 +113,5 @@ int mm_model_fit(const double *bytes, const double *us, size_t n, const double *
 double mm_model_predict(const mm_model *m, const double *bytes, double at) {
   size_t j = 0;
   while (j + 1 < m->n_regimes && at >= bytes[m->regime[j + 1].first]) j++;
-  /* between regime j's last point and j + 1's first: the nearer, on a log scale */
-  if (j + 1 < m->n_regimes && at > bytes[m->regime[j].last] &&
-      log(fmax(at, 1)) - log(fmax(bytes[m->regime[j].last], 1)) >
-          log(fmax(bytes[m->regime[j + 1].first], 1)) - log(fmax(at, 1)))
-    j++;
   return m->regime[j].alpha + m->regime[j].us_per_byte * at;
 }

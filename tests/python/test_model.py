@@ -71,8 +71,8 @@ class Model(unittest.TestCase):
             lo, hi = g["alpha_us_95"]
             self.assertTrue(lo <= a <= hi, (lo, a, hi))
         self.assertLess(b["worst_error"], 1e-4)  # the CSV keeps 6 digits or so
-        # 3000 B lies nearer 4 KiB than 2 KiB on a log scale: the second regime's line
-        self.assertAlmostEqual(b["predictions"]["3000"], A2 + C2 * 3000, places=4)
+        # 3000 B lies between the regimes' points: the lower regime's line
+        self.assertAlmostEqual(b["predictions"]["3000"], A1 + C1 * 3000, places=4)
         self.assertAlmostEqual(b["predictions"]["49152"], A2 + C2 * 49152, places=4)
         extra = curves["object - buffer"]
         self.assertEqual(len(extra["regimes"]), 1)
