@@ -33,11 +33,14 @@ static double line(const double *x, const double *y, size_t stride, size_t first
 
 /* The best bounds for k = 1 .. MM_MODEL_MAX_REGIMES regimes (dynamic
  * programming over the last regime's first point), then the k with the
- * least n ln(error / n) + 2 (3k - 1) ln n (alpha, beta per regime, a
- * breakpoint between two): twice BIC's penalty, because the breakpoints are
- * searched for (with BIC's own, a straight line with 3% noise per round got
- * a second regime in 1 of 4 trials of tests/unit/test_model.c; with twice,
- * none of 200, and the two-regime curve's breakpoint was placed in 198).
+ * least n ln(error / n) + 1.5 (3k - 1) ln n (alpha, beta per regime, a
+ * breakpoint between two): 1.5 times BIC's penalty, because the breakpoints
+ * are searched for. In tests/unit/test_model.c (3% noise per round, 10
+ * rounds, 200 trials), a straight line got a second regime in 47 trials
+ * with BIC's own penalty, 6 with 1.5 times it, none with twice; but on real
+ * curves twice missed Open MPI's 2-4 KiB switch (sendrecv, buffer path:
+ * 1.5 times finds 8 B|16 B, 2 KiB|4 KiB, 512 KiB|1 MiB in two runs, and
+ * 32 KiB|64 KiB for the last with the single copy off; docs/model.md).
  * starts[k - 1][j]: the first point of regime j. */
 static size_t segment(const double *x, const double *y, size_t n, size_t starts[][MM_MODEL_MAX_REGIMES]) {
   enum { K = MM_MODEL_MAX_REGIMES, M = MM_MODEL_MIN_POINTS };
@@ -65,7 +68,7 @@ static size_t segment(const double *x, const double *y, size_t n, size_t starts[
       if (r) end = starts[k][r] - 1;
     }
     double bic = (double)n * log(fmax(best[k * n + n - 1] / (double)n, floor)) +
-                 2.0 * (3.0 * (double)(k + 1) - 1.0) * log((double)n);
+                 1.5 * (3.0 * (double)(k + 1) - 1.0) * log((double)n);
     if (bic < least - 1e-9) least = bic, chosen = k + 1;
   }
   free(best), free(from);

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#define MM_MODEL_MAX_REGIMES 4
+#define MM_MODEL_MAX_REGIMES 6
 #define MM_MODEL_MIN_POINTS 3 /* of a regime: two points fit any line */
 
 typedef struct mm_regime {
@@ -29,7 +29,7 @@ extern const size_t mm_model_size, mm_regime_size;
 /* Fits n points (bytes ascending, us > 0 their medians) with 1 to
  * MM_MODEL_MAX_REGIMES regimes of MM_MODEL_MIN_POINTS points or more: the
  * number and their bounds that minimise the relative squared error with a
- * penalty per parameter (twice BIC's: model.c says why), so that a regime
+ * penalty per parameter (1.5 times BIC's: model.c says why), so that a regime
  * is added only where the curve bends beyond its noise. Within a regime, weighted least squares on
  * relative errors, alpha and 1/beta kept >= 0. With rounds (r values per
  * point, point i's at rounds[i * r + k]; r >= 2), each regime is refitted

@@ -66,7 +66,7 @@ class Results(ctypes.Structure):  # mm_results
                 ("rows", ctypes.POINTER(Row)), ("n_rows", ctypes.c_size_t), ("cap_rows", ctypes.c_size_t)]
 
 
-MAX_REGIMES = 4  # MM_MODEL_MAX_REGIMES (model.h)
+MAX_REGIMES = 6  # MM_MODEL_MAX_REGIMES (model.h)
 
 
 class Regime(ctypes.Structure):  # mm_regime (model.h)
