@@ -41,13 +41,15 @@ def probe(t):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="bench/model", description=__doc__.split("\n")[0])
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--ops", default="sendrecv,bcast")
-    ap.add_argument("--path", default="both")
-    ap.add_argument("--unseen", default="3000,48K,300K,3M")
-    ap.add_argument("--launcher", default="mpirun -np 2")
-    ap.add_argument("--mpimark", default=os.path.join(REPO, "build", "bin", "mpimark"))
+    ap = argparse.ArgumentParser(prog="bench/model", description=__doc__.split("\n")[0],
+                                 epilog="docs/model.md quotes its figures.")
+    ap.add_argument("--repeats", type=int, default=3, help="sweep-and-check repetitions (default 3)")
+    ap.add_argument("--ops", default="sendrecv,bcast", help="operations (default sendrecv,bcast)")
+    ap.add_argument("--path", default="both", help="mpimark's --path (default both)")
+    ap.add_argument("--unseen", default="3000,48K,300K,3M", help="the sizes to predict")
+    ap.add_argument("--launcher", default="mpirun -np 2", help="the launch command (default mpirun -np 2)")
+    ap.add_argument("--mpimark", default=os.path.join(REPO, "build", "bin", "mpimark"),
+                    help="the binary (default build/bin/mpimark)")
     ap.add_argument("env", nargs="*", help="NAME=VALUE for both launches")
     a = ap.parse_args()
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
