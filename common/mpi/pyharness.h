@@ -1,13 +1,15 @@
-/* The entry point of libmpimark_harness_VENDOR.so that the mpi4py runner
- * (python/mpimark_py/runner/harness.py) calls through ctypes, beside the
- * harness's own (testhooks.h, clock.h). The runner's ctypes signatures are
- * checked against these declarations (tests/python/test_signatures.py).
- * Needs Python.h (the limited API). */
+/* The public surface of libmpimark_harness_VENDOR.so: what the mpi4py
+ * runner (python/mpimark_py/runner/harness.py) calls through ctypes, this
+ * file's entry points and the headers it includes (the test hooks, the
+ * clock, results). The runner's ctypes signatures are checked against
+ * exactly these (tests/python/test_signatures.py). Needs Python.h (the
+ * limited API). */
 #ifndef MM_PYHARNESS_H
 #define MM_PYHARNESS_H
 
 #include <stdint.h>
 
+#include "clock.h"
 #include "options.h"
 #include "results.h"
 #include "sweep.h"

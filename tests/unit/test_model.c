@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "model.h"
+#include "mpimark_core.h" /* the public header compiles on its own */
 #include "unit.h"
 
 enum { N = 23, R = 10, TRIALS = 200 }; /* 1 B .. 4 MiB, powers of 2 */
