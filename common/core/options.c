@@ -107,6 +107,16 @@ const char *const mm_payload_names[MM_PAYLOAD_COUNT] = {
 #undef MM_USER_PAYLOAD
 };
 
+const char *const mm_user_payload_name =
+#define MM_PAYLOAD(id, name)
+#define MM_DATATYPE(name)
+#define MM_USER_PAYLOAD(name) #name
+#include "payloads.def"
+#undef MM_PAYLOAD
+#undef MM_DATATYPE
+#undef MM_USER_PAYLOAD
+    ;
+
 /* MODULE:FUNCTION: a module (a name or a .py file), then an identifier
  * after the last colon. */
 static bool user_payload(const char *a) {

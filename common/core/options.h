@@ -44,6 +44,8 @@ typedef enum {
   MM_PAYLOAD_COUNT
 } mm_payload;
 extern const char *const mm_payload_names[MM_PAYLOAD_COUNT];
+/* The payload column of --payload MODULE:FUNCTION (payloads.def's MM_USER_PAYLOAD). */
+extern const char *const mm_user_payload_name;
 
 /* Whether a path sends pickled objects (the object and pkl5 paths). */
 static inline bool mm_path_pickles(mm_path p) { return p != MM_PATH_BUFFER; }

@@ -56,7 +56,7 @@ static int keep_samples(cell *c, int round, const mm_samples *s) {
 /* The payload column: the pickled paths' payload, or the buffer path's
  * MPI datatype. */
 static const char *payload_name(const mm_config *cfg, const mm_op_traits *op, mm_path path) {
-  if (mm_path_pickles(path)) return cfg->user_payload ? "user" : mm_payload_names[cfg->payload];
+  if (mm_path_pickles(path)) return cfg->user_payload ? mm_user_payload_name : mm_payload_names[cfg->payload];
   return op->float64 ? "MPI_DOUBLE" : "MPI_BYTE";
 }
 
