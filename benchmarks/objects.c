@@ -83,7 +83,7 @@ int mm_obj_setup(mm_ctx *c, unsigned flags) {
   if (!s) return MM_ENOMEM;
   c->state = s;
   bool float64 = flags & MM_OBJ_FLOAT64;
-  s->n_slots = (size_t)c->nranks > 2 * (size_t)c->window ? (size_t)c->nranks : 2 * (size_t)c->window;
+  s->n_slots = (size_t)c->nranks > (size_t)c->window ? 2 * (size_t)c->nranks : 2 * (size_t)c->window;
   s->received = calloc(s->n_slots, sizeof *s->received);
   s->reqs = calloc(2 * (size_t)c->window, sizeof *s->reqs);
   s->payload = make_payload(c, mm_seed_of_rank(c->rank), float64);

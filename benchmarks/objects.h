@@ -18,7 +18,8 @@ enum {
 typedef struct mm_obj_state {
   mm_pyobj *payload;     /* this rank's object: a bytes object or a list of floats */
   mm_pyobj **items;      /* MM_OBJ_ITEMS at the root: the object for each rank */
-  mm_pyobj **received;   /* slots for what the last iteration decoded */
+  mm_pyobj **received;   /* slots for what the last iteration decoded; gather
+                          * receives into the second half first */
   size_t n_slots;
   unsigned char *rbufs;  /* MM_OBJ_RECV_BUFS: 2 * window buffers of rcap bytes */
   size_t rcap;

@@ -1,7 +1,10 @@
+#define _DEFAULT_SOURCE /* sbrk */
 #include "heap.h"
 
 #include <malloc.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* glibc's malloc/malloc.c: DEFAULT_MMAP_THRESHOLD_MIN (the start value of
@@ -49,4 +52,32 @@ void mm_heap_visit(mm_path path, bool pinned, const mm_op_traits *op, bool root,
    * the latter moved; it starts at the same 128 KiB */
   mallopt(M_TRIM_THRESHOLD, (int)(t == GLIBC_THRESHOLD_START ? t : 2 * t));
   malloc_trim(0);
+}
+
+void *mm_heap_plug(mm_path path, bool pinned, size_t message_bytes) {
+  if (!mm_path_pickles(path) || pinned || message_bytes < MM_HEAP_PLUG_MIN) return NULL;
+  size_t block = message_bytes;
+  char *top = sbrk(0);
+  void *plugs = NULL;
+  for (size_t held = 0; held < MM_HEAP_PLUG_MAX; held += block) {
+    char *p = malloc(block);
+    if (!p) break;
+    if (p + block > top) { /* from the top of the heap (or mapped): no hole is left */
+      free(p);
+      break;
+    }
+    memcpy(p, &plugs, sizeof plugs); /* the plugs are a list through themselves */
+    plugs = p;
+  }
+  malloc_trim(0);
+  return plugs;
+}
+
+void mm_heap_unplug(void *plugs) {
+  while (plugs) {
+    void *next;
+    memcpy(&next, plugs, sizeof next);
+    free(plugs);
+    plugs = next;
+  }
 }

@@ -36,9 +36,21 @@ const char *mm_heap_prepare(bool pickles, bool pinned);
  * one) and gives back the pages the heap holds spare (malloc_trim), so
  * that a size's figure does not depend on the sizes visited before it;
  * the visit's warm-up brings the heap to that program's steady state.
- * What it cannot set is the heap's layout (docs/performance.md). */
+ * What it cannot set is the heap's layout: mm_heap_plug below
+ * (docs/performance.md). */
 void mm_heap_visit(mm_path path, bool pinned, const mm_op_traits *op, bool root, int nranks,
                    size_t wire_bytes);
+
+/* After mm_heap_visit, for a pickled path at --heap default: fills the
+ * heap's free holes of at least message_bytes with blocks held until
+ * mm_heap_unplug (a list through the blocks themselves; NULL when none),
+ * so that the call's large blocks come from the top of the heap, as in a
+ * plain program whose heap holds nothing else. Nothing below
+ * MM_HEAP_PLUG_MIN bytes, at most MM_HEAP_PLUG_MAX held. */
+#define MM_HEAP_PLUG_MIN ((size_t)16 * 1024)
+#define MM_HEAP_PLUG_MAX ((size_t)1 << 30)
+void *mm_heap_plug(mm_path path, bool pinned, size_t message_bytes);
+void mm_heap_unplug(void *plugs);
 
 /* The mmap threshold glibc's rule reaches in a program whose largest freed
  * block holds message_bytes (a receive buffer mpi4py allocates, a bytes

@@ -101,6 +101,7 @@ static int visit(run *w, cell *cl, int round) {
   }
   cl->wire_bytes = v.wire_bytes;
   mm_heap_visit(key->path, cfg->heap_pinned, op, job->rank == cfg->root, job->nranks, v.wire_bytes);
+  void *plugs = mm_heap_plug(key->path, cfg->heap_pinned, key->bytes);
   mm_plan plan = mm_plan_of(cfg->iterations, cfg->warmup, cfg->time_budget, cfg->rounds, op->collective,
                             cfg->sync, cfg->rank_time, mm_path_pickles(key->path), &cl->cache);
   mm_samples samples;
@@ -108,6 +109,7 @@ static int visit(run *w, cell *cl, int round) {
   mm_job timed = {job->comm, job->rank, v.run, v.ctx, job->hooks, &w->harness};
   int verdict = mm_harness_measure(&timed, &plan, &samples);
   measured = mm_clock_now() - measured;
+  mm_heap_unplug(plugs);
   for (int i = 0; i < MM_SPENT_COUNT; i++) w->spent[i] += samples.spent[i];
   if (verdict == MM_ECLOCK && job->rank == 0) { /* every rank returns it; one line */
     char size[32], why[320];

@@ -4,7 +4,8 @@
  * scatter or gather root's joined buffer, inside (128 KiB, 32 MiB]); that
  * glibc then maps the 1.5x pickle buffer of that size and serves the
  * message-sized receive buffer from its heap; and that glibc's trim
- * threshold follows it. */
+ * threshold follows it. And mm_heap_plug: the call's blocks come from the
+ * top of the heap, not from holes below it. */
 #include <malloc.h>
 #include <stdlib.h>
 
@@ -71,6 +72,27 @@ int main(void) {
   for (int i = 0; i < 10; i++) blocks[i] = malloc(100 * KIB);
   for (int i = 9; i >= 0; i--) free(blocks[i]);
   CHECK(mallinfo2().arena < 1000 * KIB);
+
+  /* mm_heap_plug: a 64 KiB hole below a held block serves the next 64 KiB
+   * block (the runner's heap, where the call's blocks then never reach the
+   * top: 0.59x the time of a plain program's 64 KiB scatter); plugged, the
+   * next block comes from the top, above the one held. */
+  mm_heap_visit(MM_PATH_OBJECT, false, &one, true, 2, 64 * KIB);
+  char *hole = malloc(64 * KIB), *held = malloc(1024);
+  free(hole);
+  char *again = malloc(64 * KIB);
+  CHECK(again == hole); /* the hole serves it: what the plug is for */
+  free(again);
+  void *plugs = mm_heap_plug(MM_PATH_OBJECT, false, 64 * KIB);
+  CHECK(plugs != NULL);
+  char *next = malloc(64 * KIB);
+  CHECK(next > held);
+  free(next);
+  mm_heap_unplug(plugs);
+  CHECK(mm_heap_plug(MM_PATH_BUFFER, false, 64 * KIB) == NULL);  /* the buffer path: nothing */
+  CHECK(mm_heap_plug(MM_PATH_OBJECT, true, 64 * KIB) == NULL);   /* pinned: nothing */
+  CHECK(mm_heap_plug(MM_PATH_OBJECT, false, 1 * KIB) == NULL);   /* small blocks: nothing */
+  free(held);
 #endif
   return unit_report("test_heap");
 }
