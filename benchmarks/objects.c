@@ -78,6 +78,16 @@ int mm_lower_gather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out) {
   return mm_obj_gather(obj, out, c->root, mm_obj_comm_of(c));
 }
 
+int mm_lower_allgather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out) {
+  if (c->path == MM_PATH_PKL5) return mm_pkl5_allgather(obj, c->pkl5_threshold, out, c->comm);
+  return mm_obj_allgather(obj, out, mm_obj_comm_of(c));
+}
+
+int mm_lower_alltoall(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out) {
+  if (c->path == MM_PATH_PKL5) return mm_pkl5_alltoall(items, c->pkl5_threshold, out, c->comm);
+  return mm_obj_alltoall(items, out, mm_obj_comm_of(c));
+}
+
 int mm_obj_setup(mm_ctx *c, unsigned flags) {
   mm_obj_state *s = calloc(1, sizeof *s);
   if (!s) return MM_ENOMEM;
@@ -88,10 +98,13 @@ int mm_obj_setup(mm_ctx *c, unsigned flags) {
   s->reqs = calloc(2 * (size_t)c->window, sizeof *s->reqs);
   s->payload = make_payload(c, mm_seed_of_rank(c->rank), float64);
   if (!s->received || !s->reqs || !s->payload) return MM_ENOMEM;
-  if ((flags & MM_OBJ_ITEMS) && c->rank == c->root) {
+  bool each = flags & MM_OBJ_ITEMS_EACH;
+  if (each || ((flags & MM_OBJ_ITEMS) && c->rank == c->root)) {
     if (!(s->items = calloc((size_t)c->nranks, sizeof *s->items))) return MM_ENOMEM;
-    for (int r = 0; r < c->nranks; r++)
-      if (!(s->items[r] = make_payload(c, mm_seed_for_rank(r), float64))) return MM_ENOMEM;
+    for (int r = 0; r < c->nranks; r++) {
+      unsigned seed = each ? mm_seed_from_to(c->rank, r) : mm_seed_for_rank(r);
+      if (!(s->items[r] = make_payload(c, seed, float64))) return MM_ENOMEM;
+    }
   }
   if (wire_bytes(c, s->payload, &c->wire_bytes) != MM_OK) return MM_ENOMEM;
   if (flags & MM_OBJ_RECV_BUFS) {
@@ -130,6 +143,16 @@ void mm_obj_keep(mm_ctx *c, size_t slot, mm_pyobj *obj) {
   mm_obj_state *s = c->state;
   mm_pyobj_free(s->received[slot]);
   s->received[slot] = obj;
+}
+
+mm_pyobj **mm_obj_fresh(mm_ctx *c) { return mm_obj(c)->received + c->nranks; }
+
+void mm_obj_keep_fresh(mm_ctx *c) {
+  mm_pyobj **fresh = mm_obj_fresh(c);
+  for (int r = 0; r < c->nranks; r++) {
+    mm_obj_keep(c, (size_t)r, fresh[r]);
+    fresh[r] = NULL;
+  }
 }
 
 void mm_obj_corrupt(mm_ctx *c) {

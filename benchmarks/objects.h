@@ -13,13 +13,13 @@ enum {
   MM_OBJ_FLOAT64 = 1u << 0, /* payload values are float64 (reductions) */
   MM_OBJ_ITEMS = 1u << 1,   /* the root holds one item per rank (scatter) */
   MM_OBJ_RECV_BUFS = 1u << 2, /* irecv buffers for a window of messages */
+  MM_OBJ_ITEMS_EACH = 1u << 3, /* every rank holds one item per rank (alltoall) */
 };
 
 typedef struct mm_obj_state {
   mm_pyobj *payload;     /* this rank's object: a bytes object or a list of floats */
-  mm_pyobj **items;      /* MM_OBJ_ITEMS at the root: the object for each rank */
-  mm_pyobj **received;   /* slots for what the last iteration decoded; gather
-                          * receives into the second half first */
+  mm_pyobj **items;      /* MM_OBJ_ITEMS at the root, MM_OBJ_ITEMS_EACH: the object for each rank */
+  mm_pyobj **received;   /* slots for what the last iteration decoded (2 n: mm_obj_fresh) */
   size_t n_slots;
   unsigned char *rbufs;  /* MM_OBJ_RECV_BUFS: 2 * window buffers of rcap bytes */
   size_t rcap;
@@ -40,6 +40,8 @@ int mm_lower_recv(const mm_ctx *c, mm_pyobj **out, int source);
 int mm_lower_bcast(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out);
 int mm_lower_scatter(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out);
 int mm_lower_gather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out);
+int mm_lower_allgather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out);
+int mm_lower_alltoall(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out);
 
 /* Builds the payload for ctx->bytes and ctx->payload (values from the
  * rank's pattern), sets ctx->wire_bytes to its pickled size. */
@@ -49,6 +51,15 @@ void mm_obj_teardown(mm_ctx *c);
 /* Stores a decoded object in slot i, freeing the one it replaces: the
  * free is part of the cost, as Python drops the previous object. */
 void mm_obj_keep(mm_ctx *c, size_t slot, mm_pyobj *obj);
+
+/* A call that returns a list (gather, allgather, alltoall) decodes into
+ * mm_obj_fresh (the second half of the slots); mm_obj_keep_fresh then
+ * keeps it in the first, freeing the previous list after the call, as
+ * Python drops it only when the new list is assigned (freed before the
+ * call, the heap differs: the C model's gather read 4x real mpi4py at
+ * 64 KiB, bench/heap --op gather). */
+mm_pyobj **mm_obj_fresh(mm_ctx *c);
+void mm_obj_keep_fresh(mm_ctx *c);
 
 /* prepare() of every object path: forget what earlier iterations decoded,
  * so that validation sees only the validation run. */

@@ -47,6 +47,7 @@ typedef struct mm_op {
   bool float64;             /* buffer path moves float64 (MPI_DOUBLE): sizes round down to 8 */
   bool root_sends_all;      /* the root's send buffer holds one message per rank (scatter) */
   bool root_recvs_all;      /* the root's receive buffer holds one message per rank (gather) */
+  bool rootless;            /* no root: every rank holds what a root would (allgather, alltoall) */
   mm_busbw busbw;            /* collectives: nccl-tests' algbw bytes and busbw factor (metrics.h) */
   /* The first mpi4py generation whose mpi4py.util.pkl5 has this method (3
    * or 4; 0: none). The pkl5 path runs the object path's table below, whose
@@ -66,7 +67,7 @@ typedef struct mm_op {
 } mm_op;
 
 /* The registry, generated from ops.def. */
-#define MM_OP(name, min_ranks, summary) extern const mm_op mm_op_##name;
+#define MM_OP(name, min_ranks, in_default, summary) extern const mm_op mm_op_##name;
 #include "ops.def"
 #undef MM_OP
 extern const mm_op *const mm_ops[];
@@ -92,6 +93,10 @@ enum { MM_TAG_DATA = 1, MM_TAG_ACK = 2 };
 static inline unsigned mm_seed_of_rank(int rank) { return (unsigned)rank + 1u; }
 /* Data the root sends to rank r in a scatter. */
 static inline unsigned mm_seed_for_rank(int rank) { return 1000u + (unsigned)rank; }
+/* Data rank `from` sends to rank `to` in an alltoall. */
+static inline unsigned mm_seed_from_to(int from, int to) {
+  return 1000u * ((unsigned)from + 2u) + (unsigned)to;
+}
 
 /* Shared prepare() steps (check.c): fill the send buffer with this rank's
  * pattern, as bytes or as float64 elements. */

@@ -27,17 +27,9 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
 
-/* Into the second half of the slots, then kept in the first: the previous
- * iteration's list is freed after the call, as Python drops it when the
- * new list is assigned (freed before, the heap differs: 4x the time of
- * real mpi4py at 64 KiB, bench/heap --op gather). */
 static int obj_gather(mm_ctx *c) {
-  mm_pyobj **fresh = mm_obj(c)->received + c->nranks;
-  int err = mm_lower_gather(c, mm_obj(c)->payload, fresh);
-  for (int r = 0; r < c->nranks; r++) {
-    mm_obj_keep(c, (size_t)r, fresh[r]);
-    fresh[r] = NULL;
-  }
+  int err = mm_lower_gather(c, mm_obj(c)->payload, mm_obj_fresh(c));
+  mm_obj_keep_fresh(c);
   return err;
 }
 

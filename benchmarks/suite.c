@@ -16,7 +16,8 @@ static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
     const mm_op *op = mm_ops[i];
     t[i] = (mm_op_traits){.name = op->name, .collective = op->kind == MM_COLLECTIVE,
                           .float64 = op->float64, .root_sends_all = op->root_sends_all,
-                          .root_recvs_all = op->root_recvs_all, .busbw = op->busbw};
+                          .root_recvs_all = op->root_recvs_all, .rootless = op->rootless,
+                          .busbw = op->busbw};
     for (size_t k = 0; k < MM_MAX_KERNELS; k++) t[i].shapes[k] = op->path[MM_PATH_BUFFER].kernels[k].shape;
     for (int p = 0; p < MM_PATH_COUNT; p++) {
       if (!mm_op_has_path(op, (mm_path)p, cfg->mpi4py)) continue;

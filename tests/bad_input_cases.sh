@@ -62,7 +62,7 @@
 bad_input_case() {
   local case=$1 np=$2 dir=$3
   case $case in
-    unknown-op) args=(allgather) want="unknown operation 'allgather'" ;;
+    unknown-op) args=(allgatherv) want="unknown operation 'allgatherv'" ;;
     unknown-option) args=(--frobnicate) want="unknown option '--frobnicate'" ;;
     reversed-range) args=(-m 4K:1K) want="MIN is larger than MAX" ;;
     malformed-size) args=(-m 1x) want="unknown suffix" ;;

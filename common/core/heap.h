@@ -31,7 +31,8 @@ const char *mm_heap_prepare(bool pickles, bool pinned);
  * bench/heap). This sets both thresholds to where glibc's own rule puts
  * them in the latter program (mm_heap_threshold of its largest freed
  * block: one message, or, at the root of the object path's scatter and
- * gather (op->root_sends_all, root_recvs_all), the nranks messages mpi4py
+ * gather (op->root_sends_all, root_recvs_all; every rank of allgather and
+ * alltoall, op->rootless), the nranks messages mpi4py
  * joins into one buffer, pickle.dumpv and allocv; pkl5 sends those one by
  * one) and gives back the pages the heap holds spare (malloc_trim), so
  * that a size's figure does not depend on the sizes visited before it;

@@ -288,7 +288,9 @@ int mm_options_parse(int argc, char **argv, const mm_op_names *ops, mm_config *c
   const mm_cli cli = {options, N_OPTIONS, select_op, ops, old_names, N_OLD_NAMES};
   memset(cfg, 0, sizeof *cfg);
   if (mm_cli_parse(&cli, argc, argv, cfg, err, errlen)) return -1;
-  if (cfg->ops == 0) cfg->ops = ops->n >= 32 ? UINT32_MAX : (1u << ops->n) - 1;
+  bool named = cfg->ops != 0; /* else the default run's operations */
+  for (size_t i = 0; !named && i < ops->n && i < 32; i++)
+    if (ops->in_default[i]) cfg->ops |= 1u << i;
   if (cfg->wide && cfg->format != MM_FORMAT_TABLE)
     return snprintf(err, errlen, "--wide is a layout of the table; --format %s has none",
                     mm_format_name(cfg->format)), -1;
@@ -311,9 +313,10 @@ const char *const mm_options_notes = "";
 const size_t mm_config_size = sizeof(mm_config);
 
 void mm_options_usage(FILE *fp, const mm_op_names *ops, const char *intro, const char *notes) {
-  fprintf(fp, "%s\nOperations (default: all):\n", intro);
+  fprintf(fp, "%s\nOperations (default: all but those marked 'named only'):\n", intro);
   for (size_t i = 0; i < ops->n; i++)
-    fprintf(fp, "  %-12s %s\n", ops->names[i], ops->summaries[i]);
+    fprintf(fp, "  %-12s %s%s\n", ops->names[i], ops->summaries[i],
+            ops->in_default[i] ? "" : " (named only)");
   fprintf(fp, "\nOptions:\n");
   mm_cli_usage(fp, &(const mm_cli){options, N_OPTIONS, NULL, NULL, NULL, 0}, 30);
   fprintf(fp, "\nNext to OSU and IMB (docs/osu-imb.md):\n");

@@ -97,6 +97,7 @@ typedef struct mm_op_names {
   size_t n;
   const char *const *names;
   const char *const *summaries;
+  const bool *in_default; /* run without naming it (no OP given) */
 } mm_op_names;
 
 /* Parses argv into cfg (defaults first). Returns 0, or -1 with a one-line

@@ -5,23 +5,29 @@
 #include "errors.h"
 
 /* The operations of ops.def, in its order (the C registry's, the runner's). */
-#define MM_OP(name, min_ranks, summary) #name,
+#define MM_OP(name, min_ranks, in_default, summary) #name,
 static const char *const op_names[] = {
 #include "ops.def"
 };
 #undef MM_OP
-#define MM_OP(name, min_ranks, summary) summary,
+#define MM_OP(name, min_ranks, in_default, summary) summary,
 static const char *const op_summaries[] = {
 #include "ops.def"
 };
 #undef MM_OP
-#define MM_OP(name, min_ranks, summary) min_ranks,
+#define MM_OP(name, min_ranks, in_default, summary) min_ranks,
 static const int op_min_ranks[] = {
 #include "ops.def"
 };
 #undef MM_OP
+#define MM_OP(name, min_ranks, in_default, summary) in_default,
+static const bool op_in_default[] = {
+#include "ops.def"
+};
+#undef MM_OP
 
-static const mm_op_names ops = {sizeof op_names / sizeof *op_names, op_names, op_summaries};
+static const mm_op_names ops = {sizeof op_names / sizeof *op_names, op_names, op_summaries,
+                                op_in_default};
 
 const mm_op_names *mm_request_op_names(void) { return &ops; }
 

@@ -23,6 +23,7 @@ typedef struct mm_op_traits {
   bool collective;                 /* sync applies (harness.h); else point-to-point */
   bool float64;                    /* its elements are doubles (reductions) */
   bool root_sends_all, root_recvs_all; /* the root holds a message per rank */
+  bool rootless;                   /* no root: every rank holds what a root would (allgather) */
   mm_busbw busbw;                  /* collectives: algbw bytes and busbw factor */
   unsigned paths;                  /* bit p: it has path p in this run */
   unsigned kernels[MM_PATH_COUNT]; /* bit k: path p has kernel k */

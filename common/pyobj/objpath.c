@@ -59,25 +59,29 @@ static int recv_len(int source, int tag, mm_obj_comm oc) {
   return oc.generation >= 4 ? len_in(wide, oc) : count;
 }
 
-/* One length per rank: the root's counts[n] scattered into *count, or
- * every rank's count gathered into the root's counts[n]. */
-static void scatter_lens(const int *counts, int *count, int n, int root, mm_obj_comm oc) {
-  MPI_Count *wide = oc.generation >= 4 ? malloc(((size_t)n + 1) * sizeof *wide) : NULL;
-  if (oc.generation >= 4 && !wide) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for lengths");
-  MPI_Count mine = 0;
-  MM_MPI(MPI_Scatter(counts ? len_out(counts, n, wide, oc.generation) : NULL, 1, len_type(oc.generation),
-                     oc.generation >= 4 ? (void *)&mine : count, 1, len_type(oc.generation), root, oc.comm));
-  if (oc.generation >= 4) *count = len_in(mine, oc);
-  free(wide);
-}
+/* The collectives of the lowercase methods that move one pickle per rank. */
+typedef enum { SCATTER, GATHER, ALLGATHER, ALLTOALL } coll;
 
-static void gather_lens(int count, int *counts, int n, int root, mm_obj_comm oc) {
-  MPI_Count *wide = oc.generation >= 4 ? malloc(((size_t)n + 1) * sizeof *wide) : NULL, mine;
-  if (oc.generation >= 4 && !wide) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for lengths");
-  MM_MPI(MPI_Gather(len_out(&count, 1, &mine, oc.generation), 1, len_type(oc.generation),
-                    oc.generation >= 4 ? (void *)wide : counts, 1, len_type(oc.generation), root, oc.comm));
-  for (int i = 0; oc.generation >= 4 && counts && i < n; i++) counts[i] = len_in(wide[i], oc);
-  free(wide);
+/* One length per rank: what this rank sends (n lengths for scatter's root
+ * and alltoall, else its own one) into what it receives (n lengths for
+ * gather's root, allgather and alltoall, else its own one). out or in is
+ * NULL where the rank sends or receives none. */
+static void exchange_lens(coll k, const int *out, int *in, int n, int root, mm_obj_comm oc) {
+  int nout = k == SCATTER || k == ALLTOALL ? n : 1, nin = k == SCATTER ? 1 : n;
+  MPI_Datatype t = len_type(oc.generation);
+  bool wide = oc.generation >= 4;
+  MPI_Count *w = wide ? malloc(((size_t)nout + (size_t)nin) * sizeof *w) : NULL;
+  if (wide && !w) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for lengths");
+  void *o = out ? len_out(out, nout, w, oc.generation) : NULL, *i = wide ? (void *)(w + nout) : in;
+  if (wide && !in) i = NULL;
+  switch (k) {
+  case SCATTER: MM_MPI(MPI_Scatter(o, 1, t, i, 1, t, root, oc.comm)); break;
+  case GATHER: MM_MPI(MPI_Gather(o, 1, t, i, 1, t, root, oc.comm)); break;
+  case ALLGATHER: MM_MPI(MPI_Allgather(o, 1, t, i, 1, t, oc.comm)); break;
+  case ALLTOALL: MM_MPI(MPI_Alltoall(o, 1, t, i, 1, t, oc.comm)); break;
+  }
+  for (int r = 0; wide && in && r < nin; r++) in[r] = len_in(w[nout + r], oc);
+  free(w);
 }
 
 /* MPI_Get_count of a received pickle (MPI_Get_count_c on 4.x with MPI-4). */
@@ -203,115 +207,171 @@ int mm_obj_bcast(const mm_pyobj *obj, mm_pyobj **out, int root, mm_obj_comm oc) 
   return err;
 }
 
-/* Displacements for Scatterv/Gatherv from per-rank counts; the total must
- * fit an int, as MPI's displacements are ints. */
-static int displacements(const int *counts, int n, int *displs, size_t *total) {
+/* Displacements from per-rank counts, and one buffer for them all
+ * (pickle_allocv); the total must fit an int, as MPI's displacements are
+ * ints. */
+static int allocv(const int *counts, int n, int *displs, unsigned char **buf) {
   size_t t = 0;
   for (int i = 0; i < n; i++) {
     if (t > INT_MAX) return MM_ETOOBIG;
     displs[i] = (int)t;
     t += (size_t)counts[i];
   }
-  *total = t;
-  return MM_OK;
+  return (*buf = mm_obj_alloc_bytes(t)) ? MM_OK : MM_ENOMEM;
 }
 
-/* MPI_Scatterv (scatter true) or MPI_Gatherv of the pickles: `mine` is
- * this rank's count bytes, `all` the root's, at the root's per-rank counts
- * and displacements. On 4.x with an MPI-4 library, MPI_Scatterv_c /
- * MPI_Gatherv_c with MPI_Count counts and MPI_Aint displacements, as
- * mpi4py 4.x calls them. */
-static void scatterv_or_gatherv(bool scatter, unsigned char *mine, int count, unsigned char *all,
-                                const int *counts, const int *displs, int n, int root,
-                                mm_obj_comm oc) {
+/* pickle.dumpv: one pickle per item, packed into one new buffer. */
+static int dumpv(mm_pyobj *const *items, int n, int *counts, int *displs, unsigned char **buf) {
+  unsigned char **parts = calloc((size_t)n, sizeof *parts);
+  int err = parts ? MM_OK : MM_ENOMEM;
+  for (int i = 0; i < n && !err; i++) err = dump(items[i], &parts[i], &counts[i]);
+  if (!err) err = allocv(counts, n, displs, buf);
+  for (int i = 0; i < n && parts; i++) {
+    if (!err) memcpy(*buf + displs[i], parts[i], (size_t)counts[i]);
+    free(parts[i]);
+  }
+  free(parts);
+  return err;
+}
+
+/* pickle.loadv: each rank's pickle unpickled into out[i]; the first error. */
+static int loadv(const unsigned char *buf, const int *counts, const int *displs, int n,
+                 mm_pyobj **out) {
+  int err = MM_OK;
+  for (int i = 0; i < n; i++) {
+    int e = load(buf + displs[i], counts[i], &out[i]);
+    if (e && !err) err = e;
+  }
+  return err;
+}
+
+/* One side of a v-collective: one count, or per-rank counts and
+ * displacements. */
+typedef struct side {
+  unsigned char *buf;
+  int count;
+  const int *counts, *displs;
+} side;
+
+#if MPI_VERSION >= 4
+/* A side's counts as MPI_Count and displacements as MPI_Aint (NULL when it
+ * has none), for the large-count calls; free() both. */
+static void widen(const side *x, int n, MPI_Count **c, MPI_Aint **d, MPI_Comm comm) {
+  *c = NULL, *d = NULL;
+  if (!x->counts) return;
+  *c = malloc((size_t)n * sizeof **c);
+  *d = malloc((size_t)n * sizeof **d);
+  if (!*c || !*d) mm_mpi_die(comm, MM_ENOMEM, "no memory for counts");
+  for (int i = 0; i < n; i++) (*c)[i] = x->counts[i], (*d)[i] = x->displs[i];
+}
+#endif
+
+/* The bytes of a collective: MPI_Scatterv, Gatherv, Allgatherv or
+ * Alltoallv; on 4.x with an MPI-4 library their _c forms with MPI_Count
+ * counts and MPI_Aint displacements, as mpi4py 4.x calls them. */
+static void exchange_bytes(coll k, side s, side r, int n, int root, mm_obj_comm oc) {
+  MPI_Datatype b = MPI_BYTE;
 #if MPI_VERSION >= 4
   if (mm_obj_large_count_calls(oc.generation)) {
-    MPI_Count *c = counts ? malloc((size_t)n * sizeof *c) : NULL;
-    MPI_Aint *d = counts ? malloc((size_t)n * sizeof *d) : NULL;
-    if (counts && (!c || !d)) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for counts");
-    for (int i = 0; counts && i < n; i++) c[i] = counts[i], d[i] = displs[i];
-    if (scatter)
-      MM_MPI(MPI_Scatterv_c(all, c, d, MPI_BYTE, mine, count, MPI_BYTE, root, oc.comm));
-    else
-      MM_MPI(MPI_Gatherv_c(mine, count, MPI_BYTE, all, c, d, MPI_BYTE, root, oc.comm));
-    free(c);
-    free(d);
+    MPI_Count *sc, *rc;
+    MPI_Aint *sd, *rd;
+    widen(&s, n, &sc, &sd, oc.comm);
+    widen(&r, n, &rc, &rd, oc.comm);
+    switch (k) {
+    case SCATTER: MM_MPI(MPI_Scatterv_c(s.buf, sc, sd, b, r.buf, r.count, b, root, oc.comm)); break;
+    case GATHER: MM_MPI(MPI_Gatherv_c(s.buf, s.count, b, r.buf, rc, rd, b, root, oc.comm)); break;
+    case ALLGATHER: MM_MPI(MPI_Allgatherv_c(s.buf, s.count, b, r.buf, rc, rd, b, oc.comm)); break;
+    case ALLTOALL: MM_MPI(MPI_Alltoallv_c(s.buf, sc, sd, b, r.buf, rc, rd, b, oc.comm)); break;
+    }
+    free(sc), free(sd), free(rc), free(rd);
     return;
   }
 #endif
   (void)n;
-  if (scatter)
-    MM_MPI(MPI_Scatterv(all, counts, displs, MPI_BYTE, mine, count, MPI_BYTE, root, oc.comm));
-  else
-    MM_MPI(MPI_Gatherv(mine, count, MPI_BYTE, all, counts, displs, MPI_BYTE, root, oc.comm));
+  switch (k) {
+  case SCATTER: MM_MPI(MPI_Scatterv(s.buf, s.counts, s.displs, b, r.buf, r.count, b, root, oc.comm)); break;
+  case GATHER: MM_MPI(MPI_Gatherv(s.buf, s.count, b, r.buf, r.counts, r.displs, b, root, oc.comm)); break;
+  case ALLGATHER: MM_MPI(MPI_Allgatherv(s.buf, s.count, b, r.buf, r.counts, r.displs, b, oc.comm)); break;
+  case ALLTOALL:
+    MM_MPI(MPI_Alltoallv(s.buf, s.counts, s.displs, b, r.buf, r.counts, r.displs, b, oc.comm));
+    break;
+  }
+}
+
+/* Per-rank counts and displacements, both sides' (4 n ints). */
+static int *counts_of(int n, mm_obj_comm oc) {
+  int *c = malloc(4 * (size_t)n * sizeof *c);
+  if (!c) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for %d counts", n);
+  return c;
+}
+
+static void comm_facts(mm_obj_comm oc, int *rank, int *n) {
+  MM_MPI(MPI_Comm_rank(oc.comm, rank));
+  MM_MPI(MPI_Comm_size(oc.comm, n));
 }
 
 int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, mm_obj_comm oc) {
-  int rank, n, count;
-  MM_MPI(MPI_Comm_rank(oc.comm, &rank));
-  MM_MPI(MPI_Comm_size(oc.comm, &n));
-  int *counts = NULL, *displs = NULL;
-  unsigned char *sendbuf = NULL;
-  if (rank == root) {
-    /* Like pickle.dumpv: one pickle per item, packed into one buffer. */
-    counts = malloc((size_t)n * sizeof *counts);
-    displs = malloc((size_t)n * sizeof *displs);
-    unsigned char **parts = calloc((size_t)n, sizeof *parts);
-    size_t total = 0;
-    int err = counts && displs && parts ? MM_OK : MM_ENOMEM;
-    for (int i = 0; i < n && !err; i++) err = dump(items[i], &parts[i], &counts[i]);
-    if (!err) err = displacements(counts, n, displs, &total);
-    if (!err && !(sendbuf = mm_obj_alloc_bytes(total))) err = MM_ENOMEM;
-    for (int i = 0; i < n && parts; i++) {
-      if (!err) memcpy(sendbuf + displs[i], parts[i], (size_t)counts[i]);
-      free(parts[i]);
-    }
-    free(parts);
-    if (err) mm_mpi_die(oc.comm, err, "scatter: cannot pickle the items: %s", mm_strerror(err));
-  }
-  scatter_lens(counts, &count, n, root, oc);
-  unsigned char *buf = mm_obj_alloc_bytes((size_t)count);
-  if (!buf) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for a %d-byte pickle", count);
-  scatterv_or_gatherv(true, buf, count, sendbuf, counts, displs, n, root, oc);
-  free(sendbuf);
-  free(counts);
-  free(displs);
-  int err = load(buf, count, out);
-  free(buf);
+  int rank, n;
+  comm_facts(oc, &rank, &n);
+  int *c = counts_of(n, oc), err;
+  side s = {.counts = c, .displs = c + n}, r = {0};
+  if (rank == root && (err = dumpv(items, n, c, c + n, &s.buf)))
+    mm_mpi_die(oc.comm, err, "scatter: cannot pickle the items: %s", mm_strerror(err));
+  exchange_lens(SCATTER, rank == root ? c : NULL, &r.count, n, root, oc);
+  if (!(r.buf = mm_obj_alloc_bytes((size_t)r.count)))
+    mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for a %d-byte pickle", r.count);
+  exchange_bytes(SCATTER, s, r, n, root, oc);
+  free(s.buf);
+  free(c);
+  err = load(r.buf, r.count, out);
+  free(r.buf);
+  return err;
+}
+
+/* gather (root only) and allgather: every rank's pickle to one buffer. */
+static int gather_to(coll k, const mm_pyobj *obj, mm_pyobj **out, int root, mm_obj_comm oc) {
+  int rank, n;
+  comm_facts(oc, &rank, &n);
+  bool receives = k == ALLGATHER || rank == root;
+  int *c = counts_of(n, oc);
+  side s = {0}, r = {.counts = c, .displs = c + n};
+  int err = dump(obj, &s.buf, &s.count);
+  if (err) mm_mpi_die(oc.comm, err, "%s: cannot pickle: %s", k == GATHER ? "gather" : "allgather",
+                      mm_strerror(err));
+  exchange_lens(k, &s.count, receives ? c : NULL, n, root, oc);
+  if (receives && (err = allocv(c, n, c + n, &r.buf)))
+    mm_mpi_die(oc.comm, err, "cannot receive %d pickles", n);
+  exchange_bytes(k, s, r, n, root, oc);
+  free(s.buf);
+  err = receives ? loadv(r.buf, c, c + n, n, out) : MM_OK;
+  free(r.buf);
+  free(c);
   return err;
 }
 
 int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, mm_obj_comm oc) {
-  int rank, n, count;
-  unsigned char *buf;
-  MM_MPI(MPI_Comm_rank(oc.comm, &rank));
-  MM_MPI(MPI_Comm_size(oc.comm, &n));
-  int err = dump(obj, &buf, &count);
-  if (err) mm_mpi_die(oc.comm, err, "gather: cannot pickle: %s", mm_strerror(err));
-  int *counts = NULL, *displs = NULL;
-  unsigned char *recvbuf = NULL;
-  if (rank == root) {
-    counts = malloc((size_t)n * sizeof *counts);
-    displs = malloc((size_t)n * sizeof *displs);
-    if (!counts || !displs) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for gather counts");
-  }
-  gather_lens(count, counts, n, root, oc);
-  if (rank == root) {
-    size_t total;
-    if ((err = displacements(counts, n, displs, &total)) ||
-        !(recvbuf = mm_obj_alloc_bytes(total)))
-      mm_mpi_die(oc.comm, err ? err : MM_ENOMEM, "gather: cannot receive %d pickles", n);
-  }
-  scatterv_or_gatherv(false, buf, count, recvbuf, counts, displs, n, root, oc);
-  free(buf);
-  err = MM_OK;
-  for (int i = 0; rank == root && i < n; i++) {
-    int e = load(recvbuf + displs[i], counts[i], &out[i]);
-    if (e && !err) err = e;
-  }
-  free(recvbuf);
-  free(counts);
-  free(displs);
+  return gather_to(GATHER, obj, out, root, oc);
+}
+
+int mm_obj_allgather(const mm_pyobj *obj, mm_pyobj **out, mm_obj_comm oc) {
+  return gather_to(ALLGATHER, obj, out, 0, oc);
+}
+
+int mm_obj_alltoall(mm_pyobj *const *items, mm_pyobj **out, mm_obj_comm oc) {
+  int rank, n;
+  comm_facts(oc, &rank, &n);
+  int *c = counts_of(n, oc);
+  side s = {.counts = c, .displs = c + n}, r = {.counts = c + 2 * n, .displs = c + 3 * n};
+  int err = dumpv(items, n, c, c + n, &s.buf);
+  if (err) mm_mpi_die(oc.comm, err, "alltoall: cannot pickle the items: %s", mm_strerror(err));
+  exchange_lens(ALLTOALL, c, c + 2 * n, n, 0, oc);
+  if ((err = allocv(c + 2 * n, n, c + 3 * n, &r.buf)))
+    mm_mpi_die(oc.comm, err, "alltoall: cannot receive %d pickles", n);
+  exchange_bytes(ALLTOALL, s, r, n, 0, oc);
+  free(s.buf);
+  err = loadv(r.buf, c + 2 * n, c + 3 * n, n, out);
+  free(r.buf);
+  free(c);
   return err;
 }
 

@@ -74,6 +74,16 @@ int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, mm_obj_comm
  * MPI_Gatherv of the bytes; the root unpickles every item into out[0..n). */
 int mm_obj_gather(const mm_pyobj *obj, mm_pyobj **out, int root, mm_obj_comm oc);
 
+/* comm.allgather(obj): each rank pickles; MPI_Allgather of the lengths,
+ * MPI_Allgatherv of the bytes; every rank unpickles every item into
+ * out[0..n). */
+int mm_obj_allgather(const mm_pyobj *obj, mm_pyobj **out, mm_obj_comm oc);
+
+/* comm.alltoall(items): each rank pickles one item per rank into one buffer
+ * (pickle.dumpv); MPI_Alltoall of the lengths, MPI_Alltoallv of the bytes;
+ * every rank unpickles what each rank sent it into out[0..n). */
+int mm_obj_alltoall(mm_pyobj *const *items, mm_pyobj **out, mm_obj_comm oc);
+
 /* A reduction operator on decoded objects: *out = a op b, a new object. */
 typedef int (*mm_obj_op)(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out);
 

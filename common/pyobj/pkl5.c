@@ -133,36 +133,54 @@ int mm_pkl5_bcast(const mm_pyobj *obj, size_t threshold, mm_pyobj **out, int roo
   return load(&m, out);
 }
 
-/* Messages sent with MPI_Isend (scatter: one per rank; gather: one to the
- * root), kept until finish_sends() completes their requests. */
+/* Messages sent with MPI_Isend, kept until finish_sends() completes their
+ * requests: one pickle per destination (scatter, alltoall), or one pickle
+ * to the root (gather) or to every rank (allgather). */
 typedef struct sends {
   msg *m;
-  MPI_Request *reqs;
-  int n;
+  int nm;            /* pickles */
+  MPI_Request *reqs; /* 2 + MM_PKL5_MAX_BUFFERS per destination */
+  int nd;            /* destinations */
 } sends;
 
+static const msg *message_to(const sends *s, int d) { return &s->m[s->nm == 1 ? 0 : d]; }
+
 static void finish_sends(sends *s) {
-  for (int i = 0; i < s->n; i++)
-    MM_MPI(MPI_Waitall(2 + (int)s->m[i].nbufs, &s->reqs[i * (2 + MM_PKL5_MAX_BUFFERS)],
+  for (int d = 0; d < s->nd; d++)
+    MM_MPI(MPI_Waitall(2 + (int)message_to(s, d)->nbufs, &s->reqs[d * (2 + MM_PKL5_MAX_BUFFERS)],
                        MPI_STATUSES_IGNORE));
-  for (int i = 0; i < s->n; i++) free(s->m[i].data);
+  for (int i = 0; i < s->nm; i++) free(s->m[i].data);
   free(s->m);
   free(s->reqs);
 }
 
-/* Message i goes to rank i, or to `to` when it is a rank. */
-static void start_sends(sends *s, mm_pyobj *const *objs, int n, size_t threshold, int to,
-                        MPI_Comm comm) {
-  s->n = n;
-  s->m = calloc((size_t)n, sizeof *s->m);
-  s->reqs = malloc((size_t)n * (2 + MM_PKL5_MAX_BUFFERS) * sizeof *s->reqs);
+/* Pickles objs[d] for destination d (each pickled as it goes, as pkl5's
+ * loops do), or objs[0] once for every destination (nobjs 1); the
+ * destination is rank d, or `to` when it is a rank. */
+static void start_sends(sends *s, mm_pyobj *const *objs, int nobjs, int ndests, size_t threshold,
+                        int to, MPI_Comm comm) {
+  s->nm = nobjs, s->nd = ndests;
+  s->m = calloc((size_t)nobjs, sizeof *s->m);
+  s->reqs = malloc((size_t)ndests * (2 + MM_PKL5_MAX_BUFFERS) * sizeof *s->reqs);
   if (!s->m || !s->reqs) mm_mpi_die(comm, MM_ENOMEM, "pkl5: no memory for sends");
-  for (int i = 0; i < n; i++) {
-    int err = dump(objs[i], threshold, &s->m[i]);
+  for (int d = 0; d < ndests; d++) {
+    int err = nobjs > 1 || d == 0 ? dump(objs[nobjs > 1 ? d : 0], threshold, &s->m[nobjs > 1 ? d : 0])
+                                  : MM_OK;
     if (err) mm_mpi_die(comm, err, "pkl5: cannot pickle: %s", mm_strerror(err));
-    send_raw(&s->m[i], to >= 0 ? to : i, MM_PKL5_TAG_COLLECTIVE, comm,
-             &s->reqs[i * (2 + MM_PKL5_MAX_BUFFERS)]);
+    send_raw(message_to(s, d), to >= 0 ? to : d, MM_PKL5_TAG_COLLECTIVE, comm,
+             &s->reqs[d * (2 + MM_PKL5_MAX_BUFFERS)]);
   }
+}
+
+/* Receives one message from each rank in rank order into out[0..n); the
+ * first error. */
+static int recv_each(mm_pyobj **out, int n, MPI_Comm comm) {
+  int err = MM_OK;
+  for (int i = 0; i < n; i++) {
+    int e = mm_pkl5_recv(&out[i], i, MM_PKL5_TAG_COLLECTIVE, comm);
+    if (e && !err) err = e;
+  }
+  return err;
 }
 
 int mm_pkl5_scatter(mm_pyobj *const *items, size_t threshold, mm_pyobj **out, int root,
@@ -171,7 +189,7 @@ int mm_pkl5_scatter(mm_pyobj *const *items, size_t threshold, mm_pyobj **out, in
   MM_MPI(MPI_Comm_rank(comm, &rank));
   MM_MPI(MPI_Comm_size(comm, &n));
   sends s = {0};
-  if (rank == root) start_sends(&s, items, n, threshold, -1, comm);
+  if (rank == root) start_sends(&s, items, n, n, threshold, -1, comm);
   int err = mm_pkl5_recv(out, root, MM_PKL5_TAG_COLLECTIVE, comm);
   if (rank == root) finish_sends(&s);
   return err;
@@ -184,11 +202,29 @@ int mm_pkl5_gather(const mm_pyobj *obj, size_t threshold, mm_pyobj **out, int ro
   MM_MPI(MPI_Comm_size(comm, &n));
   sends s = {0};
   mm_pyobj *const one[1] = {(mm_pyobj *)obj};
-  start_sends(&s, one, 1, threshold, root, comm);
-  for (int i = 0; rank == root && i < n; i++) {
-    int e = mm_pkl5_recv(&out[i], i, MM_PKL5_TAG_COLLECTIVE, comm);
-    if (e && !err) err = e;
-  }
+  start_sends(&s, one, 1, 1, threshold, root, comm);
+  if (rank == root) err = recv_each(out, n, comm);
+  finish_sends(&s);
+  return err;
+}
+
+int mm_pkl5_allgather(const mm_pyobj *obj, size_t threshold, mm_pyobj **out, MPI_Comm comm) {
+  int n;
+  MM_MPI(MPI_Comm_size(comm, &n));
+  sends s = {0};
+  mm_pyobj *const one[1] = {(mm_pyobj *)obj};
+  start_sends(&s, one, 1, n, threshold, -1, comm);
+  int err = recv_each(out, n, comm);
+  finish_sends(&s);
+  return err;
+}
+
+int mm_pkl5_alltoall(mm_pyobj *const *items, size_t threshold, mm_pyobj **out, MPI_Comm comm) {
+  int n;
+  MM_MPI(MPI_Comm_size(comm, &n));
+  sends s = {0};
+  start_sends(&s, items, n, n, threshold, -1, comm);
+  int err = recv_each(out, n, comm);
   finish_sends(&s);
   return err;
 }

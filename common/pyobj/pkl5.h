@@ -1,5 +1,6 @@
 /* mpi4py.util.pkl5's protocols in C (mpi4py 4.x's pkl5.py; 3.1's has the
- * same point-to-point and bcast, and no scatter or gather): pickle
+ * same point-to-point and bcast, and no scatter, gather, allgather or
+ * alltoall): pickle
  * protocol 5 with out-of-band buffers, each buffer its own MPI message.
  *
  * A message is an info vector of int64 (MPI_LONG_LONG: the pickle's length,
@@ -50,7 +51,17 @@ int mm_pkl5_scatter(mm_pyobj *const *items, size_t threshold, mm_pyobj **out, in
 int mm_pkl5_gather(const mm_pyobj *obj, size_t threshold, mm_pyobj **out, int root,
                    MPI_Comm comm);
 
-/* The tag of scatter's and gather's messages (mpi4py uses a private
+/* pkl5.Intracomm.allgather(obj) (4.x): every rank pickles once and
+ * MPI_Isends it to every rank (itself included), receives one from each
+ * rank in rank order into out[0..n), then waits for its sends. */
+int mm_pkl5_allgather(const mm_pyobj *obj, size_t threshold, mm_pyobj **out, MPI_Comm comm);
+
+/* pkl5.Intracomm.alltoall(items) (4.x): every rank pickles and MPI_Isends
+ * item i to rank i, receives one from each rank in rank order into
+ * out[0..n), then waits for its sends. */
+int mm_pkl5_alltoall(mm_pyobj *const *items, size_t threshold, mm_pyobj **out, MPI_Comm comm);
+
+/* The tag of the collectives' messages (mpi4py uses a private
  * communicator; this one stays clear of the benchmark's tags). */
 #define MM_PKL5_TAG_COLLECTIVE 78
 

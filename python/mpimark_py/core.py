@@ -113,7 +113,7 @@ MAX_KERNELS = 3  # MM_MAX_KERNELS (sweep.h), checked at load
 
 class OpTraits(ctypes.Structure):  # mm_op_traits (sweep.h)
     _fields_ = [("name", ctypes.c_char_p), ("collective", ctypes.c_bool), ("float64", ctypes.c_bool),
-                ("root_sends_all", ctypes.c_bool), ("root_recvs_all", ctypes.c_bool),
+                ("root_sends_all", ctypes.c_bool), ("root_recvs_all", ctypes.c_bool), ("rootless", ctypes.c_bool),
                 ("busbw", ctypes.c_int), ("paths", ctypes.c_uint), ("kernels", ctypes.c_uint * PATH_COUNT),
                 ("shapes", ctypes.c_int * MAX_KERNELS)]
 

@@ -24,7 +24,8 @@ mpirun -np 2 build/bin/mpimark [OP ...] [options]
 mpirun -np 2 /usr/bin/python3 benchmarks/python/mpimark.py [OP ...] [options]
 ```
 
-OP is one or more of %s (default: all of them). Point-to-point operations
+OP is one or more of %s (default: all but %s, which run only when
+named). Point-to-point operations
 use ranks 0 and 1 (other ranks wait); every operation needs at least 2
 ranks.
 
@@ -58,9 +59,10 @@ def render():
         shown = default if default is not None else ("off" if arg is None else "none")
         rows.append("| `%s` | %s | %s |" % (cell(flag), cell(shown), cell(help_)))
     ops = ", ".join("`%s`" % o for o in defs.ops())
+    named = " and ".join("`%s`" % o for o in defs.ops_named_only())
     old = "".join("\n`--%s` is still accepted for `--%s` (its name before)." % e
                   for e in defs.old_option_names())
-    return HEAD % ops + "\n".join(rows) + "\n" + old + ("\n" if old else "") + TAIL
+    return HEAD % (ops, named) + "\n".join(rows) + "\n" + old + ("\n" if old else "") + TAIL
 
 
 COLUMNS_BEGIN = "<!-- columns: made from common/defs/columns.def by tests/docs/generated.py -->\n"

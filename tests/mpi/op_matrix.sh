@@ -21,7 +21,7 @@ launch "$np" "$MPIMARK" "$op" --path "$paths" --payload "$payload" -c -m 0,1,999
   -i 20 -x 2 --rounds 2 --root "$root" --format csv -o "$dir/r.csv" "${extra[@]}" > "$dir/stdout.csv" \
   2> "$dir/err" || { rc=$?; cat "$dir/err" >&2; fail "$op at $np ranks exited $rc"; }
 
-pkl5_ops=" sendrecv bcast scatter gather " # mpi4py 4.x's pkl5; 3.1's has no scatter, gather
+pkl5_ops=" sendrecv bcast scatter gather allgather alltoall " # mpi4py 4.x's pkl5; 3.1's has none of the last four
 [ "$gen" = 3 ] && pkl5_ops=" sendrecv bcast "
 measured=()
 for path in ${paths//,/ }; do

@@ -10,8 +10,8 @@
 #     with the pinned 4.x of scripts/venv ($PYTHON4): send/recv (the info
 #     vector, the pickle, the buffer, probed and received) and bcast (the
 #     info's length, the info, the pickle, the buffer); with 4.x also
-#     scatter and gather (point to point under pkl5's own tags: the calls,
-#     counts and type sizes);
+#     scatter, gather, allgather and alltoall (point to point under pkl5's
+#     own tags: the calls, counts and type sizes);
 #   - with --mpi4py G, the object path makes the calls of real mpi4py G.x
 #     with a 1 KiB bytes object, for every operation of ops.def: each call
 #     that moves the pickle (call, count, type size) and each kind of probe.
@@ -89,7 +89,7 @@ mpi4py $version: $(tr '\n' ';' <<< "$py")"
     echo "ok: the object path's $op calls are real mpi4py $version's: $(tr '\n' ';' <<< "$c")"
   done
   ops=(sendrecv bcast)
-  [ "$gen" = 3 ] || ops+=(scatter gather) # pkl5 has them from 4.0 on
+  [ "$gen" = 3 ] || ops+=(scatter gather allgather alltoall) # pkl5 has them from 4.0 on
   for op in "${ops[@]}"; do
     wired "c$gen-$op" "$MPIMARK" "$op" "${pkl5_args[@]}" "${model[@]}"
     wired "py$gen-$op" "$python" "$runner" "$op" "${pkl5_args[@]}"

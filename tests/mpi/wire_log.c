@@ -1,9 +1,10 @@
 /* A PMPI interposer for the wire tests (tests/mpi/wire.sh,
  * tests/compare/wire_mpich.sh), loaded with LD_PRELOAD into mpimark or into
  * the mpi4py runner: one line per point-to-point (blocking or not, probes
- * and matched receives included), bcast, scatterv or gatherv call, "CALL
- * COUNT TYPE-SIZE TAG" (collectives: tag -1, the receive count of scatterv
- * and the send count of gatherv; probe: count and size 0; a matched
+ * and matched receives included), bcast, scatterv, gatherv, allgatherv or
+ * alltoallv call, "CALL COUNT TYPE-SIZE TAG" (collectives: tag -1, the
+ * receive count of scatterv, the send count of gatherv and allgatherv, one
+ * line per send count of alltoallv; probe: count and size 0; a matched
  * receive: tag -2), appended to $MPIMARK_WIRE_LOG.<rank>. With an MPI-4
  * library it also records the large-count calls (MPI_Send_c, ...), which
  * mpi4py 4.x makes there. */
@@ -90,6 +91,22 @@ int MPI_Gatherv(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf, co
   return PMPI_Gatherv(sbuf, scount, stype, rbuf, counts, displs, rtype, root, comm);
 }
 
+int MPI_Allgatherv(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf, const int counts[],
+                   const int displs[], MPI_Datatype rtype, MPI_Comm comm) {
+  note("Allgatherv", scount, stype, -1);
+  return PMPI_Allgatherv(sbuf, scount, stype, rbuf, counts, displs, rtype, comm);
+}
+
+/* One line per destination's count. */
+int MPI_Alltoallv(const void *sbuf, const int scounts[], const int sdispls[], MPI_Datatype stype,
+                  void *rbuf, const int rcounts[], const int rdispls[], MPI_Datatype rtype,
+                  MPI_Comm comm) {
+  int n = 0;
+  PMPI_Comm_size(comm, &n);
+  for (int i = 0; i < n; i++) note("Alltoallv", scounts[i], stype, -1);
+  return PMPI_Alltoallv(sbuf, scounts, sdispls, stype, rbuf, rcounts, rdispls, rtype, comm);
+}
+
 #if MPI_VERSION >= 4
 int MPI_Send_c(const void *buf, MPI_Count count, MPI_Datatype type, int dest, int tag,
                MPI_Comm comm) {
@@ -134,6 +151,22 @@ int MPI_Gatherv_c(const void *sbuf, MPI_Count scount, MPI_Datatype stype, void *
                   MPI_Comm comm) {
   note("Gatherv_c", scount, stype, -1);
   return PMPI_Gatherv_c(sbuf, scount, stype, rbuf, counts, displs, rtype, root, comm);
+}
+
+int MPI_Allgatherv_c(const void *sbuf, MPI_Count scount, MPI_Datatype stype, void *rbuf,
+                     const MPI_Count counts[], const MPI_Aint displs[], MPI_Datatype rtype,
+                     MPI_Comm comm) {
+  note("Allgatherv_c", scount, stype, -1);
+  return PMPI_Allgatherv_c(sbuf, scount, stype, rbuf, counts, displs, rtype, comm);
+}
+
+int MPI_Alltoallv_c(const void *sbuf, const MPI_Count scounts[], const MPI_Aint sdispls[],
+                    MPI_Datatype stype, void *rbuf, const MPI_Count rcounts[],
+                    const MPI_Aint rdispls[], MPI_Datatype rtype, MPI_Comm comm) {
+  int n = 0;
+  PMPI_Comm_size(comm, &n);
+  for (int i = 0; i < n; i++) note("Alltoallv_c", scounts[i], stype, -1);
+  return PMPI_Alltoallv_c(sbuf, scounts, sdispls, stype, rbuf, rcounts, rdispls, rtype, comm);
 }
 #endif
 

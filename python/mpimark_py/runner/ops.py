@@ -5,7 +5,7 @@ import operator
 
 from .. import defs
 from .mpi import MPI, np
-from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_of_rank
+from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_from_to, seed_of_rank
 
 
 PINGPONG, COLLECTIVE, STREAM, BISTREAM = "pingpong", "collective", "stream", "bistream"
@@ -115,7 +115,7 @@ class Op:
     object path's kernels on a pkl5.Intracomm), or None (4.x has none)."""
 
     def __init__(self, name, kind, buffer, object_, float64=False,
-                 root_sends_all=False, root_recvs_all=False, busbw=None,
+                 root_sends_all=False, root_recvs_all=False, rootless=False, busbw=None,
                  shapes=(COLLECTIVE,), pkl5=None):
         self.name, self.kind = name, kind
         self.shapes = shapes  # what setup() returns, in order: one kernel per shape
@@ -123,6 +123,7 @@ class Op:
         self.pkl5 = pkl5
         self.float64 = float64
         self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
+        self.rootless = rootless  # every rank holds what a root would (allgather, alltoall)
         self.busbw = busbw  # "one", "gather", "allreduce": nccl-tests' algbw bytes and busbw factor (metrics.h)
 
 
@@ -375,14 +376,7 @@ def _gather_buffer(c):
 
 
 def _gather_buffer_check(c, shape):
-    if c.rank != c.root:
-        return None
-    n = c.bytes
-    for r in range(c.nranks):
-        why = check_bytes(c.rbuf[r * n:(r + 1) * n], n, seed_of_rank(r))
-        if why:
-            return why
-    return None
+    return _check_slots(c, seed_of_rank) if c.rank == c.root else None
 
 
 def _gather_object(c):
@@ -394,15 +388,86 @@ def _gather_object(c):
 
 
 def _gather_object_check(c, shape):
-    if c.rank != c.root:
-        return None
+    return _check_list(c, seed_of_rank) if c.rank == c.root else None
+
+
+def _check_list(c, seed_from):
+    """None, or why c.got is not the list of one item from each rank r,
+    seeded seed_from(r)."""
     if type(c.got) is not list or len(c.got) != c.nranks:
         return "received %r instead of a list of %d items" % (type(c.got).__name__, c.nranks)
     for r, obj in enumerate(c.got):
-        why = c.check_obj(obj, seed_of_rank(r))
+        why = c.check_obj(obj, seed_from(r))
         if why:
             return "item of rank %d: %s" % (r, why)
     return None
+
+
+def _check_slots(c, seed_from):
+    """None, or why message r of the receive buffer is not seed_from(r)'s."""
+    n = c.bytes
+    for r in range(c.nranks):
+        why = check_bytes(c.rbuf[r * n:(r + 1) * n], n, seed_from(r))
+        if why:
+            return why
+    return None
+
+
+# -- allgather, alltoall --
+
+def _allgather_buffer(c):
+    s, r, Allgather = c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf, c.nranks), c.comm.Allgather
+
+    def allgather():
+        Allgather(s, r)
+    return [(COLLECTIVE, allgather)]
+
+
+def _allgather_buffer_check(c, shape):
+    return _check_slots(c, seed_of_rank)
+
+
+def _allgather_object(c):
+    obj, allgather_ = c.payload_obj(seed_of_rank(c.rank)), c.comm.allgather
+
+    def allgather():
+        c.got = allgather_(obj)
+    return [(COLLECTIVE, allgather)]
+
+
+def _allgather_object_check(c, shape):
+    return _check_list(c, seed_of_rank)
+
+
+def _alltoall_buffer(c):
+    s, r, Alltoall = c.bytes_msg(c.sbuf, c.nranks), c.bytes_msg(c.rbuf, c.nranks), c.comm.Alltoall
+
+    def alltoall():
+        Alltoall(s, r)
+    return [(COLLECTIVE, alltoall)]
+
+
+def _alltoall_prepare(c):
+    n = c.bytes
+    for r in range(c.nranks):
+        c.sbuf[r * n:(r + 1) * n] = pattern_bytes(n, seed_from_to(c.rank, r))
+
+
+def _alltoall_buffer_check(c, shape):
+    return _check_slots(c, lambda r: seed_from_to(r, c.rank))
+
+
+def _alltoall_object(c):
+    items = [c.payload_obj(seed_from_to(c.rank, r)) for r in range(c.nranks)]
+    alltoall_ = c.comm.alltoall
+
+    def alltoall():
+        c.got = alltoall_(items)
+    return [(COLLECTIVE, alltoall)]
+
+
+def _alltoall_object_check(c, shape):
+    return _check_list(c, lambda r: seed_from_to(r, c.rank))
 
 
 # -- reduce, allreduce --
@@ -480,6 +545,12 @@ OPS = [
     Op("allreduce", "collective",
        Path(_allreduce_buffer, _allreduce_buffer_check, _prepare_own_doubles),
        Path(_allreduce_object, _allreduce_object_check), float64=True, busbw="allreduce"),
+    Op("allgather", "collective", Path(_allgather_buffer, _allgather_buffer_check, _prepare_own_bytes),
+       Path(_allgather_object, _allgather_object_check), root_recvs_all=True, rootless=True,
+       busbw="gather", pkl5="allgather"),
+    Op("alltoall", "collective", Path(_alltoall_buffer, _alltoall_buffer_check, _alltoall_prepare),
+       Path(_alltoall_object, _alltoall_object_check), root_sends_all=True, root_recvs_all=True,
+       rootless=True, busbw="gather", pkl5="alltoall"),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

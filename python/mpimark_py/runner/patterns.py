@@ -30,6 +30,10 @@ def seed_for_rank(r):  # data the root sends to rank r in a scatter
     return 1000 + r
 
 
+def seed_from_to(s, d):  # data rank s sends to rank d in an alltoall
+    return 1000 * (s + 2) + d
+
+
 def expected_sums(count, nranks):
     want = np.zeros(count, np.float64)
     for r in range(nranks):

@@ -73,7 +73,7 @@ class Suite:
                     sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n" % (op.name, lacks))
             kernels = (1 << len(op.shapes)) - 1
             out.append(core.OpTraits(
-                op.name.encode(), op.kind == "collective", op.float64, op.root_sends_all, op.root_recvs_all,
+                op.name.encode(), op.kind == "collective", op.float64, op.root_sends_all, op.root_recvs_all, op.rootless,
                 core.names("mm_busbw_names", "mm_busbw_count").index(op.busbw or ""),
                 sum(1 << PATHS.index(p) for p in paths), (kernels,) * len(PATHS),
                 tuple(core.names("mm_shape_names", "mm_shape_count").index(x) for x in op.shapes)))

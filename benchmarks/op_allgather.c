@@ -1,0 +1,59 @@
+/* allgather: MPI_Allgather, one message from each rank to every rank
+ * (osu_allgather). */
+#include "buffers.h"
+#include "errors.h"
+#include "mpi_util.h"
+#include "objects.h"
+#include "op.h"
+
+static int allgather(mm_ctx *c) {
+  int n = (int)c->bytes;
+  MM_MPI(MPI_Allgather(c->sbuf, n, MPI_BYTE, c->rbuf, n, MPI_BYTE, c->comm));
+  return MM_OK;
+}
+
+/* Every rank holds every rank's message, in rank order. */
+static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  for (int r = 0; r < c->nranks; r++) {
+    int err = mm_check_bytes(c, c->rbuf + (size_t)r * c->bytes, c->bytes, mm_seed_of_rank(r),
+                             why, len);
+    if (err) return err;
+  }
+  return MM_OK;
+}
+
+/* ---- Object and pkl5 paths: comm.allgather(obj); every rank decodes every item ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
+
+static int obj_allgather(mm_ctx *c) {
+  int err = mm_lower_allgather(c, mm_obj(c)->payload, mm_obj_fresh(c));
+  mm_obj_keep_fresh(c);
+  return err;
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  int err = MM_OK;
+  for (int r = 0; r < c->nranks && !err; r++)
+    err = mm_obj_check(c, mm_obj(c)->received[r], mm_seed_of_rank(r), false, why, len);
+  return err;
+}
+
+const mm_op mm_op_allgather = {
+    .name = "allgather",
+    .kind = MM_COLLECTIVE,
+    .pkl5 = 4,
+    .root_recvs_all = true,
+    .rootless = true,
+    .busbw = MM_BUSBW_GATHER,
+    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
+                             .check = check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, allgather}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_allgather}}},
+};

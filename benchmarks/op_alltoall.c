@@ -1,0 +1,66 @@
+/* alltoall: MPI_Alltoall, a message from each rank to each rank
+ * (osu_alltoall). */
+#include "buffers.h"
+#include "errors.h"
+#include "mpi_util.h"
+#include "objects.h"
+#include "op.h"
+
+static int alltoall(mm_ctx *c) {
+  int n = (int)c->bytes;
+  MM_MPI(MPI_Alltoall(c->sbuf, n, MPI_BYTE, c->rbuf, n, MPI_BYTE, c->comm));
+  return MM_OK;
+}
+
+/* Message r of this rank's send buffer is what it sends to rank r. */
+static void prepare(mm_ctx *c) {
+  for (int r = 0; r < c->nranks; r++)
+    mm_pattern_fill(c->sbuf + (size_t)r * c->bytes, c->bytes, mm_seed_from_to(c->rank, r));
+}
+
+/* Message r of the receive buffer is what rank r sent this rank. */
+static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  for (int r = 0; r < c->nranks; r++) {
+    int err = mm_check_bytes(c, c->rbuf + (size_t)r * c->bytes, c->bytes,
+                             mm_seed_from_to(r, c->rank), why, len);
+    if (err) return err;
+  }
+  return MM_OK;
+}
+
+/* ---- Object and pkl5 paths: comm.alltoall(items); each rank decodes what each sent it ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_ITEMS_EACH); }
+
+static int obj_alltoall(mm_ctx *c) {
+  int err = mm_lower_alltoall(c, mm_obj(c)->items, mm_obj_fresh(c));
+  mm_obj_keep_fresh(c);
+  return err;
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  int err = MM_OK;
+  for (int r = 0; r < c->nranks && !err; r++)
+    err = mm_obj_check(c, mm_obj(c)->received[r], mm_seed_from_to(r, c->rank), false, why, len);
+  return err;
+}
+
+const mm_op mm_op_alltoall = {
+    .name = "alltoall",
+    .kind = MM_COLLECTIVE,
+    .pkl5 = 4,
+    .root_sends_all = true,
+    .root_recvs_all = true,
+    .rootless = true,
+    .busbw = MM_BUSBW_GATHER,
+    .path[MM_PATH_BUFFER] = {.prepare = prepare,
+                             .check = check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, alltoall}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_alltoall}}},
+};
