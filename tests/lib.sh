@@ -59,18 +59,22 @@ metrics_of() {
 # expect_nccl_bw CSV NP SIZE: the buffer path's collectives of SIZE bytes
 # in CSV (a run's or a merged measurement's) at NP ranks have nccl-tests'
 # algbw and busbw: algbw counts SIZE (bcast, reduce, allreduce) or SIZE x NP
-# (scatter, gather: the root's whole buffer) over the time, busbw is algbw x
-# 1, (NP-1)/NP or 2(NP-1)/NP. Written out here, not read from mpimark's
+# (scatter, gather: the root's whole buffer; allgather: every rank's
+# receive buffer; alltoall: every rank's send buffer) over the time, busbw
+# is algbw x 1, (NP-1)/NP or 2(NP-1)/NP. The operations: OP... after SIZE
+# (default the five collectives of the default run). Written out here, not read from mpimark's
 # tables. Checked on the rows' extremes, which map exactly: the largest
 # algbw is the bytes over the smallest latency, and the largest busbw that
 # times the factor (the CSV keeps 6 significant digits).
 expect_nccl_bw() {
-  local csv=$1 np=$2 size=$3 op bytes factor lat alg bus rows
+  local csv=$1 np=$2 size=$3 op bytes factor lat alg bus rows ops=("${@:4}")
+  [ ${#ops[@]} -gt 0 ] || ops=(bcast scatter gather reduce allreduce)
   rows=$(csv_select "$csv" op,path,bytes,metric,min,max | awk -F, -v s="$size" '$2 == "buffer" && $3 == s')
-  for op in bcast scatter gather reduce allreduce; do
+  for op in "${ops[@]}"; do
     case $op in
       bcast | reduce) bytes=$size factor=1 ;;
-      scatter | gather) bytes=$((size * np)) factor=$(awk -v n="$np" 'BEGIN { print (n - 1) / n }') ;;
+      scatter | gather | allgather | alltoall)
+        bytes=$((size * np)) factor=$(awk -v n="$np" 'BEGIN { print (n - 1) / n }') ;;
       allreduce) bytes=$size factor=$(awk -v n="$np" 'BEGIN { print 2 * (n - 1) / n }') ;;
     esac
     lat=$(awk -F, -v o="$op" '$1 == o && $4 == "latency" { print $5 }' <<<"$rows")

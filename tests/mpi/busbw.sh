@@ -2,8 +2,9 @@
 # busbw.sh NP c|python: a collective's algbw and busbw follow nccl-tests'
 # convention at NP ranks. algbw counts the call's bytes (SIZE for bcast,
 # reduce and allreduce, SIZE x NP for scatter and gather, the root's whole
-# buffer) over its time; busbw is algbw times 1 (bcast, reduce), (NP-1)/NP
-# (scatter, gather) or 2(NP-1)/NP (allreduce): expect_nccl_bw in
+# buffer; allgather and alltoall: each rank's) over its time; busbw is
+# algbw times 1 (bcast, reduce), (NP-1)/NP (scatter, gather, allgather,
+# alltoall) or 2(NP-1)/NP (allreduce): expect_nccl_bw in
 # tests/lib.sh, which the 4-node Slurm jobs run too.
 # The C binary ($MPIMARK) or the mpi4py runner ($PYTHON $MPIMARK_PY).
 source "$(dirname "$0")/../lib.sh"
@@ -12,7 +13,8 @@ dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
 runner_prog "$runner"
 size=1024
-launch "$np" "${prog[@]}" bcast scatter gather reduce allreduce --path buffer -m $size -i 30 \
+ops=(bcast scatter gather reduce allreduce allgather alltoall)
+launch "$np" "${prog[@]}" "${ops[@]}" --path buffer -m $size -i 30 \
   --rounds 1 -q --format csv -o "$dir/run.csv" > /dev/null || fail "the run exited $?"
-expect_nccl_bw "$dir/run.csv" "$np" $size
+expect_nccl_bw "$dir/run.csv" "$np" $size "${ops[@]}"
 echo "ok: algbw and busbw at $np ranks are nccl-tests'"
