@@ -17,10 +17,12 @@ int mm_check_bytes(const mm_ctx *ctx, const void *buf, size_t n, unsigned seed, 
   return MM_EVALIDATE;
 }
 
-int mm_check_sums(const mm_ctx *ctx, const double *v, size_t count, char *why, size_t len) {
+int mm_check_sums(const mm_ctx *ctx, const double *v, size_t count, int ranks, char *why,
+                  size_t len) {
+  (void)ctx;
   for (size_t i = 0; i < count; i++) {
     double want = 0.0;
-    for (int r = 0; r < ctx->nranks; r++) want += mm_pattern_double(i, mm_seed_of_rank(r));
+    for (int r = 0; r < ranks; r++) want += mm_pattern_double(i, mm_seed_of_rank(r));
     if (v[i] != want) {
       snprintf(why, len, "float64 element %zu of %zu is %.17g, expected %.17g", i, count, v[i],
                want);

@@ -108,9 +108,11 @@ void mm_ack_send(const mm_ctx *ctx, int to);
 void mm_ack_wait(const mm_ctx *ctx, int from);
 
 /* Shared validation helpers (check.c): compare a received buffer with the
- * pattern, and float64 sums with the expected reduction of every rank. */
+ * pattern, and float64 sums with the expected reduction of ranks 0 ..
+ * ranks-1 (every rank, or a scan's prefix). */
 int mm_check_bytes(const mm_ctx *ctx, const void *buf, size_t n, unsigned seed, char *why,
                    size_t len);
-int mm_check_sums(const mm_ctx *ctx, const double *v, size_t count, char *why, size_t len);
+int mm_check_sums(const mm_ctx *ctx, const double *v, size_t count, int ranks, char *why,
+                  size_t len);
 
 #endif

@@ -13,7 +13,7 @@ static int allreduce(mm_ctx *c) {
 
 static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
-  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), why, len);
+  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), c->nranks, why, len);
 }
 
 /* ---- Object path: comm.allreduce(obj, op), op an elementwise float64 sum
@@ -30,7 +30,7 @@ static int obj_allreduce(mm_ctx *c) {
 
 static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
-  return mm_obj_check_sum(c, mm_obj(c)->received[0], why, len);
+  return mm_obj_check_sum(c, mm_obj(c)->received[0], c->nranks, why, len);
 }
 
 const mm_op mm_op_allreduce = {

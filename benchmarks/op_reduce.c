@@ -16,7 +16,7 @@ static int reduce(mm_ctx *c) {
 static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
   if (c->rank != c->root) return MM_OK;
-  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), why, len);
+  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), c->nranks, why, len);
 }
 
 /* ---- Object path: comm.reduce(obj, op, root), op an elementwise float64 sum
@@ -34,7 +34,7 @@ static int obj_reduce(mm_ctx *c) {
 static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
   if (c->rank != c->root) return MM_OK;
-  return mm_obj_check_sum(c, mm_obj(c)->received[0], why, len);
+  return mm_obj_check_sum(c, mm_obj(c)->received[0], c->nranks, why, len);
 }
 
 const mm_op mm_op_reduce = {

@@ -72,7 +72,7 @@ expect_nccl_bw() {
   rows=$(csv_select "$csv" op,path,bytes,metric,min,max | awk -F, -v s="$size" '$2 == "buffer" && $3 == s')
   for op in "${ops[@]}"; do
     case $op in
-      bcast | reduce) bytes=$size factor=1 ;;
+      bcast | reduce | scan) bytes=$size factor=1 ;;
       scatter | gather | allgather | alltoall)
         bytes=$((size * np)) factor=$(awk -v n="$np" 'BEGIN { print (n - 1) / n }') ;;
       allreduce) bytes=$size factor=$(awk -v n="$np" 'BEGIN { print 2 * (n - 1) / n }') ;;

@@ -12,9 +12,11 @@ function(mpimark_mpi_test name)
     RUN_SERIAL TRUE SKIP_RETURN_CODE 77)  # 77: not applicable to this build
 endfunction()
 
-# The operation matrix: one launch per operation, rank count, payload and
-# protocol generation, on every path that combination covers (one launch
-# checks each of its paths' rows): the buffer path at 2 and 4 ranks, the
+# The operation matrix: one launch of every operation per rank count,
+# payload and protocol generation (a launch costs more than an operation's
+# cells: one per operation took 90 launches), on every path that
+# combination covers (one launch checks each operation's and path's rows):
+# the buffer path at 2 and 4 ranks, the
 # object path with each payload at 2 to 4 (oversubscribed) ranks, NumPy
 # arrays on the pkl5 path (in-band and out-of-band) at 2 to 4 and bytes
 # on it at 2, and mpi4py 3.1's protocol (MPI_INT lengths, pkl5 without
@@ -31,17 +33,16 @@ set(MPIMARK_OP_MATRIX
   "bytes.np4       4   buffer,object       bytes    4"
   "floats.np4      4   object              floats   4"
   "ndarray.np4     4   pkl5                ndarray  4")
-foreach(op ${MPIMARK_OPS})
-  foreach(entry ${MPIMARK_OP_MATRIX})
-    string(REGEX REPLACE " +" ";" f "${entry}")
-    list(GET f 0 name)
-    list(GET f 1 np)
-    list(GET f 2 paths)
-    list(GET f 3 payload)
-    list(GET f 4 gen)
-    mpimark_mpi_test(mpi.${op}.${name}
-      ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${op} ${paths} ${payload} ${gen})
-  endforeach()
+string(REPLACE ";" "," MPIMARK_OPS_LIST "${MPIMARK_OPS}")
+foreach(entry ${MPIMARK_OP_MATRIX})
+  string(REGEX REPLACE " +" ";" f "${entry}")
+  list(GET f 0 name)
+  list(GET f 1 np)
+  list(GET f 2 paths)
+  list(GET f 3 payload)
+  list(GET f 4 gen)
+  mpimark_mpi_test(mpi.ops.${name}
+    ${CMAKE_CURRENT_LIST_DIR}/mpi/op_matrix.sh ${np} ${MPIMARK_OPS_LIST} ${paths} ${payload} ${gen})
 endforeach()
 
 # Bad input: every case of the one table (tests/bad_input_cases.sh, "#@case"

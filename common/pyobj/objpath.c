@@ -428,6 +428,65 @@ static int reduce_to_zero(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **result, 
   return MM_OK;
 }
 
+/* mpi4py's PyMPI_sendrecv_p2p: the lengths, then the pickles, each one
+ * MPI_Sendrecv with the partner. */
+static int sendrecv_p2p(const mm_pyobj *obj, int partner, mm_pyobj **out, mm_obj_comm oc) {
+  unsigned char *sbuf;
+  int scount, rcount, err = dump(obj, &sbuf, &scount);
+  if (err) return err;
+  MPI_Count swide, rwide;
+  MM_MPI(MPI_Sendrecv(len_out(&scount, 1, &swide, oc.generation), 1, len_type(oc.generation), partner,
+                      MM_OBJ_TAG_REDUCE, oc.generation >= 4 ? (void *)&rwide : &rcount, 1,
+                      len_type(oc.generation), partner, MM_OBJ_TAG_REDUCE, oc.comm, MPI_STATUS_IGNORE));
+  if (oc.generation >= 4) rcount = len_in(rwide, oc);
+  unsigned char *rbuf = mm_obj_alloc_bytes((size_t)rcount);
+  if (!rbuf) mm_mpi_die(oc.comm, MM_ENOMEM, "no memory for a %d-byte pickle", rcount);
+  MM_MPI(LC(MPI_Sendrecv, sbuf, scount, MPI_BYTE, partner, MM_OBJ_TAG_REDUCE, rbuf, rcount, MPI_BYTE,
+            partner, MM_OBJ_TAG_REDUCE, oc.comm, MPI_STATUS_IGNORE));
+  free(sbuf);
+  err = load(rbuf, rcount, out);
+  free(rbuf);
+  return err;
+}
+
+int mm_obj_scan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc) {
+  int rank, n;
+  comm_facts(oc, &rank, &n);
+  /* The copy mpi4py makes first (PyMPI_copy); partial is result until the
+   * first step gives it an object of its own. */
+  unsigned char *buf;
+  int count, err = dump(obj, &buf, &count);
+  if (err) return err;
+  mm_pyobj *result = NULL, *partial;
+  err = load(buf, count, &result);
+  free(buf);
+  partial = result;
+  for (unsigned mask = 1; mask < (unsigned)n && !err; mask <<= 1) {
+    int target = (int)((unsigned)rank ^ mask);
+    if (target >= n) continue;
+    mm_pyobj *got = NULL, *p = NULL, *r = NULL;
+    err = sendrecv_p2p(partial, target, &got, oc);
+    if (!err && rank > target) { /* partial = op(got, partial); result = op(got, result) */
+      if (!(err = op(got, partial, &p)) && !(err = op(got, result, &r))) {
+        if (partial != result) mm_pyobj_free(partial);
+        mm_pyobj_free(result);
+        partial = p, result = r;
+      }
+    } else if (!err && !(err = op(partial, got, &p))) { /* partial = op(partial, got) */
+      if (partial != result) mm_pyobj_free(partial);
+      partial = p;
+    }
+    mm_pyobj_free(got);
+  }
+  if (partial != result) mm_pyobj_free(partial);
+  if (err) {
+    mm_pyobj_free(result);
+    result = NULL;
+  }
+  *out = result;
+  return err;
+}
+
 int mm_obj_reduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, int root, mm_obj_comm oc) {
   int rank;
   MM_MPI(MPI_Comm_rank(oc.comm, &rank));

@@ -98,6 +98,12 @@ int mm_obj_reduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, int root, m
  * bcast from rank 0. *out is new on every rank. */
 int mm_obj_allreduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc);
 
+/* comm.scan(obj, op): each rank copies its object (pickle and unpickle),
+ * then log2(n) steps of MPI_Sendrecv with rank ^ 2^k (the length, then the
+ * pickle), op applied to decoded objects (PyMPI_scan_p2p). *out is the
+ * sum over ranks 0 .. this one, new on every rank. */
+int mm_obj_scan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc);
+
 /* The tag of the reduction tree's messages (mpi4py uses a private
  * communicator; this one stays clear of the benchmark's tags). */
 #define MM_OBJ_TAG_REDUCE 77

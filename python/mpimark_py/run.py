@@ -7,10 +7,12 @@ The same operations, options, defaults, errors, exit codes and CSV/JSON
 schema as the C binary (build/bin/mpimark), measured through mpi4py itself:
 
 - buffer path: NumPy arrays through the uppercase methods (comm.Send/Recv,
-  Isend/Irecv, Bcast, Scatter, Gather, Reduce/Allreduce with MPI.DOUBLE and
-  MPI.SUM), payload column MPI_BYTE / MPI_DOUBLE as in C;
+  Isend/Irecv, Bcast, Scatter, Gather, Allgather, Alltoall, and
+  Reduce/Allreduce/Scan with MPI.DOUBLE and MPI.SUM), payload column
+  MPI_BYTE / MPI_DOUBLE as in C;
 - object path: Python objects through the lowercase methods (comm.send/recv,
-  isend/irecv, bcast, scatter, gather, reduce/allreduce), which pickle with
+  isend/irecv, bcast, scatter, gather, allgather, alltoall,
+  reduce/allreduce/scan), which pickle with
   protocol 5; the payload is a `bytes` object of N bytes or a `list` of N/8
   floats, and `wire_bytes` is len(pickle.dumps(payload, protocol=5)).
 

@@ -59,7 +59,8 @@ def render():
         shown = default if default is not None else ("off" if arg is None else "none")
         rows.append("| `%s` | %s | %s |" % (cell(flag), cell(shown), cell(help_)))
     ops = ", ".join("`%s`" % o for o in defs.ops())
-    named = " and ".join("`%s`" % o for o in defs.ops_named_only())
+    named_only = ["`%s`" % o for o in defs.ops_named_only()]
+    named = ", ".join(named_only[:-1]) + " and " + named_only[-1] if len(named_only) > 1 else "".join(named_only)
     old = "".join("\n`--%s` is still accepted for `--%s` (its name before)." % e
                   for e in defs.old_option_names())
     return HEAD % (ops, named) + "\n".join(rows) + "\n" + old + ("\n" if old else "") + TAIL

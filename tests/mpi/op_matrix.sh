@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# op_matrix.sh NP OP PATHS [PAYLOAD [MPI4PY]]: one launch of one operation
-# on every path of PATHS (a --path list) with -c at a few sizes (0 and 1
-# byte, a non-power of two, 64 KiB) and a non-zero root; checks the exit
-# status and that the CSV holds exactly the expected rows, path by path.
+# op_matrix.sh NP OPS PATHS [PAYLOAD [MPI4PY]]: one launch of the operations
+# OPS (a comma list; one launch for all: a launch costs more than an
+# operation's cells) on every path of PATHS (a --path list) with -c at a
+# few sizes (0 and 1 byte, a non-power of two, 64 KiB) and a non-zero root;
+# checks the exit status and that the CSV holds exactly the expected rows,
+# operation by operation, path by path.
 # The pkl5 path sends arrays of 1 KiB and more out-of-band (so 64 KiB does,
 # 992 B does not); an operation mpi4py.util.pkl5 lacks is skipped on it
 # with a note. MPI4PY: the protocol generation (--mpi4py; default 4).
 source "$(dirname "$0")/../lib.sh"
-np=$1 op=$2 paths=$3 payload=${4:-bytes} gen=${5:-4}
+np=$1 ops=(${2//,/ }) paths=$3 payload=${4:-bytes} gen=${5:-4}
 root=$((np - 1)) # a non-zero root where the operation has one
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
@@ -17,25 +19,28 @@ extra=(--mpi4py "$gen")
 # Two rounds: rounds are what mpi.sync.rounds checks; here they only
 # multiply the calls, which cost a scheduler time slice each on
 # oversubscribed ranks.
-launch "$np" "$MPIMARK" "$op" --path "$paths" --payload "$payload" -c -m 0,1,999,64K \
+launch "$np" "$MPIMARK" "${ops[@]}" --path "$paths" --payload "$payload" -c -m 0,1,999,64K \
   -i 20 -x 2 --rounds 2 --root "$root" --format csv -o "$dir/r.csv" "${extra[@]}" > "$dir/stdout.csv" \
-  2> "$dir/err" || { rc=$?; cat "$dir/err" >&2; fail "$op at $np ranks exited $rc"; }
+  2> "$dir/err" || { rc=$?; cat "$dir/err" >&2; fail "${ops[*]} at $np ranks exited $rc"; }
 
 pkl5_ops=" sendrecv bcast scatter gather allgather alltoall " # mpi4py 4.x's pkl5; 3.1's has none of the last four
 [ "$gen" = 3 ] && pkl5_ops=" sendrecv bcast "
-measured=()
-for path in ${paths//,/ }; do
-  if [ "$path" = pkl5 ] && [[ $pkl5_ops != *" $op "* ]]; then
+measured_by_op() { # OP: the paths of PATHS it is measured on
+  local path
+  for path in ${paths//,/ }; do
+    [ "$path" = pkl5 ] && [[ $pkl5_ops != *" $1 "* ]] || echo "$path"
+  done
+}
+for op in "${ops[@]}"; do
+  if [[ ,$paths, == *,pkl5,* ]] && [[ $pkl5_ops != *" $op "* ]]; then
     grep -q "^mpimark: $op: no pkl5 path (mpi4py.*util.pkl5 has no $op): skipped$" "$dir/err" \
       || { cat "$dir/err" >&2; fail "no note on skipping $op on the pkl5 path"; }
     echo "ok: $op has no pkl5 path: skipped with a note"
-  else
-    measured+=("$path")
   fi
 done
 [ -f "$dir/r.csv" ] || fail "no results file"
-if [ ${#measured[@]} -eq 0 ]; then
-  [ -z "$(csv_rows "$dir/r.csv")" ] || fail "rows for $op on no path"
+if [ -z "$(for op in "${ops[@]}"; do measured_by_op "$op"; done)" ]; then
+  [ -z "$(csv_rows "$dir/r.csv")" ] || fail "rows for ${ops[*]} on no path"
   exit 0
 fi
 
@@ -53,21 +58,24 @@ header=$(csv_header "$dir/r.csv")
 [ "$header" = "$MPIMARK_CSV_HEADER" ] \
   || fail "unexpected header: $header"
 
-# sizes_of PATH: float64 elements (reductions, the floats and ndarray
+# sizes_of OP PATH: float64 elements (reductions, the floats and ndarray
 # payloads on the pickled paths): 999 -> 992, 1 skipped.
 sizes_of() {
-  if [[ $op == reduce || $op == allreduce || ($1 != buffer && $payload != bytes) ]]; then
+  if [[ $1 == reduce || $1 == allreduce || $1 == scan || ($2 != buffer && $payload != bytes) ]]; then
     echo "0 992 65536"
   else
     echo "0 1 999 65536"
   fi
 }
-# Rows come size by size, then path by path (paths.def order), then metric.
+# Rows come operation by operation (the order of ops.def, which OPS
+# follows), size by size, then path by path (paths.def order), then metric.
 expected=""
-for s in 0 1 992 999 65536; do
-  for path in "${measured[@]}"; do
-    [[ " $(sizes_of "$path") " == *" $s "* ]] || continue
-    for m in $(metrics_of "$op"); do expected+="$op,$path,$s,$m"$'\n'; done
+for op in "${ops[@]}"; do
+  for s in 0 1 992 999 65536; do
+    for path in $(measured_by_op "$op"); do
+      [[ " $(sizes_of "$op" "$path") " == *" $s "* ]] || continue
+      for m in $(metrics_of "$op"); do expected+="$op,$path,$s,$m"$'\n'; done
+    done
   done
 done
 got=$(csv_select "$dir/r.csv" op,path,bytes,metric)
@@ -76,4 +84,4 @@ $expected
 got:
 $got"
 expect_sane_rows "$dir/r.csv" 20 || fail "bad statistics"
-echo "ok: $op on ${measured[*]} ($payload) at $np ranks"
+echo "ok: ${ops[*]} on $paths ($payload) at $np ranks: $(csv_rows "$dir/r.csv" | wc -l) rows"

@@ -1,6 +1,7 @@
 /* A PMPI interposer for the wire tests (tests/mpi/wire.sh,
  * tests/compare/wire_mpich.sh), loaded with LD_PRELOAD into mpimark or into
- * the mpi4py runner: one line per point-to-point (blocking or not, probes
+ * the mpi4py runner: one line per point-to-point (blocking or not, sendrecv
+ * by what it sends, probes
  * and matched receives included), bcast, scatterv, gatherv, allgatherv or
  * alltoallv call, "CALL COUNT TYPE-SIZE TAG" (collectives: tag -1, the
  * receive count of scatterv, the send count of gatherv and allgatherv, one
@@ -38,6 +39,14 @@ int MPI_Recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_C
              MPI_Status *status) {
   note("Recv", count, type, tag);
   return PMPI_Recv(buf, count, type, source, tag, comm, status);
+}
+
+int MPI_Sendrecv(const void *sbuf, int scount, MPI_Datatype stype, int dest, int stag, void *rbuf,
+                 int rcount, MPI_Datatype rtype, int source, int rtag, MPI_Comm comm,
+                 MPI_Status *status) {
+  note("Sendrecv", scount, stype, stag);
+  return PMPI_Sendrecv(sbuf, scount, stype, dest, stag, rbuf, rcount, rtype, source, rtag, comm,
+                       status);
 }
 
 int MPI_Isend(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
@@ -151,6 +160,14 @@ int MPI_Gatherv_c(const void *sbuf, MPI_Count scount, MPI_Datatype stype, void *
                   MPI_Comm comm) {
   note("Gatherv_c", scount, stype, -1);
   return PMPI_Gatherv_c(sbuf, scount, stype, rbuf, counts, displs, rtype, root, comm);
+}
+
+int MPI_Sendrecv_c(const void *sbuf, MPI_Count scount, MPI_Datatype stype, int dest, int stag,
+                   void *rbuf, MPI_Count rcount, MPI_Datatype rtype, int source, int rtag,
+                   MPI_Comm comm, MPI_Status *status) {
+  note("Sendrecv_c", scount, stype, stag);
+  return PMPI_Sendrecv_c(sbuf, scount, stype, dest, stag, rbuf, rcount, rtype, source, rtag, comm,
+                         status);
 }
 
 int MPI_Allgatherv_c(const void *sbuf, MPI_Count scount, MPI_Datatype stype, void *rbuf,

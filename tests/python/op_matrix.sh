@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
-# op_matrix.sh NP OP [PAYLOAD]: the mpi4py runner measures OP on both paths
-# with -c at sizes 0, 1, 999 and 64 KiB (a non-zero root where OP has one).
+# op_matrix.sh NP OPS [PAYLOAD]: the mpi4py runner measures the operations
+# OPS (a comma list, one launch) on both paths with -c at sizes 0, 1, 999
+# and 64 KiB (a non-zero root where an operation has one).
 # Checks: exit 0, stdout CSV == the -o file, the C binary's metadata keys and
 # header, the same (op, path, payload, bytes, metric) rows the C binary
 # gives for the buffer path (and for the object path, from C when it is
 # built, else the same sizes with payload bytes|floats), wire_bytes = the
 # pickle's size, 20 timed iterations and ordered statistics in every row.
 source "$(dirname "$0")/lib.sh"
-np=$1 op=$2 payload=${3:-bytes}
+np=$1 ops=(${2//,/ }) payload=${3:-bytes}
 root=$((np - 1))
 sizes=0,1,999,64K
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
 
-pyrun "$np" "$op" --path both --payload "$payload" -c -m "$sizes" -i 20 -x 2 --rounds 2 --root "$root" -q \
-  --format csv -o "$dir/py.csv" > "$dir/stdout.csv" || fail "$op at $np ranks exited $?"
+pyrun "$np" "${ops[@]}" --path both --payload "$payload" -c -m "$sizes" -i 20 -x 2 --rounds 2 --root "$root" -q \
+  --format csv -o "$dir/py.csv" > "$dir/stdout.csv" || fail "${ops[*]} at $np ranks exited $?"
 [ -f "$dir/py.csv" ] || fail "no results file"
 cmp -s "$dir/py.csv" "$dir/stdout.csv" || fail "stdout CSV differs from the -o file"
 
 # The C binary on the same request: the reference for keys and rows.
-launch "$np" "$MPIMARK" "$op" --path buffer -m "$sizes" -i 2 -x 0 --rounds 1 --root "$root" -q \
-  --format csv > "$dir/c.csv" || fail "the C binary failed on $op"
+launch "$np" "$MPIMARK" "${ops[@]}" --path buffer -m "$sizes" -i 2 -x 0 --rounds 1 --root "$root" -q \
+  --format csv > "$dir/c.csv" || fail "the C binary failed on ${ops[*]}"
 missing=$(comm -23 <(meta_keys "$dir/c.csv") <(meta_keys "$dir/py.csv"))
 [ -z "$missing" ] || fail "metadata keys of the C binary missing: $missing"
 for key in runner python_version mpi4py_version numpy_version; do
@@ -40,7 +41,7 @@ $c_buffer
 Python:
 $(row_keys "$dir/py.csv" | grep ",buffer,")"
 
-if launch "$np" "$MPIMARK" "$op" --path object --payload "$payload" -m "$sizes" -i 2 -x 0 --rounds 1 \
+if launch "$np" "$MPIMARK" "${ops[@]}" --path object --payload "$payload" -m "$sizes" -i 2 -x 0 --rounds 1 \
   --root "$root" -q --format csv > "$dir/c-object.csv" 2> /dev/null; then
   want_object=$(row_keys "$dir/c-object.csv")
   echo "object rows compared with the C object path"
@@ -77,4 +78,4 @@ for r in rows:
         sys.exit("wire_bytes %s != %d in %s" % (r["wire_bytes"], want, r))
 PY
 expect_sane_rows "$dir/py.csv" 20 || fail "bad statistics"
-echo "ok: $op, both paths, payload $payload, at $np ranks: $(csv_rows "$dir/py.csv" | wc -l) rows"
+echo "ok: ${ops[*]}, both paths, payload $payload, at $np ranks: $(csv_rows "$dir/py.csv" | wc -l) rows"

@@ -80,9 +80,12 @@ class Ctx:
         (MPI.SUM on Python objects), the built-in payloads elementwise."""
         return operator.add if self.user else ELEMENTWISE_SUM
 
-    def check_sum_obj(self, obj):
+    def check_sum_obj(self, obj, ranks=None):
+        """None, or why obj is not the elementwise sum of ranks 0 .. ranks-1's
+        payloads (default every rank's; a scan's prefix)."""
+        ranks = self.nranks if ranks is None else ranks
         if self.user:
-            return self.user.differs(obj, self.bytes, self.nranks)
+            return self.user.differs(obj, self.bytes, ranks)
         if self.payload == "ndarray":
             why = self._check_array(obj)
             if why:
@@ -97,7 +100,7 @@ class Ctx:
             if type(obj) is not bytes or len(obj) != self.bytes:
                 return "received %s, expected %d bytes" % (type(obj).__name__, self.bytes)
             got = np.frombuffer(obj, np.float64)
-        return check_values(got, expected_sums(self.bytes // 8, self.nranks), "float64")
+        return check_values(got, expected_sums(self.bytes // 8, ranks), "float64")
 
 
 class Path:
@@ -524,6 +527,31 @@ def _allreduce_object_check(c, shape):
     return c.check_sum_obj(c.got)
 
 
+def _scan_buffer(c):
+    s, r, Scan = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.comm.Scan
+
+    def scan():
+        Scan(s, r, MPI.SUM)
+    return [(COLLECTIVE, scan)]
+
+
+def _scan_buffer_check(c, shape):
+    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.rank + 1),
+                        "float64")
+
+
+def _scan_object(c):
+    obj, scan_ = c.payload_obj(seed_of_rank(c.rank), True), c.comm.scan
+
+    def scan():
+        c.got = scan_(obj, c.sum_op)
+    return [(COLLECTIVE, scan)]
+
+
+def _scan_object_check(c, shape):
+    return c.check_sum_obj(c.got, c.rank + 1)
+
+
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
     Op("sendrecv", "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
@@ -551,6 +579,8 @@ OPS = [
     Op("alltoall", "collective", Path(_alltoall_buffer, _alltoall_buffer_check, _alltoall_prepare),
        Path(_alltoall_object, _alltoall_object_check), root_sends_all=True, root_recvs_all=True,
        rootless=True, busbw="gather", pkl5="alltoall"),
+    Op("scan", "collective", Path(_scan_buffer, _scan_buffer_check, _prepare_own_doubles),
+       Path(_scan_object, _scan_object_check), float64=True, rootless=True, busbw="one"),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -1,0 +1,52 @@
+/* scan: MPI_Scan with MPI_SUM over float64, the prefix sum of ranks 0 ..
+ * this one. */
+#include "buffers.h"
+#include "errors.h"
+#include "mpi_util.h"
+#include "objects.h"
+#include "op.h"
+
+static int scan(mm_ctx *c) {
+  int count = (int)(c->bytes / sizeof(double));
+  MM_MPI(MPI_Scan(c->sbuf, c->rbuf, count, MPI_DOUBLE, MPI_SUM, c->comm));
+  return MM_OK;
+}
+
+static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), c->rank + 1, why,
+                       len);
+}
+
+/* ---- Object path: comm.scan(obj, op), op an elementwise float64 sum of
+ * decoded objects (a bytes payload is read as float64s) ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_FLOAT64); }
+
+static int obj_scan(mm_ctx *c) {
+  mm_pyobj *got = NULL;
+  int err = mm_obj_scan(mm_obj(c)->payload, mm_obj_sum, &got, mm_obj_comm_of(c));
+  mm_obj_keep(c, 0, got);
+  return err;
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  return mm_obj_check_sum(c, mm_obj(c)->received[0], c->rank + 1, why, len);
+}
+
+const mm_op mm_op_scan = {
+    .name = "scan",
+    .kind = MM_COLLECTIVE,
+    .float64 = true,
+    .rootless = true,
+    .busbw = MM_BUSBW_ONE,
+    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
+                             .check = check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, scan}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_scan}}},
+};
