@@ -17,6 +17,13 @@ int mm_check_bytes(const mm_ctx *ctx, const void *buf, size_t n, unsigned seed, 
   return MM_EVALIDATE;
 }
 
+int mm_check_slots(const mm_ctx *ctx, mm_seed_fn seed, char *why, size_t len) {
+  int err = MM_OK;
+  for (int r = 0; r < ctx->nranks && !err; r++)
+    err = mm_check_bytes(ctx, ctx->rbuf + (size_t)r * ctx->bytes, ctx->bytes, seed(ctx, r), why, len);
+  return err;
+}
+
 int mm_check_sums(const mm_ctx *ctx, const double *v, size_t count, int ranks, char *why,
                   size_t len) {
   (void)ctx;

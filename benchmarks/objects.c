@@ -268,6 +268,13 @@ int mm_obj_check(const mm_ctx *c, const mm_pyobj *obj, unsigned seed, bool float
   return MM_OK;
 }
 
+int mm_obj_check_list(const mm_ctx *c, mm_seed_fn seed, char *why, size_t len) {
+  int err = MM_OK;
+  for (int r = 0; r < c->nranks && !err; r++)
+    err = mm_obj_check(c, mm_obj((mm_ctx *)c)->received[r], seed(c, r), false, why, len);
+  return err;
+}
+
 int mm_obj_check_sum(const mm_ctx *c, const mm_pyobj *obj, int ranks, char *why, size_t len) {
   size_t n;
   int err = check_shape(c, obj, true, n_floats(c), &n, why, len);

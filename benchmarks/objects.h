@@ -77,6 +77,9 @@ int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out);
  * rank with the given seed sends (float64: when the op is a reduction). */
 int mm_obj_check(const mm_ctx *c, const mm_pyobj *obj, unsigned seed, bool float64, char *why,
                  size_t len);
+/* Checks the list a call decoded: item r against the payload seed(c, r). */
+int mm_obj_check_list(const mm_ctx *c, mm_seed_fn seed, char *why, size_t len);
+
 /* Checks a reduction result: element i is the sum over ranks 0 .. ranks-1
  * (every rank, or a scan's prefix). */
 int mm_obj_check_sum(const mm_ctx *c, const mm_pyobj *obj, int ranks, char *why, size_t len);

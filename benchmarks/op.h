@@ -97,6 +97,16 @@ static inline unsigned mm_seed_for_rank(int rank) { return 1000u + (unsigned)ran
 static inline unsigned mm_seed_from_to(int from, int to) {
   return 1000u * ((unsigned)from + 2u) + (unsigned)to;
 }
+/* The seed of what rank r sent this rank: its own data (gather,
+ * allgather), or what it sent this rank alone (alltoall). */
+typedef unsigned (*mm_seed_fn)(const struct mm_ctx *c, int r);
+static inline unsigned mm_seed_sent_by(const struct mm_ctx *c, int r) {
+  (void)c;
+  return mm_seed_of_rank(r);
+}
+static inline unsigned mm_seed_sent_here(const struct mm_ctx *c, int r) {
+  return mm_seed_from_to(r, c->rank);
+}
 
 /* Shared prepare() steps (check.c): fill the send buffer with this rank's
  * pattern, as bytes or as float64 elements. */
@@ -112,6 +122,8 @@ void mm_ack_wait(const mm_ctx *ctx, int from);
  * ranks-1 (every rank, or a scan's prefix). */
 int mm_check_bytes(const mm_ctx *ctx, const void *buf, size_t n, unsigned seed, char *why,
                    size_t len);
+/* Message r of the receive buffer (one per rank) against seed(ctx, r). */
+int mm_check_slots(const mm_ctx *ctx, mm_seed_fn seed, char *why, size_t len);
 int mm_check_sums(const mm_ctx *ctx, const double *v, size_t count, int ranks, char *why,
                   size_t len);
 

@@ -15,12 +15,7 @@ static int allgather(mm_ctx *c) {
 /* Every rank holds every rank's message, in rank order. */
 static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
-  for (int r = 0; r < c->nranks; r++) {
-    int err = mm_check_bytes(c, c->rbuf + (size_t)r * c->bytes, c->bytes, mm_seed_of_rank(r),
-                             why, len);
-    if (err) return err;
-  }
-  return MM_OK;
+  return mm_check_slots(c, mm_seed_sent_by, why, len);
 }
 
 /* ---- Object and pkl5 paths: comm.allgather(obj); every rank decodes every item ---- */
@@ -35,10 +30,7 @@ static int obj_allgather(mm_ctx *c) {
 
 static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
-  int err = MM_OK;
-  for (int r = 0; r < c->nranks && !err; r++)
-    err = mm_obj_check(c, mm_obj(c)->received[r], mm_seed_of_rank(r), false, why, len);
-  return err;
+  return mm_obj_check_list(c, mm_seed_sent_by, why, len);
 }
 
 const mm_op mm_op_allgather = {

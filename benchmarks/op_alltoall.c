@@ -21,12 +21,7 @@ static void prepare(mm_ctx *c) {
 /* Message r of the receive buffer is what rank r sent this rank. */
 static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
-  for (int r = 0; r < c->nranks; r++) {
-    int err = mm_check_bytes(c, c->rbuf + (size_t)r * c->bytes, c->bytes,
-                             mm_seed_from_to(r, c->rank), why, len);
-    if (err) return err;
-  }
-  return MM_OK;
+  return mm_check_slots(c, mm_seed_sent_here, why, len);
 }
 
 /* ---- Object and pkl5 paths: comm.alltoall(items); each rank decodes what each sent it ---- */
@@ -41,10 +36,7 @@ static int obj_alltoall(mm_ctx *c) {
 
 static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
-  int err = MM_OK;
-  for (int r = 0; r < c->nranks && !err; r++)
-    err = mm_obj_check(c, mm_obj(c)->received[r], mm_seed_from_to(r, c->rank), false, why, len);
-  return err;
+  return mm_obj_check_list(c, mm_seed_sent_here, why, len);
 }
 
 const mm_op mm_op_alltoall = {

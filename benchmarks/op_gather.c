@@ -14,13 +14,7 @@ static int gather(mm_ctx *c) {
 /* The root holds every rank's message, in rank order. */
 static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
-  if (c->rank != c->root) return MM_OK;
-  for (int r = 0; r < c->nranks; r++) {
-    int err = mm_check_bytes(c, c->rbuf + (size_t)r * c->bytes, c->bytes, mm_seed_of_rank(r),
-                             why, len);
-    if (err) return err;
-  }
-  return MM_OK;
+  return c->rank == c->root ? mm_check_slots(c, mm_seed_sent_by, why, len) : MM_OK;
 }
 
 /* ---- Object and pkl5 paths: comm.gather(obj, root); the root decodes every item ---- */
@@ -35,11 +29,7 @@ static int obj_gather(mm_ctx *c) {
 
 static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   (void)shape;
-  if (c->rank != c->root) return MM_OK;
-  int err = MM_OK;
-  for (int r = 0; r < c->nranks && !err; r++)
-    err = mm_obj_check(c, mm_obj(c)->received[r], mm_seed_of_rank(r), false, why, len);
-  return err;
+  return c->rank == c->root ? mm_obj_check_list(c, mm_seed_sent_by, why, len) : MM_OK;
 }
 
 const mm_op mm_op_gather = {
