@@ -57,5 +57,9 @@ int mm_request_parse(int argc, char **argv, int nranks, bool user_payloads, mm_c
              "this binary models bytes, floats or ndarray", cfg->user_payload);
     return MM_EUSAGE;
   }
-  return check_job(cfg, nranks, why, len);
+  return nranks > 0 ? check_job(cfg, nranks, why, len) : MM_OK;
+}
+
+int mm_request_check_job(const mm_config *cfg, int nranks, char *why, size_t len) {
+  return cfg->help || cfg->version ? MM_OK : check_job(cfg, nranks, why, len);
 }

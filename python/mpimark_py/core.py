@@ -221,6 +221,7 @@ SIGNATURES = {
                                          ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_output_modes": (ctypes.c_char_p, [ctypes.POINTER(Mode), ctypes.c_size_t, _c_double_p, ctypes.c_size_t,
                                           ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
+    "mm_request_check_job": (ctypes.c_int, [ctypes.POINTER(Config), ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_request_parse": (ctypes.c_int, [ctypes.c_int, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int,
                                         ctypes.c_bool, ctypes.POINTER(Config), ctypes.c_char_p,
                                         ctypes.c_size_t]),

@@ -53,17 +53,27 @@ class Config:
         return any(p != PATHS[0] for p in self.path)
 
 
-def parse_request(argv, nranks):
+def parse_request(argv, nranks=0):
     """The options of argv (without the program name), checked against an
-    nranks-rank job (not for --help or --version), by the C binary's parser
-    and request check (request.h), with --payload MODULE:FUNCTION allowed.
-    Pure: every rank reaches the same verdict. Raises UsageError."""
+    nranks-rank job (not for --help or --version; nranks 0: not yet, see
+    check_job), by the C binary's parser and request check (request.h),
+    with --payload MODULE:FUNCTION allowed. Pure: every rank reaches the
+    same verdict. Raises UsageError."""
     args = [b"mpimark"] + [a.encode(errors="surrogateescape") for a in argv]
     cargv = (ctypes.c_char_p * (len(args) + 1))(*args)
     c, why = core.Config(), ctypes.create_string_buffer(512)
     if core.lib().mm_request_parse(len(args), cargv, nranks, True, ctypes.byref(c), why, len(why)):
         raise UsageError(why.value.decode(errors="replace"))
     return Config(c, cargv)
+
+
+def check_job(cfg, nranks):
+    """Raises UsageError when what cfg asks does not fit an nranks-rank job
+    (mm_request_check_job: enough ranks for every operation, the root
+    inside it)."""
+    why = ctypes.create_string_buffer(512)
+    if core.lib().mm_request_check_job(ctypes.byref(cfg.c), nranks, why, len(why)):
+        raise UsageError(why.value.decode(errors="replace"))
 
 
 _INTRO = (

@@ -29,7 +29,7 @@ import traceback
 
 from . import core, stats as mmstats, version
 from .errors import EUSAGE, EXIT_CODE, OK, UsageError
-from .options import parse_request, usage
+from .options import check_job, parse_request, usage
 from .runner.startup import launcher_rank
 
 
@@ -62,14 +62,16 @@ def model_mismatch(cfg, argv, mpi4py_version, numpy_version):
 
 
 def main(argv):
-    # --help and --version need no MPI: answered before it starts (rank 0 of
-    # a launch prints, as the C binary's rank 0 does).
+    # Parsed once, before MPI starts: --help and --version need none (rank 0
+    # of a launch prints, as the C binary's rank 0 does); the job's size is
+    # checked once MPI has started, and a bad request is reported then, by
+    # every rank together.
     try:
-        first = parse_request(argv, 1 << 30)  # the job's size is checked once MPI has started
-    except UsageError:
-        first = None  # reported by the full check below, on every rank together
-    if first is not None and (first.help or first.version):
-        if launcher_rank() == 0 and first.help:
+        cfg, bad = parse_request(argv), None
+    except UsageError as e:
+        cfg, bad = None, e
+    if cfg is not None and (cfg.help or cfg.version):
+        if launcher_rank() == 0 and cfg.help:
             usage(sys.stdout)
         elif launcher_rank() == 0:
             sys.stdout.write("mpimark %s (git %s), mpi4py runner (Python %s)\n" % (
@@ -92,7 +94,9 @@ def main(argv):
         return EXIT_CODE[err]
 
     try:
-        cfg = parse_request(argv, nranks)
+        if bad:
+            raise bad
+        check_job(cfg, nranks)
         hooks = harness.test_hooks()  # from the C harness the kernels are timed by
     except UsageError as e:
         return fail(EUSAGE, str(e))
