@@ -33,13 +33,17 @@ void mm_suite_fit_memory(mm_suite *s, double bound) {
   mm_sweep_fit(&s->sweep, s->cfg, s->traits, bound, s->nranks);
 }
 
-/* Notes the selected operations that have no pkl5 path in the modelled
- * mpi4py (the C model's; the runner's say why the real one lacks it). */
-static void pkl5_notes(const mm_config *cfg) {
+/* Notes the selected operations that have no object path (mpi4py has no
+ * lowercase method: reduce_scatter) or no pkl5 path in the modelled mpi4py
+ * (the C model's; the runner's say why the real one lacks it). */
+static void path_notes(const mm_config *cfg) {
   for (size_t i = 0; i < mm_n_ops; i++) {
     const mm_op *op = mm_ops[i];
-    if (!((cfg->ops >> i) & 1u) || !(cfg->paths & (1u << MM_PATH_PKL5)) ||
-        mm_op_has_path(op, MM_PATH_PKL5, cfg->mpi4py))
+    if (!((cfg->ops >> i) & 1u)) continue;
+    if ((cfg->paths & (1u << MM_PATH_OBJECT)) && !mm_op_has_path(op, MM_PATH_OBJECT, cfg->mpi4py))
+      fprintf(stderr, "mpimark: %s: no object path (mpi4py has no lowercase %s): skipped\n",
+              op->name, op->name);
+    if (!(cfg->paths & (1u << MM_PATH_PKL5)) || mm_op_has_path(op, MM_PATH_PKL5, cfg->mpi4py))
       continue;
     if (op->pkl5)
       fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py %d's mpi4py.util.pkl5 has no %s): "
@@ -97,7 +101,7 @@ static void teardown(void *self, mm_visit *v) {
 }
 
 int mm_suite_run(mm_suite *s, mm_results *results) {
-  if (s->rank == 0 && !s->cfg->quiet) pkl5_notes(s->cfg);
+  if (s->rank == 0 && !s->cfg->quiet) path_notes(s->cfg);
   mm_sweep_job job = {.comm = s->comm, .rank = s->rank, .nranks = s->nranks, .cfg = s->cfg,
                       .hooks = s->hooks, .seed = s->seed, .sweep = &s->sweep, .traits = s->traits,
                       .kernels = {s, setup, check, teardown}};

@@ -73,7 +73,7 @@ expect_nccl_bw() {
   for op in "${ops[@]}"; do
     case $op in
       bcast | reduce | scan) bytes=$size factor=1 ;;
-      scatter | gather | allgather | alltoall)
+      scatter | gather | allgather | alltoall | reduce_scatter)
         bytes=$((size * np)) factor=$(awk -v n="$np" 'BEGIN { print (n - 1) / n }') ;;
       allreduce) bytes=$size factor=$(awk -v n="$np" 'BEGIN { print 2 * (n - 1) / n }') ;;
     esac

@@ -122,7 +122,7 @@ class Op:
                  shapes=(COLLECTIVE,), pkl5=None):
         self.name, self.kind = name, kind
         self.shapes = shapes  # what setup() returns, in order: one kernel per shape
-        self.paths = {"buffer": buffer, "object": object_, "pkl5": object_}
+        self.paths = {"buffer": buffer, "object": object_, "pkl5": object_}  # None: no such method
         self.pkl5 = pkl5
         self.float64 = float64
         self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
@@ -527,6 +527,27 @@ def _allreduce_object_check(c, shape):
     return c.check_sum_obj(c.got)
 
 
+def _reduce_scatter_buffer(c):
+    s = [c.sbuf[:c.bytes * c.nranks].view(np.float64), MPI.DOUBLE]
+    r, Reduce_scatter_block = c.doubles_msg(c.rbuf), c.comm.Reduce_scatter_block
+
+    def reduce_scatter():
+        Reduce_scatter_block(s, r, MPI.SUM)
+    return [(COLLECTIVE, reduce_scatter)]
+
+
+def _reduce_scatter_prepare(c):
+    own = pattern_doubles(c.bytes // 8, seed_of_rank(c.rank))
+    blocks = c.sbuf[:c.bytes * c.nranks].view(np.float64)
+    for r in range(c.nranks):
+        blocks[r * len(own):(r + 1) * len(own)] = own
+
+
+def _reduce_scatter_buffer_check(c, shape):
+    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.nranks),
+                        "float64")
+
+
 def _scan_buffer(c):
     s, r, Scan = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.comm.Scan
 
@@ -579,6 +600,9 @@ OPS = [
     Op("alltoall", "collective", Path(_alltoall_buffer, _alltoall_buffer_check, _alltoall_prepare),
        Path(_alltoall_object, _alltoall_object_check), root_sends_all=True, root_recvs_all=True,
        rootless=True, busbw="gather", pkl5="alltoall"),
+    Op("reduce_scatter", "collective",
+       Path(_reduce_scatter_buffer, _reduce_scatter_buffer_check, _reduce_scatter_prepare), None,
+       float64=True, root_sends_all=True, rootless=True, busbw="gather"),
     Op("scan", "collective", Path(_scan_buffer, _scan_buffer_check, _prepare_own_doubles),
        Path(_scan_object, _scan_object_check), float64=True, rootless=True, busbw="one"),
 ]

@@ -60,7 +60,10 @@ class Suite:
         cfg, out = self.cfg, []
         notes = self.rank == 0 and not cfg.quiet
         for op in OPS:
-            paths = [p for p in PATHS]
+            paths = [p for p in PATHS if op.paths[p] is not None or p == "pkl5"]
+            if "object" not in paths and "object" in cfg.path and notes and op.name in cfg.ops:
+                sys.stderr.write("mpimark: %s: no object path (mpi4py has no lowercase %s): skipped\n"
+                                 % (op.name, op.name))
             if op.name in cfg.ops and op.float64 and cfg.user and not cfg.user.adds:
                 paths = [PATHS[0]]
                 if notes:
