@@ -314,7 +314,8 @@ int mm_obj_scatter(mm_pyobj *const *items, mm_pyobj **out, int root, mm_obj_comm
   int rank, n;
   comm_facts(oc, &rank, &n);
   int *c = counts_of(n, oc), err;
-  side s = {.counts = c, .displs = c + n}, r = {0};
+  side s = {0}, r = {0};
+  if (rank == root) s.counts = c, s.displs = c + n; /* only the root's are read */
   if (rank == root && (err = dumpv(items, n, c, c + n, &s.buf)))
     mm_mpi_die(oc.comm, err, "scatter: cannot pickle the items: %s", mm_strerror(err));
   exchange_lens(SCATTER, rank == root ? c : NULL, &r.count, n, root, oc);
@@ -334,7 +335,8 @@ static int gather_to(coll k, const mm_pyobj *obj, mm_pyobj **out, int root, mm_o
   comm_facts(oc, &rank, &n);
   bool receives = k == ALLGATHER || rank == root;
   int *c = counts_of(n, oc);
-  side s = {0}, r = {.counts = c, .displs = c + n};
+  side s = {0}, r = {0};
+  if (receives) r.counts = c, r.displs = c + n; /* only a receiving rank's are read */
   int err = dump(obj, &s.buf, &s.count);
   if (err) mm_mpi_die(oc.comm, err, "%s: cannot pickle: %s", k == GATHER ? "gather" : "allgather",
                       mm_strerror(err));
