@@ -72,10 +72,11 @@ expect_nccl_bw() {
   rows=$(csv_select "$csv" op,path,bytes,metric,min,max | awk -F, -v s="$size" '$2 == "buffer" && $3 == s')
   for op in "${ops[@]}"; do
     case $op in
-      bcast | reduce | scan) bytes=$size factor=1 ;;
+      bcast | reduce | scan | exscan) bytes=$size factor=1 ;;
       scatter | gather | allgather | alltoall | reduce_scatter)
         bytes=$((size * np)) factor=$(awk -v n="$np" 'BEGIN { print (n - 1) / n }') ;;
       allreduce) bytes=$size factor=$(awk -v n="$np" 'BEGIN { print 2 * (n - 1) / n }') ;;
+      *) fail "expect_nccl_bw: no factor written out for $op" ;;
     esac
     lat=$(awk -F, -v o="$op" '$1 == o && $4 == "latency" { print $5 }' <<<"$rows")
     alg=$(awk -F, -v o="$op" '$1 == o && $4 == "algbw" { print $6 }' <<<"$rows")

@@ -451,7 +451,11 @@ static int sendrecv_p2p(const mm_pyobj *obj, int partner, mm_pyobj **out, mm_obj
   return err;
 }
 
-int mm_obj_scan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc) {
+/* mpi4py's PyMPI_scan_p2p and PyMPI_exscan_p2p: one loop, exclusive the
+ * difference (result starts as the first lower rank's partial sum, and
+ * rank 0 gets nothing). */
+static int scan_p2p(const mm_pyobj *obj, mm_obj_op op, bool exclusive, mm_pyobj **out,
+                    mm_obj_comm oc) {
   int rank, n;
   comm_facts(oc, &rank, &n);
   /* The copy mpi4py makes first (PyMPI_copy); partial is result until the
@@ -463,13 +467,20 @@ int mm_obj_scan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm o
   err = load(buf, count, &result);
   free(buf);
   partial = result;
+  bool from_below = false; /* exclusive: result holds a lower rank's sum */
   for (unsigned mask = 1; mask < (unsigned)n && !err; mask <<= 1) {
     int target = (int)((unsigned)rank ^ mask);
     if (target >= n) continue;
     mm_pyobj *got = NULL, *p = NULL, *r = NULL;
     err = sendrecv_p2p(partial, target, &got, oc);
     if (!err && rank > target) { /* partial = op(got, partial); result = op(got, result) */
-      if (!(err = op(got, partial, &p)) && !(err = op(got, result, &r))) {
+      if (!(err = op(got, partial, &p))) {
+        if (exclusive && !from_below) /* result = got */
+          from_below = true, r = got, got = NULL;
+        else if ((err = op(got, result, &r)))
+          mm_pyobj_free(p);
+      }
+      if (!err) {
         if (partial != result) mm_pyobj_free(partial);
         mm_pyobj_free(result);
         partial = p, result = r;
@@ -481,12 +492,20 @@ int mm_obj_scan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm o
     mm_pyobj_free(got);
   }
   if (partial != result) mm_pyobj_free(partial);
-  if (err) {
+  if (err || (exclusive && rank == 0)) {
     mm_pyobj_free(result);
     result = NULL;
   }
   *out = result;
   return err;
+}
+
+int mm_obj_scan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc) {
+  return scan_p2p(obj, op, false, out, oc);
+}
+
+int mm_obj_exscan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc) {
+  return scan_p2p(obj, op, true, out, oc);
 }
 
 int mm_obj_reduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, int root, mm_obj_comm oc) {

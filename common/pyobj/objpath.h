@@ -104,6 +104,10 @@ int mm_obj_allreduce(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_c
  * sum over ranks 0 .. this one, new on every rank. */
 int mm_obj_scan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc);
 
+/* comm.exscan(obj, op): the same steps (PyMPI_exscan_p2p); *out is the sum
+ * over ranks 0 .. this one less one, NULL at rank 0 (mpi4py's None). */
+int mm_obj_exscan(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **out, mm_obj_comm oc);
+
 /* The tag of the reduction tree's messages (mpi4py uses a private
  * communicator; this one stays clear of the benchmark's tags). */
 #define MM_OBJ_TAG_REDUCE 77

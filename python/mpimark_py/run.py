@@ -8,11 +8,11 @@ schema as the C binary (build/bin/mpimark), measured through mpi4py itself:
 
 - buffer path: NumPy arrays through the uppercase methods (comm.Send/Recv,
   Isend/Irecv, Bcast, Scatter, Gather, Allgather, Alltoall, and
-  Reduce/Allreduce/Scan with MPI.DOUBLE and MPI.SUM), payload column
+  Reduce/Allreduce/Scan/Exscan with MPI.DOUBLE and MPI.SUM), payload column
   MPI_BYTE / MPI_DOUBLE as in C;
 - object path: Python objects through the lowercase methods (comm.send/recv,
   isend/irecv, bcast, scatter, gather, allgather, alltoall,
-  reduce/allreduce/scan), which pickle with
+  reduce/allreduce/scan/exscan), which pickle with
   protocol 5; the payload is a `bytes` object of N bytes or a `list` of N/8
   floats, and `wire_bytes` is len(pickle.dumps(payload, protocol=5)).
 

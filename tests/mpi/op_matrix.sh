@@ -69,7 +69,7 @@ header=$(csv_header "$dir/r.csv")
 # sizes_of OP PATH: float64 elements (reductions, the floats and ndarray
 # payloads on the pickled paths): 999 -> 992, 1 skipped.
 sizes_of() {
-  if [[ $1 == reduce || $1 == allreduce || $1 == reduce_scatter || $1 == scan ||
+  if [[ $1 == reduce || $1 == allreduce || $1 == reduce_scatter || $1 == scan || $1 == exscan ||
     ($2 != buffer && $payload != bytes) ]]; then
     echo "0 992 65536"
   else

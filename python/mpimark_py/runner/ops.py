@@ -548,29 +548,40 @@ def _reduce_scatter_buffer_check(c, shape):
                         "float64")
 
 
-def _scan_buffer(c):
-    s, r, Scan = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.comm.Scan
+# -- scan, exscan: the sum over ranks 0 .. r (scan) or 0 .. r-1 (exscan,
+# which gives rank 0 nothing: MPI leaves its buffer undefined, mpi4py
+# returns None) --
 
-    def scan():
-        Scan(s, r, MPI.SUM)
-    return [(COLLECTIVE, scan)]
+def _prefix_paths(name, exclusive):
+    """The buffer and object paths of comm.Scan/scan or comm.Exscan/exscan."""
+    def ranks_summed(c):
+        return c.rank + 1 - exclusive
 
+    def buffer(c):
+        s, r, call = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), getattr(c.comm, name.capitalize())
 
-def _scan_buffer_check(c, shape):
-    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.rank + 1),
-                        "float64")
+        def kernel():
+            call(s, r, MPI.SUM)
+        return [(COLLECTIVE, kernel)]
 
+    def buffer_check(c, shape):
+        if ranks_summed(c) == 0:
+            return None
+        return check_values(c.rbuf[:c.bytes].view(np.float64),
+                            expected_sums(c.bytes // 8, ranks_summed(c)), "float64")
 
-def _scan_object(c):
-    obj, scan_ = c.payload_obj(seed_of_rank(c.rank), True), c.comm.scan
+    def object_(c):
+        obj, call = c.payload_obj(seed_of_rank(c.rank), True), getattr(c.comm, name)
 
-    def scan():
-        c.got = scan_(obj, c.sum_op)
-    return [(COLLECTIVE, scan)]
+        def kernel():
+            c.got = call(obj, c.sum_op)
+        return [(COLLECTIVE, kernel)]
 
-
-def _scan_object_check(c, shape):
-    return c.check_sum_obj(c.got, c.rank + 1)
+    def object_check(c, shape):
+        if ranks_summed(c) == 0:
+            return None if c.got is None else "rank 0 received a %s, expected None" % type(c.got).__name__
+        return c.check_sum_obj(c.got, ranks_summed(c))
+    return Path(buffer, buffer_check, _prepare_own_doubles), Path(object_, object_check)
 
 
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
@@ -603,8 +614,10 @@ OPS = [
     Op("reduce_scatter", "collective",
        Path(_reduce_scatter_buffer, _reduce_scatter_buffer_check, _reduce_scatter_prepare), None,
        float64=True, root_sends_all=True, rootless=True, busbw="gather"),
-    Op("scan", "collective", Path(_scan_buffer, _scan_buffer_check, _prepare_own_doubles),
-       Path(_scan_object, _scan_object_check), float64=True, rootless=True, busbw="one"),
+    Op("scan", "collective", *_prefix_paths("scan", False), float64=True, rootless=True,
+       busbw="one"),
+    Op("exscan", "collective", *_prefix_paths("exscan", True), float64=True, rootless=True,
+       busbw="one"),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -1,0 +1,59 @@
+/* exscan: MPI_Exscan with MPI_SUM over float64, the prefix sum of ranks 0 ..
+ * this one less one (rank 0 receives nothing: MPI leaves its buffer
+ * undefined, mpi4py returns None). */
+#include "buffers.h"
+#include "errors.h"
+#include "mpi_util.h"
+#include "objects.h"
+#include "op.h"
+
+static int exscan(mm_ctx *c) {
+  int count = (int)(c->bytes / sizeof(double));
+  MM_MPI(MPI_Exscan(c->sbuf, c->rbuf, count, MPI_DOUBLE, MPI_SUM, c->comm));
+  return MM_OK;
+}
+
+static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  if (c->rank == 0) return MM_OK;
+  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), c->rank, why, len);
+}
+
+/* ---- Object path: comm.exscan(obj, op), op an elementwise float64 sum of
+ * decoded objects (a bytes payload is read as float64s) ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_FLOAT64); }
+
+static int obj_exscan(mm_ctx *c) {
+  mm_pyobj *got = NULL;
+  int err = mm_obj_exscan(mm_obj(c)->payload, mm_obj_sum, &got, mm_obj_comm_of(c));
+  mm_obj_keep(c, 0, got);
+  return err;
+}
+
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  const mm_pyobj *got = mm_obj(c)->received[0];
+  if (c->rank == 0) {
+    if (got == NULL) return MM_OK;
+    snprintf(why, len, "rank 0 received an object, expected None");
+    return MM_EVALIDATE;
+  }
+  return mm_obj_check_sum(c, got, c->rank, why, len);
+}
+
+const mm_op mm_op_exscan = {
+    .name = "exscan",
+    .kind = MM_COLLECTIVE,
+    .float64 = true,
+    .rootless = true,
+    .busbw = MM_BUSBW_ONE,
+    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
+                             .check = check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, exscan}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_exscan}}},
+};
