@@ -48,10 +48,27 @@ csv_header() { awk '!/^#/ { print; exit }' "$1"; }
 csv_meta() { sed -n "s/^#@$2=//p" "$1"; }
 
 # The metrics each operation reports, from its kind.
+# matrix_sizes OP PATH PAYLOAD: the bytes of OP's rows on PATH for the
+# operation matrices' sizes, -m 0,1,999,64K: float64 elements (reductions,
+# the floats and ndarray payloads on the pickled paths) round 999 down to
+# 992 and skip 1; an operation that moves no data (barrier) has one 0-byte
+# row.
+matrix_sizes() {
+  if [ "$1" = barrier ]; then
+    echo 0
+  elif [[ $1 == reduce || $1 == allreduce || $1 == reduce_scatter || $1 == scan || $1 == exscan ||
+    ($2 != buffer && $3 != bytes) ]]; then
+    echo "0 992 65536"
+  else
+    echo "0 1 999 65536"
+  fi
+}
+
 metrics_of() {
   case $1 in
     sendrecv) echo "latency bandwidth" ;;
     isendirecv) echo "latency bandwidth bibw" ;;
+    barrier) echo "latency" ;;
     *) echo "latency algbw busbw" ;;
   esac
 }

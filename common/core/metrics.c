@@ -27,7 +27,7 @@ double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, doub
   return 2.0 * mm_metric_stream_bw(bytes, window, busbw_factor, t);
 }
 
-const char *const mm_shape_names[MM_SHAPE_COUNT] = {"", "pingpong", "collective", "stream", "bistream"};
+const char *const mm_shape_names[MM_SHAPE_COUNT] = {"", "pingpong", "collective", "stream", "bistream", "sync"};
 const size_t mm_shape_count = MM_SHAPE_COUNT;
 const char *const mm_busbw_names[MM_BUSBW_COUNT] = {"", "one", "gather", "allreduce"};
 const size_t mm_busbw_count = MM_BUSBW_COUNT;

@@ -36,6 +36,7 @@ typedef enum {
   MM_SHAPE_COLLECTIVE, /* one collective call: latency, algbw, busbw */
   MM_SHAPE_STREAM,     /* `window` messages 0 -> 1, then an ack: bandwidth */
   MM_SHAPE_BISTREAM,   /* `window` messages each way at once: bibw */
+  MM_SHAPE_SYNC,       /* one call that moves no data (barrier): latency, one row per path */
   MM_SHAPE_COUNT
 } mm_shape;
 /* The shapes as the mpi4py runner names them ("pingpong", ...; "" for NONE). */

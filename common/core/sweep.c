@@ -17,7 +17,16 @@ static bool has(const mm_config *cfg, const mm_op_traits *op, size_t i, mm_path 
   return ((cfg->ops >> i) & 1u) && (cfg->paths & op->paths & (1u << p));
 }
 
+/* An operation that moves no data (barrier) is measured once per path, at
+ * the first size, as 0 bytes: SIZE does not apply to it. */
+static bool sizeless(const mm_op_traits *op) { return op->shapes[0] == MM_SHAPE_SYNC; }
+
+static size_t n_sizes(const mm_config *cfg, const mm_op_traits *op) {
+  return sizeless(op) ? 1 : cfg->sizes.n;
+}
+
 size_t mm_sweep_bytes(const mm_op_traits *op, mm_path path, mm_payload payload, size_t requested) {
+  if (sizeless(op)) return 0;
   bool elements = op->float64 || (mm_path_pickles(path) && mm_payload_float64(payload));
   return elements ? requested / sizeof(double) * sizeof(double) : requested;
 }
@@ -37,11 +46,12 @@ void mm_sweep_fit(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, do
     for (int p = 0; p < MM_PATH_COUNT; p++) {
       const mm_op_traits *op = &ops[i];
       if (!has(cfg, op, i, (mm_path)p)) continue;
-      for (size_t z = 0; z < cfg->sizes.n; z++)
+      size_t n = n_sizes(cfg, op);
+      for (size_t z = 0; z < n; z++)
         bytes[z] = mm_sweep_bytes(op, (mm_path)p, cfg->payload, cfg->sizes.v[z]);
-      qsort(bytes, cfg->sizes.n, sizeof *bytes, cmp_size);
-      s->asked += cfg->sizes.n;
-      for (size_t z = 0; z < cfg->sizes.n && s->over[i][p] == SIZE_MAX; z++) {
+      qsort(bytes, n, sizeof *bytes, cmp_size);
+      s->asked += n;
+      for (size_t z = 0; z < n && s->over[i][p] == SIZE_MAX; z++) {
         if (mm_memory_fits(bound, bytes[z], nranks, op->root_sends_all, op->root_recvs_all,
                            mm_path_pickles((mm_path)p), &s->sbuf, &s->rbuf))
           s->fit++;
@@ -89,14 +99,14 @@ int mm_sweep_cells(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, b
       previous[p] = SIZE_MAX;
       if (has(cfg, op, i, (mm_path)p)) kernels |= op->kernels[p];
     }
-    for (size_t z = 0; z < cfg->sizes.n; z++) {
+    for (size_t z = 0; z < n_sizes(cfg, op); z++) {
       size_t bytes[MM_PATH_COUNT] = {0};
       bool measured[MM_PATH_COUNT] = {false}, skip = false;
       for (int p = 0; p < MM_PATH_COUNT; p++) {
         if (!has(cfg, op, i, (mm_path)p)) continue;
         bytes[p] = mm_sweep_bytes(op, (mm_path)p, cfg->payload, cfg->sizes.v[z]);
         if (bytes[p] >= s->over[i][p]) continue; /* over the memory bound: #@memory_skipped */
-        if ((bytes[p] == 0 && cfg->sizes.v[z] != 0) || bytes[p] == previous[p]) {
+        if ((bytes[p] == 0 && cfg->sizes.v[z] != 0 && !sizeless(op)) || bytes[p] == previous[p]) {
           skip = true;
           continue;
         }

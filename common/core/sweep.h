@@ -57,7 +57,9 @@ typedef struct mm_sweep {
 
 /* The bytes an operation moves on a path for a requested size: float64
  * operations, and pickled paths of the floats and ndarray payloads, round
- * down to whole 8-byte elements. */
+ * down to whole 8-byte elements; 0 for one that moves no data (its kernels'
+ * shape is MM_SHAPE_SYNC: barrier, measured once per path, at the first
+ * size). */
 size_t mm_sweep_bytes(const mm_op_traits *op, mm_path path, mm_payload payload, size_t requested);
 
 /* Fits the selected cells of ops (one per line of ops.def) to `bound` bytes

@@ -25,11 +25,7 @@ csv_meta "$dir/r.csv" mpi_library | grep -q "^$want" \
 
 expected=""
 for op in "${ops[@]}"; do
-  case $op in
-    reduce | allreduce | reduce_scatter | scan | exscan) sizes="0 992 65536" ;; # float64 elements
-    *) sizes="0 1 999 65536" ;;
-  esac
-  for s in $sizes; do
+  for s in $(matrix_sizes "$op" buffer bytes); do
     for m in $(metrics_of "$op"); do expected+="$op,buffer,$s,$m"$'\n'; done
   done
 done

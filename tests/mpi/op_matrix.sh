@@ -66,23 +66,13 @@ header=$(csv_header "$dir/r.csv")
 [ "$header" = "$MPIMARK_CSV_HEADER" ] \
   || fail "unexpected header: $header"
 
-# sizes_of OP PATH: float64 elements (reductions, the floats and ndarray
-# payloads on the pickled paths): 999 -> 992, 1 skipped.
-sizes_of() {
-  if [[ $1 == reduce || $1 == allreduce || $1 == reduce_scatter || $1 == scan || $1 == exscan ||
-    ($2 != buffer && $payload != bytes) ]]; then
-    echo "0 992 65536"
-  else
-    echo "0 1 999 65536"
-  fi
-}
 # Rows come operation by operation (the order of ops.def, which OPS
 # follows), size by size, then path by path (paths.def order), then metric.
 expected=""
 for op in "${ops[@]}"; do
   for s in 0 1 992 999 65536; do
     for path in $(measured_by_op "$op"); do
-      [[ " $(sizes_of "$op" "$path") " == *" $s "* ]] || continue
+      [[ " $(matrix_sizes "$op" "$path" "$payload") " == *" $s "* ]] || continue
       for m in $(metrics_of "$op"); do expected+="$op,$path,$s,$m"$'\n'; done
     done
   done

@@ -66,7 +66,7 @@ import numpy
 rows = list(csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#")))
 for r in rows:
     n = int(r["bytes"])
-    if r["path"] == "buffer":
+    if r["path"] == "buffer" or r["op"] == "barrier":  # a barrier moves no data
         want = n
     elif sys.argv[2] == "floats":
         want = len(pickle.dumps([1.0] * (n // 8), protocol=5))

@@ -1,7 +1,8 @@
 /* The sweep's cells (sweep.h), which both runners measure: sizes rounded
  * to whole doubles where the data are float64 (and the sizes that rounding
  * empties or repeats skipped), sizes over the memory bound left out, units
- * holding the paths of one (operation, size, kernel), kernels per path. */
+ * holding the paths of one (operation, size, kernel), kernels per path; an
+ * operation that moves no data (barrier) once per path, at 0 bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -89,5 +90,17 @@ int main(void) {
   CHECK(mm_sweep_bytes(&t[0], MM_PATH_BUFFER, c.payload, 12) == 12);
   CHECK(mm_sweep_bytes(&t[0], MM_PATH_OBJECT, c.payload, 12) == 8);
   CHECK(mm_sweep_bytes(&t[1], MM_PATH_BUFFER, MM_PAYLOAD_BYTES, 12) == 8);
+
+  /* A kernel of shape SYNC (barrier): one 0-byte cell per path, whatever
+   * the sizes, and no note of skipped sizes. */
+  t[0].shapes[0] = MM_SHAPE_SYNC;
+  t[0].kernels[MM_PATH_BUFFER] = 1u;
+  c = config(1u, 1u << MM_PATH_BUFFER | 1u << MM_PATH_OBJECT, sizes, 4);
+  mm_sweep_fit(&s, &c, t, 1e12, 2);
+  CHECK(s.asked == 2 && s.fit == 2);
+  CHECK(mm_sweep_cells(&s, &c, t, false) == 0);
+  CHECK(s.n_cells == 2 && s.n_units == 1);
+  for (size_t i = 0; i < s.n_cells; i++) CHECK(s.cells[i].bytes == 0 && s.cells[i].size == 0);
+  mm_sweep_free(&s);
   return unit_report("test_sweep");
 }

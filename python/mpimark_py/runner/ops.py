@@ -8,7 +8,7 @@ from .mpi import MPI, np
 from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_from_to, seed_of_rank
 
 
-PINGPONG, COLLECTIVE, STREAM, BISTREAM = "pingpong", "collective", "stream", "bistream"
+PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC = "pingpong", "collective", "stream", "bistream", "sync"
 TAG_DATA, TAG_ACK = 1, 2
 
 
@@ -107,9 +107,10 @@ class Path:
     """setup(ctx) -> [(shape, run)]: the kernels of one size (closures; the
     branch on the rank is taken once, outside the timed loop). prepare(ctx)
     fills what this rank sends before the validation run; check(ctx, shape)
-    returns None or why what this rank received is wrong."""
+    returns None or why what this rank received is wrong (None: it receives
+    nothing)."""
 
-    def __init__(self, setup, check, prepare=None):
+    def __init__(self, setup, check=None, prepare=None):
         self.setup, self.check, self.prepare = setup, check, prepare
 
 
@@ -584,6 +585,19 @@ def _prefix_paths(name, exclusive):
     return Path(buffer, buffer_check, _prepare_own_doubles), Path(object_, object_check)
 
 
+# -- barrier: no data (shape SYNC: one 0-byte row per path); comm.barrier()
+# is MPI_Barrier in mpi4py 3.1 and 4.x, with no pickle --
+
+def _barrier_path(name):
+    def setup(c):
+        call = getattr(c.comm, name)
+
+        def kernel():
+            call()
+        return [(SYNC, kernel)]
+    return Path(setup)
+
+
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
     Op("sendrecv", "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
@@ -618,6 +632,8 @@ OPS = [
        busbw="one"),
     Op("exscan", "collective", *_prefix_paths("exscan", True), float64=True, rootless=True,
        busbw="one"),
+    Op("barrier", "collective", _barrier_path("Barrier"), _barrier_path("barrier"), rootless=True,
+       shapes=(SYNC,)),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -13,7 +13,7 @@ from ..errors import ETOOBIG, OK
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from . import harness
 from .mpi import MPI, mpi4py, np
-from .ops import Ctx, OPS
+from .ops import Ctx, OPS, SYNC
 from .patterns import pattern_bytes
 
 
@@ -127,7 +127,9 @@ class Suite:
         c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank,
                 nranks=self.nranks, root=self.cfg.root, bytes=nbytes, wire_bytes=nbytes, window=window,
                 payload=self.cfg.payload, user=self.cfg.user, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
-        if path == "object":  # first: irecv's buffer is sized from it
+        if op.shapes == (SYNC,):
+            pass  # it moves no data (barrier): nothing on the wire
+        elif path == "object":  # first: irecv's buffer is sized from it
             c.wire_bytes = len(pickle.dumps(c.payload_obj(1, op.float64), protocol=5))
         elif path == "pkl5":  # the pickle and its out-of-band buffers
             data, bufs = pkl5_dumps(self.pkl5, c.payload_obj(1, op.float64))
@@ -144,8 +146,11 @@ class Suite:
         rbuf_bytes = c.bytes * c.nranks if op.root_recvs_all else c.bytes
         if path == "buffer":
             self.rbuf[:rbuf_bytes] = pattern_bytes(rbuf_bytes, 0xDEAD)
-            p.prepare(c)
+            if p.prepare:
+                p.prepare(c)
         run()
+        if not p.check:  # it receives nothing (barrier)
+            return None
         if corrupt and path == "buffer" and rbuf_bytes > 0:
             self.rbuf[0] ^= 0xFF
         elif corrupt and path != "buffer":
