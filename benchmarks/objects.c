@@ -290,3 +290,29 @@ int mm_obj_check_sum(const mm_ctx *c, const mm_pyobj *obj, int ranks, char *why,
   }
   return MM_OK;
 }
+
+int mm_obj_irecv_slot(mm_ctx *c, int i, int from) {
+  mm_obj_state *s = mm_obj(c);
+  return mm_obj_irecv(s->rbufs + (size_t)i * s->rcap, s->rcap, from, MM_TAG_DATA, mm_obj_comm_of(c),
+                      &s->reqs[i]);
+}
+
+int mm_obj_window_send(mm_ctx *c, int to) {
+  mm_obj_state *s = mm_obj(c);
+  int err = MM_OK, w = c->window;
+  for (int i = 0; i < w && !err; i++)
+    err = mm_obj_isend(s->payload, to, MM_TAG_DATA, mm_obj_comm_of(c), &s->reqs[i]);
+  if (!err) err = mm_obj_waitall((size_t)w, s->reqs, NULL);
+  mm_ack_wait(c, to);
+  return err;
+}
+
+int mm_obj_window_recv(mm_ctx *c, int from) {
+  mm_obj_state *s = mm_obj(c);
+  int err = MM_OK, w = c->window;
+  mm_obj_forget(c);
+  for (int i = 0; i < w && !err; i++) err = mm_obj_irecv_slot(c, i, from);
+  if (!err) err = mm_obj_waitall((size_t)w, s->reqs, s->received);
+  mm_ack_send(c, from);
+  return err;
+}

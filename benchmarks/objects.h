@@ -48,6 +48,17 @@ int mm_lower_alltoall(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out);
 int mm_obj_setup(mm_ctx *c, unsigned flags);
 void mm_obj_teardown(mm_ctx *c);
 
+/* comm.irecv into receive buffer i (MM_OBJ_RECV_BUFS: each sized for the
+ * peer's pickle), request i. */
+int mm_obj_irecv_slot(mm_ctx *c, int i, int from);
+
+/* A stream of the object path (isendirecv, pairs): a window of
+ * comm.isend(obj) to `to`, Request.waitall, then the ack; or the window's
+ * comm.irecv from `from` into slots 0 .. window-1 (the last window's
+ * objects dropped first), waitall, then the ack. */
+int mm_obj_window_send(mm_ctx *c, int to);
+int mm_obj_window_recv(mm_ctx *c, int from);
+
 /* Stores a decoded object in slot i, freeing the one it replaces: the
  * free is part of the cost, as Python drops the previous object. */
 void mm_obj_keep(mm_ctx *c, size_t slot, mm_pyobj *obj);

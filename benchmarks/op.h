@@ -117,6 +117,12 @@ void mm_prepare_own_doubles(mm_ctx *ctx);
 void mm_ack_send(const mm_ctx *ctx, int to);
 void mm_ack_wait(const mm_ctx *ctx, int from);
 
+/* A stream of the buffer path (check.c; isendirecv, pairs): a window of
+ * ctx->window non-blocking messages to `to` then its ack, or the window's
+ * receives (into one buffer, as osu_bw) from `from` then the ack. */
+int mm_window_send(mm_ctx *ctx, int to);
+int mm_window_recv(mm_ctx *ctx, int from);
+
 /* Shared validation helpers (check.c): compare a received buffer with the
  * pattern, and float64 sums with the expected reduction of ranks 0 ..
  * ranks-1 (every rank, or a scan's prefix). */

@@ -24,18 +24,8 @@ static int pingpong(mm_ctx *c) {
 }
 
 static int stream(mm_ctx *c) {
-  int n = (int)c->bytes;
-  if (c->rank == 0) {
-    for (int w = 0; w < c->window; w++)
-      MM_MPI(MPI_Isend(c->sbuf, n, MPI_BYTE, 1, MM_TAG_DATA, c->comm, &c->reqs[w]));
-    MM_MPI(MPI_Waitall(c->window, c->reqs, MPI_STATUSES_IGNORE));
-    mm_ack_wait(c, 1);
-  } else if (c->rank == 1) {
-    for (int w = 0; w < c->window; w++)
-      MM_MPI(MPI_Irecv(c->rbuf, n, MPI_BYTE, 0, MM_TAG_DATA, c->comm, &c->reqs[w]));
-    MM_MPI(MPI_Waitall(c->window, c->reqs, MPI_STATUSES_IGNORE));
-    mm_ack_send(c, 0);
-  }
+  if (c->rank == 0) return mm_window_send(c, 1);
+  if (c->rank == 1) return mm_window_recv(c, 0);
   return MM_OK;
 }
 
@@ -68,12 +58,6 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_RECV_BUFS); }
 
-static int obj_irecv(mm_ctx *c, int i, int peer) {
-  mm_obj_state *s = mm_obj(c);
-  return mm_obj_irecv(s->rbufs + (size_t)i * s->rcap, s->rcap, peer, MM_TAG_DATA, mm_obj_comm_of(c),
-                      &s->reqs[i]);
-}
-
 /* The object received replaces the one before once it is in, as
  * `got = ....wait()` does: rank 0 pickles its message while the old one
  * still lives, rank 1 after it is gone (which decides whether a pickle's
@@ -85,13 +69,13 @@ static int obj_pingpong(mm_ctx *c) {
   mm_pyobj *old = s->received[0];
   s->received[0] = NULL;
   if (c->rank == 0) {
-    if (!(err = obj_irecv(c, 0, peer)) && !(err = mm_obj_isend(s->payload, peer, MM_TAG_DATA,
+    if (!(err = mm_obj_irecv_slot(c, 0, peer)) && !(err = mm_obj_isend(s->payload, peer, MM_TAG_DATA,
                                                                 mm_obj_comm_of(c), &s->reqs[1])))
       err = mm_obj_waitall(2, s->reqs, s->received);
     mm_pyobj_free(old);
     return err;
   }
-  if (!(err = obj_irecv(c, 0, peer))) err = mm_obj_waitall(1, s->reqs, s->received);
+  if (!(err = mm_obj_irecv_slot(c, 0, peer))) err = mm_obj_waitall(1, s->reqs, s->received);
   mm_pyobj_free(old);
   if (err) return err;
   if ((err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, mm_obj_comm_of(c), &s->reqs[1]))) return err;
@@ -99,20 +83,9 @@ static int obj_pingpong(mm_ctx *c) {
 }
 
 static int obj_stream(mm_ctx *c) {
-  mm_obj_state *s = mm_obj(c);
-  int err = MM_OK, w = c->window;
-  if (c->rank == 0) {
-    for (int i = 0; i < w && !err; i++)
-      err = mm_obj_isend(s->payload, 1, MM_TAG_DATA, mm_obj_comm_of(c), &s->reqs[i]);
-    if (!err) err = mm_obj_waitall((size_t)w, s->reqs, NULL);
-    mm_ack_wait(c, 1);
-  } else if (c->rank == 1) {
-    mm_obj_forget(c);
-    for (int i = 0; i < w && !err; i++) err = obj_irecv(c, i, 0);
-    if (!err) err = mm_obj_waitall((size_t)w, s->reqs, s->received);
-    mm_ack_send(c, 0);
-  }
-  return err;
+  if (c->rank == 0) return mm_obj_window_send(c, 1);
+  if (c->rank == 1) return mm_obj_window_recv(c, 0);
+  return MM_OK;
 }
 
 static int obj_bistream(mm_ctx *c) {
@@ -120,7 +93,7 @@ static int obj_bistream(mm_ctx *c) {
   mm_obj_state *s = mm_obj(c);
   int err = MM_OK, w = c->window, peer = 1 - c->rank;
   mm_obj_forget(c);
-  for (int i = 0; i < w && !err; i++) err = obj_irecv(c, i, peer);
+  for (int i = 0; i < w && !err; i++) err = mm_obj_irecv_slot(c, i, peer);
   for (int i = 0; i < w && !err; i++)
     err = mm_obj_isend(s->payload, peer, MM_TAG_DATA, mm_obj_comm_of(c), &s->reqs[w + i]);
   if (!err) err = mm_obj_waitall(2 * (size_t)w, s->reqs, s->received);

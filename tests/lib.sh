@@ -69,6 +69,7 @@ metrics_of() {
     sendrecv) echo "latency bandwidth" ;;
     isendirecv) echo "latency bandwidth bibw" ;;
     barrier) echo "latency" ;;
+    pairs) echo "bandwidth message_rate" ;;
     *) echo "latency algbw busbw" ;;
   esac
 }

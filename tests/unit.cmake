@@ -1,5 +1,5 @@
 # Unit tests: no MPI, run directly.
-foreach(name stats sizes options output marks atomic_file window rounds placement clockmodel errors modes sweep heap model
+foreach(name stats sizes options output marks atomic_file window rounds placement clockmodel errors modes sweep heap model metrics
     testhooks)
   add_executable(test_${name} ${CMAKE_CURRENT_LIST_DIR}/unit/test_${name}.c)
   target_link_libraries(test_${name} PRIVATE mmcore)

@@ -23,13 +23,18 @@ double mm_metric_stream_bw(double bytes, int window, double busbw_factor, double
   (void)busbw_factor;
   return bytes * window / t / 1e6;
 }
+double mm_metric_message_rate(double bytes, int window, double busbw_factor, double t) {
+  (void)bytes;
+  return busbw_factor * window / t; /* pairs: the factor is the number of pairs */
+}
+
 double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, double t) {
   return 2.0 * mm_metric_stream_bw(bytes, window, busbw_factor, t);
 }
 
-const char *const mm_shape_names[MM_SHAPE_COUNT] = {"", "pingpong", "collective", "stream", "bistream", "sync"};
+const char *const mm_shape_names[MM_SHAPE_COUNT] = {"", "pingpong", "collective", "stream", "bistream", "sync", "pairs"};
 const size_t mm_shape_count = MM_SHAPE_COUNT;
-const char *const mm_busbw_names[MM_BUSBW_COUNT] = {"", "one", "gather", "allreduce"};
+const char *const mm_busbw_names[MM_BUSBW_COUNT] = {"", "one", "gather", "allreduce", "pairs"};
 const size_t mm_busbw_count = MM_BUSBW_COUNT;
 
 const mm_metric_def mm_metric_defs[] = {
@@ -40,6 +45,7 @@ const mm_metric_def mm_metric_defs[] = {
 const size_t mm_n_metric_defs = sizeof mm_metric_defs / sizeof *mm_metric_defs;
 
 double mm_algbw_bytes(mm_busbw kind, double size, int n) {
+  if (kind == MM_BUSBW_PAIRS) return size * (n / 2);
   return kind == MM_BUSBW_GATHER ? size * n : size;
 }
 
@@ -48,6 +54,7 @@ double mm_busbw_factor(mm_busbw kind, int n) {
   case MM_BUSBW_ONE: return 1.0;
   case MM_BUSBW_GATHER: return (double)(n - 1) / n;
   case MM_BUSBW_ALLREDUCE: return 2.0 * (n - 1) / n;
+  case MM_BUSBW_PAIRS: return (double)(n / 2);
   default: return 0.0;
   }
 }

@@ -18,6 +18,8 @@ double mm_metric_algbw(double bytes, int window, double busbw_factor, double t);
 double mm_metric_busbw(double bytes, int window, double busbw_factor, double t);
 double mm_metric_stream_bw(double bytes, int window, double busbw_factor, double t);
 double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, double t);
+/* Messages per second of every pair together (busbw_factor: the pairs). */
+double mm_metric_message_rate(double bytes, int window, double busbw_factor, double t);
 
 /* A cell's row of one metric (both runners' suites): from rank 0's samples
  * t (seconds per iteration; round r's end at round_end[r]) turned into the
@@ -37,6 +39,7 @@ typedef enum {
   MM_SHAPE_STREAM,     /* `window` messages 0 -> 1, then an ack: bandwidth */
   MM_SHAPE_BISTREAM,   /* `window` messages each way at once: bibw */
   MM_SHAPE_SYNC,       /* one call that moves no data (barrier): latency, one row per path */
+  MM_SHAPE_PAIRS,      /* every pair streams a window at once: aggregate bandwidth, message rate */
   MM_SHAPE_COUNT
 } mm_shape;
 /* The shapes as the mpi4py runner names them ("pingpong", ...; "" for NONE). */
@@ -54,7 +57,16 @@ extern const size_t mm_n_metric_defs;
 
 /* nccl-tests' convention for collectives, by kind (one: bcast, reduce;
  * gather: scatter, gather; allreduce; none: point-to-point). */
-typedef enum { MM_BUSBW_NONE = 0, MM_BUSBW_ONE, MM_BUSBW_GATHER, MM_BUSBW_ALLREDUCE, MM_BUSBW_COUNT } mm_busbw;
+/* PAIRS (not nccl-tests'): P/2 pairs at once, the bytes of one message of
+ * every pair, and the factor is the number of pairs (message_rate). */
+typedef enum {
+  MM_BUSBW_NONE = 0,
+  MM_BUSBW_ONE,
+  MM_BUSBW_GATHER,
+  MM_BUSBW_ALLREDUCE,
+  MM_BUSBW_PAIRS,
+  MM_BUSBW_COUNT
+} mm_busbw;
 /* The kinds as the mpi4py runner names them ("one", ...; "" for NONE). */
 extern const char *const mm_busbw_names[MM_BUSBW_COUNT];
 extern const size_t mm_busbw_count;

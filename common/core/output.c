@@ -386,8 +386,9 @@ static int collect_block(op_block *b) {
   return 0;
 }
 
-/* Line k's latency over the buffer path's at its size, paired by round: the
- * median of the per-round ratios and a repeat run's 95% interval. */
+/* Line k's first metric (latency; pairs: bandwidth) over the buffer path's
+ * at its size, paired by round: the median of the per-round ratios and a
+ * repeat run's 95% interval. */
 static int line_ratio(const op_block *b, const line_key *k, double *ratio, double *lo, double *hi) {
   if (!strcmp(k->path, path_order[0])) return -1;
   long o = find_row(b, k, k->path, b->metrics[0]), f = find_row(b, k, path_order[0], b->metrics[0]);
@@ -536,7 +537,9 @@ static void write_block(FILE *fp, const op_block *b) {
   const char *pm = strcmp(b->interval, "95% CI") ? "+-PI" : "+-CI";
   fprintf(fp, "%8s  %-6s %7s", "", "", "");
   for (size_t m = 0; m < b->n_metrics; m++) fprintf(fp, "  %9s %6s", b->metrics[m], "");
-  if (b->n_ratios) fprintf(fp, "  %16s", "latency ratio");
+  char ratio_head[40]; /* the ratio is of the first metric (latency; pairs: bandwidth) */
+  snprintf(ratio_head, sizeof ratio_head, "%s ratio", b->n_metrics ? b->metrics[0] : "");
+  if (b->n_ratios) fprintf(fp, "  %16s", ratio_head);
   fprintf(fp, "\n%8s  %-6s %7s", "size", "path", "wire B");
   for (size_t m = 0; m < b->n_metrics; m++) fprintf(fp, "  %9s %6s", b->units[m], pm);
   if (b->n_ratios) fprintf(fp, "  %9s %6s", "to buffer", pm);

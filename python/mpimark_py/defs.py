@@ -70,6 +70,12 @@ def ops():
     return [e[0] for e in entries("ops.def", "MM_OP")]
 
 
+# The operations whose figures are point-to-point ones (a half round trip,
+# a stream's bandwidth; pairs: every pair's streams together), not a
+# collective call's: the plots' panels and the report's headline.
+POINT_TO_POINT = ("sendrecv", "isendirecv", "pairs")
+
+
 def ops_named_only():
     """The operations that run only when named (not in the default run)."""
     return [name for name, _, in_default, _ in entries("ops.def", "MM_OP") if in_default.strip() == "0"]

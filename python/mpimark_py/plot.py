@@ -46,7 +46,7 @@ from .gnuplot import (COMMON, INSTALL_HINT, TERMINALS, Series, datablock, gq, gq
 from .results import number as num
 
 
-P2P_OPS = ("sendrecv", "isendirecv")
+P2P_OPS = defs.POINT_TO_POINT
 
 # Colour-blind-safe, print-safe colours (Okabe-Ito, then darker extras).
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",

@@ -34,7 +34,7 @@ from . import atomic, core, defs, model as cost_model, plot, results, stats
 from .errors import Failure, UsageError as InputError
 from .sizes import size_human
 
-P2P_OPS = ("sendrecv", "isendirecv")
+P2P_OPS = defs.POINT_TO_POINT
 HEADLINE_SIZES = (8, 1024, 65536, 1048576)
 # Metadata that says what ran where and when, in the order a reader wants it.
 MODEL_NOTE = ("Each latency curve as regimes of latency = alpha + bytes / beta (alpha: the fixed "

@@ -8,7 +8,7 @@ from .mpi import MPI, np
 from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_from_to, seed_of_rank
 
 
-PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC = "pingpong", "collective", "stream", "bistream", "sync"
+PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC, PAIRS = "pingpong", "collective", "stream", "bistream", "sync", "pairs"
 TAG_DATA, TAG_ACK = 1, 2
 
 
@@ -211,6 +211,40 @@ def _sendrecv_object_check(c, shape):
 
 # -- isendirecv --
 
+def _window_buffer(c, sends, peer):
+    """A stream of the buffer path (isendirecv, pairs): a window of Isends to
+    peer then its ack, or the window's Irecvs (into one buffer, as osu_bw)
+    then the ack."""
+    comm, W, Waitall = c.comm, c.window, MPI.Request.Waitall
+    s, r, ack = c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf), [c.ack, MPI.BYTE]
+    Isend, Irecv = comm.Isend, comm.Irecv
+    if sends:
+        def stream():
+            Waitall([Isend(s, peer, TAG_DATA) for _ in range(W)])
+            comm.Recv(ack, peer, TAG_ACK)
+    else:
+        def stream():
+            Waitall([Irecv(r, peer, TAG_DATA) for _ in range(W)])
+            comm.Send(ack, peer, TAG_ACK)
+    return stream
+
+
+def _window_object(c, sends, peer, obj, bufs):
+    """A stream of the object path: a window of isend(obj) then the ack, or
+    the window's irecv into bufs (one per message) then the ack."""
+    comm, ack, waitall = c.comm, [c.ack, MPI.BYTE], MPI.Request.waitall
+    isend, irecv, W = comm.isend, comm.irecv, c.window
+    if sends:
+        def stream():
+            waitall([isend(obj, peer, TAG_DATA) for _ in range(W)])
+            comm.Recv(ack, peer, TAG_ACK)
+    else:
+        def stream():
+            c.got = waitall([irecv(b, peer, TAG_DATA) for b in bufs])
+            comm.Send(ack, peer, TAG_ACK)
+    return stream
+
+
 def _isendirecv_buffer(c):
     comm, W, peer = c.comm, c.window, 1 - c.rank
     s, r, ack = c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf), [c.ack, MPI.BYTE]
@@ -218,18 +252,12 @@ def _isendirecv_buffer(c):
     if c.rank == 0:
         def pingpong():
             Waitall([Irecv(r, peer, TAG_DATA), Isend(s, peer, TAG_DATA)])
-
-        def stream():
-            Waitall([Isend(s, 1, TAG_DATA) for _ in range(W)])
-            comm.Recv(ack, 1, TAG_ACK)
+        stream = _window_buffer(c, True, peer)
     elif c.rank == 1:
         def pingpong():
             Irecv(r, peer, TAG_DATA).Wait()
             Isend(s, peer, TAG_DATA).Wait()
-
-        def stream():
-            Waitall([Irecv(r, 0, TAG_DATA) for _ in range(W)])
-            comm.Send(ack, 0, TAG_ACK)
+        stream = _window_buffer(c, False, peer)
     else:
         pingpong = stream = _idle
     if c.rank < 2:
@@ -261,20 +289,14 @@ def _isendirecv_object(c):
 
         def pingpong():
             c.got = waitall([irecv(buf, peer, TAG_DATA), isend(obj, peer, TAG_DATA)])[0]
-
-        def stream():
-            waitall([isend(obj, 1, TAG_DATA) for _ in range(W)])
-            comm.Recv(ack, 1, TAG_ACK)
+        stream = _window_object(c, True, peer, obj, bufs)
     elif c.rank == 1:
         buf = bufs[0]
 
         def pingpong():
             c.got = irecv(buf, peer, TAG_DATA).wait()
             isend(obj, peer, TAG_DATA).wait()
-
-        def stream():
-            c.got = waitall([irecv(b, 0, TAG_DATA) for b in bufs])
-            comm.Send(ack, 0, TAG_ACK)
+        stream = _window_object(c, False, peer, obj, bufs)
     else:
         pingpong = stream = _idle
     if c.rank < 2:
@@ -287,15 +309,21 @@ def _isendirecv_object(c):
     return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
 
 
+def _check_window(c, seed):
+    """None, or why c.got is not a window's list of objects seeded seed."""
+    if not isinstance(c.got, list):
+        return "received nothing"
+    for i, obj in enumerate(c.got):
+        why = c.check_obj(obj, seed)
+        if why:
+            return "message %d of %d: %s" % (i, len(c.got), why)
+    return None
+
+
 def _isendirecv_object_check(c, shape):
     if c.rank == 1 or (c.rank == 0 and shape != STREAM):
-        received = c.got if shape != PINGPONG else [c.got]
-        if not isinstance(received, list):
-            return "received nothing"
-        for i, obj in enumerate(received):
-            why = c.check_obj(obj, seed_of_rank(1 - c.rank))
-            if why:
-                return "message %d of %d: %s" % (i, len(received), why) if shape != PINGPONG else why
+        seed = seed_of_rank(1 - c.rank)
+        return c.check_obj(c.got, seed) if shape == PINGPONG else _check_window(c, seed)
     return None
 
 
@@ -598,6 +626,43 @@ def _barrier_path(name):
     return Path(setup)
 
 
+# -- pairs: rank r < P/2 streams windows to r + P/2, every pair at once
+# (osu_mbw_mr); the last rank of an odd P idles --
+
+def _pairs_peer(c):
+    """(this rank's partner or None, whether it sends)."""
+    half = c.nranks // 2
+    if c.rank < half:
+        return c.rank + half, True
+    return (c.rank - half if c.rank < 2 * half else None), False
+
+
+def _pairs_buffer(c):
+    peer, sends = _pairs_peer(c)
+    return [(PAIRS, _idle if peer is None else _window_buffer(c, sends, peer))]
+
+
+def _pairs_buffer_check(c, shape):
+    peer, sends = _pairs_peer(c)
+    return None if peer is None or sends else check_bytes(c.rbuf, c.bytes, seed_of_rank(peer))
+
+
+def _pairs_object(c):
+    peer, sends = _pairs_peer(c)
+    if peer is None:
+        return [(PAIRS, _idle)]
+    obj = c.payload_obj(seed_of_rank(c.rank))
+    bufs = [bytearray(c.wire_bytes) for _ in range(c.window)]
+    return [(PAIRS, _window_object(c, sends, peer, obj, bufs))]
+
+
+def _pairs_object_check(c, shape):
+    peer, sends = _pairs_peer(c)
+    if peer is None or sends:
+        return None
+    return _check_window(c, seed_of_rank(peer))
+
+
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
     Op("sendrecv", "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
@@ -634,6 +699,8 @@ OPS = [
        busbw="one"),
     Op("barrier", "collective", _barrier_path("Barrier"), _barrier_path("barrier"), rootless=True,
        shapes=(SYNC,)),
+    Op("pairs", "collective", Path(_pairs_buffer, _pairs_buffer_check, _prepare_own_bytes),
+       Path(_pairs_object, _pairs_object_check), rootless=True, busbw="pairs", shapes=(PAIRS,)),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -1,0 +1,66 @@
+/* pairs: several pairs at once (osu_mbw_mr). With P ranks, rank r < P/2
+ * streams a window of non-blocking messages to rank r + P/2 and waits for
+ * its ack, all pairs at the same time (on two nodes of P/2 ranks each,
+ * every pair crosses); with an odd P the last rank idles. One iteration
+ * ends when the slowest pair's ack is in: the aggregate bandwidth and
+ * message rate count every pair's messages over that time. */
+#include "errors.h"
+#include "objects.h"
+#include "op.h"
+
+/* This rank's partner, or -1 (the idle rank of an odd P). */
+static int partner(const mm_ctx *c) {
+  int half = c->nranks / 2;
+  if (c->rank < half) return c->rank + half;
+  return c->rank < 2 * half ? c->rank - half : -1;
+}
+
+static bool sends(const mm_ctx *c) { return c->rank < c->nranks / 2; }
+
+static int stream(mm_ctx *c) {
+  int peer = partner(c);
+  if (peer < 0) return MM_OK;
+  return sends(c) ? mm_window_send(c, peer) : mm_window_recv(c, peer);
+}
+
+static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  if (partner(c) < 0 || sends(c)) return MM_OK;
+  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(partner(c)), why, len);
+}
+
+/* ---- Object path: comm.isend(obj) / comm.irecv(buf) windows, as
+ * isendirecv's stream, every pair at once ---- */
+
+static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_RECV_BUFS); }
+
+static int obj_stream(mm_ctx *c) {
+  int peer = partner(c);
+  if (peer < 0) return MM_OK;
+  return sends(c) ? mm_obj_window_send(c, peer) : mm_obj_window_recv(c, peer);
+}
+
+/* Every message of the last window. */
+static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  (void)shape;
+  if (partner(c) < 0 || sends(c)) return MM_OK;
+  int err = MM_OK;
+  for (int i = 0; i < c->window && !err; i++)
+    err = mm_obj_check(c, mm_obj(c)->received[i], mm_seed_of_rank(partner(c)), false, why, len);
+  return err;
+}
+
+const mm_op mm_op_pairs = {
+    .name = "pairs",
+    .kind = MM_COLLECTIVE, /* every pair starts at once: the window sync, the slowest pair's time */
+    .rootless = true,
+    .busbw = MM_BUSBW_PAIRS,
+    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
+                             .check = check,
+                             .kernels = {{MM_SHAPE_PAIRS, stream}}},
+    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+                             .teardown = mm_obj_teardown,
+                             .prepare = mm_obj_forget,
+                             .check = obj_check,
+                             .kernels = {{MM_SHAPE_PAIRS, obj_stream}}},
+};
