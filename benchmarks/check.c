@@ -47,29 +47,3 @@ void mm_prepare_own_doubles(mm_ctx *ctx) {
   mm_pattern_fill_doubles((double *)ctx->sbuf, ctx->bytes / sizeof(double),
                           mm_seed_of_rank(ctx->rank));
 }
-
-void mm_ack_send(const mm_ctx *ctx, int to) {
-  char ack = 0;
-  MM_MPI(MPI_Send(&ack, 1, MPI_BYTE, to, MM_TAG_ACK, ctx->comm));
-}
-
-void mm_ack_wait(const mm_ctx *ctx, int from) {
-  char ack;
-  MM_MPI(MPI_Recv(&ack, 1, MPI_BYTE, from, MM_TAG_ACK, ctx->comm, MPI_STATUS_IGNORE));
-}
-
-int mm_window_send(mm_ctx *ctx, int to) {
-  for (int w = 0; w < ctx->window; w++)
-    MM_MPI(MPI_Isend(ctx->sbuf, (int)ctx->bytes, MPI_BYTE, to, MM_TAG_DATA, ctx->comm, &ctx->reqs[w]));
-  MM_MPI(MPI_Waitall(ctx->window, ctx->reqs, MPI_STATUSES_IGNORE));
-  mm_ack_wait(ctx, to);
-  return MM_OK;
-}
-
-int mm_window_recv(mm_ctx *ctx, int from) {
-  for (int w = 0; w < ctx->window; w++)
-    MM_MPI(MPI_Irecv(ctx->rbuf, (int)ctx->bytes, MPI_BYTE, from, MM_TAG_DATA, ctx->comm, &ctx->reqs[w]));
-  MM_MPI(MPI_Waitall(ctx->window, ctx->reqs, MPI_STATUSES_IGNORE));
-  mm_ack_send(ctx, from);
-  return MM_OK;
-}

@@ -28,6 +28,7 @@ typedef struct mm_ctx {
   unsigned char *sbuf, *rbuf; /* buffer-path memory, sized for the largest message */
   MPI_Request *reqs;       /* 2 * window requests */
   void *state;             /* operation-private state made by setup */
+  double compute_s;        /* overlap kernels: the compute phase, s (the call alone's time) */
 } mm_ctx;
 
 /* One iteration of an operation (the harness times it). Returns MM_OK or an
@@ -113,15 +114,24 @@ static inline unsigned mm_seed_sent_here(const struct mm_ctx *c, int r) {
 void mm_prepare_own_bytes(mm_ctx *ctx);
 void mm_prepare_own_doubles(mm_ctx *ctx);
 
-/* The 1-byte acknowledgement that closes a window of messages (check.c). */
+/* The 1-byte acknowledgement that closes a window of messages (kernels.c). */
 void mm_ack_send(const mm_ctx *ctx, int to);
 void mm_ack_wait(const mm_ctx *ctx, int from);
 
-/* A stream of the buffer path (check.c; isendirecv, pairs): a window of
+/* A stream of the buffer path (kernels.c; isendirecv, pairs): a window of
  * ctx->window non-blocking messages to `to` then its ack, or the window's
  * receives (into one buffer, as osu_bw) from `from` then the ack. */
 int mm_window_send(mm_ctx *ctx, int to);
 int mm_window_recv(mm_ctx *ctx, int from);
+
+/* Non-blocking collectives (kernels.c; ibcast, iallreduce): start() posts
+ * the call into ctx->reqs[0]. mm_nbc_alone is the call and its wait (the
+ * operation's kernel 0, which the sweep run times to set compute_s);
+ * mm_nbc_overlap the call, a compute phase of ctx->compute_s (the CPU
+ * busy, no MPI call), then the wait. */
+typedef int (*mm_start_fn)(mm_ctx *ctx);
+int mm_nbc_alone(mm_ctx *ctx, mm_start_fn start);
+int mm_nbc_overlap(mm_ctx *ctx, mm_start_fn start);
 
 /* Shared validation helpers (check.c): compare a received buffer with the
  * pattern, and float64 sums with the expected reduction of ranks 0 ..

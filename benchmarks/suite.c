@@ -68,7 +68,8 @@ static int setup(void *self, mm_visit *v) {
                     .bytes = k->bytes, .wire_bytes = k->bytes, .path = k->path,
                     .pkl5_threshold = cfg->pkl5_threshold, .window = v->window,
                     .payload = cfg->payload, .numpy = cfg->numpy, .mpi4py = cfg->mpi4py,
-                    .sbuf = s->sbuf, .rbuf = s->rbuf, .reqs = s->reqs};
+                    .sbuf = s->sbuf, .rbuf = s->rbuf, .reqs = s->reqs,
+                    .compute_s = v->compute_s};
   const struct mm_op_path *table = mm_op_path(mm_ops[k->op], k->path);
   int err = table->setup ? table->setup(&s->ctx) : MM_OK;
   v->run = kernel_of(v)->run;

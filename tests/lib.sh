@@ -57,6 +57,7 @@ matrix_sizes() {
   if [ "$1" = barrier ]; then
     echo 0
   elif [[ $1 == reduce || $1 == allreduce || $1 == reduce_scatter || $1 == scan || $1 == exscan ||
+    $1 == iallreduce ||
     ($2 != buffer && $3 != bytes) ]]; then
     echo "0 992 65536"
   else
@@ -70,6 +71,7 @@ metrics_of() {
     isendirecv) echo "latency bandwidth bibw" ;;
     barrier) echo "latency" ;;
     pairs) echo "bandwidth message_rate" ;;
+    ibcast | iallreduce) echo "latency algbw busbw overall overlap" ;;
     *) echo "latency algbw busbw" ;;
   esac
 }
@@ -90,10 +92,10 @@ expect_nccl_bw() {
   rows=$(csv_select "$csv" op,path,bytes,metric,min,max | awk -F, -v s="$size" '$2 == "buffer" && $3 == s')
   for op in "${ops[@]}"; do
     case $op in
-      bcast | reduce | scan | exscan) bytes=$size factor=1 ;;
+      bcast | reduce | scan | exscan | ibcast) bytes=$size factor=1 ;;
       scatter | gather | allgather | alltoall | reduce_scatter)
         bytes=$((size * np)) factor=$(awk -v n="$np" 'BEGIN { print (n - 1) / n }') ;;
-      allreduce) bytes=$size factor=$(awk -v n="$np" 'BEGIN { print 2 * (n - 1) / n }') ;;
+      allreduce | iallreduce) bytes=$size factor=$(awk -v n="$np" 'BEGIN { print 2 * (n - 1) / n }') ;;
       *) fail "expect_nccl_bw: no factor written out for $op" ;;
     esac
     lat=$(awk -F, -v o="$op" '$1 == o && $4 == "latency" { print $5 }' <<<"$rows")

@@ -4,35 +4,26 @@
 
 #include "stats.h"
 
-double mm_metric_half_round_trip_us(double bytes, int window, double busbw_factor, double t) {
-  (void)bytes, (void)window, (void)busbw_factor;
+double mm_metric_half_round_trip_us(const mm_metric_args *a, double t) {
+  (void)a;
   return t * 1e6 / 2.0;
 }
-double mm_metric_latency_us(double bytes, int window, double busbw_factor, double t) {
-  (void)bytes, (void)window, (void)busbw_factor;
+double mm_metric_latency_us(const mm_metric_args *a, double t) {
+  (void)a;
   return t * 1e6;
 }
-double mm_metric_algbw(double bytes, int window, double busbw_factor, double t) {
-  (void)window, (void)busbw_factor;
-  return bytes / t / 1e6;
-}
-double mm_metric_busbw(double bytes, int window, double busbw_factor, double t) {
-  return mm_metric_algbw(bytes, window, busbw_factor, t) * busbw_factor;
-}
-double mm_metric_stream_bw(double bytes, int window, double busbw_factor, double t) {
-  (void)busbw_factor;
-  return bytes * window / t / 1e6;
-}
-double mm_metric_message_rate(double bytes, int window, double busbw_factor, double t) {
-  (void)bytes;
-  return busbw_factor * window / t; /* pairs: the factor is the number of pairs */
+double mm_metric_algbw(const mm_metric_args *a, double t) { return a->bytes / t / 1e6; }
+double mm_metric_busbw(const mm_metric_args *a, double t) { return mm_metric_algbw(a, t) * a->busbw_factor; }
+double mm_metric_stream_bw(const mm_metric_args *a, double t) { return a->bytes * a->window / t / 1e6; }
+double mm_metric_bistream_bw(const mm_metric_args *a, double t) { return 2.0 * mm_metric_stream_bw(a, t); }
+double mm_metric_message_rate(const mm_metric_args *a, double t) { return a->pairs * a->window / t; }
+double mm_metric_overlap_pct(const mm_metric_args *a, double t) {
+  if (!(a->compute_s > 0)) return 0.0;
+  double hidden = 1.0 - (t - a->compute_s) / a->compute_s;
+  return 100.0 * (hidden > 0.0 ? hidden : 0.0);
 }
 
-double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, double t) {
-  return 2.0 * mm_metric_stream_bw(bytes, window, busbw_factor, t);
-}
-
-const char *const mm_shape_names[MM_SHAPE_COUNT] = {"", "pingpong", "collective", "stream", "bistream", "sync", "pairs"};
+const char *const mm_shape_names[MM_SHAPE_COUNT] = {"", "pingpong", "collective", "stream", "bistream", "sync", "pairs", "overlap"};
 const size_t mm_shape_count = MM_SHAPE_COUNT;
 const char *const mm_busbw_names[MM_BUSBW_COUNT] = {"", "one", "gather", "allreduce", "pairs"};
 const size_t mm_busbw_count = MM_BUSBW_COUNT;
@@ -54,17 +45,16 @@ double mm_busbw_factor(mm_busbw kind, int n) {
   case MM_BUSBW_ONE: return 1.0;
   case MM_BUSBW_GATHER: return (double)(n - 1) / n;
   case MM_BUSBW_ALLREDUCE: return 2.0 * (n - 1) / n;
-  case MM_BUSBW_PAIRS: return (double)(n / 2);
   default: return 0.0;
   }
 }
 
-int mm_metric_row(mm_row *row, mm_metric_fn value, double bytes, int window, double busbw_factor,
-                  const double *t, const size_t *round_end, int rounds) {
+int mm_metric_row(mm_row *row, mm_metric_fn value, const mm_metric_args *a, const double *t,
+                  const size_t *round_end, int rounds) {
   size_t n = rounds > 0 ? round_end[rounds - 1] : 0;
   double *values = malloc((n ? n : 1) * sizeof *values);
   if (!values) return -1;
-  for (size_t i = 0; i < n; i++) values[i] = value(bytes, window, busbw_factor, t[i]);
+  for (size_t i = 0; i < n; i++) values[i] = value(a, t[i]);
   int err = 0;
   size_t from = 0;
   for (int r = 0; r < rounds && !err; r++) {

@@ -8,18 +8,32 @@
 
 #include "results.h"
 
-/* A metric from t seconds per iteration of a kernel that moves `bytes` per
- * message, `window` messages per iteration (streams), with the collective's
- * bus-bandwidth factor. Latencies in us, bandwidths in MB/s (10^6 B/s). */
-typedef double (*mm_metric_fn)(double bytes, int window, double busbw_factor, double t);
-double mm_metric_half_round_trip_us(double bytes, int window, double busbw_factor, double t);
-double mm_metric_latency_us(double bytes, int window, double busbw_factor, double t);
-double mm_metric_algbw(double bytes, int window, double busbw_factor, double t);
-double mm_metric_busbw(double bytes, int window, double busbw_factor, double t);
-double mm_metric_stream_bw(double bytes, int window, double busbw_factor, double t);
-double mm_metric_bistream_bw(double bytes, int window, double busbw_factor, double t);
-/* Messages per second of every pair together (busbw_factor: the pairs). */
-double mm_metric_message_rate(double bytes, int window, double busbw_factor, double t);
+/* What turns a kernel's t seconds per iteration into its metrics: the
+ * bytes of one message (as nccl-tests counts a collective's: algbw bytes;
+ * pairs: every pair's), the messages per iteration (streams), the
+ * collective's bus-bandwidth factor, the pairs streaming at once. */
+typedef struct mm_metric_args {
+  double bytes;
+  int window;
+  double busbw_factor;
+  double pairs; /* the pairs P ranks make, P/2 (the pairs operation) */
+  double compute_s; /* overlap kernels: the compute phase, s, as long as the call alone */
+} mm_metric_args;
+
+/* A metric from t seconds per iteration. Latencies in us, bandwidths in
+ * MB/s (10^6 B/s), message rates in messages per second. */
+typedef double (*mm_metric_fn)(const mm_metric_args *a, double t);
+double mm_metric_half_round_trip_us(const mm_metric_args *a, double t);
+double mm_metric_latency_us(const mm_metric_args *a, double t);
+double mm_metric_algbw(const mm_metric_args *a, double t);
+double mm_metric_busbw(const mm_metric_args *a, double t);
+double mm_metric_stream_bw(const mm_metric_args *a, double t);
+double mm_metric_bistream_bw(const mm_metric_args *a, double t);
+double mm_metric_message_rate(const mm_metric_args *a, double t); /* of every pair together */
+/* OSU's overlap, %: 100 x (1 - (t - compute) / pure), at least 0, with
+ * compute = pure = a->compute_s (the compute phase is as long as the call
+ * alone): the share of the call hidden behind the compute phase. */
+double mm_metric_overlap_pct(const mm_metric_args *a, double t);
 
 /* A cell's row of one metric (both runners' suites): from rank 0's samples
  * t (seconds per iteration; round r's end at round_end[r]) turned into the
@@ -27,8 +41,8 @@ double mm_metric_message_rate(double bytes, int window, double busbw_factor, dou
  * from the round medians when there are 2 rounds or more. Sets row->st,
  * rounds, round_median, round_min and round_max; the rest is the caller's.
  * Returns 0, or -1 when memory runs out. */
-int mm_metric_row(mm_row *row, mm_metric_fn value, double bytes, int window, double busbw_factor,
-                  const double *t, const size_t *round_end, int rounds);
+int mm_metric_row(mm_row *row, mm_metric_fn value, const mm_metric_args *a, const double *t,
+                  const size_t *round_end, int rounds);
 
 /* What one iteration of a kernel is, which fixes how its time per
  * iteration becomes metrics (metrics.def). */
@@ -40,6 +54,7 @@ typedef enum {
   MM_SHAPE_BISTREAM,   /* `window` messages each way at once: bibw */
   MM_SHAPE_SYNC,       /* one call that moves no data (barrier): latency, one row per path */
   MM_SHAPE_PAIRS,      /* every pair streams a window at once: aggregate bandwidth, message rate */
+  MM_SHAPE_OVERLAP,    /* a non-blocking call, a compute phase as long as the call alone, the wait */
   MM_SHAPE_COUNT
 } mm_shape;
 /* The shapes as the mpi4py runner names them ("pingpong", ...; "" for NONE). */
@@ -58,7 +73,7 @@ extern const size_t mm_n_metric_defs;
 /* nccl-tests' convention for collectives, by kind (one: bcast, reduce;
  * gather: scatter, gather; allreduce; none: point-to-point). */
 /* PAIRS (not nccl-tests'): P/2 pairs at once, the bytes of one message of
- * every pair, and the factor is the number of pairs (message_rate). */
+ * every pair; no bus factor. */
 typedef enum {
   MM_BUSBW_NONE = 0,
   MM_BUSBW_ONE,

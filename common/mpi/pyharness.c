@@ -40,11 +40,12 @@ static int call_kernel(struct mm_ctx *ctx) {
   return MM_OK;
 }
 
-/* kernels.setup(op, path, bytes, kernel, window) -> (run, wire_bytes) */
+/* kernels.setup(op, path, bytes, kernel, window, compute_s) -> (run, wire_bytes) */
 static int setup(void *self, mm_visit *v) {
   const mm_cell_key *k = v->cell;
-  PyObject *r = PyObject_CallMethod(self, "setup", "nnnnn", (Py_ssize_t)k->op, (Py_ssize_t)k->path,
-                                    (Py_ssize_t)k->bytes, (Py_ssize_t)k->kernel, (Py_ssize_t)v->window);
+  PyObject *r = PyObject_CallMethod(self, "setup", "nnnnnd", (Py_ssize_t)k->op, (Py_ssize_t)k->path,
+                                    (Py_ssize_t)k->bytes, (Py_ssize_t)k->kernel, (Py_ssize_t)v->window,
+                                    v->compute_s);
   if (!r) return py_error();
   PyObject *run = NULL;
   Py_ssize_t wire = 0;

@@ -14,6 +14,7 @@
 #include "runmeta.h"
 #include "sizes.h"
 #include "stateprobe.h"
+#include "stats.h"
 #include "window.h"
 
 /* ---- Cells: one (operation, path, size, kernel), sampled in every round ---- */
@@ -21,6 +22,7 @@
 typedef struct cell {
   const mm_cell_key *key;
   size_t wire_bytes;       /* the last visit's (setup's) */
+  double compute_s;        /* overlap kernels: the call alone's time (calibrate_compute) */
   mm_cell_cache cache;     /* calibration kept between rounds */
   double *t;               /* rank 0: every sample (s per iteration), rounds in order */
   size_t n, cap;
@@ -65,8 +67,11 @@ static int add_rows(mm_results *results, const mm_sweep_job *job, const cell *cl
   const mm_cell_key *k = cl->key;
   const mm_op_traits *op = &job->traits[k->op];
   int window = mm_stream_window(job->cfg, k->bytes);
-  double factor = mm_busbw_factor(op->busbw, job->nranks);
-  double bytes = mm_algbw_bytes(op->busbw, (double)k->bytes, job->nranks);
+  mm_metric_args args = {.bytes = mm_algbw_bytes(op->busbw, (double)k->bytes, job->nranks),
+                         .window = window,
+                         .busbw_factor = mm_busbw_factor(op->busbw, job->nranks),
+                         .pairs = job->nranks / 2,
+                         .compute_s = cl->compute_s};
   for (size_t m = 0; m < mm_n_metric_defs; m++) {
     const mm_metric_def *def = &mm_metric_defs[m];
     if (def->shape != op->shapes[k->kernel]) continue;
@@ -77,10 +82,40 @@ static int add_rows(mm_results *results, const mm_sweep_job *job, const cell *cl
     snprintf(row.payload, sizeof row.payload, "%s", payload_name(job->cfg, op, k->path));
     snprintf(row.metric, sizeof row.metric, "%s", def->name);
     snprintf(row.unit, sizeof row.unit, "%s", def->unit);
-    if (mm_metric_row(&row, def->value, bytes, window, factor, cl->t, cl->round_end, job->cfg->rounds) ||
+    if (mm_metric_row(&row, def->value, &args, cl->t, cl->round_end, job->cfg->rounds) ||
         mm_results_add_row(results, &row))
       return MM_ENOMEM;
   }
+  return MM_OK;
+}
+
+/* An overlap cell's compute phase (MM_SHAPE_OVERLAP), once, before its
+ * first visit: the call alone (its operation's kernel 0 on the same path
+ * and size), 11 timed calls after 3 untimed, each after a barrier: the
+ * median, the largest over ranks. OSU makes its compute phase as long as
+ * its pure communication time the same way. */
+enum { ALONE_UNTIMED = 3, ALONE_TIMED = 11 };
+static int calibrate_compute(run *w, cell *cl) {
+  const mm_sweep_job *job = w->job;
+  const mm_kernels *k = &job->kernels;
+  mm_cell_key alone = *cl->key;
+  alone.kernel = 0;
+  mm_visit v = {.cell = &alone, .window = mm_stream_window(job->cfg, alone.bytes),
+                .wire_bytes = alone.bytes};
+  int err = mm_mpi_agree(job->comm, k->setup(k->self, &v));
+  if (err) return err;
+  double t[ALONE_TIMED];
+  for (int i = 0; i < ALONE_UNTIMED + ALONE_TIMED && !err; i++) {
+    MM_MPI(MPI_Barrier(job->comm));
+    double begin = mm_clock_now();
+    err = v.run(v.ctx);
+    if (i >= ALONE_UNTIMED) t[i - ALONE_UNTIMED] = mm_clock_now() - begin;
+  }
+  if (k->teardown) k->teardown(k->self, &v);
+  if ((err = mm_mpi_agree(job->comm, err))) return err;
+  qsort(t, ALONE_TIMED, sizeof *t, mm_cmp_double);
+  double median = t[ALONE_TIMED / 2];
+  MM_MPI(MPI_Allreduce(&median, &cl->compute_s, 1, MPI_DOUBLE, MPI_MAX, job->comm));
   return MM_OK;
 }
 
@@ -93,8 +128,12 @@ static int visit(run *w, cell *cl, int round) {
   const mm_cell_key *key = cl->key;
   const mm_op_traits *op = &job->traits[key->op];
   double begin = mm_clock_now();
-  mm_visit v = {.cell = key, .window = mm_stream_window(cfg, key->bytes), .wire_bytes = key->bytes};
-  int err = mm_mpi_agree(job->comm, k->setup(k->self, &v));
+  int err = op->shapes[key->kernel] == MM_SHAPE_OVERLAP && cl->compute_s == 0 ? calibrate_compute(w, cl)
+                                                                             : MM_OK;
+  if (err) return err;
+  mm_visit v = {.cell = key, .window = mm_stream_window(cfg, key->bytes), .wire_bytes = key->bytes,
+                .compute_s = cl->compute_s};
+  err = mm_mpi_agree(job->comm, k->setup(k->self, &v));
   if (err) {
     if (job->rank == 0) fprintf(stderr, "mpimark: %s: setup failed: %s\n", op->name, mm_strerror(err));
     return err;

@@ -27,6 +27,9 @@ typedef struct mm_visit {
   int (*run)(struct mm_ctx *ctx);
   struct mm_ctx *ctx;
   size_t wire_bytes;
+  /* Overlap kernels (MM_SHAPE_OVERLAP): the compute phase, s, which the
+   * sweep run measured before the cell's first visit (the call alone). */
+  double compute_s;
 } mm_visit;
 
 /* A runner's kernels. setup() and teardown() frame each visit (teardown

@@ -25,7 +25,7 @@ launch "$np" "$MPIMARK" "${ops[@]}" --path "$paths" --payload "$payload" -c -m 0
 
 pkl5_ops=" sendrecv bcast scatter gather allgather alltoall " # mpi4py 4.x's pkl5; 3.1's has none of the last four
 [ "$gen" = 3 ] && pkl5_ops=" sendrecv bcast "
-buffer_only=" reduce_scatter " # mpi4py has no lowercase method
+buffer_only=" reduce_scatter ibcast iallreduce " # mpi4py has no lowercase method
 measured_by_op() { # OP: the paths of PATHS it is measured on
   local path
   for path in ${paths//,/ }; do

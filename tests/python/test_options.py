@@ -26,7 +26,7 @@ class Options(unittest.TestCase):
     def test_defaults_are_options_def(self):
         c = parse()
         self.assertEqual(c.ops, [o for o in defs.ops() if o not in defs.ops_named_only()])
-        self.assertEqual(defs.ops_named_only(), ["allgather", "alltoall", "reduce_scatter", "scan", "exscan", "barrier", "pairs"])
+        self.assertEqual(defs.ops_named_only(), ["allgather", "alltoall", "reduce_scatter", "scan", "exscan", "barrier", "pairs", "ibcast", "iallreduce"])
         self.assertEqual(c.path, ["buffer", "object"])  # both
         self.assertEqual(len(c.sizes), 23)  # 1:4M: 1, 2, 4, ..., 4 MiB
         self.assertEqual((c.sizes[0], c.sizes[-1]), (1, 4 << 20))

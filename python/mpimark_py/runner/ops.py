@@ -2,13 +2,15 @@
 common/defs/ops.def's order; the kernels call real mpi4py."""
 
 import operator
+from time import perf_counter
 
 from .. import defs
 from .mpi import MPI, np
 from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_from_to, seed_of_rank
 
 
-PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC, PAIRS = "pingpong", "collective", "stream", "bistream", "sync", "pairs"
+PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC, PAIRS, OVERLAP = (
+    "pingpong", "collective", "stream", "bistream", "sync", "pairs", "overlap")
 TAG_DATA, TAG_ACK = 1, 2
 
 
@@ -663,6 +665,39 @@ def _pairs_object_check(c, shape):
     return _check_window(c, seed_of_rank(peer))
 
 
+# -- ibcast, iallreduce: the call and its wait, alone (kernel 0, which the
+# sweep run also times for the compute phase) and with a compute phase of
+# c.compute_s between them (the CPU busy, no MPI call: OSU's overlap) --
+
+def _nbc_path(start_of, check, prepare):
+    """The buffer path of a non-blocking collective; start_of(c) returns
+    start(), which posts the call and returns its request."""
+    def setup(c):
+        start, compute_s = start_of(c), c.compute_s
+
+        def alone():
+            start().Wait()
+
+        def overlap():
+            req = start()
+            end = perf_counter() + compute_s
+            while perf_counter() < end:
+                pass
+            req.Wait()
+        return [(COLLECTIVE, alone), (OVERLAP, overlap)]
+    return Path(setup, check, prepare)
+
+
+def _ibcast_start(c):
+    msg, root, Ibcast = c.bytes_msg(c.sbuf if c.rank == c.root else c.rbuf), c.root, c.comm.Ibcast
+    return lambda: Ibcast(msg, root)
+
+
+def _iallreduce_start(c):
+    s, r, Iallreduce = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.comm.Iallreduce
+    return lambda: Iallreduce(s, r, MPI.SUM)
+
+
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
     Op("sendrecv", "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
@@ -701,6 +736,11 @@ OPS = [
        shapes=(SYNC,)),
     Op("pairs", "collective", Path(_pairs_buffer, _pairs_buffer_check, _prepare_own_bytes),
        Path(_pairs_object, _pairs_object_check), rootless=True, busbw="pairs", shapes=(PAIRS,)),
+    Op("ibcast", "collective", _nbc_path(_ibcast_start, _bcast_buffer_check, _prepare_own_bytes), None,
+       busbw="one", shapes=(COLLECTIVE, OVERLAP)),
+    Op("iallreduce", "collective",
+       _nbc_path(_iallreduce_start, _allreduce_buffer_check, _prepare_own_doubles), None,
+       float64=True, rootless=True, busbw="allreduce", shapes=(COLLECTIVE, OVERLAP)),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -120,12 +120,15 @@ class Suite:
             results.set_meta(k, v)
         return err
 
-    def setup(self, op_index, path_index, nbytes, kernel, window):
+    def setup(self, op_index, path_index, nbytes, kernel, window, compute_s):
         """The kernel of one cell and its wire bytes per message; a MemoryError
-        is this rank's ENOMEM (the sweep run agrees)."""
+        is this rank's ENOMEM (the sweep run agrees). compute_s: an overlap
+        kernel's compute phase, s (the call alone's time, which the sweep run
+        measured)."""
         op, path = OPS[op_index], PATHS[path_index]
         c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank,
                 nranks=self.nranks, root=self.cfg.root, bytes=nbytes, wire_bytes=nbytes, window=window,
+                compute_s=compute_s,
                 payload=self.cfg.payload, user=self.cfg.user, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
         if op.shapes == (SYNC,):
             pass  # it moves no data (barrier): nothing on the wire
