@@ -90,32 +90,36 @@ static int add_rows(mm_results *results, const mm_sweep_job *job, const cell *cl
 }
 
 /* An overlap cell's compute phase (MM_SHAPE_OVERLAP), once, before its
- * first visit: the call alone (its operation's kernel 0 on the same path
- * and size), 11 timed calls after 3 untimed, each after a barrier: the
- * median, the largest over ranks. OSU makes its compute phase as long as
- * its pure communication time the same way. */
-enum { ALONE_UNTIMED = 3, ALONE_TIMED = 11 };
+ * first visit: the latency of the call alone (its operation's kernel 0 on
+ * the same path and size), measured as that row is (one round's plan, the
+ * run's sync and rank time), the median of rank 0's samples. OSU makes its
+ * compute phase as long as its pure communication time the same way. */
 static int calibrate_compute(run *w, cell *cl) {
   const mm_sweep_job *job = w->job;
+  const mm_config *cfg = job->cfg;
   const mm_kernels *k = &job->kernels;
+  const mm_op_traits *op = &job->traits[cl->key->op];
   mm_cell_key alone = *cl->key;
   alone.kernel = 0;
-  mm_visit v = {.cell = &alone, .window = mm_stream_window(job->cfg, alone.bytes),
-                .wire_bytes = alone.bytes};
+  mm_visit v = {.cell = &alone, .window = mm_stream_window(cfg, alone.bytes), .wire_bytes = alone.bytes};
   int err = mm_mpi_agree(job->comm, k->setup(k->self, &v));
   if (err) return err;
-  double t[ALONE_TIMED];
-  for (int i = 0; i < ALONE_UNTIMED + ALONE_TIMED && !err; i++) {
-    MM_MPI(MPI_Barrier(job->comm));
-    double begin = mm_clock_now();
-    err = v.run(v.ctx);
-    if (i >= ALONE_UNTIMED) t[i - ALONE_UNTIMED] = mm_clock_now() - begin;
+  mm_cell_cache cache = {0};
+  mm_plan plan = mm_plan_of(cfg->iterations, cfg->warmup, cfg->time_budget, cfg->rounds, op->collective,
+                            cfg->sync, cfg->rank_time, mm_path_pickles(alone.path), &cache);
+  mm_samples samples;
+  mm_job timed = {job->comm, job->rank, v.run, v.ctx, job->hooks, &w->harness};
+  err = mm_harness_measure(&timed, &plan, &samples);
+  double median = 0;
+  if (!err && job->rank == 0 && samples.n > 0) {
+    qsort(samples.t, samples.n, sizeof *samples.t, mm_cmp_double);
+    median = samples.t[samples.n / 2];
   }
+  mm_samples_free(&samples);
   if (k->teardown) k->teardown(k->self, &v);
-  if ((err = mm_mpi_agree(job->comm, err))) return err;
-  qsort(t, ALONE_TIMED, sizeof *t, mm_cmp_double);
-  double median = t[ALONE_TIMED / 2];
-  MM_MPI(MPI_Allreduce(&median, &cl->compute_s, 1, MPI_DOUBLE, MPI_MAX, job->comm));
+  if (err) return err;
+  MM_MPI(MPI_Bcast(&median, 1, MPI_DOUBLE, 0, job->comm));
+  cl->compute_s = median;
   return MM_OK;
 }
 

@@ -28,7 +28,8 @@ typedef struct mm_visit {
   struct mm_ctx *ctx;
   size_t wire_bytes;
   /* Overlap kernels (MM_SHAPE_OVERLAP): the compute phase, s, which the
-   * sweep run measured before the cell's first visit (the call alone). */
+   * sweep run measured before the cell's first visit (the call alone's
+   * latency). */
   double compute_s;
 } mm_visit;
 
