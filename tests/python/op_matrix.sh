@@ -7,6 +7,7 @@
 # gives for the buffer path (and for the object path, from C when it is
 # built, else the same sizes with payload bytes|floats), wire_bytes = the
 # pickle's size, 20 timed iterations and ordered statistics in every row.
+# A window of 4 (-W), as tests/mpi/op_matrix.sh: rows and data, not speed.
 source "$(dirname "$0")/lib.sh"
 np=$1 ops=(${2//,/ }) payload=${3:-bytes}
 root=$((np - 1))
@@ -14,13 +15,13 @@ sizes=0,1,999,64K
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
 
-pyrun "$np" "${ops[@]}" --path both --payload "$payload" -c -m "$sizes" -i 20 -x 2 --rounds 2 --root "$root" -q \
+pyrun "$np" "${ops[@]}" --path both --payload "$payload" -c -m "$sizes" -i 20 -x 2 -W 4 --rounds 2 --root "$root" -q \
   --format csv -o "$dir/py.csv" > "$dir/stdout.csv" || fail "${ops[*]} at $np ranks exited $?"
 [ -f "$dir/py.csv" ] || fail "no results file"
 cmp -s "$dir/py.csv" "$dir/stdout.csv" || fail "stdout CSV differs from the -o file"
 
 # The C binary on the same request: the reference for keys and rows.
-launch "$np" "$MPIMARK" "${ops[@]}" --path buffer -m "$sizes" -i 2 -x 0 --rounds 1 --root "$root" -q \
+launch "$np" "$MPIMARK" "${ops[@]}" --path buffer -m "$sizes" -i 2 -x 0 -W 4 --rounds 1 --root "$root" -q \
   --format csv > "$dir/c.csv" || fail "the C binary failed on ${ops[*]}"
 missing=$(comm -23 <(meta_keys "$dir/c.csv") <(meta_keys "$dir/py.csv"))
 [ -z "$missing" ] || fail "metadata keys of the C binary missing: $missing"
@@ -41,7 +42,7 @@ $c_buffer
 Python:
 $(row_keys "$dir/py.csv" | grep ",buffer,")"
 
-if launch "$np" "$MPIMARK" "${ops[@]}" --path object --payload "$payload" -m "$sizes" -i 2 -x 0 --rounds 1 \
+if launch "$np" "$MPIMARK" "${ops[@]}" --path object --payload "$payload" -m "$sizes" -i 2 -x 0 -W 4 --rounds 1 \
   --root "$root" -q --format csv > "$dir/c-object.csv" 2> /dev/null; then
   want_object=$(row_keys "$dir/c-object.csv")
   echo "object rows compared with the C object path"
