@@ -42,8 +42,10 @@ size_t mm_heap_threshold(size_t message_bytes) {
 
 void mm_heap_visit(mm_path path, bool pinned, const mm_op_traits *op, bool root, int nranks,
                    size_t wire_bytes) {
-  if (!mm_path_pickles(path) || pinned) return;
-  bool joined = path == MM_PATH_OBJECT && (root || op->rootless) &&
+  if (pinned) return;
+  /* The buffer path too: the MPI library allocates per call (Open MPI's
+   * reduce_scatter_block, a buffer of the nranks messages) */
+  bool joined = path != MM_PATH_PKL5 && (root || op->rootless) &&
                 (op->root_sends_all || op->root_recvs_all);
   size_t block = joined && nranks > 0 && wire_bytes <= SIZE_MAX / (size_t)nranks
                      ? wire_bytes * (size_t)nranks : wire_bytes;

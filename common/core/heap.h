@@ -9,7 +9,8 @@
 #include "sweep.h"
 
 /* Before measuring, once; returns #@heap, or NULL when no pickled path runs
- * (the buffer path allocates once and does not depend on the heap).
+ * (the buffer path's buffers are allocated once; the MPI library's own
+ * allocations are mm_heap_visit's).
  *
  * --heap pinned: sets the heap policy of common/defs/heap.def: freed memory
  * is kept for reuse instead of being unmapped, so that fresh allocations do
@@ -21,8 +22,13 @@
 const char *mm_heap_prepare(bool pickles, bool pinned);
 
 /* Before each visit of a cell, after its set-up: with the heap as it is
- * (--heap default) and a pickled path, the heap of a program that sends
- * only messages of this cell's size (wire_bytes each); nothing otherwise.
+ * (--heap default), the heap of a program that sends only messages of this
+ * cell's size (wire_bytes each), on every path; nothing with --heap pinned.
+ * The buffer path needs it too, for the MPI library's own allocations: Open
+ * MPI's reduce_scatter_block allocates a buffer of the nranks messages at
+ * each call, and its 512 KiB row read 3x faster when a 2 MiB size had been
+ * visited before (rank 0 then faulted no pages; 313 minor faults a call
+ * without), where OSU and a plain program see the slow figure.
  * glibc moves its mmap threshold up to the largest mapped block freed so
  * far (up to 32 MiB), and its trim threshold to twice that, so a program
  * that has handled 16 MiB pickles serves a 1 MiB one from pages it keeps,
@@ -30,11 +36,11 @@ const char *mm_heap_prepare(bool pickles, bool pinned);
  * pickle buffer (1.5x the message) at every call: 2x the cost (issue 37,
  * bench/heap). This sets both thresholds to where glibc's own rule puts
  * them in the latter program (mm_heap_threshold of its largest freed
- * block: one message, or, at the root of the object path's scatter and
- * gather (op->root_sends_all, root_recvs_all; every rank of allgather and
- * alltoall, op->rootless), the nranks messages mpi4py
- * joins into one buffer, pickle.dumpv and allocv; pkl5 sends those one by
- * one) and gives back the pages the heap holds spare (malloc_trim), so
+ * block: one message, or, at the root of scatter and gather
+ * (op->root_sends_all, root_recvs_all; every rank of allgather, alltoall
+ * and reduce_scatter, op->rootless), the nranks messages mpi4py joins into
+ * one buffer, pickle.dumpv and allocv, or the MPI library holds; pkl5
+ * sends those one by one) and gives back the pages the heap holds spare (malloc_trim), so
  * that a size's figure does not depend on the sizes visited before it;
  * the visit's warm-up brings the heap to that program's steady state.
  * What it cannot set is the heap's layout: mm_heap_plug below

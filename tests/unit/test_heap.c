@@ -46,10 +46,16 @@ int main(void) {
   mm_heap_visit(MM_PATH_OBJECT, false, &one, true, 2, MIB);
   CHECK(mapped(MIB + 33) == 0);      /* the receive buffer: from the heap */
   CHECK(mapped(3 * MIB / 2) == 1);   /* the pickle buffer: fresh pages */
-  mm_heap_visit(MM_PATH_BUFFER, false, &one, true, 2, 16 * MIB); /* the buffer path: nothing */
+  mm_heap_visit(MM_PATH_OBJECT, true, &one, true, 2, 16 * MIB); /* pinned: nothing */
   CHECK(mapped(3 * MIB / 2) == 1);
-  mm_heap_visit(MM_PATH_OBJECT, true, &one, true, 2, 16 * MIB); /* pinned: nothing either */
-  CHECK(mapped(3 * MIB / 2) == 1);
+  /* The buffer path as well (the MPI library's allocations), joined where
+   * the library holds the nranks messages: 4 x 1 MiB at reduce_scatter's
+   * every rank (rootless), not a plain 1 MiB message's */
+  const mm_op_traits rs = {.root_sends_all = true, .rootless = true};
+  mm_heap_visit(MM_PATH_BUFFER, false, &rs, false, 4, MIB);
+  CHECK(mapped(3 * MIB) == 0);
+  mm_heap_visit(MM_PATH_BUFFER, false, &one, false, 4, MIB);
+  CHECK(mapped(3 * MIB) == 1);
   mm_heap_visit(MM_PATH_PKL5, false, &one, true, 2, 16 * MIB);
   CHECK(mapped(3 * MIB / 2) == 0);   /* after larger messages: reused */
   CHECK(mapped(24 * MIB) == 1);
