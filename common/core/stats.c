@@ -126,7 +126,9 @@ int mm_stats_predict(const double *v, size_t r, double centre, double *lo, doubl
   mean /= (double)n;
   for (size_t i = 0; i < n; i++) ss += (x[i] - mean) * (x[i] - mean);
   double h = mm_t975(n - 1) * sqrt(ss / (double)(n - 1)) * sqrt(MM_PI / (double)n);
-  *lo = logs ? centre * exp(-h) : centre - h;
+  /* every metric is >= 0 (a time, a rate, a ratio, an overlap %): a
+   * repeat run cannot land below 0 */
+  *lo = logs ? centre * exp(-h) : (centre - h > 0 ? centre - h : 0.0);
   *hi = logs ? centre * exp(h) : centre + h;
   return 0;
 }

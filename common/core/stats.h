@@ -51,8 +51,9 @@ int mm_stats_rounds(const double *medians, size_t r, mm_round_stats *out);
  * R - 1 degrees of freedom, and pi/(2R) the (asymptotic) variance of a median
  * of R normal values over sigma^2, once for this run's median and once for
  * the repeat's. Rounds that disagree (a machine that changed state) widen
- * it; two rounds give a wide interval, as they should. Returns 0, or -1 when
- * R < 2. */
+ * it; two rounds give a wide interval, as they should. A zero or less
+ * among the values (an overlap of 0%): the linear scale, the interval cut
+ * at 0, which no metric goes below. Returns 0, or -1 when R < 2. */
 int mm_stats_predict(const double *v, size_t r, double centre, double *lo, double *hi);
 
 /* Student's t distribution's 97.5% quantile for df >= 1 degrees of freedom:

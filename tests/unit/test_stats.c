@@ -70,11 +70,14 @@ static void test_predict(void) {
   CHECK_NEAR(lo, 1.1 * exp(-h), 1e-9);
   CHECK_NEAR(hi, 1.1 * exp(h), 1e-9);
   CHECK(mm_stats_predict(two, 1, 1.0, &lo, &hi) == -1);
-  /* a zero among the values: the linear scale, symmetric around the centre */
+  /* a zero among the values: the linear scale around the centre, cut at 0
+   * (no metric is negative: an overlap of 0%) */
   double zeros[3] = {0.0, 0.0, 3.0};
   CHECK(mm_stats_predict(zeros, 3, 0.0, &lo, &hi) == 0);
-  CHECK_NEAR(lo, -hi, 1e-12);
+  CHECK(lo == 0.0);
   CHECK(hi > 3.0);
+  CHECK(mm_stats_predict(zeros, 3, 1.0, &lo, &hi) == 0);
+  CHECK(lo == 0.0 && hi > 4.0);
   /* equal values: a point; 1% noise: a few % wide, narrower with more rounds */
   double flat[6] = {5, 5, 5, 5, 5, 5}, noisy[12];
   CHECK(mm_stats_predict(flat, 6, 5, &lo, &hi) == 0);
