@@ -71,7 +71,7 @@ metrics_of() {
     isendirecv) echo "latency bandwidth bibw" ;;
     barrier) echo "latency" ;;
     pairs) echo "bandwidth message_rate" ;;
-    ibcast | iallreduce) echo "latency algbw busbw overall overlap" ;;
+    ibcast | iallreduce) echo "latency algbw busbw overall compute overlap" ;;
     *) echo "latency algbw busbw" ;;
   esac
 }

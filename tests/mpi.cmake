@@ -94,6 +94,8 @@ mpimark_mpi_test(mpi.clock_drift.np4.nodes2 ${CMAKE_CURRENT_LIST_DIR}/mpi/clock_
 foreach(np 2 4 8)
   mpimark_mpi_test(mpi.busbw.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/busbw.sh ${np} c)
 endforeach()
+# ibcast and iallreduce: the compute phase runs, as long as the call alone.
+mpimark_mpi_test(mpi.overlap ${CMAKE_CURRENT_LIST_DIR}/mpi/overlap.sh c)
 # --rank-time: slowest, average and fastest rank against a known slow rank.
 foreach(np 2 3)
   mpimark_mpi_test(mpi.rank_time.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/rank_time.sh ${np} c)

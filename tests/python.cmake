@@ -88,6 +88,7 @@ mpimark_python_test(python.clock_drift.np4.nodes2 ${CMAKE_CURRENT_LIST_DIR}/mpi/
 foreach(np 2 4 8)
   mpimark_python_test(python.busbw.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/busbw.sh ${np} python)
 endforeach()
+mpimark_python_test(python.overlap ${CMAKE_CURRENT_LIST_DIR}/mpi/overlap.sh python)
 # --rank-time is the C harness's (mpi.rank_time.* checks both syncs at 2
 # and 3 ranks); the runner's test checks that its runs reach it.
 mpimark_python_test(python.rank_time.np3 ${CMAKE_CURRENT_LIST_DIR}/mpi/rank_time.sh 3 python window)

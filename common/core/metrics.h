@@ -34,6 +34,9 @@ double mm_metric_message_rate(const mm_metric_args *a, double t); /* of every pa
  * compute = pure = a->compute_s (the compute phase is as long as the call
  * alone): the share of the call hidden behind the compute phase. */
 double mm_metric_overlap_pct(const mm_metric_args *a, double t);
+/* The compute phase of those calls, us (OSU's Compute column): the same
+ * in every sample. */
+double mm_metric_compute_us(const mm_metric_args *a, double t);
 
 /* A cell's row of one metric (both runners' suites): from rank 0's samples
  * t (seconds per iteration; round r's end at round_end[r]) turned into the

@@ -28,5 +28,6 @@ int main(void) {
   CHECK_NEAR(mm_metric_overlap_pct(&o, 1e-3), 100, 1e-9);
   CHECK_NEAR(mm_metric_overlap_pct(&o, 1.5e-3), 50, 1e-9);
   CHECK_NEAR(mm_metric_overlap_pct(&o, 2.5e-3), 0, 0);
+  CHECK_NEAR(mm_metric_compute_us(&o, 7e-3), 1000, 1e-9);
   return unit_report("test_metrics");
 }
