@@ -398,17 +398,23 @@ static int recv_p2p(mm_pyobj **out, int source, mm_obj_comm oc) {
   return err;
 }
 
-/* mpi4py's PyMPI_reduce_p2p: result at rank 0 after a binomial tree. */
+/* The copy mpi4py's reductions make first (PyMPI_copy: pickle and unpickle). */
+static int copy(const mm_pyobj *obj, mm_pyobj **out) {
+  unsigned char *buf;
+  int count, err = dump(obj, &buf, &count);
+  if (err) return err;
+  err = load(buf, count, out);
+  free(buf);
+  return err;
+}
+
+/* mpi4py's PyMPI_reduce_p2p: the copy, then the result at rank 0 after a
+ * binomial tree. */
 static int reduce_to_zero(const mm_pyobj *obj, mm_obj_op op, mm_pyobj **result, mm_obj_comm oc) {
   int rank, n;
   MM_MPI(MPI_Comm_rank(oc.comm, &rank));
   MM_MPI(MPI_Comm_size(oc.comm, &n));
-  /* The copy mpi4py makes first (PyMPI_copy: pickle and unpickle). */
-  unsigned char *buf;
-  int count, err = dump(obj, &buf, &count);
-  if (err) return err;
-  err = load(buf, count, result);
-  free(buf);
+  int err = copy(obj, result);
   if (err) return err;
   for (unsigned mask = 1; mask < (unsigned)n; mask <<= 1) {
     if ((unsigned)rank & mask) {
@@ -458,15 +464,11 @@ static int scan_p2p(const mm_pyobj *obj, mm_obj_op op, bool exclusive, mm_pyobj 
                     mm_obj_comm oc) {
   int rank, n;
   comm_facts(oc, &rank, &n);
-  /* The copy mpi4py makes first (PyMPI_copy); partial is result until the
-   * first step gives it an object of its own. */
-  unsigned char *buf;
-  int count, err = dump(obj, &buf, &count);
-  if (err) return err;
-  mm_pyobj *result = NULL, *partial;
-  err = load(buf, count, &result);
-  free(buf);
-  partial = result;
+  /* partial is the copy (result) until the first step gives it an object
+   * of its own */
+  mm_pyobj *result = NULL;
+  int err = copy(obj, &result);
+  mm_pyobj *partial = result;
   bool from_below = false; /* exclusive: result holds a lower rank's sum */
   for (unsigned mask = 1; mask < (unsigned)n && !err; mask <<= 1) {
     int target = (int)((unsigned)rank ^ mask);

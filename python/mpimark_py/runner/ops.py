@@ -133,6 +133,12 @@ class Op:
         self.busbw = busbw  # "one", "gather", "allreduce": nccl-tests' algbw bytes and busbw factor (metrics.h)
 
 
+def _check_sums(c, ranks):
+    """None, or why the receive buffer's float64s are not the sums of ranks 0
+    .. ranks-1's (mm_check_sums)."""
+    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, ranks), "float64")
+
+
 def _prepare_own_bytes(c):
     c.sbuf[:c.bytes] = pattern_bytes(c.bytes, seed_of_rank(c.rank))
 
@@ -517,8 +523,7 @@ def _reduce_buffer(c):
 def _reduce_buffer_check(c, shape):
     if c.rank != c.root:
         return None
-    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.nranks),
-                        "float64")
+    return _check_sums(c, c.nranks)
 
 
 def _reduce_object(c):
@@ -542,8 +547,7 @@ def _allreduce_buffer(c):
 
 
 def _allreduce_buffer_check(c, shape):
-    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.nranks),
-                        "float64")
+    return _check_sums(c, c.nranks)
 
 
 def _allreduce_object(c):
@@ -575,8 +579,7 @@ def _reduce_scatter_prepare(c):
 
 
 def _reduce_scatter_buffer_check(c, shape):
-    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, c.nranks),
-                        "float64")
+    return _check_sums(c, c.nranks)
 
 
 # -- scan, exscan: the sum over ranks 0 .. r (scan) or 0 .. r-1 (exscan,
@@ -598,8 +601,7 @@ def _prefix_paths(name, exclusive):
     def buffer_check(c, shape):
         if ranks_summed(c) == 0:
             return None
-        return check_values(c.rbuf[:c.bytes].view(np.float64),
-                            expected_sums(c.bytes // 8, ranks_summed(c)), "float64")
+        return _check_sums(c, ranks_summed(c))
 
     def object_(c):
         obj, call = c.payload_obj(seed_of_rank(c.rank), True), getattr(c.comm, name)
