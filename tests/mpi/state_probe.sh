@@ -7,8 +7,10 @@
 # launches, and its probe (mode_probe_ns) is over 10x that of the fastest
 # mode. (The launches on CPUs of their own make one or two modes: the
 # machine's own states, which the probe names too. A launch disturbed from
-# outside can make a middle mode whose probe is anything: one read 2.1 us
-# with a 190 us probe in a CI run, so the middle modes are not compared.)
+# outside can make a mode whose probe is anything: one read 2.1 us with a
+# 190 us probe in a CI run, and a CI run's fastest mode had a 1.6 us probe
+# beside its other own-CPU mode's 191 ns; so the forced mode is compared with
+# the lowest probe of the others.)
 # #@state_probe_ns has one value a launch, its cost is in #@time_split_s.
 # ($MPIMARK, the C binary: the mpi4py runner has no probe.)
 source "$(dirname "$0")/../lib.sh"
@@ -38,8 +40,10 @@ echo "merged latency row: metric,modes,mode_shares,mode_probe_ns = $row"
 IFS=, read -r _ modes shares probes <<< "$row"
 [ "$modes" = 2 ] || [ "$modes" = 3 ] || fail "want 2 or 3 modes (CPU 0; own CPUs in one or two states), got $modes"
 [ "${shares##*;}" = 0.5 ] || fail "the slowest mode is not the 3 forced launches: shares $shares"
-awk -v p="$probes" 'BEGIN { n = split(p, v, ";"); exit !(v[1] > 0 && v[n] > 10 * v[1]) }' \
-  || fail "the forced mode's probe is not over 10x the fastest mode's: $probes"
+awk -v p="$probes" 'BEGIN { n = split(p, v, ";"); low = v[1]
+  for (i = 2; i < n; i++) if (v[i] < low) low = v[i]
+  exit !(low > 0 && v[n] > 10 * low) }' \
+  || fail "the forced mode's probe is not over 10x the machine's own states' lowest: $probes"
 "$REPO/scripts/compare" --merge --table -o "$dir/t.csv" "${files[@]}" 2> /dev/null | grep -q 'modes: .*line [0-9]* ns' \
   || fail "the table names no mode by its state"
 echo "ok: the probe separates the states"
