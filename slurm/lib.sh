@@ -251,6 +251,14 @@ mm_stop() {
 
 mm_cleanup() {
     if [[ -n ${MM_PARTIAL:-} && -d $MM_PARTIAL ]]; then
+        # A rank's core dump is the evidence of a crash: it stays, beside.
+        local core stamp=${MM_PARTIAL##*/}
+        stamp=${stamp#.}
+        stamp=${stamp%.partial}
+        for core in "$MM_PARTIAL"/core "$MM_PARTIAL"/core.[0-9]*; do
+            [[ -f $core ]] && mv -- "$core" "${MM_PARTIAL%/*}/$stamp.${core##*/}" &&
+                printf '%s: kept the core dump %s\n' "$MM_TAG" "${MM_PARTIAL%/*}/$stamp.${core##*/}" >&2
+        done
         rm -rf -- "$MM_PARTIAL"
         printf '%s: removed the unfinished results folder %s\n' "$MM_TAG" "$MM_PARTIAL" >&2
     fi

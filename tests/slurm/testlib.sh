@@ -45,7 +45,7 @@ show_cores() {
         if command -v gdb >/dev/null && [[ -n $exe && -x $exe ]]; then
             gdb -batch -q -ex 'thread apply all bt' "$exe" "$core" 2>&1 | grep -v '^\[New LWP' | head -60 >&2 || true
         fi
-    done < <(find "$WORK" -maxdepth 3 -type f \( -name core -o -name 'core.[0-9]*' \) 2>/dev/null)
+    done < <(find "$WORK" -maxdepth 3 -type f \( -name core -o -name 'core.[0-9]*' -o -name '*.core' -o -name '*.core.[0-9]*' \) 2>/dev/null)
 }
 note() { printf -- '-- %s\n' "$*"; }
 
@@ -92,6 +92,17 @@ wait_job() {
     EXIT=$(sed -n 's/.* ExitCode=\([0-9]*\):.*/\1/p' <<<"$info")
     OUTPUT=$(sed -n 's/.* StdOut=\([^ ]*\).*/\1/p' <<<"$info")
     note "job $JOB: $STATE, exit code $EXIT, output $OUTPUT"
+}
+
+# null_call FILE: a rank's crash report in FILE (Open MPI's signal handler)
+# is a call through a NULL pointer: SIGSEGV at address (nil), and its
+# backtrace stops at frame [ 0], libc's signal frame (no code to unwind).
+null_call() {
+    local tag
+    while IFS= read -r tag; do
+        grep -qF "$tag [ 0]" "$1" && ! grep -qF "$tag [ 1]" "$1" && return 0
+    done < <(sed -n 's/^\(\[[^]]*\]\) Failing at address: (nil)$/\1/p' "$1")
+    return 1
 }
 
 show_output() {
