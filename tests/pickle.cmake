@@ -25,7 +25,7 @@ endif()
 
 # libFuzzer needs clang: scripts/fuzz builds each target itself in
 # build-fuzz/ at the top of the source tree and runs it for a bounded time:
-# the pickle decoder 60 s, the -m size lists 30 s (a far smaller grammar),
+# the pickle decoder 30 s, the -m size lists 15 s (a far smaller grammar),
 # the Python tools' reader of result files 20 s (Python: no build).
 # The three share no file there (fuzz_TARGET, corpus/TARGET/), so they run
 # side by side, one core each.
