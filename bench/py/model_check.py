@@ -10,7 +10,11 @@ the unseen sizes alone, and prints per operation, path and size the
 prediction, the measured median and measured / predicted. The machine
 changes state by itself (docs/method.md, Modes): a repetition whose state
 probe (#@state_probe_ns) differs by more than 2x between the sweep and the
-check is marked. Environment variables after -- are set for both launches
+check is marked. A size in a breakpoint's gap (between the last size of
+one regime and the first of the next) is predicted by the lower regime,
+and the model says so with both regimes' figures: the last column, and the
+summary counts how many such sizes measured inside that range (+-20%).
+Environment variables after -- are set for both launches
 (OMPI_MCA_btl_vader_single_copy_mechanism=none ...).
 """
 import argparse
@@ -57,9 +61,9 @@ def main():
     unseen = sizes_parse(a.unseen)
     base = shlex.split(a.launcher) + [a.mpimark] + a.ops.split(",") + ["--path", a.path]
     tmp = tempfile.mkdtemp(prefix="bench-model-")
-    print("| repeat | op | path | size | predicted (us) | measured (us) | measured / predicted |")
-    print("|---|---|---|---:|---:|---:|---:|")
-    ratios = []
+    print("| repeat | op | path | size | predicted (us) | measured (us) | measured / predicted | between regimes (us) |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    ratios, gaps = [], []
     for rep in range(a.repeats):
         sweep = launch(base + ["-m", "1:4M"], env, os.path.join(tmp, "sweep%d.csv" % rep))
         check = launch(base + ["-m", a.unseen], env, os.path.join(tmp, "check%d.csv" % rep))
@@ -72,11 +76,16 @@ def main():
                 continue
             want, got = c.predict(int(r["bytes"])), float(r["median"])
             ratios.append(got / want)
-            print("| %d%s | %s | %s | %s | %.4g | %.4g | %.2f |" % (rep + 1, moved, r["op"], r["path"],
-                                                                 size_human(int(r["bytes"])), want, got, got / want))
+            gap = c.between(int(r["bytes"]))
+            if gap:
+                gaps.append(0.8 * min(gap) <= got <= 1.2 * max(gap))
+            print("| %d%s | %s | %s | %s | %.4g | %.4g | %.2f | %s |" % (
+                rep + 1, moved, r["op"], r["path"], size_human(int(r["bytes"])), want, got, got / want,
+                "%.4g .. %.4g" % gap if gap else ""))
     within = sum(1 for x in ratios if 0.8 <= x <= 1.2)
-    print("\n%d of %d predictions within 20%% (measured / predicted %.2f .. %.2f); %d repetitions, "
-          "CSVs in %s" % (within, len(ratios), min(ratios), max(ratios), a.repeats, tmp))
+    print("\n%d of %d predictions within 20%% (measured / predicted %.2f .. %.2f); %d of the sizes "
+          "lie in a breakpoint's gap, %d of those measured within 20%% of their two regimes' range; %d repetitions, "
+          "CSVs in %s" % (within, len(ratios), min(ratios), max(ratios), len(gaps), sum(gaps), a.repeats, tmp))
 
 
 if __name__ == "__main__":

@@ -113,6 +113,12 @@ int mm_model_fit(const double *bytes, const double *us, size_t n, const double *
   return 0;
 }
 
+size_t mm_model_gap(const mm_model *m, const double *bytes, double at) {
+  for (size_t j = 1; j < m->n_regimes; j++)
+    if (at > bytes[m->regime[j - 1].last] && at < bytes[m->regime[j].first]) return j;
+  return 0;
+}
+
 double mm_model_predict(const mm_model *m, const double *bytes, double at) {
   size_t j = 0;
   while (j + 1 < m->n_regimes && at >= bytes[m->regime[j + 1].first]) j++;

@@ -49,4 +49,11 @@ int mm_model_fit(const double *bytes, const double *us, size_t n, const double *
  * regime's. bytes: the points'. */
 double mm_model_predict(const mm_model *m, const double *bytes, double at);
 
+/* Whether `at` lies in a breakpoint's gap, strictly between the last point
+ * of a regime and the first of the next: the next regime's index (then
+ * mm_model_predict gave the lower one's figure, and the data cannot tell
+ * which protocol such a size gets: a pickled message's heap switches
+ * between 256 and 300 KiB where a sweep has only 256 and 512 KiB), or 0. */
+size_t mm_model_gap(const mm_model *m, const double *bytes, double at);
+
 #endif

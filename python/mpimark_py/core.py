@@ -212,6 +212,7 @@ SIGNATURES = {
     "mm_model_fit": (ctypes.c_int, [_c_double_p, _c_double_p, ctypes.c_size_t, _c_double_p, ctypes.c_size_t,
                                     ctypes.POINTER(Model)]),
     "mm_model_predict": (ctypes.c_double, [ctypes.POINTER(Model), _c_double_p, ctypes.c_double]),
+    "mm_model_gap": (ctypes.c_size_t, [ctypes.POINTER(Model), _c_double_p, ctypes.c_double]),
     "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
@@ -400,6 +401,12 @@ def model_fit(sizes, medians, rounds=None):
 def model_predict(model, sizes, at):
     """The model's latency in us at `at` bytes (mm_model_predict); sizes: the fitted ones."""
     return lib().mm_model_predict(ctypes.byref(model), doubles(sizes), float(at))
+
+
+def model_gap(model, sizes, at):
+    """The index of the regime after the breakpoint gap that holds `at`, or 0
+    (mm_model_gap)."""
+    return lib().mm_model_gap(ctypes.byref(model), doubles(sizes), float(at))
 
 
 def heap_prepare(pickles, pinned):

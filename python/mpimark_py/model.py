@@ -74,6 +74,15 @@ class Curve:
     def predict(self, at):
         return core.model_predict(self.model, self.sizes, at)
 
+    def between(self, at):
+        """(lower regime's, upper regime's latency) where `at` lies in a
+        breakpoint's gap (no measured size tells which regime it gets), else None."""
+        j = core.model_gap(self.model, self.sizes, at)
+        if not j:
+            return None
+        g = self.model.regime[j]
+        return self.predict(at), g.alpha + g.us_per_byte * at
+
 
 def curves(path):
     """The latency curves of a result file, in its row order."""
@@ -180,6 +189,9 @@ def describe(c, predict):
            "worst_error": m.worst_error}
     if predict:
         out["predictions"] = {str(x): c.predict(x) for x in predict}
+        # a size in a breakpoint's gap: the lower regime's figure above, and
+        # both regimes' here, since the data cannot tell which it gets
+        out["between_regimes"] = {str(x): list(c.between(x)) for x in predict if c.between(x)}
     return out
 
 
@@ -211,8 +223,11 @@ def table(d):
         lines.append("  breakpoints: " + "; ".join("between %s and %s" % (size_human(a), size_human(b))
                                                    for a, b in d["breakpoints"]))
     if "predictions" in d:
-        lines.append("  predicted: " + "; ".join("%s %s us" % (size_human(int(x)), _g(v))
-                                                 for x, v in d["predictions"].items()))
+        def predicted(x, v):
+            gap = d["between_regimes"].get(x)
+            return "%s %s us%s" % (size_human(int(x)), _g(v), " (between two regimes: %s .. %s us)" % (
+                _g(gap[0]), _g(gap[1])) if gap else "")
+        lines.append("  predicted: " + "; ".join(predicted(x, v) for x, v in d["predictions"].items()))
     return "\n".join(lines) + "\n"
 
 

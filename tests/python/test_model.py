@@ -74,6 +74,11 @@ class Model(unittest.TestCase):
         # 3000 B lies between the regimes' points: the lower regime's line
         self.assertAlmostEqual(b["predictions"]["3000"], A1 + C1 * 3000, places=4)
         self.assertAlmostEqual(b["predictions"]["49152"], A2 + C2 * 49152, places=4)
+        # and says so, with both regimes' figures; 48 KiB is inside a regime
+        lo, hi = b["between_regimes"]["3000"]
+        self.assertAlmostEqual(lo, A1 + C1 * 3000, places=4)
+        self.assertAlmostEqual(hi, A2 + C2 * 3000, places=4)
+        self.assertEqual(list(b["between_regimes"]), ["3000"])
         extra = curves["object - buffer"]
         self.assertEqual(len(extra["regimes"]), 1)
         self.assertAlmostEqual(extra["regimes"][0]["alpha_us"], 1.0, places=4)
@@ -85,6 +90,9 @@ class Model(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("# sendrecv, buffer path (MPI_BYTE), latency = alpha + bytes / beta: 2 regimes", r.stdout)
         self.assertIn("breakpoints: between 2 KiB and 4 KiB", r.stdout)
+        r = model(self.csv, "--predict", "3000")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"predicted: 3000 B [0-9.]+ us \(between two regimes: [0-9.]+ \.\. [0-9.]+ us\)")
         self.assertIn("# sendrecv, object - buffer path (bytes)", r.stdout)
 
     def test_compare(self):

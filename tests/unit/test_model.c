@@ -60,6 +60,9 @@ int main(void) {
   CHECK_NEAR(mm_model_predict(&m, x, 3000), truth(3000), 1e-9); /* between regimes: the lower one's */
   CHECK_NEAR(mm_model_predict(&m, x, 2500), truth(2500), 1e-9);
   CHECK_NEAR(mm_model_predict(&m, x, 1 << 23), truth(1 << 23), 1e-6); /* beyond: the last regime */
+  CHECK(mm_model_gap(&m, x, 3000) == 1); /* in the 2 KiB | 4 KiB gap: the upper regime's index */
+  CHECK(mm_model_gap(&m, x, 2048) == 0 && mm_model_gap(&m, x, 4096) == 0); /* measured sizes */
+  CHECK(mm_model_gap(&m, x, 1000) == 0 && mm_model_gap(&m, x, 1 << 23) == 0); /* inside, beyond */
 
   /* Noisy rounds: the breakpoint, and intervals holding the truth. */
   int placed = 0, alpha_in = 0, beta_in = 0, first_in = 0;
