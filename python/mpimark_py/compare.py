@@ -52,7 +52,7 @@ import math
 import os
 import sys
 
-from . import plot as mmplot, results, stats as mmstats
+from . import model, plot as mmplot, results, stats as mmstats
 from .errors import Failure, UsageError as InputError
 from .sizes import size_short
 
@@ -94,6 +94,7 @@ class Result:
         if missing:
             raise InputError(f"{self.path}: not an mpimark CSV (header lacks {', '.join(missing)})")
         self.meta, self.meta_order, self.header = t.meta, t.meta_order, t.header
+        self.table = t  # for the cost models (model.fitted)
         for n, row in enumerate(t.rows, 2):
             for c in ("median", "ci_low", "ci_high"):
                 row[c] = _number(row[c], self.path, n, c)
@@ -411,6 +412,18 @@ def render_text(pairs, files, style, regressions=None, tol=None):
         for _, _, text in p.summaries():
             out.append(f"{'- ' if md else ''}summary {text.replace(' B ', f' {bn} ').replace('B/A', f'{bn}/A')}")
         out.append("")
+        fits = [model.fitted(p.a.table), model.fitted(p.b.table)]
+        for name, ds in zip(("A", bn), fits):
+            for d in ds:
+                d["label"] = name
+        models = model.compared(*fits)
+        if models:
+            out.append(f"cost models, {bn} against A (latency = alpha + bytes / beta per regime; "
+                       "mpimark-py model shows the fits):")
+            for c in models:
+                out += [("- " if md else "  ") + line.lstrip("# ").strip() if line.startswith("#") else
+                        ("  " if md else "    ") + line.strip() for line in model.compare_table(c).splitlines()]
+            out.append("")
     out.append(f"verdict: {VERDICT_RULE}")
     if regressions is not None:
         out.append("")

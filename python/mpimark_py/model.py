@@ -148,6 +148,20 @@ def compare(a, b):
     return out
 
 
+def compared(first, others):
+    """compare() of each of others' curves (describe()'s data) with the same
+    (op, path, payload) of first's; curves first lacks are left out."""
+    def key(d):
+        return d["op"], d["path"], d["payload"]
+    by_key = {key(d): d for d in first}
+    return [compare(by_key[key(d)], d) for d in others if key(d) in by_key]
+
+
+def fitted(t):
+    """describe()'s data of every curve of a read result that has a model."""
+    return [describe(c, []) for c in table_curves(t) if c.model is not None]
+
+
 def compare_table(c):
     def bps(b):
         return "; ".join("%s | %s" % (size_human(x), size_human(y)) for x, y in b) or "none"
@@ -280,12 +294,11 @@ def run(args):
         raise UsageError("%s: no latency curve of 3 sizes or more to model" % ", ".join(args.files))
     data = [describe(c, predict) for c in fitted]
     # every other file's curves against the first file's
-    first = {(d["op"], d["path"], d["payload"]): d for d in data if d["file"] == args.files[0]}
-    compared = [compare(first[(d["op"], d["path"], d["payload"])], d) for d in data
-                if d["file"] != args.files[0] and (d["op"], d["path"], d["payload"]) in first]
+    against = compared([d for d in data if d["file"] == args.files[0]],
+                       [d for d in data if d["file"] != args.files[0]])
     if args.format == "json":
-        out = {"models": data, "compared": compared} if len(args.files) > 1 else data
+        out = {"models": data, "compared": against} if len(args.files) > 1 else data
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
     else:
-        sys.stdout.write("\n".join([table(d) for d in data] + [compare_table(c) for c in compared]))
+        sys.stdout.write("\n".join([table(d) for d in data] + [compare_table(c) for c in against]))
     return 0

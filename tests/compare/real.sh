@@ -41,6 +41,13 @@ for op in sendrecv bcast; do
   grep -q "^summary $op (buffer): " "$dir/table.txt" || fail "no summary line for $op"
 done
 
+# Each library's cost model beside the other's: MPICH's fits against Open MPI's.
+for op in sendrecv bcast; do
+  grep -q "^  $op, buffer path (MPI_BYTE): B against A$" "$dir/table.txt" || fail "no cost model comparison of $op"
+done
+grep -q "^    alpha of the smallest sizes' regime: .* us: .*x, \(within noise\|differs\|no interval\)$" "$dir/table.txt" \
+  || fail "no alpha compared with a verdict"
+
 # The CSV form: the same 15 rows, ratios equal to B/A of the medians.
 "$compare" --format csv "$dir/openmpi.csv" "$dir/mpich.csv" > "$dir/c.csv" || fail "--format csv exited $?"
 grep -q "^#@a_mpi_library=Open MPI" "$dir/c.csv" || fail "CSV lacks #@a_mpi_library"
