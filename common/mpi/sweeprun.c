@@ -89,6 +89,33 @@ static int add_rows(mm_results *results, const mm_sweep_job *job, const cell *cl
   return MM_OK;
 }
 
+/* What a visit and a compute phase's calibration share: sets up the
+ * cell's kernel (every rank agreeing; on failure nothing to tear down and
+ * the error is returned), gives the heap the cell's size, and measures the
+ * kernel by the plan. *verdict: the harness's; *measured: its seconds. */
+static int measure_cell(run *w, mm_visit *v, mm_cell_cache *cache, mm_samples *samples, int *verdict,
+                        double *measured) {
+  const mm_sweep_job *job = w->job;
+  const mm_config *cfg = job->cfg;
+  const mm_cell_key *key = v->cell;
+  const mm_op_traits *op = &job->traits[key->op];
+  int err = mm_mpi_agree(job->comm, job->kernels.setup(job->kernels.self, v));
+  if (err) {
+    if (job->rank == 0) fprintf(stderr, "mpimark: %s: setup failed: %s\n", op->name, mm_strerror(err));
+    return err;
+  }
+  mm_heap_visit(key->path, cfg->heap_pinned, op, job->rank == cfg->root, job->nranks, v->wire_bytes);
+  void *plugs = mm_heap_plug(key->path, cfg->heap_pinned, key->bytes);
+  mm_plan plan = mm_plan_of(cfg->iterations, cfg->warmup, cfg->time_budget, cfg->rounds, op->collective,
+                            cfg->sync, cfg->rank_time, mm_path_pickles(key->path), cache);
+  double start = mm_clock_now();
+  mm_job timed = {job->comm, job->rank, v->run, v->ctx, job->hooks, &w->harness};
+  *verdict = mm_harness_measure(&timed, &plan, samples);
+  *measured = mm_clock_now() - start;
+  mm_heap_unplug(plugs);
+  return MM_OK;
+}
+
 /* An overlap cell's compute phase (MM_SHAPE_OVERLAP), once, before its
  * first visit: the latency of the call alone (its operation's kernel 0 on
  * the same path and size), measured as that row is (one round's plan, the
@@ -96,28 +123,23 @@ static int add_rows(mm_results *results, const mm_sweep_job *job, const cell *cl
  * compute phase as long as its pure communication time the same way. */
 static int calibrate_compute(run *w, cell *cl) {
   const mm_sweep_job *job = w->job;
-  const mm_config *cfg = job->cfg;
-  const mm_kernels *k = &job->kernels;
-  const mm_op_traits *op = &job->traits[cl->key->op];
   mm_cell_key alone = *cl->key;
   alone.kernel = 0;
-  mm_visit v = {.cell = &alone, .window = mm_stream_window(cfg, alone.bytes), .wire_bytes = alone.bytes};
-  int err = mm_mpi_agree(job->comm, k->setup(k->self, &v));
-  if (err) return err;
+  mm_visit v = {.cell = &alone, .window = mm_stream_window(job->cfg, alone.bytes), .wire_bytes = alone.bytes};
   mm_cell_cache cache = {0};
-  mm_plan plan = mm_plan_of(cfg->iterations, cfg->warmup, cfg->time_budget, cfg->rounds, op->collective,
-                            cfg->sync, cfg->rank_time, mm_path_pickles(alone.path), &cache);
   mm_samples samples;
-  mm_job timed = {job->comm, job->rank, v.run, v.ctx, job->hooks, &w->harness};
-  err = mm_harness_measure(&timed, &plan, &samples);
+  int verdict;
+  double measured;
+  int err = measure_cell(w, &v, &cache, &samples, &verdict, &measured);
+  if (err) return err;
   double median = 0;
-  if (!err && job->rank == 0 && samples.n > 0) {
+  if (!verdict && job->rank == 0 && samples.n > 0) {
     qsort(samples.t, samples.n, sizeof *samples.t, mm_cmp_double);
     median = samples.t[samples.n / 2];
   }
   mm_samples_free(&samples);
-  if (k->teardown) k->teardown(k->self, &v);
-  if (err) return err;
+  if (job->kernels.teardown) job->kernels.teardown(job->kernels.self, &v);
+  if (verdict) return verdict;
   MM_MPI(MPI_Bcast(&median, 1, MPI_DOUBLE, 0, job->comm));
   cl->compute_s = median;
   return MM_OK;
@@ -137,22 +159,11 @@ static int visit(run *w, cell *cl, int round) {
   if (err) return err;
   mm_visit v = {.cell = key, .window = mm_stream_window(cfg, key->bytes), .wire_bytes = key->bytes,
                 .compute_s = cl->compute_s};
-  err = mm_mpi_agree(job->comm, k->setup(k->self, &v));
-  if (err) {
-    if (job->rank == 0) fprintf(stderr, "mpimark: %s: setup failed: %s\n", op->name, mm_strerror(err));
-    return err;
-  }
-  cl->wire_bytes = v.wire_bytes;
-  mm_heap_visit(key->path, cfg->heap_pinned, op, job->rank == cfg->root, job->nranks, v.wire_bytes);
-  void *plugs = mm_heap_plug(key->path, cfg->heap_pinned, key->bytes);
-  mm_plan plan = mm_plan_of(cfg->iterations, cfg->warmup, cfg->time_budget, cfg->rounds, op->collective,
-                            cfg->sync, cfg->rank_time, mm_path_pickles(key->path), &cl->cache);
   mm_samples samples;
-  double measured = mm_clock_now();
-  mm_job timed = {job->comm, job->rank, v.run, v.ctx, job->hooks, &w->harness};
-  int verdict = mm_harness_measure(&timed, &plan, &samples);
-  measured = mm_clock_now() - measured;
-  mm_heap_unplug(plugs);
+  int verdict;
+  double measured;
+  if ((err = measure_cell(w, &v, &cl->cache, &samples, &verdict, &measured))) return err;
+  cl->wire_bytes = v.wire_bytes;
   for (int i = 0; i < MM_SPENT_COUNT; i++) w->spent[i] += samples.spent[i];
   if (verdict == MM_ECLOCK && job->rank == 0) { /* every rank returns it; one line */
     char size[32], why[320];
