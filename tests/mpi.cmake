@@ -79,7 +79,7 @@ endforeach()
 mpimark_mpi_test(mpi.sync.skew.np3 ${CMAKE_CURRENT_LIST_DIR}/mpi/sync.sh 3 skew)
 # #@binding, #@placement and the table's note, with CPUs set by taskset.
 mpimark_mpi_test(mpi.placement.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/placement.sh c)
-mpimark_mpi_test(mpi.state_probe.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/state_probe.sh)
+mpimark_mpi_test(mpi.state_probe.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/state_probe.sh c)
 set_property(TEST mpi.state_probe.np2 APPEND PROPERTY ENVIRONMENT "MPIMARK_REPO=${PROJECT_SOURCE_DIR}")
 # --memory: the sizes over the bound are skipped and named.
 mpimark_mpi_test(mpi.memory.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/memory.sh c)

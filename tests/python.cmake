@@ -89,6 +89,8 @@ foreach(np 2 4 8)
   mpimark_python_test(python.busbw.np${np} ${CMAKE_CURRENT_LIST_DIR}/mpi/busbw.sh ${np} python)
 endforeach()
 mpimark_python_test(python.overlap ${CMAKE_CURRENT_LIST_DIR}/mpi/overlap.sh python)
+mpimark_python_test(python.state_probe.np2 ${CMAKE_CURRENT_LIST_DIR}/mpi/state_probe.sh python)
+set_property(TEST python.state_probe.np2 APPEND PROPERTY ENVIRONMENT "MPIMARK_REPO=${PROJECT_SOURCE_DIR}")
 # --rank-time is the C harness's (mpi.rank_time.* checks both syncs at 2
 # and 3 ranks); the runner's test checks that its runs reach it.
 mpimark_python_test(python.rank_time.np3 ${CMAKE_CURRENT_LIST_DIR}/mpi/rank_time.sh 3 python window)

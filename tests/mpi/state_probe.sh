@@ -12,9 +12,11 @@
 # beside its other own-CPU mode's 191 ns; so the forced mode is compared with
 # the lowest probe of the others.)
 # #@state_probe_ns has one value a launch, its cost is in #@time_split_s.
-# ($MPIMARK, the C binary: the mpi4py runner has no probe.)
+# state_probe.sh c|python: the C binary ($MPIMARK) or the mpi4py runner
+# ($PYTHON $MPIMARK_PY), whose sweep run is the C core's, probe included.
 source "$(dirname "$0")/../lib.sh"
 REPO=${MPIMARK_REPO:?set MPIMARK_REPO to the repository}
+runner_prog "${1:-c}"
 dir=$(workdir)
 trap 'rm -rf "$dir"' EXIT
 [ "$(nproc --all)" -ge 2 ] || { echo "skipped: one CPU"; exit 77; }
@@ -25,7 +27,7 @@ chmod +x "$dir/own-cpu" "$dir/cpu0"
 files=()
 for i in 1 2 3 4 5 6; do
   wrapper=$([ $((i % 2)) = 1 ] && echo own-cpu || echo cpu0)  # interleaved
-  launch 2 "$dir/$wrapper" "$MPIMARK" sendrecv --path buffer -m 8 --time 0.05 --rounds 1 -q \
+  launch 2 "$dir/$wrapper" "${prog[@]}" sendrecv --path buffer -m 8 --time 0.05 --rounds 1 -q \
     --format csv -o "$dir/l$i.csv" > /dev/null || fail "launch $i ($wrapper): exited $?"
   probe=$(csv_meta "$dir/l$i.csv" state_probe_ns)
   awk -v p="$probe" 'BEGIN { exit !(p > 0) }' || fail "launch $i: #@state_probe_ns=$probe"
