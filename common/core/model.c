@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "stats.h"
@@ -110,6 +111,35 @@ int mm_model_fit(const double *bytes, const double *us, size_t n, const double *
   }
   for (size_t i = 0; i < n; i++)
     m->worst_error = fmax(m->worst_error, fabs(mm_model_predict(m, bytes, bytes[i]) - us[i]) / us[i]);
+  return 0;
+}
+
+const size_t mm_pform_size = sizeof(mm_pform);
+
+const char *mm_pform_name(int kind) { return kind == MM_PFORM_LOG2 ? "ceil(log2 P)" : "P - 1"; }
+
+double mm_pform_x(int kind, double p) { return kind == MM_PFORM_LOG2 ? ceil(log2(p)) : p - 1; }
+
+int mm_model_fit_p(const double *p, const double *v, size_t n, mm_pform *out) {
+  size_t distinct = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!(p[i] >= 1) || !(v[i] > 0)) return -1;
+    bool seen = false;
+    for (size_t j = 0; j < i; j++) seen |= p[j] == p[i];
+    distinct += !seen;
+  }
+  if (distinct < 3) return -1;
+  double *x = malloc(n * sizeof *x);
+  if (!x) return -1;
+  out->worst_error = INFINITY;
+  for (int kind = 0; kind < MM_PFORM_COUNT; kind++) {
+    for (size_t i = 0; i < n; i++) x[i] = mm_pform_x(kind, p[i]);
+    mm_pform f = {.kind = kind};
+    line(x, v, 1, 0, n - 1, &f.a, &f.b);
+    for (size_t i = 0; i < n; i++) f.worst_error = fmax(f.worst_error, fabs(f.a + f.b * x[i] - v[i]) / v[i]);
+    if (f.worst_error < out->worst_error) *out = f;
+  }
+  free(x);
   return 0;
 }
 

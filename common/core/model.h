@@ -56,4 +56,27 @@ double mm_model_predict(const mm_model *m, const double *bytes, double at);
  * between 256 and 300 KiB where a sweep has only 256 and 512 KiB), or 0. */
 size_t mm_model_gap(const mm_model *m, const double *bytes, double at);
 
+/* How one of a collective's parameters grows with the number of ranks P,
+ * from fits of runs at several rank counts: value = a + b * f(P), f the
+ * form that fits best of a tree's ceil(log2 P) steps and a ring's or a
+ * linear algorithm's P - 1 (the same weighted least squares on relative
+ * errors as a regime, a and b kept >= 0). */
+typedef enum { MM_PFORM_LOG2, MM_PFORM_LINEAR, MM_PFORM_COUNT } mm_pform_kind;
+typedef struct mm_pform {
+  int kind;           /* mm_pform_kind */
+  double a, b;        /* value = a + b * f(P) */
+  double worst_error; /* the largest |fit - value| / value over the rank counts */
+} mm_pform;
+extern const size_t mm_pform_size;
+
+/* Fits values v > 0 at n rank counts p >= 1 (3 distinct or more) with each
+ * form; keeps the one with the smaller worst error (the first on a tie).
+ * Returns 0, or -1 when there are fewer than 3 distinct p, or a value or
+ * rank count is not positive. */
+int mm_model_fit_p(const double *p, const double *v, size_t n, mm_pform *out);
+
+/* "ceil(log2 P)" or "P - 1"; f(P) of a form. */
+const char *mm_pform_name(int kind);
+double mm_pform_x(int kind, double p);
+
 #endif

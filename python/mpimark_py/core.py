@@ -81,6 +81,11 @@ class Model(ctypes.Structure):  # mm_model (model.h); checked against mm_model_s
                 ("worst_error", ctypes.c_double)]
 
 
+class Pform(ctypes.Structure):  # mm_pform (model.h); checked against mm_pform_size
+    _fields_ = [("kind", ctypes.c_int), ("a", ctypes.c_double), ("b", ctypes.c_double),
+                ("worst_error", ctypes.c_double)]
+
+
 FORMATS = {"table": 0, "csv": 1, "json": 2, "wide": 3}  # mm_format (cli.h)
 
 MAX_SIZES = 256  # MM_SIZES_MAX_COUNT (sizes.h), checked at load
@@ -213,6 +218,8 @@ SIGNATURES = {
                                     ctypes.POINTER(Model)]),
     "mm_model_predict": (ctypes.c_double, [ctypes.POINTER(Model), _c_double_p, ctypes.c_double]),
     "mm_model_gap": (ctypes.c_size_t, [ctypes.POINTER(Model), _c_double_p, ctypes.c_double]),
+    "mm_model_fit_p": (ctypes.c_int, [_c_double_p, _c_double_p, ctypes.c_size_t, ctypes.POINTER(Pform)]),
+    "mm_pform_name": (ctypes.c_char_p, [ctypes.c_int]),
     "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
@@ -248,7 +255,7 @@ def _declare(lib):
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
     for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta),
                          ("mm_mode_size", Mode), ("mm_config_size", Config), ("mm_op_traits_size", OpTraits), ("mm_cell_key_size", CellKey),
-                         ("mm_sweep_size", Sweep), ("mm_model_size", Model)):
+                         ("mm_sweep_size", Sweep), ("mm_model_size", Model), ("mm_pform_size", Pform)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
     if ctypes.c_size_t.in_dll(lib, "mm_max_modes").value != MAX_MODES:
@@ -401,6 +408,16 @@ def model_fit(sizes, medians, rounds=None):
 def model_predict(model, sizes, at):
     """The model's latency in us at `at` bytes (mm_model_predict); sizes: the fitted ones."""
     return lib().mm_model_predict(ctypes.byref(model), doubles(sizes), float(at))
+
+
+def model_fit_p(ranks, values):
+    """How a parameter grows with the number of ranks (mm_model_fit_p):
+    (form name, a, b, worst error) of value = a + b * f(P), or None when
+    fewer than 3 rank counts."""
+    f = Pform()
+    if lib().mm_model_fit_p(doubles(ranks), doubles(values), len(ranks), ctypes.byref(f)):
+        return None
+    return lib().mm_pform_name(f.kind).decode(), f.a, f.b, f.worst_error
 
 
 def model_gap(model, sizes, at):

@@ -26,17 +26,27 @@ month's), each curve of the others is also compared with the first
 file's: the fixed cost of the smallest sizes (the first regime's alpha),
 the bandwidth of the largest (the last regime's beta), each with the ratio
 and "differs" when the two intervals do not overlap, and the breakpoints.
+Where a curve was measured at 3 rank counts or more (a file per count,
+#@ranks), how the number of ranks P grows its first regime's alpha and
+its last regime's cost per byte: a + b * ceil(log2 P) (a tree) or
+a + b * (P - 1) (a ring, a linear algorithm), the form that fits better.
+A size of --predict that lies between two regimes' sizes is predicted by
+the lower regime, and said so with both regimes' figures: the data cannot
+tell which protocol it gets.
 
 Options:
   --predict SIZES   also the fitted latency at these sizes (8,3000,48K or
                     1K:1M, as -m takes them)
   --format FMT      table (default) or json: a list with one object per
-                    curve: file, op, path, payload, regimes (from_bytes,
+                    curve: file, ranks, op, path, payload, regimes (from_bytes,
                     to_bytes, alpha_us, alpha_us_95, beta_mb_s, beta_mb_s_95),
                     breakpoints ([last size of a regime, first of the next]),
                     errors ({size: relative error}), worst_error and, with
-                    --predict, predictions ({size: us}); with two files or
-                    more, {"models": that list, "compared": [...]}
+                    --predict, predictions ({size: us}) and between_regimes
+                    ({size: [lower regime's us, upper's]}); with two files or
+                    more, {"models": that list, "compared": [...],
+                    "in_ranks": [{op, path, payload, ranks, alpha_us,
+                    us_per_byte: {form, a, b, worst_error}}]}
   -h, --help        this text
 
 Bad input (a file that is not an mpimark result, no latency curve of 3
@@ -62,8 +72,9 @@ def add_arguments(ap):
 class Curve:
     """One (op, path, payload)'s latency against size, and its model."""
 
-    def __init__(self, path, label, key, points):
+    def __init__(self, path, label, key, points, ranks=0):
         self.file, self.label, (self.op, self.path, self.payload) = path, label, key
+        self.ranks = ranks  # the run's (#@ranks; 0: not said)
         points.sort()
         self.sizes = [p[0] for p in points]
         self.medians = [p[1] for p in points]
@@ -105,7 +116,8 @@ def table_curves(t):
             continue
         series.setdefault((row["op"], row["path"], row["payload"]), []).append(
             (int(row["bytes"]), median, results.round_medians(row)))
-    return [Curve(path, label, k, v) for k, v in series.items() if len(v) >= 3]
+    ranks = int(t.meta.get("ranks", "0") or 0)
+    return [Curve(path, label, k, v, ranks) for k, v in series.items() if len(v) >= 3]
 
 
 def over_buffer(found):
@@ -120,7 +132,7 @@ def over_buffer(found):
         at = dict(zip(b.sizes, b.medians))
         points = [(x, y - at[x], None) for x, y in zip(c.sizes, c.medians) if x in at and y > at[x]]
         if len(points) >= 3:
-            out.append(Curve(c.file, c.label, (c.op, "%s - buffer" % c.path, c.payload), points))
+            out.append(Curve(c.file, c.label, (c.op, "%s - buffer" % c.path, c.payload), points, c.ranks))
     return out
 
 
@@ -162,6 +174,42 @@ def fitted(t):
     return [describe(c, []) for c in table_curves(t) if c.model is not None]
 
 
+def in_ranks(data):
+    """Each curve measured at 3 rank counts or more (describe()'s data of
+    several files): how the first regime's alpha and the last regime's cost
+    per byte grow with the number of ranks P (core.model_fit_p)."""
+    series = {}
+    for d in data:
+        if d["ranks"] > 0:
+            series.setdefault((d["op"], d["path"], d["payload"]), []).append(d)
+    out = []
+    for (op, path, payload), ds in series.items():
+        ranks = [d["ranks"] for d in ds]
+        if len(set(ranks)) < 3:
+            continue
+        fits = {}
+        for name, value in (("alpha_us", lambda d: d["regimes"][0]["alpha_us"]),
+                            ("us_per_byte", lambda d: 1 / d["regimes"][-1]["beta_mb_s"]
+                             if d["regimes"][-1]["beta_mb_s"] else 0)):
+            f = core.model_fit_p(ranks, [value(d) for d in ds])
+            fits[name] = dict(zip(("form", "a", "b", "worst_error"), f)) if f else None
+        out.append({"op": op, "path": path, "payload": payload, "ranks": sorted(set(ranks)), **fits})
+    return out
+
+
+def in_ranks_table(r):
+    def line(what, unit, f):
+        if f is None:
+            return "  %s: no fit (a value that is not positive)" % what
+        form = "(%s)" % f["form"] if " - " in f["form"] else f["form"]
+        return "  %s = %s + %s * %s %s (within %.1f%% at every P)" % (what, _g(f["a"]), _g(f["b"]), form, unit,
+                                                                     100 * f["worst_error"])
+    return "\n".join(["# %s, %s path (%s) in the number of ranks P (%s):" % (
+                          r["op"], r["path"], r["payload"], ", ".join(str(p) for p in r["ranks"])),
+                       line("alpha of the smallest sizes' regime", "us", r["alpha_us"]),
+                       line("1/beta of the largest sizes' regime", "us per byte", r["us_per_byte"])]) + "\n"
+
+
 def compare_table(c):
     def bps(b):
         return "; ".join("%s | %s" % (size_human(x), size_human(y)) for x, y in b) or "none"
@@ -197,7 +245,7 @@ def describe(c, predict):
                         "alpha_us": g.alpha, "alpha_us_95": _interval(g.alpha_low, g.alpha_high),
                         "beta_mb_s": _beta(g.us_per_byte),
                         "beta_mb_s_95": _interval(g.us_per_byte_low, g.us_per_byte_high, invert=True)})
-    out = {"file": c.file, "label": c.label, "op": c.op, "path": c.path, "payload": c.payload, "regimes": regimes,
+    out = {"file": c.file, "label": c.label, "ranks": c.ranks, "op": c.op, "path": c.path, "payload": c.payload, "regimes": regimes,
            "breakpoints": [[r["to_bytes"], n["from_bytes"]] for r, n in zip(regimes, regimes[1:])],
            "errors": {str(x): abs(c.predict(x) - y) / y for x, y in zip(c.sizes, c.medians)},
            "worst_error": m.worst_error}
@@ -296,9 +344,11 @@ def run(args):
     # every other file's curves against the first file's
     against = compared([d for d in data if d["file"] == args.files[0]],
                        [d for d in data if d["file"] != args.files[0]])
+    grown = in_ranks(data)
     if args.format == "json":
-        out = {"models": data, "compared": against} if len(args.files) > 1 else data
+        out = {"models": data, "compared": against, "in_ranks": grown} if len(args.files) > 1 else data
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
     else:
-        sys.stdout.write("\n".join([table(d) for d in data] + [compare_table(c) for c in against]))
+        sys.stdout.write("\n".join([table(d) for d in data] + [compare_table(c) for c in against] +
+                                    [in_ranks_table(r) for r in grown]))
     return 0

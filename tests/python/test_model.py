@@ -85,6 +85,34 @@ class Model(unittest.TestCase):
         self.assertAlmostEqual(extra["regimes"][0]["beta_mb_s"], 4000, delta=0.01)
         self.assertEqual(len(extra["errors"]), len(SIZES))
 
+    def test_in_ranks(self):
+        # runs at 2, 4 and 8 ranks: a tree's fixed cost (0.3 + 0.2 per level)
+        # and a ring's cost per byte (1/20000 + 1/40000 per added rank)
+        files = []
+        for p in (2, 4, 8):
+            levels = {2: 1, 4: 2, 8: 3}[p]
+            a, c = 0.3 + 0.2 * levels, 1 / 20000 + (p - 1) / 40000
+            files.append(os.path.join(self.dir.name, "np%d.csv" % p))
+            with open(files[-1], "w") as f:
+                f.write(core.results_text([("mpimark_version", "test"), ("ranks", str(p))],
+                                          rows("buffer", "MPI_BYTE", lambda x: a + c * x), "csv"))
+        r = model(*files, "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (g,) = json.loads(r.stdout)["in_ranks"]
+        self.assertEqual((g["op"], g["path"], g["ranks"]), ("sendrecv", "buffer", [2, 4, 8]))
+        self.assertEqual(g["alpha_us"]["form"], "ceil(log2 P)")
+        self.assertAlmostEqual(g["alpha_us"]["a"], 0.3, places=4)
+        self.assertAlmostEqual(g["alpha_us"]["b"], 0.2, places=4)
+        self.assertEqual(g["us_per_byte"]["form"], "P - 1")
+        self.assertAlmostEqual(g["us_per_byte"]["a"], 1 / 20000, places=8)
+        self.assertAlmostEqual(g["us_per_byte"]["b"], 1 / 40000, places=8)
+        r = model(*files)
+        self.assertIn("# sendrecv, buffer path (MPI_BYTE) in the number of ranks P (2, 4, 8):", r.stdout)
+        self.assertIn("alpha of the smallest sizes' regime = 0.3 + 0.2 * ceil(log2 P) us", r.stdout)
+        # two rank counts: no form in P
+        r = model(files[0], files[1], "--format", "json")
+        self.assertEqual(json.loads(r.stdout)["in_ranks"], [])
+
     def test_table(self):
         r = model(self.csv)
         self.assertEqual(r.returncode, 0, r.stderr)

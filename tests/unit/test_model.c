@@ -98,5 +98,33 @@ int main(void) {
   med[3] = 1;
   x[4] = x[3];
   CHECK(mm_model_fit(x, med, N, NULL, 0, &m) == -1);    /* sizes not ascending */
+
+  /* A parameter in the number of ranks: a tree's and a ring's, exact and
+   * with 3% noise (the form, and a and b within 20%: a line through 5
+   * points). */
+  double p[] = {2, 3, 4, 8, 16}, v[5];
+  mm_pform f;
+  for (int form = 0; form < MM_PFORM_COUNT; form++) {
+    int right = 0;
+    for (int t = 0; t <= TRIALS; t++) {
+      for (size_t i = 0; i < 5; i++) v[i] = (0.5 + 0.3 * mm_pform_x(form, p[i])) * (t ? 1 + 0.03 * normal() : 1);
+      CHECK(mm_model_fit_p(p, v, 5, &f) == 0);
+      if (t == 0) {
+        CHECK(f.kind == form);
+        CHECK_NEAR(f.a, 0.5, 1e-9);
+        CHECK_NEAR(f.b, 0.3, 1e-9);
+        CHECK(f.worst_error < 1e-9);
+      } else {
+        right += f.kind == form && fabs(f.a - 0.5) < 0.1 && fabs(f.b - 0.3) < 0.06;
+      }
+    }
+    printf("%s with 3%% noise: form and parameters found in %d of %d\n", mm_pform_name(form), right, TRIALS);
+    CHECK(right >= TRIALS * 9 / 10);
+  }
+  CHECK(mm_model_fit_p(p, v, 2, &f) == -1); /* two rank counts */
+  double same[] = {2, 2, 4, 4};
+  CHECK(mm_model_fit_p(same, v, 4, &f) == -1); /* four runs, two rank counts */
+  v[1] = -1;
+  CHECK(mm_model_fit_p(p, v, 5, &f) == -1); /* a value not positive */
   return unit_report("model");
 }
