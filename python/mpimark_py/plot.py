@@ -204,14 +204,19 @@ def style_for(keys, k):
     return COLORS[idx % len(COLORS)], path_point(k[0], k[1]), 1
 
 
-def latency_points(t, op, path, payload):
+def latency_points(t, op, path, payload, metric="latency"):
+    """(bytes, median, ci_low, ci_high) of op's rows of a metric (a time, for
+    a log axis: other than the overlap, a share that can be 0)."""
     pts = []
     for r in t.rows:
-        if r["op"] != op or r["metric"] != "latency" or r["path"] != path:
+        if r["op"] != op or r["metric"] != metric or r["path"] != path:
             continue
         if path != "buffer" and r["payload"] != payload:
             continue
         b, m, lo, hi = num(r, "bytes"), num(r, "median"), num(r, "ci_low"), num(r, "ci_high")
+        if metric == "overlap" and b and b > 0 and m is not None:
+            pts.append((b, m, m if lo is None else lo, m if hi is None else hi))
+            continue
         if b is None or m is None or b <= 0 or m <= 0:
             continue  # 0 bytes and non-positive times have no place on a log axis
         pts.append((b, m, lo if lo and lo > 0 else m, hi if hi and hi > 0 else m))
@@ -472,6 +477,33 @@ def collectives_figure(tables):
     return Figure("collectives", 420 * cols, 360 * rows + 40, body, blocks)
 
 
+def overlap_figure(tables):
+    """The non-blocking collectives' overlap (%, OSU's definition) against
+    size: one series per operation, file and path."""
+    keys = []  # (table index, op, path)
+    for i, t in enumerate(tables):
+        for r in t.rows:
+            if r["metric"] == "overlap" and (i, r["op"], r["path"]) not in keys:
+                keys.append((i, r["op"], r["path"]))
+    series = []
+    for n, (i, op, path) in enumerate(keys):
+        pts = latency_points(tables[i], op, path, "", "overlap")
+        if pts:
+            title = ", ".join(([tables[i].label] if len(tables) > 1 else []) + [op] +
+                              ([path] if path != "buffer" else []))
+            series.append(Series(title, pts, COLORS[n % len(COLORS)], POINTS[n % len(POINTS)]))
+    if not series:
+        return None
+    lo, hi = size_range([s.points for s in series])
+    blocks = []
+    body = (COMMON + source_note(tables) + size_axis(lo, hi) +
+            "set yrange [0:105]\nset ylabel \"Overlap (%%)\"\n"
+            "set title %s\n" % gq_lines("Overlap with a compute phase as long as the call (OSU's definition): "
+                                        "median and 95% interval", context(tables)) +
+            plot_command(blocks, series))
+    return Figure("overlap", 900, 620, body, blocks)
+
+
 def pow2_ytics(lo, hi):
     """Powers of two from lo to hi as y tics (0.25, 0.5, 1, 2, 4, ...)."""
     e0, e1 = int(math.floor(math.log2(lo))), int(math.ceil(math.log2(hi)))
@@ -632,7 +664,7 @@ def draw(files, outdir=None, formats=("png", "svg"), keep_scripts=False, force=F
         order = {op: n for n, op in enumerate(defs.ops())}
         ops.sort(key=lambda op: (order.get(op, 99), op))
         figures += [latency_figure(mm, op) for op in ops]
-        figures += [bandwidth_figure(mm), ratio_figure(mm), collectives_figure(mm)]
+        figures += [bandwidth_figure(mm), ratio_figure(mm), collectives_figure(mm), overlap_figure(mm)]
     if sc:
         figures.append(scaling_figure(sc))
         timed = [t for t in sc if any(num(r, "mpi_fraction") is not None for r in t.rows)]

@@ -390,6 +390,7 @@ def inline_svg(svg, prefix):
 FIGURE_TITLES = {"bandwidth": "Bandwidth against message size",
                  "object-buffer-ratio": "Cost of the object (and pkl5) paths against the buffer path",
                  "collectives": "Collective latency", "scaling": "Speedup and parallel efficiency",
+                 "overlap": "Overlap of the non-blocking collectives with a compute phase",
                  "scaling-mpi-time": "Run time outside and inside MPI calls (scaling --mpi-time)"}
 
 

@@ -48,13 +48,14 @@ case $case in
     mkdir "$dir/r2" "$dir/r3"
     for np in 2 3; do
       timeout 180 bash -c 'source "$1"; shift; launch "$@"' _ "$(dirname "$0")/../lib.sh" "$np" \
-        "$MPIMARK" sendrecv isendirecv bcast allreduce -m 1:16K --time 0.01 -q \
+        "$MPIMARK" sendrecv isendirecv bcast allreduce ibcast -m 1:16K --time 0.01 -q \
         -o "$dir/r$np/mpimark.csv" > /dev/null || fail "mpimark at $np ranks failed"
     done
     "$PLOT" "$dir/r2/mpimark.csv" "$dir/r3/mpimark.csv" -o "$dir/out" > "$dir/list" ||
       fail "scripts/plot on two CSVs: exit $?"
     object=$(grep -c ',object,' "$dir/r2/mpimark.csv" || true)
-    figs=(latency-sendrecv latency-isendirecv latency-bcast latency-allreduce bandwidth collectives)
+    figs=(latency-sendrecv latency-isendirecv latency-bcast latency-allreduce latency-ibcast bandwidth collectives
+      overlap)
     [ "$object" -eq 0 ] || figs+=(object-buffer-ratio)
     for f in "${figs[@]}"; do figure "$dir/out" "$f"; done
     [ "$object" -ne 0 ] || [ ! -e "$dir/out/object-buffer-ratio.png" ] || fail "a ratio figure without object rows"
@@ -74,6 +75,8 @@ case $case in
     svg_has "$dir/out/bandwidth.svg" "memcpy, one core, in cache: $cache MB/s" \
       "memcpy, one core, DRAM: $dram MB/s"
     svg_has "$dir/out/collectives.svg" "bcast" "allreduce" "Latency (µs)" "2 ranks" "3 ranks"
+    # ibcast's overlap row (%, 0 included: a linear axis), a series per run
+    svg_has "$dir/out/overlap.svg" "Overlap (%)" "2 ranks, ibcast" "3 ranks, ibcast" "Message size (bytes)"
     [ "$object" -eq 0 ] || svg_has "$dir/out/object-buffer-ratio.svg" "Pickled / buffer latency" "equal cost"
     # The error bars are the 95% intervals: the data behind latency-sendrecv holds
     # each row's (bytes, median, ci_low, ci_high), plotted with yerrorbars.
