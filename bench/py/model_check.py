@@ -61,7 +61,8 @@ def main():
     unseen = sizes_parse(a.unseen)
     base = shlex.split(a.launcher) + [a.mpimark] + a.ops.split(",") + ["--path", a.path]
     tmp = tempfile.mkdtemp(prefix="bench-model-")
-    print("| repeat | op | path | size | predicted (us) | measured (us) | measured / predicted | between regimes (us) |")
+    print("| repeat | op | path | size | predicted (us) | measured (us) | measured / predicted "
+          "| between regimes (us) |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     ratios, gaps = [], []
     for rep in range(a.repeats):

@@ -116,7 +116,8 @@ def table_curves(t):
             continue
         series.setdefault((row["op"], row["path"], row["payload"]), []).append(
             (int(row["bytes"]), median, results.round_medians(row)))
-    ranks = int(t.meta.get("ranks", "0") or 0)
+    ranks = t.meta.get("ranks", "")
+    ranks = int(ranks) if ranks.isdigit() else 0  # not said (or not a count): no form in P
     return [Curve(path, label, k, v, ranks) for k, v in series.items() if len(v) >= 3]
 
 
@@ -245,7 +246,8 @@ def describe(c, predict):
                         "alpha_us": g.alpha, "alpha_us_95": _interval(g.alpha_low, g.alpha_high),
                         "beta_mb_s": _beta(g.us_per_byte),
                         "beta_mb_s_95": _interval(g.us_per_byte_low, g.us_per_byte_high, invert=True)})
-    out = {"file": c.file, "label": c.label, "ranks": c.ranks, "op": c.op, "path": c.path, "payload": c.payload, "regimes": regimes,
+    out = {"file": c.file, "label": c.label, "ranks": c.ranks, "op": c.op, "path": c.path, "payload": c.payload,
+           "regimes": regimes,
            "breakpoints": [[r["to_bytes"], n["from_bytes"]] for r, n in zip(regimes, regimes[1:])],
            "errors": {str(x): abs(c.predict(x) - y) / y for x, y in zip(c.sizes, c.medians)},
            "worst_error": m.worst_error}
