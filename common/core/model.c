@@ -149,8 +149,12 @@ size_t mm_model_gap(const mm_model *m, const double *bytes, double at) {
   return 0;
 }
 
+double mm_model_regime_at(const mm_model *m, size_t j, double at) {
+  return m->regime[j].alpha + m->regime[j].us_per_byte * at;
+}
+
 double mm_model_predict(const mm_model *m, const double *bytes, double at) {
   size_t j = 0;
   while (j + 1 < m->n_regimes && at >= bytes[m->regime[j + 1].first]) j++;
-  return m->regime[j].alpha + m->regime[j].us_per_byte * at;
+  return mm_model_regime_at(m, j, at);
 }

@@ -49,6 +49,9 @@ int mm_model_fit(const double *bytes, const double *us, size_t n, const double *
  * regime's. bytes: the points'. */
 double mm_model_predict(const mm_model *m, const double *bytes, double at);
 
+/* Regime j's line at `at` bytes: alpha + at / beta, us. */
+double mm_model_regime_at(const mm_model *m, size_t j, double at);
+
 /* Whether `at` lies in a breakpoint's gap, strictly between the last point
  * of a regime and the first of the next: the next regime's index (then
  * mm_model_predict gave the lower one's figure, and the data cannot tell

@@ -48,6 +48,7 @@ Exit codes: 0 ok, 1 regression found (--baseline), 2 usage error or bad
 input (missing file, not an mpimark CSV, different schemas).
 """
 
+import functools
 import math
 import os
 import sys
@@ -85,6 +86,11 @@ class Result:
         self.rows = {}  # key -> dict (ordered as in the file)
         self._read()
 
+    @functools.cached_property
+    def models(self):
+        """The cost model of each latency curve (model.fitted), fitted once."""
+        return model.fitted(self.table)
+
     def _read(self):
         try:
             t = results.read(self.path, need_meta=True)
@@ -94,7 +100,7 @@ class Result:
         if missing:
             raise InputError(f"{self.path}: not an mpimark CSV (header lacks {', '.join(missing)})")
         self.meta, self.meta_order, self.header = t.meta, t.meta_order, t.header
-        self.table = t  # for the cost models (model.fitted)
+        self.table = t  # for the cost models
         for n, row in enumerate(t.rows, 2):
             for c in ("median", "ci_low", "ci_high"):
                 row[c] = _number(row[c], self.path, n, c)
@@ -412,11 +418,7 @@ def render_text(pairs, files, style, regressions=None, tol=None):
         for _, _, text in p.summaries():
             out.append(f"{'- ' if md else ''}summary {text.replace(' B ', f' {bn} ').replace('B/A', f'{bn}/A')}")
         out.append("")
-        fits = [model.fitted(p.a.table), model.fitted(p.b.table)]
-        for name, ds in zip(("A", bn), fits):
-            for d in ds:
-                d["label"] = name
-        models = model.compared(*fits)
+        models = model.compared([dict(d, label="A") for d in p.a.models], [dict(d, label=bn) for d in p.b.models])
         if models:
             out.append(f"cost models, {bn} against A (latency = alpha + bytes / beta per regime; "
                        "mpimark-py model shows the fits):")

@@ -217,6 +217,7 @@ SIGNATURES = {
     "mm_model_fit": (ctypes.c_int, [_c_double_p, _c_double_p, ctypes.c_size_t, _c_double_p, ctypes.c_size_t,
                                     ctypes.POINTER(Model)]),
     "mm_model_predict": (ctypes.c_double, [ctypes.POINTER(Model), _c_double_p, ctypes.c_double]),
+    "mm_model_regime_at": (ctypes.c_double, [ctypes.POINTER(Model), ctypes.c_size_t, ctypes.c_double]),
     "mm_model_gap": (ctypes.c_size_t, [ctypes.POINTER(Model), _c_double_p, ctypes.c_double]),
     "mm_model_fit_p": (ctypes.c_int, [_c_double_p, _c_double_p, ctypes.c_size_t, ctypes.POINTER(Pform)]),
     "mm_pform_name": (ctypes.c_char_p, [ctypes.c_int]),
@@ -418,6 +419,11 @@ def model_fit_p(ranks, values):
     if lib().mm_model_fit_p(doubles(ranks), doubles(values), len(ranks), ctypes.byref(f)):
         return None
     return lib().mm_pform_name(f.kind).decode(), f.a, f.b, f.worst_error
+
+
+def model_regime_at(model, j, at):
+    """Regime j's latency in us at `at` bytes (mm_model_regime_at)."""
+    return lib().mm_model_regime_at(ctypes.byref(model), j, float(at))
 
 
 def model_gap(model, sizes, at):

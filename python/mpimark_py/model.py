@@ -89,10 +89,7 @@ class Curve:
         """(lower regime's, upper regime's latency) where `at` lies in a
         breakpoint's gap (no measured size tells which regime it gets), else None."""
         j = core.model_gap(self.model, self.sizes, at)
-        if not j:
-            return None
-        g = self.model.regime[j]
-        return self.predict(at), g.alpha + g.us_per_byte * at
+        return (self.predict(at), core.model_regime_at(self.model, j, at)) if j else None
 
 
 def curves(path):
@@ -255,7 +252,8 @@ def describe(c, predict):
         out["predictions"] = {str(x): c.predict(x) for x in predict}
         # a size in a breakpoint's gap: the lower regime's figure above, and
         # both regimes' here, since the data cannot tell which it gets
-        out["between_regimes"] = {str(x): list(c.between(x)) for x in predict if c.between(x)}
+        gaps = {str(x): c.between(x) for x in predict}
+        out["between_regimes"] = {x: list(g) for x, g in gaps.items() if g}
     return out
 
 

@@ -204,9 +204,10 @@ def style_for(keys, k):
     return COLORS[idx % len(COLORS)], path_point(k[0], k[1]), 1
 
 
-def latency_points(t, op, path, payload, metric="latency"):
-    """(bytes, median, ci_low, ci_high) of op's rows of a metric (a time, for
-    a log axis: other than the overlap, a share that can be 0)."""
+def latency_points(t, op, path, payload, metric="latency", log_axis=True):
+    """(bytes, median, ci_low, ci_high) of op's rows of a metric; on a log
+    axis (log_axis) only values above 0, on a linear one (the overlap, a
+    share that can be 0) every value."""
     pts = []
     for r in t.rows:
         if r["op"] != op or r["metric"] != metric or r["path"] != path:
@@ -214,7 +215,7 @@ def latency_points(t, op, path, payload, metric="latency"):
         if path != "buffer" and r["payload"] != payload:
             continue
         b, m, lo, hi = num(r, "bytes"), num(r, "median"), num(r, "ci_low"), num(r, "ci_high")
-        if metric == "overlap" and b and b > 0 and m is not None:
+        if not log_axis and b and b > 0 and m is not None:
             pts.append((b, m, m if lo is None else lo, m if hi is None else hi))
             continue
         if b is None or m is None or b <= 0 or m <= 0:
@@ -487,7 +488,7 @@ def overlap_figure(tables):
                 keys.append((i, r["op"], r["path"]))
     series = []
     for n, (i, op, path) in enumerate(keys):
-        pts = latency_points(tables[i], op, path, "", "overlap")
+        pts = latency_points(tables[i], op, path, "", "overlap", log_axis=False)
         if pts:
             title = ", ".join(([tables[i].label] if len(tables) > 1 else []) + [op] +
                               ([path] if path != "buffer" else []))
