@@ -22,6 +22,15 @@ static double strength(const double *x, size_t n, const size_t *c, size_t nc, si
   return wider > 0 ? gap / wider : INFINITY;
 }
 
+/* A mode of the values x[0..m) (scratch, sorted here): median, and the 95%
+ * PI of a repeat's median from MM_MODE_MIN_FOR_INTERVAL values on. */
+static mm_mode mode_of(double *x, size_t m) {
+  qsort(x, m, sizeof *x, mm_cmp_double);
+  mm_mode o = {.median = mm_quantile_sorted(x, m, 0.5), .ci_low = NAN, .ci_high = NAN, .count = m};
+  if (m >= MM_MODE_MIN_FOR_INTERVAL) mm_stats_predict(x, m, o.median, &o.ci_low, &o.ci_high);
+  return o;
+}
+
 /* Groups of v[0..n): every gap of the sorted logs over log(1 + floor) is a
  * candidate cut; with factor > 0, the weakest cut that does not stand out
  * of its two segments by factor goes, and again (segments grow as cuts
@@ -57,11 +66,7 @@ static size_t groups(const double *v, size_t n, double floor, double factor, mm_
   for (size_t j = 0; j <= nc; j++) {
     size_t a = j ? c[j - 1] : 0, b = j < nc ? c[j] : n, m = b - a;
     for (size_t i = 0; i < m; i++) lin[i] = exp(x[a + i]);
-    mm_mode *o = &out[j];
-    o->count = m;
-    o->median = mm_quantile_sorted(lin, m, 0.5);
-    o->ci_low = o->ci_high = NAN;
-    if (m >= MM_MODE_MIN_FOR_INTERVAL) mm_stats_predict(lin, m, o->median, &o->ci_low, &o->ci_high);
+    out[j] = mode_of(lin, m);
   }
   /* Each value's group: the one whose sorted range holds its log. */
   for (size_t i = 0; which && i < n; i++) {
@@ -79,4 +84,48 @@ size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {
 
 size_t mm_states(const double *probe, size_t n, mm_mode *out, size_t *which) {
   return groups(probe, n, MM_STATE_STEP, 0, out, which);
+}
+
+size_t mm_modes_probed(const double *v, const double *probe, size_t n, mm_mode *out, size_t *which) {
+  mm_mode st[MM_MAX_MODES];
+  size_t state[MM_MAX_ROUNDS];
+  size_t k = 0;
+  for (size_t i = 0; probe && i < n && i < MM_MAX_ROUNDS; i++)
+    if (!(probe[i] > 0)) probe = NULL;
+  if (probe && n <= MM_MAX_ROUNDS) k = mm_states(probe, n, st, state);
+  if (k < 2) return mm_modes(v, n, out, which);
+  /* Each state's values' median; states in order of it. */
+  double x[MM_MAX_ROUNDS], med[MM_MAX_MODES];
+  size_t order[MM_MAX_MODES], group[MM_MAX_MODES];
+  for (size_t s = 0; s < k; s++) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+      if (state[i] == s) {
+        if (!(v[i] > 0)) return 0;
+        x[m++] = v[i];
+      }
+    med[s] = mode_of(x, m).median;
+    order[s] = s;
+  }
+  for (size_t a = 1; a < k; a++) /* insertion sort of at most MM_MAX_MODES */
+    for (size_t b = a; b > 0 && med[order[b]] < med[order[b - 1]]; b--) {
+      size_t t = order[b];
+      order[b] = order[b - 1], order[b - 1] = t;
+    }
+  /* Neighbouring states whose medians are within MM_MODE_FLOOR are one
+   * mode: the state did not change these values. */
+  size_t modes = 0;
+  for (size_t a = 0; a < k; a++) {
+    if (a > 0 && med[order[a]] > med[order[a - 1]] * (1 + MM_MODE_FLOOR)) modes++;
+    group[order[a]] = modes;
+  }
+  if (++modes < 2) return mm_modes(v, n, out, which);
+  for (size_t j = 0; j < modes; j++) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+      if (group[state[i]] == j) x[m++] = v[i];
+    out[j] = mode_of(x, m);
+  }
+  for (size_t i = 0; which && i < n; i++) which[i] = group[state[i]];
+  return modes;
 }

@@ -45,4 +45,14 @@ size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which);
 #define MM_STATE_STEP 1.0
 size_t mm_states(const double *probe, size_t n, mm_mode *out, size_t *which);
 
+/* The modes of v[0..n) by the state each value was measured in (probe[i],
+ * from stateprobe.h; NULL or a value <= 0: not measured): where the probes
+ * fall into states (mm_states) whose values' medians differ by more than
+ * MM_MODE_FLOOR, each such group of states is a mode, whatever the spread
+ * of the values (a round that changed state half-way lies between the
+ * modes by its time, not by its probe); else the modes of the values
+ * alone (mm_modes). The one rule for rows, their ratios, merge and
+ * compare. Returns and fills as mm_modes. */
+size_t mm_modes_probed(const double *v, const double *probe, size_t n, mm_mode *out, size_t *which);
+
 #endif

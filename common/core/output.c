@@ -39,6 +39,7 @@ const char *mm_output_column(size_t i, int merged) {
       case MM_COL_round_min: return "launch_min";
       case MM_COL_round_max: return "launch_max";
       case MM_COL_round_medians: return "launch_medians";
+      case MM_COL_round_probes_ns: return "launch_probes_ns";
       default: break;
     }
   }
@@ -57,21 +58,34 @@ static size_t run_probes(const mm_results *r, double *ns) {
   return got;
 }
 
-/* The modes of a row's round medians (modes.h); one mode is the row itself
+/* How many of the row's rounds have a state probe of their own
+ * (round_probes_ns): all of them, or 0. */
+static size_t row_probes(const mm_row *w) {
+  size_t n = w->rounds > 0 ? (size_t)w->rounds : 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(w->round_probe[i] > 0)) return 0;
+  return n;
+}
+
+/* The modes of a row's round medians (modes.h: mm_modes_probed, by the
+ * states its rounds ran in where they tell); one mode is the row itself
  * (its median and interval: the same rule over the same values, or the
- * samples' CI for one round). With the run's state probe per round
- * (#@state_probe_ns, as many values as the row's rounds), probe[j] is the
- * median probe over mode j's rounds; else NaN. */
+ * samples' CI for one round). The state of each round: the row's own probe
+ * (round_probes_ns), else the run's per round (#@state_probe_ns, files
+ * written before rows had their own), else none; probe[j] is the median
+ * over mode j's rounds, NaN without. */
 static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double *probe) {
   size_t which[MM_MAX_ROUNDS], n = w->rounds > 0 ? (size_t)w->rounds : 0;
-  size_t k = n >= 2 ? mm_modes(w->round_median, n, m, which) : 0;
+  double ns[MM_MAX_ROUNDS];
+  size_t got = row_probes(w);
+  if (got) memcpy(ns, w->round_probe, got * sizeof *ns);
+  else got = run_probes(r, ns);
+  size_t k = n >= 2 ? mm_modes_probed(w->round_median, got == n ? ns : NULL, n, m, which) : 0;
   if (k < 2) {
     m[0] = (mm_mode){w->st.median, w->st.ci_low, w->st.ci_high, n ? n : 1};
     k = 1;
     for (size_t i = 0; i < n; i++) which[i] = 0;
   }
-  double ns[MM_MAX_ROUNDS];
-  size_t got = run_probes(r, ns);
   for (size_t j = 0; probe && j < k; j++) {
     double mine[MM_MAX_ROUNDS];
     size_t c = 0;
@@ -127,6 +141,7 @@ static void write_value(FILE *fp, const mm_results *r, const mm_row *w, size_t c
     case MM_COL_unstable: fprintf(fp, "%d", mark != MM_MARK_NONE); return;
     case MM_COL_late: fprintf(fp, "%lld", w->late); return;
     case MM_COL_round_medians: write_list(fp, w->round_median, w->rounds > 0 ? (size_t)w->rounds : 0, json); return;
+    case MM_COL_round_probes_ns: write_list(fp, w->round_probe, row_probes(w), json); return;
     case MM_COL_modes:
     case MM_COL_mode_medians:
     case MM_COL_mode_ci_low:

@@ -21,6 +21,8 @@ typedef struct mm_row {
   int rounds;         /* rounds behind the row */
   double round_min, round_max; /* the smallest and largest round median */
   double round_median[MM_MAX_ROUNDS]; /* in round order, for paired ratios */
+  double round_probe[MM_MAX_ROUNDS];  /* the state probe (ns) taken as the row's unit began, in
+                                         round order; 0 where not measured (stateprobe.h) */
 } mm_row;
 
 typedef struct mm_meta {

@@ -57,7 +57,7 @@ static long wait_change(volatile long *line, long old) {
   return v;
 }
 
-double mm_probe_run(mm_probe *p) {
+double mm_probe_run(mm_probe *p, int trips) {
   if (p->pair == MPI_COMM_NULL) return 0;
   MM_MPI(MPI_Barrier(p->pair));
   double ns = 0;
@@ -69,11 +69,11 @@ double mm_probe_run(mm_probe *p) {
     int n = 0;
     for (; n < MM_PROBE_BURSTS && (n == 0 || mm_clock_now() < deadline); n++) {
       double start = mm_clock_now();
-      for (int t = 0; t < MM_PROBE_TRIPS / MM_PROBE_BURSTS; t++) {
+      for (int t = 0; t < trips / MM_PROBE_BURSTS; t++) {
         __atomic_store_n(p->line, v + 1, __ATOMIC_RELEASE);
         v = wait_change(p->line, v + 1);
       }
-      burst[n] = (mm_clock_now() - start) / (MM_PROBE_TRIPS / MM_PROBE_BURSTS) * 1e9;
+      burst[n] = (mm_clock_now() - start) / (trips / MM_PROBE_BURSTS) * 1e9;
     }
     __atomic_store_n(p->line, STOP, __ATOMIC_RELEASE);
     qsort(burst, (size_t)n, sizeof *burst, mm_cmp_double);

@@ -14,6 +14,11 @@
  * (a descheduled partner: the probe stops after the burst under way). */
 #define MM_PROBE_TRIPS 5000
 #define MM_PROBE_BURSTS 5
+/* The short probe taken before each unit (the paths of one operation and
+ * size): a round of a default sweep takes seconds, and the state changes
+ * within it, so each row is named by the state it was measured in. 1,000
+ * round trips: 30-200 us, about 1% of a round. */
+#define MM_PROBE_UNIT_TRIPS 1000
 #define MM_PROBE_MAX_S 0.002
 
 typedef struct mm_probe {
@@ -27,10 +32,10 @@ typedef struct mm_probe {
  * and 1 when they share a node; nothing otherwise). */
 void mm_probe_open(MPI_Comm comm, mm_probe *p);
 
-/* One probe, by ranks 0 and 1 alone (the others return at once). Rank 0
- * gets the cache line's round trip in ns; 0 where ranks 0 and 1 do not
- * share a node (not measured). */
-double mm_probe_run(mm_probe *p);
+/* One probe of `trips` round trips, by ranks 0 and 1 alone (the others
+ * return at once). Rank 0 gets the cache line's round trip in ns; 0 where
+ * ranks 0 and 1 do not share a node (not measured). */
+double mm_probe_run(mm_probe *p, int trips);
 
 void mm_probe_close(mm_probe *p);
 

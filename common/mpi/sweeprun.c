@@ -27,6 +27,7 @@ typedef struct cell {
   double *t;               /* rank 0: every sample (s per iteration), rounds in order */
   size_t n, cap;
   size_t round_end[MM_MAX_ROUNDS]; /* round r's samples end here */
+  double probe_ns[MM_MAX_ROUNDS];  /* rank 0: the state probe taken as round r's unit began */
   long long iterations;
   mm_sync_facts sync;      /* over the rounds */
 } cell;
@@ -82,6 +83,7 @@ static int add_rows(mm_results *results, const mm_sweep_job *job, const cell *cl
     snprintf(row.payload, sizeof row.payload, "%s", payload_name(job->cfg, op, k->path));
     snprintf(row.metric, sizeof row.metric, "%s", def->name);
     snprintf(row.unit, sizeof row.unit, "%s", def->unit);
+    for (int r = 0; r < job->cfg->rounds; r++) row.round_probe[r] = cl->probe_ns[r];
     if (mm_metric_row(&row, def->value, &args, cl->t, cl->round_end, job->cfg->rounds) ||
         mm_results_add_row(results, &row))
       return MM_ENOMEM;
@@ -221,6 +223,9 @@ static int finish(const run *w, double elapsed, const double *probe_ns, mm_resul
 
 /* The rounds: each in its own seeded order; within a unit the paths
  * alternate which goes first, so that neither always follows the other.
+ * A round starts with a state probe (#@state_probe_ns) and each unit with
+ * a short one, kept with its rows (round_probes_ns): the state changes
+ * within a round of seconds.
  * With -c, the first round checks every cell and a failed check stops the
  * run after that round, so that one run names every operation, path and
  * size that delivers wrong data, not only the first. */
@@ -233,13 +238,17 @@ static int rounds(run *w, size_t *order, double *probe_ns, double start) {
   int err = MM_OK, failed = MM_OK; /* a check of round 0 (agreed): the run stops after it */
   for (int r = 0; r < cfg->rounds && err == MM_OK; r++) {
     double t = mm_clock_now();
-    probe_ns[r] = mm_probe_run(&probe);
+    probe_ns[r] = mm_probe_run(&probe, MM_PROBE_TRIPS);
     w->spent[MM_SPENT_PROBE] += mm_clock_now() - t;
     mm_round_order(job->seed, r, s->n_units, order);
     for (size_t u = 0; u < s->n_units && err == MM_OK; u++) {
       const mm_unit *un = &s->units[order[u]];
+      t = mm_clock_now();
+      double unit_ns = mm_probe_run(&probe, MM_PROBE_UNIT_TRIPS);
+      w->spent[MM_SPENT_PROBE] += mm_clock_now() - t;
       for (size_t j = 0; j < un->count && err == MM_OK; j++) {
         size_t at = r % 2 ? un->first + un->count - 1 - j : un->first + j;
+        w->cells[at].probe_ns[r] = unit_ns;
         err = visit(w, &w->cells[at], r);
         if (err == MM_EVALIDATE) failed = err, err = MM_OK;
       }

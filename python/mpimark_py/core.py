@@ -54,7 +54,7 @@ class Row(ctypes.Structure):  # mm_row (results.h); its size is checked against 
                 ("unit", ctypes.c_char * 8), ("iterations", ctypes.c_longlong), ("late", ctypes.c_longlong),
                 ("st", Stats), ("rounds", ctypes.c_int), ("round_min", ctypes.c_double),
                 ("round_max", ctypes.c_double),
-                ("round_median", ctypes.c_double * MAX_ROUNDS)]
+                ("round_median", ctypes.c_double * MAX_ROUNDS), ("round_probe", ctypes.c_double * MAX_ROUNDS)]
 
 
 class Meta(ctypes.Structure):  # mm_meta
@@ -225,6 +225,8 @@ SIGNATURES = {
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
     "mm_states": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
+    "mm_modes_probed": (ctypes.c_size_t, [_c_double_p, _c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode),
+                                          _c_size_t_p]),
     "mm_csv_text": (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_bool]),
     "mm_output_cell": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_double, ctypes.c_double,
                                          ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
@@ -342,13 +344,17 @@ def memory_auto(available, ranks_on_node):
     return lib().mm_memory_auto(available, ranks_on_node)
 
 
-def modes(values, states=False):
+def modes(values, states=False, probes=None):
     """The modes of values (modes.h; states: the machine's states from state
-    probes, mm_states): [Mode] by ascending median, and each value's mode
-    index; ([], []) when there are none."""
+    probes, mm_states; probes: the state each value was measured in, one
+    each, mm_modes_probed): [Mode] by ascending median, and each value's
+    mode index; ([], []) when there are none."""
     n = min(len(values), MAX_ROUNDS)
     out, which = (Mode * MAX_MODES)(), (ctypes.c_size_t * max(n, 1))()
-    k = (lib().mm_states if states else lib().mm_modes)(doubles(values[:n]), n, out, which)
+    if probes is not None and len(probes) == len(values):
+        k = lib().mm_modes_probed(doubles(values[:n]), doubles(probes[:n]), n, out, which)
+    else:
+        k = (lib().mm_states if states else lib().mm_modes)(doubles(values[:n]), n, out, which)
     return (list(out[:k]), list(which[:n])) if k else ([], [])
 
 
@@ -526,12 +532,18 @@ def _row(w):
     row.iterations, row.late = _number(get("iterations"), int), _number(get("late"), int)
     row.st = Stats(_number(get("samples"), int), *(_number(get(c)) for c in
                                                    ("min", "median", "mean", "max", "p99", "ci_low", "ci_high")))
-    medians = get("round_medians")
-    if isinstance(medians, str):
-        medians = [float(x) for x in medians.split(";") if x != ""]
-    medians = list(medians)[:MAX_ROUNDS]
+    medians = _numbers(get("round_medians"))[:MAX_ROUNDS]
     row.rounds = _number(get("rounds"), int) if get("rounds") != "" else len(medians)
     row.round_min, row.round_max = _number(get("round_min")), _number(get("round_max"))
     for i, m in enumerate(medians):
         row.round_median[i] = m
+    for i, p in enumerate(_numbers(get("round_probes_ns"))[:MAX_ROUNDS]):
+        row.round_probe[i] = p
     return row
+
+
+def _numbers(v):
+    """A list column's numbers: from its ';'-separated text or a list."""
+    if isinstance(v, str):
+        return [float(x) for x in v.split(";") if x != ""]
+    return list(v)

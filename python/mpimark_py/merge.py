@@ -51,8 +51,9 @@ def merge_rule():
 
 
 def launch_probe(text):
-    """A launch's state (#@state_probe_ns, one value per round): the median of
-    its rounds' probes, or None when it has none."""
+    """A launch's state (#@state_probe_ns, one value per round; a row's
+    round_probes_ns likewise): the median of its rounds' probes, or None
+    when it has none."""
     try:
         values = [float(x) for x in text.split(";")]
     except ValueError:
@@ -115,6 +116,9 @@ def merge(files, out_path, force=False, command=None, extra_meta=()):
         # writes every column: a merged measurement has the full schema).
         m.update(rounds=len(med), round_min=st.round_min, round_max=st.round_max,
                  round_medians=med)
+        # Each launch's state for this row: the median of its rounds' probes.
+        probes = [launch_probe(r.get("round_probes_ns", "")) for r in rs]
+        m["round_probes_ns"] = probes if None not in probes else ""
         num = lambda r, c: float(r[c]) if c in r and r[c] != "" else math.nan
         if "late" in m:
             m["late"] = sum(int(float(r["late"] or 0)) for r in rs)

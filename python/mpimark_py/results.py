@@ -60,10 +60,11 @@ MAX_META = 2000
 # kind holds a number (finite, not negative) or a ';'-list of them.
 NAME_COLUMNS = ("op", "path", "payload", "metric", "unit", "a", "b", "verdict")
 LIST_COLUMNS = ("round_medians", "launch_medians", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares",
-                "mode_probe_ns")
-# The modes' columns (docs/method.md, Modes): files written before them
-# compare with files that have them.
-MODE_COLUMNS = ("modes", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares", "mode_probe_ns")
+                "mode_probe_ns", "round_probes_ns", "launch_probes_ns")
+# The modes' columns and the rows' state probes (docs/method.md, Modes):
+# files written before them compare with files that have them.
+MODE_COLUMNS = ("modes", "mode_medians", "mode_ci_low", "mode_ci_high", "mode_shares", "mode_probe_ns",
+                "round_probes_ns")
 KEY = ("op", "path", "payload", "bytes", "metric")
 
 
@@ -233,6 +234,17 @@ def launch_medians_text(row):
     `launch_medians` (`round_medians` in files merged before the levels had
     their names), else a launch's `round_medians`; "" when it has none."""
     return row.get("launch_medians") or row.get("round_medians") or ""
+
+
+def round_probes(row):
+    """The state probe (ns) of each round (launch) behind a row
+    (`launch_probes_ns`, a launch's `round_probes_ns`), or None when it has
+    none."""
+    text = row.get("launch_probes_ns") or row.get("round_probes_ns") or ""
+    try:
+        return [float(x) for x in text.split(";")] if text else None
+    except ValueError:
+        return None
 
 
 def round_medians(row):

@@ -50,7 +50,7 @@ case $1 in
       printf '#@mpi_library=Lib\n#@ranks=2\n#@launches=6\n%s\n' "$MPIMARK_MERGED_CSV_HEADER" > "$1"
       local n
       n=$(tr ';' '\n' <<< "$2" | wc -l)
-      echo "sendrecv,buffer,MPI_BYTE,8,8,latency,us,60,600,0.1,0.25,0.25,0.5,0.5,0.1,0.6,6,0.1,0.5,0,0,0.2;0.2;0.2;0.2;0.2;0.2,$n,$2,$3,$4,$5,$6" >> "$1"
+      echo "sendrecv,buffer,MPI_BYTE,8,8,latency,us,60,600,0.1,0.25,0.25,0.5,0.5,0.1,0.6,6,0.1,0.5,0,0,0.2;0.2;0.2;0.2;0.2;0.2,$n,$2,$3,$4,$5,$6," >> "$1"
     }
     # A saw both states (fast 0.14 at 53 ns, slow 0.36 at 201 ns), B only the slow one.
     moded "$dir/A.csv" "0.14;0.36" "0.13;0.35" "0.15;0.37" "0.5;0.5" "53;201"
@@ -176,7 +176,7 @@ $out"
     # included: 3 launches, their smallest and largest median, unstable 0 (a
     # row cannot stand out of a run of one row, however wide), 0 late, the
     # launch medians in file order, one mode (three lone values are no modes).
-    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,150,0.9,2,1.83333,3.5,3.5,0.173263,23.0863,3,1,3,0,0,3;1;2,1,2,0.173263,23.0863,1," ] \
+    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,150,0.9,2,1.83333,3.5,3.5,0.173263,23.0863,3,1,3,0,0,3;1;2,1,2,0.173263,23.0863,1,," ] \
       || fail "merged row: $row"
     # Six rounds: the interval comes from the round medians (median 3.5,
     # t(5) = 2.570 from the expansion), not from one round's wide CI (0.01-100).
@@ -190,7 +190,7 @@ $out"
     run --merge -o "$dir/m6.csv" "$dir"/r6-*.csv
     expect_rc 0
     row=$(csv_rows "$dir/m6.csv")
-    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,300,0.01,3.5,3.5,100,100,1.02053,12.0035,6,1,6,0,0,5;1;3;6;2;4,1,3.5,1.02053,12.0035,1," ] \
+    [ "$row" = "sendrecv,buffer,MPI_BYTE,1,1,latency,us,60,300,0.01,3.5,3.5,100,100,1.02053,12.0035,6,1,6,0,0,5;1;3;6;2;4,1,3.5,1.02053,12.0035,1,," ] \
       || fail "merged row of 6 rounds: $row"
     grep -q "^#@merge=.*prediction interval of a repeat run.s median, from the launch medians" "$dir/m6.csv" || fail "#@merge does not state the rule"
     run --merge -o "$dir/m.csv" round1.csv round2.csv
@@ -258,7 +258,7 @@ import sys
 r = sys.argv[1]
 v = sorted(float(x) for x in r.split(";"))
 med = (v[2] + v[3]) / 2
-print("sendrecv,buffer,MPI_BYTE,8,8,latency,us,60,600,%g,%g,%g,%g,%g,%g,%g,6,%g,%g,0,0,%s,1,%g,%g,%g,1,"
+print("sendrecv,buffer,MPI_BYTE,8,8,latency,us,60,600,%g,%g,%g,%g,%g,%g,%g,6,%g,%g,0,0,%s,1,%g,%g,%g,1,,"
       % (v[0], med, med, v[5], v[5], v[0], v[5], v[0], v[5], r, med, v[0], v[5]))
 PY
     }

@@ -126,7 +126,7 @@ PY
     # as a point of its own (docs/method.md, Modes); a row of one mode is not.
     { printf '#@mpi_library=Open MPI v4.1.4\n#@ranks=2\n#@launches=6\n%s\n' "$MPIMARK_MERGED_CSV_HEADER"
       for b in 8 1024; do
-        modes="1,$b.5,$b,$b.9,1," && [ $b = 8 ] && modes="2,0.14;0.36,0.13;0.35,0.15;0.37,0.5;0.5,53;201"
+        modes="1,$b.5,$b,$b.9,1,," && [ $b = 8 ] && modes="2,0.14;0.36,0.13;0.35,0.15;0.37,0.5;0.5,53;201,"
         echo "bcast,buffer,MPI_BYTE,$b,$b,latency,us,60,600,0.1,0.25,0.25,0.5,0.5,0.1,0.6,6,0.1,0.5,0,0,0.2;0.2;0.2;0.2;0.2;0.2,$modes"
       done; } > "$dir/m.csv"
     "$PLOT" "$dir/m.csv" --keep-scripts --formats svg -o "$dir/out" > /dev/null || fail "plot: exit $?"

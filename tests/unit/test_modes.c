@@ -96,5 +96,25 @@ int main(void) {
   CHECK(which[0] == 0 && which[3] == 1 && which[5] == 1);
   CHECK(mm_states(slow, 3, m, NULL) == 1);
   CHECK(mm_modes(probes, 7, m, NULL) == 2); /* here the times' rule agrees */
+
+  /* Modes by the state each value ran in (a quickstart's 1 KiB
+   * object/buffer ratios, probes of their rows): the times alone are one
+   * noisy group, their states two modes with the right shares; the state
+   * that did not change the values is no mode; an unmeasured probe leaves
+   * the times' rule. */
+  const double ratio[8] = {1.31, 1.32, 1.29, 2.18, 1.89, 1.98, 1.26, 1.55};
+  const double state[8] = {760, 552, 903, 58, 51, 53, 750, 720};
+  CHECK(mm_modes(ratio, 8, m, NULL) == 1);
+  CHECK(mm_modes_probed(ratio, state, 8, m, which) == 2);
+  CHECK(m[0].count == 5 && m[1].count == 3);
+  CHECK_NEAR(m[0].median, 1.31, 1e-12);
+  CHECK_NEAR(m[1].median, 1.98, 1e-12);
+  CHECK(which[0] == 0 && which[3] == 1 && which[5] == 1 && which[7] == 0);
+  CHECK(isfinite(m[0].ci_low) && m[0].ci_low < 1.26 && m[0].ci_high > 1.55);
+  const double flat[8] = {80, 81, 79, 80, 82, 81, 79, 80};
+  CHECK(mm_modes_probed(flat, state, 8, m, NULL) == 1 && m[0].count == 8);
+  const double unmeasured[8] = {760, 552, 903, 58, 0, 53, 750, 720};
+  CHECK(mm_modes_probed(ratio, unmeasured, 8, m, NULL) == 1);
+  CHECK(mm_modes_probed(ratio, NULL, 8, m, NULL) == 1);
   return unit_report("test_modes");
 }

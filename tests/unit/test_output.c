@@ -43,6 +43,9 @@ int main(void) {
   mm_row a = row("buffer", "MPI_BYTE", 8, "latency", 2.0, (const double[3]){2.0, 1.9, 2.1});
   mm_row b = row("object", "bytes", 8, "latency", 5.0, (const double[3]){5.0, 5.1, 4.6});
   b.late = 7;
+  /* b's rows carry their own state probes (a's were not measured): the
+   * column lists them and its one mode is named by their median */
+  memcpy(b.round_probe, (const double[3]){50, 300, 52}, 3 * sizeof(double));
   mm_results_add_row(&r, &a);
   mm_results_add_row(&r, &b);
 
@@ -52,11 +55,11 @@ int main(void) {
       "#@command=mpimark \"quoted\" second line\n"
       "op,path,payload,bytes,wire_bytes,metric,unit,samples,iterations,min,median,mean,max,p99,"
       "ci_low,ci_high,rounds,round_min,round_max,unstable,late,round_medians,modes,mode_medians,"
-      "mode_ci_low,mode_ci_high,mode_shares,mode_probe_ns\n"
+      "mode_ci_low,mode_ci_high,mode_shares,mode_probe_ns,round_probes_ns\n"
       "sendrecv,buffer,MPI_BYTE,8,18,latency,us,10,100,1,2,2.5,4,3.5,1.75,2.25,3,1.5,2.5,0,0,"
-      "2;1.9;2.1,1,2,1.75,2.25,1,\n"
+      "2;1.9;2.1,1,2,1.75,2.25,1,,\n"
       "sendrecv,object,bytes,8,18,latency,us,10,100,4,5,5.5,7,6.5,4.75,5.25,3,4.5,5.5,0,7,"
-      "5;5.1;4.6,1,5,4.75,5.25,1,\n";
+      "5;5.1;4.6,1,5,4.75,5.25,1,52,50;300;52\n";
   CHECK_STR(csv, want_csv);
   if (strcmp(csv, want_csv)) fprintf(stderr, "got:\n%s", csv);
 
@@ -68,7 +71,7 @@ int main(void) {
   CHECK(strstr(json, "\"rounds\": 3, \"round_min\": 4.5, \"round_max\": 5.5, \"unstable\": 0, "
                      "\"late\": 7, \"round_medians\": [5, 5.1, 4.6], \"modes\": 1, \"mode_medians\": [5], "
                "\"mode_ci_low\": [4.75], \"mode_ci_high\": [5.25], \"mode_shares\": [1], "
-               "\"mode_probe_ns\": [null]}") != NULL);
+               "\"mode_probe_ns\": [52], \"round_probes_ns\": [50, 300, 52]}") != NULL);
   CHECK(json[0] == '{' && json[strlen(json) - 2] == '}');
 
   /* The default table: medians +- the interval's half-width in %, within
