@@ -2,10 +2,10 @@
 #
 #   cd build && ctest -R '^measure\.' --output-on-failure
 add_test(NAME measure.merge COMMAND ${CMAKE_CURRENT_LIST_DIR}/measure/measure.sh merge)
-foreach(case failed-launch exists bad-usage signal states)
+foreach(case failed-launch exists bad-usage signal states span)
   add_test(NAME measure.${case} COMMAND ${CMAKE_CURRENT_LIST_DIR}/measure/measure.sh ${case})
 endforeach()
-foreach(case merge failed-launch exists bad-usage signal states)
+foreach(case merge failed-launch exists bad-usage signal states span)
   set_tests_properties(measure.${case} PROPERTIES LABELS e2e TIMEOUT 300 RUN_SERIAL TRUE
     ENVIRONMENT "MPIMARK=$<TARGET_FILE:mpimark>;MPIMARK_REPO=${PROJECT_SOURCE_DIR};PYTHON=/usr/bin/python3;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
 endforeach()

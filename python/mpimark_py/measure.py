@@ -23,6 +23,14 @@ states it saw and how often (#@states_seen). A measurement that saw one state sa
 machine may have others. Where ranks 0 and 1 are on different nodes
 there is no probe, and the launches run as planned.
 
+The states last from under a second to about a minute (docs/method.md,
+Modes), and launches run back to back see one state and a few seconds of
+the machine's drift: their spread says little of the next run's. So the
+launches are spread over at least --span seconds: launch i starts no
+earlier than (i-1)/L of the span after the first, the wait said on stderr
+(a sweep that takes longer than the span waits for nothing). The span the
+launches covered is #@launch_span_s.
+
   mpimark-py measure -o results/x.csv -- mpirun -np 2 build/bin/mpimark sendrecv -m 8,1K
 
 Options:
@@ -31,6 +39,8 @@ Options:
                         in under 3 and would reach 3 within M at the rate it was seen
                         (default $MPIMARK_MAX_LAUNCHES, else 2 x L, at most 1000; M = L:
                         none added)
+  --span S              spread the launches over at least S seconds, 0 to 86400
+                        (default $MPIMARK_SPAN, else 30; 0: back to back)
   -o, --output OUT.csv  the merged CSV; the launches' CSVs go to OUT-launches/
   --force               replace OUT.csv and OUT-launches/
 
@@ -58,6 +68,11 @@ from .errors import Failure, UsageError
 # runs here (docs/performance.md, "Reproducibility"); more cost 0.3 s of
 # start-up each. MPIMARK_LAUNCHES overrides it.
 DEFAULT_LAUNCHES = 6
+# Seconds the launches are spread over at least (MPIMARK_SPAN overrides):
+# the default sweep takes about 40 s and never waits; a sweep of a few
+# seconds waits between its launches, so that they see the machine's
+# states and drift as the next run will (docs/method.md, Modes).
+DEFAULT_SPAN_S = 30
 # Options of the command that this command sets for every launch.
 OWN_OPTIONS = ("-o", "--output", "--launch", "--format")
 
@@ -112,6 +127,7 @@ def states_text(seen):
 def add_arguments(ap):
     ap.add_argument("--launches", default=os.environ.get("MPIMARK_LAUNCHES", str(DEFAULT_LAUNCHES)))
     ap.add_argument("--max-launches", default=os.environ.get("MPIMARK_MAX_LAUNCHES"))
+    ap.add_argument("--span", default=os.environ.get("MPIMARK_SPAN", str(DEFAULT_SPAN_S)))
     ap.add_argument("-o", "--output")
     ap.add_argument("--force", action="store_true")
     ap.add_argument("command", nargs="*")
@@ -132,6 +148,10 @@ def run(args):
         raise UsageError("--max-launches (or MPIMARK_MAX_LAUNCHES) must be a whole number from "
                          "--launches (%d) to 1000, not '%s'" % (launches, most))
     most = int(most)
+    span = _seconds(args.span)
+    if span is None:
+        raise UsageError("--span (or MPIMARK_SPAN) must be a number of seconds from 0 to 86400, not '%s'"
+                         % args.span)
     if not out:
         raise UsageError("no -o OUT.csv given (see --help)")
     if not out.endswith(".csv"):
@@ -152,13 +172,34 @@ def run(args):
                 raise UsageError("'%s' exists; not overwriting results (use --force)" % p)
     launcher.stop_on_signals()
     try:
-        return _measure(launches, most, out, cmd, args.force, folder, kept)
+        return _measure(launches, most, span, out, cmd, args.force, folder, kept)
     except launcher.Stopped as e:
         say("stopped by %s: the launch was ended, no results kept" % e)
         return 128 + e.signum
 
 
-def _measure(launches, most, out, cmd, force, folder, kept):
+def _seconds(text):
+    """A --span value in seconds, or None when it is not one from 0 to 86400."""
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    return v if math.isfinite(v) and 0 <= v <= 86400 else None
+
+
+def _wait_for(i, launches, span, start):
+    """Before launch i: waits until (i-1)/launches of the span has passed
+    since the first launch started (launches past the planned ones do not
+    wait), saying so when it waits."""
+    if i > launches or span <= 0:
+        return
+    wait = start + (i - 1) * span / launches - time.monotonic()
+    if wait > 0.05:
+        say("waiting %.1f s before launch %d: the launches are spread over %g s (--span)" % (wait, i, span))
+        time.sleep(wait)
+
+
+def _measure(launches, most, span, out, cmd, force, folder, kept):
     if launches == 1:
         return launcher.run_group(cmd + ["-o", out] + (["--force"] if force else []))
 
@@ -169,6 +210,7 @@ def _measure(launches, most, out, cmd, force, folder, kept):
         seen = None
         while True:
             i = len(files) + 1
+            _wait_for(i, launches, span, start)
             say("launch %d/%d%s (%d s)" % (i, launches, " (added: a state seen too few times)" if i > launches
                                             else "", time.monotonic() - start))
             f = os.path.join(tmp, "launch%d.csv" % i)
@@ -184,10 +226,12 @@ def _measure(launches, most, out, cmd, force, folder, kept):
             seen = states(probes)
             if seen is None or not more_launches(seen, len(files), most):
                 break
+        covered = time.monotonic() - start
         say("states seen: " + states_text(seen))
-        command = "mpimark-py measure --launches %d --max-launches %d -- %s" % (launches, most, shlex.join(cmd))
+        command = "mpimark-py measure --launches %d --max-launches %d --span %g -- %s" % (
+            launches, most, span, shlex.join(cmd))
         lines = merge.merge([Result(f) for f in files], out, force, command,
-                            extra_meta=[("states_seen", states_text(seen))])
+                            extra_meta=[("states_seen", states_text(seen)), ("launch_span_s", "%.1f" % covered)])
         if force and os.path.lexists(kept):
             shutil.rmtree(kept)
         os.rename(tmp, kept)
@@ -199,6 +243,6 @@ def _measure(launches, most, out, cmd, force, folder, kept):
             shutil.rmtree(tmp)
     t = results.read(out)
     sys.stdout.write(core.results_text(t.meta.items(), t.rows, "table"))
-    say("%d launches merged in %d s, %d rows: %s (each launch's CSV in %s/)"
-        % (len(files), time.monotonic() - start, len(lines), out, kept))
+    say("%d launches over %.0f s (spread over at least %g s: --span) merged, %d rows: %s (each launch's CSV "
+        "in %s/)" % (len(files), covered, span, len(lines), out, kept))
     return 0

@@ -8,7 +8,10 @@
 #                rounds; the table is printed; every launch's CSV is kept
 #   failed-launch  a launch that fails (bad option): exit 2, nothing left
 #   exists       the output exists: exit 2, the earlier file untouched
-#   bad-usage    --launches 0, MPIMARK_LAUNCHES=0, or -o inside the command: exit 2
+#   bad-usage    --launches 0, MPIMARK_LAUNCHES=0, a --span that is not 0 to 86400 s,
+#                or -o inside the command: exit 2
+#   span         --span 4: 3 short launches spread over 4 s, the waits said,
+#                #@launch_span_s recorded
 #   states       launches that alternate between two states of the machine
 #                (every other one with both ranks forced onto CPU 0): after
 #                --launches 4 (2 and 2), measure adds launches until the forced
@@ -41,7 +44,7 @@ case $case in
     [ -z "$(csv_meta "$dir/m.csv" launch)" ] && [ -z "$(csv_meta "$dir/m.csv" ci)" ] \
       || fail "the merge kept a launch's own #@launch or #@ci"
     [ "$(csv_meta "$dir/m.csv" time_budget_s)" = 0.1 ] || fail "merged budget $(csv_meta "$dir/m.csv" time_budget_s)"
-    [ "$(csv_meta "$dir/m.csv" command)" = "mpimark-py measure --launches 3 --max-launches 3 -- ${cmd[*]}" ] \
+    [ "$(csv_meta "$dir/m.csv" command)" = "mpimark-py measure --launches 3 --max-launches 3 --span 0 -- ${cmd[*]}" ] \
       || fail "merged #@command is '$(csv_meta "$dir/m.csv" command)'"
     for i in 1 2 3; do
       f=$dir/m-launches/launch$i.csv
@@ -87,7 +90,8 @@ PY
     [ "$(cat "$dir/m.csv")" = earlier ] || fail "the earlier file was changed"
     ;;
   bad-usage)
-    for args in "--launches 0 -o $dir/m.csv --" "-o $dir/m.csv -- ${cmd[*]} -o $dir/x.csv" "-o $dir/m.txt --"; do
+    for args in "--launches 0 -o $dir/m.csv --" "-o $dir/m.csv -- ${cmd[*]} -o $dir/x.csv" "-o $dir/m.txt --" \
+      "--span -1 -o $dir/m.csv --" "--span 1e9 -o $dir/m.csv --" "--span nan -o $dir/m.csv --"; do
       rc=0
       # shellcheck disable=SC2086 # the word lists above
       "$MEASURE" $args "${cmd[@]}" > /dev/null 2> "$dir/err" || rc=$?
@@ -97,6 +101,23 @@ PY
     MPIMARK_LAUNCHES=0 "$MEASURE" -o "$dir/m.csv" -- "${cmd[@]}" > /dev/null 2> "$dir/err" || rc=$?
     [ $rc = 2 ] && grep -q "MPIMARK_LAUNCHES" "$dir/err" || fail "MPIMARK_LAUNCHES=0: exit $rc, $(cat "$dir/err")"
     [ -z "$(ls -A "$dir" | grep -v '^err$')" ] || fail "left behind: $(ls -A "$dir")"
+    ;;
+  span)
+    # 3 launches of well under a second spread over 4 s: launch 3 starts
+    # 2/3 of the span after the first, each wait said; the span covered
+    # and the --span asked for are recorded.
+    start=$EPOCHREALTIME
+    "$MEASURE" --launches 3 --span 4 -o "$dir/m.csv" -- mpiexec --oversubscribe -n 2 "$MPIMARK" sendrecv \
+      --path buffer -m 8 -i 20 > /dev/null 2> "$dir/err" || fail "exited $?: $(cat "$dir/err")"
+    took=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {print b - a}')
+    awk -v t="$took" 'BEGIN {exit !(t >= 2.6)}' || fail "3 launches over --span 4 took $took s, want >= 2.67"
+    [ "$(grep -c "before launch [23]: the launches are spread over 4 s (--span)" "$dir/err")" = 2 ] \
+      || fail "the waits were not said: $(cat "$dir/err")"
+    covered=$(csv_meta "$dir/m.csv" launch_span_s)
+    awk -v c="$covered" 'BEGIN {exit !(c >= 2.6)}' || fail "#@launch_span_s=$covered, want >= 2.67"
+    [[ $(csv_meta "$dir/m.csv" command) == *" --span 4 -- "* ]] || fail "#@command: $(csv_meta "$dir/m.csv" command)"
+    grep -q "3 launches over [0-9]* s (spread over at least 4 s: --span)" "$dir/err" || fail "no summary: $(cat "$dir/err")"
+    echo "ok: 3 launches over $took s (#@launch_span_s=$covered)"
     ;;
   states)
     # The wrapper reads which launch it is (--launch I/L): even ones run on CPU 0 alone.
