@@ -24,12 +24,13 @@ machine may have others. Where ranks 0 and 1 are on different nodes
 there is no probe, and the launches run as planned.
 
 The states last from under a second to about a minute (docs/method.md,
-Modes), and launches run back to back see one state and a few seconds of
-the machine's drift: their spread says little of the next run's. So the
-launches are spread over at least --span seconds: launch i starts no
-earlier than (i-1)/L of the span after the first, the wait said on stderr
-(a sweep that takes longer than the span waits for nothing). The span the
-launches covered is #@launch_span_s.
+Modes). --span S spreads the launches over at least S seconds: launch i
+starts no earlier than (i-1)/L of the span after the first, the wait said
+on stderr (a sweep that takes longer than the span waits for nothing); the
+time the launches covered is #@launch_span_s. By default they run back to
+back: spread over 30 or 60 s, a short sweep's launches saw more of both
+states, and its modes' intervals held the next run's no more often, at
+2-3x their width (docs/method.md, Span).
 
   mpimark-py measure -o results/x.csv -- mpirun -np 2 build/bin/mpimark sendrecv -m 8,1K
 
@@ -40,7 +41,7 @@ Options:
                         (default $MPIMARK_MAX_LAUNCHES, else 2 x L, at most 1000; M = L:
                         none added)
   --span S              spread the launches over at least S seconds, 0 to 86400
-                        (default $MPIMARK_SPAN, else 30; 0: back to back)
+                        (default $MPIMARK_SPAN, else 0: back to back)
   -o, --output OUT.csv  the merged CSV; the launches' CSVs go to OUT-launches/
   --force               replace OUT.csv and OUT-launches/
 
@@ -69,10 +70,9 @@ from .errors import Failure, UsageError
 # start-up each. MPIMARK_LAUNCHES overrides it.
 DEFAULT_LAUNCHES = 6
 # Seconds the launches are spread over at least (MPIMARK_SPAN overrides):
-# the default sweep takes about 40 s and never waits; a sweep of a few
-# seconds waits between its launches, so that they see the machine's
-# states and drift as the next run will (docs/method.md, Modes).
-DEFAULT_SPAN_S = 30
+# none by default; spreading a short sweep over 30 or 60 s widened its
+# intervals 2-3x and did not make them hold more often (docs/method.md, Span).
+DEFAULT_SPAN_S = 0
 # Options of the command that this command sets for every launch.
 OWN_OPTIONS = ("-o", "--output", "--launch", "--format")
 
