@@ -243,6 +243,7 @@ def _measure(launches, most, span, out, cmd, force, folder, kept):
             shutil.rmtree(tmp)
     t = results.read(out)
     sys.stdout.write(core.results_text(t.meta.items(), t.rows, "table"))
-    say("%d launches over %.0f s (spread over at least %g s: --span) merged, %d rows: %s (each launch's CSV "
-        "in %s/)" % (len(files), covered, span, len(lines), out, kept))
+    say("%d launches over %.0f s%s merged, %d rows: %s (each launch's CSV in %s/)"
+        % (len(files), covered, " (spread over at least %g s: --span)" % span if span > 0 else "", len(lines),
+           out, kept))
     return 0
