@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 
-from mpimark_py import model, results
+from mpimark_py import core, model, results
 from mpimark_py.sizes import size_human, sizes_parse
 
 REPO = os.environ["MPIMARK_ROOT"]  # set by bench/model
@@ -69,7 +69,7 @@ def main():
         sweep = launch(base + ["-m", "1:4M"], env, os.path.join(tmp, "sweep%d.csv" % rep))
         check = launch(base + ["-m", a.unseen], env, os.path.join(tmp, "check%d.csv" % rep))
         p, q = probe(sweep), probe(check)
-        moved = " (state moved: probe %.0f -> %.0f ns)" % (p, q) if p and q and max(p, q) > 2 * min(p, q) else ""
+        moved = " (state moved: probe %.0f -> %.0f ns)" % (p, q) if p and q and not core.same_state(p, q) else ""
         fits = {(c.op, c.path): c for c in model.table_curves(sweep) if c.model is not None}
         for r in check.rows:
             c = fits.get((r["op"], r["path"]))

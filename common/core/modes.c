@@ -6,6 +6,7 @@
 #include "stats.h"
 
 const size_t mm_mode_size = sizeof(mm_mode), mm_max_modes = MM_MAX_MODES;
+const double mm_state_ratio = MM_STATE_RATIO;
 
 /* The range (last - first) of sorted x[a..b). */
 static double range(const double *x, size_t a, size_t b) { return x[b - 1] - x[a]; }
@@ -83,7 +84,7 @@ size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {
 }
 
 size_t mm_states(const double *probe, size_t n, mm_mode *out, size_t *which) {
-  return groups(probe, n, MM_STATE_STEP, 0, out, which);
+  return groups(probe, n, MM_STATE_RATIO - 1, 0, out, which);
 }
 
 size_t mm_modes_probed(const double *v, const double *probe, size_t n, mm_mode *out, size_t *which) {

@@ -37,12 +37,18 @@ extern const size_t mm_mode_size, mm_max_modes;
  * which[i] is the mode v[i] fell in. */
 size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which);
 
+/* Two state probes more than MM_STATE_RATIO apart are two states; within
+ * it, one. A probe's states are far apart here (50-60 ns and, a unit's
+ * short probe, 320-900 ns; a round's 130-340 ns) and its noise within the
+ * slow state wide, so the ratio sits between the two: the same rule for
+ * mm_states, the table's modes, compare's pairing of modes and bench/osu
+ * (mm_state_ratio, for Python). */
+#define MM_STATE_RATIO 3.0
+extern const double mm_state_ratio;
+
 /* The machine's states from state probes (stateprobe.h), one per round or
- * launch, as modes are found from times: but a probe's states are far
- * apart (27 and 175 ns here) and its noise within a state wide (130-220
- * ns), so every step over MM_STATE_STEP (2x) between sorted probes is a
- * new state, whatever the spread around it. */
-#define MM_STATE_STEP 1.0
+ * launch, as modes are found from times: every step over MM_STATE_RATIO
+ * between sorted probes is a new state, whatever the spread around it. */
 size_t mm_states(const double *probe, size_t n, mm_mode *out, size_t *which);
 
 /* The modes of v[0..n) by the state each value was measured in (probe[i],

@@ -513,14 +513,14 @@ const char *mm_output_modes(const mm_mode *m, size_t k, const double *probe, siz
                       m[j].count, total, interval ? "" : ", no interval", state);
     if (at > 0) len += (size_t)at;
   }
-  /* Two modes whose probes are one state (mm_states' step): the probe
+  /* Two modes whose probes are one state (MM_STATE_RATIO): the probe
    * names where each began, not why they differ (a launch whose state
    * changed after its probe: 1 B read 0.130 and 0.371 us at 58 and 59 ns) */
   bool alike = false;
   for (size_t j = 0; probe && j < k; j++)
     for (size_t l = j + 1; l < k; l++)
       alike |= isfinite(probe[j]) && isfinite(probe[l]) && probe[j] > 0 && probe[l] > 0 &&
-               fabs(log2(probe[j] / probe[l])) <= MM_STATE_STEP;
+               fabs(log(probe[j] / probe[l])) <= log(MM_STATE_RATIO);
   if (alike) snprintf(buf + len, len < n ? n - len : 0, "; the state probe does not tell them apart");
   return buf;
 }

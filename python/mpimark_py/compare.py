@@ -53,7 +53,7 @@ import math
 import os
 import sys
 
-from . import model, plot as mmplot, results, stats as mmstats
+from . import core, model, plot as mmplot, results, stats as mmstats
 from .errors import Failure, UsageError as InputError
 from .sizes import size_short
 
@@ -201,13 +201,13 @@ DIFFERENT_STATES = "different states"
 
 def state_pairs(ma, mb):
     """The modes of A and B that ran in the same state: by their probes
-    where both have them (within 2x: the states here are 6x apart), else, as
+    where both have them (one state: core.same_state), else, as
     many modes in each, in order (fast with fast)."""
     if all(m["probe"] for m in ma + mb):
         out = []
         for x in ma:
             y = min(mb, key=lambda m: abs(math.log(m["probe"] / x["probe"])))
-            if max(x["probe"], y["probe"]) <= 2 * min(x["probe"], y["probe"]):
+            if core.same_state(x["probe"], y["probe"]):
                 out.append((x, y))
         return out
     return list(zip(ma, mb)) if len(ma) == len(mb) else []

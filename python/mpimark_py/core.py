@@ -289,6 +289,13 @@ def const(name, ctype):
     return ctype.in_dll(lib(), name).value
 
 
+def same_state(a, b):
+    """Whether two state probes (ns) are one state of the machine
+    (MM_STATE_RATIO, modes.h); False when either is missing."""
+    return bool(a and b and a > 0 and b > 0 and
+                max(a, b) <= const("mm_state_ratio", ctypes.c_double) * min(a, b))
+
+
 @lru_cache(maxsize=None)
 def names(array, count):
     """An exported list of names (`const char *const array[]`, its length
