@@ -24,28 +24,29 @@ static double strength(const double *x, size_t n, const size_t *c, size_t nc, si
 }
 
 /* A mode of the values x[0..m) (scratch, sorted here): median, and the 95%
- * PI of a repeat's median from MM_MODE_MIN_FOR_INTERVAL values on. */
+ * PI of a repeat's median from MM_MODE_MIN_FOR_INTERVAL values on (up to
+ * MM_MAX_ROUNDS: more are not round medians but, say, a run's probes). */
 static mm_mode mode_of(double *x, size_t m) {
   qsort(x, m, sizeof *x, mm_cmp_double);
   mm_mode o = {.median = mm_quantile_sorted(x, m, 0.5), .ci_low = NAN, .ci_high = NAN, .count = m};
-  if (m >= MM_MODE_MIN_FOR_INTERVAL) mm_stats_predict(x, m, o.median, &o.ci_low, &o.ci_high);
+  if (m >= MM_MODE_MIN_FOR_INTERVAL && m <= MM_MAX_ROUNDS)
+    mm_stats_predict(x, m, o.median, &o.ci_low, &o.ci_high);
   return o;
 }
 
-/* Groups of v[0..n): every gap of the sorted logs over log(1 + floor) is a
- * candidate cut; with factor > 0, the weakest cut that does not stand out
+/* Groups of v[0..n) (x, lin, c: n each of scratch): every gap of the
+ * sorted logs over log(1 + floor) is a candidate cut; with factor > 0, the weakest cut that does not stand out
  * of its two segments by factor goes, and again (segments grow as cuts
  * go); then the narrowest gaps beyond MM_MAX_MODES - 1 cuts. Bottom up, so
  * that three evenly spaced states are three groups. */
-static size_t groups(const double *v, size_t n, double floor, double factor, mm_mode *out, size_t *which) {
-  if (n == 0 || n > MM_MAX_ROUNDS) return 0;
-  double x[MM_MAX_ROUNDS], lin[MM_MAX_ROUNDS];
+static size_t cut(const double *v, size_t n, double floor, double factor, mm_mode *out, size_t *which,
+                  double *x, double *lin, size_t *c) {
   for (size_t i = 0; i < n; i++) {
     if (!(v[i] > 0)) return 0;
     x[i] = log(v[i]);
   }
   qsort(x, n, sizeof *x, mm_cmp_double);
-  size_t c[MM_MAX_ROUNDS], nc = 0;
+  size_t nc = 0;
   for (size_t i = 1; i < n; i++)
     if (x[i] - x[i - 1] > log1p(floor)) c[nc++] = i;
   for (;;) {
@@ -77,6 +78,22 @@ static size_t groups(const double *v, size_t n, double floor, double factor, mm_
       if (l >= x[c[j]]) which[i] = j + 1;
   }
   return nc + 1;
+}
+
+/* groups() with its scratch: on the stack for a row's rounds, else (a
+ * run's probes) from the heap; 0 when memory runs out. */
+static size_t groups(const double *v, size_t n, double floor, double factor, mm_mode *out, size_t *which) {
+  if (n == 0) return 0;
+  if (n <= MM_MAX_ROUNDS) {
+    double x[MM_MAX_ROUNDS], lin[MM_MAX_ROUNDS];
+    size_t c[MM_MAX_ROUNDS];
+    return cut(v, n, floor, factor, out, which, x, lin, c);
+  }
+  double *x = malloc(2 * n * sizeof *x);
+  size_t *c = malloc(n * sizeof *c), k = x && c ? cut(v, n, floor, factor, out, which, x, x + n, c) : 0;
+  free(x);
+  free(c);
+  return k;
 }
 
 size_t mm_modes(const double *v, size_t n, mm_mode *out, size_t *which) {

@@ -619,6 +619,52 @@ static void put_note(FILE *fp, const char *text) {
 
 /* The notes under the table: rows that dropped many late calls, the marks,
  * the run's stability, and what one launch's intervals leave out. */
+/* The states line from the run's probes per round (#@state_probe_ns: files
+ * whose rows have no probes of their own), or "" without. */
+static void run_states_note(const mm_results *r, const char *level, char *line, size_t size) {
+  double ns[MM_MAX_ROUNDS];
+  size_t probes = run_probes(r, ns);
+  mm_mode states[MM_MAX_MODES];
+  size_t n_states = probes ? mm_states(ns, probes, states, NULL) : 0;
+  line[0] = '\0';
+  if (!n_states) return;
+  int at = snprintf(line, size, "# states of the machine (a cache line between ranks 0 and 1, #@state_probe_ns):");
+  for (size_t j = 0; j < n_states && at > 0 && (size_t)at < size; j++)
+    at += snprintf(line + at, size - (size_t)at, "%s line %.0f ns in %zu of %zu %s", j ? "," : "",
+                   states[j].median, states[j].count, probes, level);
+  if (n_states == 1 && at > 0 && (size_t)at < size)
+    snprintf(line + at, size - (size_t)at, "; one state seen: the machine may have others");
+}
+
+/* The states line from the rows' own probes (round_probes_ns: every size
+ * of every operation probed as it began), each state's share of the rows'
+ * rounds (launches); -1 when no row has them or memory runs out. */
+static int row_states_note(const mm_results *r, const char *level, char *line, size_t size) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->n_rows; i++) n += row_probes(&r->rows[i]);
+  double *all = n ? malloc(n * sizeof *all) : NULL;
+  if (!all) return -1;
+  n = 0;
+  for (size_t i = 0; i < r->n_rows; i++) {
+    size_t k = row_probes(&r->rows[i]);
+    memcpy(all + n, r->rows[i].round_probe, k * sizeof *all);
+    n += k;
+  }
+  mm_mode states[MM_MAX_MODES];
+  size_t n_states = mm_states(all, n, states, NULL);
+  free(all);
+  if (!n_states) return -1;
+  int at = snprintf(line, size, "# states of the machine (a cache line between ranks 0 and 1, probed as each "
+                    "size of each operation began):");
+  for (size_t j = 0; j < n_states && at > 0 && (size_t)at < size; j++)
+    at += snprintf(line + at, size - (size_t)at, "%s line %.0f ns in %.0f%%", j ? "," : "", states[j].median,
+                   100.0 * (double)states[j].count / (double)n);
+  if (at > 0 && (size_t)at < size) at += snprintf(line + at, size - (size_t)at, " of the rows' %s", level);
+  if (n_states == 1 && at > 0 && (size_t)at < size)
+    snprintf(line + at, size - (size_t)at, "; one state seen: the machine may have others");
+  return 0;
+}
+
 static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability *st) {
   for (size_t i = 0; i < r->n_rows; i++) {
     const mm_row *w = &r->rows[i];
@@ -690,19 +736,11 @@ static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability 
              strcmp(level, "rounds") ? "launch" : "round");
     put_note(fp, line);
   }
-  double ns[MM_MAX_ROUNDS];
-  size_t probes = run_probes(r, ns);
-  mm_mode states[MM_MAX_MODES];
-  size_t n_states = probes ? mm_states(ns, probes, states, NULL) : 0;
-  if (n_states) {
-    int at = snprintf(line, sizeof line, "# states of the machine (a cache line between ranks 0 and 1, "
-                      "#@state_probe_ns):");
-    for (size_t j = 0; j < n_states && at > 0 && (size_t)at < sizeof line; j++)
-      at += snprintf(line + at, sizeof line - (size_t)at, "%s line %.0f ns in %zu of %zu %s", j ? "," : "",
-                     states[j].median, states[j].count, probes, level);
-    if (n_states == 1 && at > 0 && (size_t)at < sizeof line)
-      snprintf(line + at, sizeof line - (size_t)at, "; one state seen: the machine may have others");
+  if (!row_states_note(r, level, line, sizeof line)) {
     put_note(fp, line);
+  } else {
+    run_states_note(r, level, line, sizeof line);
+    if (line[0]) put_note(fp, line);
   }
   mm_marks_describe(r, st, level, line, sizeof line);
   fprintf(fp, "%s\n", line);

@@ -80,6 +80,9 @@ int main(void) {
   CHECK(strstr(table, "# sendrecv\n# payload: buffer MPI_BYTE; object bytes;") != NULL);
   CHECK(strstr(table, "    size  path    wire B         us   +-PI  to buffer   +-PI\n") != NULL);
   CHECK(strstr(table, "     8 B  buffer      18      2.000  +-12%\n") != NULL);
+  /* The states line from the rows' own probes: b's three rounds, two at
+   * 50-52 ns and one at 300 (a's were not measured). */
+  CHECK(strstr(table, "line 51 ns in 67%, line 300 ns in 33% of the rows' rounds") != NULL);
   CHECK(strstr(table, "     8 B  object      18      5.000 +-5.0%      2.50x  +-57%\n") != NULL);
   CHECK(strstr(table, "0 of 2 rows stand out") != NULL && strstr(table, " !") == NULL);
   for (const char *line = table; *line;) {
