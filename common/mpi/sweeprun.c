@@ -94,7 +94,8 @@ static int add_rows(mm_results *results, const mm_sweep_job *job, const cell *cl
 /* What a visit and a compute phase's calibration share: sets up the
  * cell's kernel (every rank agreeing; on failure nothing to tear down and
  * the error is returned), gives the heap the cell's size, and measures the
- * kernel by the plan. *verdict: the harness's; *measured: its seconds. */
+ * kernel by the plan. *verdict: the harness's; *measured (unless NULL):
+ * its seconds. */
 static int measure_cell(run *w, mm_visit *v, mm_cell_cache *cache, mm_samples *samples, int *verdict,
                         double *measured) {
   const mm_sweep_job *job = w->job;
@@ -113,7 +114,7 @@ static int measure_cell(run *w, mm_visit *v, mm_cell_cache *cache, mm_samples *s
   double start = mm_clock_now();
   mm_job timed = {job->comm, job->rank, v->run, v->ctx, job->hooks, &w->harness};
   *verdict = mm_harness_measure(&timed, &plan, samples);
-  *measured = mm_clock_now() - start;
+  if (measured) *measured = mm_clock_now() - start;
   mm_heap_unplug(plugs);
   return MM_OK;
 }
@@ -122,17 +123,18 @@ static int measure_cell(run *w, mm_visit *v, mm_cell_cache *cache, mm_samples *s
  * first visit: the latency of the call alone (its operation's kernel 0 on
  * the same path and size), measured as that row is (one round's plan, the
  * run's sync and rank time), the median of rank 0's samples. OSU makes its
- * compute phase as long as its pure communication time the same way. */
+ * compute phase as long as its pure communication time the same way.
+ * Its time is calibration's (#@time_split_s). */
 static int calibrate_compute(run *w, cell *cl) {
   const mm_sweep_job *job = w->job;
+  double begin = mm_clock_now();
   mm_cell_key alone = *cl->key;
   alone.kernel = 0;
   mm_visit v = {.cell = &alone, .window = mm_stream_window(job->cfg, alone.bytes), .wire_bytes = alone.bytes};
   mm_cell_cache cache = {0};
   mm_samples samples;
   int verdict;
-  double measured;
-  int err = measure_cell(w, &v, &cache, &samples, &verdict, &measured);
+  int err = measure_cell(w, &v, &cache, &samples, &verdict, NULL);
   if (err) return err;
   double median = 0;
   if (!verdict && job->rank == 0 && samples.n > 0) {
@@ -144,6 +146,7 @@ static int calibrate_compute(run *w, cell *cl) {
   if (verdict) return verdict;
   MM_MPI(MPI_Bcast(&median, 1, MPI_DOUBLE, 0, job->comm));
   cl->compute_s = median;
+  w->spent[MM_SPENT_CALIBRATION] += mm_clock_now() - begin;
   return MM_OK;
 }
 
@@ -155,10 +158,10 @@ static int visit(run *w, cell *cl, int round) {
   const mm_kernels *k = &job->kernels;
   const mm_cell_key *key = cl->key;
   const mm_op_traits *op = &job->traits[key->op];
-  double begin = mm_clock_now();
   int err = op->shapes[key->kernel] == MM_SHAPE_OVERLAP && cl->compute_s == 0 ? calibrate_compute(w, cl)
                                                                              : MM_OK;
   if (err) return err;
+  double begin = mm_clock_now();
   mm_visit v = {.cell = key, .window = mm_stream_window(cfg, key->bytes), .wire_bytes = key->bytes,
                 .compute_s = cl->compute_s};
   mm_samples samples;

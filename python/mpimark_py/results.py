@@ -33,7 +33,7 @@ def schema(header):
     measurement and a single launch compare as the same schema (the merged
     names are output.c's: core.launch_columns)."""
     back = {v: k for k, v in core.launch_columns().items()}
-    return [back.get(c, c) for c in header if c not in MODE_COLUMNS]
+    return [c for c in (back.get(c, c) for c in header) if c not in MODE_COLUMNS]
 
 
 class ResultsError(Exception):

@@ -9,7 +9,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
-from mpimark_py import measure  # noqa: E402
+from mpimark_py import core, measure, results  # noqa: E402
 
 
 class MoreLaunches(unittest.TestCase):
@@ -31,6 +31,18 @@ class MoreLaunches(unittest.TestCase):
         self.assertEqual(measure.states_text([(53, 1), (190, 5)]),
                          "2: line 53 ns in 1 launch, line 190 ns in 5 launches; too rare for an interval: line 53 ns")
         self.assertTrue(measure.states_text(None).startswith("unknown"))
+
+
+class Schema(unittest.TestCase):
+    def test_merged_and_launch_compare(self):
+        """A merged measurement's header (launch_medians, launch_probes_ns)
+        is the schema of one launch's, and so is a file's from before the
+        modes and the rows' probes: compare takes any two of them."""
+        launch, merged = list(core.columns()), list(core.columns(merged=True))
+        self.assertIn("launch_probes_ns", merged)
+        self.assertEqual(results.schema(merged), results.schema(launch))
+        older = launch[:launch.index("modes")]
+        self.assertEqual(results.schema(older), results.schema(merged))
 
 
 if __name__ == "__main__":
