@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "modes.h"
 #include "sizes.h"
 #include "stats.h"
 
@@ -34,25 +35,62 @@ static double split_gap(const double *x, size_t n) {
   return best;
 }
 
+/* The states of a row's rounds (mm_states over its round_probes_ns) into
+ * state[]; how many (0 or 1: none to tell apart). */
+static size_t row_states(const mm_row *w, size_t *state) {
+  size_t n = w->rounds > 0 ? (size_t)w->rounds : 0;
+  if (n < 2 || n > MM_MAX_ROUNDS) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(w->round_probe[i] > 0)) return 0;
+  mm_mode m[MM_MAX_MODES];
+  return mm_states(w->round_probe, n, m, state);
+}
+
+/* A row's spread and split gap (logs), within each state of its rounds
+ * where they ran in several (the largest of them), else over all of them;
+ * *all: the spread over all; -1 each with fewer than two rounds. Returns
+ * whether the row ran in several states. */
+static bool row_spread(const mm_row *w, double *spread, double *gap, double *all) {
+  double x[MM_MAX_ROUNDS], in[MM_MAX_ROUNDS];
+  size_t n = sorted_logs(w, x), state[MM_MAX_ROUNDS];
+  *all = *spread = n >= 2 ? x[n - 1] - x[0] : -1;
+  *gap = n >= 2 ? split_gap(x, n) : 0;
+  size_t k = n >= 2 ? row_states(w, state) : 0;
+  if (k < 2) return false;
+  *spread = *gap = 0;
+  for (size_t j = 0; j < k; j++) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+      if (state[i] == j) in[m++] = log(w->round_median[i]);
+    qsort(in, m, sizeof *in, mm_cmp_double);
+    if (m >= 2 && in[m - 1] - in[0] > *spread) *spread = in[m - 1] - in[0];
+    double g = split_gap(in, m);
+    if (g > *gap) *gap = g;
+  }
+  return true;
+}
+
 int mm_marks_compute(const mm_results *r, unsigned char *marks, mm_stability *s) {
   *s = (mm_stability){0};
   /* Per row its spread and split gap (one pass over its medians), and the
    * spreads again, sorted, for the typical one. */
   size_t cap = r->n_rows ? r->n_rows : 1;
-  double *spread = malloc(3 * cap * sizeof *spread), x[MM_MAX_ROUNDS];
+  double *spread = malloc(4 * cap * sizeof *spread);
   if (!spread) return -1;
-  double *gap = spread + cap, *sorted = gap + cap;
+  double *gap = spread + cap, *sorted = gap + cap, *all = sorted + cap;
   for (size_t i = 0; i < r->n_rows; i++) {
-    size_t n = sorted_logs(&r->rows[i], x);
-    spread[i] = n >= 2 ? x[n - 1] - x[0] : -1;
+    double whole;
+    s->by_state += row_spread(&r->rows[i], &spread[i], &gap[i], &whole);
     if (spread[i] < 0) continue;
-    gap[i] = split_gap(x, n);
+    all[s->rows] = whole;
     sorted[s->rows++] = spread[i];
     if (spread[i] > log1p(s->worst)) s->worst = expm1(spread[i]), s->worst_row = i;
   }
   qsort(sorted, s->rows, sizeof *sorted, mm_cmp_double);
+  qsort(all, s->rows, sizeof *all, mm_cmp_double);
   double typical = s->rows ? mm_quantile_sorted(sorted, s->rows, 0.5) : 0;
   s->typical = expm1(typical);
+  s->across = s->rows ? expm1(mm_quantile_sorted(all, s->rows, 0.5)) : 0;
   double floor_ = log1p(MM_MARK_FLOOR);
   for (size_t i = 0; i < r->n_rows; i++) {
     marks[i] = MM_MARK_NONE;
@@ -102,11 +140,16 @@ void mm_marks_describe(const mm_results *r, const mm_stability *s, const char *l
   const mm_row *w = &r->rows[s->worst_row];
   char size[32];
   int len = snprintf(buf, n,
-                     "# stability: a row's %s differed by %.0f%% typically (largest/smallest "
+                     "# stability: %sa row's %s differed by %.0f%% typically (largest/smallest "
                      "median),\n#   %.0f%% at worst (%s %s %s %s); %zu of %zu rows stand out (!)",
-                     level, 100.0 * s->typical, 100.0 * s->worst, w->op,
-                     mm_size_human(w->bytes, size, sizeof size), w->path, w->metric, s->marked,
-                     s->rows);
+                     s->by_state ? "within a state,\n#   " : "", level, 100.0 * s->typical,
+                     100.0 * s->worst, w->op, mm_size_human(w->bytes, size, sizeof size), w->path,
+                     w->metric, s->marked, s->rows);
+  if (len > 0 && (size_t)len < n && s->by_state)
+    len += snprintf(buf + len, n - (size_t)len,
+                    "\n# across its states, a row's %s differed by %.0f%% typically (%zu of %zu rows ran"
+                    "\n#   in two states or more): compare state with state (the modes)",
+                    level, 100.0 * s->across, s->by_state, s->rows);
   if (len > 0 && (size_t)len < n && s->typical > MM_MARK_NOISY)
     snprintf(buf + len, n - (size_t)len,
              "\n# a noisy run: the machine's speed changed while it ran; compare runs only "

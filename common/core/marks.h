@@ -22,12 +22,19 @@
 #define MM_MARK_FLOOR 0.10
 #define MM_MARK_NOISY 0.20
 
+/* Where a row's rounds carry state probes that fall into states
+ * (round_probes_ns, mm_states), its spread and its split are taken within
+ * each state (the largest): a row that moved with the machine's state is
+ * what the modes show, not a row unlike the rest; across states, the
+ * spread is said once for the run (`across`). */
 typedef struct mm_stability {
   size_t rows;        /* rows with two or more round medians */
   size_t marked;      /* of them, rows that stand out */
-  double typical;     /* the median row's largest/smallest round median - 1 */
+  double typical;     /* the median row's largest/smallest round median - 1 (within a state) */
   double worst;       /* the largest such spread, and its row (index into r->rows) */
   size_t worst_row;
+  size_t by_state;    /* rows whose rounds ran in two states or more */
+  double across;      /* the median row's spread over all its rounds, states and all */
 } mm_stability;
 
 /* What mark_row decided for one row (mm_marks_compute's marks[]). */

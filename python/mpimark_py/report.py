@@ -133,7 +133,7 @@ def table_notes(path):
 def notes_of(lines):
     notes, inside = [], False
     for line in lines:
-        if line.startswith(("# note", "# !", "# stability", "# a noisy run", "# modes", "# states")):
+        if line.startswith(("# note", "# !", "# stability", "# a noisy run", "# modes", "# states", "# across")):
             notes.append(line[1:].strip())
             inside = True
         elif inside and line.startswith("#   "):

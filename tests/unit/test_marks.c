@@ -2,6 +2,7 @@
  * its run (split into two groups, or spread far beyond the typical row), a
  * uniformly noisy run marks few rows and says it was noisy. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "marks.h"
 #include "unit.h"
@@ -59,6 +60,26 @@ int main(void) {
   printf("noisy run: %zu of %zu rows marked, typical spread %.0f%%\n", marked, s.rows,
          100 * s.typical);
   mm_results_free(&n);
+
+  /* A run whose every row moved with the machine's state (3x, the probes
+   * say which rounds ran slow) and 1% noise within it: nothing stands
+   * out, the spread is taken within a state and the one across the states
+   * is said once; a row noisy within its state (30%) stands out; without
+   * the probes the same run is one noisy whole (as above). */
+  mm_results b = {0};
+  const double probe[6] = {50, 400, 55, 52, 700, 350};
+  for (int i = 0; i < 40; i++) {
+    add(&b, i == 7 ? 0.3 : 0.01, states);
+    memcpy(b.rows[i].round_probe, probe, sizeof probe);
+  }
+  CHECK(run(&b, marks, &s) == 1 && marks[7] != MM_MARK_NONE);
+  CHECK(s.by_state == 40 && s.typical < 0.06 && s.across > 1.5);
+  mm_marks_describe(&b, &s, "launches", line, sizeof line);
+  CHECK(strstr(line, "within a state,") != NULL && strstr(line, "across its states") != NULL);
+  CHECK(strstr(line, "40 of 40 rows ran") != NULL && strstr(line, "a noisy run") == NULL);
+  for (int i = 0; i < 40; i++) memset(b.rows[i].round_probe, 0, sizeof probe);
+  CHECK(run(&b, marks, &s) == 0 && s.by_state == 0 && s.typical > 1.5);
+  mm_results_free(&b);
 
   /* One round per row: nothing to compare, nothing marked. */
   mm_results one = {0};
