@@ -395,12 +395,13 @@ def ratio_figure(tables):
     many_files = len({k[0] for k in keys}) > 1
     many_paths = len({k[2] for k in keys}) > 1
     many_payloads = len({k[3] for k in keys}) > 1
+    blocks, extra = [], []
     for n, (i, op, path, payload) in enumerate(keys):
         buf = {}
         for r in tables[i].rows:
             if r["op"] == op and r["metric"] == "latency" and r["path"] == "buffer":
                 buf[num(r, "bytes")] = r
-        pts = []
+        pts, modes = [], []  # modes: each state's ratio where the rounds fall into modes
         for r in tables[i].rows:
             if r["op"] == op and r["metric"] == "latency" and r["path"] == path and r["payload"] == payload:
                 b = num(r, "bytes")
@@ -408,23 +409,29 @@ def ratio_figure(tables):
                     p = results.row_ratio(r, buf[b])
                     if p:
                         pts.append((b,) + p)
+                        modes += [(b, m.median) for m in results.ratio_modes(r, buf[b])[0]]
         if pts:
             title = op + (" %s" % path if many_paths else "") + (" (%s)" % payload if many_payloads else "")
             if many_files:
                 title = tables[i].label + ": " + title
             series.append(Series(title, sorted(pts), COLORS[n % len(COLORS)], POINTS[n % len(POINTS)],
                                  1 + i % 3))
+        if pts and modes:
+            name = "m%d" % len(blocks)
+            blocks.append(datablock(name, sorted(modes)))
+            extra.append("$%s using 1:2 with points pt 2 ps 1.2 lc rgb %s %s" % (
+                name, gq(COLORS[n % len(COLORS)]),
+                "notitle" if extra else "title " + gq("a mode (the launches fall into groups)")))
     if not series:
         return None
     lo, hi = size_range([s.points for s in series])
-    blocks = []
     body = (COMMON + source_note(tables) + size_axis(lo, hi) +
             "set logscale y 10\nset format y \"%g×\"\n" +
             "set ylabel \"Pickled / buffer latency (median of per-round ratios, 95% interval)\"\n" +
             "set title %s\n" % gq_lines("Cost of the pickled-object paths: object (pkl5) latency / buffer latency",
                                          context(tables)) +
             plot_command(blocks, series,
-                         extra=['1 with lines lw 1.2 lc rgb "#777777" dt 3 title "equal cost"']))
+                         extra=extra + ['1 with lines lw 1.2 lc rgb "#777777" dt 3 title "equal cost"']))
     return Figure("object-buffer-ratio", 900, 620, body, blocks)
 
 

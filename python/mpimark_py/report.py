@@ -171,19 +171,14 @@ def median_ci(row):
 
 def ratio_text(num, den):
     """Row num's median over row den's as the text table shows it, per mode
-    of the per-round ratios where they fall into modes (by the state each
-    round ran in, where the rows have state probes: modes.h)."""
+    of the per-round ratios where they fall into modes (results.ratio_modes:
+    by the state each round ran in, where the rows have state probes)."""
     r = results.row_ratio(num, den)
     if not r:
         return "–"
-    rn, rd = results.round_medians(num), results.round_medians(den)
-    if rn and rd and len(rn) == len(rd) and all(a > 0 and b > 0 for a, b in zip(rn, rd)):
-        probes = results.round_probes(den)
-        modes, which = core.modes([a / b for a, b in zip(rn, rd)], probes=probes)
-        if len(modes) > 1:
-            by_mode = [stats.quantile_sorted(sorted(p for p, w in zip(probes, which) if w == j), 0.5)
-                       for j in range(len(modes))] if probes and len(probes) == len(rn) else None
-            return core.modes_text(modes, len(rn), by_mode, ratio=True)
+    modes, probes = results.ratio_modes(num, den)
+    if modes:
+        return core.modes_text(modes, len(results.round_medians(num)), probes, ratio=True)
     return core.cell(*r, ratio=True)
 
 

@@ -299,6 +299,24 @@ def library_label(lib):
     return first if len(first) <= 28 else first[:27] + "\u2026"
 
 
+def ratio_modes(num, den):
+    """The modes of row num's per-round (launch) ratios over row den's (both
+    paths measured back to back), by the state each round ran in where the
+    rows carry probes (core.modes: mm_modes_probed): ([Mode], [each mode's
+    median probe in ns, or None]) by ascending ratio; ([], []) when the
+    ratios are one group or cannot be paired."""
+    rn, rd = round_medians(num), round_medians(den)
+    if not (rn and rd and len(rn) == len(rd) and all(a > 0 and b > 0 for a, b in zip(rn, rd))):
+        return [], []
+    probes = round_probes(den)
+    probes = probes if probes and len(probes) == len(rn) else None
+    modes, which = core.modes([a / b for a, b in zip(rn, rd)], probes=probes)
+    if len(modes) < 2:
+        return [], []
+    return modes, [stats.quantile_sorted(sorted(p for p, w in zip(probes, which) if w == j), 0.5)
+                   if probes else None for j in range(len(modes))]
+
+
 def row_ratio(num, den):
     """(ratio, low, high) of row num's median over row den's: the median of
     the per-round ratios with the 95% interval of a repeat run's (as the

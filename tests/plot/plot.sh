@@ -124,16 +124,25 @@ PY
   modes)
     # A merged row whose launches fall into two modes: each mode is drawn
     # as a point of its own (docs/method.md, Modes); a row of one mode is not.
+    # At 8 B the object/buffer ratios of the launches, 2.0 3.0 2.2 3.3 2.6
+    # 3.6, are one group by their values and two by the launches' states
+    # (probes 50 and 400 ns): the ratio figure draws 2.2 and 3.3.
+    states="50;400;50;400;50;400"
     { printf '#@mpi_library=Open MPI v4.1.4\n#@ranks=2\n#@launches=6\n%s\n' "$MPIMARK_MERGED_CSV_HEADER"
       for b in 8 1024; do
-        modes="1,$b.5,$b,$b.9,1,," && [ $b = 8 ] && modes="2,0.14;0.36,0.13;0.35,0.15;0.37,0.5;0.5,53;201,"
+        modes="1,$b.5,$b,$b.9,1,," && [ $b = 8 ] && modes="2,0.14;0.36,0.13;0.35,0.15;0.37,0.5;0.5,53;201,$states"
         echo "bcast,buffer,MPI_BYTE,$b,$b,latency,us,60,600,0.1,0.25,0.25,0.5,0.5,0.1,0.6,6,0.1,0.5,0,0,0.2;0.2;0.2;0.2;0.2;0.2,$modes"
-      done; } > "$dir/m.csv"
+      done
+      echo "bcast,object,bytes,8,30,latency,us,60,600,0.4,0.56,0.56,0.72,0.72,0.4,0.72,6,0.4,0.72,0,0,0.4;0.6;0.44;0.66;0.52;0.72,1,0.56,0.4,0.72,1,,$states"
+    } > "$dir/m.csv"
     "$PLOT" "$dir/m.csv" --keep-scripts --formats svg -o "$dir/out" > /dev/null || fail "plot: exit $?"
     gp=$dir/out/latency-bcast.gp
     grep -q "with points pt 2 .* title 'a mode" "$gp" || fail "no mode points in the latency figure"
     pts=$(awk '/^\$m[0-9]* << EOD/ {on = 1; next} /^EOD/ {on = 0} on' "$gp" | tr '\n' ' ')
     [ "$pts" = "8 0.14 8 0.36 " ] || fail "the mode points are '$pts', want 8 0.14 and 8 0.36 only"
+    gp=$dir/out/object-buffer-ratio.gp
+    pts=$(awk '/^\$m[0-9]* << EOD/ {on = 1; next} /^EOD/ {on = 0} on' "$gp" | tr '\n' ' ')
+    [ "$pts" = "8 2.2 8 3.3 " ] || fail "the ratio's mode points are '$pts', want 8 2.2 and 8 3.3 (by state)"
     ;;
   labels)
     # The same numbers under three labels: Open MPI, MPICH, and mpi4py on
