@@ -656,9 +656,13 @@ static int row_states_note(const mm_results *r, const char *level, char *line, s
   if (!n_states) return -1;
   int at = snprintf(line, size, "# states of the machine (a cache line between ranks 0 and 1, probed as each "
                     "size of each operation began):");
-  for (size_t j = 0; j < n_states && at > 0 && (size_t)at < size; j++)
-    at += snprintf(line + at, size - (size_t)at, "%s line %.0f ns in %.0f%%", j ? "," : "", states[j].median,
-                   100.0 * (double)states[j].count / (double)n);
+  for (size_t j = 0; j < n_states && at > 0 && (size_t)at < size; j++) {
+    double share = 100.0 * (double)states[j].count / (double)n;
+    char pct[32];
+    if (share < 0.5) snprintf(pct, sizeof pct, "under 1%%"); /* a disturbed probe or two */
+    else snprintf(pct, sizeof pct, "%.0f%%", share);
+    at += snprintf(line + at, size - (size_t)at, "%s line %.0f ns in %s", j ? "," : "", states[j].median, pct);
+  }
   if (at > 0 && (size_t)at < size) at += snprintf(line + at, size - (size_t)at, " of the rows' %s", level);
   if (n_states == 1 && at > 0 && (size_t)at < size)
     snprintf(line + at, size - (size_t)at, "; one state seen: the machine may have others");

@@ -167,6 +167,20 @@ int main(void) {
 
   CHECK(mm_output_format_for("a/b.json") == MM_FORMAT_JSON);
   CHECK(mm_output_format_for("a/b.csv") == MM_FORMAT_CSV);
+  /* A disturbed probe or two among hundreds is a state "in under 1%", not
+   * "in 0%": 4 rows of 64 rounds, one probe of 256 at 10 us. */
+  mm_results many = {0};
+  for (int i = 0; i < 4; i++) {
+    mm_row w = row("buffer", "MPI_BYTE", 8u << i, "latency", 2.0, (const double[3]){2.0, 2.0, 2.0});
+    w.rounds = 64;
+    for (int k = 0; k < 64; k++) w.round_median[k] = 2.0, w.round_probe[k] = i == 0 && k == 0 ? 10000 : 50;
+    mm_results_add_row(&many, &w);
+  }
+  char *few = render(&many, MM_FORMAT_TABLE);
+  CHECK(strstr(few, "line 50 ns in 100%, line 10000 ns in under 1% of the rows' rounds") != NULL);
+  free(few);
+  mm_results_free(&many);
+
   free(csv);
   free(json);
   free(table);
