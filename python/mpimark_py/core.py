@@ -365,6 +365,16 @@ def modes(values, states=False, probes=None):
     return (list(out[:k]), list(which[:n])) if k else ([], [])
 
 
+def states(values):
+    """The machine's states over any number of state probes (mm_states, no
+    cap at a row's rounds): ([Mode] by ascending probe, each value's state
+    index); ([], []) when there are none."""
+    n = len(values)
+    out, which = (Mode * MAX_MODES)(), (ctypes.c_size_t * max(n, 1))()
+    k = lib().mm_states(doubles(values), n, out, which) if n else 0
+    return (list(out[:k]), list(which[:n])) if k else ([], [])
+
+
 def window_runaway_text(first, w, uncertainty):
     """The line that says the window ran away, after the cell's name (window.h)."""
     buf = ctypes.create_string_buffer(320)

@@ -14,10 +14,12 @@ runner (mpimark-py run); LAUNCHER is e.g. `mpirun -np 2` or `srun`.
 --launches 1 runs the command once, as it is.
 
 The machine may switch between speeds while it runs (docs/method.md,
-Modes). Each launch of the C binary records the state it ran in (its state
-probe, #@state_probe_ns); after the L launches, where it saw two states or
-more and one was seen in fewer than 3 launches (too few for that mode's
-interval), measure adds launches, up to --max-launches, as long as that
+Modes). Each launch records the state each size of each operation ran in
+(its rows' state probes, round_probes_ns); a state is counted in launches
+(each launch adds the share of its rows that ran in it: about how many
+launches a row has in that state). After the L launches, where it saw two
+states or more and one was seen in fewer than 3 launches (too few for that
+mode's interval), measure adds launches, up to --max-launches, as long as that
 state, at the rate it was seen, would reach 3 within them, and says which
 states it saw and how often (#@states_seen). A measurement that saw one state says so: the
 machine may have others. Where ranks 0 and 1 are on different nodes
@@ -87,20 +89,36 @@ class LaunchFailed(Failure):
 STATE_LAUNCHES = 3
 
 
-def launch_probe(path):
-    """A launch file's state (its #@state_probe_ns: merge.launch_probe)."""
-    return merge.launch_probe(results.read(path).meta.get("state_probe_ns", ""))
+def launch_probes(path):
+    """A launch file's state probes: each row's (the median of its rounds'
+    round_probes_ns: the state each size of each operation ran in), or, in
+    a file whose rows have none, the launch's one (#@state_probe_ns); []
+    when it has none (ranks 0 and 1 on different nodes)."""
+    t = results.read(path)
+    rows = [merge.launch_probe(r.get("round_probes_ns") or "") for r in t.rows]
+    if rows and None not in rows:
+        return rows
+    one = merge.launch_probe(t.meta.get("state_probe_ns", ""))
+    return [one] if one is not None else []
 
 
-def states(probes):
-    """The machine's states over the launches' probes (one state per
-    launch: launch_probe), as modes of the probes: ([(probe ns, launches)],
-    ...) by ascending probe, or None when a launch has no probe (ranks 0
-    and 1 on different nodes, or a result of a runner before it had one)."""
-    if not probes or None in probes:
+def states(per_launch):
+    """The machine's states over the launches' probes (launch_probes, a list
+    per launch): [(probe ns, launches)] by ascending probe, where a state's
+    launches are the sum over the launches of the share of their rows that
+    ran in it (a launch all in one state counts 1: about how many launches
+    a row has in that state, what its mode's interval needs); None when a
+    launch has no probe (ranks 0 and 1 on different nodes, or a result of a
+    runner before it had one)."""
+    if not per_launch or not all(per_launch):
         return None
-    found, _ = core.modes(probes, states=True)
-    return [(m.median, m.count) for m in found]
+    found, which = core.states([p for probes in per_launch for p in probes])
+    counts, at = [0.0] * len(found), 0
+    for probes in per_launch:
+        for _ in probes:
+            counts[which[at]] += 1.0 / len(probes)
+            at += 1
+    return [(m.median, k) for m, k in zip(found, counts)]
 
 
 def more_launches(seen, n, most):
@@ -109,15 +127,25 @@ def more_launches(seen, n, most):
     reach that within `most` (a state seen once in 6 needs 12 more: rarer
     than the bound allows, and it is named as too rare instead). One state
     is one mode: the row's own interval, from the launches asked for."""
-    return len(seen) > 1 and any(n + math.ceil((STATE_LAUNCHES - k) * n / k) <= most for _, k in seen if k < STATE_LAUNCHES)
+    return len(seen) > 1 and any(n + math.ceil((STATE_LAUNCHES - k) * n / k) <= most
+                                 for _, k in seen if k < STATE_LAUNCHES)
+
+
+def launches_text(k):
+    """How many launches a state was seen in: '5 launches', '1 launch', '2.4
+    launches' (shares of launches), 'under 0.1 launch'."""
+    if k < 0.05:
+        return "under 0.1 launch"
+    if abs(k - round(k)) < 0.05:
+        return "%d launch%s" % (round(k), "" if round(k) == 1 else "es")
+    return "%.1f launches" % k
 
 
 def states_text(seen):
-    """#@states_seen: '2: line 27 ns in 5 launches, line 175 ns in 3'."""
+    """#@states_seen: '2: line 27 ns in 5 launches, line 175 ns in 3 launches'."""
     if seen is None:
         return "unknown (no state probe: ranks 0 and 1 on different nodes)"
-    text = "%d: %s" % (len(seen), ", ".join("line %.0f ns in %d launch%s" % (ns, n, "" if n == 1 else "es")
-                                            for ns, n in seen))
+    text = "%d: %s" % (len(seen), ", ".join("line %.0f ns in %s" % (ns, launches_text(n)) for ns, n in seen))
     if len(seen) == 1:
         return text + "; one state seen: the machine may have others"
     rare = [ns for ns, n in seen if n < STATE_LAUNCHES]
@@ -206,7 +234,7 @@ def _measure(launches, most, span, out, cmd, force, folder, kept):
     tmp = tempfile.mkdtemp(prefix="." + os.path.basename(kept) + ".", dir=folder)
     try:
         start = time.monotonic()
-        files, probes = [], []  # each launch's file read once for its probe
+        files, probes = [], []  # each launch's file read once for its probes
         seen = None
         while True:
             i = len(files) + 1
@@ -220,7 +248,7 @@ def _measure(launches, most, span, out, cmd, force, folder, kept):
                 raise LaunchFailed("launch %d/%d failed (exit %d); no results kept" % (i, launches, rc),
                                    2 if rc == 2 else 1)
             files.append(f)
-            probes.append(launch_probe(f))
+            probes.append(launch_probes(f))
             if len(files) < launches:
                 continue
             seen = states(probes)

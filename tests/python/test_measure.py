@@ -31,6 +31,20 @@ class MoreLaunches(unittest.TestCase):
         self.assertEqual(measure.states_text([(53, 1), (190, 5)]),
                          "2: line 53 ns in 1 launch, line 190 ns in 5 launches; too rare for an interval: line 53 ns")
         self.assertTrue(measure.states_text(None).startswith("unknown"))
+        self.assertEqual(measure.states_text([(55, 2.4), (450, 3.6)]),
+                         "2: line 55 ns in 2.4 launches, line 450 ns in 3.6 launches; too rare for an "
+                         "interval: line 55 ns")
+        self.assertEqual(measure.launches_text(0.004), "under 0.1 launch")
+
+    def test_states_from_rows(self):
+        """A state counts the share of each launch's rows that ran in it:
+        two launches all slow, one half fast; a launch without its rows'
+        probes counts by its own; one without any probe: unknown."""
+        seen = measure.states([[400, 500, 450, 420], [380, 700, 410, 390], [50, 52, 600, 480]])
+        self.assertEqual([round(k, 2) for _, k in seen], [0.5, 2.5])
+        self.assertTrue(seen[0][0] < 60 < 300 < seen[1][0])
+        self.assertEqual([k for _, k in measure.states([[50], [400], [55]])], [2, 1])
+        self.assertIsNone(measure.states([[50], []]))
 
 
 class Schema(unittest.TestCase):
