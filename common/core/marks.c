@@ -38,12 +38,9 @@ static double split_gap(const double *x, size_t n) {
 /* The states of a row's rounds (mm_states over its round_probes_ns) into
  * state[]; how many (0 or 1: none to tell apart). */
 static size_t row_states(const mm_row *w, size_t *state) {
-  size_t n = w->rounds > 0 ? (size_t)w->rounds : 0;
-  if (n < 2 || n > MM_MAX_ROUNDS) return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!(w->round_probe[i] > 0)) return 0;
+  size_t n = mm_row_probes(w);
   mm_mode m[MM_MAX_MODES];
-  return mm_states(w->round_probe, n, m, state);
+  return n >= 2 ? mm_states(w->round_probe, n, m, state) : 0;
 }
 
 /* A row's spread and split gap (logs), within each state of its rounds

@@ -58,15 +58,6 @@ static size_t run_probes(const mm_results *r, double *ns) {
   return got;
 }
 
-/* How many of the row's rounds have a state probe of their own
- * (round_probes_ns): all of them, or 0. */
-static size_t row_probes(const mm_row *w) {
-  size_t n = w->rounds > 0 ? (size_t)w->rounds : 0;
-  for (size_t i = 0; i < n; i++)
-    if (!(w->round_probe[i] > 0)) return 0;
-  return n;
-}
-
 /* The modes of a row's round medians (modes.h: mm_modes_probed, by the
  * states its rounds ran in where they tell); one mode is the row itself
  * (its median and interval: the same rule over the same values, or the
@@ -77,7 +68,7 @@ static size_t row_probes(const mm_row *w) {
 static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double *probe) {
   size_t which[MM_MAX_ROUNDS], n = w->rounds > 0 ? (size_t)w->rounds : 0;
   double ns[MM_MAX_ROUNDS];
-  size_t got = row_probes(w);
+  size_t got = mm_row_probes(w);
   if (got) memcpy(ns, w->round_probe, got * sizeof *ns);
   else got = run_probes(r, ns);
   size_t k = n >= 2 ? mm_modes_probed(w->round_median, got == n ? ns : NULL, n, m, which) : 0;
@@ -141,7 +132,7 @@ static void write_value(FILE *fp, const mm_results *r, const mm_row *w, size_t c
     case MM_COL_unstable: fprintf(fp, "%d", mark != MM_MARK_NONE); return;
     case MM_COL_late: fprintf(fp, "%lld", w->late); return;
     case MM_COL_round_medians: write_list(fp, w->round_median, w->rounds > 0 ? (size_t)w->rounds : 0, json); return;
-    case MM_COL_round_probes_ns: write_list(fp, w->round_probe, row_probes(w), json); return;
+    case MM_COL_round_probes_ns: write_list(fp, w->round_probe, mm_row_probes(w), json); return;
     case MM_COL_modes:
     case MM_COL_mode_medians:
     case MM_COL_mode_ci_low:
@@ -617,8 +608,6 @@ static void put_note(FILE *fp, const char *text) {
 /* Pickled rows from this size up get the heap note (#@heap=default). */
 #define MM_HEAP_NOTE_BYTES (1u << 20)
 
-/* The notes under the table: rows that dropped many late calls, the marks,
- * the run's stability, and what one launch's intervals leave out. */
 /* The states line from the run's probes per round (#@state_probe_ns: files
  * whose rows have no probes of their own), or "" without. */
 static void run_states_note(const mm_results *r, const char *level, char *line, size_t size) {
@@ -641,12 +630,12 @@ static void run_states_note(const mm_results *r, const char *level, char *line, 
  * rounds (launches); -1 when no row has them or memory runs out. */
 static int row_states_note(const mm_results *r, const char *level, char *line, size_t size) {
   size_t n = 0;
-  for (size_t i = 0; i < r->n_rows; i++) n += row_probes(&r->rows[i]);
+  for (size_t i = 0; i < r->n_rows; i++) n += mm_row_probes(&r->rows[i]);
   double *all = n ? malloc(n * sizeof *all) : NULL;
   if (!all) return -1;
   n = 0;
   for (size_t i = 0; i < r->n_rows; i++) {
-    size_t k = row_probes(&r->rows[i]);
+    size_t k = mm_row_probes(&r->rows[i]);
     memcpy(all + n, r->rows[i].round_probe, k * sizeof *all);
     n += k;
   }
@@ -669,6 +658,8 @@ static int row_states_note(const mm_results *r, const char *level, char *line, s
   return 0;
 }
 
+/* The notes under the table: rows that dropped many late calls, the marks,
+ * the run's stability, and what one launch's intervals leave out. */
 static void write_table_notes(FILE *fp, const mm_results *r, const mm_stability *st) {
   for (size_t i = 0; i < r->n_rows; i++) {
     const mm_row *w = &r->rows[i];

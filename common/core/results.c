@@ -32,6 +32,14 @@ int mm_results_set_meta(mm_results *r, const char *key, const char *value) {
   return 0;
 }
 
+size_t mm_row_probes(const mm_row *w) {
+  size_t n = w->rounds > 0 ? (size_t)w->rounds : 0;
+  if (n > MM_MAX_ROUNDS) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(w->round_probe[i] > 0)) return 0;
+  return n;
+}
+
 const char *mm_results_meta(const mm_results *r, const char *key) {
   for (size_t i = 0; i < r->n_meta; i++)
     if (!strcmp(r->meta[i].key, key)) return r->meta[i].value;

@@ -41,6 +41,10 @@ typedef struct mm_results {
 int mm_results_set_meta(mm_results *r, const char *key, const char *value);
 int mm_results_add_row(mm_results *r, const mm_row *row);
 
+/* How many of a row's rounds carry a state probe of their own
+ * (round_probe): all of them, or 0. */
+size_t mm_row_probes(const mm_row *w);
+
 /* The value of a metadata key, or NULL. */
 const char *mm_results_meta(const mm_results *r, const char *key);
 

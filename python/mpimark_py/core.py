@@ -351,17 +351,17 @@ def memory_auto(available, ranks_on_node):
     return lib().mm_memory_auto(available, ranks_on_node)
 
 
-def modes(values, states=False, probes=None):
-    """The modes of values (modes.h; states: the machine's states from state
-    probes, mm_states; probes: the state each value was measured in, one
-    each, mm_modes_probed): [Mode] by ascending median, and each value's
-    mode index; ([], []) when there are none."""
+def modes(values, probes=None):
+    """The modes of values (modes.h; probes: the state each value was
+    measured in, one each, mm_modes_probed; else mm_modes): [Mode] by
+    ascending median, and each value's mode index; ([], []) when there are
+    none. The machine's states from probes alone: states()."""
     n = min(len(values), MAX_ROUNDS)
     out, which = (Mode * MAX_MODES)(), (ctypes.c_size_t * max(n, 1))()
     if probes is not None and len(probes) == len(values):
         k = lib().mm_modes_probed(doubles(values[:n]), doubles(probes[:n]), n, out, which)
     else:
-        k = (lib().mm_states if states else lib().mm_modes)(doubles(values[:n]), n, out, which)
+        k = lib().mm_modes(doubles(values[:n]), n, out, which)
     return (list(out[:k]), list(which[:n])) if k else ([], [])
 
 

@@ -240,17 +240,18 @@ def round_probes(row):
     """The state probe (ns) of each round (launch) behind a row
     (`launch_probes_ns`, a launch's `round_probes_ns`), or None when it has
     none."""
-    text = row.get("launch_probes_ns") or row.get("round_probes_ns") or ""
-    try:
-        return [float(x) for x in text.split(";")] if text else None
-    except ValueError:
-        return None
+    return _numbers(row.get("launch_probes_ns") or row.get("round_probes_ns") or "")
 
 
 def round_medians(row):
     """The medians behind a row (launch_medians_text), as numbers, or None
     when it has none or one is not a number."""
-    text = launch_medians_text(row)
+    return _numbers(launch_medians_text(row))
+
+
+def _numbers(text):
+    """A ';'-list column's numbers, or None when it is empty or an item is
+    not a number."""
     if not text:
         return None
     try:
