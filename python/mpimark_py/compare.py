@@ -200,16 +200,20 @@ DIFFERENT_STATES = "different states"
 
 
 def state_pairs(ma, mb):
-    """The modes of A and B that ran in the same state: by their probes
-    where both have them (one state: core.same_state), else, as
-    many modes in each, in order (fast with fast)."""
+    """The modes of A and B that ran in the same state, each mode in one
+    pair at most: by their probes where both have them (one state:
+    core.same_state; the closest probes first), else, as many modes in
+    each, in order (fast with fast)."""
     if all(m["probe"] for m in ma + mb):
-        out = []
-        for x in ma:
-            y = min(mb, key=lambda m: abs(math.log(m["probe"] / x["probe"])))
-            if core.same_state(x["probe"], y["probe"]):
-                out.append((x, y))
-        return out
+        near = sorted((abs(math.log(y["probe"] / x["probe"])), i, j)
+                      for i, x in enumerate(ma) for j, y in enumerate(mb))
+        used_a, used_b, out = set(), set(), []
+        for _, i, j in near:
+            if i not in used_a and j not in used_b and core.same_state(ma[i]["probe"], mb[j]["probe"]):
+                used_a.add(i)
+                used_b.add(j)
+                out.append((ma[i], mb[j]))
+        return sorted(out, key=lambda p: p[0]["median"])
     return list(zip(ma, mb)) if len(ma) == len(mb) else []
 
 

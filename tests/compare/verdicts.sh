@@ -67,6 +67,12 @@ case $1 in
     run --baseline "$dir/A.csv" "$dir/other.csv"  # a state A never saw: not a regression
     expect_rc 0
     expect_verdict sendrecv 8 latency "different states"
+    # A mode whose probe lies within 3x of both of A's states pairs with
+    # the closer one only (A's slow state, as fast as it), not with both.
+    moded "$dir/between.csv" "0.36" "0.35" "0.37" "1" "110"
+    run --baseline "$dir/A.csv" "$dir/between.csv"
+    expect_rc 0
+    expect_verdict sendrecv 8 latency "no significant difference"
     ;;
   slower) # B is clearly slower: latency doubles, bandwidth halves.
     run a.csv b.csv
