@@ -35,29 +35,20 @@ typedef struct mm_ctx {
  * mm_err. */
 typedef int (*mm_kernel_fn)(mm_ctx *ctx);
 
-typedef enum { MM_P2P, MM_COLLECTIVE } mm_op_kind;
-
 typedef struct mm_kernel {
   mm_shape shape;
   mm_kernel_fn run;
 } mm_kernel;
 
+/* How an operation communicates; what it is (point-to-point or collective,
+ * float64, where its root's messages are, pkl5) is its line of ops.def
+ * (mm_op_traits, sweep.h). */
 typedef struct mm_op {
-  const char *name;
-  mm_op_kind kind;
-  bool float64;             /* buffer path moves float64 (MPI_DOUBLE): sizes round down to 8 */
-  bool root_sends_all;      /* the root's send buffer holds one message per rank (scatter) */
-  bool root_recvs_all;      /* the root's receive buffer holds one message per rank (gather) */
-  bool rootless;            /* no root: every rank holds what a root would (allgather, alltoall) */
-  mm_busbw busbw;            /* collectives: nccl-tests' algbw bytes and busbw factor (metrics.h) */
-  /* The first mpi4py generation whose mpi4py.util.pkl5 has this method (3
-   * or 4; 0: none). The pkl5 path runs the object path's table below, whose
-   * kernels call the lowercase methods of the cell's path (objects.h). */
-  int pkl5;
   /* Per path (buffer, object): setup/teardown around a size (may be NULL),
    * the kernels, and validation: prepare() fills what the rank sends with
    * its pattern before one untimed run, check() verifies what it received
-   * after it. */
+   * after it. The pkl5 path runs the object path's table, whose kernels
+   * call the lowercase methods of the cell's path (objects.h). */
   struct mm_op_path {
     int (*setup)(mm_ctx *ctx);
     void (*teardown)(mm_ctx *ctx);
@@ -68,7 +59,7 @@ typedef struct mm_op {
 } mm_op;
 
 /* The registry, generated from ops.def. */
-#define MM_OP(name, min_ranks, in_default, summary) extern const mm_op mm_op_##name;
+#define MM_OP(name, ...) extern const mm_op mm_op_##name;
 #include "ops.def"
 #undef MM_OP
 extern const mm_op *const mm_ops[];
@@ -77,12 +68,6 @@ extern const size_t mm_n_ops;
 /* The table a path runs: pkl5 runs the object path's. */
 static inline const struct mm_op_path *mm_op_path(const mm_op *op, mm_path path) {
   return &op->path[path == MM_PATH_PKL5 ? MM_PATH_OBJECT : path];
-}
-
-/* Whether an operation has kernels for a path, in this mpi4py generation. */
-static inline bool mm_op_has_path(const mm_op *op, mm_path path, int mpi4py) {
-  return mm_op_path(op, path)->kernels[0].run != NULL &&
-         (path != MM_PATH_PKL5 || (op->pkl5 && op->pkl5 <= mpi4py));
 }
 
 /* Message tags of the point-to-point kernels. */

@@ -34,12 +34,6 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_allgather = {
-    .name = "allgather",
-    .kind = MM_COLLECTIVE,
-    .pkl5 = 4,
-    .root_recvs_all = true,
-    .rootless = true,
-    .busbw = MM_BUSBW_GATHER,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, allgather}}},

@@ -34,10 +34,6 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_allreduce = {
-    .name = "allreduce",
-    .kind = MM_COLLECTIVE,
-    .float64 = true,
-    .busbw = MM_BUSBW_ALLREDUCE,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, allreduce}}},

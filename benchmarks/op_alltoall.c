@@ -40,13 +40,6 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_alltoall = {
-    .name = "alltoall",
-    .kind = MM_COLLECTIVE,
-    .pkl5 = 4,
-    .root_sends_all = true,
-    .root_recvs_all = true,
-    .rootless = true,
-    .busbw = MM_BUSBW_GATHER,
     .path[MM_PATH_BUFFER] = {.prepare = prepare,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, alltoall}}},

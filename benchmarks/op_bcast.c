@@ -37,10 +37,6 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_bcast = {
-    .name = "bcast",
-    .kind = MM_COLLECTIVE,
-    .pkl5 = 3,
-    .busbw = MM_BUSBW_ONE,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, bcast}}},

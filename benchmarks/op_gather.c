@@ -33,11 +33,6 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_gather = {
-    .name = "gather",
-    .kind = MM_COLLECTIVE,
-    .pkl5 = 4,
-    .root_recvs_all = true,
-    .busbw = MM_BUSBW_GATHER,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, gather}}},

@@ -22,11 +22,6 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_iallreduce = {
-    .name = "iallreduce",
-    .kind = MM_COLLECTIVE,
-    .float64 = true,
-    .rootless = true,
-    .busbw = MM_BUSBW_ALLREDUCE,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, alone}, {MM_SHAPE_OVERLAP, overlap}}},

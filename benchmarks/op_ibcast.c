@@ -23,9 +23,6 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_ibcast = {
-    .name = "ibcast",
-    .kind = MM_COLLECTIVE,
-    .busbw = MM_BUSBW_ONE,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, alone}, {MM_SHAPE_OVERLAP, overlap}}},

@@ -110,8 +110,6 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_isendirecv = {
-    .name = "isendirecv",
-    .kind = MM_P2P,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_PINGPONG, pingpong},

@@ -51,10 +51,6 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_pairs = {
-    .name = "pairs",
-    .kind = MM_COLLECTIVE, /* every pair starts at once: the window sync, the slowest pair's time */
-    .rootless = true,
-    .busbw = MM_BUSBW_PAIRS,
     .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
                              .check = check,
                              .kernels = {{MM_SHAPE_PAIRS, stream}}},

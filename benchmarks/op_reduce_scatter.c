@@ -26,12 +26,6 @@ static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_reduce_scatter = {
-    .name = "reduce_scatter",
-    .kind = MM_COLLECTIVE,
-    .float64 = true,
-    .root_sends_all = true,
-    .rootless = true,
-    .busbw = MM_BUSBW_GATHER,
     .path[MM_PATH_BUFFER] = {.prepare = prepare,
                              .check = check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, reduce_scatter}}},

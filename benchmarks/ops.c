@@ -1,7 +1,7 @@
 /* The registry of operations, generated from ops.def. */
 #include "op.h"
 
-#define MM_OP(name, min_ranks, in_default, summary) &mm_op_##name,
+#define MM_OP(name, ...) &mm_op_##name,
 const mm_op *const mm_ops[] = {
 #include "ops.def"
 };

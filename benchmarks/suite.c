@@ -8,19 +8,22 @@
 #include "objects.h"
 #include "sweeprun.h"
 
-/* What the sweep needs to know of each operation (sweep.h): the paths it
- * has in this run (pkl5 only where the modelled mpi4py has the method),
- * the kernels of each and their shapes, and what its rows need. */
+/* Whether an operation has kernels for a path, in this mpi4py generation. */
+static bool has_path(const mm_op *op, const mm_op_traits *t, mm_path path, int mpi4py) {
+  return mm_op_path(op, path)->kernels[0].run != NULL &&
+         (path != MM_PATH_PKL5 || (t->pkl5 && t->pkl5 <= mpi4py));
+}
+
+/* What the sweep needs to know of each operation (sweep.h): what it is
+ * (ops.def), the paths it has in this run (pkl5 only where the modelled
+ * mpi4py has the method), the kernels of each and their shapes. */
 static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
+  mm_op_traits_init(t);
   for (size_t i = 0; i < mm_n_ops; i++) {
     const mm_op *op = mm_ops[i];
-    t[i] = (mm_op_traits){.name = op->name, .collective = op->kind == MM_COLLECTIVE,
-                          .float64 = op->float64, .root_sends_all = op->root_sends_all,
-                          .root_recvs_all = op->root_recvs_all, .rootless = op->rootless,
-                          .busbw = op->busbw};
     for (size_t k = 0; k < MM_MAX_KERNELS; k++) t[i].shapes[k] = op->path[MM_PATH_BUFFER].kernels[k].shape;
     for (int p = 0; p < MM_PATH_COUNT; p++) {
-      if (!mm_op_has_path(op, (mm_path)p, cfg->mpi4py)) continue;
+      if (!has_path(op, &t[i], (mm_path)p, cfg->mpi4py)) continue;
       t[i].paths |= 1u << p;
       for (size_t k = 0; k < MM_MAX_KERNELS; k++)
         if (mm_op_path(op, (mm_path)p)->kernels[k].run) t[i].kernels[p] |= 1u << k;
@@ -36,21 +39,20 @@ void mm_suite_fit_memory(mm_suite *s, double bound) {
 /* Notes the selected operations that have no object path (mpi4py has no
  * lowercase method: reduce_scatter) or no pkl5 path in the modelled mpi4py
  * (the C model's; the runner's say why the real one lacks it). */
-static void path_notes(const mm_config *cfg) {
+static void path_notes(const mm_config *cfg, const mm_op_traits *traits) {
   for (size_t i = 0; i < mm_n_ops; i++) {
-    const mm_op *op = mm_ops[i];
+    const mm_op_traits *t = &traits[i];
     if (!((cfg->ops >> i) & 1u)) continue;
-    if ((cfg->paths & (1u << MM_PATH_OBJECT)) && !mm_op_has_path(op, MM_PATH_OBJECT, cfg->mpi4py))
+    if ((cfg->paths & (1u << MM_PATH_OBJECT)) && !(t->paths & (1u << MM_PATH_OBJECT)))
       fprintf(stderr, "mpimark: %s: no object path (mpi4py has no lowercase %s): skipped\n",
-              op->name, op->name);
-    if (!(cfg->paths & (1u << MM_PATH_PKL5)) || mm_op_has_path(op, MM_PATH_PKL5, cfg->mpi4py))
-      continue;
-    if (op->pkl5)
+              t->name, t->name);
+    if (!(cfg->paths & (1u << MM_PATH_PKL5)) || (t->paths & (1u << MM_PATH_PKL5))) continue;
+    if (t->pkl5)
       fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py %d's mpi4py.util.pkl5 has no %s): "
-              "skipped\n", op->name, cfg->mpi4py, op->name);
+              "skipped\n", t->name, cfg->mpi4py, t->name);
     else
       fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n",
-              op->name, op->name);
+              t->name, t->name);
   }
 }
 
@@ -82,10 +84,9 @@ static int setup(void *self, mm_visit *v) {
 static int check(void *self, mm_visit *v, bool corrupt, char *why, size_t len) {
   mm_suite *s = self;
   mm_ctx *c = &s->ctx;
-  const mm_op *op = mm_ops[v->cell->op];
-  size_t rbuf_bytes = op->root_recvs_all ? c->bytes * (size_t)c->nranks : c->bytes;
+  size_t rbuf_bytes = s->traits[v->cell->op].root_recvs_all ? c->bytes * (size_t)c->nranks : c->bytes;
   mm_pattern_fill(c->rbuf, rbuf_bytes, 0xdeadu); /* no stale pattern from an earlier run */
-  const struct mm_op_path *table = mm_op_path(op, c->path);
+  const struct mm_op_path *table = mm_op_path(mm_ops[v->cell->op], c->path);
   if (table->prepare) table->prepare(c);
   int err = kernel_of(v)->run(c);
   if (err) mm_mpi_die(c->comm, err, "%s", mm_strerror(err));
@@ -104,7 +105,7 @@ static void teardown(void *self, mm_visit *v) {
 }
 
 int mm_suite_run(mm_suite *s, mm_results *results) {
-  if (s->rank == 0 && !s->cfg->quiet) path_notes(s->cfg);
+  if (s->rank == 0 && !s->cfg->quiet) path_notes(s->cfg, s->traits);
   mm_sweep_job job = {.comm = s->comm, .rank = s->rank, .nranks = s->nranks, .cfg = s->cfg,
                       .hooks = s->hooks, .seed = s->seed, .sweep = &s->sweep, .traits = s->traits,
                       .kernels = {s, setup, check, teardown}};

@@ -13,6 +13,26 @@ const size_t mm_op_traits_size = sizeof(mm_op_traits), mm_cell_key_size = sizeof
              mm_sweep_size = sizeof(mm_sweep), mm_max_ops = MM_MAX_OPS,
              mm_max_kernels = MM_MAX_KERNELS;
 
+/* ops.def's columns, read as traits. */
+enum { FLOAT64 = 1, ROOT_SENDS_ALL = 2, ROOT_RECVS_ALL = 4, ROOTLESS = 8 };
+#define MM_OP(name_, min_ranks, in_default, kind, busbw_, pkl5_, traits, summary)                 \
+  {.name = #name_, .collective = MM_##kind == MM_COLLECTIVE, .float64 = ((traits) & FLOAT64) != 0, \
+   .root_sends_all = ((traits) & ROOT_SENDS_ALL) != 0,                                            \
+   .root_recvs_all = ((traits) & ROOT_RECVS_ALL) != 0, .rootless = ((traits) & ROOTLESS) != 0,    \
+   .busbw = MM_BUSBW_##busbw_, .pkl5 = pkl5_},
+enum { MM_P2P, MM_COLLECTIVE };
+static const mm_op_traits defined[] = {
+#include "ops.def"
+};
+#undef MM_OP
+_Static_assert(sizeof defined / sizeof *defined <= MM_MAX_OPS, "more operations in ops.def than MM_MAX_OPS");
+
+size_t mm_op_traits_init(mm_op_traits *t) {
+  size_t n = sizeof defined / sizeof *defined;
+  for (size_t i = 0; i < n; i++) t[i] = defined[i];
+  return n;
+}
+
 static bool has(const mm_config *cfg, const mm_op_traits *op, size_t i, mm_path p) {
   return ((cfg->ops >> i) & 1u) && (cfg->paths & op->paths & (1u << p));
 }

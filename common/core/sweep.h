@@ -17,7 +17,9 @@
 #define MM_MAX_KERNELS 3 /* of one operation on one path */
 
 /* What the sweep needs to know of one operation (ops.def's order), and
- * what its rows need (sweeprun.h). */
+ * what its rows need (sweeprun.h): what it is (its line of ops.def,
+ * mm_op_traits_init), then what the runner has of it (paths, kernels,
+ * shapes). */
 typedef struct mm_op_traits {
   const char *name;                /* ops.def's */
   bool collective;                 /* sync applies (harness.h); else point-to-point */
@@ -25,6 +27,7 @@ typedef struct mm_op_traits {
   bool root_sends_all, root_recvs_all; /* the root holds a message per rank */
   bool rootless;                   /* no root: every rank holds what a root would (allgather) */
   mm_busbw busbw;                  /* collectives: algbw bytes and busbw factor */
+  int pkl5;                        /* first mpi4py generation whose pkl5 has it (0: none) */
   unsigned paths;                  /* bit p: it has path p in this run */
   unsigned kernels[MM_PATH_COUNT]; /* bit k: path p has kernel k */
   mm_shape shapes[MM_MAX_KERNELS]; /* kernel k's, the same on every path */
@@ -54,6 +57,11 @@ typedef struct mm_sweep {
   mm_unit *units;
   size_t n_units;
 } mm_sweep;
+
+/* Fills t[0 .. mm_max_ops) with what each operation of ops.def is (its
+ * line there), paths, kernels and shapes empty: each runner adds what it
+ * has. Returns the number of operations. */
+size_t mm_op_traits_init(mm_op_traits *t);
 
 /* The bytes an operation moves on a path for a requested size: float64
  * operations, and pickled paths of the floats and ndarray payloads, round

@@ -119,8 +119,15 @@ MAX_KERNELS = 3  # MM_MAX_KERNELS (sweep.h), checked at load
 class OpTraits(ctypes.Structure):  # mm_op_traits (sweep.h)
     _fields_ = [("name", ctypes.c_char_p), ("collective", ctypes.c_bool), ("float64", ctypes.c_bool),
                 ("root_sends_all", ctypes.c_bool), ("root_recvs_all", ctypes.c_bool), ("rootless", ctypes.c_bool),
-                ("busbw", ctypes.c_int), ("paths", ctypes.c_uint), ("kernels", ctypes.c_uint * PATH_COUNT),
+                ("busbw", ctypes.c_int), ("pkl5", ctypes.c_int), ("paths", ctypes.c_uint), ("kernels", ctypes.c_uint * PATH_COUNT),
                 ("shapes", ctypes.c_int * MAX_KERNELS)]
+
+
+def op_traits():
+    """What each operation of ops.def is (mm_op_traits_init): an OpTraits
+    per line, its paths, kernels and shapes for the runner to add."""
+    t = (OpTraits * MAX_OPS)()
+    return list(t[:lib().mm_op_traits_init(t)])
 
 
 class CellKey(ctypes.Structure):  # mm_cell_key (sweep.h)
@@ -240,6 +247,7 @@ SIGNATURES = {
     "mm_options_usage_text": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
     "mm_sync_name": (ctypes.c_char_p, [ctypes.c_int]),
     "mm_rank_time_name": (ctypes.c_char_p, [ctypes.c_int]),
+    "mm_op_traits_init": (ctypes.c_size_t, [ctypes.POINTER(OpTraits)]),
     "mm_sweep_fit": (None, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.POINTER(OpTraits),
                             ctypes.c_double, ctypes.c_int]),
     "mm_sweep_memory_verdict": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.c_double,

@@ -78,17 +78,17 @@ POINT_TO_POINT = ("sendrecv", "isendirecv", "pairs")
 
 def ops_named_only():
     """The operations that run only when named (not in the default run)."""
-    return [name for name, _, in_default, _ in entries("ops.def", "MM_OP") if in_default.strip() == "0"]
+    return [e[0] for e in entries("ops.def", "MM_OP") if e[2].strip() == "0"]
 
 
 def op_summaries():
     """[(name, its one line for --help)] in ops.def's order."""
-    return [(name, summary) for name, _, _, summary in entries("ops.def", "MM_OP")]
+    return [(e[0], e[-1]) for e in entries("ops.def", "MM_OP")]
 
 
 def op_min_ranks():
     """{name: the fewest ranks it needs}."""
-    return {name: int(n) for name, n, _, _ in entries("ops.def", "MM_OP")}
+    return {e[0]: int(e[1]) for e in entries("ops.def", "MM_OP")}
 
 
 def columns():

@@ -117,20 +117,15 @@ class Path:
 
 
 class Op:
-    """pkl5: the mpi4py.util.pkl5 method the pkl5 path needs (it runs the
-    object path's kernels on a pkl5.Intracomm), or None (4.x has none)."""
+    """The kernels of an operation; what it is (collective, float64, the
+    root's buffers, pkl5) is its line of ops.def (core.op_traits). The pkl5
+    path runs the object path's kernels on a pkl5.Intracomm, whose method
+    `method` it needs (mpi4py.util.pkl5 names it as the lowercase call)."""
 
-    def __init__(self, name, kind, buffer, object_, float64=False,
-                 root_sends_all=False, root_recvs_all=False, rootless=False, busbw=None,
-                 shapes=(COLLECTIVE,), pkl5=None):
-        self.name, self.kind = name, kind
+    def __init__(self, name, buffer, object_, shapes=(COLLECTIVE,), method=None):
+        self.name, self.method = name, method or name
         self.shapes = shapes  # what setup() returns, in order: one kernel per shape
         self.paths = {"buffer": buffer, "object": object_, "pkl5": object_}  # None: no such method
-        self.pkl5 = pkl5
-        self.float64 = float64
-        self.root_sends_all, self.root_recvs_all = root_sends_all, root_recvs_all
-        self.rootless = rootless  # every rank holds what a root would (allgather, alltoall)
-        self.busbw = busbw  # "one", "gather", "allreduce": nccl-tests' algbw bytes and busbw factor (metrics.h)
 
 
 def _check_sums(c, ranks):
@@ -702,47 +697,35 @@ def _iallreduce_start(c):
 
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
-    Op("sendrecv", "p2p", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
-       Path(_sendrecv_object, _sendrecv_object_check), shapes=(PINGPONG, STREAM), pkl5="send"),
-    Op("isendirecv", "p2p", Path(_isendirecv_buffer, _isendirecv_buffer_check, _prepare_own_bytes),
+    Op("sendrecv", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
+       Path(_sendrecv_object, _sendrecv_object_check), shapes=(PINGPONG, STREAM), method="send"),
+    Op("isendirecv", Path(_isendirecv_buffer, _isendirecv_buffer_check, _prepare_own_bytes),
        Path(_isendirecv_object, _isendirecv_object_check), shapes=(PINGPONG, STREAM, BISTREAM)),
-    Op("bcast", "collective",
-       Path(_bcast_buffer, _bcast_buffer_check, _prepare_own_bytes),
-       Path(_bcast_object, _bcast_object_check), busbw="one", pkl5="bcast"),
-    Op("scatter", "collective", Path(_scatter_buffer, _scatter_buffer_check, _scatter_prepare),
-       Path(_scatter_object, _scatter_object_check), root_sends_all=True, busbw="gather",
-       pkl5="scatter"),
-    Op("gather", "collective", Path(_gather_buffer, _gather_buffer_check, _prepare_own_bytes),
-       Path(_gather_object, _gather_object_check), root_recvs_all=True, busbw="gather",
-       pkl5="gather"),
-    Op("reduce", "collective",
-       Path(_reduce_buffer, _reduce_buffer_check, _prepare_own_doubles),
-       Path(_reduce_object, _reduce_object_check), float64=True, busbw="one"),
-    Op("allreduce", "collective",
-       Path(_allreduce_buffer, _allreduce_buffer_check, _prepare_own_doubles),
-       Path(_allreduce_object, _allreduce_object_check), float64=True, busbw="allreduce"),
-    Op("allgather", "collective", Path(_allgather_buffer, _allgather_buffer_check, _prepare_own_bytes),
-       Path(_allgather_object, _allgather_object_check), root_recvs_all=True, rootless=True,
-       busbw="gather", pkl5="allgather"),
-    Op("alltoall", "collective", Path(_alltoall_buffer, _alltoall_buffer_check, _alltoall_prepare),
-       Path(_alltoall_object, _alltoall_object_check), root_sends_all=True, root_recvs_all=True,
-       rootless=True, busbw="gather", pkl5="alltoall"),
-    Op("reduce_scatter", "collective",
-       Path(_reduce_scatter_buffer, _reduce_scatter_buffer_check, _reduce_scatter_prepare), None,
-       float64=True, root_sends_all=True, rootless=True, busbw="gather"),
-    Op("scan", "collective", *_prefix_paths("scan", False), float64=True, rootless=True,
-       busbw="one"),
-    Op("exscan", "collective", *_prefix_paths("exscan", True), float64=True, rootless=True,
-       busbw="one"),
-    Op("barrier", "collective", _barrier_path("Barrier"), _barrier_path("barrier"), rootless=True,
-       shapes=(SYNC,)),
-    Op("pairs", "collective", Path(_pairs_buffer, _pairs_buffer_check, _prepare_own_bytes),
-       Path(_pairs_object, _pairs_object_check), rootless=True, busbw="pairs", shapes=(PAIRS,)),
-    Op("ibcast", "collective", _nbc_path(_ibcast_start, _bcast_buffer_check, _prepare_own_bytes), None,
-       busbw="one", shapes=(COLLECTIVE, OVERLAP)),
-    Op("iallreduce", "collective",
-       _nbc_path(_iallreduce_start, _allreduce_buffer_check, _prepare_own_doubles), None,
-       float64=True, rootless=True, busbw="allreduce", shapes=(COLLECTIVE, OVERLAP)),
+    Op("bcast", Path(_bcast_buffer, _bcast_buffer_check, _prepare_own_bytes),
+       Path(_bcast_object, _bcast_object_check)),
+    Op("scatter", Path(_scatter_buffer, _scatter_buffer_check, _scatter_prepare),
+       Path(_scatter_object, _scatter_object_check)),
+    Op("gather", Path(_gather_buffer, _gather_buffer_check, _prepare_own_bytes),
+       Path(_gather_object, _gather_object_check)),
+    Op("reduce", Path(_reduce_buffer, _reduce_buffer_check, _prepare_own_doubles),
+       Path(_reduce_object, _reduce_object_check)),
+    Op("allreduce", Path(_allreduce_buffer, _allreduce_buffer_check, _prepare_own_doubles),
+       Path(_allreduce_object, _allreduce_object_check)),
+    Op("allgather", Path(_allgather_buffer, _allgather_buffer_check, _prepare_own_bytes),
+       Path(_allgather_object, _allgather_object_check)),
+    Op("alltoall", Path(_alltoall_buffer, _alltoall_buffer_check, _alltoall_prepare),
+       Path(_alltoall_object, _alltoall_object_check)),
+    Op("reduce_scatter",
+       Path(_reduce_scatter_buffer, _reduce_scatter_buffer_check, _reduce_scatter_prepare), None),
+    Op("scan", *_prefix_paths("scan", False)),
+    Op("exscan", *_prefix_paths("exscan", True)),
+    Op("barrier", _barrier_path("Barrier"), _barrier_path("barrier"), shapes=(SYNC,)),
+    Op("pairs", Path(_pairs_buffer, _pairs_buffer_check, _prepare_own_bytes),
+       Path(_pairs_object, _pairs_object_check), shapes=(PAIRS,)),
+    Op("ibcast", _nbc_path(_ibcast_start, _bcast_buffer_check, _prepare_own_bytes), None,
+       shapes=(COLLECTIVE, OVERLAP)),
+    Op("iallreduce", _nbc_path(_iallreduce_start, _allreduce_buffer_check, _prepare_own_doubles), None,
+       shapes=(COLLECTIVE, OVERLAP)),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -34,6 +34,7 @@ class Suite:
     def __init__(self, comm, cfg, hooks):
         self.comm, self.cfg, self.hooks = comm, cfg, hooks  # hooks: harness.test_hooks()
         self.rank, self.nranks = comm.Get_rank(), comm.Get_size()
+        self.defs = core.op_traits()  # what each operation is (ops.def)
         self.sbuf = self.rbuf = None
         self.ack = np.zeros(1, np.uint8)
         self.pkl5 = self.pkl5_comm = None
@@ -48,23 +49,24 @@ class Suite:
         """Why the pkl5 path skips op, or None: pkl5 (4.x) has no such
         method, or the installed mpi4py's pkl5 does not (3.1 has only
         point-to-point and bcast)."""
-        if op.pkl5 is None:
+        if not self.defs[OPS.index(op)].pkl5:
             return "mpi4py.util.pkl5 has no %s" % op.name
-        if op.pkl5 not in vars(self.pkl5.Comm):
-            return "mpi4py %s's mpi4py.util.pkl5 has no %s" % (mpi4py.__version__, op.pkl5)
+        if op.method not in vars(self.pkl5.Comm):
+            return "mpi4py %s's mpi4py.util.pkl5 has no %s" % (mpi4py.__version__, op.method)
         return None
 
     def traits(self):
-        """What the sweep (common/core/sweep.c) needs of each operation: the
-        paths it has in this run, with the notes of those it lacks."""
+        """What the sweep (common/core/sweep.c) needs of each operation: what
+        it is (ops.def), the paths it has in this run, with the notes of
+        those it lacks, its kernels' shapes."""
         cfg, out = self.cfg, []
         notes = self.rank == 0 and not cfg.quiet
-        for op in OPS:
+        for op, t in zip(OPS, self.defs):
             paths = [p for p in PATHS if op.paths[p] is not None or p == "pkl5"]
             if "object" not in paths and "object" in cfg.path and notes and op.name in cfg.ops:
                 sys.stderr.write("mpimark: %s: no object path (mpi4py has no lowercase %s): skipped\n"
                                  % (op.name, op.name))
-            if op.name in cfg.ops and op.float64 and cfg.user and not cfg.user.adds:
+            if op.name in cfg.ops and t.float64 and cfg.user and not cfg.user.adds:
                 paths = [PATHS[0]]
                 if notes:
                     sys.stderr.write("mpimark: %s: --payload %s: the objects have no + (reductions of "
@@ -74,12 +76,11 @@ class Suite:
                 paths.remove("pkl5")
                 if notes and op.name in cfg.ops:
                     sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n" % (op.name, lacks))
-            kernels = (1 << len(op.shapes)) - 1
-            out.append(core.OpTraits(
-                op.name.encode(), op.kind == "collective", op.float64, op.root_sends_all, op.root_recvs_all, op.rootless,
-                core.names("mm_busbw_names", "mm_busbw_count").index(op.busbw or ""),
-                sum(1 << PATHS.index(p) for p in paths), (kernels,) * len(PATHS),
-                tuple(core.names("mm_shape_names", "mm_shape_count").index(x) for x in op.shapes)))
+            t.paths = sum(1 << PATHS.index(p) for p in paths)
+            t.kernels[:] = ((1 << len(op.shapes)) - 1,) * len(PATHS)
+            t.shapes[:len(op.shapes)] = [core.names("mm_shape_names", "mm_shape_count").index(x)
+                                         for x in op.shapes]
+            out.append(t)
         return out
 
     def allocate(self):
@@ -125,7 +126,7 @@ class Suite:
         is this rank's ENOMEM (the sweep run agrees). compute_s: an overlap
         kernel's compute phase, s (the call alone's time, which the sweep run
         measured)."""
-        op, path = OPS[op_index], PATHS[path_index]
+        op, t, path = OPS[op_index], self.defs[op_index], PATHS[path_index]
         c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank,
                 nranks=self.nranks, root=self.cfg.root, bytes=nbytes, wire_bytes=nbytes, window=window,
                 compute_s=compute_s,
@@ -133,20 +134,20 @@ class Suite:
         if op.shapes == (SYNC,):
             pass  # it moves no data (barrier): nothing on the wire
         elif path == "object":  # first: irecv's buffer is sized from it
-            c.wire_bytes = len(pickle.dumps(c.payload_obj(1, op.float64), protocol=5))
+            c.wire_bytes = len(pickle.dumps(c.payload_obj(1, t.float64), protocol=5))
         elif path == "pkl5":  # the pickle and its out-of-band buffers
-            data, bufs = pkl5_dumps(self.pkl5, c.payload_obj(1, op.float64))
+            data, bufs = pkl5_dumps(self.pkl5, c.payload_obj(1, t.float64))
             c.wire_bytes = len(data) + sum(memoryview(b).nbytes for b in bufs)
         shape, run = op.paths[path].setup(c)[kernel]
-        self.visit = op, path, c, shape, run
+        self.visit = op, t, path, c, shape, run
         return run, c.wire_bytes
 
     def check(self, corrupt):
         """One untimed run with known data; None, or why what this rank got is
         wrong (corrupt: the test hook that proves the checks fail)."""
-        op, path, c, shape, run = self.visit
+        op, t, path, c, shape, run = self.visit
         p = op.paths[path]
-        rbuf_bytes = c.bytes * c.nranks if op.root_recvs_all else c.bytes
+        rbuf_bytes = c.bytes * c.nranks if t.root_recvs_all else c.bytes
         if path == "buffer":
             self.rbuf[:rbuf_bytes] = pattern_bytes(rbuf_bytes, 0xDEAD)
             if p.prepare:
