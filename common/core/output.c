@@ -88,6 +88,24 @@ static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double
   return k;
 }
 
+/* A row's all-data interval, where another run's median falls: its own,
+ * and where its rounds (launches) fell into modes, wide enough to hold
+ * each mode's interval (or, with too few values for one, its median):
+ * another run's state mix may put its median in any of them, so an
+ * interval over the mixture's values alone misses it (docs/method.md,
+ * Modes). The same modes each time the row is written, so a file written
+ * again keeps its interval. */
+static void row_interval(const mm_results *r, const mm_row *w, double *lo, double *hi) {
+  mm_mode m[MM_MAX_MODES];
+  size_t k = row_modes(r, w, m, NULL);
+  *lo = w->st.ci_low, *hi = w->st.ci_high;
+  for (size_t j = 0; k >= 2 && j < k; j++) {
+    bool interval = isfinite(m[j].ci_low) && isfinite(m[j].ci_high);
+    *lo = fmin(*lo, interval ? m[j].ci_low : m[j].median);
+    *hi = fmax(*hi, interval ? m[j].ci_high : m[j].median);
+  }
+}
+
 /* A list of numbers: ';'-separated (CSV) or an array (JSON); NaN as an
  * empty item (CSV) or null (JSON). */
 static void write_list(FILE *fp, const double *v, size_t n, bool json) {
@@ -109,6 +127,7 @@ static void write_value(FILE *fp, const mm_results *r, const mm_row *w, size_t c
                         unsigned char mark) {
   const mm_stats *s = &w->st;
   const char *text = NULL;
+  double lo, hi;
   switch (col) {
     case MM_COL_op: text = w->op; break;
     case MM_COL_path: text = w->path; break;
@@ -124,8 +143,11 @@ static void write_value(FILE *fp, const mm_results *r, const mm_row *w, size_t c
     case MM_COL_mean: fprintf(fp, "%.6g", s->mean); return;
     case MM_COL_max: fprintf(fp, "%.6g", s->max); return;
     case MM_COL_p99: fprintf(fp, "%.6g", s->p99); return;
-    case MM_COL_ci_low: fprintf(fp, "%.6g", s->ci_low); return;
-    case MM_COL_ci_high: fprintf(fp, "%.6g", s->ci_high); return;
+    case MM_COL_ci_low:
+    case MM_COL_ci_high:
+      row_interval(r, w, &lo, &hi);
+      fprintf(fp, "%.6g", col == MM_COL_ci_low ? lo : hi);
+      return;
     case MM_COL_rounds: fprintf(fp, "%d", w->rounds); return;
     case MM_COL_round_min: fprintf(fp, "%.6g", w->round_min); return;
     case MM_COL_round_max: fprintf(fp, "%.6g", w->round_max); return;
@@ -437,8 +459,10 @@ static void write_block_wide(FILE *fp, const op_block *b) {
       char cell[64] = "-";
       if (i >= 0) {
         const mm_row *w = &b->r->rows[i];
-        snprintf(cell, sizeof cell, "%10.3f [%.3f, %.3f]%s", w->st.median, w->st.ci_low,
-                 w->st.ci_high, b->marks[i] ? " !" : "");
+        double lo, hi;
+        row_interval(b->r, w, &lo, &hi);
+        snprintf(cell, sizeof cell, "%10.3f [%.3f, %.3f]%s", w->st.median, lo, hi,
+                 b->marks[i] ? " !" : "");
       }
       fprintf(fp, "  %-36s", cell);
     }
@@ -571,9 +595,11 @@ static void write_block(FILE *fp, const op_block *b) {
         continue;
       }
       const mm_row *w = &b->r->rows[i];
+      double lo, hi;
+      row_interval(b->r, w, &lo, &hi);
       fprintf(fp, "  ");
       put_value(fp, w->st.median);
-      put_spread(fp, w->st.median, w->st.ci_low, w->st.ci_high);
+      put_spread(fp, w->st.median, lo, hi);
     }
     double ratio, lo, hi;
     if (b->n_ratios && !line_ratio(b, k, &ratio, &lo, &hi)) {

@@ -1,4 +1,5 @@
 /* The CSV and JSON writers, byte for byte, and the table's shape. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +181,37 @@ int main(void) {
   CHECK(strstr(few, "line 50 ns in 100%, line 10000 ns in under 1% of the rows' rounds") != NULL);
   free(few);
   mm_results_free(&many);
+
+  /* A row whose launches ran in two states: its all-data interval (the
+   * rows' own 1.9-2.1 here) holds both modes, the fast one's interval and
+   * the slow one's median (2 values: no interval of its own), in the CSV
+   * and in the table; written again, it stays the same. */
+  mm_results mixed = {0};
+  mm_row w = row("buffer", "MPI_BYTE", 8, "latency", 2.0, (const double[3]){1.0, 1.02, 0.98});
+  w.rounds = 5;
+  memcpy(w.round_median + 3, (const double[2]){3.0, 3.1}, 2 * sizeof(double));
+  memcpy(w.round_probe, (const double[5]){50, 52, 51, 400, 420}, 5 * sizeof(double));
+  w.st.ci_low = 1.9, w.st.ci_high = 2.1;
+  mm_results_add_row(&mixed, &w);
+  mm_mode m[MM_MAX_MODES];
+  size_t k = mm_modes_probed(w.round_median, w.round_probe, 5, m, NULL);
+  CHECK(k == 2 && m[0].ci_low < 0.98 && m[0].ci_high > 1.02 && !isfinite(m[1].ci_low));
+  char *spans = render(&mixed, MM_FORMAT_CSV), want[64];
+  snprintf(want, sizeof want, ",%.6g,%.6g,5,", m[0].ci_low, 3.05);
+  CHECK(strstr(spans, want) != NULL);
+  if (!strstr(spans, want)) fprintf(stderr, "no %s in:\n%s", want, spans);
+  w.st.ci_low = m[0].ci_low, w.st.ci_high = 3.05;
+  mixed.rows[0] = w;
+  char *again = render(&mixed, MM_FORMAT_CSV);
+  CHECK_STR(again, spans);
+  char *mixed_table = render(&mixed, MM_FORMAT_TABLE);
+  char spread[32];
+  snprintf(spread, sizeof spread, "+-%.0f%%", 100 * fmax(3.05 / 2.0 - 1, 1 - m[0].ci_low / 2.0));
+  CHECK(strstr(mixed_table, spread) != NULL);
+  free(spans);
+  free(again);
+  free(mixed_table);
+  mm_results_free(&mixed);
 
   free(csv);
   free(json);
