@@ -257,7 +257,7 @@ int mm_obj_check(const mm_ctx *c, const mm_pyobj *obj, unsigned seed, bool float
   size_t n, want = floats ? n_floats(c) : c->bytes;
   int err = check_shape(c, obj, floats, want, &n, why, len);
   if (err) return err;
-  if (!floats) return mm_check_bytes(c, obj->u.s.data, n, seed, why, len);
+  if (!floats) return mm_check_bytes(obj->u.s.data, n, seed, why, len);
   for (size_t i = 0; i < n; i++) {
     double got = element(obj, i), expected = value_of(i, seed);
     if (got != expected) {

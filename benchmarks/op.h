@@ -45,10 +45,11 @@ typedef struct mm_kernel {
  * (mm_op_traits, sweep.h). */
 typedef struct mm_op {
   /* Per path (buffer, object): setup/teardown around a size (may be NULL),
-   * the kernels, and validation: prepare() fills what the rank sends with
-   * its pattern before one untimed run, check() verifies what it received
-   * after it. The pkl5 path runs the object path's table, whose kernels
-   * call the lowercase methods of the cell's path (objects.h). */
+   * the kernels, and the object path's validation: prepare() before one
+   * untimed run, check() verifies what it received after it (the buffer
+   * path's: ops.def's data column, validate.h, for both runners). The pkl5
+   * path runs the object path's table, whose kernels call the lowercase
+   * methods of the cell's path (objects.h). */
   struct mm_op_path {
     int (*setup)(mm_ctx *ctx);
     void (*teardown)(mm_ctx *ctx);
@@ -75,15 +76,8 @@ enum { MM_TAG_DATA = 1, MM_TAG_ACK = 2 };
 
 /* The nccl-tests bus-bandwidth factors (mm_busbw_one, ...) are in metrics.h. */
 
-/* Pattern seeds shared by prepare() and check(): data sent by rank r. */
-static inline unsigned mm_seed_of_rank(int rank) { return (unsigned)rank + 1u; }
-/* Data the root sends to rank r in a scatter. */
-static inline unsigned mm_seed_for_rank(int rank) { return 1000u + (unsigned)rank; }
-/* Data rank `from` sends to rank `to` in an alltoall. */
-static inline unsigned mm_seed_from_to(int from, int to) {
-  return 1000u * ((unsigned)from + 2u) + (unsigned)to;
-}
-/* The seed of what rank r sent this rank: its own data (gather,
+/* The pattern seeds (mm_seed_of_rank, ...) are in validate.h. The seed of
+ * what rank r sent this rank: its own data (gather,
  * allgather), or what it sent this rank alone (alltoall). */
 typedef unsigned (*mm_seed_fn)(const struct mm_ctx *c, int r);
 static inline unsigned mm_seed_sent_by(const struct mm_ctx *c, int r) {
@@ -93,11 +87,6 @@ static inline unsigned mm_seed_sent_by(const struct mm_ctx *c, int r) {
 static inline unsigned mm_seed_sent_here(const struct mm_ctx *c, int r) {
   return mm_seed_from_to(r, c->rank);
 }
-
-/* Shared prepare() steps (check.c): fill the send buffer with this rank's
- * pattern, as bytes or as float64 elements. */
-void mm_prepare_own_bytes(mm_ctx *ctx);
-void mm_prepare_own_doubles(mm_ctx *ctx);
 
 /* The 1-byte acknowledgement that closes a window of messages (kernels.c). */
 void mm_ack_send(const mm_ctx *ctx, int to);
@@ -117,15 +106,5 @@ int mm_window_recv(mm_ctx *ctx, int from);
 typedef int (*mm_start_fn)(mm_ctx *ctx);
 int mm_nbc_alone(mm_ctx *ctx, mm_start_fn start);
 int mm_nbc_overlap(mm_ctx *ctx, mm_start_fn start);
-
-/* Shared validation helpers (check.c): compare a received buffer with the
- * pattern, and float64 sums with the expected reduction of ranks 0 ..
- * ranks-1 (every rank, or a scan's prefix). */
-int mm_check_bytes(const mm_ctx *ctx, const void *buf, size_t n, unsigned seed, char *why,
-                   size_t len);
-/* Message r of the receive buffer (one per rank) against seed(ctx, r). */
-int mm_check_slots(const mm_ctx *ctx, mm_seed_fn seed, char *why, size_t len);
-int mm_check_sums(const mm_ctx *ctx, const double *v, size_t count, int ranks, char *why,
-                  size_t len);
 
 #endif

@@ -12,12 +12,6 @@ static int allgather(mm_ctx *c) {
   return MM_OK;
 }
 
-/* Every rank holds every rank's message, in rank order. */
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return mm_check_slots(c, mm_seed_sent_by, why, len);
-}
-
 /* ---- Object and pkl5 paths: comm.allgather(obj); every rank decodes every item ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
@@ -34,9 +28,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_allgather = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, allgather}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, allgather}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

@@ -11,11 +11,6 @@ static int allreduce(mm_ctx *c) {
   return MM_OK;
 }
 
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), c->nranks, why, len);
-}
-
 /* ---- Object path: comm.allreduce(obj, op), op an elementwise float64 sum
  * of decoded objects (a bytes payload is read as float64s) ---- */
 
@@ -34,9 +29,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_allreduce = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, allreduce}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, allreduce}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

@@ -12,18 +12,6 @@ static int alltoall(mm_ctx *c) {
   return MM_OK;
 }
 
-/* Message r of this rank's send buffer is what it sends to rank r. */
-static void prepare(mm_ctx *c) {
-  for (int r = 0; r < c->nranks; r++)
-    mm_pattern_fill(c->sbuf + (size_t)r * c->bytes, c->bytes, mm_seed_from_to(c->rank, r));
-}
-
-/* Message r of the receive buffer is what rank r sent this rank. */
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return mm_check_slots(c, mm_seed_sent_here, why, len);
-}
-
 /* ---- Object and pkl5 paths: comm.alltoall(items); each rank decodes what each sent it ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_ITEMS_EACH); }
@@ -40,9 +28,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_alltoall = {
-    .path[MM_PATH_BUFFER] = {.prepare = prepare,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, alltoall}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, alltoall}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

@@ -13,12 +13,6 @@ static int bcast(mm_ctx *c) {
   return MM_OK;
 }
 
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  if (c->rank == c->root) return MM_OK;
-  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(c->root), why, len);
-}
-
 /* ---- Object and pkl5 paths: comm.bcast(obj, root); every rank decodes ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
@@ -37,9 +31,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_bcast = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, bcast}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, bcast}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

@@ -13,12 +13,6 @@ static int exscan(mm_ctx *c) {
   return MM_OK;
 }
 
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  if (c->rank == 0) return MM_OK;
-  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), c->rank, why, len);
-}
-
 /* ---- Object path: comm.exscan(obj, op), op an elementwise float64 sum of
  * decoded objects (a bytes payload is read as float64s) ---- */
 
@@ -43,9 +37,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_exscan = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, exscan}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, exscan}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

@@ -16,14 +16,6 @@ static int start(mm_ctx *c) {
 static int alone(mm_ctx *c) { return mm_nbc_alone(c, start); }
 static int overlap(mm_ctx *c) { return mm_nbc_overlap(c, start); }
 
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  if (c->rank == c->root) return MM_OK;
-  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(c->root), why, len);
-}
-
 const mm_op mm_op_ibcast = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, alone}, {MM_SHAPE_OVERLAP, overlap}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, alone}, {MM_SHAPE_OVERLAP, overlap}}},
 };

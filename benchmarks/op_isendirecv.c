@@ -46,11 +46,6 @@ static bool receives(const mm_ctx *c, mm_shape shape) {
   return c->rank == 1 || (c->rank == 0 && shape != MM_SHAPE_STREAM);
 }
 
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  if (!receives(c, shape)) return MM_OK;
-  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(1 - c->rank), why, len);
-}
-
 /* ---- Object path: comm.isend(obj) / comm.irecv(buf), Request.waitall ----
  * Each receive gets its own buffer, sized for the peer's pickle, as an
  * mpi4py user passes one to irecv; the decoded objects of an iteration are
@@ -110,9 +105,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_isendirecv = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_PINGPONG, pingpong},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PINGPONG, pingpong},
                                          {MM_SHAPE_STREAM, stream},
                                          {MM_SHAPE_BISTREAM, bistream}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,

@@ -23,12 +23,6 @@ static int stream(mm_ctx *c) {
   return sends(c) ? mm_window_send(c, peer) : mm_window_recv(c, peer);
 }
 
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  if (partner(c) < 0 || sends(c)) return MM_OK;
-  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(partner(c)), why, len);
-}
-
 /* ---- Object path: comm.isend(obj) / comm.irecv(buf) windows, as
  * isendirecv's stream, every pair at once ---- */
 
@@ -51,9 +45,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_pairs = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_PAIRS, stream}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PAIRS, stream}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

@@ -12,12 +12,6 @@ static int scan(mm_ctx *c) {
   return MM_OK;
 }
 
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return mm_check_sums(c, (const double *)c->rbuf, c->bytes / sizeof(double), c->rank + 1, why,
-                       len);
-}
-
 /* ---- Object path: comm.scan(obj, op), op an elementwise float64 sum of
  * decoded objects (a bytes payload is read as float64s) ---- */
 
@@ -36,9 +30,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_scan = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_doubles,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, scan}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, scan}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

@@ -11,18 +11,6 @@ static int scatter(mm_ctx *c) {
   return MM_OK;
 }
 
-/* The root fills segment r of its send buffer with rank r's pattern. */
-static void prepare(mm_ctx *c) {
-  if (c->rank != c->root) return;
-  for (int r = 0; r < c->nranks; r++)
-    mm_pattern_fill(c->sbuf + (size_t)r * c->bytes, c->bytes, mm_seed_for_rank(r));
-}
-
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_for_rank(c->rank), why, len);
-}
-
 /* ---- Object and pkl5 paths: comm.scatter(items, root) ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_ITEMS); }
@@ -40,9 +28,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_scatter = {
-    .path[MM_PATH_BUFFER] = {.prepare = prepare,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, scatter}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, scatter}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

@@ -41,11 +41,6 @@ static bool receives(const mm_ctx *c, mm_shape shape) {
   return c->rank == 1 || (c->rank == 0 && shape == MM_SHAPE_PINGPONG);
 }
 
-static int check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  if (!receives(c, shape)) return MM_OK;
-  return mm_check_bytes(c, c->rbuf, c->bytes, mm_seed_of_rank(1 - c->rank), why, len);
-}
-
 /* ---- Object and pkl5 paths: comm.send(obj) / comm.recv() ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
@@ -93,9 +88,7 @@ static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
 }
 
 const mm_op mm_op_sendrecv = {
-    .path[MM_PATH_BUFFER] = {.prepare = mm_prepare_own_bytes,
-                             .check = check,
-                             .kernels = {{MM_SHAPE_PINGPONG, pingpong}, {MM_SHAPE_STREAM, stream}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PINGPONG, pingpong}, {MM_SHAPE_STREAM, stream}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,

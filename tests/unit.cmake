@@ -1,6 +1,6 @@
 # Unit tests: no MPI, run directly.
 foreach(name stats sizes options output marks atomic_file window rounds placement clockmodel errors modes sweep heap model metrics
-    testhooks)
+    testhooks validate)
   add_executable(test_${name} ${CMAKE_CURRENT_LIST_DIR}/unit/test_${name}.c)
   target_link_libraries(test_${name} PRIVATE mmcore)
   target_include_directories(test_${name} PRIVATE ${CMAKE_CURRENT_LIST_DIR}/unit)

@@ -23,5 +23,6 @@
 #include "stats.h"       /* medians, intervals, paired ratios */
 #include "sweep.h"       /* the sweep's cells and memory fit */
 #include "timing.h"      /* the sync and rank-time names */
+#include "validate.h"    /* the validation run's data */
 
 #endif

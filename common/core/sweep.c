@@ -15,11 +15,11 @@ const size_t mm_op_traits_size = sizeof(mm_op_traits), mm_cell_key_size = sizeof
 
 /* ops.def's columns, read as traits. */
 enum { FLOAT64 = 1, ROOT_SENDS_ALL = 2, ROOT_RECVS_ALL = 4, ROOTLESS = 8 };
-#define MM_OP(name_, min_ranks, in_default, kind, busbw_, pkl5_, traits, summary)                 \
+#define MM_OP(name_, min_ranks, in_default, kind, busbw_, pkl5_, traits, data_, summary)          \
   {.name = #name_, .collective = MM_##kind == MM_COLLECTIVE, .float64 = ((traits) & FLOAT64) != 0, \
    .root_sends_all = ((traits) & ROOT_SENDS_ALL) != 0,                                            \
    .root_recvs_all = ((traits) & ROOT_RECVS_ALL) != 0, .rootless = ((traits) & ROOTLESS) != 0,    \
-   .busbw = MM_BUSBW_##busbw_, .pkl5 = pkl5_},
+   .busbw = MM_BUSBW_##busbw_, .pkl5 = pkl5_, .data = MM_DATA_##data_},
 enum { MM_P2P, MM_COLLECTIVE };
 static const mm_op_traits defined[] = {
 #include "ops.def"

@@ -13,6 +13,7 @@
 
 #include "metrics.h"
 #include "options.h"
+#include "validate.h"
 
 #define MM_MAX_KERNELS 3 /* of one operation on one path */
 
@@ -28,6 +29,7 @@ typedef struct mm_op_traits {
   bool rootless;                   /* no root: every rank holds what a root would (allgather) */
   mm_busbw busbw;                  /* collectives: algbw bytes and busbw factor */
   int pkl5;                        /* first mpi4py generation whose pkl5 has it (0: none) */
+  mm_data data;                    /* who sends what to whom (the validation run) */
   unsigned paths;                  /* bit p: it has path p in this run */
   unsigned kernels[MM_PATH_COUNT]; /* bit k: path p has kernel k */
   mm_shape shapes[MM_MAX_KERNELS]; /* kernel k's, the same on every path */

@@ -119,8 +119,13 @@ MAX_KERNELS = 3  # MM_MAX_KERNELS (sweep.h), checked at load
 class OpTraits(ctypes.Structure):  # mm_op_traits (sweep.h)
     _fields_ = [("name", ctypes.c_char_p), ("collective", ctypes.c_bool), ("float64", ctypes.c_bool),
                 ("root_sends_all", ctypes.c_bool), ("root_recvs_all", ctypes.c_bool), ("rootless", ctypes.c_bool),
-                ("busbw", ctypes.c_int), ("pkl5", ctypes.c_int), ("paths", ctypes.c_uint), ("kernels", ctypes.c_uint * PATH_COUNT),
+                ("busbw", ctypes.c_int), ("pkl5", ctypes.c_int), ("data", ctypes.c_int), ("paths", ctypes.c_uint), ("kernels", ctypes.c_uint * PATH_COUNT),
                 ("shapes", ctypes.c_int * MAX_KERNELS)]
+
+
+class DataCtx(ctypes.Structure):  # mm_data_ctx (validate.h): one rank's side of a validation run
+    _fields_ = [("rank", ctypes.c_int), ("nranks", ctypes.c_int), ("root", ctypes.c_int),
+                ("bytes", ctypes.c_size_t), ("sbuf", ctypes.c_void_p), ("rbuf", ctypes.c_void_p)]
 
 
 def op_traits():
@@ -209,6 +214,16 @@ SIGNATURES = {
     "mm_pattern_fill": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
     "mm_pattern_fill_doubles": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
     "mm_pattern_check": (ctypes.c_size_t, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
+    "mm_seed_of_rank": (ctypes.c_uint, [ctypes.c_int]),
+    "mm_seed_for_rank": (ctypes.c_uint, [ctypes.c_int]),
+    "mm_seed_from_to": (ctypes.c_uint, [ctypes.c_int, ctypes.c_int]),
+    "mm_check_bytes": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_char_p,
+                                      ctypes.c_size_t]),
+    "mm_check_sums": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_char_p,
+                                     ctypes.c_size_t]),
+    "mm_data_prepare": (None, [ctypes.c_int, ctypes.c_bool, ctypes.POINTER(DataCtx)]),
+    "mm_data_check": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, ctypes.POINTER(DataCtx), ctypes.c_bool,
+                                     ctypes.c_char_p, ctypes.c_size_t]),
     "mm_results_set_meta": (ctypes.c_int, [ctypes.POINTER(Results), ctypes.c_char_p, ctypes.c_char_p]),
     "mm_results_add_row": (ctypes.c_int, [ctypes.POINTER(Results), ctypes.POINTER(Row)]),
     "mm_results_free": (None, [ctypes.POINTER(Results)]),
@@ -266,7 +281,8 @@ def _declare(lib):
         raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
     for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta),
                          ("mm_mode_size", Mode), ("mm_config_size", Config), ("mm_op_traits_size", OpTraits), ("mm_cell_key_size", CellKey),
-                         ("mm_sweep_size", Sweep), ("mm_model_size", Model), ("mm_pform_size", Pform)):
+                         ("mm_sweep_size", Sweep), ("mm_model_size", Model), ("mm_pform_size", Pform),
+                         ("mm_data_ctx_size", DataCtx)):
         if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
             raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
     if ctypes.c_size_t.in_dll(lib, "mm_max_modes").value != MAX_MODES:

@@ -6,7 +6,8 @@ from time import perf_counter
 
 from .. import defs
 from .mpi import MPI, np
-from .patterns import ELEMENTWISE_SUM, check_bytes, check_values, expected_sums, pattern_bytes, pattern_doubles, seed_for_rank, seed_from_to, seed_of_rank
+from .patterns import (ELEMENTWISE_SUM, check_bytes, check_sums, check_values, pattern_bytes, pattern_doubles,
+                       seed_for_rank, seed_from_to, seed_of_rank)
 
 
 PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC, PAIRS, OVERLAP = (
@@ -102,18 +103,18 @@ class Ctx:
             if type(obj) is not bytes or len(obj) != self.bytes:
                 return "received %s, expected %d bytes" % (type(obj).__name__, self.bytes)
             got = np.frombuffer(obj, np.float64)
-        return check_values(got, expected_sums(self.bytes // 8, ranks), "float64")
+        return check_sums(got, ranks)
 
 
 class Path:
     """setup(ctx) -> [(shape, run)]: the kernels of one size (closures; the
-    branch on the rank is taken once, outside the timed loop). prepare(ctx)
-    fills what this rank sends before the validation run; check(ctx, shape)
-    returns None or why what this rank received is wrong (None: it receives
-    nothing)."""
+    branch on the rank is taken once, outside the timed loop). The object
+    path's check(ctx, shape) returns None or why what this rank received is
+    wrong (None: it receives nothing); the buffer path's validation run is
+    the C core's, from ops.def's data (suite.py)."""
 
-    def __init__(self, setup, check=None, prepare=None):
-        self.setup, self.check, self.prepare = setup, check, prepare
+    def __init__(self, setup, check=None):
+        self.setup, self.check = setup, check
 
 
 class Op:
@@ -126,20 +127,6 @@ class Op:
         self.name, self.method = name, method or name
         self.shapes = shapes  # what setup() returns, in order: one kernel per shape
         self.paths = {"buffer": buffer, "object": object_, "pkl5": object_}  # None: no such method
-
-
-def _check_sums(c, ranks):
-    """None, or why the receive buffer's float64s are not the sums of ranks 0
-    .. ranks-1's (mm_check_sums)."""
-    return check_values(c.rbuf[:c.bytes].view(np.float64), expected_sums(c.bytes // 8, ranks), "float64")
-
-
-def _prepare_own_bytes(c):
-    c.sbuf[:c.bytes] = pattern_bytes(c.bytes, seed_of_rank(c.rank))
-
-
-def _prepare_own_doubles(c):
-    c.sbuf[:c.bytes].view(np.float64)[:] = pattern_doubles(c.bytes // 8, seed_of_rank(c.rank))
 
 
 # -- sendrecv --
@@ -169,12 +156,6 @@ def _sendrecv_buffer(c):
     else:
         pingpong = stream = _idle
     return [(PINGPONG, pingpong), (STREAM, stream)]
-
-
-def _sendrecv_buffer_check(c, shape):
-    if c.rank == 1 or (c.rank == 0 and shape == PINGPONG):
-        return check_bytes(c.rbuf, c.bytes, seed_of_rank(1 - c.rank))
-    return None
 
 
 def _sendrecv_object(c):
@@ -273,12 +254,6 @@ def _isendirecv_buffer(c):
     return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
 
 
-def _isendirecv_buffer_check(c, shape):
-    if c.rank == 1 or (c.rank == 0 and shape != STREAM):
-        return check_bytes(c.rbuf, c.bytes, seed_of_rank(1 - c.rank))
-    return None
-
-
 def _isendirecv_object(c):
     # mpi4py's irecv needs a buffer big enough for the pickle of a large
     # message: each receive of a window gets its own bytearray of the
@@ -341,12 +316,6 @@ def _bcast_buffer(c):
     return [(COLLECTIVE, bcast)]
 
 
-def _bcast_buffer_check(c, shape):
-    if c.rank == c.root:
-        return None
-    return check_bytes(c.rbuf, c.bytes, seed_of_rank(c.root))
-
-
 def _bcast_object(c):
     obj = c.payload_obj(seed_of_rank(c.root)) if c.rank == c.root else None
     root, bcast_ = c.root, c.comm.bcast
@@ -370,18 +339,6 @@ def _scatter_buffer(c):
     def scatter():
         Scatter(s, r, root)
     return [(COLLECTIVE, scatter)]
-
-
-def _scatter_prepare(c):
-    if c.rank != c.root:
-        return
-    n = c.bytes
-    for r in range(c.nranks):
-        c.sbuf[r * n:(r + 1) * n] = pattern_bytes(n, seed_for_rank(r))
-
-
-def _scatter_buffer_check(c, shape):
-    return check_bytes(c.rbuf, c.bytes, seed_for_rank(c.rank))
 
 
 def _scatter_object(c):
@@ -410,10 +367,6 @@ def _gather_buffer(c):
     return [(COLLECTIVE, gather)]
 
 
-def _gather_buffer_check(c, shape):
-    return _check_slots(c, seed_of_rank) if c.rank == c.root else None
-
-
 def _gather_object(c):
     obj, root, gather_ = c.payload_obj(seed_of_rank(c.rank)), c.root, c.comm.gather
 
@@ -438,16 +391,6 @@ def _check_list(c, seed_from):
     return None
 
 
-def _check_slots(c, seed_from):
-    """None, or why message r of the receive buffer is not seed_from(r)'s."""
-    n = c.bytes
-    for r in range(c.nranks):
-        why = check_bytes(c.rbuf[r * n:(r + 1) * n], n, seed_from(r))
-        if why:
-            return why
-    return None
-
-
 # -- allgather, alltoall --
 
 def _allgather_buffer(c):
@@ -456,10 +399,6 @@ def _allgather_buffer(c):
     def allgather():
         Allgather(s, r)
     return [(COLLECTIVE, allgather)]
-
-
-def _allgather_buffer_check(c, shape):
-    return _check_slots(c, seed_of_rank)
 
 
 def _allgather_object(c):
@@ -480,16 +419,6 @@ def _alltoall_buffer(c):
     def alltoall():
         Alltoall(s, r)
     return [(COLLECTIVE, alltoall)]
-
-
-def _alltoall_prepare(c):
-    n = c.bytes
-    for r in range(c.nranks):
-        c.sbuf[r * n:(r + 1) * n] = pattern_bytes(n, seed_from_to(c.rank, r))
-
-
-def _alltoall_buffer_check(c, shape):
-    return _check_slots(c, lambda r: seed_from_to(r, c.rank))
 
 
 def _alltoall_object(c):
@@ -515,12 +444,6 @@ def _reduce_buffer(c):
     return [(COLLECTIVE, reduce)]
 
 
-def _reduce_buffer_check(c, shape):
-    if c.rank != c.root:
-        return None
-    return _check_sums(c, c.nranks)
-
-
 def _reduce_object(c):
     obj, root, reduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.root, c.comm.reduce
 
@@ -539,10 +462,6 @@ def _allreduce_buffer(c):
     def allreduce():
         Allreduce(s, r, MPI.SUM)
     return [(COLLECTIVE, allreduce)]
-
-
-def _allreduce_buffer_check(c, shape):
-    return _check_sums(c, c.nranks)
 
 
 def _allreduce_object(c):
@@ -566,17 +485,6 @@ def _reduce_scatter_buffer(c):
     return [(COLLECTIVE, reduce_scatter)]
 
 
-def _reduce_scatter_prepare(c):
-    own = pattern_doubles(c.bytes // 8, seed_of_rank(c.rank))
-    blocks = c.sbuf[:c.bytes * c.nranks].view(np.float64)
-    for r in range(c.nranks):
-        blocks[r * len(own):(r + 1) * len(own)] = own
-
-
-def _reduce_scatter_buffer_check(c, shape):
-    return _check_sums(c, c.nranks)
-
-
 # -- scan, exscan: the sum over ranks 0 .. r (scan) or 0 .. r-1 (exscan,
 # which gives rank 0 nothing: MPI leaves its buffer undefined, mpi4py
 # returns None) --
@@ -593,11 +501,6 @@ def _prefix_paths(name, exclusive):
             call(s, r, MPI.SUM)
         return [(COLLECTIVE, kernel)]
 
-    def buffer_check(c, shape):
-        if ranks_summed(c) == 0:
-            return None
-        return _check_sums(c, ranks_summed(c))
-
     def object_(c):
         obj, call = c.payload_obj(seed_of_rank(c.rank), True), getattr(c.comm, name)
 
@@ -609,7 +512,7 @@ def _prefix_paths(name, exclusive):
         if ranks_summed(c) == 0:
             return None if c.got is None else "rank 0 received a %s, expected None" % type(c.got).__name__
         return c.check_sum_obj(c.got, ranks_summed(c))
-    return Path(buffer, buffer_check, _prepare_own_doubles), Path(object_, object_check)
+    return Path(buffer), Path(object_, object_check)
 
 
 # -- barrier: no data (shape SYNC: one 0-byte row per path); comm.barrier()
@@ -641,11 +544,6 @@ def _pairs_buffer(c):
     return [(PAIRS, _idle if peer is None else _window_buffer(c, sends, peer))]
 
 
-def _pairs_buffer_check(c, shape):
-    peer, sends = _pairs_peer(c)
-    return None if peer is None or sends else check_bytes(c.rbuf, c.bytes, seed_of_rank(peer))
-
-
 def _pairs_object(c):
     peer, sends = _pairs_peer(c)
     if peer is None:
@@ -666,7 +564,7 @@ def _pairs_object_check(c, shape):
 # sweep run also times for the compute phase) and with a compute phase of
 # c.compute_s between them (the CPU busy, no MPI call: OSU's overlap) --
 
-def _nbc_path(start_of, check, prepare):
+def _nbc_path(start_of):
     """The buffer path of a non-blocking collective; start_of(c) returns
     start(), which posts the call and returns its request."""
     def setup(c):
@@ -682,7 +580,7 @@ def _nbc_path(start_of, check, prepare):
                 pass
             req.Wait()
         return [(COLLECTIVE, alone), (OVERLAP, overlap)]
-    return Path(setup, check, prepare)
+    return Path(setup)
 
 
 def _ibcast_start(c):
@@ -697,35 +595,24 @@ def _iallreduce_start(c):
 
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
-    Op("sendrecv", Path(_sendrecv_buffer, _sendrecv_buffer_check, _prepare_own_bytes),
-       Path(_sendrecv_object, _sendrecv_object_check), shapes=(PINGPONG, STREAM), method="send"),
-    Op("isendirecv", Path(_isendirecv_buffer, _isendirecv_buffer_check, _prepare_own_bytes),
-       Path(_isendirecv_object, _isendirecv_object_check), shapes=(PINGPONG, STREAM, BISTREAM)),
-    Op("bcast", Path(_bcast_buffer, _bcast_buffer_check, _prepare_own_bytes),
-       Path(_bcast_object, _bcast_object_check)),
-    Op("scatter", Path(_scatter_buffer, _scatter_buffer_check, _scatter_prepare),
-       Path(_scatter_object, _scatter_object_check)),
-    Op("gather", Path(_gather_buffer, _gather_buffer_check, _prepare_own_bytes),
-       Path(_gather_object, _gather_object_check)),
-    Op("reduce", Path(_reduce_buffer, _reduce_buffer_check, _prepare_own_doubles),
-       Path(_reduce_object, _reduce_object_check)),
-    Op("allreduce", Path(_allreduce_buffer, _allreduce_buffer_check, _prepare_own_doubles),
-       Path(_allreduce_object, _allreduce_object_check)),
-    Op("allgather", Path(_allgather_buffer, _allgather_buffer_check, _prepare_own_bytes),
-       Path(_allgather_object, _allgather_object_check)),
-    Op("alltoall", Path(_alltoall_buffer, _alltoall_buffer_check, _alltoall_prepare),
-       Path(_alltoall_object, _alltoall_object_check)),
-    Op("reduce_scatter",
-       Path(_reduce_scatter_buffer, _reduce_scatter_buffer_check, _reduce_scatter_prepare), None),
+    Op("sendrecv", Path(_sendrecv_buffer), Path(_sendrecv_object, _sendrecv_object_check),
+       shapes=(PINGPONG, STREAM), method="send"),
+    Op("isendirecv", Path(_isendirecv_buffer), Path(_isendirecv_object, _isendirecv_object_check),
+       shapes=(PINGPONG, STREAM, BISTREAM)),
+    Op("bcast", Path(_bcast_buffer), Path(_bcast_object, _bcast_object_check)),
+    Op("scatter", Path(_scatter_buffer), Path(_scatter_object, _scatter_object_check)),
+    Op("gather", Path(_gather_buffer), Path(_gather_object, _gather_object_check)),
+    Op("reduce", Path(_reduce_buffer), Path(_reduce_object, _reduce_object_check)),
+    Op("allreduce", Path(_allreduce_buffer), Path(_allreduce_object, _allreduce_object_check)),
+    Op("allgather", Path(_allgather_buffer), Path(_allgather_object, _allgather_object_check)),
+    Op("alltoall", Path(_alltoall_buffer), Path(_alltoall_object, _alltoall_object_check)),
+    Op("reduce_scatter", Path(_reduce_scatter_buffer), None),
     Op("scan", *_prefix_paths("scan", False)),
     Op("exscan", *_prefix_paths("exscan", True)),
     Op("barrier", _barrier_path("Barrier"), _barrier_path("barrier"), shapes=(SYNC,)),
-    Op("pairs", Path(_pairs_buffer, _pairs_buffer_check, _prepare_own_bytes),
-       Path(_pairs_object, _pairs_object_check), shapes=(PAIRS,)),
-    Op("ibcast", _nbc_path(_ibcast_start, _bcast_buffer_check, _prepare_own_bytes), None,
-       shapes=(COLLECTIVE, OVERLAP)),
-    Op("iallreduce", _nbc_path(_iallreduce_start, _allreduce_buffer_check, _prepare_own_doubles), None,
-       shapes=(COLLECTIVE, OVERLAP)),
+    Op("pairs", Path(_pairs_buffer), Path(_pairs_object, _pairs_object_check), shapes=(PAIRS,)),
+    Op("ibcast", _nbc_path(_ibcast_start), None, shapes=(COLLECTIVE, OVERLAP)),
+    Op("iallreduce", _nbc_path(_iallreduce_start), None, shapes=(COLLECTIVE, OVERLAP)),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -1,5 +1,6 @@
-"""The data every rank sends and checks: common/core/buffers.c's patterns,
-written into NumPy arrays by the C core itself (core.py)."""
+"""The data the object paths send and check: common/core/buffers.c's
+patterns and validate.c's seeds and checks, by the C core itself (core.py).
+(The buffer path's validation run is the core's alone: suite.py.)"""
 
 import ctypes
 
@@ -23,31 +24,33 @@ def pattern_doubles(n, seed):
 
 
 def seed_of_rank(r):  # data sent by rank r
-    return r + 1
+    return core.lib().mm_seed_of_rank(r)
 
 
 def seed_for_rank(r):  # data the root sends to rank r in a scatter
-    return 1000 + r
+    return core.lib().mm_seed_for_rank(r)
 
 
 def seed_from_to(s, d):  # data rank s sends to rank d in an alltoall
-    return 1000 * (s + 2) + d
+    return core.lib().mm_seed_from_to(s, d)
 
 
-def expected_sums(count, nranks):
-    want = np.zeros(count, np.float64)
-    for r in range(nranks):
-        want += pattern_doubles(count, seed_of_rank(r))
-    return want
+def _why(check, *args):
+    why = ctypes.create_string_buffer(256)
+    return why.value.decode() if check(*args, why, len(why)) else None
 
 
 def check_bytes(buf, n, seed):
-    """None, or why the first n bytes of buf differ from the pattern (mm_pattern_check)."""
+    """None, or why the first n bytes of buf differ from the pattern (mm_check_bytes)."""
     got = np.frombuffer(buf, np.uint8, count=n) if n else np.empty(0, np.uint8)
-    i = core.lib().mm_pattern_check(got.ctypes.data, n, seed)
-    if i == ctypes.c_size_t(-1).value:  # SIZE_MAX: all as the pattern
-        return None
-    return "byte %d of %d is 0x%02x, expected 0x%02x" % (i, n, got[i], pattern_bytes(i + 1, seed)[i])
+    return _why(core.lib().mm_check_bytes, got.ctypes.data, n, seed)
+
+
+def check_sums(got, ranks):
+    """None, or why float64 array got is not the sums of ranks 0 .. ranks-1's
+    (mm_check_sums)."""
+    got = np.ascontiguousarray(got, np.float64)
+    return _why(core.lib().mm_check_sums, got.ctypes.data, len(got), ranks)
 
 
 def check_values(got, want, what):

@@ -4,6 +4,7 @@ the largest message, and for each visit of a cell its set-up (the kernels
 of one size, with the object path's wire size), the check of what it
 delivered, and its end. The rounds, the timing and the rows are C's."""
 
+import ctypes
 import math
 import pickle
 import sys
@@ -14,7 +15,6 @@ from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from . import harness
 from .mpi import MPI, mpi4py, np
 from .ops import Ctx, OPS, SYNC
-from .patterns import pattern_bytes
 
 
 def agree(comm, err):
@@ -146,20 +146,21 @@ class Suite:
         """One untimed run with known data; None, or why what this rank got is
         wrong (corrupt: the test hook that proves the checks fail)."""
         op, t, path, c, shape, run = self.visit
-        p = op.paths[path]
-        rbuf_bytes = c.bytes * c.nranks if t.root_recvs_all else c.bytes
-        if path == "buffer":
-            self.rbuf[:rbuf_bytes] = pattern_bytes(rbuf_bytes, 0xDEAD)
-            if p.prepare:
-                p.prepare(c)
+        if path == "buffer":  # what each rank sends and gets: ops.def's data, the C core's check
+            data = core.DataCtx(c.rank, c.nranks, c.root, c.bytes, self.sbuf.ctypes.data, self.rbuf.ctypes.data)
+            core.lib().mm_data_prepare(t.data, t.root_recvs_all, ctypes.byref(data))
+            run()
+            why = ctypes.create_string_buffer(256)
+            shape_index = core.names("mm_shape_names", "mm_shape_count").index(shape)
+            bad = core.lib().mm_data_check(t.data, shape_index, ctypes.byref(data), corrupt, why, len(why))
+            return why.value.decode() if bad else None
         run()
-        if not p.check:  # it receives nothing (barrier)
+        check = op.paths[path].check
+        if not check:  # it receives nothing (barrier)
             return None
-        if corrupt and path == "buffer" and rbuf_bytes > 0:
-            self.rbuf[0] ^= 0xFF
-        elif corrupt and path != "buffer":
+        if corrupt:
             c.got = _corrupt(c.got)
-        return p.check(c, shape)
+        return check(c, shape)
 
     def teardown(self):
         self.visit = None

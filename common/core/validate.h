@@ -1,0 +1,62 @@
+/* What each rank sends and what it must receive in the untimed validation
+ * run of the buffer path (-c check), for both runners: each operation's
+ * data (its line of ops.def: mm_op_traits.data) says which ranks send which
+ * pattern (buffers.h) and which receive which. MPI-free. */
+#ifndef MM_VALIDATE_H
+#define MM_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "metrics.h"
+
+/* ops.def's data column: who sends what to whom. */
+typedef enum {
+  MM_DATA_NONE,           /* nothing moves (barrier) */
+  MM_DATA_PEER,           /* ranks 0 and 1, each its own bytes (a stream's sender gets only an ack) */
+  MM_DATA_PAIRS,          /* rank r < P/2 to r + P/2, its own bytes */
+  MM_DATA_BCAST,          /* the root's bytes to every rank */
+  MM_DATA_SCATTER,        /* the root's message r to rank r */
+  MM_DATA_GATHER,         /* every rank's bytes to the root, one message each */
+  MM_DATA_ALLGATHER,      /* every rank's bytes to every rank */
+  MM_DATA_ALLTOALL,       /* rank s's message d to rank d */
+  MM_DATA_REDUCE,         /* the sum of every rank's float64s, at the root */
+  MM_DATA_ALLREDUCE,      /* that sum at every rank */
+  MM_DATA_REDUCE_SCATTER, /* every rank sends a block per rank; rank r gets block r's sum */
+  MM_DATA_SCAN,           /* rank r gets the sum over ranks 0 .. r */
+  MM_DATA_EXSCAN,         /* rank r gets the sum over ranks 0 .. r-1 (rank 0 nothing) */
+} mm_data;
+
+/* Pattern seeds: the data rank r sends; what the root sends to rank r in
+ * a scatter; what rank `from` sends rank `to` in an alltoall. */
+unsigned mm_seed_of_rank(int rank);
+unsigned mm_seed_for_rank(int rank);
+unsigned mm_seed_from_to(int from, int to);
+
+/* One rank's side of a validation run. */
+typedef struct mm_data_ctx {
+  int rank, nranks, root;
+  size_t bytes;             /* of one message */
+  unsigned char *sbuf, *rbuf; /* the buffer path's buffers, sized for the cell */
+} mm_data_ctx;
+
+/* Before the run: fills the receive buffer with a pattern no rank sends
+ * (no stale data from an earlier run passes), and the send buffer with
+ * what this rank sends. */
+void mm_data_prepare(mm_data data, bool root_recvs_all, const mm_data_ctx *c);
+
+/* After the run of a kernel of `shape`: MM_OK, or MM_EVALIDATE with why
+ * (the first byte or float64 that differs). corrupt: the test hook that
+ * proves the check fails, flipping the first received byte first. */
+int mm_data_check(mm_data data, mm_shape shape, const mm_data_ctx *c, bool corrupt, char *why,
+                  size_t len);
+
+/* The helpers, for the object paths' checks too: MM_OK or MM_EVALIDATE
+ * with why. buf against the pattern of seed; v against the sums of ranks
+ * 0 .. ranks-1's float64s. */
+int mm_check_bytes(const void *buf, size_t n, unsigned seed, char *why, size_t len);
+int mm_check_sums(const double *v, size_t count, int ranks, char *why, size_t len);
+
+extern const size_t mm_data_ctx_size;
+
+#endif
