@@ -56,6 +56,10 @@ set_tests_properties(python.signatures PROPERTIES LABELS py TIMEOUT 60)
 add_test(NAME python.scaling COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_scaling.py)
 set_tests_properties(python.scaling PROPERTIES LABELS py TIMEOUT 60)
 
+# The report's ratios and the table's, one rule (results.row_ratio, mm_modes_widen).
+add_test(NAME python.results COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_results.py)
+set_tests_properties(python.results PROPERTIES LABELS py TIMEOUT 60)
+
 # scripts/measure's rule for adding launches while a state was seen too few times.
 add_test(NAME python.measure COMMAND ${MPIMARK_SYSTEM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/test_measure.py)
 set_tests_properties(python.measure PROPERTIES LABELS py TIMEOUT 60)

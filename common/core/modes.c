@@ -1,6 +1,7 @@
 #include "modes.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "stats.h"
@@ -146,4 +147,12 @@ size_t mm_modes_probed(const double *v, const double *probe, size_t n, mm_mode *
   }
   for (size_t i = 0; which && i < n; i++) which[i] = group[state[i]];
   return modes;
+}
+
+void mm_modes_widen(const mm_mode *m, size_t k, double *lo, double *hi) {
+  for (size_t j = 0; k >= 2 && j < k; j++) {
+    bool interval = isfinite(m[j].ci_low) && isfinite(m[j].ci_high);
+    *lo = fmin(*lo, interval ? m[j].ci_low : m[j].median);
+    *hi = fmax(*hi, interval ? m[j].ci_high : m[j].median);
+  }
 }

@@ -61,4 +61,11 @@ size_t mm_states(const double *probe, size_t n, mm_mode *out, size_t *which);
  * compare. Returns and fills as mm_modes. */
 size_t mm_modes_probed(const double *v, const double *probe, size_t n, mm_mode *out, size_t *which);
 
+/* The all-data interval [*lo, *hi] of a figure whose values fell into the
+ * k modes m (a row, a ratio): with 2 or more, widened to hold each mode's
+ * interval, or its median where it has none, since another run's mix of
+ * states may put its median in any of them (docs/method.md, Modes); with
+ * one, left as it is. */
+void mm_modes_widen(const mm_mode *m, size_t k, double *lo, double *hi);
+
 #endif

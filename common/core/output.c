@@ -89,21 +89,13 @@ static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double
 }
 
 /* A row's all-data interval, where another run's median falls: its own,
- * and where its rounds (launches) fell into modes, wide enough to hold
- * each mode's interval (or, with too few values for one, its median):
- * another run's state mix may put its median in any of them, so an
- * interval over the mixture's values alone misses it (docs/method.md,
- * Modes). The same modes each time the row is written, so a file written
- * again keeps its interval. */
+ * widened over its modes (mm_modes_widen). The same modes each time the
+ * row is written, so a file written again keeps its interval. */
 static void row_interval(const mm_results *r, const mm_row *w, double *lo, double *hi) {
   mm_mode m[MM_MAX_MODES];
   size_t k = row_modes(r, w, m, NULL);
   *lo = w->st.ci_low, *hi = w->st.ci_high;
-  for (size_t j = 0; k >= 2 && j < k; j++) {
-    bool interval = isfinite(m[j].ci_low) && isfinite(m[j].ci_high);
-    *lo = fmin(*lo, interval ? m[j].ci_low : m[j].median);
-    *hi = fmax(*hi, interval ? m[j].ci_high : m[j].median);
-  }
+  mm_modes_widen(m, k, lo, hi);
 }
 
 /* A list of numbers: ';'-separated (CSV) or an array (JSON); NaN as an
@@ -423,7 +415,18 @@ static int line_ratio(const op_block *b, const line_key *k, double *ratio, doubl
   if (o < 0 || f < 0) return -1;
   const mm_row *num = &b->r->rows[o], *den = &b->r->rows[f];
   int n = num->rounds < den->rounds ? num->rounds : den->rounds;
-  return mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, true, ratio, lo, hi);
+  if (mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, true, ratio, lo, hi))
+    return -1;
+  /* widened over the per-round ratios' modes, by the rounds' states (as a row's) */
+  double r[MM_MAX_ROUNDS];
+  mm_mode m[MM_MAX_MODES];
+  for (int i = 0; i < n; i++) r[i] = num->round_median[i] / den->round_median[i];
+  bool probed = mm_row_probes(den) == (size_t)n;
+  size_t modes = n >= 2 && num->rounds == den->rounds
+                     ? mm_modes_probed(r, probed ? den->round_probe : NULL, (size_t)n, m, NULL)
+                     : 0;
+  mm_modes_widen(m, modes, lo, hi);
+  return 0;
 }
 
 /* Whether any row of line k stands out of the run. */

@@ -246,6 +246,7 @@ SIGNATURES = {
     "mm_heap_prepare": (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
+    "mm_modes_widen": (None, [ctypes.POINTER(Mode), ctypes.c_size_t, _c_double_p, _c_double_p]),
     "mm_states": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
     "mm_modes_probed": (ctypes.c_size_t, [_c_double_p, _c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode),
                                           _c_size_t_p]),
@@ -387,6 +388,16 @@ def modes(values, probes=None):
     else:
         k = lib().mm_modes(doubles(values[:n]), n, out, which)
     return (list(out[:k]), list(which[:n])) if k else ([], [])
+
+
+def modes_widen(modes, median, low, high):
+    """(median, low, high) with low..high widened to hold every mode of a
+    figure with 2 or more ([Mode], mm_modes_widen): where another run's
+    median may fall."""
+    lo, hi = ctypes.c_double(low), ctypes.c_double(high)
+    arr = (Mode * max(len(modes), 1))(*modes)
+    lib().mm_modes_widen(arr, len(modes), ctypes.byref(lo), ctypes.byref(hi))
+    return median, lo.value, hi.value
 
 
 def states(values):

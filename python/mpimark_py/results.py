@@ -320,12 +320,14 @@ def ratio_modes(num, den):
 
 def row_ratio(num, den):
     """(ratio, low, high) of row num's median over row den's: the median of
-    the per-round ratios with the 95% interval of a repeat run's (as the
-    table shows it) when both rows carry round medians from the same rounds
-    (measured back to back), else the ratio of the medians (no interval:
-    low = high = ratio); None when it cannot be formed."""
+    the per-round ratios with the 95% interval of a repeat run's, widened
+    over their modes (as the table shows it: mm_modes_widen) when both rows
+    carry round medians from the same rounds (measured back to back), else
+    the ratio of the medians (no interval: low = high = ratio); None when
+    it cannot be formed."""
     rn, rd = round_medians(num), round_medians(den)
     if rn and rd and len(rn) == len(rd):
-        return stats.paired_ratio(rn, rd, repeat=True)
+        got = stats.paired_ratio(rn, rd, repeat=True)
+        return got and core.modes_widen(ratio_modes(num, den)[0], *got)
     m, d = number(num, "median"), number(den, "median")
     return (m / d, m / d, m / d) if m and d else None
