@@ -89,6 +89,14 @@ write_report() {
   fi
 }
 
+# state_probe MPIMARK: the machine's state now, on 2 local ranks: a cache
+# line's round trip between them in ns (mpimark's state probe, #@state_probe_ns
+# of a one-cell launch; docs/method.md, Modes). For benchmark scripts that
+# compare other programs with mpimark state with state.
+state_probe() {
+  mpirun -np 2 "$1" sendrecv --path buffer -m 8 -i 1 -x 0 --rounds 1 -q --format csv \
+    | sed -n 's/^#@state_probe_ns=\([0-9.]*\).*/\1/p'
+}
 # build DIR [CMAKE ARGS...]: configures and builds into $MPIMARK_ROOT/DIR
 # (or into DIR itself when it is an absolute path).
 build() {
