@@ -58,6 +58,19 @@ static size_t run_probes(const mm_results *r, double *ns) {
   return got;
 }
 
+/* probe[j]: the median of ns[i] over the values i in mode j (which[i]), NaN
+ * without probes. */
+static void mode_probes(const size_t *which, const double *ns, size_t n, size_t k, double *probe) {
+  for (size_t j = 0; j < k; j++) {
+    double mine[MM_MAX_ROUNDS];
+    size_t c = 0;
+    for (size_t i = 0; ns && i < n; i++)
+      if (which[i] == j) mine[c++] = ns[i];
+    qsort(mine, c, sizeof *mine, mm_cmp_double);
+    probe[j] = c ? mm_quantile_sorted(mine, c, 0.5) : NAN;
+  }
+}
+
 /* The modes of a row's round medians (modes.h: mm_modes_probed, by the
  * states its rounds ran in where they tell); one mode is the row itself
  * (its median and interval: the same rule over the same values, or the
@@ -77,14 +90,7 @@ static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double
     k = 1;
     for (size_t i = 0; i < n; i++) which[i] = 0;
   }
-  for (size_t j = 0; probe && j < k; j++) {
-    double mine[MM_MAX_ROUNDS];
-    size_t c = 0;
-    for (size_t i = 0; got == n && i < n; i++)
-      if (which[i] == j) mine[c++] = ns[i];
-    qsort(mine, c, sizeof *mine, mm_cmp_double);
-    probe[j] = c ? mm_quantile_sorted(mine, c, 0.5) : NAN;
-  }
+  if (probe) mode_probes(which, got == n ? ns : NULL, n, k, probe);
   return k;
 }
 
@@ -409,23 +415,46 @@ static int collect_block(op_block *b) {
 /* Line k's first metric (latency; pairs: bandwidth) over the buffer path's
  * at its size, paired by round: the median of the per-round ratios and a
  * repeat run's 95% interval. */
-static int line_ratio(const op_block *b, const line_key *k, double *ratio, double *lo, double *hi) {
+/* Line k's rows of its path and of the buffer path (its first metric), or
+ * -1 when it has no ratio. */
+static int ratio_rows(const op_block *b, const line_key *k, const mm_row **num, const mm_row **den) {
   if (!strcmp(k->path, path_order[0])) return -1;
   long o = find_row(b, k, k->path, b->metrics[0]), f = find_row(b, k, path_order[0], b->metrics[0]);
   if (o < 0 || f < 0) return -1;
-  const mm_row *num = &b->r->rows[o], *den = &b->r->rows[f];
+  *num = &b->r->rows[o], *den = &b->r->rows[f];
+  return 0;
+}
+
+/* The modes of line k's per-round ratios to the buffer path (both paths
+ * measured back to back), by the states its rounds ran in (the buffer
+ * row's probes), as results.ratio_modes finds them for the report; probe[j]
+ * each mode's (or NULL). 0 when there is no ratio or it is one group. */
+static size_t ratio_modes(const op_block *b, const line_key *k, mm_mode *m, double *probe) {
+  const mm_row *num, *den;
+  if (ratio_rows(b, k, &num, &den) || num->rounds != den->rounds || num->rounds < 2) return 0;
+  size_t n = (size_t)num->rounds, which[MM_MAX_ROUNDS];
+  double r[MM_MAX_ROUNDS];
+  for (size_t i = 0; i < n; i++) {
+    if (!(num->round_median[i] > 0 && den->round_median[i] > 0)) return 0;
+    r[i] = num->round_median[i] / den->round_median[i];
+  }
+  const double *ns = mm_row_probes(den) == n ? den->round_probe : NULL;
+  size_t modes = mm_modes_probed(r, ns, n, m, which);
+  if (modes < 2) return 0;
+  if (probe) mode_probes(which, ns, n, modes, probe);
+  return modes;
+}
+
+/* Line k's object/buffer ratio: the median of the per-round ratios and the
+ * repeat's interval, widened over their modes (as a row's). */
+static int line_ratio(const op_block *b, const line_key *k, double *ratio, double *lo, double *hi) {
+  const mm_row *num, *den;
+  if (ratio_rows(b, k, &num, &den)) return -1;
   int n = num->rounds < den->rounds ? num->rounds : den->rounds;
   if (mm_stats_paired_ratio(num->round_median, den->round_median, (size_t)n, true, ratio, lo, hi))
     return -1;
-  /* widened over the per-round ratios' modes, by the rounds' states (as a row's) */
-  double r[MM_MAX_ROUNDS];
   mm_mode m[MM_MAX_MODES];
-  for (int i = 0; i < n; i++) r[i] = num->round_median[i] / den->round_median[i];
-  bool probed = mm_row_probes(den) == (size_t)n;
-  size_t modes = n >= 2 && num->rounds == den->rounds
-                     ? mm_modes_probed(r, probed ? den->round_probe : NULL, (size_t)n, m, NULL)
-                     : 0;
-  mm_modes_widen(m, modes, lo, hi);
+  mm_modes_widen(m, ratio_modes(b, k, m, NULL), lo, hi);
   return 0;
 }
 
@@ -544,17 +573,21 @@ const char *mm_output_modes(const mm_mode *m, size_t k, const double *probe, siz
 }
 
 /* Under a line whose first metric's rounds (launches) fall into modes, each
- * mode (mm_output_modes). */
+ * mode (mm_output_modes); under one whose object/buffer ratios do, theirs
+ * ("to buffer: 2.52x +-3.0% (5 of 6, ...) | 1.65x (1 of 6, ...)"). */
 static void put_modes_line(FILE *fp, const op_block *b, const line_key *k) {
   long i = find_row(b, k, k->path, b->metrics[0]);
   if (i < 0) return;
   const mm_row *w = &b->r->rows[i];
   mm_mode m[MM_MAX_MODES];
   double probe[MM_MAX_MODES];
-  size_t n = row_modes(b->r, w, m, probe);
-  if (n < 2) return;
   char text[512];
-  fprintf(fp, "%17s modes: %s\n", "", mm_output_modes(m, n, probe, (size_t)w->rounds, false, text, sizeof text));
+  size_t n = row_modes(b->r, w, m, probe);
+  if (n >= 2)
+    fprintf(fp, "%17s modes: %s\n", "", mm_output_modes(m, n, probe, (size_t)w->rounds, false, text, sizeof text));
+  n = ratio_modes(b, k, m, probe); /* the object/buffer ratio's, by the same rule */
+  if (n >= 2)
+    fprintf(fp, "%17s to buffer: %s\n", "", mm_output_modes(m, n, probe, (size_t)w->rounds, true, text, sizeof text));
 }
 
 /* The default layout: 100 columns for up to three metrics and a ratio. */

@@ -231,6 +231,7 @@ int main(void) {
   mm_results_add_row(&pair, &obj);
   char *ratio_table = render(&pair, MM_FORMAT_TABLE);
   CHECK(strstr(ratio_table, "2.00x  +-45%") != NULL);
+  CHECK(strstr(ratio_table, "to buffer: 1.10x (2 of 20, no interval, line 400 ns) | 2.00x +-") != NULL);
   if (!strstr(ratio_table, "2.00x  +-45%")) fprintf(stderr, "%s", ratio_table);
   free(ratio_table);
   mm_results_free(&pair);
