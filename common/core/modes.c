@@ -156,3 +156,29 @@ void mm_modes_widen(const mm_mode *m, size_t k, double *lo, double *hi) {
     *hi = fmax(*hi, interval ? m[j].ci_high : m[j].median);
   }
 }
+
+void mm_mode_probes(const size_t *which, const double *probe_of, size_t n, size_t k, double *probe) {
+  for (size_t j = 0; j < k; j++) {
+    double mine[MM_MAX_ROUNDS];
+    size_t c = 0;
+    for (size_t i = 0; probe_of && i < n && c < MM_MAX_ROUNDS; i++)
+      if (which[i] == j) mine[c++] = probe_of[i];
+    qsort(mine, c, sizeof *mine, mm_cmp_double);
+    probe[j] = c ? mm_quantile_sorted(mine, c, 0.5) : NAN;
+  }
+}
+
+size_t mm_ratio_modes(const double *num, const double *den, const double *probe, size_t n,
+                      mm_mode *out, double *probe_out) {
+  if (n < 2 || n > MM_MAX_ROUNDS) return 0;
+  double r[MM_MAX_ROUNDS];
+  size_t which[MM_MAX_ROUNDS];
+  for (size_t i = 0; i < n; i++) {
+    if (!(num[i] > 0 && den[i] > 0)) return 0;
+    r[i] = num[i] / den[i];
+  }
+  size_t k = mm_modes_probed(r, probe, n, out, which);
+  if (k < 2) return 0;
+  if (probe_out) mm_mode_probes(which, probe, n, k, probe_out);
+  return k;
+}

@@ -61,6 +61,20 @@ size_t mm_states(const double *probe, size_t n, mm_mode *out, size_t *which);
  * compare. Returns and fills as mm_modes. */
 size_t mm_modes_probed(const double *v, const double *probe, size_t n, mm_mode *out, size_t *which);
 
+/* probe[j]: the median of probe_of[i] over the values i in mode j
+ * (which[i], from mm_modes_probed; n <= MM_MAX_ROUNDS), NaN where probe_of
+ * is NULL. */
+void mm_mode_probes(const size_t *which, const double *probe_of, size_t n, size_t k, double *probe);
+
+/* The modes of the paired ratios num[i] / den[i] (both paths of a unit,
+ * measured back to back; every value > 0), by the state each pair ran in
+ * (probe, or NULL), as mm_modes_probed; probe_out[j] each mode's median
+ * probe (mm_mode_probes). Returns how many: 0 when they are one group (or
+ * a value is not > 0). The one rule for the table's ratios and the
+ * report's. */
+size_t mm_ratio_modes(const double *num, const double *den, const double *probe, size_t n,
+                      mm_mode *out, double *probe_out);
+
 /* The all-data interval [*lo, *hi] of a figure whose values fell into the
  * k modes m (a row, a ratio): with 2 or more, widened to hold each mode's
  * interval, or its median where it has none, since another run's mix of

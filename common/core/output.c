@@ -58,19 +58,6 @@ static size_t run_probes(const mm_results *r, double *ns) {
   return got;
 }
 
-/* probe[j]: the median of ns[i] over the values i in mode j (which[i]), NaN
- * without probes. */
-static void mode_probes(const size_t *which, const double *ns, size_t n, size_t k, double *probe) {
-  for (size_t j = 0; j < k; j++) {
-    double mine[MM_MAX_ROUNDS];
-    size_t c = 0;
-    for (size_t i = 0; ns && i < n; i++)
-      if (which[i] == j) mine[c++] = ns[i];
-    qsort(mine, c, sizeof *mine, mm_cmp_double);
-    probe[j] = c ? mm_quantile_sorted(mine, c, 0.5) : NAN;
-  }
-}
-
 /* The modes of a row's round medians (modes.h: mm_modes_probed, by the
  * states its rounds ran in where they tell); one mode is the row itself
  * (its median and interval: the same rule over the same values, or the
@@ -90,7 +77,7 @@ static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double
     k = 1;
     for (size_t i = 0; i < n; i++) which[i] = 0;
   }
-  if (probe) mode_probes(which, got == n ? ns : NULL, n, k, probe);
+  if (probe) mm_mode_probes(which, got == n ? ns : NULL, n, k, probe);
   return k;
 }
 
@@ -432,17 +419,9 @@ static int ratio_rows(const op_block *b, const line_key *k, const mm_row **num, 
 static size_t ratio_modes(const op_block *b, const line_key *k, mm_mode *m, double *probe) {
   const mm_row *num, *den;
   if (ratio_rows(b, k, &num, &den) || num->rounds != den->rounds || num->rounds < 2) return 0;
-  size_t n = (size_t)num->rounds, which[MM_MAX_ROUNDS];
-  double r[MM_MAX_ROUNDS];
-  for (size_t i = 0; i < n; i++) {
-    if (!(num->round_median[i] > 0 && den->round_median[i] > 0)) return 0;
-    r[i] = num->round_median[i] / den->round_median[i];
-  }
-  const double *ns = mm_row_probes(den) == n ? den->round_probe : NULL;
-  size_t modes = mm_modes_probed(r, ns, n, m, which);
-  if (modes < 2) return 0;
-  if (probe) mode_probes(which, ns, n, modes, probe);
-  return modes;
+  size_t n = (size_t)num->rounds;
+  return mm_ratio_modes(num->round_median, den->round_median,
+                        mm_row_probes(den) == n ? den->round_probe : NULL, n, m, probe);
 }
 
 /* Line k's object/buffer ratio: the median of the per-round ratios and the

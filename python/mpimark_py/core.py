@@ -247,6 +247,8 @@ SIGNATURES = {
     "mm_error_line": (ctypes.c_char_p, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]),
     "mm_modes": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
     "mm_modes_widen": (None, [ctypes.POINTER(Mode), ctypes.c_size_t, _c_double_p, _c_double_p]),
+    "mm_ratio_modes": (ctypes.c_size_t, [_c_double_p, _c_double_p, _c_double_p, ctypes.c_size_t,
+                                         ctypes.POINTER(Mode), _c_double_p]),
     "mm_states": (ctypes.c_size_t, [_c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode), _c_size_t_p]),
     "mm_modes_probed": (ctypes.c_size_t, [_c_double_p, _c_double_p, ctypes.c_size_t, ctypes.POINTER(Mode),
                                           _c_size_t_p]),
@@ -388,6 +390,18 @@ def modes(values, probes=None):
     else:
         k = lib().mm_modes(doubles(values[:n]), n, out, which)
     return (list(out[:k]), list(which[:n])) if k else ([], [])
+
+
+def ratio_modes(num, den, probes=None):
+    """The modes of the paired ratios num[i] / den[i] by the state each
+    pair ran in (probes, or None; mm_ratio_modes): ([Mode], [each mode's
+    median probe in ns, or None]) by ascending ratio; ([], []) when they
+    are one group or cannot be formed."""
+    n = min(len(num), len(den), MAX_ROUNDS)
+    out, probe = (Mode * MAX_MODES)(), (ctypes.c_double * MAX_MODES)()
+    k = lib().mm_ratio_modes(doubles(num[:n]), doubles(den[:n]), doubles(probes[:n]) if probes else None, n,
+                             out, probe)
+    return list(out[:k]), [p if p == p else None for p in probe[:k]]
 
 
 def modes_widen(modes, median, low, high):

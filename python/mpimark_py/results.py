@@ -307,15 +307,10 @@ def ratio_modes(num, den):
     median probe in ns, or None]) by ascending ratio; ([], []) when the
     ratios are one group or cannot be paired."""
     rn, rd = round_medians(num), round_medians(den)
-    if not (rn and rd and len(rn) == len(rd) and all(a > 0 and b > 0 for a, b in zip(rn, rd))):
+    if not (rn and rd and len(rn) == len(rd)):
         return [], []
     probes = round_probes(den)
-    probes = probes if probes and len(probes) == len(rn) else None
-    modes, which = core.modes([a / b for a, b in zip(rn, rd)], probes=probes)
-    if len(modes) < 2:
-        return [], []
-    return modes, [stats.quantile_sorted(sorted(p for p, w in zip(probes, which) if w == j), 0.5)
-                   if probes else None for j in range(len(modes))]
+    return core.ratio_modes(rn, rd, probes if probes and len(probes) == len(rn) else None)
 
 
 def row_ratio(num, den):

@@ -28,6 +28,9 @@ class Ratio(unittest.TestCase):
         self.assertAlmostEqual(ratio, 2.0, places=6)
         self.assertAlmostEqual(low, 1.1, places=6)  # the slow state's ratio (2 rounds: its median)
         self.assertEqual(round(100 * max(high / ratio - 1, 1 - low / ratio)), 45)
+        modes, states = results.ratio_modes(row("object", obj, probes), row("buffer", buf, probes))
+        self.assertEqual([round(m.median, 3) for m in modes], [1.1, 2.0])  # the table's "to buffer:"
+        self.assertEqual(states, [400, 50])
         # one state: the paired ratios' own interval, not widened
         ratio, low, high = results.row_ratio(row("object", obj[:18], probes[:18]),
                                              row("buffer", buf[:18], probes[:18]))
