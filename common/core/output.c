@@ -399,11 +399,8 @@ static int collect_block(op_block *b) {
   return 0;
 }
 
-/* Line k's first metric (latency; pairs: bandwidth) over the buffer path's
- * at its size, paired by round: the median of the per-round ratios and a
- * repeat run's 95% interval. */
-/* Line k's rows of its path and of the buffer path (its first metric), or
- * -1 when it has no ratio. */
+/* Line k's rows of its path and of the buffer path, its first metric's
+ * (latency; pairs: bandwidth), or -1 when it has no ratio. */
 static int ratio_rows(const op_block *b, const line_key *k, const mm_row **num, const mm_row **den) {
   if (!strcmp(k->path, path_order[0])) return -1;
   long o = find_row(b, k, k->path, b->metrics[0]), f = find_row(b, k, path_order[0], b->metrics[0]);
@@ -414,8 +411,8 @@ static int ratio_rows(const op_block *b, const line_key *k, const mm_row **num, 
 
 /* The modes of line k's per-round ratios to the buffer path (both paths
  * measured back to back), by the states its rounds ran in (the buffer
- * row's probes), as results.ratio_modes finds them for the report; probe[j]
- * each mode's (or NULL). 0 when there is no ratio or it is one group. */
+ * row's probes; mm_ratio_modes, which the report calls too); probe[j] each
+ * mode's (or NULL). 0 when there is no ratio or it is one group. */
 static size_t ratio_modes(const op_block *b, const line_key *k, mm_mode *m, double *probe) {
   const mm_row *num, *den;
   if (ratio_rows(b, k, &num, &den) || num->rounds != den->rounds || num->rounds < 2) return 0;
@@ -424,8 +421,9 @@ static size_t ratio_modes(const op_block *b, const line_key *k, mm_mode *m, doub
                         mm_row_probes(den) == n ? den->round_probe : NULL, n, m, probe);
 }
 
-/* Line k's object/buffer ratio: the median of the per-round ratios and the
- * repeat's interval, widened over their modes (as a row's). */
+/* Line k's ratio to the buffer path at its size, paired by round: the
+ * median of the per-round ratios and a repeat run's 95% interval, widened
+ * over their modes (as a row's). */
 static int line_ratio(const op_block *b, const line_key *k, double *ratio, double *lo, double *hi) {
   const mm_row *num, *den;
   if (ratio_rows(b, k, &num, &den)) return -1;
