@@ -66,20 +66,8 @@ static int check_output(run *r, const mm_config *cfg) {
  * and their buffers, allocated once, after the ranks of each node have
  * added up what they will touch (sweep.h: mm_sweep_memory_verdict). */
 static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
-  MPI_Comm node;
-  MM_MPI(MPI_Comm_split_type(r->comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
-  int node_ranks;
-  MM_MPI(MPI_Comm_size(node, &node_ranks));
-  double avail = (double)mm_memory_available();
-  double bound = cfg->memory > 0 ? cfg->memory : avail > 0 ? mm_memory_auto(avail, node_ranks) : INFINITY;
-  double least = 0;
-  MM_MPI(MPI_Allreduce(&bound, &least, 1, MPI_DOUBLE, MPI_MIN, r->comm));
-  mm_suite_fit_memory(s, least);
-  double need = (double)s->sweep.sbuf + (double)s->sweep.rbuf, node_need = 0;
-  MM_MPI(MPI_Allreduce(&need, &node_need, 1, MPI_DOUBLE, MPI_SUM, node));
-  MPI_Comm_free(&node);
   char why[256];
-  int err = mm_sweep_memory_verdict(&s->sweep, cfg, avail, node_need, why, sizeof why);
+  int err = mm_suite_fit_memory(s, why, sizeof why);
   if (err == MM_OK) {
     s->sbuf = mm_buffer_alloc(s->sweep.sbuf, cfg->hugepages);
     s->rbuf = mm_buffer_alloc(s->sweep.rbuf, cfg->hugepages);

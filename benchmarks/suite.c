@@ -31,9 +31,9 @@ static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
   }
 }
 
-void mm_suite_fit_memory(mm_suite *s, double bound) {
+int mm_suite_fit_memory(mm_suite *s, char *why, size_t len) {
   op_traits(s->cfg, s->traits);
-  mm_sweep_fit(&s->sweep, s->cfg, s->traits, bound, s->nranks);
+  return mm_sweep_fit_job(s->comm, s->cfg, s->traits, &s->sweep, why, len);
 }
 
 /* Notes the selected operations that have no object path (mpi4py has no

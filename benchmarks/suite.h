@@ -28,10 +28,11 @@ typedef struct mm_suite {
   mm_ctx ctx;                 /* the visit's, from its setup to its teardown */
 } mm_suite;
 
-/* Fits the selected cells to `bound` bytes per rank for messages (-M, or
- * its auto value): s->sweep then says how many fit and the bytes each of
- * sbuf and rbuf needs for them (sweep.h); s->traits are set. */
-void mm_suite_fit_memory(mm_suite *s, double bound);
+/* Sets s->traits and fits the selected cells to the job's memory
+ * (collective: mm_sweep_fit_job): s->sweep then says how many fit and the
+ * bytes each of sbuf and rbuf needs for them. Returns this rank's MM_OK or
+ * MM_ETOOBIG, with why. */
+int mm_suite_fit_memory(mm_suite *s, char *why, size_t len);
 
 /* Runs the sweep (collective). Rows go to `results` at rank 0. Returns
  * MM_OK or MM_EVALIDATE, the same on every rank. */

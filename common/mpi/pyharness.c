@@ -91,6 +91,11 @@ int mm_py_metadata(intptr_t comm, const char *version, const char *commit, int a
   return mm_metadata_collect((MPI_Comm)comm, version, commit, argc, argv, r);
 }
 
+int mm_py_sweep_fit(intptr_t comm, const mm_config *cfg, const mm_op_traits *traits, mm_sweep *sweep,
+                    char *why, size_t len) {
+  return mm_sweep_fit_job((MPI_Comm)comm, cfg, traits, sweep, why, len);
+}
+
 int mm_py_sweep_run(intptr_t comm, const mm_config *cfg, const mm_test_hooks *hooks, uint64_t seed,
                     mm_sweep *sweep, const mm_op_traits *traits, PyObject *kernels, mm_results *results) {
   mm_sweep_job job = {.comm = (MPI_Comm)comm, .cfg = cfg, .hooks = hooks, .seed = seed, .sweep = sweep,

@@ -20,6 +20,11 @@
 int mm_py_metadata(intptr_t comm, const char *version, const char *commit, int argc, char **argv,
                    mm_results *r);
 
+/* Fits the sweep to the job's memory on mpi4py's communicator
+ * (sweeprun.h: mm_sweep_fit_job, collective). */
+int mm_py_sweep_fit(intptr_t comm, const mm_config *cfg, const mm_op_traits *traits, mm_sweep *sweep,
+                    char *why, size_t len);
+
 /* Runs the sweep (sweeprun.h: mm_sweep_run) with the runner's kernels: an
  * object whose setup(op, path, bytes, kernel, window) returns (run,
  * wire_bytes), run() being one iteration; check(corrupt) returns None or

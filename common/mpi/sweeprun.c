@@ -1,8 +1,10 @@
 #include "sweeprun.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "buffers.h"
 #include "clock.h"
 #include "errors.h"
 #include "heap.h"
@@ -262,6 +264,24 @@ static int rounds(run *w, size_t *order, double *probe_ns, double start) {
   }
   mm_probe_close(&probe);
   return err;
+}
+
+int mm_sweep_fit_job(MPI_Comm comm, const mm_config *cfg, const mm_op_traits *traits, mm_sweep *sweep,
+                     char *why, size_t len) {
+  MPI_Comm node;
+  int node_ranks, nranks;
+  MM_MPI(MPI_Comm_size(comm, &nranks));
+  MM_MPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  MM_MPI(MPI_Comm_size(node, &node_ranks));
+  double avail = (double)mm_memory_available();
+  double bound = cfg->memory > 0 ? cfg->memory : avail > 0 ? mm_memory_auto(avail, node_ranks) : INFINITY;
+  double least = 0;
+  MM_MPI(MPI_Allreduce(&bound, &least, 1, MPI_DOUBLE, MPI_MIN, comm));
+  mm_sweep_fit(sweep, cfg, traits, least, nranks);
+  double need = (double)sweep->sbuf + (double)sweep->rbuf, node_need = 0;
+  MM_MPI(MPI_Allreduce(&need, &node_need, 1, MPI_DOUBLE, MPI_SUM, node));
+  MPI_Comm_free(&node);
+  return mm_sweep_memory_verdict(sweep, cfg, avail, node_need, why, len);
 }
 
 int mm_sweep_run(const mm_sweep_job *job, mm_results *results) {

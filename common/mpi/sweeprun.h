@@ -56,6 +56,16 @@ typedef struct mm_sweep_job {
   mm_kernels kernels;
 } mm_sweep_job;
 
+/* Fits the sweep to the job's memory (collective on comm): the bound per
+ * rank (-M, or its auto value from this node's available memory and
+ * ranks), the least over the ranks, the cells that fit it (mm_sweep_fit),
+ * then the verdict on what the ranks of each node would touch together
+ * (mm_sweep_memory_verdict). Returns this rank's MM_OK or MM_ETOOBIG, with
+ * why (what a failed allocation would mean, on MM_OK); the caller
+ * allocates sweep->sbuf and ->rbuf bytes, then agrees over the ranks. */
+int mm_sweep_fit_job(MPI_Comm comm, const mm_config *cfg, const mm_op_traits *traits, mm_sweep *sweep,
+                     char *why, size_t len);
+
 /* Runs the sweep (collective): rows and the run's facts go to `results` at
  * rank 0. Returns, the same on every rank, MM_OK; MM_EVALIDATE after round
  * 0 when a check failed (every failing cell named on stderr); MM_ECLOCK

@@ -151,21 +151,10 @@ class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
                 ("cells", ctypes.POINTER(CellKey)), ("n_cells", ctypes.c_size_t),
                 ("units", ctypes.POINTER(Unit)), ("n_units", ctypes.c_size_t)]
 
-    def __init__(self, config, traits):
-        """config: a parsed mm_config (Config); traits: an OpTraits per line of ops.def."""
+    def __init__(self, traits):
+        """traits: an OpTraits per line of ops.def (mm_sweep_fit_job fits it)."""
         super().__init__()
-        self.config, self.traits = config, (OpTraits * len(traits))(*traits)
-
-    def fit_to(self, bound, nranks):
-        """Fits the selected cells to bound bytes per rank (mm_sweep_fit)."""
-        lib().mm_sweep_fit(ctypes.byref(self), ctypes.byref(self.config), self.traits, bound, nranks)
-
-    def memory_verdict(self, available, node_need):
-        """(error, why) of the buffers of what fits (mm_sweep_memory_verdict)."""
-        why = ctypes.create_string_buffer(256)
-        err = lib().mm_sweep_memory_verdict(ctypes.byref(self), ctypes.byref(self.config), available,
-                                            node_need, why, len(why))
-        return err, why.value.decode()
+        self.traits = (OpTraits * len(traits))(*traits)
 
 
 def _candidates():
@@ -233,8 +222,6 @@ SIGNATURES = {
     "mm_output_column": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_int]),
     "mm_bytes_human": (ctypes.c_char_p, [ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_memory_parse": (ctypes.c_int, [ctypes.c_char_p, _c_double_p, ctypes.c_char_p, ctypes.c_size_t]),
-    "mm_memory_auto": (ctypes.c_double, [ctypes.c_double, ctypes.c_int]),
-    "mm_memory_available": (ctypes.c_size_t, []),
     "mm_atomic_check": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_bool, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_model_fit": (ctypes.c_int, [_c_double_p, _c_double_p, ctypes.c_size_t, _c_double_p, ctypes.c_size_t,
                                     ctypes.POINTER(Model)]),
@@ -266,10 +253,6 @@ SIGNATURES = {
     "mm_sync_name": (ctypes.c_char_p, [ctypes.c_int]),
     "mm_rank_time_name": (ctypes.c_char_p, [ctypes.c_int]),
     "mm_op_traits_init": (ctypes.c_size_t, [ctypes.POINTER(OpTraits)]),
-    "mm_sweep_fit": (None, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.POINTER(OpTraits),
-                            ctypes.c_double, ctypes.c_int]),
-    "mm_sweep_memory_verdict": (ctypes.c_int, [ctypes.POINTER(Sweep), ctypes.POINTER(Config), ctypes.c_double,
-                                               ctypes.c_double, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_settings_meta": (ctypes.c_int, [ctypes.POINTER(Config), ctypes.c_ulonglong,
                                         ctypes.POINTER(Results)]),
 }
@@ -366,16 +349,6 @@ def bytes_human(n):
     """An amount of memory: "10 B", "3.00 MiB", "9.25 GiB" (sizes.h)."""
     buf = ctypes.create_string_buffer(32)
     return lib().mm_bytes_human(n, buf, len(buf)).decode()
-
-
-def memory_available():
-    """This node's MemAvailable in bytes, or 0 when unknown (buffers.h)."""
-    return float(lib().mm_memory_available())
-
-
-def memory_auto(available, ranks_on_node):
-    """The default memory bound per rank (buffers.h)."""
-    return lib().mm_memory_auto(available, ranks_on_node)
 
 
 def modes(values, probes=None):

@@ -52,6 +52,8 @@ SIGNATURES = {
                                        ctypes.c_uint64, ctypes.POINTER(core.Sweep),
                                        ctypes.POINTER(core.OpTraits), ctypes.py_object,
                                        ctypes.POINTER(core.Results)]),
+    "mm_py_sweep_fit": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.POINTER(core.Config), ctypes.POINTER(core.OpTraits),
+                                       ctypes.POINTER(core.Sweep), ctypes.c_char_p, ctypes.c_size_t]),
     "mm_py_metadata": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int,
                                       ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(core.Results)]),
     "mm_results_free": (None, [ctypes.POINTER(core.Results)]),
@@ -129,6 +131,16 @@ def metadata(comm, version, commit, argv):
     if err:
         raise MemoryError("mm_metadata_collect")
     return meta
+
+
+def sweep_fit(comm, cfg, sweep):
+    """Fits sweep to the job's memory on every rank of comm
+    (mm_sweep_fit_job, collective): (this rank's error, why)."""
+    from .mpi import MPI
+    why = ctypes.create_string_buffer(256)
+    err = lib().mm_py_sweep_fit(MPI._handleof(comm), ctypes.byref(cfg.c), sweep.traits, ctypes.byref(sweep),
+                                why, len(why))
+    return err, why.value.decode()
 
 
 def sweep_run(comm, cfg, hooks, seed, sweep, kernels):

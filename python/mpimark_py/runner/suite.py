@@ -5,7 +5,6 @@ of one size, with the object path's wire size), the check of what it
 delivered, and its end. The rounds, the timing and the rows are C's."""
 
 import ctypes
-import math
 import pickle
 import sys
 
@@ -85,18 +84,11 @@ class Suite:
 
     def allocate(self):
         """Buffers for the largest message, every page touched (main.c's
-        allocate): the memory bound (the least over the nodes), the cells
-        that fit it, and, after the ranks of each node have added up what
-        they will touch, the buffers (common/core/sweep.c decides)."""
-        node = self.comm.Split_type(MPI.COMM_TYPE_SHARED)
-        avail = core.memory_available()
-        bound = self.cfg.memory or (core.memory_auto(avail, node.Get_size()) if avail > 0 else math.inf)
-        self.sweep = core.Sweep(self.cfg.c, self.traits())
-        self.sweep.fit_to(self.comm.allreduce(bound, MPI.MIN), self.nranks)
+        allocate): the cells that fit the job's memory (mm_sweep_fit_job,
+        as the C binary), then the buffers."""
+        self.sweep = core.Sweep(self.traits())
+        err, why = harness.sweep_fit(self.comm, self.cfg, self.sweep)
         s, r = self.sweep.sbuf, self.sweep.rbuf
-        node_need = node.allreduce(float(s) + float(r), MPI.SUM)
-        node.Free()
-        err, why = self.sweep.memory_verdict(avail, node_need)
         if err == OK:
             try:
                 # NumPy madvises arrays of 4 MiB and more for huge pages by
