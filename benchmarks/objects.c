@@ -7,11 +7,6 @@
 #include "buffers.h"
 #include "errors.h"
 
-/* Whole numbers below 2^20, so that sums over any realistic rank count are
- * exact, and a shifted or truncated list does not pass. */
-static double value_of(size_t i, unsigned seed) {
-  return (double)(((uint64_t)i * 2654435761u + (uint64_t)seed * 40503u) % 1000003u);
-}
 
 static size_t n_floats(const mm_ctx *c) { return c->bytes / sizeof(double); }
 
@@ -21,7 +16,7 @@ static mm_pyobj *make_payload(const mm_ctx *c, unsigned seed, bool float64) {
     size_t n = n_floats(c);
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v) return NULL;
-    for (size_t i = 0; i < n; i++) v[i] = value_of(i, seed);
+    for (size_t i = 0; i < n; i++) v[i] = mm_pattern_double(i, seed);
     mm_pyobj *obj = c->payload == MM_PAYLOAD_FLOATS    ? mm_py_float_list(v, n)
                     : c->payload == MM_PAYLOAD_NDARRAY ? mm_py_ndarray(v, n, c->numpy)
                                                        : mm_py_bytes(v, n * sizeof *v);
@@ -259,7 +254,7 @@ int mm_obj_check(const mm_ctx *c, const mm_pyobj *obj, unsigned seed, bool float
   if (err) return err;
   if (!floats) return mm_check_bytes(obj->u.s.data, n, seed, why, len);
   for (size_t i = 0; i < n; i++) {
-    double got = element(obj, i), expected = value_of(i, seed);
+    double got = element(obj, i), expected = mm_pattern_double(i, seed);
     if (got != expected) {
       snprintf(why, len, "element %zu of %zu is %.17g, expected %.17g", i, n, got, expected);
       return MM_EVALIDATE;
@@ -281,7 +276,7 @@ int mm_obj_check_sum(const mm_ctx *c, const mm_pyobj *obj, int ranks, char *why,
   if (err) return err;
   for (size_t i = 0; i < n; i++) {
     double want = 0.0;
-    for (int r = 0; r < ranks; r++) want += value_of(i, mm_seed_of_rank(r));
+    for (int r = 0; r < ranks; r++) want += mm_pattern_double(i, mm_seed_of_rank(r));
     if (element(obj, i) != want) {
       snprintf(why, len, "element %zu of %zu is %.17g, expected the sum %.17g", i, n,
                element(obj, i), want);

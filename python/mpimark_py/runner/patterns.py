@@ -16,7 +16,7 @@ def pattern_bytes(n, seed):
 
 
 def pattern_doubles(n, seed):
-    """mm_pattern_double(i, seed): small whole numbers 1..13, sums stay exact
+    """mm_pattern_double(i, seed): whole numbers below 2^20, sums stay exact
     (mm_pattern_fill_doubles)."""
     out = np.empty(n, np.float64)
     core.lib().mm_pattern_fill_doubles(out.ctypes.data, n, seed)
