@@ -91,7 +91,7 @@ static int check(void *self, mm_visit *v, bool corrupt, char *why, size_t len) {
   const struct mm_op_path *table = mm_op_path(mm_ops[v->cell->op], c->path);
   mm_data_ctx data = {.rank = c->rank, .nranks = c->nranks, .root = c->root, .bytes = c->bytes,
                       .sbuf = c->sbuf, .rbuf = c->rbuf};
-  if (c->path == MM_PATH_BUFFER) mm_data_prepare(t->data, t->root_recvs_all, &data);
+  if (c->path == MM_PATH_BUFFER) mm_data_prepare(t->data, &data);
   else if (table->prepare) table->prepare(c);
   int err = kernel_of(v)->run(c);
   if (err) mm_mpi_die(c->comm, err, "%s", mm_strerror(err));

@@ -13,14 +13,14 @@ const size_t mm_op_traits_size = sizeof(mm_op_traits), mm_cell_key_size = sizeof
              mm_sweep_size = sizeof(mm_sweep), mm_max_ops = MM_MAX_OPS,
              mm_max_kernels = MM_MAX_KERNELS;
 
-/* ops.def's columns, read as traits. */
-enum { FLOAT64 = 1, ROOT_SENDS_ALL = 2, ROOT_RECVS_ALL = 4, ROOTLESS = 8 };
-#define MM_OP(name_, min_ranks, in_default, kind, busbw_, pkl5_, traits, data_, summary)          \
-  {.name = #name_, .collective = MM_##kind == MM_COLLECTIVE, .float64 = ((traits) & FLOAT64) != 0, \
-   .root_sends_all = ((traits) & ROOT_SENDS_ALL) != 0,                                            \
-   .root_recvs_all = ((traits) & ROOT_RECVS_ALL) != 0, .rootless = ((traits) & ROOTLESS) != 0,    \
-   .busbw = MM_BUSBW_##busbw_, .pkl5 = pkl5_, .data = MM_DATA_##data_},
+/* ops.def's columns, read as traits; what the data imply (validate.h). */
 enum { MM_P2P, MM_COLLECTIVE };
+enum { ROOTLESS = 1 };
+#define MM_OP(name_, min_ranks, in_default, kind, busbw_, pkl5_, rootless_, data_, summary)      \
+  {.name = #name_, .collective = MM_##kind == MM_COLLECTIVE, .float64 = MM_DATA_FLOAT64(MM_DATA_##data_), \
+   .root_sends_all = MM_DATA_ROOT_SENDS_ALL(MM_DATA_##data_),                                     \
+   .root_recvs_all = MM_DATA_ROOT_RECVS_ALL(MM_DATA_##data_), .rootless = (rootless_) == ROOTLESS, \
+   .busbw = MM_BUSBW_##busbw_, .pkl5 = pkl5_, .data = MM_DATA_##data_},
 static const mm_op_traits defined[] = {
 #include "ops.def"
 };

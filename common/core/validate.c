@@ -43,22 +43,24 @@ static int check_slots(const mm_data_ctx *c, bool to_me, char *why, size_t len) 
   return err;
 }
 
-static void fill_slots(const mm_data_ctx *c, unsigned (*seed)(const mm_data_ctx *, int)) {
+/* One message per rank in the send buffer: message r is what the root
+ * sends rank r (scatter), or what this rank sends rank r (alltoall). */
+static void fill_slots(const mm_data_ctx *c, bool scatter) {
   for (int r = 0; r < c->nranks; r++)
-    mm_pattern_fill(c->sbuf + (size_t)r * c->bytes, c->bytes, seed(c, r));
+    mm_pattern_fill(c->sbuf + (size_t)r * c->bytes, c->bytes,
+                    scatter ? mm_seed_for_rank(r) : mm_seed_from_to(c->rank, r));
 }
-static unsigned scatter_seed(const mm_data_ctx *c, int r) { (void)c; return mm_seed_for_rank(r); }
-static unsigned alltoall_seed(const mm_data_ctx *c, int r) { return mm_seed_from_to(c->rank, r); }
 
-void mm_data_prepare(mm_data data, bool root_recvs_all, const mm_data_ctx *c) {
+void mm_data_prepare(mm_data data, const mm_data_ctx *c) {
   size_t count = c->bytes / sizeof(double);
-  mm_pattern_fill(c->rbuf, root_recvs_all ? c->bytes * (size_t)c->nranks : c->bytes, 0xdeadu);
+  mm_pattern_fill(c->rbuf, MM_DATA_ROOT_RECVS_ALL(data) ? c->bytes * (size_t)c->nranks : c->bytes,
+                  0xdeadu);
   switch (data) {
     case MM_DATA_NONE: return;
     case MM_DATA_SCATTER:
-      if (c->rank == c->root) fill_slots(c, scatter_seed);
+      if (c->rank == c->root) fill_slots(c, true);
       return;
-    case MM_DATA_ALLTOALL: fill_slots(c, alltoall_seed); return;
+    case MM_DATA_ALLTOALL: fill_slots(c, false); return;
     case MM_DATA_REDUCE:
     case MM_DATA_ALLREDUCE:
     case MM_DATA_SCAN:

@@ -27,6 +27,18 @@ typedef enum {
   MM_DATA_EXSCAN,         /* rank r gets the sum over ranks 0 .. r-1 (rank 0 nothing) */
 } mm_data;
 
+/* What a kind of data implies (ops.def names only the kind): its elements
+ * are float64 (reductions); the root's send buffer holds a message per
+ * rank (scatter); its receive buffer does (gather). Constant expressions,
+ * for the table of traits (sweep.c). */
+#define MM_DATA_FLOAT64(d)                                                                 \
+  ((d) == MM_DATA_REDUCE || (d) == MM_DATA_ALLREDUCE || (d) == MM_DATA_REDUCE_SCATTER || \
+   (d) == MM_DATA_SCAN || (d) == MM_DATA_EXSCAN)
+#define MM_DATA_ROOT_SENDS_ALL(d) \
+  ((d) == MM_DATA_SCATTER || (d) == MM_DATA_ALLTOALL || (d) == MM_DATA_REDUCE_SCATTER)
+#define MM_DATA_ROOT_RECVS_ALL(d) \
+  ((d) == MM_DATA_GATHER || (d) == MM_DATA_ALLGATHER || (d) == MM_DATA_ALLTOALL)
+
 /* Pattern seeds: the data rank r sends; what the root sends to rank r in
  * a scatter; what rank `from` sends rank `to` in an alltoall. */
 unsigned mm_seed_of_rank(int rank);
@@ -43,7 +55,7 @@ typedef struct mm_data_ctx {
 /* Before the run: fills the receive buffer with a pattern no rank sends
  * (no stale data from an earlier run passes), and the send buffer with
  * what this rank sends. */
-void mm_data_prepare(mm_data data, bool root_recvs_all, const mm_data_ctx *c);
+void mm_data_prepare(mm_data data, const mm_data_ctx *c);
 
 /* After the run of a kernel of `shape`: MM_OK, or MM_EVALIDATE with why
  * (the first byte or float64 that differs). corrupt: the test hook that

@@ -210,7 +210,7 @@ SIGNATURES = {
                                       ctypes.c_size_t]),
     "mm_check_sums": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_char_p,
                                      ctypes.c_size_t]),
-    "mm_data_prepare": (None, [ctypes.c_int, ctypes.c_bool, ctypes.POINTER(DataCtx)]),
+    "mm_data_prepare": (None, [ctypes.c_int, ctypes.POINTER(DataCtx)]),
     "mm_data_check": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, ctypes.POINTER(DataCtx), ctypes.c_bool,
                                      ctypes.c_char_p, ctypes.c_size_t]),
     "mm_results_set_meta": (ctypes.c_int, [ctypes.POINTER(Results), ctypes.c_char_p, ctypes.c_char_p]),

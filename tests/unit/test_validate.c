@@ -18,10 +18,10 @@ static mm_data_ctx ctx(int r) {
   return (mm_data_ctx){.rank = r, .nranks = P, .root = 0, .bytes = N, .sbuf = sbuf[r], .rbuf = rbuf[r]};
 }
 
-static void prepare(mm_data data, bool root_recvs_all) {
+static void prepare(mm_data data) {
   for (int r = 0; r < P; r++) {
     mm_data_ctx c = ctx(r);
-    mm_data_prepare(data, root_recvs_all, &c);
+    mm_data_prepare(data, &c);
   }
 }
 
@@ -47,7 +47,7 @@ static void sums(int r, int ranks) { /* rank r's buffer: the sums over ranks 0 .
 
 int main(void) {
   /* sendrecv's ping-pong: ranks 0 and 1 swap; rank 2 idles. */
-  prepare(MM_DATA_PEER, false);
+  prepare(MM_DATA_PEER);
   CHECK(failing(MM_DATA_PEER, MM_SHAPE_PINGPONG) == 2); /* nothing delivered yet */
   memcpy(rbuf[0], sbuf[1], N);
   memcpy(rbuf[1], sbuf[0], N);
@@ -55,7 +55,7 @@ int main(void) {
   rbuf[1][N - 1] ^= 1u;
   CHECK(failing(MM_DATA_PEER, MM_SHAPE_PINGPONG) == 1);
   /* a stream: rank 0 gets only the ack */
-  prepare(MM_DATA_PEER, false);
+  prepare(MM_DATA_PEER);
   memcpy(rbuf[1], sbuf[0], N);
   CHECK(failing(MM_DATA_PEER, MM_SHAPE_STREAM) == 0);
   char why[128];
@@ -64,14 +64,14 @@ int main(void) {
   CHECK(strstr(why, "byte 0 of 64") != NULL);
 
   /* scatter: the root's message r to rank r; from the wrong slot, fails */
-  prepare(MM_DATA_SCATTER, false);
+  prepare(MM_DATA_SCATTER);
   for (int r = 0; r < P; r++) memcpy(rbuf[r], sbuf[0] + r * N, N);
   CHECK(failing(MM_DATA_SCATTER, MM_SHAPE_COLLECTIVE) == 0);
   memcpy(rbuf[2], sbuf[0] + N, N);
   CHECK(failing(MM_DATA_SCATTER, MM_SHAPE_COLLECTIVE) == 1);
 
   /* alltoall: message d of rank s to rank d, into slot s */
-  prepare(MM_DATA_ALLTOALL, true);
+  prepare(MM_DATA_ALLTOALL);
   for (int s = 0; s < P; s++)
     for (int d = 0; d < P; d++) memcpy(rbuf[d] + s * N, sbuf[s] + d * N, N);
   CHECK(failing(MM_DATA_ALLTOALL, MM_SHAPE_COLLECTIVE) == 0);
@@ -79,13 +79,13 @@ int main(void) {
   CHECK(failing(MM_DATA_ALLTOALL, MM_SHAPE_COLLECTIVE) == 1);
 
   /* gather: only the root receives, a message per rank */
-  prepare(MM_DATA_GATHER, true);
+  prepare(MM_DATA_GATHER);
   CHECK(failing(MM_DATA_GATHER, MM_SHAPE_COLLECTIVE) == 1);
   for (int s = 0; s < P; s++) memcpy(rbuf[0] + s * N, sbuf[s], N);
   CHECK(failing(MM_DATA_GATHER, MM_SHAPE_COLLECTIVE) == 0);
 
   /* scan and exscan: prefix sums; exscan's rank 0 gets nothing */
-  prepare(MM_DATA_SCAN, false);
+  prepare(MM_DATA_SCAN);
   for (int r = 0; r < P; r++) sums(r, r + 1);
   CHECK(failing(MM_DATA_SCAN, MM_SHAPE_COLLECTIVE) == 0);
   CHECK(failing(MM_DATA_EXSCAN, MM_SHAPE_COLLECTIVE) == 2); /* one rank too many summed */

@@ -140,7 +140,7 @@ class Suite:
         op, t, path, c, shape, run = self.visit
         if path == "buffer":  # what each rank sends and gets: ops.def's data, the C core's check
             data = core.DataCtx(c.rank, c.nranks, c.root, c.bytes, self.sbuf.ctypes.data, self.rbuf.ctypes.data)
-            core.lib().mm_data_prepare(t.data, t.root_recvs_all, ctypes.byref(data))
+            core.lib().mm_data_prepare(t.data, ctypes.byref(data))
             run()
             why = ctypes.create_string_buffer(256)
             shape_index = core.names("mm_shape_names", "mm_shape_count").index(shape)
