@@ -202,7 +202,6 @@ SIGNATURES = {
     "mm_size_human": (ctypes.c_char_p, [ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
     "mm_pattern_fill": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
     "mm_pattern_fill_doubles": (None, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
-    "mm_pattern_check": (ctypes.c_size_t, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint]),
     "mm_seed_of_rank": (ctypes.c_uint, [ctypes.c_int]),
     "mm_seed_for_rank": (ctypes.c_uint, [ctypes.c_int]),
     "mm_seed_from_to": (ctypes.c_uint, [ctypes.c_int, ctypes.c_int]),

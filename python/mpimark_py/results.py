@@ -303,7 +303,7 @@ def library_label(lib):
 def ratio_modes(num, den):
     """The modes of row num's per-round (launch) ratios over row den's (both
     paths measured back to back), by the state each round ran in where the
-    rows carry probes (core.modes: mm_modes_probed): ([Mode], [each mode's
+    rows carry probes (core.ratio_modes: the table's rule): ([Mode], [each mode's
     median probe in ns, or None]) by ascending ratio; ([], []) when the
     ratios are one group or cannot be paired."""
     rn, rd = round_medians(num), round_medians(den)
