@@ -84,15 +84,10 @@ void mm_obj_corrupt(mm_ctx *c);
  * as float64s, or a list of floats. The result is a new object. */
 int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out);
 
-/* Checks a decoded object, element by element, against the payload the
- * rank with the given seed sends (float64: when the op is a reduction). */
-int mm_obj_check(const mm_ctx *c, const mm_pyobj *obj, unsigned seed, bool float64, char *why,
-                 size_t len);
-/* Checks the list a call decoded: item r against the payload seed(c, r). */
-int mm_obj_check_list(const mm_ctx *c, mm_seed_fn seed, char *why, size_t len);
-
-/* Checks a reduction result: element i is the sum over ranks 0 .. ranks-1
- * (every rank, or a scan's prefix). */
-int mm_obj_check_sum(const mm_ctx *c, const mm_pyobj *obj, int ranks, char *why, size_t len);
+/* Checks what the validation run decoded (the slots): as many messages
+ * as ops.def's data says this rank receives on a pickled path
+ * (mm_data_messages), each of the payload's kind and length, its values by
+ * the core's rule for the buffer path (mm_data_check_message). */
+int mm_obj_check_received(mm_ctx *c, mm_data data, mm_shape shape, char *why, size_t len);
 
 #endif

@@ -45,16 +45,15 @@ typedef struct mm_kernel {
  * (mm_op_traits, sweep.h). */
 typedef struct mm_op {
   /* Per path (buffer, object): setup/teardown around a size (may be NULL),
-   * the kernels, and the object path's validation: prepare() before one
-   * untimed run, check() verifies what it received after it (the buffer
-   * path's: ops.def's data column, validate.h, for both runners). The pkl5
+   * the kernels, and prepare() before the one untimed run whose data are
+   * checked (by ops.def's data column for every path of both runners:
+   * validate.h, objects.h). The pkl5
    * path runs the object path's table, whose kernels call the lowercase
    * methods of the cell's path (objects.h). */
   struct mm_op_path {
     int (*setup)(mm_ctx *ctx);
     void (*teardown)(mm_ctx *ctx);
     void (*prepare)(mm_ctx *ctx);
-    int (*check)(mm_ctx *ctx, mm_shape shape, char *why, size_t len);
     mm_kernel kernels[MM_MAX_KERNELS];
   } path[MM_PATH_OBJECT + 1];
 } mm_op;
@@ -75,18 +74,6 @@ static inline const struct mm_op_path *mm_op_path(const mm_op *op, mm_path path)
 enum { MM_TAG_DATA = 1, MM_TAG_ACK = 2 };
 
 /* The nccl-tests bus-bandwidth factors (mm_busbw_one, ...) are in metrics.h. */
-
-/* The pattern seeds (mm_seed_of_rank, ...) are in validate.h. The seed of
- * what rank r sent this rank: its own data (gather,
- * allgather), or what it sent this rank alone (alltoall). */
-typedef unsigned (*mm_seed_fn)(const struct mm_ctx *c, int r);
-static inline unsigned mm_seed_sent_by(const struct mm_ctx *c, int r) {
-  (void)c;
-  return mm_seed_of_rank(r);
-}
-static inline unsigned mm_seed_sent_here(const struct mm_ctx *c, int r) {
-  return mm_seed_from_to(r, c->rank);
-}
 
 /* The 1-byte acknowledgement that closes a window of messages (kernels.c). */
 void mm_ack_send(const mm_ctx *ctx, int to);

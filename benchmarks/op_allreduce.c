@@ -23,16 +23,10 @@ static int obj_allreduce(mm_ctx *c) {
   return err;
 }
 
-static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return mm_obj_check_sum(c, mm_obj(c)->received[0], c->nranks, why, len);
-}
-
 const mm_op mm_op_allreduce = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, allreduce}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .check = obj_check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_allreduce}}},
 };

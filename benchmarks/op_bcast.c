@@ -24,17 +24,10 @@ static int obj_bcast(mm_ctx *c) {
   return err;
 }
 
-/* The root decodes its own pickle too, so it is checked as well. */
-static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return mm_obj_check(c, mm_obj(c)->received[0], mm_seed_of_rank(c->root), false, why, len);
-}
-
 const mm_op mm_op_bcast = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, bcast}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .check = obj_check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_bcast}}},
 };

@@ -25,22 +25,10 @@ static int obj_exscan(mm_ctx *c) {
   return err;
 }
 
-static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  const mm_pyobj *got = mm_obj(c)->received[0];
-  if (c->rank == 0) {
-    if (got == NULL) return MM_OK;
-    snprintf(why, len, "rank 0 received an object, expected None");
-    return MM_EVALIDATE;
-  }
-  return mm_obj_check_sum(c, got, c->rank, why, len);
-}
-
 const mm_op mm_op_exscan = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, exscan}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .check = obj_check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_exscan}}},
 };

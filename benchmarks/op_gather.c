@@ -21,16 +21,10 @@ static int obj_gather(mm_ctx *c) {
   return err;
 }
 
-static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return c->rank == c->root ? mm_obj_check_list(c, mm_seed_sent_by, why, len) : MM_OK;
-}
-
 const mm_op mm_op_gather = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, gather}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .check = obj_check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_gather}}},
 };

@@ -41,11 +41,6 @@ static int bistream(mm_ctx *c) {
   return MM_OK;
 }
 
-/* Rank 1 receives in every kernel; rank 0 in all but the one-way stream. */
-static bool receives(const mm_ctx *c, mm_shape shape) {
-  return c->rank == 1 || (c->rank == 0 && shape != MM_SHAPE_STREAM);
-}
-
 /* ---- Object path: comm.isend(obj) / comm.irecv(buf), Request.waitall ----
  * Each receive gets its own buffer, sized for the peer's pickle, as an
  * mpi4py user passes one to irecv; the decoded objects of an iteration are
@@ -95,15 +90,6 @@ static int obj_bistream(mm_ctx *c) {
   return err;
 }
 
-/* Every message of the last iteration, element by element. */
-static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  if (!receives(c, shape)) return MM_OK;
-  int n = shape == MM_SHAPE_PINGPONG ? 1 : c->window, err = MM_OK;
-  for (int i = 0; i < n && !err; i++)
-    err = mm_obj_check(c, mm_obj(c)->received[i], mm_seed_of_rank(1 - c->rank), false, why, len);
-  return err;
-}
-
 const mm_op mm_op_isendirecv = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PINGPONG, pingpong},
                                          {MM_SHAPE_STREAM, stream},
@@ -111,7 +97,6 @@ const mm_op mm_op_isendirecv = {
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .check = obj_check,
                              .kernels = {{MM_SHAPE_PINGPONG, obj_pingpong},
                                          {MM_SHAPE_STREAM, obj_stream},
                                          {MM_SHAPE_BISTREAM, obj_bistream}}},

@@ -34,21 +34,10 @@ static int obj_stream(mm_ctx *c) {
   return sends(c) ? mm_obj_window_send(c, peer) : mm_obj_window_recv(c, peer);
 }
 
-/* Every message of the last window. */
-static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  if (partner(c) < 0 || sends(c)) return MM_OK;
-  int err = MM_OK;
-  for (int i = 0; i < c->window && !err; i++)
-    err = mm_obj_check(c, mm_obj(c)->received[i], mm_seed_of_rank(partner(c)), false, why, len);
-  return err;
-}
-
 const mm_op mm_op_pairs = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PAIRS, stream}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .check = obj_check,
                              .kernels = {{MM_SHAPE_PAIRS, obj_stream}}},
 };

@@ -22,16 +22,10 @@ static int obj_scatter(mm_ctx *c) {
   return err;
 }
 
-static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  (void)shape;
-  return mm_obj_check(c, mm_obj(c)->received[0], mm_seed_for_rank(c->rank), false, why, len);
-}
-
 const mm_op mm_op_scatter = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, scatter}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .check = obj_check,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_scatter}}},
 };

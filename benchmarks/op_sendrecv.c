@@ -36,11 +36,6 @@ static int stream(mm_ctx *c) {
   return MM_OK;
 }
 
-/* Rank 1 receives in every kernel; rank 0 only in the ping-pong. */
-static bool receives(const mm_ctx *c, mm_shape shape) {
-  return c->rank == 1 || (c->rank == 0 && shape == MM_SHAPE_PINGPONG);
-}
-
 /* ---- Object and pkl5 paths: comm.send(obj) / comm.recv() ---- */
 
 static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
@@ -82,17 +77,11 @@ static int obj_stream(mm_ctx *c) {
   return err;
 }
 
-static int obj_check(mm_ctx *c, mm_shape shape, char *why, size_t len) {
-  if (!receives(c, shape)) return MM_OK;
-  return mm_obj_check(c, mm_obj(c)->received[0], mm_seed_of_rank(1 - c->rank), false, why, len);
-}
-
 const mm_op mm_op_sendrecv = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PINGPONG, pingpong}, {MM_SHAPE_STREAM, stream}}},
     .path[MM_PATH_OBJECT] = {.setup = obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .check = obj_check,
                              .kernels = {{MM_SHAPE_PINGPONG, obj_pingpong},
                                          {MM_SHAPE_STREAM, obj_stream}}},
 };

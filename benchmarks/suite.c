@@ -80,10 +80,10 @@ static int setup(void *self, mm_visit *v) {
   return err;
 }
 
-/* One untimed run with known data, then this rank checks what it got:
- * the buffer path by the operation's data (validate.h, as the mpi4py
- * runner), the pickled paths by their own check (objects.h). corrupt: the
- * test hook that proves the checks fail. */
+/* One untimed run with known data, then this rank checks what it got by
+ * the operation's data (validate.h, as the mpi4py runner): the buffer
+ * path's receive buffer, or the objects the pickled paths decoded
+ * (objects.h). corrupt: the test hook that proves the checks fail. */
 static int check(void *self, mm_visit *v, bool corrupt, char *why, size_t len) {
   mm_suite *s = self;
   mm_ctx *c = &s->ctx;
@@ -96,9 +96,8 @@ static int check(void *self, mm_visit *v, bool corrupt, char *why, size_t len) {
   int err = kernel_of(v)->run(c);
   if (err) mm_mpi_die(c->comm, err, "%s", mm_strerror(err));
   if (c->path == MM_PATH_BUFFER) return mm_data_check(t->data, kernel_of(v)->shape, &data, corrupt, why, len);
-  if (!table->check) return MM_OK; /* it receives nothing (barrier) */
   if (corrupt) mm_obj_corrupt(c);
-  return table->check(c, kernel_of(v)->shape, why, len);
+  return mm_obj_check_received(c, t->data, kernel_of(v)->shape, why, len);
 }
 
 static void teardown(void *self, mm_visit *v) {

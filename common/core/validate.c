@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "buffers.h"
 #include "errors.h"
@@ -20,26 +21,88 @@ int mm_check_bytes(const void *buf, size_t n, unsigned seed, char *why, size_t l
   return MM_EVALIDATE;
 }
 
-int mm_check_sums(const double *v, size_t count, int ranks, char *why, size_t len) {
-  for (size_t i = 0; i < count; i++) {
-    double want = 0.0;
-    for (int r = 0; r < ranks; r++) want += mm_pattern_double(i, mm_seed_of_rank(r));
-    if (v[i] != want) {
-      snprintf(why, len, "float64 element %zu of %zu is %.17g, expected %.17g", i, count, v[i],
-               want);
-      return MM_EVALIDATE;
-    }
-  }
-  return MM_OK;
+/* Element i of the float64s at v, which a decoded object may hold unaligned. */
+static double element(const void *v, size_t i) {
+  double x;
+  memcpy(&x, (const unsigned char *)v + i * sizeof x, sizeof x);
+  return x;
 }
 
-/* One message per rank in the receive buffer: message r is what rank r
- * sent (alltoall: sent this rank). */
-static int check_slots(const mm_data_ctx *c, bool to_me, char *why, size_t len) {
+static int check_element(size_t i, size_t count, double got, double want, char *why, size_t len) {
+  if (got == want) return MM_OK;
+  snprintf(why, len, "float64 element %zu of %zu is %.17g, expected %.17g", i, count, got, want);
+  return MM_EVALIDATE;
+}
+
+int mm_check_doubles(const void *v, size_t count, unsigned seed, char *why, size_t len) {
   int err = MM_OK;
-  for (int r = 0; r < c->nranks && !err; r++)
-    err = mm_check_bytes(c->rbuf + (size_t)r * c->bytes, c->bytes,
-                         to_me ? mm_seed_from_to(r, c->rank) : mm_seed_of_rank(r), why, len);
+  for (size_t i = 0; i < count && !err; i++)
+    err = check_element(i, count, element(v, i), mm_pattern_double(i, seed), why, len);
+  return err;
+}
+
+int mm_check_sums(const void *v, size_t count, int ranks, char *why, size_t len) {
+  int err = MM_OK;
+  for (size_t i = 0; i < count && !err; i++) {
+    double want = 0.0;
+    for (int r = 0; r < ranks; r++) want += mm_pattern_double(i, mm_seed_of_rank(r));
+    err = check_element(i, count, element(v, i), want, why, len);
+  }
+  return err;
+}
+
+int mm_data_messages(mm_data data, mm_shape shape, const mm_data_ctx *c, bool object) {
+  int half = c->nranks / 2, me = c->rank;
+  switch (data) {
+    case MM_DATA_PEER: /* rank 0 gets only the ack of a stream */
+      return me > 1 || (me == 0 && shape == MM_SHAPE_STREAM) ? 0 : 1;
+    case MM_DATA_PAIRS: return me >= half && me < 2 * half; /* the receivers */
+    case MM_DATA_BCAST: return me != c->root || object;
+    case MM_DATA_GATHER: return me == c->root ? c->nranks : 0;
+    case MM_DATA_ALLGATHER:
+    case MM_DATA_ALLTOALL: return c->nranks;
+    case MM_DATA_REDUCE: return me == c->root;
+    case MM_DATA_EXSCAN: return me > 0;
+    case MM_DATA_NONE: return 0;
+    default: return 1; /* scatter, allreduce, reduce_scatter, scan */
+  }
+}
+
+int mm_data_sums(mm_data data, const mm_data_ctx *c) {
+  switch (data) {
+    case MM_DATA_REDUCE:
+    case MM_DATA_ALLREDUCE:
+    case MM_DATA_REDUCE_SCATTER: return c->nranks;
+    case MM_DATA_SCAN: return c->rank + 1;
+    case MM_DATA_EXSCAN: return c->rank;
+    default: return 0;
+  }
+}
+
+/* The pattern seed of message i of what this rank receives (not a sum). */
+static unsigned seed_of_message(mm_data data, const mm_data_ctx *c, int i) {
+  switch (data) {
+    case MM_DATA_PEER: return mm_seed_of_rank(1 - c->rank);
+    case MM_DATA_PAIRS: return mm_seed_of_rank(c->rank - c->nranks / 2);
+    case MM_DATA_BCAST: return mm_seed_of_rank(c->root);
+    case MM_DATA_SCATTER: return mm_seed_for_rank(c->rank);
+    case MM_DATA_ALLTOALL: return mm_seed_from_to(i, c->rank);
+    default: return mm_seed_of_rank(i); /* gather, allgather: what rank i sent */
+  }
+}
+
+int mm_data_check_message(mm_data data, const mm_data_ctx *c, int i, const void *msg, bool doubles,
+                          char *why, size_t len) {
+  int sums = mm_data_sums(data, c), err;
+  size_t count = c->bytes / sizeof(double);
+  if (sums > 0) err = mm_check_sums(msg, count, sums, why, len);
+  else if (doubles) err = mm_check_doubles(msg, count, seed_of_message(data, c, i), why, len);
+  else err = mm_check_bytes(msg, c->bytes, seed_of_message(data, c, i), why, len);
+  if (err && MM_DATA_ROOT_RECVS_ALL(data)) { /* one message from each rank: say which */
+    char what[256];
+    snprintf(what, sizeof what, "%s", why);
+    snprintf(why, len, "the message from rank %d: %s", i, what);
+  }
   return err;
 }
 
@@ -79,27 +142,8 @@ void mm_data_prepare(mm_data data, const mm_data_ctx *c) {
 int mm_data_check(mm_data data, mm_shape shape, const mm_data_ctx *c, bool corrupt, char *why,
                   size_t len) {
   if (corrupt && c->bytes > 0) c->rbuf[0] ^= 0xffu;
-  const double *sums = (const double *)(const void *)c->rbuf;
-  size_t count = c->bytes / sizeof(double);
-  int half = c->nranks / 2, me = c->rank;
-  switch (data) {
-    case MM_DATA_PEER: /* rank 0 gets only the ack of a stream */
-      if (me > 1 || (me == 0 && shape == MM_SHAPE_STREAM)) return MM_OK;
-      return mm_check_bytes(c->rbuf, c->bytes, mm_seed_of_rank(1 - me), why, len);
-    case MM_DATA_PAIRS: /* the receivers: ranks P/2 .. 2 * (P/2) - 1 */
-      if (me < half || me >= 2 * half) return MM_OK;
-      return mm_check_bytes(c->rbuf, c->bytes, mm_seed_of_rank(me - half), why, len);
-    case MM_DATA_BCAST:
-      return me == c->root ? MM_OK : mm_check_bytes(c->rbuf, c->bytes, mm_seed_of_rank(c->root), why, len);
-    case MM_DATA_SCATTER: return mm_check_bytes(c->rbuf, c->bytes, mm_seed_for_rank(me), why, len);
-    case MM_DATA_GATHER: return me == c->root ? check_slots(c, false, why, len) : MM_OK;
-    case MM_DATA_ALLGATHER: return check_slots(c, false, why, len);
-    case MM_DATA_ALLTOALL: return check_slots(c, true, why, len);
-    case MM_DATA_REDUCE: return me == c->root ? mm_check_sums(sums, count, c->nranks, why, len) : MM_OK;
-    case MM_DATA_ALLREDUCE:
-    case MM_DATA_REDUCE_SCATTER: return mm_check_sums(sums, count, c->nranks, why, len);
-    case MM_DATA_SCAN: return mm_check_sums(sums, count, me + 1, why, len);
-    case MM_DATA_EXSCAN: return me == 0 ? MM_OK : mm_check_sums(sums, count, me, why, len);
-    default: return MM_OK; /* MM_DATA_NONE: it receives nothing */
-  }
+  int n = mm_data_messages(data, shape, c, false), err = MM_OK;
+  for (int i = 0; i < n && !err; i++)
+    err = mm_data_check_message(data, c, i, c->rbuf + (size_t)i * c->bytes, false, why, len);
+  return err;
 }

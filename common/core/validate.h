@@ -57,17 +57,37 @@ typedef struct mm_data_ctx {
  * what this rank sends. */
 void mm_data_prepare(mm_data data, const mm_data_ctx *c);
 
-/* After the run of a kernel of `shape`: MM_OK, or MM_EVALIDATE with why
- * (the first byte or float64 that differs). corrupt: the test hook that
- * proves the check fails, flipping the first received byte first. */
+/* What rank c->rank receives in one run of a kernel of `shape`: how many
+ * messages of c->bytes (0: nothing; one message per rank where the data
+ * gathers them). A window's messages are one message, repeated. object:
+ * on the pickled paths, where bcast's root decodes its own pickle too. */
+int mm_data_messages(mm_data data, mm_shape shape, const mm_data_ctx *c, bool object);
+
+/* How many ranks' float64s each of those messages sums (ranks 0 .. k-1:
+ * reductions, scans), or 0 when a message is one rank's pattern. */
+int mm_data_sums(mm_data data, const mm_data_ctx *c);
+
+/* Checks message i of those, c->bytes at msg (any alignment): MM_OK, or
+ * MM_EVALIDATE with why (the first byte or float64 that differs). doubles:
+ * the message holds its pattern as float64s (the float payloads of the
+ * pickled paths), not bytes. The pickled paths of both runners lay out
+ * what they decoded and call this, as mm_data_check does on the buffer. */
+int mm_data_check_message(mm_data data, const mm_data_ctx *c, int i, const void *msg, bool doubles,
+                          char *why, size_t len);
+
+/* After the run of a kernel of `shape` on the buffer path: every message
+ * in the receive buffer checked (mm_data_check_message). corrupt: the test
+ * hook that proves the check fails, flipping the first received byte
+ * first. */
 int mm_data_check(mm_data data, mm_shape shape, const mm_data_ctx *c, bool corrupt, char *why,
                   size_t len);
 
-/* The helpers, for the object paths' checks too: MM_OK or MM_EVALIDATE
- * with why. buf against the pattern of seed; v against the sums of ranks
- * 0 .. ranks-1's float64s. */
+/* The helpers: MM_OK or MM_EVALIDATE with why. buf against the pattern of
+ * seed; v (any alignment) against the float64 pattern of seed, or the
+ * sums of ranks 0 .. ranks-1's float64s. */
 int mm_check_bytes(const void *buf, size_t n, unsigned seed, char *why, size_t len);
-int mm_check_sums(const double *v, size_t count, int ranks, char *why, size_t len);
+int mm_check_doubles(const void *v, size_t count, unsigned seed, char *why, size_t len);
+int mm_check_sums(const void *v, size_t count, int ranks, char *why, size_t len);
 
 extern const size_t mm_data_ctx_size;
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "buffers.h"
 #include "unit.h"
 #include "validate.h"
 
@@ -95,5 +96,22 @@ int main(void) {
   for (int r = 0; r < P; r++) sums(r, P);
   CHECK(failing(MM_DATA_ALLREDUCE, MM_SHAPE_COLLECTIVE) == 0);
   CHECK(failing(MM_DATA_NONE, MM_SHAPE_SYNC) == 0);
+
+  /* The pickled paths: bcast's root decodes its own pickle (one message,
+   * where the buffer path's root receives none); a float payload's
+   * message is float64s of the pattern, read at any alignment. */
+  mm_data_ctx c0 = ctx(0);
+  CHECK(mm_data_messages(MM_DATA_BCAST, MM_SHAPE_COLLECTIVE, &c0, false) == 0);
+  CHECK(mm_data_messages(MM_DATA_BCAST, MM_SHAPE_COLLECTIVE, &c0, true) == 1);
+  CHECK(mm_data_messages(MM_DATA_GATHER, MM_SHAPE_COLLECTIVE, &c0, true) == P);
+  CHECK(mm_data_sums(MM_DATA_EXSCAN, &c1) == 1);
+  static unsigned char floats[N + 1];
+  mm_pattern_fill_doubles((double *)(void *)rbuf[0], N / 8, mm_seed_of_rank(0));
+  memcpy(floats + 1, rbuf[0], N); /* unaligned, as inside a pickle */
+  CHECK(mm_data_check_message(MM_DATA_BCAST, &c1, 0, floats + 1, true, why, sizeof why) == MM_OK);
+  CHECK(mm_data_check_message(MM_DATA_BCAST, &c1, 0, floats + 1, false, why, sizeof why) == MM_EVALIDATE);
+  floats[N] += 1;
+  CHECK(mm_data_check_message(MM_DATA_BCAST, &c1, 0, floats + 1, true, why, sizeof why) == MM_EVALIDATE);
+  CHECK(strstr(why, "float64 element 7 of 8") != NULL);
   return unit_report("test_validate");
 }

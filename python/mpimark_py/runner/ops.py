@@ -6,8 +6,7 @@ from time import perf_counter
 
 from .. import defs
 from .mpi import MPI, np
-from .patterns import (ELEMENTWISE_SUM, check_bytes, check_sums, check_values, pattern_bytes, pattern_doubles,
-                       seed_for_rank, seed_from_to, seed_of_rank)
+from .patterns import ELEMENTWISE_SUM, pattern_bytes, pattern_doubles, seed_for_rank, seed_from_to, seed_of_rank
 
 
 PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC, PAIRS, OVERLAP = (
@@ -19,11 +18,15 @@ def _idle():
     pass
 
 
+def _what(obj):
+    return "None" if obj is None else "a %s" % type(obj).__name__
+
+
 class Ctx:
     """Everything a kernel may use for one (operation, path, size)."""
 
     def __init__(self, **kw):
-        self.got = self.user = None
+        self.got = self.gots = self.user = None
         self.__dict__.update(kw)
 
     # Buffer path: views of the shared buffers, as mpi4py message specs.
@@ -45,37 +48,23 @@ class Ctx:
             return pattern_doubles(self.bytes // 8, seed).tobytes()
         return pattern_bytes(self.bytes, seed).tobytes()
 
-    def check_obj(self, obj, seed, doubles=False):
-        """None, or why a received payload is not the one seed describes."""
-        if self.user:
-            return self.user.differs(obj, self.bytes)
-        if self.payload == "floats":
-            if type(obj) is not list:
-                return "received a %s, expected a list" % type(obj).__name__
-            if len(obj) != self.bytes // 8:
-                return "received %d floats, expected %d" % (len(obj), self.bytes // 8)
-            if any(type(x) is not float for x in obj):
-                return "received a list holding something other than floats"
-            return check_values(np.array(obj, np.float64), pattern_doubles(len(obj), seed), "float")
-        if self.payload == "ndarray":
-            return self._check_array(obj) or check_values(obj, pattern_doubles(len(obj), seed),
-                                                          "float64")
-        if type(obj) is not bytes:
-            return "received a %s, expected bytes" % type(obj).__name__
-        if len(obj) != self.bytes:
-            return "received %d bytes, expected %d" % (len(obj), self.bytes)
-        if doubles:
-            return check_values(np.frombuffer(obj, np.float64), pattern_doubles(self.bytes // 8, seed),
-                                "float64")
-        return check_bytes(obj, self.bytes, seed)
-
-    def _check_array(self, obj):
-        """None, or why obj is not a float64 array of this size's elements."""
-        if type(obj) is not np.ndarray or obj.dtype != np.float64 or obj.ndim != 1:
-            return "received %s, expected a 1-D float64 array" % type(obj).__name__
+    def message_of(self, obj, floats):
+        """(obj's message as the buffer path would hold it, None), or (None,
+        why obj is not a payload of this size and kind). floats: a bytes
+        payload holds float64s (reductions)."""
+        if self.payload == "bytes":
+            want = self.bytes // 8 * 8 if floats else self.bytes
+            if type(obj) is not bytes or len(obj) != want:
+                return None, "received %s, expected %d bytes" % (_what(obj), want)
+            return np.frombuffer(obj, np.uint8), None
+        if self.payload == "floats" and type(obj) is list and all(type(x) is float for x in obj):
+            obj = np.array(obj, np.float64)
+        elif self.payload == "floats" or type(obj) is not np.ndarray or obj.dtype != np.float64 or obj.ndim != 1:
+            return None, "received %s, expected %s" % (_what(obj), "a list of floats" if self.payload == "floats"
+                                                      else "a 1-D float64 array")
         if len(obj) != self.bytes // 8:
-            return "received %d elements, expected %d" % (len(obj), self.bytes // 8)
-        return None
+            return None, "received %d float64s, expected %d" % (len(obj), self.bytes // 8)
+        return np.ascontiguousarray(obj), None
 
     @property
     def sum_op(self):
@@ -83,43 +72,14 @@ class Ctx:
         (MPI.SUM on Python objects), the built-in payloads elementwise."""
         return operator.add if self.user else ELEMENTWISE_SUM
 
-    def check_sum_obj(self, obj, ranks=None):
-        """None, or why obj is not the elementwise sum of ranks 0 .. ranks-1's
-        payloads (default every rank's; a scan's prefix)."""
-        ranks = self.nranks if ranks is None else ranks
-        if self.user:
-            return self.user.differs(obj, self.bytes, ranks)
-        if self.payload == "ndarray":
-            why = self._check_array(obj)
-            if why:
-                return why
-            got = obj
-        elif self.payload == "floats":
-            if type(obj) is not list or len(obj) != self.bytes // 8:
-                return "received %s, expected a list of %d floats" % (type(obj).__name__,
-                                                                     self.bytes // 8)
-            got = np.array(obj, np.float64)
-        else:
-            if type(obj) is not bytes or len(obj) != self.bytes:
-                return "received %s, expected %d bytes" % (type(obj).__name__, self.bytes)
-            got = np.frombuffer(obj, np.float64)
-        return check_sums(got, ranks)
-
-
-class Path:
-    """setup(ctx) -> [(shape, run)]: the kernels of one size (closures; the
-    branch on the rank is taken once, outside the timed loop). The object
-    path's check(ctx, shape) returns None or why what this rank received is
-    wrong (None: it receives nothing); the buffer path's validation run is
-    the C core's, from ops.def's data (suite.py)."""
-
-    def __init__(self, setup, check=None):
-        self.setup, self.check = setup, check
-
 
 class Op:
-    """The kernels of an operation; what it is (collective, float64, the
-    root's buffers, pkl5) is its line of ops.def (core.op_traits). The pkl5
+    """The kernels of an operation, per path: setup(ctx) -> [(shape, run)],
+    the kernels of one size (closures; the branch on the rank is taken
+    once, outside the timed loop; a receiving object kernel keeps what it
+    got in ctx.got, a window's list in ctx.gots, for the validation run:
+    suite.py). What it is (collective, its data, pkl5) is its line of
+    ops.def (core.op_traits). The pkl5
     path runs the object path's kernels on a pkl5.Intracomm, whose method
     `method` it needs (mpi4py.util.pkl5 names it as the lowercase call)."""
 
@@ -187,10 +147,6 @@ def _sendrecv_object(c):
     return [(PINGPONG, pingpong), (STREAM, stream)]
 
 
-def _sendrecv_object_check(c, shape):
-    if c.rank == 1 or (c.rank == 0 and shape == PINGPONG):
-        return c.check_obj(c.got, seed_of_rank(1 - c.rank))
-    return None
 
 
 # -- isendirecv --
@@ -224,7 +180,7 @@ def _window_object(c, sends, peer, obj, bufs):
             comm.Recv(ack, peer, TAG_ACK)
     else:
         def stream():
-            c.got = waitall([irecv(b, peer, TAG_DATA) for b in bufs])
+            c.gots = waitall([irecv(b, peer, TAG_DATA) for b in bufs])
             comm.Send(ack, peer, TAG_ACK)
     return stream
 
@@ -281,28 +237,14 @@ def _isendirecv_object(c):
         def bistream():
             reqs = [irecv(b, peer, TAG_DATA) for b in bufs]
             reqs += [isend(obj, peer, TAG_DATA) for _ in range(W)]
-            c.got = waitall(reqs)[:W]
+            c.gots = waitall(reqs)[:W]
     else:
         bistream = _idle
     return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
 
 
-def _check_window(c, seed):
-    """None, or why c.got is not a window's list of objects seeded seed."""
-    if not isinstance(c.got, list):
-        return "received nothing"
-    for i, obj in enumerate(c.got):
-        why = c.check_obj(obj, seed)
-        if why:
-            return "message %d of %d: %s" % (i, len(c.got), why)
-    return None
 
 
-def _isendirecv_object_check(c, shape):
-    if c.rank == 1 or (c.rank == 0 and shape != STREAM):
-        seed = seed_of_rank(1 - c.rank)
-        return c.check_obj(c.got, seed) if shape == PINGPONG else _check_window(c, seed)
-    return None
 
 
 # -- bcast --
@@ -325,9 +267,6 @@ def _bcast_object(c):
     return [(COLLECTIVE, bcast)]
 
 
-def _bcast_object_check(c, shape):
-    # Every rank decodes, the root included (it gets a copy).
-    return c.check_obj(c.got, seed_of_rank(c.root))
 
 
 # -- scatter --
@@ -351,8 +290,6 @@ def _scatter_object(c):
     return [(COLLECTIVE, scatter)]
 
 
-def _scatter_object_check(c, shape):
-    return c.check_obj(c.got, seed_for_rank(c.rank))
 
 
 # -- gather --
@@ -375,20 +312,8 @@ def _gather_object(c):
     return [(COLLECTIVE, gather)]
 
 
-def _gather_object_check(c, shape):
-    return _check_list(c, seed_of_rank) if c.rank == c.root else None
 
 
-def _check_list(c, seed_from):
-    """None, or why c.got is not the list of one item from each rank r,
-    seeded seed_from(r)."""
-    if type(c.got) is not list or len(c.got) != c.nranks:
-        return "received %r instead of a list of %d items" % (type(c.got).__name__, c.nranks)
-    for r, obj in enumerate(c.got):
-        why = c.check_obj(obj, seed_from(r))
-        if why:
-            return "item of rank %d: %s" % (r, why)
-    return None
 
 
 # -- allgather, alltoall --
@@ -409,8 +334,6 @@ def _allgather_object(c):
     return [(COLLECTIVE, allgather)]
 
 
-def _allgather_object_check(c, shape):
-    return _check_list(c, seed_of_rank)
 
 
 def _alltoall_buffer(c):
@@ -430,8 +353,6 @@ def _alltoall_object(c):
     return [(COLLECTIVE, alltoall)]
 
 
-def _alltoall_object_check(c, shape):
-    return _check_list(c, lambda r: seed_from_to(r, c.rank))
 
 
 # -- reduce, allreduce --
@@ -452,8 +373,6 @@ def _reduce_object(c):
     return [(COLLECTIVE, reduce)]
 
 
-def _reduce_object_check(c, shape):
-    return c.check_sum_obj(c.got) if c.rank == c.root else None
 
 
 def _allreduce_buffer(c):
@@ -472,8 +391,6 @@ def _allreduce_object(c):
     return [(COLLECTIVE, allreduce)]
 
 
-def _allreduce_object_check(c, shape):
-    return c.check_sum_obj(c.got)
 
 
 def _reduce_scatter_buffer(c):
@@ -489,11 +406,8 @@ def _reduce_scatter_buffer(c):
 # which gives rank 0 nothing: MPI leaves its buffer undefined, mpi4py
 # returns None) --
 
-def _prefix_paths(name, exclusive):
+def _prefix_paths(name):
     """The buffer and object paths of comm.Scan/scan or comm.Exscan/exscan."""
-    def ranks_summed(c):
-        return c.rank + 1 - exclusive
-
     def buffer(c):
         s, r, call = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), getattr(c.comm, name.capitalize())
 
@@ -507,12 +421,7 @@ def _prefix_paths(name, exclusive):
         def kernel():
             c.got = call(obj, c.sum_op)
         return [(COLLECTIVE, kernel)]
-
-    def object_check(c, shape):
-        if ranks_summed(c) == 0:
-            return None if c.got is None else "rank 0 received a %s, expected None" % type(c.got).__name__
-        return c.check_sum_obj(c.got, ranks_summed(c))
-    return Path(buffer), Path(object_, object_check)
+    return buffer, object_
 
 
 # -- barrier: no data (shape SYNC: one 0-byte row per path); comm.barrier()
@@ -525,7 +434,7 @@ def _barrier_path(name):
         def kernel():
             call()
         return [(SYNC, kernel)]
-    return Path(setup)
+    return setup
 
 
 # -- pairs: rank r < P/2 streams windows to r + P/2, every pair at once
@@ -553,11 +462,6 @@ def _pairs_object(c):
     return [(PAIRS, _window_object(c, sends, peer, obj, bufs))]
 
 
-def _pairs_object_check(c, shape):
-    peer, sends = _pairs_peer(c)
-    if peer is None or sends:
-        return None
-    return _check_window(c, seed_of_rank(peer))
 
 
 # -- ibcast, iallreduce: the call and its wait, alone (kernel 0, which the
@@ -580,7 +484,7 @@ def _nbc_path(start_of):
                 pass
             req.Wait()
         return [(COLLECTIVE, alone), (OVERLAP, overlap)]
-    return Path(setup)
+    return setup
 
 
 def _ibcast_start(c):
@@ -595,22 +499,20 @@ def _iallreduce_start(c):
 
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
-    Op("sendrecv", Path(_sendrecv_buffer), Path(_sendrecv_object, _sendrecv_object_check),
-       shapes=(PINGPONG, STREAM), method="send"),
-    Op("isendirecv", Path(_isendirecv_buffer), Path(_isendirecv_object, _isendirecv_object_check),
-       shapes=(PINGPONG, STREAM, BISTREAM)),
-    Op("bcast", Path(_bcast_buffer), Path(_bcast_object, _bcast_object_check)),
-    Op("scatter", Path(_scatter_buffer), Path(_scatter_object, _scatter_object_check)),
-    Op("gather", Path(_gather_buffer), Path(_gather_object, _gather_object_check)),
-    Op("reduce", Path(_reduce_buffer), Path(_reduce_object, _reduce_object_check)),
-    Op("allreduce", Path(_allreduce_buffer), Path(_allreduce_object, _allreduce_object_check)),
-    Op("allgather", Path(_allgather_buffer), Path(_allgather_object, _allgather_object_check)),
-    Op("alltoall", Path(_alltoall_buffer), Path(_alltoall_object, _alltoall_object_check)),
-    Op("reduce_scatter", Path(_reduce_scatter_buffer), None),
-    Op("scan", *_prefix_paths("scan", False)),
-    Op("exscan", *_prefix_paths("exscan", True)),
+    Op("sendrecv", _sendrecv_buffer, _sendrecv_object, shapes=(PINGPONG, STREAM), method="send"),
+    Op("isendirecv", _isendirecv_buffer, _isendirecv_object, shapes=(PINGPONG, STREAM, BISTREAM)),
+    Op("bcast", _bcast_buffer, _bcast_object),
+    Op("scatter", _scatter_buffer, _scatter_object),
+    Op("gather", _gather_buffer, _gather_object),
+    Op("reduce", _reduce_buffer, _reduce_object),
+    Op("allreduce", _allreduce_buffer, _allreduce_object),
+    Op("allgather", _allgather_buffer, _allgather_object),
+    Op("alltoall", _alltoall_buffer, _alltoall_object),
+    Op("reduce_scatter", _reduce_scatter_buffer, None),
+    Op("scan", *_prefix_paths("scan")),
+    Op("exscan", *_prefix_paths("exscan")),
     Op("barrier", _barrier_path("Barrier"), _barrier_path("barrier"), shapes=(SYNC,)),
-    Op("pairs", Path(_pairs_buffer), Path(_pairs_object, _pairs_object_check), shapes=(PAIRS,)),
+    Op("pairs", _pairs_buffer, _pairs_object, shapes=(PAIRS,)),
     Op("ibcast", _nbc_path(_ibcast_start), None, shapes=(COLLECTIVE, OVERLAP)),
     Op("iallreduce", _nbc_path(_iallreduce_start), None, shapes=(COLLECTIVE, OVERLAP)),
 ]

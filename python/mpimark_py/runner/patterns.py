@@ -1,8 +1,6 @@
-"""The data the object paths send and check: common/core/buffers.c's
-patterns and validate.c's seeds and checks, by the C core itself (core.py).
-(The buffer path's validation run is the core's alone: suite.py.)"""
-
-import ctypes
+"""The data the object paths send: common/core/buffers.c's patterns and
+validate.c's seeds, by the C core itself (core.py), and the pickled paths'
+reduction. (What each rank must receive is the core's: suite.py.)"""
 
 from .. import core
 from .mpi import np
@@ -33,33 +31,6 @@ def seed_for_rank(r):  # data the root sends to rank r in a scatter
 
 def seed_from_to(s, d):  # data rank s sends to rank d in an alltoall
     return core.lib().mm_seed_from_to(s, d)
-
-
-def _why(check, *args):
-    why = ctypes.create_string_buffer(256)
-    return why.value.decode() if check(*args, why, len(why)) else None
-
-
-def check_bytes(buf, n, seed):
-    """None, or why the first n bytes of buf differ from the pattern (mm_check_bytes)."""
-    got = np.frombuffer(buf, np.uint8, count=n) if n else np.empty(0, np.uint8)
-    return _why(core.lib().mm_check_bytes, got.ctypes.data, n, seed)
-
-
-def check_sums(got, ranks):
-    """None, or why float64 array got is not the sums of ranks 0 .. ranks-1's
-    (mm_check_sums)."""
-    got = np.ascontiguousarray(got, np.float64)
-    return _why(core.lib().mm_check_sums, got.ctypes.data, len(got), ranks)
-
-
-def check_values(got, want, what):
-    """None, or why float64 array got differs from want."""
-    bad = np.flatnonzero(got != want)
-    if bad.size == 0:
-        return None
-    i = int(bad[0])
-    return "%s element %d of %d is %.17g, expected %.17g" % (what, i, len(want), got[i], want[i])
 
 
 # ---- The object path's reduction operator ----

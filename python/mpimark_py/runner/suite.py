@@ -130,29 +130,45 @@ class Suite:
         elif path == "pkl5":  # the pickle and its out-of-band buffers
             data, bufs = pkl5_dumps(self.pkl5, c.payload_obj(1, t.float64))
             c.wire_bytes = len(data) + sum(memoryview(b).nbytes for b in bufs)
-        shape, run = op.paths[path].setup(c)[kernel]
+        shape, run = op.paths[path](c)[kernel]
         self.visit = op, t, path, c, shape, run
         return run, c.wire_bytes
 
     def check(self, corrupt):
         """One untimed run with known data; None, or why what this rank got is
-        wrong (corrupt: the test hook that proves the checks fail)."""
+        wrong: what ops.def's data says it receives, by the C core's rule
+        (validate.h), in the buffer, or in the objects the pickled paths
+        decoded. corrupt: the test hook that proves the checks fail."""
         op, t, path, c, shape, run = self.visit
-        if path == "buffer":  # what each rank sends and gets: ops.def's data, the C core's check
-            data = core.DataCtx(c.rank, c.nranks, c.root, c.bytes, self.sbuf.ctypes.data, self.rbuf.ctypes.data)
-            core.lib().mm_data_prepare(t.data, ctypes.byref(data))
+        lib, why = core.lib(), ctypes.create_string_buffer(256)
+        shape = core.names("mm_shape_names", "mm_shape_count").index(shape)
+        data = core.DataCtx(c.rank, c.nranks, c.root, c.bytes, self.sbuf.ctypes.data, self.rbuf.ctypes.data)
+        if path == "buffer":
+            lib.mm_data_prepare(t.data, ctypes.byref(data))
             run()
-            why = ctypes.create_string_buffer(256)
-            shape_index = core.names("mm_shape_names", "mm_shape_count").index(shape)
-            bad = core.lib().mm_data_check(t.data, shape_index, ctypes.byref(data), corrupt, why, len(why))
+            bad = lib.mm_data_check(t.data, shape, ctypes.byref(data), corrupt, why, len(why))
             return why.value.decode() if bad else None
         run()
-        check = op.paths[path].check
-        if not check:  # it receives nothing (barrier)
-            return None
         if corrupt:
-            c.got = _corrupt(c.got)
-        return check(c, shape)
+            c.got, c.gots = _corrupt(c.got), _corrupt(c.gots)
+        messages = lib.mm_data_messages(t.data, shape, ctypes.byref(data), True)
+        sums = lib.mm_data_sums(t.data, ctypes.byref(data))
+        if messages == 0:
+            return None if c.got is None and c.gots is None else "received an object, expected nothing"
+        if messages > 1 and (type(c.got) is not list or len(c.got) != messages):
+            return "received %s, expected a list of %d objects" % (type(c.got).__name__, messages)
+        got = c.got if messages > 1 else c.gots or [c.got]  # a window's messages are one, repeated
+        for i, obj in enumerate(got):
+            if c.user:
+                bad = c.user.differs(obj, c.bytes, max(sums, 1))
+            else:
+                msg, bad = c.message_of(obj, sums > 0)
+                if not bad and lib.mm_data_check_message(t.data, ctypes.byref(data), i if messages > 1 else 0,
+                                                         msg.ctypes.data, c.payload != "bytes", why, len(why)):
+                    bad = why.value.decode()
+            if bad:
+                return bad if messages > 1 or len(got) == 1 else "message %d of %d: %s" % (i, len(got), bad)
+        return None
 
     def teardown(self):
         self.visit = None
