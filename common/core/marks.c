@@ -147,8 +147,15 @@ void mm_marks_describe(const mm_results *r, const mm_stability *s, const char *l
                     "\n# across its states, a row's %s differed by %.0f%% typically (%zu of %zu rows ran"
                     "\n#   in two states or more): compare state with state (the modes)",
                     level, 100.0 * s->across, s->by_state, s->rows);
+  /* Why, as far as the state probes tell: rows that ran in two states
+   * say the machine's speed changed; probes that saw one state say the
+   * spread came from something they do not see. */
+  bool probed = false;
+  for (size_t i = 0; i < r->n_rows && !probed; i++) probed = mm_row_probes(&r->rows[i]) > 0;
+  const char *why = s->by_state ? "the machine's speed changed while it ran"
+                    : probed    ? "not between the states the probe tells apart (another program's load,\n#   "
+                                  "the heap, where a launch's memory fell)"
+                                : "the machine's speed or load changed while it ran";
   if (len > 0 && (size_t)len < n && s->typical > MM_MARK_NOISY)
-    snprintf(buf + len, n - (size_t)len,
-             "\n# a noisy run: the machine's speed changed while it ran; compare runs only "
-             "interleaved");
+    snprintf(buf + len, n - (size_t)len, "\n# a noisy run: %s; compare runs only interleaved", why);
 }

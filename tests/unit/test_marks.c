@@ -57,8 +57,17 @@ int main(void) {
   CHECK(s.typical > MM_MARK_NOISY);
   mm_marks_describe(&n, &s, "launches", line, sizeof line);
   CHECK(strstr(line, "a row's launches differed by") != NULL && strstr(line, "a noisy run") != NULL);
+  CHECK(strstr(line, "speed or load changed") != NULL); /* no probes: it cannot say which */
   printf("noisy run: %zu of %zu rows marked, typical spread %.0f%%\n", marked, s.rows,
          100 * s.typical);
+  /* The same spread where every probe saw one state: not the machine's
+   * speed as the probe sees it, and it says so. */
+  for (size_t i = 0; i < n.n_rows; i++)
+    for (int k = 0; k < 6; k++) n.rows[i].round_probe[k] = 50.0 + k;
+  run(&n, marks, &s);
+  mm_marks_describe(&n, &s, "launches", line, sizeof line);
+  CHECK(s.by_state == 0 && strstr(line, "not between the states the probe tells apart") != NULL);
+  CHECK(strstr(line, "speed changed") == NULL);
   mm_results_free(&n);
 
   /* A run whose every row moved with the machine's state (3x, the probes
