@@ -157,15 +157,24 @@ class Sweep(ctypes.Structure):  # mm_sweep (sweep.h): what a sweep measures
         self.traits = (OpTraits * len(traits))(*traits)
 
 
+def library_candidates(name, env, so_glob, builds):
+    """Where one of mpimark's libraries is looked for, in order: $env;
+    beside this package (name, or a pip-built so_glob); in a clone, the
+    lib/ of each build folder of builds (relative: to the clone)."""
+    if os.environ.get(env):
+        return [os.environ[env]]
+    builds = [b if os.path.isabs(b) else os.path.join(REPO, b) for b in builds]
+    return ([os.path.join(HERE, name)] + sorted(glob.glob(os.path.join(HERE, so_glob)))
+            + list(dict.fromkeys(os.path.join(b, "lib", name) for b in builds)))
+
+
+def build_dir():
+    """The clone's build folder: $MPIMARK_BUILD_DIR, else build."""
+    return os.environ.get("MPIMARK_BUILD_DIR") or "build"
+
+
 def _candidates():
-    env = os.environ.get("MPIMARK_CORE_LIB")
-    if env:
-        return [env]
-    build = os.environ.get("MPIMARK_BUILD_DIR") or os.path.join(REPO, "build")
-    if not os.path.isabs(build):
-        build = os.path.join(REPO, build)
-    return ([os.path.join(HERE, NAME)] + sorted(glob.glob(os.path.join(HERE, "_core*.so")))
-            + [os.path.join(build, "lib", NAME)])
+    return library_candidates(NAME, "MPIMARK_CORE_LIB", "_core*.so", [build_dir()])
 
 
 def _load():

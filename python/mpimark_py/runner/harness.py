@@ -11,7 +11,6 @@ build folders' lib/ ($MPIMARK_BUILD_DIR, build/, build-VENDOR/). Without it
 the runner says how to make it (UsageError: exit 2)."""
 
 import ctypes
-import glob
 import os
 
 from .. import core
@@ -27,14 +26,8 @@ def mpi_vendor():
 
 
 def _candidates(vendor):
-    env = os.environ.get("MPIMARK_HARNESS_LIB")
-    if env:
-        return [env]
-    name = "libmpimark_harness_%s.so" % vendor
-    builds = [os.environ.get("MPIMARK_BUILD_DIR") or "build", "build", "build-" + vendor]
-    builds = [b if os.path.isabs(b) else os.path.join(core.REPO, b) for b in builds]
-    return ([os.path.join(core.HERE, name)] + sorted(glob.glob(os.path.join(core.HERE, "_harness_%s.*so" % vendor)))
-            + list(dict.fromkeys(os.path.join(b, "lib", name) for b in builds)))
+    return core.library_candidates("libmpimark_harness_%s.so" % vendor, "MPIMARK_HARNESS_LIB",
+                                   "_harness_%s.*so" % vendor, [core.build_dir(), "build", "build-" + vendor])
 
 
 class TestHooks(ctypes.Structure):  # mm_test_hooks (testhooks.h): read once, by the C parser
