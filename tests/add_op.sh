@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # add_op.sh: adding an operation is one C file and one line. In a copy of
-# this tree, writes benchmarks/op_added.c (MPI_Barrier, a collective on
+# this tree, writes programs/op_added.c (MPI_Barrier, a collective on
 # the buffer path) and adds MM_OP(added) to common/defs/ops.def, and
 # nothing else; then builds mpimark and runs the new operation: --help lists
 # it, and a run at 2 ranks gives its latency rows.
@@ -11,7 +11,7 @@ trap 'rm -rf "$dir"' EXIT
 
 mkdir "$dir/src"
 (cd "$src" && git ls-files -z | xargs -0 cp -P --parents -t "$dir/src") || fail "cannot copy the tree"
-cat > "$dir/src/benchmarks/op_added.c" <<'C'
+cat > "$dir/src/programs/op_added.c" <<'C'
 /* added: MPI_Barrier, a throwaway operation of tests/add_op.sh. */
 #include "errors.h"
 #include "mpi_util.h"

@@ -24,7 +24,8 @@ for f in bin/mpimark bin/montecarlo_pi share/mpimark/slurm/pingpong.slurm share/
   share/mpimark/scripts/plot share/mpimark/scripts/compare share/mpimark/python/mpimark_py/stats.py \
   share/mpimark/python/mpimark_py/libmpimark_core.so share/mpimark/python/mpimark_py/defs/ops.def \
   share/mpimark/python/mpimark_py/libmpimark_harness_openmpi.so \
-  bin/mpimark-py share/mpimark/benchmarks/python/mpimark.py share/doc/mpimark/README.md; do
+  bin/mpimark-py share/mpimark/programs/python/mpimark.py share/mpimark/benchmarks/python/mpimark.py \
+  share/doc/mpimark/README.md; do
   [ -e "$dir/prefix/$f" ] || fail "not installed: $f"
 done
 
@@ -58,10 +59,10 @@ for template in collectives scaling; do
 done
 # The scaling template on a user's program: the installed mpi4py pi.
 MPIMARK_SCALING_ARGS="--ranks 1,2 --reps 1 --time-from 'time_s=([0-9.e+-]+)'" bash "$share/slurm/scaling.slurm" \
-  -- /usr/bin/python3 "$share/benchmarks/python/montecarlo_pi.py" 1M > "$dir/scaling-py.log" 2>&1 \
+  -- /usr/bin/python3 "$share/programs/python/montecarlo_pi.py" 1M > "$dir/scaling-py.log" 2>&1 \
   || { cat "$dir/scaling-py.log"; fail "the installed scaling.slurm -- montecarlo_pi.py failed"; }
 [ "$(ls "$dir/run/results" | wc -l)" = 4 ] || fail "the templates did not write a results folder each"
-launch 2 /usr/bin/python3 "$share/benchmarks/python/mpimark.py" sendrecv -m 8 -i 10 -q -o py.csv \
+launch 2 /usr/bin/python3 "$share/programs/python/mpimark.py" sendrecv -m 8 -i 10 -q -o py.csv \
   > "$dir/py.log" 2>&1 || { cat "$dir/py.log"; fail "the installed mpi4py runner failed"; }
 [ "$(csv_meta py.csv runner)" = mpi4py ] || fail "the installed runner wrote no mpi4py results"
 "$share/scripts/measure" --launches 2 -o measured.csv -- mpirun --oversubscribe -np 2 \

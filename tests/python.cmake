@@ -1,4 +1,4 @@
-# The mpi4py runner (benchmarks/python/mpimark.py): its statistics against
+# The mpi4py runner (programs/python/mpimark.py): its statistics against
 # common/core/stats.c (label unit: the C side is compiled, so sanitized too), and
 # real runs under mpiexec (label mpi4py: MPI,
 # but nothing compiled, so not run again under the sanitizers): every operation
@@ -24,7 +24,7 @@ set(PYTHON_TEST_ENV
   "MPIMARK=$<TARGET_FILE:mpimark>"
   "MPIEXEC=${MPIEXEC_EXECUTABLE}"
   "PYTHON=${MPIMARK_SYSTEM_PYTHON}"
-  "MPIMARK_PY=${PROJECT_SOURCE_DIR}/benchmarks/python/mpimark.py"
+  "MPIMARK_PY=${PROJECT_SOURCE_DIR}/programs/python/mpimark.py"
   "ASAN_OPTIONS=detect_leaks=0"  # Open MPI's own allocations at exit (docs/development.md)
   "OMPI_ALLOW_RUN_AS_ROOT=1"
   "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"

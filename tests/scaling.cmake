@@ -7,7 +7,7 @@
 # e2e tests that launch MPI (RUN_SERIAL: the machine has two cores).
 
 add_executable(test_montecarlo ${CMAKE_CURRENT_LIST_DIR}/scaling/test_montecarlo.c)
-target_include_directories(test_montecarlo PRIVATE ${PROJECT_SOURCE_DIR}/benchmarks)
+target_include_directories(test_montecarlo PRIVATE ${PROJECT_SOURCE_DIR}/programs)
 target_link_libraries(test_montecarlo PRIVATE mmcore)
 add_test(NAME scaling.kernel COMMAND test_montecarlo)
 set_tests_properties(scaling.kernel PROPERTIES LABELS unit TIMEOUT 120)

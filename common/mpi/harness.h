@@ -17,7 +17,7 @@
 /* What the harness times: run(ctx) is one iteration of a benchmark's
  * kernel (no timing, no printing), run on every rank of comm at once; it
  * returns MM_OK or an mm_err. The context is the benchmark's own type
- * (mpimark's is in benchmarks/op.h; the mpi4py runner's, a Python callable:
+ * (mpimark's is in programs/op.h; the mpi4py runner's, a Python callable:
  * pyharness.c): the harness only passes it on, and calls the kernel
  * directly, with nothing in between. */
 /* What the harness keeps over a run, owned by its caller: zeroed before

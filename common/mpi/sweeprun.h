@@ -1,4 +1,4 @@
-/* The run of a sweep, for both runners (benchmarks/suite.c, and the mpi4py
+/* The run of a sweep, for both runners (programs/suite.c, and the mpi4py
  * runner through pyharness.c): R rounds over the sweep's cells, each round
  * in its seeded order, the state probe at each round's start, every visit
  * timed by the harness, the samples kept at rank 0 and turned into rows,

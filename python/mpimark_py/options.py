@@ -78,7 +78,7 @@ def check_job(cfg, nranks):
 
 _INTRO = (
     "Usage: mpirun -np N mpimark-py run [OP ...] [options]\n"
-    "   or: mpirun -np N /usr/bin/python3 benchmarks/python/mpimark.py [OP ...] [options]\n"
+    "   or: mpirun -np N /usr/bin/python3 programs/python/mpimark.py [OP ...] [options]\n"
     "\n"
     "mpimark's mpi4py runner: measures MPI latency and bandwidth through mpi4py\n"
     "itself, on the buffer path (NumPy arrays through comm.Send, comm.Bcast, ...)\n"

@@ -1,5 +1,5 @@
 """mpimark-py run [OP ...] [options]: mpimark's sweep through real mpi4py (the
-mpi4py runner; benchmarks/python/mpimark.py in a clone and an install).
+mpi4py runner; programs/python/mpimark.py in a clone and an install).
 
     mpirun -np 2 mpimark-py run [OP ...] [options]
 

@@ -11,7 +11,7 @@ metadata), scaling.md and stdout, in a new results/<UTC-stamp>-scaling/
 folder with plots and report.html (its path is the last line printed).
 
   scripts/scaling --ranks 1,2 --time-from 'time_s=([0-9.e+-]+)' \\
-      -- python3 benchmarks/python/montecarlo_pi.py 100M
+      -- python3 programs/python/montecarlo_pi.py 100M
   scripts/scaling --weak -- ./my_code --cells '{ranks}000'
 
 The run time of one run is, in this order: with the bundled montecarlo_pi
@@ -469,7 +469,7 @@ def rows_of(study, times, costs, mc_rows, folder):
     return out
 
 
-# The line the bundled Python pi (benchmarks/python/montecarlo_pi.py) prints
+# The line the bundled Python pi (programs/python/montecarlo_pi.py) prints
 # its own time on: a study of it reads that, as --time-from would.
 PY_PI_TIME = r"time_s=([0-9.e+-]+)"
 # A launch cost above this share of a run's launch makes a caveat.

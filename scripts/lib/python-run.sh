@@ -1,5 +1,5 @@
 # The mpi4py runner for scripts/quickstart --python (sourced after
-# common.sh, not run): benchmarks/python/mpimark.py on 2 local ranks after
+# common.sh, not run): programs/python/mpimark.py on 2 local ranks after
 # the C run, writing mpi4py.csv and mpi4py.txt into the same results folder.
 
 # The runner's Python: $MPIMARK_PYTHON when set (Debian's mpi4py 3.1:
@@ -23,13 +23,13 @@ python_parse_args() {
 run_python() {
   local dir=$1
   shift
-  local runner="$MPIMARK_ROOT/benchmarks/python/mpimark.py" python=${MPIMARK_PYTHON:-}
+  local runner="$MPIMARK_ROOT/programs/python/mpimark.py" python=${MPIMARK_PYTHON:-}
   if [ -z "$python" ] && ! python=$("$MPIMARK_ROOT/scripts/venv"); then
     say "no mpi4py 4.x venv (scripts/venv failed, above); MPIMARK_PYTHON=/usr/bin/python3 runs Debian's mpi4py 3.1 instead; the C results are kept"
     return 1
   fi
   say "the mpi4py runner on $python: $("$python" -c 'import mpi4py, numpy; print("mpi4py", mpi4py.__version__, "and NumPy", numpy.__version__)')"
-  say "running: mpirun -np 2 ${python#"$MPIMARK_ROOT"/} benchmarks/python/mpimark.py $* as separate launches merged (results in ${dir#"$MPIMARK_ROOT"/})"
+  say "running: mpirun -np 2 ${python#"$MPIMARK_ROOT"/} programs/python/mpimark.py $* as separate launches merged (results in ${dir#"$MPIMARK_ROOT"/})"
   if ! measured "$dir/mpi4py.csv" "$dir/mpi4py.txt" mpirun --oversubscribe -np 2 \
     "$python" "$runner" "$@"; then
     say "the mpi4py run failed; the C results are kept"

@@ -34,7 +34,7 @@ for gen in 3 4; do
   echo "ok: --mpi4py $gen on MPICH: Send$suffix, Bcast$suffix, Scatterv$suffix, Gatherv$suffix"
 done
 [ -n "${PYTHON4_MPICH:-}" ] || fail "no PYTHON4_MPICH: the real mpi4py 4.x on MPICH to compare with"
-runner=$(cd "$(dirname "$0")/../.." && pwd)/benchmarks/python/mpimark.py
+runner=$(cd "$(dirname "$0")/../.." && pwd)/programs/python/mpimark.py
 # The runner's harness is the MPICH build's (libmpimark_harness_mpich.so).
 launch 2 env LD_PRELOAD="$dir/wire.so" MPIMARK_WIRE_LOG="$dir/real" MPIMARK_BUILD_DIR="$COMPARE_BUILD_MPICH" \
   "$PYTHON4_MPICH" "$runner" sendrecv \

@@ -21,7 +21,7 @@ The C binary and the mpi4py runner take the same options (both read
 
 ```
 mpirun -np 2 build/bin/mpimark [OP ...] [options]
-mpirun -np 2 /usr/bin/python3 benchmarks/python/mpimark.py [OP ...] [options]
+mpirun -np 2 /usr/bin/python3 programs/python/mpimark.py [OP ...] [options]
 ```
 
 OP is one or more of %s (default: all but %s, which run only when

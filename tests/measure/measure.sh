@@ -70,7 +70,7 @@ for row in merged.rows:
 print("ok: merged rows")
 PY
     "$MEASURE" --launches 2 -o "$dir/py.csv" -- mpiexec --oversubscribe -n 2 "$PYTHON" \
-      "$REPO/benchmarks/python/mpimark.py" sendrecv -m 8 -i 4 > /dev/null 2>&1 || fail "mpi4py: exited $?"
+      "$REPO/programs/python/mpimark.py" sendrecv -m 8 -i 4 > /dev/null 2>&1 || fail "mpi4py: exited $?"
     [ "$(csv_meta "$dir/py.csv" launches)" = 2 ] && [ "$(csv_meta "$dir/py.csv" runner)" = mpi4py ] \
       || fail "the mpi4py runner's launches were not merged"
     [ "$(csv_meta "$dir/py-launches/launch2.csv" launch)" = 2/2 ] || fail "mpi4py: #@launch"

@@ -60,7 +60,7 @@ pickle_calls() { # BYTES FILE...: the calls moving BYTES (a pickle), and probes
 }
 ops_def() { sed -n 's/^MM_OP(\([a-z0-9_]*\),.*/\1/p' "$(dirname "$0")/../../common/defs/ops.def"; }
 p2p_calls() { awk '$2 * $3 >= 64 || ($2 == 2 && $3 == 8 && $4 != -1)' "$@" | cut -d' ' -f1-3 | sort -u; }
-runner=$(cd "$(dirname "$0")/../.." && pwd)/benchmarks/python/mpimark.py
+runner=$(cd "$(dirname "$0")/../.." && pwd)/programs/python/mpimark.py
 # Real mpi4py of both generations: Debian's 3.1 ($PYTHON) and the pinned 4.x
 # of scripts/venv ($PYTHON4, when the test has it).
 reals=("3 ${PYTHON:-/usr/bin/python3}")

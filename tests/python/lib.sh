@@ -3,7 +3,7 @@
 # and MPIMARK_PY (the runner).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 PYTHON=${PYTHON:-/usr/bin/python3}
-MPIMARK_PY=${MPIMARK_PY:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/benchmarks/python/mpimark.py}
+MPIMARK_PY=${MPIMARK_PY:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/programs/python/mpimark.py}
 [ -f "$MPIMARK_PY" ] || fail "no runner at $MPIMARK_PY"
 
 # pyrun NP ARGS...: the runner on NP ranks.

@@ -88,7 +88,7 @@ case $case in
     ;;
   python)
     run_c "$dir/r"
-    launch 2 "$PYTHON" "$REPO/benchmarks/python/mpimark.py" sendrecv bcast --path both -m 8,1K,64K \
+    launch 2 "$PYTHON" "$REPO/programs/python/mpimark.py" sendrecv bcast --path both -m 8,1K,64K \
       -i 20 --rounds 2 -q -o "$dir/r/mpi4py.csv" > "$dir/r/mpi4py.txt" || fail "the runner exited $?"
     "$REPORT" "$dir/r" > /dev/null || fail "scripts/report exited $?"
     md_has "$dir/r/report.md" "Open MPI 4" "(C) (mpimark.csv)" "(mpi4py) (mpi4py.csv)" \

@@ -104,7 +104,7 @@ case $case in
     grep -q '| launch cost (s) |$' "$dir/stdout" || fail "no launch cost column in the table"
     ;;
   python)
-    study --ranks 1,2 --reps 2 -- /usr/bin/python3 "$REPO/benchmarks/python/montecarlo_pi.py" 2M
+    study --ranks 1,2 --reps 2 -- /usr/bin/python3 "$REPO/programs/python/montecarlo_pi.py" 2M
     for k in 1 2; do
       grep -q "samples=2000000 ranks=$k " "$out/runs/np$k-rep1.out" || fail "montecarlo_pi.py at $k ranks: $(cat "$out/runs/np$k-rep1.out")"
       err=$(sed -n 's/.* error=\([^ ]*\) .*/\1/p' "$out/runs/np$k-rep1.out")
@@ -146,7 +146,7 @@ case $case in
     grep -q "in MPI calls" "$dir/fig/scaling-mpi-time.svg" || fail "no scaling-mpi-time figure with its MPI bars"
     ;;
   mpi-time-python)
-    study --ranks 1,2 --reps 1 --mpi-time -- /usr/bin/python3 "$REPO/benchmarks/python/montecarlo_pi.py" 2M
+    study --ranks 1,2 --reps 1 --mpi-time -- /usr/bin/python3 "$REPO/programs/python/montecarlo_pi.py" 2M
     for k in 1 2; do
       awk -v g="$(col "$out/scaling.csv" $k mpi_fraction)" 'BEGIN { exit !(g != "" && g >= 0 && g < 1) }' ||
         fail "mpi_fraction at $k ranks: '$(col "$out/scaling.csv" $k mpi_fraction)'"

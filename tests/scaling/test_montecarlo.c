@@ -1,4 +1,4 @@
-/* Unit tests of the Monte Carlo pi kernel (benchmarks/montecarlo.h), no MPI:
+/* Unit tests of the Monte Carlo pi kernel (programs/montecarlo.h), no MPI:
  *
  *  - Philox4x32-10 gives Random123's known answers (kat_vectors);
  *  - mm_mc_count over any range equals the sample-by-sample reference, so

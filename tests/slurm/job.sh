@@ -301,7 +301,7 @@ scaling-command)
     fresh_work "$case"
     cd "$WORK"
     MPIMARK_SCALING_ARGS="--reps 2 --mpi-time --time-from 'time_s=([0-9.e+-]+)'" submit -n2 "$REPO/slurm/scaling.slurm" \
-        -- /usr/bin/python3 "$REPO/benchmarks/python/montecarlo_pi.py" 2M
+        -- /usr/bin/python3 "$REPO/programs/python/montecarlo_pi.py" 2M
     wait_job
     expect_completed
     result_dir -scaling scaling.csv

@@ -1,4 +1,4 @@
-"""The operations: one table, kernels per path (benchmarks/op_*.c), in
+"""The operations: one table, kernels per path (programs/op_*.c), in
 common/defs/ops.def's order; the kernels call real mpi4py."""
 
 import operator

@@ -10,7 +10,7 @@ T is the time from a barrier before the throws to the reduce's result on
 rank 0 (MPI.Wtime), so it leaves out Python's and MPI's start-up. A scaling
 study reads it with
   scripts/scaling --time-from 'time_s=([0-9.e+-]+)' \\
-      -- python3 benchmarks/python/montecarlo_pi.py 100M
+      -- python3 programs/python/montecarlo_pi.py 100M
 N takes K, M, G (powers of 1000); with --per-rank N is each rank's share
 (weak scaling). The C montecarlo_pi (build/bin) is the same computation with
 its own random stream; their estimates differ, their accuracy does not.

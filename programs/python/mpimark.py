@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The mpi4py runner's path in a clone and an install (mpirun -np 2 python3
-benchmarks/python/mpimark.py ...): runs `mpimark-py run` from the package
+programs/python/mpimark.py ...): runs `mpimark-py run` from the package
 beside it (python/mpimark_py: ../../python here, in both layouts)."""
 
 import os
