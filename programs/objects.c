@@ -83,18 +83,18 @@ int mm_lower_alltoall(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out) {
   return mm_obj_alltoall(items, out, mm_obj_comm_of(c));
 }
 
-int mm_obj_setup(mm_ctx *c, unsigned flags) {
+static int setup(mm_ctx *c, bool window) {
   mm_obj_state *s = calloc(1, sizeof *s);
   if (!s) return MM_ENOMEM;
   c->state = s;
-  bool float64 = flags & MM_OBJ_FLOAT64;
+  bool float64 = MM_DATA_FLOAT64(c->data);
   s->n_slots = (size_t)c->nranks > (size_t)c->window ? 2 * (size_t)c->nranks : 2 * (size_t)c->window;
   s->received = calloc(s->n_slots, sizeof *s->received);
   s->reqs = calloc(2 * (size_t)c->window, sizeof *s->reqs);
   s->payload = make_payload(c, mm_seed_of_rank(c->rank), float64);
   if (!s->received || !s->reqs || !s->payload) return MM_ENOMEM;
-  bool each = flags & MM_OBJ_ITEMS_EACH;
-  if (each || ((flags & MM_OBJ_ITEMS) && c->rank == c->root)) {
+  bool each = c->data == MM_DATA_ALLTOALL;
+  if (each || (c->data == MM_DATA_SCATTER && c->rank == c->root)) {
     if (!(s->items = calloc((size_t)c->nranks, sizeof *s->items))) return MM_ENOMEM;
     for (int r = 0; r < c->nranks; r++) {
       unsigned seed = each ? mm_seed_from_to(c->rank, r) : mm_seed_for_rank(r);
@@ -102,7 +102,7 @@ int mm_obj_setup(mm_ctx *c, unsigned flags) {
     }
   }
   if (wire_bytes(c, s->payload, &c->wire_bytes) != MM_OK) return MM_ENOMEM;
-  if (flags & MM_OBJ_RECV_BUFS) {
+  if (window) {
     /* Every rank's payload has the same size and kind: its pickle bounds
      * what can arrive. One buffer per message of a window, both ways. */
     s->rcap = c->wire_bytes;
@@ -110,6 +110,9 @@ int mm_obj_setup(mm_ctx *c, unsigned flags) {
   }
   return MM_OK;
 }
+
+int mm_obj_setup(mm_ctx *c) { return setup(c, false); }
+int mm_obj_setup_window(mm_ctx *c) { return setup(c, true); }
 
 void mm_obj_forget(mm_ctx *c) {
   mm_obj_state *s = c->state;
@@ -256,7 +259,8 @@ static const void *message_of(const mm_pyobj *o, double *scratch) {
   return scratch;
 }
 
-int mm_obj_check_received(mm_ctx *c, mm_data data, mm_shape shape, char *why, size_t len) {
+int mm_obj_check_received(mm_ctx *c, mm_shape shape, char *why, size_t len) {
+  mm_data data = c->data;
   mm_obj_state *s = c->state;
   if (!s) return MM_OK; /* no object path state: it receives nothing (barrier) */
   mm_data_ctx d = {.rank = c->rank, .nranks = c->nranks, .root = c->root, .bytes = c->bytes};

@@ -8,20 +8,12 @@
 #include "op.h"
 #include "pkl5.h"
 
-/* What an operation's object path needs besides its payload. */
-enum {
-  MM_OBJ_FLOAT64 = 1u << 0, /* payload values are float64 (reductions) */
-  MM_OBJ_ITEMS = 1u << 1,   /* the root holds one item per rank (scatter) */
-  MM_OBJ_RECV_BUFS = 1u << 2, /* irecv buffers for a window of messages */
-  MM_OBJ_ITEMS_EACH = 1u << 3, /* every rank holds one item per rank (alltoall) */
-};
-
 typedef struct mm_obj_state {
   mm_pyobj *payload;     /* this rank's object: a bytes object or a list of floats */
-  mm_pyobj **items;      /* MM_OBJ_ITEMS at the root, MM_OBJ_ITEMS_EACH: the object for each rank */
+  mm_pyobj **items;      /* a scatter's root, every rank of an alltoall: the object for each rank */
   mm_pyobj **received;   /* slots for what the last iteration decoded (2 n: mm_obj_fresh) */
   size_t n_slots;
-  unsigned char *rbufs;  /* MM_OBJ_RECV_BUFS: 2 * window buffers of rcap bytes */
+  unsigned char *rbufs;  /* mm_obj_setup_window: 2 * window buffers of rcap bytes */
   size_t rcap;
   mm_obj_request *reqs;  /* 2 * window */
 } mm_obj_state;
@@ -43,13 +35,18 @@ int mm_lower_gather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out);
 int mm_lower_allgather(const mm_ctx *c, const mm_pyobj *obj, mm_pyobj **out);
 int mm_lower_alltoall(const mm_ctx *c, mm_pyobj *const *items, mm_pyobj **out);
 
-/* Builds the payload for ctx->bytes and ctx->payload (values from the
- * rank's pattern), sets ctx->wire_bytes to its pickled size. */
-int mm_obj_setup(mm_ctx *c, unsigned flags);
+/* Builds the payloads for ctx->bytes and ctx->payload, as ctx->data says
+ * the operation moves them (values from the sender's pattern, float64 for
+ * reductions; the root's item per rank for a scatter, every rank's for an
+ * alltoall), and sets ctx->wire_bytes to the pickled size. The _window
+ * variant adds the irecv buffers of a window of messages (isendirecv,
+ * pairs). */
+int mm_obj_setup(mm_ctx *c);
+int mm_obj_setup_window(mm_ctx *c);
 void mm_obj_teardown(mm_ctx *c);
 
-/* comm.irecv into receive buffer i (MM_OBJ_RECV_BUFS: each sized for the
- * peer's pickle), request i. */
+/* comm.irecv into receive buffer i (mm_obj_setup_window: each sized for
+ * the peer's pickle), request i. */
 int mm_obj_irecv_slot(mm_ctx *c, int i, int from);
 
 /* A stream of the object path (isendirecv, pairs): a window of
@@ -88,6 +85,6 @@ int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out);
  * as ops.def's data says this rank receives on a pickled path
  * (mm_data_messages), each of the payload's kind and length, its values by
  * the core's rule for the buffer path (mm_data_check_message). */
-int mm_obj_check_received(mm_ctx *c, mm_data data, mm_shape shape, char *why, size_t len);
+int mm_obj_check_received(mm_ctx *c, mm_shape shape, char *why, size_t len);
 
 #endif

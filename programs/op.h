@@ -29,6 +29,7 @@ typedef struct mm_ctx {
   MPI_Request *reqs;       /* 2 * window requests */
   void *state;             /* operation-private state made by setup */
   double compute_s;        /* overlap kernels: the compute phase, s (the call alone's time) */
+  mm_data data;            /* what the operation moves (ops.def): the object path's payloads follow it */
 } mm_ctx;
 
 /* One iteration of an operation (the harness times it). Returns MM_OK or an

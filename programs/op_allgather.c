@@ -14,8 +14,6 @@ static int allgather(mm_ctx *c) {
 
 /* ---- Object and pkl5 paths: comm.allgather(obj); every rank decodes every item ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
-
 static int obj_allgather(mm_ctx *c) {
   int err = mm_lower_allgather(c, mm_obj(c)->payload, mm_obj_fresh(c));
   mm_obj_keep_fresh(c);
@@ -24,7 +22,7 @@ static int obj_allgather(mm_ctx *c) {
 
 const mm_op mm_op_allgather = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, allgather}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_allgather}}},

@@ -14,8 +14,6 @@ static int alltoall(mm_ctx *c) {
 
 /* ---- Object and pkl5 paths: comm.alltoall(items); each rank decodes what each sent it ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_ITEMS_EACH); }
-
 static int obj_alltoall(mm_ctx *c) {
   int err = mm_lower_alltoall(c, mm_obj(c)->items, mm_obj_fresh(c));
   mm_obj_keep_fresh(c);
@@ -24,7 +22,7 @@ static int obj_alltoall(mm_ctx *c) {
 
 const mm_op mm_op_alltoall = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, alltoall}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_alltoall}}},

@@ -15,8 +15,6 @@ static int bcast(mm_ctx *c) {
 
 /* ---- Object and pkl5 paths: comm.bcast(obj, root); every rank decodes ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
-
 static int obj_bcast(mm_ctx *c) {
   mm_pyobj *got = NULL;
   int err = mm_lower_bcast(c, mm_obj(c)->payload, &got);
@@ -26,7 +24,7 @@ static int obj_bcast(mm_ctx *c) {
 
 const mm_op mm_op_bcast = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, bcast}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_bcast}}},

@@ -13,8 +13,6 @@ static int gather(mm_ctx *c) {
 
 /* ---- Object and pkl5 paths: comm.gather(obj, root); the root decodes every item ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
-
 static int obj_gather(mm_ctx *c) {
   int err = mm_lower_gather(c, mm_obj(c)->payload, mm_obj_fresh(c));
   mm_obj_keep_fresh(c);
@@ -23,7 +21,7 @@ static int obj_gather(mm_ctx *c) {
 
 const mm_op mm_op_gather = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, gather}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_gather}}},

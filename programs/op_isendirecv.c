@@ -46,8 +46,6 @@ static int bistream(mm_ctx *c) {
  * mpi4py user passes one to irecv; the decoded objects of an iteration are
  * freed at the start of the next (still inside the timed region). */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_RECV_BUFS); }
-
 /* The object received replaces the one before once it is in, as
  * `got = ....wait()` does: rank 0 pickles its message while the old one
  * still lives, rank 1 after it is gone (which decides whether a pickle's
@@ -94,7 +92,7 @@ const mm_op mm_op_isendirecv = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PINGPONG, pingpong},
                                          {MM_SHAPE_STREAM, stream},
                                          {MM_SHAPE_BISTREAM, bistream}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup_window,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_PINGPONG, obj_pingpong},

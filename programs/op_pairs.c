@@ -26,8 +26,6 @@ static int stream(mm_ctx *c) {
 /* ---- Object path: comm.isend(obj) / comm.irecv(buf) windows, as
  * isendirecv's stream, every pair at once ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_RECV_BUFS); }
-
 static int obj_stream(mm_ctx *c) {
   int peer = partner(c);
   if (peer < 0) return MM_OK;
@@ -36,7 +34,7 @@ static int obj_stream(mm_ctx *c) {
 
 const mm_op mm_op_pairs = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PAIRS, stream}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup_window,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_PAIRS, obj_stream}}},

@@ -16,8 +16,6 @@ static int reduce(mm_ctx *c) {
 /* ---- Object path: comm.reduce(obj, op, root), op an elementwise float64 sum
  * of decoded objects (a bytes payload is read as float64s) ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_FLOAT64); }
-
 static int obj_reduce(mm_ctx *c) {
   mm_pyobj *got = NULL;
   int err = mm_obj_reduce(mm_obj(c)->payload, mm_obj_sum, &got, c->root, mm_obj_comm_of(c));
@@ -27,7 +25,7 @@ static int obj_reduce(mm_ctx *c) {
 
 const mm_op mm_op_reduce = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, reduce}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_reduce}}},

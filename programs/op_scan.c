@@ -15,8 +15,6 @@ static int scan(mm_ctx *c) {
 /* ---- Object path: comm.scan(obj, op), op an elementwise float64 sum of
  * decoded objects (a bytes payload is read as float64s) ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_FLOAT64); }
-
 static int obj_scan(mm_ctx *c) {
   mm_pyobj *got = NULL;
   int err = mm_obj_scan(mm_obj(c)->payload, mm_obj_sum, &got, mm_obj_comm_of(c));
@@ -26,7 +24,7 @@ static int obj_scan(mm_ctx *c) {
 
 const mm_op mm_op_scan = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, scan}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_scan}}},

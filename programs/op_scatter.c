@@ -13,8 +13,6 @@ static int scatter(mm_ctx *c) {
 
 /* ---- Object and pkl5 paths: comm.scatter(items, root) ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, MM_OBJ_ITEMS); }
-
 static int obj_scatter(mm_ctx *c) {
   mm_pyobj *got = NULL;
   int err = mm_lower_scatter(c, mm_obj(c)->items, &got);
@@ -24,7 +22,7 @@ static int obj_scatter(mm_ctx *c) {
 
 const mm_op mm_op_scatter = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, scatter}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_COLLECTIVE, obj_scatter}}},

@@ -38,8 +38,6 @@ static int stream(mm_ctx *c) {
 
 /* ---- Object and pkl5 paths: comm.send(obj) / comm.recv() ---- */
 
-static int obj_setup(mm_ctx *c) { return mm_obj_setup(c, 0); }
-
 /* The object received replaces the one before as soon as it arrives, as
  * `got = comm.recv()` does: rank 1 frees the old one before it pickles its
  * answer, which decides whether that pickle's buffer fits in the heap's
@@ -79,7 +77,7 @@ static int obj_stream(mm_ctx *c) {
 
 const mm_op mm_op_sendrecv = {
     .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PINGPONG, pingpong}, {MM_SHAPE_STREAM, stream}}},
-    .path[MM_PATH_OBJECT] = {.setup = obj_setup,
+    .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
                              .kernels = {{MM_SHAPE_PINGPONG, obj_pingpong},

@@ -70,6 +70,7 @@ static int setup(void *self, mm_visit *v) {
                     .bytes = k->bytes, .wire_bytes = k->bytes, .path = k->path,
                     .pkl5_threshold = cfg->pkl5_threshold, .window = v->window,
                     .payload = cfg->payload, .numpy = cfg->numpy, .mpi4py = cfg->mpi4py,
+                    .data = s->traits[k->op].data,
                     .sbuf = s->sbuf, .rbuf = s->rbuf, .reqs = s->reqs,
                     .compute_s = v->compute_s};
   const struct mm_op_path *table = mm_op_path(mm_ops[k->op], k->path);
@@ -97,7 +98,7 @@ static int check(void *self, mm_visit *v, bool corrupt, char *why, size_t len) {
   if (err) mm_mpi_die(c->comm, err, "%s", mm_strerror(err));
   if (c->path == MM_PATH_BUFFER) return mm_data_check(t->data, kernel_of(v)->shape, &data, corrupt, why, len);
   if (corrupt) mm_obj_corrupt(c);
-  return mm_obj_check_received(c, t->data, kernel_of(v)->shape, why, len);
+  return mm_obj_check_received(c, kernel_of(v)->shape, why, len);
 }
 
 static void teardown(void *self, mm_visit *v) {
