@@ -36,15 +36,16 @@ class Ctx:
     def doubles_msg(self, buf):
         return [buf[:self.bytes].view(np.float64), MPI.DOUBLE]
 
-    # Object path: this size's payload with a pattern seed.
-    def payload_obj(self, seed, doubles=False):
+    # Object path: this size's payload with a pattern seed (float64s where
+    # the operation reduces: ops.def's data, self.float64).
+    def payload_obj(self, seed):
         if self.user:  # --payload MODULE:FUNCTION: the same object on every rank
             return self.user.make(self.bytes)
         if self.payload == "floats":
             return pattern_doubles(self.bytes // 8, seed).tolist()
         if self.payload == "ndarray":
             return pattern_doubles(self.bytes // 8, seed).copy()  # its own, C-contiguous
-        if doubles:
+        if self.float64:
             return pattern_doubles(self.bytes // 8, seed).tobytes()
         return pattern_bytes(self.bytes, seed).tobytes()
 
@@ -366,7 +367,7 @@ def _reduce_buffer(c):
 
 
 def _reduce_object(c):
-    obj, root, reduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.root, c.comm.reduce
+    obj, root, reduce_ = c.payload_obj(seed_of_rank(c.rank)), c.root, c.comm.reduce
 
     def reduce():
         c.got = reduce_(obj, c.sum_op, root)
@@ -384,7 +385,7 @@ def _allreduce_buffer(c):
 
 
 def _allreduce_object(c):
-    obj, allreduce_ = c.payload_obj(seed_of_rank(c.rank), True), c.comm.allreduce
+    obj, allreduce_ = c.payload_obj(seed_of_rank(c.rank)), c.comm.allreduce
 
     def allreduce():
         c.got = allreduce_(obj, c.sum_op)
@@ -416,7 +417,7 @@ def _prefix_paths(name):
         return [(COLLECTIVE, kernel)]
 
     def object_(c):
-        obj, call = c.payload_obj(seed_of_rank(c.rank), True), getattr(c.comm, name)
+        obj, call = c.payload_obj(seed_of_rank(c.rank)), getattr(c.comm, name)
 
         def kernel():
             c.got = call(obj, c.sum_op)

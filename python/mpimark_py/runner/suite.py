@@ -121,14 +121,14 @@ class Suite:
         op, t, path = OPS[op_index], self.defs[op_index], PATHS[path_index]
         c = Ctx(comm=self.pkl5_comm if path == "pkl5" else self.comm, rank=self.rank,
                 nranks=self.nranks, root=self.cfg.root, bytes=nbytes, wire_bytes=nbytes, window=window,
-                compute_s=compute_s,
-                payload=self.cfg.payload, user=self.cfg.user, sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
+                compute_s=compute_s, float64=t.float64, payload=self.cfg.payload, user=self.cfg.user,
+                sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
         if op.shapes == (SYNC,):
             pass  # it moves no data (barrier): nothing on the wire
         elif path == "object":  # first: irecv's buffer is sized from it
-            c.wire_bytes = len(pickle.dumps(c.payload_obj(1, t.float64), protocol=5))
+            c.wire_bytes = len(pickle.dumps(c.payload_obj(1), protocol=5))
         elif path == "pkl5":  # the pickle and its out-of-band buffers
-            data, bufs = pkl5_dumps(self.pkl5, c.payload_obj(1, t.float64))
+            data, bufs = pkl5_dumps(self.pkl5, c.payload_obj(1))
             c.wire_bytes = len(data) + sum(memoryview(b).nbytes for b in bufs)
         shape, run = op.paths[path](c)[kernel]
         self.visit = op, t, path, c, shape, run
