@@ -81,14 +81,28 @@ static size_t row_modes(const mm_results *r, const mm_row *w, mm_mode *m, double
   return k;
 }
 
-/* A row's all-data interval, where another run's median falls: its own,
- * widened over its modes (mm_modes_widen). The same modes each time the
- * row is written, so a file written again keeps its interval. */
-static void row_interval(const mm_results *r, const mm_row *w, double *lo, double *hi) {
+/* What a row's columns say of its modes, found once per row written: the
+ * modes, each one's state probe, and the all-data interval, where another
+ * run's median falls: the row's own, widened over its modes
+ * (mm_modes_widen). The same modes each time the row is written, so a
+ * file written again keeps its interval. */
+typedef struct row_view {
   mm_mode m[MM_MAX_MODES];
-  size_t k = row_modes(r, w, m, NULL);
-  *lo = w->st.ci_low, *hi = w->st.ci_high;
-  mm_modes_widen(m, k, lo, hi);
+  double probe[MM_MAX_MODES];
+  size_t k;
+  double lo, hi;
+} row_view;
+
+static void row_view_of(const mm_results *r, const mm_row *w, row_view *v) {
+  v->k = row_modes(r, w, v->m, v->probe);
+  v->lo = w->st.ci_low, v->hi = w->st.ci_high;
+  mm_modes_widen(v->m, v->k, &v->lo, &v->hi);
+}
+
+static void row_interval(const mm_results *r, const mm_row *w, double *lo, double *hi) {
+  row_view v;
+  row_view_of(r, w, &v);
+  *lo = v.lo, *hi = v.hi;
 }
 
 /* A list of numbers: ';'-separated (CSV) or an array (JSON); NaN as an
@@ -104,15 +118,14 @@ static void write_list(FILE *fp, const double *v, size_t n, bool json) {
 }
 
 /* Column col of a row's modes. */
-static void write_modes(FILE *fp, const mm_results *r, const mm_row *w, size_t col, bool json);
+static void write_modes(FILE *fp, const row_view *v, size_t col, bool json);
 
-/* One value of a row: strings bare (CSV) or quoted (JSON), the round
- * medians separated by ';' (CSV) or as an array (JSON). */
-static void write_value(FILE *fp, const mm_results *r, const mm_row *w, size_t col, bool json,
-                        unsigned char mark) {
+/* One value of a row (v: its modes and interval): strings bare (CSV) or
+ * quoted (JSON), the round medians separated by ';' (CSV) or as an array
+ * (JSON). */
+static void write_value(FILE *fp, const mm_row *w, const row_view *v, size_t col, bool json, unsigned char mark) {
   const mm_stats *s = &w->st;
   const char *text = NULL;
-  double lo, hi;
   switch (col) {
     case MM_COL_op: text = w->op; break;
     case MM_COL_path: text = w->path; break;
@@ -129,10 +142,7 @@ static void write_value(FILE *fp, const mm_results *r, const mm_row *w, size_t c
     case MM_COL_max: fprintf(fp, "%.6g", s->max); return;
     case MM_COL_p99: fprintf(fp, "%.6g", s->p99); return;
     case MM_COL_ci_low:
-    case MM_COL_ci_high:
-      row_interval(r, w, &lo, &hi);
-      fprintf(fp, "%.6g", col == MM_COL_ci_low ? lo : hi);
-      return;
+    case MM_COL_ci_high: fprintf(fp, "%.6g", col == MM_COL_ci_low ? v->lo : v->hi); return;
     case MM_COL_rounds: fprintf(fp, "%d", w->rounds); return;
     case MM_COL_round_min: fprintf(fp, "%.6g", w->round_min); return;
     case MM_COL_round_max: fprintf(fp, "%.6g", w->round_max); return;
@@ -145,7 +155,7 @@ static void write_value(FILE *fp, const mm_results *r, const mm_row *w, size_t c
     case MM_COL_mode_ci_low:
     case MM_COL_mode_ci_high:
     case MM_COL_mode_shares:
-    case MM_COL_mode_probe_ns: write_modes(fp, r, w, col, json); return;
+    case MM_COL_mode_probe_ns: write_modes(fp, v, col, json); return;
     default: return;
   }
   if (json) mm_output_json_string(fp, text);
@@ -186,19 +196,19 @@ static void csv_put(FILE *fp, const char *s, bool meta) {
   free(big);
 }
 
-static void write_modes(FILE *fp, const mm_results *r, const mm_row *w, size_t col, bool json) {
-  mm_mode m[MM_MAX_MODES];
-  double v[MM_MAX_MODES], probe[MM_MAX_MODES];
-  size_t k = row_modes(r, w, m, probe), all = 0;
+static void write_modes(FILE *fp, const row_view *v, size_t col, bool json) {
+  const mm_mode *m = v->m;
+  double x[MM_MAX_MODES];
+  size_t k = v->k, all = 0;
   for (size_t j = 0; j < k; j++) all += m[j].count;
   for (size_t j = 0; j < k; j++)
-    v[j] = col == MM_COL_mode_medians ? m[j].median
+    x[j] = col == MM_COL_mode_medians ? m[j].median
            : col == MM_COL_mode_ci_low ? m[j].ci_low
            : col == MM_COL_mode_ci_high ? m[j].ci_high
-           : col == MM_COL_mode_probe_ns ? probe[j]
+           : col == MM_COL_mode_probe_ns ? v->probe[j]
                                         : (double)m[j].count / (double)all;
   if (col == MM_COL_modes) fprintf(fp, "%zu", k);
-  else write_list(fp, v, k, json);
+  else write_list(fp, x, k, json);
 }
 
 mm_format mm_output_format_for(const char *path) {
@@ -248,9 +258,11 @@ static int write_csv(FILE *fp, const mm_results *r) {
   for (size_t c = 0; c < MM_N_COLUMNS; c++) fprintf(fp, "%s%s", c ? "," : "", mm_output_column(c, merged));
   fputc('\n', fp);
   for (size_t i = 0; i < r->n_rows; i++) {
+    row_view v;
+    row_view_of(r, &r->rows[i], &v);
     for (size_t c = 0; c < MM_N_COLUMNS; c++) {
       if (c) fputc(',', fp);
-      write_value(fp, r, &r->rows[i], c, false, marks[i]);
+      write_value(fp, &r->rows[i], &v, c, false, marks[i]);
     }
     fputc('\n', fp);
   }
@@ -299,9 +311,11 @@ static int write_json(FILE *fp, const mm_results *r) {
   fprintf(fp, ",\n  \"results\": [");
   for (size_t i = 0; i < r->n_rows; i++) {
     fprintf(fp, "%s\n    {", i ? "," : "");
+    row_view v;
+    row_view_of(r, &r->rows[i], &v);
     for (size_t c = 0; c < MM_N_COLUMNS; c++) {
       fprintf(fp, "%s\"%s\": ", c ? ", " : "", mm_output_column(c, merged));
-      write_value(fp, r, &r->rows[i], c, true, marks[i]);
+      write_value(fp, &r->rows[i], &v, c, true, marks[i]);
     }
     fputc('}', fp);
   }
