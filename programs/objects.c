@@ -227,9 +227,9 @@ int mm_obj_sum(const mm_pyobj *a, const mm_pyobj *b, mm_pyobj **out) {
   return MM_OK;
 }
 
-/* Common shape checks: present, the right kind, the right length. */
-static int check_shape(const mm_ctx *c, const mm_pyobj *obj, bool floats_expected, size_t want,
-                       size_t *n, char *why, size_t len) {
+/* Common shape checks: present, the right kind, the right length (float64
+ * elements where floats_expected, else bytes). */
+static int check_shape(const mm_ctx *c, const mm_pyobj *obj, bool floats_expected, char *why, size_t len) {
   if (!obj) return snprintf(why, len, "no object was received"), MM_EVALIDATE;
   static const char *const kinds[] = {[MM_PY_BYTES] = "bytes", [MM_PY_LIST] = "a list",
                                       [MM_PY_NDARRAY] = "an array"};
@@ -240,18 +240,19 @@ static int check_shape(const mm_ctx *c, const mm_pyobj *obj, bool floats_expecte
     return snprintf(why, len, "received %s, expected %s",
                     obj->type < MM_PY_GLOBAL && kinds[obj->type] ? kinds[obj->type] : "another object",
                     kinds[want_type]), MM_EVALIDATE;
-  *n = obj->type == MM_PY_LIST      ? obj->u.seq.len
-       : obj->type == MM_PY_NDARRAY ? obj->u.arr.n
-       : floats_expected            ? obj->u.s.len / sizeof(double)
-                                    : obj->u.s.len;
-  if (*n != want || (obj->type == MM_PY_BYTES && floats_expected && obj->u.s.len % 8))
-    return snprintf(why, len, "received %zu elements, expected %zu", *n, want), MM_EVALIDATE;
+  size_t want = floats_expected ? n_floats(c) : c->bytes;
+  size_t n = obj->type == MM_PY_LIST      ? obj->u.seq.len
+             : obj->type == MM_PY_NDARRAY ? obj->u.arr.n
+             : floats_expected            ? obj->u.s.len / sizeof(double)
+                                          : obj->u.s.len;
+  if (n != want || (obj->type == MM_PY_BYTES && floats_expected && obj->u.s.len % 8))
+    return snprintf(why, len, "received %zu elements, expected %zu", n, want), MM_EVALIDATE;
   return MM_OK;
 }
 
-/* The message one decoded object holds, laid out as the buffer path's
- * (bytes, or float64s for a list's floats in scratch): its data, or NULL
- * with why after check_shape's verdict. */
+/* The message one decoded object (of the shape check_shape passed) holds,
+ * laid out as the buffer path's: its bytes or float64s, a list's floats
+ * copied into scratch. */
 static const void *message_of(const mm_pyobj *o, double *scratch) {
   if (o->type == MM_PY_BYTES) return o->u.s.data;
   if (o->type == MM_PY_NDARRAY) return o->u.arr.data;
@@ -278,8 +279,7 @@ int mm_obj_check_received(mm_ctx *c, mm_shape shape, char *why, size_t len) {
   while (messages == 1 && slots < s->n_slots && s->received[slots]) slots++;
   int err = MM_OK;
   for (size_t i = 0; i < slots && !err; i++) {
-    size_t n;
-    err = check_shape(c, s->received[i], floats, floats ? n_floats(c) : c->bytes, &n, why, len);
+    err = check_shape(c, s->received[i], floats, why, len);
     if (!err)
       err = mm_data_check_message(data, &d, messages > 1 ? (int)i : 0, message_of(s->received[i], scratch),
                                   mm_payload_float64(c->payload), why, len);

@@ -13,7 +13,8 @@ unsigned mm_seed_of_rank(int rank) { return (unsigned)rank + 1u; }
 unsigned mm_seed_for_rank(int rank) { return 1000u + (unsigned)rank; }
 unsigned mm_seed_from_to(int from, int to) { return 1000u * ((unsigned)from + 2u) + (unsigned)to; }
 
-int mm_check_bytes(const void *buf, size_t n, unsigned seed, char *why, size_t len) {
+/* buf against the pattern of seed (the bytes of a message). */
+static int check_bytes(const void *buf, size_t n, unsigned seed, char *why, size_t len) {
   size_t bad = mm_pattern_check(buf, n, seed);
   if (bad == SIZE_MAX) return MM_OK;
   snprintf(why, len, "byte %zu of %zu is 0x%02x, expected 0x%02x", bad, n,
@@ -34,14 +35,16 @@ static int check_element(size_t i, size_t count, double got, double want, char *
   return MM_EVALIDATE;
 }
 
-int mm_check_doubles(const void *v, size_t count, unsigned seed, char *why, size_t len) {
+/* v against the float64 pattern of seed (the float payloads). */
+static int check_doubles(const void *v, size_t count, unsigned seed, char *why, size_t len) {
   int err = MM_OK;
   for (size_t i = 0; i < count && !err; i++)
     err = check_element(i, count, element(v, i), mm_pattern_double(i, seed), why, len);
   return err;
 }
 
-int mm_check_sums(const void *v, size_t count, int ranks, char *why, size_t len) {
+/* v against the sums of ranks 0 .. ranks-1's float64s (reductions, scans). */
+static int check_sums(const void *v, size_t count, int ranks, char *why, size_t len) {
   int err = MM_OK;
   for (size_t i = 0; i < count && !err; i++) {
     double want = 0.0;
@@ -95,9 +98,9 @@ int mm_data_check_message(mm_data data, const mm_data_ctx *c, int i, const void 
                           char *why, size_t len) {
   int sums = mm_data_sums(data, c), err;
   size_t count = c->bytes / sizeof(double);
-  if (sums > 0) err = mm_check_sums(msg, count, sums, why, len);
-  else if (doubles) err = mm_check_doubles(msg, count, seed_of_message(data, c, i), why, len);
-  else err = mm_check_bytes(msg, c->bytes, seed_of_message(data, c, i), why, len);
+  if (sums > 0) err = check_sums(msg, count, sums, why, len);
+  else if (doubles) err = check_doubles(msg, count, seed_of_message(data, c, i), why, len);
+  else err = check_bytes(msg, c->bytes, seed_of_message(data, c, i), why, len);
   if (err && MM_DATA_ROOT_RECVS_ALL(data)) { /* one message from each rank: say which */
     char what[256];
     snprintf(what, sizeof what, "%s", why);

@@ -82,13 +82,6 @@ int mm_data_check_message(mm_data data, const mm_data_ctx *c, int i, const void 
 int mm_data_check(mm_data data, mm_shape shape, const mm_data_ctx *c, bool corrupt, char *why,
                   size_t len);
 
-/* The helpers: MM_OK or MM_EVALIDATE with why. buf against the pattern of
- * seed; v (any alignment) against the float64 pattern of seed, or the
- * sums of ranks 0 .. ranks-1's float64s. */
-int mm_check_bytes(const void *buf, size_t n, unsigned seed, char *why, size_t len);
-int mm_check_doubles(const void *v, size_t count, unsigned seed, char *why, size_t len);
-int mm_check_sums(const void *v, size_t count, int ranks, char *why, size_t len);
-
 extern const size_t mm_data_ctx_size;
 
 #endif
