@@ -15,11 +15,10 @@ const size_t mm_op_traits_size = sizeof(mm_op_traits), mm_cell_key_size = sizeof
 
 /* ops.def's columns, read as traits; what the data imply (validate.h). */
 enum { MM_P2P, MM_COLLECTIVE };
-enum { ROOTLESS = 1 };
-#define MM_OP(name_, min_ranks, in_default, kind, busbw_, pkl5_, rootless_, data_, summary)      \
+#define MM_OP(name_, min_ranks, in_default, kind, busbw_, pkl5_, data_, summary)                  \
   {.name = #name_, .collective = MM_##kind == MM_COLLECTIVE, .float64 = MM_DATA_FLOAT64(MM_DATA_##data_), \
    .root_sends_all = MM_DATA_ROOT_SENDS_ALL(MM_DATA_##data_),                                     \
-   .root_recvs_all = MM_DATA_ROOT_RECVS_ALL(MM_DATA_##data_), .rootless = (rootless_) == ROOTLESS, \
+   .root_recvs_all = MM_DATA_ROOT_RECVS_ALL(MM_DATA_##data_), .rootless = MM_DATA_ROOTLESS(MM_DATA_##data_), \
    .busbw = MM_BUSBW_##busbw_, .pkl5 = pkl5_, .data = MM_DATA_##data_},
 static const mm_op_traits defined[] = {
 #include "ops.def"

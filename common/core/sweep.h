@@ -26,7 +26,7 @@ typedef struct mm_op_traits {
   bool collective;                 /* sync applies (harness.h); else point-to-point */
   bool float64;                    /* its elements are doubles (reductions) */
   bool root_sends_all, root_recvs_all; /* the root holds a message per rank */
-  bool rootless;                   /* no root: every rank holds what a root would (allgather) */
+  bool rootless;                   /* no root: every rank's buffers hold what a root's would (allgather) */
   mm_busbw busbw;                  /* collectives: algbw bytes and busbw factor */
   int pkl5;                        /* first mpi4py generation whose pkl5 has it (0: none) */
   mm_data data;                    /* who sends what to whom (the validation run) */

@@ -29,8 +29,9 @@ typedef enum {
 
 /* What a kind of data implies (ops.def names only the kind): its elements
  * are float64 (reductions); the root's send buffer holds a message per
- * rank (scatter); its receive buffer does (gather). Constant expressions,
- * for the table of traits (sweep.c). */
+ * rank (scatter); its receive buffer does (gather); every rank's buffers
+ * hold what a root's would (allgather, alltoall, reduce_scatter: no root).
+ * Constant expressions, for the table of traits (sweep.c). */
 #define MM_DATA_FLOAT64(d)                                                                 \
   ((d) == MM_DATA_REDUCE || (d) == MM_DATA_ALLREDUCE || (d) == MM_DATA_REDUCE_SCATTER || \
    (d) == MM_DATA_SCAN || (d) == MM_DATA_EXSCAN)
@@ -38,6 +39,8 @@ typedef enum {
   ((d) == MM_DATA_SCATTER || (d) == MM_DATA_ALLTOALL || (d) == MM_DATA_REDUCE_SCATTER)
 #define MM_DATA_ROOT_RECVS_ALL(d) \
   ((d) == MM_DATA_GATHER || (d) == MM_DATA_ALLGATHER || (d) == MM_DATA_ALLTOALL)
+#define MM_DATA_ROOTLESS(d) \
+  ((d) == MM_DATA_ALLGATHER || (d) == MM_DATA_ALLTOALL || (d) == MM_DATA_REDUCE_SCATTER)
 
 /* Pattern seeds: the data rank r sends; what the root sends to rank r in
  * a scatter; what rank `from` sends rank `to` in an alltoall. */
