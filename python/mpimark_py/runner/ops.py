@@ -2,6 +2,7 @@
 common/defs/ops.def's order; the kernels call real mpi4py."""
 
 import operator
+from functools import partial
 from time import perf_counter
 
 from .. import defs
@@ -29,12 +30,14 @@ class Ctx:
         self.got = self.gots = self.user = None
         self.__dict__.update(kw)
 
-    # Buffer path: views of the shared buffers, as mpi4py message specs.
+    # Buffer path: views of the shared buffers, as mpi4py message specs
+    # (count messages of this size: one per rank for the rooted and
+    # all-to-all collectives).
     def bytes_msg(self, buf, count=1):
         return [buf[:self.bytes * count], MPI.BYTE]
 
-    def doubles_msg(self, buf):
-        return [buf[:self.bytes].view(np.float64), MPI.DOUBLE]
+    def doubles_msg(self, buf, count=1):
+        return [buf[:self.bytes * count].view(np.float64), MPI.DOUBLE]
 
     # Object path: this size's payload with a pattern seed (float64s where
     # the operation reduces: ops.def's data, self.float64).
@@ -48,6 +51,10 @@ class Ctx:
         if self.float64:
             return pattern_doubles(self.bytes // 8, seed).tobytes()
         return pattern_bytes(self.bytes, seed).tobytes()
+
+    def own(self):
+        """The payload this rank sends."""
+        return self.payload_obj(seed_of_rank(self.rank))
 
     def message_of(self, obj, floats):
         """(obj's message as the buffer path would hold it, None), or (None,
@@ -75,18 +82,18 @@ class Ctx:
 
 
 class Op:
-    """The kernels of an operation, per path: setup(ctx) -> [(shape, run)],
-    the kernels of one size (closures; the branch on the rank is taken
-    once, outside the timed loop; a receiving object kernel keeps what it
-    got in ctx.got, a window's list in ctx.gots, for the validation run:
-    suite.py). What it is (collective, its data, pkl5) is its line of
-    ops.def (core.op_traits). The pkl5
-    path runs the object path's kernels on a pkl5.Intracomm, whose method
-    `method` it needs (mpi4py.util.pkl5 names it as the lowercase call)."""
+    """The kernels of an operation, per path: setup(ctx) -> the kernels of
+    one size, one per shape of `shapes` (closures or bound calls; the branch
+    on the rank is taken once, outside the timed loop; a receiving object
+    kernel keeps what it got in ctx.got, a window's list in ctx.gots, for
+    the validation run: suite.py). What it is (collective, its data, pkl5)
+    is its line of ops.def (core.op_traits). The pkl5 path runs the object
+    path's kernels on a pkl5.Intracomm, whose method `method` it needs
+    (mpi4py.util.pkl5 names it as the lowercase call)."""
 
     def __init__(self, name, buffer, object_, shapes=(COLLECTIVE,), method=None):
         self.name, self.method = name, method or name
-        self.shapes = shapes  # what setup() returns, in order: one kernel per shape
+        self.shapes = shapes
         self.paths = {"buffer": buffer, "object": object_, "pkl5": object_}  # None: no such method
 
 
@@ -116,12 +123,12 @@ def _sendrecv_buffer(c):
             Send(ack, 0, TAG_ACK)
     else:
         pingpong = stream = _idle
-    return [(PINGPONG, pingpong), (STREAM, stream)]
+    return [pingpong, stream]
 
 
 def _sendrecv_object(c):
     comm, W, ack = c.comm, c.window, [c.ack, MPI.BYTE]
-    obj = c.payload_obj(seed_of_rank(c.rank)) if c.rank < 2 else None
+    obj = c.own() if c.rank < 2 else None
     send, recv = comm.send, comm.recv
     if c.rank == 0:
         def pingpong():
@@ -145,9 +152,7 @@ def _sendrecv_object(c):
             c.got = got
     else:
         pingpong = stream = _idle
-    return [(PINGPONG, pingpong), (STREAM, stream)]
-
-
+    return [pingpong, stream]
 
 
 # -- isendirecv --
@@ -208,7 +213,7 @@ def _isendirecv_buffer(c):
             Waitall(reqs)
     else:
         bistream = _idle
-    return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
+    return [pingpong, stream, bistream]
 
 
 def _isendirecv_object(c):
@@ -216,7 +221,7 @@ def _isendirecv_object(c):
     # message: each receive of a window gets its own bytearray of the
     # message's pickled size (as the C object path), made once per size.
     comm, W, peer, ack = c.comm, c.window, 1 - c.rank, [c.ack, MPI.BYTE]
-    obj = c.payload_obj(seed_of_rank(c.rank)) if c.rank < 2 else None
+    obj = c.own() if c.rank < 2 else None
     bufs = [bytearray(c.wire_bytes) for _ in range(W)] if c.rank < 2 else None
     isend, irecv, waitall = comm.isend, comm.irecv, MPI.Request.waitall
     if c.rank == 0:
@@ -241,201 +246,34 @@ def _isendirecv_object(c):
             c.gots = waitall(reqs)[:W]
     else:
         bistream = _idle
-    return [(PINGPONG, pingpong), (STREAM, stream), (BISTREAM, bistream)]
+    return [pingpong, stream, bistream]
 
 
+# -- the blocking collectives: one call each, its arguments per path --
 
-
-
-
-# -- bcast --
-
-def _bcast_buffer(c):
-    # The root broadcasts from sbuf, the others receive into rbuf.
-    msg, root, Bcast = c.bytes_msg(c.sbuf if c.rank == c.root else c.rbuf), c.root, c.comm.Bcast
-
-    def bcast():
-        Bcast(msg, root)
-    return [(COLLECTIVE, bcast)]
-
-
-def _bcast_object(c):
-    obj = c.payload_obj(seed_of_rank(c.root)) if c.rank == c.root else None
-    root, bcast_ = c.root, c.comm.bcast
-
-    def bcast():
-        c.got = bcast_(obj, root)
-    return [(COLLECTIVE, bcast)]
-
-
-
-
-# -- scatter --
-
-def _scatter_buffer(c):
-    s = c.bytes_msg(c.sbuf, c.nranks) if c.rank == c.root else None
-    r, root, Scatter = c.bytes_msg(c.rbuf), c.root, c.comm.Scatter
-
-    def scatter():
-        Scatter(s, r, root)
-    return [(COLLECTIVE, scatter)]
-
-
-def _scatter_object(c):
-    items = ([c.payload_obj(seed_for_rank(r)) for r in range(c.nranks)]
-             if c.rank == c.root else None)
-    root, scatter_ = c.root, c.comm.scatter
-
-    def scatter():
-        c.got = scatter_(items, root)
-    return [(COLLECTIVE, scatter)]
-
-
-
-
-# -- gather --
-
-def _gather_buffer(c):
-    s = c.bytes_msg(c.sbuf)
-    r = c.bytes_msg(c.rbuf, c.nranks) if c.rank == c.root else None
-    root, Gather = c.root, c.comm.Gather
-
-    def gather():
-        Gather(s, r, root)
-    return [(COLLECTIVE, gather)]
-
-
-def _gather_object(c):
-    obj, root, gather_ = c.payload_obj(seed_of_rank(c.rank)), c.root, c.comm.gather
-
-    def gather():
-        c.got = gather_(obj, root)
-    return [(COLLECTIVE, gather)]
-
-
-
-
-
-
-# -- allgather, alltoall --
-
-def _allgather_buffer(c):
-    s, r, Allgather = c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf, c.nranks), c.comm.Allgather
-
-    def allgather():
-        Allgather(s, r)
-    return [(COLLECTIVE, allgather)]
-
-
-def _allgather_object(c):
-    obj, allgather_ = c.payload_obj(seed_of_rank(c.rank)), c.comm.allgather
-
-    def allgather():
-        c.got = allgather_(obj)
-    return [(COLLECTIVE, allgather)]
-
-
-
-
-def _alltoall_buffer(c):
-    s, r, Alltoall = c.bytes_msg(c.sbuf, c.nranks), c.bytes_msg(c.rbuf, c.nranks), c.comm.Alltoall
-
-    def alltoall():
-        Alltoall(s, r)
-    return [(COLLECTIVE, alltoall)]
-
-
-def _alltoall_object(c):
-    items = [c.payload_obj(seed_from_to(c.rank, r)) for r in range(c.nranks)]
-    alltoall_ = c.comm.alltoall
-
-    def alltoall():
-        c.got = alltoall_(items)
-    return [(COLLECTIVE, alltoall)]
-
-
-
-
-# -- reduce, allreduce --
-
-def _reduce_buffer(c):
-    s, r, root, Reduce = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.root, c.comm.Reduce
-
-    def reduce():
-        Reduce(s, r, MPI.SUM, root)
-    return [(COLLECTIVE, reduce)]
-
-
-def _reduce_object(c):
-    obj, root, reduce_ = c.payload_obj(seed_of_rank(c.rank)), c.root, c.comm.reduce
-
-    def reduce():
-        c.got = reduce_(obj, c.sum_op, root)
-    return [(COLLECTIVE, reduce)]
-
-
-
-
-def _allreduce_buffer(c):
-    s, r, Allreduce = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.comm.Allreduce
-
-    def allreduce():
-        Allreduce(s, r, MPI.SUM)
-    return [(COLLECTIVE, allreduce)]
-
-
-def _allreduce_object(c):
-    obj, allreduce_ = c.payload_obj(seed_of_rank(c.rank)), c.comm.allreduce
-
-    def allreduce():
-        c.got = allreduce_(obj, c.sum_op)
-    return [(COLLECTIVE, allreduce)]
-
-
-
-
-def _reduce_scatter_buffer(c):
-    s = [c.sbuf[:c.bytes * c.nranks].view(np.float64), MPI.DOUBLE]
-    r, Reduce_scatter_block = c.doubles_msg(c.rbuf), c.comm.Reduce_scatter_block
-
-    def reduce_scatter():
-        Reduce_scatter_block(s, r, MPI.SUM)
-    return [(COLLECTIVE, reduce_scatter)]
-
-
-# -- scan, exscan: the sum over ranks 0 .. r (scan) or 0 .. r-1 (exscan,
-# which gives rank 0 nothing: MPI leaves its buffer undefined, mpi4py
-# returns None) --
-
-def _prefix_paths(name):
-    """The buffer and object paths of comm.Scan/scan or comm.Exscan/exscan."""
+def _collective(call, buffer_args, object_call=None, object_args=None):
+    """The paths of a collective of one call: comm.<call>(*buffer_args(c))
+    on the buffer path, the bound call itself (functools.partial: nothing
+    between the harness and mpi4py, as in a user's loop); c.got =
+    comm.<object_call>(*object_args(c)) on the pickled paths."""
     def buffer(c):
-        s, r, call = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), getattr(c.comm, name.capitalize())
-
-        def kernel():
-            call(s, r, MPI.SUM)
-        return [(COLLECTIVE, kernel)]
+        return [partial(getattr(c.comm, call), *buffer_args(c))]
 
     def object_(c):
-        obj, call = c.payload_obj(seed_of_rank(c.rank)), getattr(c.comm, name)
+        fn, args = getattr(c.comm, object_call), object_args(c)
 
         def kernel():
-            c.got = call(obj, c.sum_op)
-        return [(COLLECTIVE, kernel)]
-    return buffer, object_
+            c.got = fn(*args)
+        return [kernel]
+    return buffer, object_ if object_call else None
 
 
-# -- barrier: no data (shape SYNC: one 0-byte row per path); comm.barrier()
-# is MPI_Barrier in mpi4py 3.1 and 4.x, with no pickle --
+def _bcast_args(c):  # the root broadcasts from sbuf, the others receive into rbuf
+    return c.bytes_msg(c.sbuf if c.rank == c.root else c.rbuf), c.root
 
-def _barrier_path(name):
-    def setup(c):
-        call = getattr(c.comm, name)
 
-        def kernel():
-            call()
-        return [(SYNC, kernel)]
-    return setup
+def _sum_args(c):  # reduce (with the root), allreduce, scan, exscan
+    return c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), MPI.SUM
 
 
 # -- pairs: rank r < P/2 streams windows to r + P/2, every pair at once
@@ -451,29 +289,25 @@ def _pairs_peer(c):
 
 def _pairs_buffer(c):
     peer, sends = _pairs_peer(c)
-    return [(PAIRS, _idle if peer is None else _window_buffer(c, sends, peer))]
+    return [_idle if peer is None else _window_buffer(c, sends, peer)]
 
 
 def _pairs_object(c):
     peer, sends = _pairs_peer(c)
     if peer is None:
-        return [(PAIRS, _idle)]
-    obj = c.payload_obj(seed_of_rank(c.rank))
-    bufs = [bytearray(c.wire_bytes) for _ in range(c.window)]
-    return [(PAIRS, _window_object(c, sends, peer, obj, bufs))]
-
-
+        return [_idle]
+    return [_window_object(c, sends, peer, c.own(), [bytearray(c.wire_bytes) for _ in range(c.window)])]
 
 
 # -- ibcast, iallreduce: the call and its wait, alone (kernel 0, which the
 # sweep run also times for the compute phase) and with a compute phase of
 # c.compute_s between them (the CPU busy, no MPI call: OSU's overlap) --
 
-def _nbc_path(start_of):
-    """The buffer path of a non-blocking collective; start_of(c) returns
-    start(), which posts the call and returns its request."""
+def _nbc(call, args):
+    """The buffer path of a non-blocking collective: comm.<call>(*args(c))
+    posts it (the arguments of its blocking twin)."""
     def setup(c):
-        start, compute_s = start_of(c), c.compute_s
+        start, compute_s = partial(getattr(c.comm, call), *args(c)), c.compute_s
 
         def alone():
             start().Wait()
@@ -484,38 +318,43 @@ def _nbc_path(start_of):
             while perf_counter() < end:
                 pass
             req.Wait()
-        return [(COLLECTIVE, alone), (OVERLAP, overlap)]
+        return [alone, overlap]
     return setup
-
-
-def _ibcast_start(c):
-    msg, root, Ibcast = c.bytes_msg(c.sbuf if c.rank == c.root else c.rbuf), c.root, c.comm.Ibcast
-    return lambda: Ibcast(msg, root)
-
-
-def _iallreduce_start(c):
-    s, r, Iallreduce = c.doubles_msg(c.sbuf), c.doubles_msg(c.rbuf), c.comm.Iallreduce
-    return lambda: Iallreduce(s, r, MPI.SUM)
 
 
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
     Op("sendrecv", _sendrecv_buffer, _sendrecv_object, shapes=(PINGPONG, STREAM), method="send"),
     Op("isendirecv", _isendirecv_buffer, _isendirecv_object, shapes=(PINGPONG, STREAM, BISTREAM)),
-    Op("bcast", _bcast_buffer, _bcast_object),
-    Op("scatter", _scatter_buffer, _scatter_object),
-    Op("gather", _gather_buffer, _gather_object),
-    Op("reduce", _reduce_buffer, _reduce_object),
-    Op("allreduce", _allreduce_buffer, _allreduce_object),
-    Op("allgather", _allgather_buffer, _allgather_object),
-    Op("alltoall", _alltoall_buffer, _alltoall_object),
-    Op("reduce_scatter", _reduce_scatter_buffer, None),
-    Op("scan", *_prefix_paths("scan")),
-    Op("exscan", *_prefix_paths("exscan")),
-    Op("barrier", _barrier_path("Barrier"), _barrier_path("barrier"), shapes=(SYNC,)),
+    Op("bcast", *_collective("Bcast", _bcast_args,
+                             "bcast", lambda c: (c.own() if c.rank == c.root else None, c.root))),
+    Op("scatter", *_collective("Scatter", lambda c: (c.bytes_msg(c.sbuf, c.nranks) if c.rank == c.root else None,
+                                                     c.bytes_msg(c.rbuf), c.root),
+                               "scatter", lambda c: ([c.payload_obj(seed_for_rank(r)) for r in range(c.nranks)]
+                                                     if c.rank == c.root else None, c.root))),
+    Op("gather", *_collective("Gather", lambda c: (c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf, c.nranks)
+                                                   if c.rank == c.root else None, c.root),
+                              "gather", lambda c: (c.own(), c.root))),
+    Op("reduce", *_collective("Reduce", lambda c: _sum_args(c) + (c.root,),
+                              "reduce", lambda c: (c.own(), c.sum_op, c.root))),
+    Op("allreduce", *_collective("Allreduce", _sum_args, "allreduce", lambda c: (c.own(), c.sum_op))),
+    Op("allgather", *_collective("Allgather", lambda c: (c.bytes_msg(c.sbuf), c.bytes_msg(c.rbuf, c.nranks)),
+                                 "allgather", lambda c: (c.own(),))),
+    Op("alltoall", *_collective("Alltoall", lambda c: (c.bytes_msg(c.sbuf, c.nranks), c.bytes_msg(c.rbuf, c.nranks)),
+                                "alltoall", lambda c: ([c.payload_obj(seed_from_to(c.rank, r))
+                                                        for r in range(c.nranks)],))),
+    Op("reduce_scatter", *_collective("Reduce_scatter_block", lambda c: (c.doubles_msg(c.sbuf, c.nranks),
+                                                                         c.doubles_msg(c.rbuf), MPI.SUM))),
+    # scan: the sum over ranks 0 .. r; exscan over 0 .. r-1 (rank 0 gets
+    # nothing: MPI leaves its buffer undefined, mpi4py returns None)
+    Op("scan", *_collective("Scan", _sum_args, "scan", lambda c: (c.own(), c.sum_op))),
+    Op("exscan", *_collective("Exscan", _sum_args, "exscan", lambda c: (c.own(), c.sum_op))),
+    # no data: one 0-byte row per path; comm.barrier() is MPI_Barrier in
+    # mpi4py 3.1 and 4.x, with no pickle
+    Op("barrier", *_collective("Barrier", lambda c: (), "barrier", lambda c: ()), shapes=(SYNC,)),
     Op("pairs", _pairs_buffer, _pairs_object, shapes=(PAIRS,)),
-    Op("ibcast", _nbc_path(_ibcast_start), None, shapes=(COLLECTIVE, OVERLAP)),
-    Op("iallreduce", _nbc_path(_iallreduce_start), None, shapes=(COLLECTIVE, OVERLAP)),
+    Op("ibcast", _nbc("Ibcast", _bcast_args), None, shapes=(COLLECTIVE, OVERLAP)),
+    Op("iallreduce", _nbc("Iallreduce", _sum_args), None, shapes=(COLLECTIVE, OVERLAP)),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

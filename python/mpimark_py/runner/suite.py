@@ -130,8 +130,8 @@ class Suite:
         elif path == "pkl5":  # the pickle and its out-of-band buffers
             data, bufs = pkl5_dumps(self.pkl5, c.payload_obj(1))
             c.wire_bytes = len(data) + sum(memoryview(b).nbytes for b in bufs)
-        shape, run = op.paths[path](c)[kernel]
-        self.visit = op, t, path, c, shape, run
+        run = op.paths[path](c)[kernel]
+        self.visit = op, t, path, c, op.shapes[kernel], run
         return run, c.wire_bytes
 
     def check(self, corrupt):
