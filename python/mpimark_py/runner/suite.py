@@ -13,7 +13,7 @@ from ..errors import ETOOBIG, OK
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from . import harness
 from .mpi import MPI, mpi4py, np
-from .ops import Ctx, OPS, SYNC
+from .ops import Ctx, OPS, SYNC, WINDOWS
 
 
 def agree(comm, err):
@@ -139,25 +139,26 @@ class Suite:
         wrong: what ops.def's data says it receives, by the C core's rule
         (validate.h), in the buffer, or in the objects the pickled paths
         decoded. corrupt: the test hook that proves the checks fail."""
-        op, t, path, c, shape, run = self.visit
+        op, t, path, c, name, run = self.visit
         lib, why = core.lib(), ctypes.create_string_buffer(256)
-        shape = core.names("mm_shape_names", "mm_shape_count").index(shape)
+        shape = core.names("mm_shape_names", "mm_shape_count").index(name)
         data = core.DataCtx(c.rank, c.nranks, c.root, c.bytes, self.sbuf.ctypes.data, self.rbuf.ctypes.data)
         if path == "buffer":
             lib.mm_data_prepare(t.data, ctypes.byref(data))
             run()
             bad = lib.mm_data_check(t.data, shape, ctypes.byref(data), corrupt, why, len(why))
             return why.value.decode() if bad else None
-        run()
+        got = run()
         if corrupt:
-            c.got, c.gots = _corrupt(c.got), _corrupt(c.gots)
+            got = _corrupt(got)
         messages = lib.mm_data_messages(t.data, shape, ctypes.byref(data), True)
         sums = lib.mm_data_sums(t.data, ctypes.byref(data))
         if messages == 0:
-            return None if c.got is None and c.gots is None else "received an object, expected nothing"
-        if messages > 1 and (type(c.got) is not list or len(c.got) != messages):
-            return "received %s, expected a list of %d objects" % (type(c.got).__name__, messages)
-        got = c.got if messages > 1 else c.gots or [c.got]  # a window's messages are one, repeated
+            return None if got is None else "received an object, expected nothing"
+        window = name in WINDOWS and messages == 1  # a list of the one message, repeated
+        if ((messages > 1 or window) and type(got) is not list) or (messages > 1 and len(got) != messages):
+            return "received %s, expected a list of %d objects" % (type(got).__name__, messages)
+        got = got if messages > 1 or window else [got]
         for i, obj in enumerate(got):
             if c.user:
                 bad = c.user.differs(obj, c.bytes, max(sums, 1))
