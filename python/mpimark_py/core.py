@@ -266,29 +266,33 @@ SIGNATURES = {
 }
 
 
-def _declare(lib):
+def declare(lib, signatures, sizes, mismatch):
+    """lib, with each function of signatures {name: (result, arguments)}
+    declared, once each size_t constant of sizes {name: the value this
+    module expects} (a struct's size, a bound) says lib was built from the
+    headers these mirrors follow; else UsageError(mismatch % what differs)."""
     try:
-        for name, (res, args) in SIGNATURES.items():
+        for name, (res, args) in signatures.items():
             f = getattr(lib, name)
             f.restype, f.argtypes = res, args
-    except AttributeError as e:  # a library older than this module
-        raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % e)
-    for name, mirror in (("mm_row_size", Row), ("mm_meta_size", Meta),
-                         ("mm_mode_size", Mode), ("mm_config_size", Config), ("mm_op_traits_size", OpTraits), ("mm_cell_key_size", CellKey),
-                         ("mm_sweep_size", Sweep), ("mm_model_size", Model), ("mm_pform_size", Pform),
-                         ("mm_data_ctx_size", DataCtx)):
-        if ctypes.c_size_t.in_dll(lib, name).value != ctypes.sizeof(mirror):
-            raise UsageError("mpimark's C core does not match core.py (%s): rebuild it (scripts/build)" % name)
-    if ctypes.c_size_t.in_dll(lib, "mm_max_modes").value != MAX_MODES:
-        raise UsageError("mpimark's C core does not match core.py (MM_MAX_MODES): rebuild it")
-    if (ctypes.c_size_t.in_dll(lib, "mm_max_ops").value != MAX_OPS or len(defs.paths()) != PATH_COUNT
-            or ctypes.c_size_t.in_dll(lib, "mm_max_kernels").value != MAX_KERNELS):
-        raise UsageError("mpimark's C core does not match core.py (MM_MAX_OPS, MM_MAX_KERNELS, paths.def): rebuild it")
-    if ctypes.c_size_t.in_dll(lib, "mm_sizes_max_count").value != MAX_SIZES:
-        raise UsageError("mpimark's C core does not match core.py (MM_SIZES_MAX_COUNT): rebuild it")
-    if ctypes.c_size_t.in_dll(lib, "mm_stats_max_rounds").value != MAX_ROUNDS:
-        raise UsageError("mpimark's C core does not match core.py (MM_MAX_ROUNDS): rebuild it")
+        bad = [name for name, want in sizes.items() if ctypes.c_size_t.in_dll(lib, name).value != want]
+    except (AttributeError, ValueError) as e:  # a library older than this module
+        bad = [str(e)]
+    if bad:
+        raise UsageError(mismatch % ", ".join(bad))
     return lib
+
+
+def _declare(lib):
+    if len(defs.paths()) != PATH_COUNT:
+        raise UsageError("core.py's PATH_COUNT is not paths.def's")
+    sizes = {"mm_%s_size" % name: ctypes.sizeof(mirror) for name, mirror in (
+        ("row", Row), ("meta", Meta), ("mode", Mode), ("config", Config), ("op_traits", OpTraits),
+        ("cell_key", CellKey), ("sweep", Sweep), ("model", Model), ("pform", Pform), ("data_ctx", DataCtx))}
+    sizes.update(mm_max_modes=MAX_MODES, mm_max_ops=MAX_OPS, mm_max_kernels=MAX_KERNELS,
+                 mm_sizes_max_count=MAX_SIZES, mm_stats_max_rounds=MAX_ROUNDS)
+    return declare(lib, SIGNATURES, sizes,
+                   "mpimark's C core does not match core.py (%s): rebuild it (scripts/build)")
 
 
 _lib = None
@@ -335,22 +339,33 @@ def memory_parse(text):
     return out.value
 
 
-def _meta_of(fill):
-    """[(key, value)]: the metadata that fill(results) sets in an empty mm_results."""
+def results_of(fill):
+    """(fill's result, the rows, [(key, value)]) of the empty mm_results
+    that fill(pointer) fills (a function of this library or of the mpi4py
+    runner's harness library, which share the process's malloc), copied
+    out before it is freed."""
     r = Results()
     try:
-        if fill(ctypes.byref(r)) != 0:
-            raise MemoryError("mpimark metadata")
-        return [(r.meta[i].key.decode(), r.meta[i].value.decode(errors="replace"))
-                for i in range(r.n_meta)]
+        got = fill(ctypes.byref(r))
+        rows = [Row.from_buffer_copy(w) for w in r.rows[:r.n_rows]]
+        meta = [(m.key.decode(), m.value.decode(errors="replace")) for m in r.meta[:r.n_meta]]
     finally:
         lib().mm_results_free(ctypes.byref(r))
+    return got, rows, meta
+
+
+def meta_of(fill):
+    """[(key, value)]: the metadata that fill(results) sets in an empty mm_results."""
+    err, _, meta = results_of(fill)
+    if err != 0:
+        raise MemoryError("mpimark metadata")
+    return meta
 
 
 def settings_meta(config, seed):
     """The settings behind the numbers (mm_settings_meta) of a parsed
     mm_config (Config), for the seed the rounds' orders came from."""
-    return _meta_of(lambda r: lib().mm_settings_meta(ctypes.byref(config), seed, r))
+    return meta_of(lambda r: lib().mm_settings_meta(ctypes.byref(config), seed, r))
 
 
 def bytes_human(n):

@@ -80,7 +80,6 @@ def main(argv):
     from .runner.mpi import MPI, mpi4py, np  # starts MPI
     from .runner import harness
     from .runner.metadata import collect_metadata
-    from .runner.output import Results
     from .runner.suite import Suite, agree
 
     sys.excepthook = _excepthook
@@ -124,14 +123,14 @@ def main(argv):
     if err:
         return fail(err, why)
 
-    results = Results()
     # One seed for every rank: the rounds' orders must agree.
     seed = comm.bcast(cfg.seed or mmstats.round_seed_from_clock(), 0)
-    collect_metadata(comm, rank, cfg, seed, suite.heap, results)
-    err = suite.run(results, seed)
+    meta = collect_metadata(comm, rank, cfg, seed, suite.heap)
+    err, rows, facts = suite.run(seed)
+    meta.update(facts)
     if err == OK and rank == 0:
         sys.stdout.flush()
-        err = core.output_results(results.meta, results.rows, cfg.format, cfg.output, cfg.force)
+        err = core.output_results(meta.items(), rows, cfg.format, cfg.output, cfg.force)
     err = agree(comm, err)
     comm.Free()
     return EXIT_CODE[err]

@@ -11,7 +11,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
 from mpimark_py import defs, options, run as runner  # noqa: E402
-from mpimark_py.runner import startup, output  # noqa: E402,F401 (pure: imported here without MPI)
+from mpimark_py.runner import startup  # noqa: E402,F401 (pure: imported here without MPI)
 
 
 def parse(*argv):

@@ -49,23 +49,10 @@ SIGNATURES = {
                                        ctypes.POINTER(core.Sweep), ctypes.c_char_p, ctypes.c_size_t]),
     "mm_py_metadata": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int,
                                       ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(core.Results)]),
-    "mm_results_free": (None, [ctypes.POINTER(core.Results)]),
     "mm_test_hooks_read": (ctypes.c_int, [ctypes.POINTER(TestHooks), ctypes.c_double, ctypes.c_char_p,
                                           ctypes.c_size_t]),
     "mm_clock_now": (ctypes.c_double, []),
 }
-
-
-def _declare(h):
-    for name, (res, args) in SIGNATURES.items():
-        f = getattr(h, name)
-        f.restype, f.argtypes = res, args
-    for name, mirror in (("mm_test_hooks_size", TestHooks), ("mm_config_size", core.Config),
-                         ("mm_sweep_size", core.Sweep), ("mm_op_traits_size", core.OpTraits),
-                         ("mm_row_size", core.Row), ("mm_meta_size", core.Meta)):
-        if ctypes.c_size_t.in_dll(h, name).value != ctypes.sizeof(mirror):
-            raise AttributeError(name)
-    return h
 
 
 _lib = None
@@ -84,10 +71,15 @@ def lib():
                              "scripts/build%s in the clone, or pip install '.[mpi]'" % (
                                  vendor, ", ".join(tried), " --mpi mpich" if vendor == "mpich" else ""))
         try:  # PyDLL: the GIL stays held, the kernels are Python
-            _lib = _declare(ctypes.PyDLL(path))
-        except (OSError, AttributeError) as e:
-            raise UsageError("cannot use the mpi4py runner's harness %s (%s): rebuild it "
-                             "(scripts/build)" % (path, e))
+            h = ctypes.PyDLL(path)
+        except OSError as e:
+            raise UsageError("cannot load the mpi4py runner's harness %s (%s): rebuild it (scripts/build)"
+                             % (path, e))
+        sizes = {"mm_%s_size" % name: ctypes.sizeof(mirror) for name, mirror in (
+            ("test_hooks", TestHooks), ("config", core.Config), ("sweep", core.Sweep),
+            ("op_traits", core.OpTraits), ("row", core.Row), ("meta", core.Meta))}
+        _lib = core.declare(h, SIGNATURES, sizes, "the mpi4py runner's harness %s does not match "
+                            "harness.py (%%s): rebuild it (scripts/build)" % path.replace("%", "%%"))
     return _lib
 
 
@@ -100,30 +92,14 @@ def test_hooks():
     return h
 
 
-def _results(fill):
-    """(fill's result, rows, [(key, value)]) of the mm_results that
-    fill(results) fills, which this library then frees."""
-    out = core.Results()
-    try:
-        got = fill(ctypes.byref(out))
-        rows = [core.Row.from_buffer_copy(r) for r in out.rows[:out.n_rows]]
-        meta = [(m.key.decode(), m.value.decode(errors="replace")) for m in out.meta[:out.n_meta]]
-    finally:
-        lib().mm_results_free(ctypes.byref(out))
-    return got, rows, meta
-
-
 def metadata(comm, version, commit, argv):
     """The run's metadata keys both runners write (mm_metadata_collect,
     collective): [(key, value)] at rank 0."""
     from .mpi import MPI
     args = [a.encode(errors="surrogateescape") for a in argv]
-    err, _, meta = _results(lambda r: lib().mm_py_metadata(
+    return core.meta_of(lambda r: lib().mm_py_metadata(
         MPI._handleof(comm), version.encode(), commit.encode(), len(args),
         (ctypes.c_char_p * (len(args) + 1))(*args), r))
-    if err:
-        raise MemoryError("mm_metadata_collect")
-    return meta
 
 
 def sweep_fit(comm, cfg, sweep):
@@ -141,5 +117,6 @@ def sweep_run(comm, cfg, hooks, seed, sweep, kernels):
     kernels' setup, check and teardown (pyharness.h). Returns (error, the
     rows, [(key, value)] of the run's facts): rows and facts at rank 0."""
     from .mpi import MPI
-    return _results(lambda r: lib().mm_py_sweep_run(MPI._handleof(comm), ctypes.byref(cfg.c), ctypes.byref(hooks),
-                                                    seed, ctypes.byref(sweep), sweep.traits, kernels, r))
+    return core.results_of(lambda r: lib().mm_py_sweep_run(
+        MPI._handleof(comm), ctypes.byref(cfg.c), ctypes.byref(hooks), seed, ctypes.byref(sweep), sweep.traits,
+        kernels, r))

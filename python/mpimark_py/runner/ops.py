@@ -11,7 +11,6 @@ from .patterns import ELEMENTWISE_SUM, pattern_bytes, pattern_doubles, seed_for_
 
 PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC, PAIRS, OVERLAP = (
     "pingpong", "collective", "stream", "bistream", "sync", "pairs", "overlap")
-WINDOWS = (STREAM, BISTREAM, PAIRS)  # kernels of a window of -W messages
 TAG_DATA, TAG_ACK = 1, 2
 
 
@@ -27,7 +26,7 @@ class Ctx:
     """Everything a kernel may use for one (operation, path, size)."""
 
     def __init__(self, **kw):
-        self.user = None
+        self.got = self.gots = self.user = None
         self.__dict__.update(kw)
 
     # Buffer path: views of the shared buffers, as mpi4py message specs
@@ -83,14 +82,13 @@ class Ctx:
 
 class Op:
     """The kernels of an operation, per path: setup(ctx) -> the kernels of
-    one size, one per shape of `shapes` (closures; the branch on the rank
-    is taken once, outside the timed loop). An object path's kernel returns
-    what it received, for the validation run (suite.py): the object, the
-    list of a collective's objects, or a window's list of what it got.
-    What it is (collective, its data, pkl5) is its line of ops.def
-    (core.op_traits). The pkl5 path runs the object path's kernels on a
-    pkl5.Intracomm, whose method `method` it needs (mpi4py.util.pkl5 names
-    it as the lowercase call)."""
+    one size, one per shape of `shapes` (closures; the branch
+    on the rank is taken once, outside the timed loop; a receiving object
+    kernel keeps what it got in ctx.got, a window's list in ctx.gots, for
+    the validation run: suite.py). What it is (collective, its data, pkl5)
+    is its line of ops.def (core.op_traits). The pkl5 path runs the object
+    path's kernels on a pkl5.Intracomm, whose method `method` it needs
+    (mpi4py.util.pkl5 names it as the lowercase call)."""
 
     def __init__(self, name, buffer, object_, shapes=(COLLECTIVE,), method=None):
         self.name, self.method = name, method or name
@@ -134,7 +132,7 @@ def _sendrecv_object(c):
     if c.rank == 0:
         def pingpong():
             send(obj, 1, TAG_DATA)
-            return recv(None, 1, TAG_DATA)
+            c.got = recv(None, 1, TAG_DATA)
 
         def stream():
             for _ in range(W):
@@ -142,16 +140,15 @@ def _sendrecv_object(c):
             comm.Recv(ack, 1, TAG_ACK)
     elif c.rank == 1:
         def pingpong():
-            got = recv(None, 0, TAG_DATA)
+            c.got = recv(None, 0, TAG_DATA)
             send(obj, 0, TAG_DATA)
-            return got
 
         def stream():
             got = None
             for _ in range(W):
                 got = recv(None, 0, TAG_DATA)
             comm.Send(ack, 0, TAG_ACK)
-            return [got]  # the last of the window
+            c.got = got
     else:
         pingpong = stream = _idle
     return [pingpong, stream]
@@ -188,9 +185,8 @@ def _window_object(c, sends, peer, obj, bufs):
             comm.Recv(ack, peer, TAG_ACK)
     else:
         def stream():
-            got = waitall([irecv(b, peer, TAG_DATA) for b in bufs])
+            c.gots = waitall([irecv(b, peer, TAG_DATA) for b in bufs])
             comm.Send(ack, peer, TAG_ACK)
-            return got
     return stream
 
 
@@ -231,15 +227,14 @@ def _isendirecv_object(c):
         buf = bufs[0]
 
         def pingpong():
-            return waitall([irecv(buf, peer, TAG_DATA), isend(obj, peer, TAG_DATA)])[0]
+            c.got = waitall([irecv(buf, peer, TAG_DATA), isend(obj, peer, TAG_DATA)])[0]
         stream = _window_object(c, True, peer, obj, bufs)
     elif c.rank == 1:
         buf = bufs[0]
 
         def pingpong():
-            got = irecv(buf, peer, TAG_DATA).wait()
+            c.got = irecv(buf, peer, TAG_DATA).wait()
             isend(obj, peer, TAG_DATA).wait()
-            return got
         stream = _window_object(c, False, peer, obj, bufs)
     else:
         pingpong = stream = _idle
@@ -247,7 +242,7 @@ def _isendirecv_object(c):
         def bistream():
             reqs = [irecv(b, peer, TAG_DATA) for b in bufs]
             reqs += [isend(obj, peer, TAG_DATA) for _ in range(W)]
-            return waitall(reqs)[:W]
+            c.gots = waitall(reqs)[:W]
     else:
         bistream = _idle
     return [pingpong, stream, bistream]
@@ -255,35 +250,45 @@ def _isendirecv_object(c):
 
 # -- the blocking collectives: one call each, its arguments per path --
 
-def _call(fn, args):
+def _call(fn, args, keep=None):
     """A kernel: fn(*args) written as a user's code writes it, each argument
     on the stack (through *args mpi4py 3.1 skips making its argument tuple,
-    and reads 0.02-0.05 us below a user's call at 8 B), returning what fn
-    returns."""
-    if len(args) == 0:
-        return lambda: fn()
-    if len(args) == 1:
-        (a,) = args
-        return lambda: fn(a)
-    if len(args) == 2:
-        a, b = args
-        return lambda: fn(a, b)
-    if len(args) == 3:
-        a, b, d = args
-        return lambda: fn(a, b, d)
-    a, b, d, e = args
-    return lambda: fn(a, b, d, e)
+    and reads 0.02-0.05 us below a user's call at 8 B); keep: the Ctx whose
+    got takes what fn returns, as `got = comm.bcast(obj)` does (the old
+    object lives until the new one is there)."""
+    n = len(args)
+    a, b, d, e = args + (None,) * (4 - n)
+    if keep is None:
+        return (lambda: fn(), lambda: fn(a), lambda: fn(a, b), lambda: fn(a, b, d),
+                lambda: fn(a, b, d, e))[n]
+
+
+    def k0():
+        keep.got = fn()
+
+    def k1():
+        keep.got = fn(a)
+
+    def k2():
+        keep.got = fn(a, b)
+
+    def k3():
+        keep.got = fn(a, b, d)
+
+    def k4():
+        keep.got = fn(a, b, d, e)
+    return (k0, k1, k2, k3, k4)[n]
 
 
 def _collective(call, buffer_args, object_call=None, object_args=None):
     """The paths of a collective of one call: comm.<call>(*buffer_args(c))
-    on the buffer path, comm.<object_call>(*object_args(c)) on the pickled
-    paths."""
+    on the buffer path; c.got = comm.<object_call>(*object_args(c)) on the
+    pickled paths."""
     def buffer(c):
         return [_call(getattr(c.comm, call), buffer_args(c))]
 
     def object_(c):
-        return [_call(getattr(c.comm, object_call), object_args(c))]
+        return [_call(getattr(c.comm, object_call), object_args(c), c)]
     return buffer, object_ if object_call else None
 
 

@@ -13,7 +13,7 @@ from ..errors import ETOOBIG, OK
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from . import harness
 from .mpi import MPI, mpi4py, np
-from .ops import Ctx, OPS, SYNC, WINDOWS
+from .ops import Ctx, OPS, SYNC
 
 
 def agree(comm, err):
@@ -104,14 +104,11 @@ class Suite:
                 err = ETOOBIG
         return agree(self.comm, err), why
 
-    def run(self, results, seed):
+    def run(self, seed):
         """The sweep (mm_sweep_run), with this object's setup, check and
-        teardown as its kernels; rows and facts into results at rank 0."""
-        err, rows, meta = harness.sweep_run(self.comm, self.cfg, self.hooks, seed, self.sweep, self)
-        results.rows.extend(rows)
-        for k, v in meta:
-            results.set_meta(k, v)
-        return err
+        teardown as its kernels: (error, rows, [(key, value)] of the run's
+        facts), rows and facts at rank 0."""
+        return harness.sweep_run(self.comm, self.cfg, self.hooks, seed, self.sweep, self)
 
     def setup(self, op_index, path_index, nbytes, kernel, window, compute_s):
         """The kernel of one cell and its wire bytes per message; a MemoryError
@@ -139,26 +136,25 @@ class Suite:
         wrong: what ops.def's data says it receives, by the C core's rule
         (validate.h), in the buffer, or in the objects the pickled paths
         decoded. corrupt: the test hook that proves the checks fail."""
-        op, t, path, c, name, run = self.visit
+        op, t, path, c, shape, run = self.visit
         lib, why = core.lib(), ctypes.create_string_buffer(256)
-        shape = core.names("mm_shape_names", "mm_shape_count").index(name)
+        shape = core.names("mm_shape_names", "mm_shape_count").index(shape)
         data = core.DataCtx(c.rank, c.nranks, c.root, c.bytes, self.sbuf.ctypes.data, self.rbuf.ctypes.data)
         if path == "buffer":
             lib.mm_data_prepare(t.data, ctypes.byref(data))
             run()
             bad = lib.mm_data_check(t.data, shape, ctypes.byref(data), corrupt, why, len(why))
             return why.value.decode() if bad else None
-        got = run()
+        run()
         if corrupt:
-            got = _corrupt(got)
+            c.got, c.gots = _corrupt(c.got), _corrupt(c.gots)
         messages = lib.mm_data_messages(t.data, shape, ctypes.byref(data), True)
         sums = lib.mm_data_sums(t.data, ctypes.byref(data))
         if messages == 0:
-            return None if got is None else "received an object, expected nothing"
-        window = name in WINDOWS and messages == 1  # a list of the one message, repeated
-        if ((messages > 1 or window) and type(got) is not list) or (messages > 1 and len(got) != messages):
-            return "received %s, expected a list of %d objects" % (type(got).__name__, messages)
-        got = got if messages > 1 or window else [got]
+            return None if c.got is None and c.gots is None else "received an object, expected nothing"
+        if messages > 1 and (type(c.got) is not list or len(c.got) != messages):
+            return "received %s, expected a list of %d objects" % (type(c.got).__name__, messages)
+        got = c.got if messages > 1 else c.gots or [c.got]  # a window's messages are one, repeated
         for i, obj in enumerate(got):
             if c.user:
                 bad = c.user.differs(obj, c.bytes, max(sums, 1))
