@@ -36,17 +36,13 @@ typedef struct mm_ctx {
  * mm_err. */
 typedef int (*mm_kernel_fn)(mm_ctx *ctx);
 
-typedef struct mm_kernel {
-  mm_shape shape;
-  mm_kernel_fn run;
-} mm_kernel;
-
 /* How an operation communicates; what it is (point-to-point or collective,
  * float64, where its root's messages are, pkl5) is its line of ops.def
  * (mm_op_traits, sweep.h). */
 typedef struct mm_op {
   /* Per path (buffer, object): setup/teardown around a size (may be NULL),
-   * the kernels, and prepare() before the one untimed run whose data are
+   * the kernels (in the order of ops.def's kernels column, which says the
+   * shape of each), and prepare() before the one untimed run whose data are
    * checked (by ops.def's data column for every path of both runners:
    * validate.h, objects.h). The pkl5
    * path runs the object path's table, whose kernels call the lowercase
@@ -55,7 +51,7 @@ typedef struct mm_op {
     int (*setup)(mm_ctx *ctx);
     void (*teardown)(mm_ctx *ctx);
     void (*prepare)(mm_ctx *ctx);
-    mm_kernel kernels[MM_MAX_KERNELS];
+    mm_kernel_fn kernels[MM_MAX_KERNELS];
   } path[MM_PATH_OBJECT + 1];
 } mm_op;
 

@@ -21,9 +21,9 @@ static int obj_allgather(mm_ctx *c) {
 }
 
 const mm_op mm_op_allgather = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, allgather}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {allgather}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_allgather}}},
+                             .kernels = {obj_allgather}},
 };

@@ -22,9 +22,9 @@ static int obj_allreduce(mm_ctx *c) {
 }
 
 const mm_op mm_op_allreduce = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, allreduce}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {allreduce}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_allreduce}}},
+                             .kernels = {obj_allreduce}},
 };

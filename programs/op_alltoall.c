@@ -21,9 +21,9 @@ static int obj_alltoall(mm_ctx *c) {
 }
 
 const mm_op mm_op_alltoall = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, alltoall}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {alltoall}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_alltoall}}},
+                             .kernels = {obj_alltoall}},
 };

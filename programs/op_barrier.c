@@ -13,6 +13,6 @@ static int barrier(mm_ctx *c) {
 }
 
 const mm_op mm_op_barrier = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_SYNC, barrier}}},
-    .path[MM_PATH_OBJECT] = {.kernels = {{MM_SHAPE_SYNC, barrier}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {barrier}},
+    .path[MM_PATH_OBJECT] = {.kernels = {barrier}},
 };

@@ -23,9 +23,9 @@ static int obj_bcast(mm_ctx *c) {
 }
 
 const mm_op mm_op_bcast = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, bcast}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {bcast}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_bcast}}},
+                             .kernels = {obj_bcast}},
 };

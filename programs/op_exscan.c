@@ -24,9 +24,9 @@ static int obj_exscan(mm_ctx *c) {
 }
 
 const mm_op mm_op_exscan = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, exscan}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {exscan}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_exscan}}},
+                             .kernels = {obj_exscan}},
 };

@@ -20,9 +20,9 @@ static int obj_gather(mm_ctx *c) {
 }
 
 const mm_op mm_op_gather = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, gather}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {gather}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_gather}}},
+                             .kernels = {obj_gather}},
 };

@@ -17,5 +17,5 @@ static int alone(mm_ctx *c) { return mm_nbc_alone(c, start); }
 static int overlap(mm_ctx *c) { return mm_nbc_overlap(c, start); }
 
 const mm_op mm_op_ibcast = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, alone}, {MM_SHAPE_OVERLAP, overlap}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {alone, overlap}},
 };

@@ -89,13 +89,9 @@ static int obj_bistream(mm_ctx *c) {
 }
 
 const mm_op mm_op_isendirecv = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PINGPONG, pingpong},
-                                         {MM_SHAPE_STREAM, stream},
-                                         {MM_SHAPE_BISTREAM, bistream}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {pingpong, stream, bistream}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup_window,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_PINGPONG, obj_pingpong},
-                                         {MM_SHAPE_STREAM, obj_stream},
-                                         {MM_SHAPE_BISTREAM, obj_bistream}}},
+                             .kernels = {obj_pingpong, obj_stream, obj_bistream}},
 };

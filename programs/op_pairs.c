@@ -33,9 +33,9 @@ static int obj_stream(mm_ctx *c) {
 }
 
 const mm_op mm_op_pairs = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PAIRS, stream}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {stream}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup_window,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_PAIRS, obj_stream}}},
+                             .kernels = {obj_stream}},
 };

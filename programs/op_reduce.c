@@ -24,9 +24,9 @@ static int obj_reduce(mm_ctx *c) {
 }
 
 const mm_op mm_op_reduce = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, reduce}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {reduce}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_reduce}}},
+                             .kernels = {obj_reduce}},
 };

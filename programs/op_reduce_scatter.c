@@ -14,5 +14,5 @@ static int reduce_scatter(mm_ctx *c) {
 }
 
 const mm_op mm_op_reduce_scatter = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, reduce_scatter}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {reduce_scatter}},
 };

@@ -23,9 +23,9 @@ static int obj_scan(mm_ctx *c) {
 }
 
 const mm_op mm_op_scan = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, scan}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {scan}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_COLLECTIVE, obj_scan}}},
+                             .kernels = {obj_scan}},
 };

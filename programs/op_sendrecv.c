@@ -76,10 +76,9 @@ static int obj_stream(mm_ctx *c) {
 }
 
 const mm_op mm_op_sendrecv = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_PINGPONG, pingpong}, {MM_SHAPE_STREAM, stream}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {pingpong, stream}},
     .path[MM_PATH_OBJECT] = {.setup = mm_obj_setup,
                              .teardown = mm_obj_teardown,
                              .prepare = mm_obj_forget,
-                             .kernels = {{MM_SHAPE_PINGPONG, obj_pingpong},
-                                         {MM_SHAPE_STREAM, obj_stream}}},
+                             .kernels = {obj_pingpong, obj_stream}},
 };

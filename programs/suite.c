@@ -1,6 +1,7 @@
 #include "suite.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "buffers.h"
 #include "errors.h"
@@ -10,23 +11,30 @@
 
 /* Whether an operation has kernels for a path, in this mpi4py generation. */
 static bool has_path(const mm_op *op, const mm_op_traits *t, mm_path path, int mpi4py) {
-  return mm_op_path(op, path)->kernels[0].run != NULL &&
+  return mm_op_path(op, path)->kernels[0] != NULL &&
          (path != MM_PATH_PKL5 || (t->pkl5 && t->pkl5 <= mpi4py));
 }
 
 /* What the sweep needs to know of each operation (sweep.h): what it is
- * (ops.def), the paths it has in this run (pkl5 only where the modelled
- * mpi4py has the method), the kernels of each and their shapes. */
+ * (ops.def, its kernels' shapes too), the paths it has in this run (pkl5
+ * only where the modelled mpi4py has the method), the kernels of each: one
+ * per shape of ops.def's kernels column (an op file that has more or fewer
+ * stops every run at once, naming it). */
 static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
   mm_op_traits_init(t);
   for (size_t i = 0; i < mm_n_ops; i++) {
     const mm_op *op = mm_ops[i];
-    for (size_t k = 0; k < MM_MAX_KERNELS; k++) t[i].shapes[k] = op->path[MM_PATH_BUFFER].kernels[k].shape;
     for (int p = 0; p < MM_PATH_COUNT; p++) {
       if (!has_path(op, &t[i], (mm_path)p, cfg->mpi4py)) continue;
       t[i].paths |= 1u << p;
-      for (size_t k = 0; k < MM_MAX_KERNELS; k++)
-        if (mm_op_path(op, (mm_path)p)->kernels[k].run) t[i].kernels[p] |= 1u << k;
+      for (size_t k = 0; k < MM_MAX_KERNELS; k++) {
+        bool has = mm_op_path(op, (mm_path)p)->kernels[k] != NULL;
+        if (has != (t[i].shapes[k] != MM_SHAPE_NONE)) {
+          fprintf(stderr, "mpimark: op_%s.c's kernels are not ops.def's (kernel %zu)\n", t[i].name, k);
+          abort();
+        }
+        if (has) t[i].kernels[p] |= 1u << k;
+      }
     }
   }
 }
@@ -58,8 +66,8 @@ static void path_notes(const mm_config *cfg, const mm_op_traits *traits) {
 
 /* ---- The kernels of mpimark's operations, as the sweep run calls them ---- */
 
-static const mm_kernel *kernel_of(const mm_visit *v) {
-  return &mm_op_path(mm_ops[v->cell->op], v->cell->path)->kernels[v->cell->kernel];
+static mm_kernel_fn kernel_of(const mm_visit *v) {
+  return mm_op_path(mm_ops[v->cell->op], v->cell->path)->kernels[v->cell->kernel];
 }
 
 static int setup(void *self, mm_visit *v) {
@@ -75,7 +83,7 @@ static int setup(void *self, mm_visit *v) {
                     .compute_s = v->compute_s};
   const struct mm_op_path *table = mm_op_path(mm_ops[k->op], k->path);
   int err = table->setup ? table->setup(&s->ctx) : MM_OK;
-  v->run = kernel_of(v)->run;
+  v->run = kernel_of(v);
   v->ctx = &s->ctx;
   v->wire_bytes = s->ctx.wire_bytes;
   return err;
@@ -94,11 +102,12 @@ static int check(void *self, mm_visit *v, bool corrupt, char *why, size_t len) {
                       .sbuf = c->sbuf, .rbuf = c->rbuf};
   if (c->path == MM_PATH_BUFFER) mm_data_prepare(t->data, &data);
   else if (table->prepare) table->prepare(c);
-  int err = kernel_of(v)->run(c);
+  int err = kernel_of(v)(c);
   if (err) mm_mpi_die(c->comm, err, "%s", mm_strerror(err));
-  if (c->path == MM_PATH_BUFFER) return mm_data_check(t->data, kernel_of(v)->shape, &data, corrupt, why, len);
+  mm_shape shape = t->shapes[v->cell->kernel];
+  if (c->path == MM_PATH_BUFFER) return mm_data_check(t->data, shape, &data, corrupt, why, len);
   if (corrupt) mm_obj_corrupt(c);
-  return mm_obj_check_received(c, kernel_of(v)->shape, why, len);
+  return mm_obj_check_received(c, shape, why, len);
 }
 
 static void teardown(void *self, mm_visit *v) {

@@ -23,10 +23,10 @@ static int barrier(mm_ctx *c) {
 }
 
 const mm_op mm_op_added = {
-    .path[MM_PATH_BUFFER] = {.kernels = {{MM_SHAPE_COLLECTIVE, barrier}}},
+    .path[MM_PATH_BUFFER] = {.kernels = {barrier}},
 };
 C
-echo 'MM_OP(added, 2, 0, COLLECTIVE, ONE, 0, NONE, "MPI_Barrier (a test'"'"'s throwaway operation): latency")' >> "$dir/src/common/defs/ops.def"
+echo 'MM_OP(added, 2, 0, COLLECTIVE, "collective", ONE, 0, NONE, "MPI_Barrier (a test'"'"'s throwaway operation): latency")' >> "$dir/src/common/defs/ops.def"
 
 cmake -S "$dir/src" -B "$dir/b" > "$dir/log" 2>&1 || { cat "$dir/log"; fail "configure failed"; }
 cmake --build "$dir/b" -j "$(nproc)" --target mpimark > "$dir/log" 2>&1 \

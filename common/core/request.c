@@ -5,22 +5,22 @@
 #include "errors.h"
 
 /* The operations of ops.def, in its order (the C registry's, the runner's). */
-#define MM_OP(name, min_ranks, in_default, kind, busbw, pkl5, data, summary) #name,
+#define MM_OP(name, min_ranks, in_default, kind, kernels, busbw, pkl5, data, summary) #name,
 static const char *const op_names[] = {
 #include "ops.def"
 };
 #undef MM_OP
-#define MM_OP(name, min_ranks, in_default, kind, busbw, pkl5, data, summary) summary,
+#define MM_OP(name, min_ranks, in_default, kind, kernels, busbw, pkl5, data, summary) summary,
 static const char *const op_summaries[] = {
 #include "ops.def"
 };
 #undef MM_OP
-#define MM_OP(name, min_ranks, in_default, kind, busbw, pkl5, data, summary) min_ranks,
+#define MM_OP(name, min_ranks, in_default, kind, kernels, busbw, pkl5, data, summary) min_ranks,
 static const int op_min_ranks[] = {
 #include "ops.def"
 };
 #undef MM_OP
-#define MM_OP(name, min_ranks, in_default, kind, busbw, pkl5, data, summary) in_default,
+#define MM_OP(name, min_ranks, in_default, kind, kernels, busbw, pkl5, data, summary) in_default,
 static const bool op_in_default[] = {
 #include "ops.def"
 };

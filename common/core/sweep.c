@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buffers.h"
 #include "errors.h"
@@ -15,7 +16,7 @@ const size_t mm_op_traits_size = sizeof(mm_op_traits), mm_cell_key_size = sizeof
 
 /* ops.def's columns, read as traits; what the data imply (validate.h). */
 enum { MM_P2P, MM_COLLECTIVE };
-#define MM_OP(name_, min_ranks, in_default, kind, busbw_, pkl5_, data_, summary)                  \
+#define MM_OP(name_, min_ranks, in_default, kind, kernels, busbw_, pkl5_, data_, summary)         \
   {.name = #name_, .collective = MM_##kind == MM_COLLECTIVE, .float64 = MM_DATA_FLOAT64(MM_DATA_##data_), \
    .root_sends_all = MM_DATA_ROOT_SENDS_ALL(MM_DATA_##data_),                                     \
    .root_recvs_all = MM_DATA_ROOT_RECVS_ALL(MM_DATA_##data_), .rootless = MM_DATA_ROOTLESS(MM_DATA_##data_), \
@@ -25,10 +26,37 @@ static const mm_op_traits defined[] = {
 };
 #undef MM_OP
 _Static_assert(sizeof defined / sizeof *defined <= MM_MAX_OPS, "more operations in ops.def than MM_MAX_OPS");
+#define MM_OP(name, min_ranks, in_default, kind, kernels, busbw, pkl5, data, summary) kernels,
+static const char *const kernel_shapes[] = {
+#include "ops.def"
+};
+#undef MM_OP
+
+/* An operation's shapes from its kernels column ("pingpong stream"). A name
+ * that is not a shape's, or too many, is a broken ops.def: every run stops
+ * at once, naming it. */
+static void parse_shapes(const char *name, const char *list, mm_shape out[MM_MAX_KERNELS]) {
+  size_t k = 0;
+  for (const char *p = list + strspn(list, " "); *p; p += strspn(p, " ")) {
+    size_t len = strcspn(p, " ");
+    int s = MM_SHAPE_COUNT;
+    while (--s > MM_SHAPE_NONE && (strlen(mm_shape_names[s]) != len || strncmp(p, mm_shape_names[s], len)))
+      ;
+    if (s == MM_SHAPE_NONE || k == MM_MAX_KERNELS) {
+      fprintf(stderr, "mpimark: ops.def: %s: bad kernels \"%s\"\n", name, list);
+      abort();
+    }
+    out[k++] = (mm_shape)s;
+    p += len;
+  }
+}
 
 size_t mm_op_traits_init(mm_op_traits *t) {
   size_t n = sizeof defined / sizeof *defined;
-  for (size_t i = 0; i < n; i++) t[i] = defined[i];
+  for (size_t i = 0; i < n; i++) {
+    t[i] = defined[i];
+    parse_shapes(t[i].name, kernel_shapes[i], t[i].shapes);
+  }
   return n;
 }
 

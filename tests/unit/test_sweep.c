@@ -102,5 +102,17 @@ int main(void) {
   CHECK(s.n_cells == 2 && s.n_units == 1);
   for (size_t i = 0; i < s.n_cells; i++) CHECK(s.cells[i].bytes == 0 && s.cells[i].size == 0);
   mm_sweep_free(&s);
+  /* Each operation's kernels are its ops.def line's shapes, in order. */
+  mm_op_traits d[MM_MAX_OPS];
+  CHECK(mm_op_traits_init(d) == n_ops);
+  for (size_t i = 0; i < n_ops; i++) {
+    if (!strcmp(d[i].name, "sendrecv"))
+      CHECK(d[i].shapes[0] == MM_SHAPE_PINGPONG && d[i].shapes[1] == MM_SHAPE_STREAM &&
+            d[i].shapes[2] == MM_SHAPE_NONE);
+    if (!strcmp(d[i].name, "ibcast"))
+      CHECK(d[i].shapes[0] == MM_SHAPE_COLLECTIVE && d[i].shapes[1] == MM_SHAPE_OVERLAP);
+    if (!strcmp(d[i].name, "barrier")) CHECK(d[i].shapes[0] == MM_SHAPE_SYNC && d[i].shapes[1] == MM_SHAPE_NONE);
+    CHECK(d[i].shapes[0] != MM_SHAPE_NONE);
+  }
   return unit_report("test_sweep");
 }

@@ -9,8 +9,6 @@ from .mpi import MPI, np
 from .patterns import ELEMENTWISE_SUM, pattern_bytes, pattern_doubles, seed_for_rank, seed_from_to, seed_of_rank
 
 
-PINGPONG, COLLECTIVE, STREAM, BISTREAM, SYNC, PAIRS, OVERLAP = (
-    "pingpong", "collective", "stream", "bistream", "sync", "pairs", "overlap")
 TAG_DATA, TAG_ACK = 1, 2
 
 
@@ -82,17 +80,17 @@ class Ctx:
 
 class Op:
     """The kernels of an operation, per path: setup(ctx) -> the kernels of
-    one size, one per shape of `shapes` (closures; the branch
-    on the rank is taken once, outside the timed loop; a receiving object
-    kernel keeps what it got in ctx.got, a window's list in ctx.gots, for
-    the validation run: suite.py). What it is (collective, its data, pkl5)
+    one size, in the order of its line of ops.def's kernels column, which
+    says the shape of each (closures; the branch on the rank is taken
+    once, outside the timed loop; a receiving object kernel keeps what it
+    got in ctx.got, a window's list in ctx.gots, for the validation run:
+    suite.py). What it is (collective, its data, pkl5, its kernels' shapes)
     is its line of ops.def (core.op_traits). The pkl5 path runs the object
     path's kernels on a pkl5.Intracomm, whose method `method` it needs
     (mpi4py.util.pkl5 names it as the lowercase call)."""
 
-    def __init__(self, name, buffer, object_, shapes=(COLLECTIVE,), method=None):
+    def __init__(self, name, buffer, object_, method=None):
         self.name, self.method = name, method or name
-        self.shapes = shapes
         self.paths = {"buffer": buffer, "object": object_, "pkl5": object_}  # None: no such method
 
 
@@ -348,8 +346,8 @@ def _nbc(call, args):
 
 # The registry, in common/defs/ops.def order (a test checks the two lists agree).
 OPS = [
-    Op("sendrecv", _sendrecv_buffer, _sendrecv_object, shapes=(PINGPONG, STREAM), method="send"),
-    Op("isendirecv", _isendirecv_buffer, _isendirecv_object, shapes=(PINGPONG, STREAM, BISTREAM)),
+    Op("sendrecv", _sendrecv_buffer, _sendrecv_object, method="send"),
+    Op("isendirecv", _isendirecv_buffer, _isendirecv_object),
     Op("bcast", *_collective("Bcast", _bcast_args,
                              "bcast", lambda c: (c.own() if c.rank == c.root else None, c.root))),
     Op("scatter", *_collective("Scatter", lambda c: (c.bytes_msg(c.sbuf, c.nranks) if c.rank == c.root else None,
@@ -375,10 +373,10 @@ OPS = [
     Op("exscan", *_collective("Exscan", _sum_args, "exscan", lambda c: (c.own(), c.sum_op))),
     # no data: one 0-byte row per path; comm.barrier() is MPI_Barrier in
     # mpi4py 3.1 and 4.x, with no pickle
-    Op("barrier", *_collective("Barrier", lambda c: (), "barrier", lambda c: ()), shapes=(SYNC,)),
-    Op("pairs", _pairs_buffer, _pairs_object, shapes=(PAIRS,)),
-    Op("ibcast", _nbc("Ibcast", _bcast_args), None, shapes=(COLLECTIVE, OVERLAP)),
-    Op("iallreduce", _nbc("Iallreduce", _sum_args), None, shapes=(COLLECTIVE, OVERLAP)),
+    Op("barrier", *_collective("Barrier", lambda c: (), "barrier", lambda c: ())),
+    Op("pairs", _pairs_buffer, _pairs_object),
+    Op("ibcast", _nbc("Ibcast", _bcast_args), None),
+    Op("iallreduce", _nbc("Iallreduce", _sum_args), None),
 ]
 if [op.name for op in OPS] != defs.ops():  # one kernel per line of ops.def
     raise SystemExit("mpimark: the mpi4py runner's operations (%s) are not ops.def's (%s)"

@@ -13,7 +13,7 @@ from ..errors import ETOOBIG, OK
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from . import harness
 from .mpi import MPI, mpi4py, np
-from .ops import Ctx, OPS, SYNC
+from .ops import Ctx, OPS
 
 
 def agree(comm, err):
@@ -57,7 +57,8 @@ class Suite:
     def traits(self):
         """What the sweep (common/core/sweep.c) needs of each operation: what
         it is (ops.def), the paths it has in this run, with the notes of
-        those it lacks, its kernels' shapes."""
+        those it lacks, its kernels (one per shape of ops.def's kernels
+        column: core.op_traits)."""
         cfg, out = self.cfg, []
         notes = self.rank == 0 and not cfg.quiet
         for op, t in zip(OPS, self.defs):
@@ -76,9 +77,7 @@ class Suite:
                 if notes and op.name in cfg.ops:
                     sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n" % (op.name, lacks))
             t.paths = sum(1 << PATHS.index(p) for p in paths)
-            t.kernels[:] = ((1 << len(op.shapes)) - 1,) * len(PATHS)
-            t.shapes[:len(op.shapes)] = [core.names("mm_shape_names", "mm_shape_count").index(x)
-                                         for x in op.shapes]
+            t.kernels[:] = ((1 << sum(1 for s in t.shapes if s)) - 1,) * len(PATHS)
             out.append(t)
         return out
 
@@ -120,7 +119,7 @@ class Suite:
                 nranks=self.nranks, root=self.cfg.root, bytes=nbytes, wire_bytes=nbytes, window=window,
                 compute_s=compute_s, float64=t.float64, payload=self.cfg.payload, user=self.cfg.user,
                 sbuf=self.sbuf, rbuf=self.rbuf, ack=self.ack)
-        if op.shapes == (SYNC,):
+        if t.shapes[0] == core.names("mm_shape_names", "mm_shape_count").index("sync"):
             pass  # it moves no data (barrier): nothing on the wire
         elif path == "object":  # first: irecv's buffer is sized from it
             c.wire_bytes = len(pickle.dumps(c.payload_obj(1), protocol=5))
@@ -128,7 +127,7 @@ class Suite:
             data, bufs = pkl5_dumps(self.pkl5, c.payload_obj(1))
             c.wire_bytes = len(data) + sum(memoryview(b).nbytes for b in bufs)
         run = op.paths[path](c)[kernel]
-        self.visit = op, t, path, c, op.shapes[kernel], run
+        self.visit = op, t, path, c, t.shapes[kernel], run
         return run, c.wire_bytes
 
     def check(self, corrupt):
@@ -138,7 +137,6 @@ class Suite:
         decoded. corrupt: the test hook that proves the checks fail."""
         op, t, path, c, shape, run = self.visit
         lib, why = core.lib(), ctypes.create_string_buffer(256)
-        shape = core.names("mm_shape_names", "mm_shape_count").index(shape)
         data = core.DataCtx(c.rank, c.nranks, c.root, c.bytes, self.sbuf.ctypes.data, self.rbuf.ctypes.data)
         if path == "buffer":
             lib.mm_data_prepare(t.data, ctypes.byref(data))
