@@ -278,15 +278,15 @@ def _call(fn, args, keep=None):
     return (k0, k1, k2, k3, k4)[n]
 
 
-def _collective(call, buffer_args, object_call=None, object_args=None):
+def _collective(call, buffer_args, object_call=None, object_args=None, receives=True):
     """The paths of a collective of one call: comm.<call>(*buffer_args(c))
     on the buffer path; c.got = comm.<object_call>(*object_args(c)) on the
-    pickled paths."""
+    pickled paths (the call alone where it receives nothing: barrier)."""
     def buffer(c):
         return [_call(getattr(c.comm, call), buffer_args(c))]
 
     def object_(c):
-        return [_call(getattr(c.comm, object_call), object_args(c), c)]
+        return [_call(getattr(c.comm, object_call), object_args(c), c if receives else None)]
     return buffer, object_ if object_call else None
 
 
@@ -373,7 +373,7 @@ OPS = [
     Op("exscan", *_collective("Exscan", _sum_args, "exscan", lambda c: (c.own(), c.sum_op))),
     # no data: one 0-byte row per path; comm.barrier() is MPI_Barrier in
     # mpi4py 3.1 and 4.x, with no pickle
-    Op("barrier", *_collective("Barrier", lambda c: (), "barrier", lambda c: ())),
+    Op("barrier", *_collective("Barrier", lambda c: (), "barrier", lambda c: (), receives=False)),
     Op("pairs", _pairs_buffer, _pairs_object),
     Op("ibcast", _nbc("Ibcast", _bcast_args), None),
     Op("iallreduce", _nbc("Iallreduce", _sum_args), None),
