@@ -260,7 +260,6 @@ def _call(fn, args, keep=None):
         return (lambda: fn(), lambda: fn(a), lambda: fn(a, b), lambda: fn(a, b, d),
                 lambda: fn(a, b, d, e))[n]
 
-
     def k0():
         keep.got = fn()
 
