@@ -77,28 +77,6 @@ static int allocate(run *r, const mm_config *cfg, mm_suite *s) {
   return fail(r, mm_mpi_agree(r->comm, err), why);
 }
 
-/* The keys of the C model of mpi4py's pickled paths (the runner writes
- * those of the real mpi4py), after the settings (mm_settings_meta). */
-static int model_meta(const mm_config *cfg, const char *heap, mm_results *r) {
-  char buf[64];
-  int rc = 0;
-  if (mm_paths_pickle(cfg->paths)) {
-    snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
-    rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
-    rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_obj_large_count_calls(cfg->mpi4py) ? "yes" : "no");
-    if (cfg->payload == MM_PAYLOAD_NDARRAY) {
-      snprintf(buf, sizeof buf, "%d", cfg->numpy);
-      rc |= mm_results_set_meta(r, "numpy_pickle", buf);
-    }
-    if (heap) rc |= mm_results_set_meta(r, "heap", heap);
-  }
-  if (cfg->paths & (1u << MM_PATH_PKL5)) {
-    snprintf(buf, sizeof buf, "%zu", cfg->pkl5_threshold);
-    rc |= mm_results_set_meta(r, "pkl5_threshold", buf);
-  }
-  return rc;
-}
-
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   /* A closed pipe on stdout is a write error to report, not a silent death. */
@@ -135,7 +113,7 @@ int main(int argc, char **argv) {
 
   mm_results results = {0};
   if (mm_metadata_collect(r.comm, MPIMARK_VERSION, mm_build_commit, argc, argv, &results) ||
-      (r.rank == 0 && (mm_settings_meta(&cfg, suite.seed, &results) || model_meta(&cfg, heap, &results))))
+      (r.rank == 0 && mm_metadata_settings(&cfg, suite.seed, heap, &results)))
     mm_mpi_die(r.comm, MM_ENOMEM, "no memory for metadata");
   err = mm_suite_run(&suite, &results);
   if (err == MM_OK && r.rank == 0) err = mm_output_results(&results, cfg.format, cfg.output, cfg.force);

@@ -9,23 +9,18 @@
 #include "objects.h"
 #include "sweeprun.h"
 
-/* Whether an operation has kernels for a path, in this mpi4py generation. */
-static bool has_path(const mm_op *op, const mm_op_traits *t, mm_path path, int mpi4py) {
-  return mm_op_path(op, path)->kernels[0] != NULL &&
-         (path != MM_PATH_PKL5 || (t->pkl5 && t->pkl5 <= mpi4py));
-}
-
 /* What the sweep needs to know of each operation (sweep.h): what it is
- * (ops.def, its kernels' shapes too), the paths it has in this run (pkl5
- * only where the modelled mpi4py has the method), the kernels of each: one
- * per shape of ops.def's kernels column (an op file that has more or fewer
- * stops every run at once, naming it). */
-static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
+ * (ops.def, its kernels' shapes too), the paths it has kernels for, the
+ * kernels of each: one per shape of ops.def's kernels column (an op file
+ * that has more or fewer stops every run at once, naming it); then the
+ * paths of this run (mm_sweep_paths: pkl5 only where the modelled mpi4py
+ * has the method), with notes at rank 0. */
+static void op_traits(const mm_suite *s, mm_op_traits t[MM_MAX_OPS]) {
   mm_op_traits_init(t);
   for (size_t i = 0; i < mm_n_ops; i++) {
     const mm_op *op = mm_ops[i];
     for (int p = 0; p < MM_PATH_COUNT; p++) {
-      if (!has_path(op, &t[i], (mm_path)p, cfg->mpi4py)) continue;
+      if (mm_op_path(op, (mm_path)p)->kernels[0] == NULL) continue;
       t[i].paths |= 1u << p;
       for (size_t k = 0; k < MM_MAX_KERNELS; k++) {
         bool has = mm_op_path(op, (mm_path)p)->kernels[k] != NULL;
@@ -37,31 +32,12 @@ static void op_traits(const mm_config *cfg, mm_op_traits t[MM_MAX_OPS]) {
       }
     }
   }
+  mm_sweep_paths(t, s->cfg, true, s->rank == 0 && !s->cfg->quiet);
 }
 
 int mm_suite_fit_memory(mm_suite *s, char *why, size_t len) {
-  op_traits(s->cfg, s->traits);
+  op_traits(s, s->traits);
   return mm_sweep_fit_job(s->comm, s->cfg, s->traits, &s->sweep, why, len);
-}
-
-/* Notes the selected operations that have no object path (mpi4py has no
- * lowercase method: reduce_scatter) or no pkl5 path in the modelled mpi4py
- * (the C model's; the runner's say why the real one lacks it). */
-static void path_notes(const mm_config *cfg, const mm_op_traits *traits) {
-  for (size_t i = 0; i < mm_n_ops; i++) {
-    const mm_op_traits *t = &traits[i];
-    if (!((cfg->ops >> i) & 1u)) continue;
-    if ((cfg->paths & (1u << MM_PATH_OBJECT)) && !(t->paths & (1u << MM_PATH_OBJECT)))
-      fprintf(stderr, "mpimark: %s: no object path (mpi4py has no lowercase %s): skipped\n",
-              t->name, t->name);
-    if (!(cfg->paths & (1u << MM_PATH_PKL5)) || (t->paths & (1u << MM_PATH_PKL5))) continue;
-    if (t->pkl5)
-      fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py %d's mpi4py.util.pkl5 has no %s): "
-              "skipped\n", t->name, cfg->mpi4py, t->name);
-    else
-      fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n",
-              t->name, t->name);
-  }
 }
 
 /* ---- The kernels of mpimark's operations, as the sweep run calls them ---- */
@@ -117,7 +93,6 @@ static void teardown(void *self, mm_visit *v) {
 }
 
 int mm_suite_run(mm_suite *s, mm_results *results) {
-  if (s->rank == 0 && !s->cfg->quiet) path_notes(s->cfg, s->traits);
   mm_sweep_job job = {.comm = s->comm, .rank = s->rank, .nranks = s->nranks, .cfg = s->cfg,
                       .hooks = s->hooks, .seed = s->seed, .sweep = &s->sweep, .traits = s->traits,
                       .kernels = {s, setup, check, teardown}};

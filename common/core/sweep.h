@@ -65,6 +65,14 @@ typedef struct mm_sweep {
  * adds what it has. Returns the number of operations. */
 size_t mm_op_traits_init(mm_op_traits *t);
 
+/* Narrows each operation's paths (t->paths: those the runner has kernels
+ * for; pkl5 runs the object path's) to those this run measures: pkl5 where
+ * ops.def's pkl5 column says the run's mpi4py generation has it
+ * (cfg->mpi4py), the pickled paths of a reduction only where --payload's
+ * objects add (objects_add: true without --payload). With notes, says on
+ * stderr, one line each, why a selected operation lacks a selected path. */
+void mm_sweep_paths(mm_op_traits *ops, const mm_config *cfg, bool objects_add, bool notes);
+
 /* The bytes an operation moves on a path for a requested size: float64
  * operations, and pickled paths of the floats and ndarray payloads, round
  * down to whole 8-byte elements; 0 for one that moves no data (its kernels'

@@ -1,5 +1,6 @@
 #include "metadata.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "mpi_util.h"
@@ -34,4 +35,25 @@ int mm_metadata_collect(MPI_Comm comm, const char *version, const char *commit, 
   free(names);
   free(places);
   return rc;
+}
+
+int mm_metadata_settings(const mm_config *cfg, unsigned long long seed, const char *heap, mm_results *r) {
+  char buf[64];
+  int rc = mm_settings_meta(cfg, seed, r);
+  if (mm_paths_pickle(cfg->paths)) {
+    snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
+    rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
+    rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_mpi_large_count_calls(cfg->mpi4py) ? "yes" : "no");
+    if (cfg->user_payload) rc |= mm_results_set_meta(r, "payload", cfg->user_payload);
+    if (cfg->payload == MM_PAYLOAD_NDARRAY && !cfg->user_payload) {
+      snprintf(buf, sizeof buf, "%d", cfg->numpy);
+      rc |= mm_results_set_meta(r, "numpy_pickle", buf);
+    }
+    if (heap) rc |= mm_results_set_meta(r, "heap", heap);
+  }
+  if (cfg->paths & (1u << MM_PATH_PKL5)) {
+    snprintf(buf, sizeof buf, "%zu", cfg->pkl5_threshold);
+    rc |= mm_results_set_meta(r, "pkl5_threshold", buf);
+  }
+  return rc ? -1 : 0;
 }

@@ -49,3 +49,12 @@ void mm_mpi_die(MPI_Comm comm, int err, const char *fmt, ...) {
   MPI_Abort(comm, mm_exit_code(err));
   exit(mm_exit_code(err));
 }
+
+int mm_mpi_large_count_calls(int generation) {
+#if MPI_VERSION >= 4
+  return generation >= 4;
+#else
+  (void)generation;
+  return 0;
+#endif
+}

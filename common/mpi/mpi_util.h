@@ -17,6 +17,10 @@ int mm_mpi_agree(MPI_Comm comm, int local_err);
 /* How many ranks of comm run on this node (MPI_COMM_TYPE_SHARED); collective. */
 int mm_mpi_node_ranks(MPI_Comm comm);
 
+/* Whether mpi4py's generation makes the large-count calls (MPI_Send_c, ...):
+ * 4.x on an MPI-4 library. */
+int mm_mpi_large_count_calls(int generation);
+
 /* Prints "PROGRAM: rank R: message" on stderr (PROGRAM: the binary's own
  * name) and aborts the job. */
 void mm_mpi_die(MPI_Comm comm, int err, const char *fmt, ...)

@@ -87,8 +87,11 @@ static void teardown(void *self, mm_visit *v) {
 }
 
 int mm_py_metadata(intptr_t comm, const char *version, const char *commit, int argc, char **argv,
-                   mm_results *r) {
-  return mm_metadata_collect((MPI_Comm)comm, version, commit, argc, argv, r);
+                   const mm_config *cfg, uint64_t seed, const char *heap, mm_results *r) {
+  int rank;
+  MPI_Comm_rank((MPI_Comm)comm, &rank);
+  if (mm_metadata_collect((MPI_Comm)comm, version, commit, argc, argv, r)) return -1;
+  return rank == 0 ? mm_metadata_settings(cfg, seed, heap, r) : 0;
 }
 
 int mm_py_sweep_fit(intptr_t comm, const mm_config *cfg, const mm_op_traits *traits, mm_sweep *sweep,

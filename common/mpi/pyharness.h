@@ -15,10 +15,12 @@
 #include "sweep.h"
 #include "testhooks.h"
 
-/* The run's metadata (metadata.h: mm_metadata_collect, collective) on
- * mpi4py's communicator, for the runner's version, commit and command line. */
+/* The run's metadata on mpi4py's communicator (collective), for the
+ * runner's version, commit and command line: metadata.h's
+ * mm_metadata_collect, then at rank 0 mm_metadata_settings (cfg, the
+ * rounds' seed, the heap's text or NULL). */
 int mm_py_metadata(intptr_t comm, const char *version, const char *commit, int argc, char **argv,
-                   mm_results *r);
+                   const mm_config *cfg, uint64_t seed, const char *heap, mm_results *r);
 
 /* Fits the sweep to the job's memory on mpi4py's communicator
  * (sweeprun.h: mm_sweep_fit_job, collective). */

@@ -7,19 +7,10 @@
 #include "errors.h"
 #include "mpi_util.h"
 
-bool mm_obj_large_count_calls(int generation) {
-#if MPI_VERSION >= 4
-  return generation >= 4;
-#else
-  (void)generation;
-  return false;
-#endif
-}
-
 /* A data call, as the generation makes it (oc in scope): fn_c(..., MPI_Count
  * count, ...) for 4.x on an MPI-4 library, else fn(..., int count, ...). */
 #if MPI_VERSION >= 4
-#define LC(fn, ...) (mm_obj_large_count_calls(oc.generation) ? fn##_c(__VA_ARGS__) : fn(__VA_ARGS__))
+#define LC(fn, ...) (mm_mpi_large_count_calls(oc.generation) ? fn##_c(__VA_ARGS__) : fn(__VA_ARGS__))
 #else
 #define LC(fn, ...) fn(__VA_ARGS__)
 #endif
@@ -87,7 +78,7 @@ static void exchange_lens(coll k, const int *out, int *in, int n, int root, mm_o
 /* MPI_Get_count of a received pickle (MPI_Get_count_c on 4.x with MPI-4). */
 static int received_count(MPI_Status *status, int generation) {
 #if MPI_VERSION >= 4
-  if (mm_obj_large_count_calls(generation)) {
+  if (mm_mpi_large_count_calls(generation)) {
     MPI_Count c;
     MM_MPI(MPI_Get_count_c(status, MPI_BYTE, &c));
     return (int)c;
@@ -272,7 +263,7 @@ static void widen(const side *x, int n, MPI_Count **c, MPI_Aint **d, MPI_Comm co
 static void exchange_bytes(coll k, side s, side r, int n, int root, mm_obj_comm oc) {
   MPI_Datatype b = MPI_BYTE;
 #if MPI_VERSION >= 4
-  if (mm_obj_large_count_calls(oc.generation)) {
+  if (mm_mpi_large_count_calls(oc.generation)) {
     MPI_Count *sc, *rc;
     MPI_Aint *sd, *rd;
     widen(&s, n, &sc, &sd, oc.comm);

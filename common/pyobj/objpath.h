@@ -25,10 +25,6 @@ typedef struct mm_obj_comm {
   int generation;
 } mm_obj_comm;
 
-/* Whether a generation's calls are the large-count ones (4.x on an MPI-4
- * library). */
-bool mm_obj_large_count_calls(int generation);
-
 /* A receive buffer of count bytes (at least one, so that a zero-length
  * message still has an address); free() it. */
 unsigned char *mm_obj_alloc_bytes(size_t count);

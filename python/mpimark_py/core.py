@@ -261,6 +261,7 @@ SIGNATURES = {
     "mm_sync_name": (ctypes.c_char_p, [ctypes.c_int]),
     "mm_rank_time_name": (ctypes.c_char_p, [ctypes.c_int]),
     "mm_op_traits_init": (ctypes.c_size_t, [ctypes.POINTER(OpTraits)]),
+    "mm_sweep_paths": (None, [ctypes.POINTER(OpTraits), ctypes.POINTER(Config), ctypes.c_bool, ctypes.c_bool]),
     "mm_settings_meta": (ctypes.c_int, [ctypes.POINTER(Config), ctypes.c_ulonglong,
                                         ctypes.POINTER(Results)]),
 }

@@ -48,7 +48,8 @@ SIGNATURES = {
     "mm_py_sweep_fit": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.POINTER(core.Config), ctypes.POINTER(core.OpTraits),
                                        ctypes.POINTER(core.Sweep), ctypes.c_char_p, ctypes.c_size_t]),
     "mm_py_metadata": (ctypes.c_int, [ctypes.c_ssize_t, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int,
-                                      ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(core.Results)]),
+                                      ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(core.Config),
+                                      ctypes.c_uint64, ctypes.c_char_p, ctypes.POINTER(core.Results)]),
     "mm_test_hooks_read": (ctypes.c_int, [ctypes.POINTER(TestHooks), ctypes.c_double, ctypes.c_char_p,
                                           ctypes.c_size_t]),
     "mm_clock_now": (ctypes.c_double, []),
@@ -92,14 +93,15 @@ def test_hooks():
     return h
 
 
-def metadata(comm, version, commit, argv):
+def metadata(comm, version, commit, argv, cfg, seed, heap):
     """The run's metadata keys both runners write (mm_metadata_collect,
-    collective): [(key, value)] at rank 0."""
+    then mm_metadata_settings; collective): [(key, value)] at rank 0."""
     from .mpi import MPI
     args = [a.encode(errors="surrogateescape") for a in argv]
     return core.meta_of(lambda r: lib().mm_py_metadata(
         MPI._handleof(comm), version.encode(), commit.encode(), len(args),
-        (ctypes.c_char_p * (len(args) + 1))(*args), r))
+        (ctypes.c_char_p * (len(args) + 1))(*args), ctypes.byref(cfg.c), seed,
+        heap.encode() if heap else None, r))
 
 
 def sweep_fit(comm, cfg, sweep):

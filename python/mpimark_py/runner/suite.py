@@ -6,13 +6,12 @@ delivered, and its end. The rounds, the timing and the rows are C's."""
 
 import ctypes
 import pickle
-import sys
 
 from .. import core
 from ..errors import ETOOBIG, OK
 from ..options import HUGEPAGE_ARRAY_BYTES, PATHS
 from . import harness
-from .mpi import MPI, mpi4py, np
+from .mpi import MPI, MPI4PY_GENERATION, np
 from .ops import Ctx, OPS
 
 
@@ -38,54 +37,36 @@ class Suite:
         self.ack = np.zeros(1, np.uint8)
         self.pkl5 = self.pkl5_comm = None
         self.heap = core.heap_prepare(cfg.pickles, cfg.heap_pinned)  # #@heap
+        # The mpi4py and NumPy that run, for the metadata and the notes on
+        # what they lack (the C binary's cfg holds those it models).
+        cfg.c.mpi4py, cfg.c.numpy = MPI4PY_GENERATION, int(np.__version__.split(".")[0])
         if "pkl5" in cfg.paths:  # the real mpi4py.util.pkl5, with the threshold asked for
             from mpi4py.util import pkl5
             if cfg.pkl5_threshold is not None:
                 pkl5.pickle.THRESHOLD = cfg.pkl5_threshold
             self.pkl5, self.pkl5_comm = pkl5, pkl5.Intracomm(comm)
-
-    def pkl5_lacks(self, op):
-        """Why the pkl5 path skips op, or None: pkl5 (4.x) has no such
-        method, or the installed mpi4py's pkl5 does not (3.1 has only
-        point-to-point and bcast)."""
-        if not self.defs[OPS.index(op)].pkl5:
-            return "mpi4py.util.pkl5 has no %s" % op.name
-        if op.method not in vars(self.pkl5.Comm):
-            return "mpi4py %s's mpi4py.util.pkl5 has no %s" % (mpi4py.__version__, op.method)
-        return None
+            cfg.c.pkl5_threshold = pkl5.pickle.THRESHOLD
 
     def traits(self):
         """What the sweep (common/core/sweep.c) needs of each operation: what
-        it is (ops.def), the paths it has in this run, with the notes of
-        those it lacks, its kernels (one per shape of ops.def's kernels
-        column: core.op_traits)."""
-        cfg, out = self.cfg, []
-        notes = self.rank == 0 and not cfg.quiet
+        it is (ops.def), the paths it has kernels for (pkl5 where the
+        installed mpi4py.util.pkl5 has the method), the kernels of each
+        (one per shape of ops.def's kernels column: core.op_traits)."""
         for op, t in zip(OPS, self.defs):
-            paths = [p for p in PATHS if op.paths[p] is not None or p == "pkl5"]
-            if "object" not in paths and "object" in cfg.path and notes and op.name in cfg.ops:
-                sys.stderr.write("mpimark: %s: no object path (mpi4py has no lowercase %s): skipped\n"
-                                 % (op.name, op.name))
-            if op.name in cfg.ops and t.float64 and cfg.user and not cfg.user.adds:
-                paths = [PATHS[0]]
-                if notes:
-                    sys.stderr.write("mpimark: %s: --payload %s: the objects have no + (reductions of "
-                                     "Python objects add them): pickled paths skipped\n" % (op.name, cfg.user_payload))
-            lacks = "pkl5" in paths and self.pkl5 and self.pkl5_lacks(op)
-            if lacks:
-                paths.remove("pkl5")
-                if notes and op.name in cfg.ops:
-                    sys.stderr.write("mpimark: %s: no pkl5 path (%s): skipped\n" % (op.name, lacks))
-            t.paths = sum(1 << PATHS.index(p) for p in paths)
+            t.paths = sum(1 << i for i, p in enumerate(PATHS) if op.paths[p] is not None and not (
+                p == "pkl5" and self.pkl5 and op.method not in vars(self.pkl5.Comm)))
             t.kernels[:] = ((1 << sum(1 for s in t.shapes if s)) - 1,) * len(PATHS)
-            out.append(t)
-        return out
+        return self.defs
 
     def allocate(self):
         """Buffers for the largest message, every page touched (main.c's
-        allocate): the cells that fit the job's memory (mm_sweep_fit_job,
-        as the C binary), then the buffers."""
+        allocate): the paths of this run, with the notes on those an
+        operation lacks (mm_sweep_paths), the cells that fit the job's
+        memory (mm_sweep_fit_job, as the C binary), then the buffers."""
+        cfg = self.cfg
         self.sweep = core.Sweep(self.traits())
+        core.lib().mm_sweep_paths(self.sweep.traits, ctypes.byref(cfg.c), not cfg.user or cfg.user.adds,
+                                  self.rank == 0 and not cfg.quiet)
         err, why = harness.sweep_fit(self.comm, self.cfg, self.sweep)
         s, r = self.sweep.sbuf, self.sweep.rbuf
         if err == OK:
