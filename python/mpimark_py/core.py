@@ -262,8 +262,6 @@ SIGNATURES = {
     "mm_rank_time_name": (ctypes.c_char_p, [ctypes.c_int]),
     "mm_op_traits_init": (ctypes.c_size_t, [ctypes.POINTER(OpTraits)]),
     "mm_sweep_paths": (None, [ctypes.POINTER(OpTraits), ctypes.POINTER(Config), ctypes.c_bool, ctypes.c_bool]),
-    "mm_settings_meta": (ctypes.c_int, [ctypes.POINTER(Config), ctypes.c_ulonglong,
-                                        ctypes.POINTER(Results)]),
 }
 
 
@@ -361,12 +359,6 @@ def meta_of(fill):
     if err != 0:
         raise MemoryError("mpimark metadata")
     return meta
-
-
-def settings_meta(config, seed):
-    """The settings behind the numbers (mm_settings_meta) of a parsed
-    mm_config (Config), for the seed the rounds' orders came from."""
-    return meta_of(lambda r: lib().mm_settings_meta(ctypes.byref(config), seed, r))
 
 
 def bytes_human(n):
