@@ -32,6 +32,16 @@ int mm_metadata_collect(MPI_Comm comm, const char *version, const char *commit, 
   MPI_Get_library_version(library, &len);
   MPI_Get_version(&f.mpi_major, &f.mpi_minor);
   int rc = mm_run_meta(&f, r);
+  /* The thread level MPI granted: the C binary's MPI_Init gives the least;
+   * mpi4py asks for MPI_THREAD_MULTIPLE unless told otherwise, which costs
+   * latency in some MPIs. */
+  int level;
+  MM_MPI(MPI_Query_thread(&level));
+  rc |= mm_results_set_meta(r, "mpi_thread_level", level == MPI_THREAD_SINGLE       ? "single"
+                                                   : level == MPI_THREAD_FUNNELED   ? "funneled"
+                                                   : level == MPI_THREAD_SERIALIZED ? "serialized"
+                                                   : level == MPI_THREAD_MULTIPLE   ? "multiple"
+                                                                                    : "unknown");
   free(names);
   free(places);
   return rc;

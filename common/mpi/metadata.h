@@ -10,7 +10,7 @@
 /* Collective: gathers every rank's host name and place. At rank 0 fills r
  * with the run's metadata (common/core/runmeta.h: the program's version and
  * commit, library, ranks, nodes, placement, Slurm job, date, command,
- * clock). Every program of the suite calls it (the mpi4py runner through
+ * clock; and the MPI thread level granted). Every program of the suite calls it (the mpi4py runner through
  * pyharness.h), then adds its settings (mm_settings_meta, or
  * mm_metadata_settings) and its own keys. Returns 0, or -1 when memory runs
  * out (at rank 0). */

@@ -63,7 +63,8 @@ LOWER_IS_BETTER = {"latency", "time", "overhead"}
 HIGHER_IS_BETTER = {"bandwidth", "bibw", "algbw", "busbw", "rate", "msgrate"}
 # Metadata worth showing when two files differ in it.
 CONTEXT_KEYS = ("runner", "mpi_version", "ranks", "nodes", "ranks_per_node",
-                "hosts", "p2p_placement", "mpi_env", "slurm_partition", "mpimark_version", "git_commit",
+                "hosts", "p2p_placement", "mpi_env", "mpi_thread_level", "slurm_partition",
+                "mpimark_version", "git_commit",
                 "time_budget_s", "iterations", "warmup", "window", "root", "validate", "clock")
 
 NSD = "no significant difference"

@@ -116,6 +116,8 @@ $out"
     head -1 "$dir/out" | grep -qx "# comparing A: Libfast MPI 1.0 (2 ranks on nodeA) vs B: Libslow MPI 2.0 (2 ranks on nodeB)" \
       || fail "wrong metadata line: $(head -1 "$dir/out")"
     grep -q "^# A vs B differ in: hosts: nodeA -> nodeB" "$dir/out" || fail "the differing hosts are not reported"
+    grep -q "^# A vs B differ in: .*mpi_thread_level: single -> multiple" "$dir/out" \
+      || fail "the differing thread levels are not reported: $(grep "differ in" "$dir/out")"
     ;;
   formats) # csv and markdown carry the same verdicts.
     run --format csv a.csv b.csv

@@ -1,14 +1,14 @@
 """The run's metadata: the keys both runners write, gathered by the C
 harness library on mpi4py's communicator (common/mpi/metadata.c: the run,
-its settings, what pickled the objects), then the runner's own (Python,
-mpi4py, NumPy, the thread level MPI granted, the pickle protocol)."""
+its settings, what pickled the objects, the thread level MPI granted),
+then the runner's own (Python, mpi4py, NumPy, the pickle protocol)."""
 
 import platform
 import sys
 
 from .. import version
 from . import harness
-from .mpi import MPI, THREAD_LEVELS, mpi4py, np
+from .mpi import MPI, mpi4py, np
 
 
 def collect_metadata(comm, rank, cfg, seed, heap):
@@ -22,8 +22,5 @@ def collect_metadata(comm, rank, cfg, seed, heap):
     r["python_version"] = platform.python_version()
     r["mpi4py_version"] = mpi4py.__version__
     r["numpy_version"] = np.__version__
-    levels = (MPI.THREAD_SINGLE, MPI.THREAD_FUNNELED, MPI.THREAD_SERIALIZED, MPI.THREAD_MULTIPLE)
-    granted = MPI.Query_thread()
-    r["mpi_thread_level"] = THREAD_LEVELS[levels.index(granted)] if granted in levels else "unknown"
     r["pickle_protocol"] = MPI.pickle.PROTOCOL
     return r
