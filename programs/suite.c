@@ -10,11 +10,11 @@
 #include "sweeprun.h"
 
 /* What the sweep needs to know of each operation (sweep.h): what it is
- * (ops.def, its kernels' shapes too), the paths it has kernels for, the
- * kernels of each: one per shape of ops.def's kernels column (an op file
- * that has more or fewer stops every run at once, naming it); then the
- * paths of this run (mm_sweep_paths: pkl5 only where the modelled mpi4py
- * has the method), with notes at rank 0. */
+ * (ops.def, its kernels' shapes too), the paths it has kernels for (one
+ * per shape of ops.def's kernels column: an op file that has more or fewer
+ * stops every run at once, naming it); then the paths of this run
+ * (mm_sweep_paths: pkl5 only where the modelled mpi4py has the method),
+ * with notes at rank 0. */
 static void op_traits(const mm_suite *s, mm_op_traits t[MM_MAX_OPS]) {
   mm_op_traits_init(t);
   for (size_t i = 0; i < mm_n_ops; i++) {
@@ -28,7 +28,6 @@ static void op_traits(const mm_suite *s, mm_op_traits t[MM_MAX_OPS]) {
           fprintf(stderr, "mpimark: op_%s.c's kernels are not ops.def's (kernel %zu)\n", t[i].name, k);
           abort();
         }
-        if (has) t[i].kernels[p] |= 1u << k;
       }
     }
   }

@@ -149,12 +149,7 @@ int mm_sweep_memory_verdict(const mm_sweep *s, const mm_config *cfg, double avai
 
 int mm_sweep_cells(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, bool notes) {
   const mm_op_names *names = mm_request_op_names();
-  size_t most_kernels = 0;
-  for (size_t i = 0; i < names->n; i++)
-    for (int p = 0; p < MM_PATH_COUNT; p++)
-      if ((size_t)__builtin_popcount(ops[i].kernels[p]) > most_kernels)
-        most_kernels = (size_t)__builtin_popcount(ops[i].kernels[p]);
-  size_t max = names->n * cfg->sizes.n * MM_PATH_COUNT * most_kernels + 1;
+  size_t max = names->n * cfg->sizes.n * MM_PATH_COUNT * MM_MAX_KERNELS + 1;
   s->cells = calloc(max, sizeof *s->cells);
   s->units = calloc(max, sizeof *s->units);
   s->n_cells = s->n_units = 0;
@@ -162,11 +157,7 @@ int mm_sweep_cells(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, b
   for (size_t i = 0; i < names->n; i++) {
     const mm_op_traits *op = &ops[i];
     size_t previous[MM_PATH_COUNT], skipped = 0;
-    unsigned kernels = 0;
-    for (int p = 0; p < MM_PATH_COUNT; p++) {
-      previous[p] = SIZE_MAX;
-      if (has(cfg, op, i, (mm_path)p)) kernels |= op->kernels[p];
-    }
+    for (int p = 0; p < MM_PATH_COUNT; p++) previous[p] = SIZE_MAX;
     for (size_t z = 0; z < n_sizes(cfg, op); z++) {
       size_t bytes[MM_PATH_COUNT] = {0};
       bool measured[MM_PATH_COUNT] = {false}, skip = false;
@@ -182,11 +173,10 @@ int mm_sweep_cells(mm_sweep *s, const mm_config *cfg, const mm_op_traits *ops, b
         measured[p] = true;
       }
       skipped += skip;
-      for (size_t k = 0; k < sizeof kernels * 8; k++) {
-        if (!((kernels >> k) & 1u)) continue;
+      for (size_t k = 0; k < MM_MAX_KERNELS && op->shapes[k] != MM_SHAPE_NONE; k++) {
         mm_unit u = {s->n_cells, 0};
         for (int p = 0; p < MM_PATH_COUNT; p++) {
-          if (!measured[p] || !((op->kernels[p] >> k) & 1u)) continue;
+          if (!measured[p]) continue;
           s->cells[s->n_cells++] = (mm_cell_key){.op = i, .size = z, .path = (mm_path)p,
                                                  .kernel = k, .bytes = bytes[p]};
           u.count++;

@@ -20,7 +20,7 @@
 /* What the sweep needs to know of one operation (ops.def's order), and
  * what its rows need (sweeprun.h): what it is (its line of ops.def,
  * mm_op_traits_init: its kernels' shapes too), then what the runner has of
- * it (paths, kernels). */
+ * it (paths). Every path of an operation has the kernels its shapes say. */
 typedef struct mm_op_traits {
   const char *name;                /* ops.def's */
   bool collective;                 /* sync applies (harness.h); else point-to-point */
@@ -31,8 +31,8 @@ typedef struct mm_op_traits {
   int pkl5;                        /* first mpi4py generation whose pkl5 has it (0: none) */
   mm_data data;                    /* who sends what to whom (the validation run) */
   unsigned paths;                  /* bit p: it has path p in this run */
-  unsigned kernels[MM_PATH_COUNT]; /* bit k: path p has kernel k */
-  mm_shape shapes[MM_MAX_KERNELS]; /* kernel k's, the same on every path (ops.def) */
+  mm_shape shapes[MM_MAX_KERNELS]; /* kernel k's, the same on every path (ops.def);
+                                      MM_SHAPE_NONE after the last */
 } mm_op_traits;
 
 typedef struct mm_cell_key {
@@ -61,7 +61,7 @@ typedef struct mm_sweep {
 } mm_sweep;
 
 /* Fills t[0 .. mm_max_ops) with what each operation of ops.def is (its
- * line there, its kernels' shapes), paths and kernels empty: each runner
+ * line there, its kernels' shapes), paths empty: each runner
  * adds what it has. Returns the number of operations. */
 size_t mm_op_traits_init(mm_op_traits *t);
 

@@ -119,7 +119,7 @@ MAX_KERNELS = 3  # MM_MAX_KERNELS (sweep.h), checked at load
 class OpTraits(ctypes.Structure):  # mm_op_traits (sweep.h)
     _fields_ = [("name", ctypes.c_char_p), ("collective", ctypes.c_bool), ("float64", ctypes.c_bool),
                 ("root_sends_all", ctypes.c_bool), ("root_recvs_all", ctypes.c_bool), ("rootless", ctypes.c_bool),
-                ("busbw", ctypes.c_int), ("pkl5", ctypes.c_int), ("data", ctypes.c_int), ("paths", ctypes.c_uint), ("kernels", ctypes.c_uint * PATH_COUNT),
+                ("busbw", ctypes.c_int), ("pkl5", ctypes.c_int), ("data", ctypes.c_int), ("paths", ctypes.c_uint),
                 ("shapes", ctypes.c_int * MAX_KERNELS)]
 
 
@@ -130,7 +130,7 @@ class DataCtx(ctypes.Structure):  # mm_data_ctx (validate.h): one rank's side of
 
 def op_traits():
     """What each operation of ops.def is (mm_op_traits_init): an OpTraits
-    per line, its paths, kernels and shapes for the runner to add."""
+    per line, with its kernels' shapes, its paths for the runner to add."""
     t = (OpTraits * MAX_OPS)()
     return list(t[:lib().mm_op_traits_init(t)])
 

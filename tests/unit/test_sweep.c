@@ -1,7 +1,8 @@
 /* The sweep's cells (sweep.h), which both runners measure: sizes rounded
  * to whole doubles where the data are float64 (and the sizes that rounding
  * empties or repeats skipped), sizes over the memory bound left out, units
- * holding the paths of one (operation, size, kernel), kernels per path; an
+ * holding the paths of one (operation, size, kernel), every kernel of an
+ * operation (its shapes) on each of its paths; an
  * operation that moves no data (barrier) once per path, at 0 bytes. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,11 +29,11 @@ int main(void) {
   memset(t, 0, sizeof t);
   for (size_t i = 0; i < n_ops; i++) {
     t[i].paths = (1u << MM_PATH_COUNT) - 1;
-    for (int p = 0; p < MM_PATH_COUNT; p++) t[i].kernels[p] = 1u;
+    t[i].shapes[0] = MM_SHAPE_PINGPONG;
   }
   t[1].float64 = true;          /* op 1 reduces doubles */
   t[1].paths = 1u << MM_PATH_BUFFER | 1u << MM_PATH_OBJECT; /* and has no pkl5 path */
-  t[0].kernels[MM_PATH_BUFFER] = 3u; /* op 0's buffer path has two kernels */
+  t[0].shapes[1] = MM_SHAPE_STREAM; /* op 0 has two kernels */
 
   const size_t sizes[] = {1, 8, 12, 1024};
   mm_config c = config(3u, 1u << MM_PATH_BUFFER | 1u << MM_PATH_OBJECT | 1u << MM_PATH_PKL5, sizes, 4);
@@ -42,9 +43,9 @@ int main(void) {
   CHECK(s.over[0][0] == SIZE_MAX && s.over[1][1] == SIZE_MAX);
   CHECK(s.sbuf >= 1024 && s.rbuf >= 1024);
   CHECK(mm_sweep_cells(&s, &c, t, false) == 0);
-  /* op 0: 4 sizes x (buffer kernels 0 and 1, object, pkl5 kernel 0); op 1:
-   * 8 and 1024 only (1 rounds to 0, 12 to 8 again), buffer and object. */
-  CHECK(s.n_cells == 4 * 4 + 2 * 2);
+  /* op 0: 4 sizes x kernels 0 and 1 x buffer, object, pkl5; op 1: 8 and
+   * 1024 only (1 rounds to 0, 12 to 8 again), buffer and object. */
+  CHECK(s.n_cells == 4 * 2 * 3 + 2 * 2);
   CHECK(s.n_units == 4 * 2 + 2);
   size_t op1 = 0;
   for (size_t i = 0; i < s.n_cells; i++) {
@@ -54,7 +55,6 @@ int main(void) {
       CHECK(k->bytes % 8 == 0 && k->bytes > 0 && k->path != MM_PATH_PKL5);
       CHECK(k->size == 1 || k->size == 3);
     }
-    if (k->op == 0 && k->kernel == 1) CHECK(k->path == MM_PATH_BUFFER);
   }
   CHECK(op1 == 4);
   for (size_t u = 0; u < s.n_units; u++) { /* a unit: one (op, size, kernel), paths ascending */
@@ -66,7 +66,8 @@ int main(void) {
       CHECK(s.cells[un->first + j - 1].path < b->path);
     }
   }
-  CHECK(s.units[0].count == 3 && s.units[1].count == 1); /* op 0, 1 B: kernel 0 on 3 paths, kernel 1 */
+  CHECK(s.units[0].count == 3 && s.units[1].count == 3); /* op 0, 1 B: kernel 0 on 3 paths, kernel 1 */
+  CHECK(s.cells[0].kernel == 0 && s.cells[3].kernel == 1);
   mm_sweep_free(&s);
 
   /* A bound that holds 1 KiB messages on the buffer path but not pickled
@@ -94,7 +95,7 @@ int main(void) {
   /* A kernel of shape SYNC (barrier): one 0-byte cell per path, whatever
    * the sizes, and no note of skipped sizes. */
   t[0].shapes[0] = MM_SHAPE_SYNC;
-  t[0].kernels[MM_PATH_BUFFER] = 1u;
+  t[0].shapes[1] = MM_SHAPE_NONE;
   c = config(1u, 1u << MM_PATH_BUFFER | 1u << MM_PATH_OBJECT, sizes, 4);
   mm_sweep_fit(&s, &c, t, 1e12, 2);
   CHECK(s.asked == 2 && s.fit == 2);

@@ -49,13 +49,12 @@ class Suite:
 
     def traits(self):
         """What the sweep (common/core/sweep.c) needs of each operation: what
-        it is (ops.def), the paths it has kernels for (pkl5 where the
-        installed mpi4py.util.pkl5 has the method), the kernels of each
-        (one per shape of ops.def's kernels column: core.op_traits)."""
+        it is (ops.def, with its kernels' shapes: core.op_traits), the paths
+        it has kernels for (pkl5 where the installed mpi4py.util.pkl5 has
+        the method)."""
         for op, t in zip(OPS, self.defs):
             t.paths = sum(1 << i for i, p in enumerate(PATHS) if op.paths[p] is not None and not (
                 p == "pkl5" and self.pkl5 and op.method not in vars(self.pkl5.Comm)))
-            t.kernels[:] = ((1 << sum(1 for s in t.shapes if s)) - 1,) * len(PATHS)
         return self.defs
 
     def allocate(self):
