@@ -62,14 +62,16 @@ size_t mm_op_traits_init(mm_op_traits *t) {
 
 void mm_sweep_paths(mm_op_traits *ops, const mm_config *cfg, bool objects_add, bool notes) {
   const unsigned object = 1u << MM_PATH_OBJECT, pkl5 = 1u << MM_PATH_PKL5;
-  for (size_t i = 0; i < mm_request_op_names()->n; i++) {
+  size_t n = mm_request_op_names()->n;
+  for (size_t i = 0; i < n; i++) {
     mm_op_traits *t = &ops[i];
     bool lowercase = t->paths & object, adds = objects_add || !cfg->user_payload || !t->float64;
     if (!t->pkl5 || t->pkl5 > cfg->mpi4py) t->paths &= ~pkl5;
     if (!adds) t->paths &= ~(object | pkl5);
     if (!notes || !((cfg->ops >> i) & 1u)) continue;
     if ((cfg->paths & object) && !lowercase)
-      fprintf(stderr, "mpimark: %s: no object path (mpi4py has no lowercase %s): skipped\n", t->name, t->name);
+      fprintf(stderr, "mpimark: %s: no object path (mpi4py has no lowercase %s): skipped\n", t->name,
+              t->name);
     if (!adds && lowercase && (cfg->paths & (object | pkl5)))
       fprintf(stderr, "mpimark: %s: --payload %s: the objects have no + (reductions of Python objects add "
               "them): pickled paths skipped\n", t->name, cfg->user_payload);

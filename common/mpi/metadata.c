@@ -53,7 +53,8 @@ int mm_metadata_settings(const mm_config *cfg, unsigned long long seed, const ch
   if (mm_paths_pickle(cfg->paths)) {
     snprintf(buf, sizeof buf, "%d", cfg->mpi4py);
     rc |= mm_results_set_meta(r, "mpi4py_protocol", buf);
-    rc |= mm_results_set_meta(r, "mpi_large_count_calls", mm_mpi_large_count_calls(cfg->mpi4py) ? "yes" : "no");
+    rc |= mm_results_set_meta(r, "mpi_large_count_calls",
+                              mm_mpi_large_count_calls(cfg->mpi4py) ? "yes" : "no");
     if (cfg->user_payload) rc |= mm_results_set_meta(r, "payload", cfg->user_payload);
     if (cfg->payload == MM_PAYLOAD_NDARRAY && !cfg->user_payload) {
       snprintf(buf, sizeof buf, "%d", cfg->numpy);
