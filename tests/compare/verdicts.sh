@@ -116,6 +116,10 @@ $out"
     head -1 "$dir/out" | grep -qx "# comparing A: Libfast MPI 1.0 (2 ranks on nodeA) vs B: Libslow MPI 2.0 (2 ranks on nodeB)" \
       || fail "wrong metadata line: $(head -1 "$dir/out")"
     grep -q "^# A vs B differ in: hosts: nodeA -> nodeB" "$dir/out" || fail "the differing hosts are not reported"
+    # The thread level MPI granted (the C binary's single, mpi4py's multiple).
+    sed '/^#@hosts=/a #@mpi_thread_level=single' a.csv > "$dir/a.csv"
+    sed '/^#@hosts=/a #@mpi_thread_level=multiple' b.csv > "$dir/b.csv"
+    run "$dir/a.csv" "$dir/b.csv"
     grep -q "^# A vs B differ in: .*mpi_thread_level: single -> multiple" "$dir/out" \
       || fail "the differing thread levels are not reported: $(grep "differ in" "$dir/out")"
     ;;
