@@ -75,11 +75,12 @@ void mm_sweep_paths(mm_op_traits *ops, const mm_config *cfg, bool objects_add, b
     if (!adds && lowercase && (cfg->paths & (object | pkl5)))
       fprintf(stderr, "mpimark: %s: --payload %s: the objects have no + (reductions of Python objects add "
               "them): pickled paths skipped\n", t->name, cfg->user_payload);
-    else if ((cfg->paths & pkl5) && !(t->paths & pkl5) && t->pkl5)
-      fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py %d's mpi4py.util.pkl5 has no %s): skipped\n",
-              t->name, cfg->mpi4py, t->name);
-    else if ((cfg->paths & pkl5) && !(t->paths & pkl5))
-      fprintf(stderr, "mpimark: %s: no pkl5 path (mpi4py.util.pkl5 has no %s): skipped\n", t->name, t->name);
+    else if ((cfg->paths & pkl5) && !(t->paths & pkl5)) {
+      char gen[32] = ""; /* a later generation's pkl5 has it: name the one that lacks it */
+      if (t->pkl5) snprintf(gen, sizeof gen, "mpi4py %d's ", cfg->mpi4py);
+      fprintf(stderr, "mpimark: %s: no pkl5 path (%smpi4py.util.pkl5 has no %s): skipped\n", t->name, gen,
+              t->name);
+    }
   }
 }
 
