@@ -30,6 +30,7 @@ import tempfile
 import compare_c  # bench/py, beside this file
 
 from mpimark_py import core
+from mpimark_py.results import round_probes
 from mpimark_py.sizes import size_human as human
 
 REPO = os.environ["MPIMARK_ROOT"]  # set by bench/runner-ab
@@ -46,7 +47,7 @@ def run(tree, python, args, out):
     medians = compare_c.run([python, "-m", "mpimark_py", "run"] + args, out, env, "runner-ab")
     states = {}
     for w in csv.DictReader(l for l in open(out) if not l.startswith("#")):
-        probes = [float(p) for p in w.get("round_probes_ns", "").split(";") if p]
+        probes = round_probes(w) or []
         one = probes and core.same_state(min(probes), max(probes))
         states[(w["op"], w["path"], int(w["bytes"]))] = statistics.median(probes) if one else 0
     return {k: (m, states.get(k, 0)) for k, m in medians.items()}
